@@ -1,0 +1,18 @@
+# For users who have Docker (see docker-compose.yml); the development machines use `make run`.
+FROM python:3.11-slim-bookworm
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY coordination coordination
+COPY cases cases
+COPY consent consent
+COPY meetings meetings
+COPY services_registry services_registry
+RUN pip install --no-cache-dir .
+COPY . .
+RUN msgfmt --check -o locale/nb/LC_MESSAGES/django.mo locale/nb/LC_MESSAGES/django.po \
+    && DEBUG=true python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "coordination.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,48 @@
+# Sammen: `make run` serves the portal on http://127.0.0.1:8000, `make test` runs every check.
+# Both set up what they need on a fresh Debian 12 machine (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v /usr/bin/python3.11 || command -v python3.11 || command -v python3)
+VENV := .venv
+export PYTHON
+
+.PHONY: help run test sysdeps-run sysdeps-test services stop messages e2e lint format
+
+help:
+	@echo "make run    set up everything and serve Sammen on http://127.0.0.1:8000 (Ctrl-C stops)"
+	@echo "make test   lint, type-check and run the whole test suite against real services"
+	@echo "make stop   stop PostgreSQL and Redis if a run left them running"
+	@echo "make messages  refresh the Norwegian translation catalogue"
+
+sysdeps-run:
+	@scripts/sysdeps.sh run
+
+sysdeps-test:
+	@scripts/sysdeps.sh test
+
+# The virtualenv is rebuilt only when the dependencies change.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@touch $@
+
+locale/nb/LC_MESSAGES/django.mo: locale/nb/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+run: sysdeps-run $(VENV)/.installed locale/nb/LC_MESSAGES/django.mo
+	@scripts/run.sh
+
+test: sysdeps-test $(VENV)/.installed locale/nb/LC_MESSAGES/django.mo
+	@scripts/test.sh $(ARGS)
+
+stop:
+	@scripts/services.sh stop
+
+messages: $(VENV)/.installed
+	$(VENV)/bin/python manage.py makemessages -l nb --no-location --no-obsolete \
+		--ignore=.venv --ignore=.data --ignore=tests --ignore=benchmarks
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,25 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or password is wrong. Check both and try again. "
+            "After several wrong tries the account is locked for a while."
+        ),
+        "inactive": _("This account is not active. Ask the person who gave you access."),
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Autofocus would jump past the skip link and the page's introduction for screen readers.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

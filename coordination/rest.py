@@ -1,0 +1,58 @@
+"""What every API endpoint shares: pagination, the error shape and the 404-not-403 rule.
+
+Services raise Django's own exceptions (or the ones below); this module is the single place that
+turns them into HTTP. An object the caller may not see is answered exactly like an object that
+does not exist, so a status code never confirms that something exists.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    """The action is allowed but the object's current state forbids it (e.g. approved twice)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This cannot be done in the object's current state.")
+    default_code = "conflict"
+
+
+class StateConflict(Exception):
+    """Raised by services; rendered as 409 with the message."""
+
+
+NOT_FOUND_DETAIL = _("Not found.")
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _validation_detail(error: DjangoValidationError) -> Any:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"non_field_errors": error.messages}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
+        # One body whether the object is missing or hidden.
+        return Response({"detail": NOT_FOUND_DETAIL}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_validation_detail(exc))
+    elif isinstance(exc, StateConflict):
+        exc = Conflict(str(exc) or None)
+    return drf_exception_handler(exc, context)

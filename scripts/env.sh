@@ -1,0 +1,7 @@
+# Development defaults shared by scripts/*.sh; every value can be overridden from the environment.
+# Sourced, not executed.
+export SAMMEN_PG_PORT="${SAMMEN_PG_PORT:-54329}"
+export SAMMEN_REDIS_PORT="${SAMMEN_REDIS_PORT:-63799}"
+export DEBUG="${DEBUG:-true}"
+export DATABASE_URL="${DATABASE_URL:-postgres://sammen:sammen@127.0.0.1:${SAMMEN_PG_PORT}/sammen}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${SAMMEN_REDIS_PORT}/0}"

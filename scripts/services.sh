@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The project's own PostgreSQL cluster and Redis server on loopback, data under .data/.
+#   services.sh start   start whichever is not already answering on its port; prints the started ones
+#                       to .data/started (one name a line) so the caller can stop exactly those
+#   services.sh stop    stop the ones named in .data/started
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+root="$(pwd)"
+data="$root/.data"
+mkdir -p "$data"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+pg_password=sammen
+
+as_postgres() {
+    # PostgreSQL refuses to run as root: as root, run it as Debian's `postgres` system user.
+    if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_dir() {
+    # The cluster lives in .data/postgres. Where the postgres user cannot reach the clone (a clone
+    # under a root-only directory such as mktemp -d), .data/postgres is a link to a directory
+    # under /var/lib/sammen that it can reach, one per clone.
+    local dir="$data/postgres"
+    if [[ -L "$dir" || -d "$dir" ]]; then
+        echo "$dir"
+        return
+    fi
+    if [[ "$(id -u)" == 0 ]]; then
+        mkdir -p "$dir"
+        chown postgres: "$dir"
+        if ! runuser -u postgres -- test -w "$dir"; then
+            rmdir "$dir"
+            local outside
+            outside="/var/lib/sammen/$(echo "$root" | sha1sum | cut -c1-12)"
+            mkdir -p "$outside/postgres"
+            chown postgres: "$outside" "$outside/postgres"
+            chmod 700 "$outside/postgres"
+            ln -s "$outside/postgres" "$dir"
+        fi
+    else
+        mkdir -p "$dir"
+    fi
+    echo "$dir"
+}
+
+start_postgres() {
+    if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$SAMMEN_PG_PORT"; then
+        return 1
+    fi
+    local dir cluster
+    dir="$(pg_dir)"
+    cluster="$dir/cluster"
+    if [[ ! -f "$cluster/PG_VERSION" ]]; then
+        local pwfile="$dir/pwfile"
+        echo "$pg_password" >"$pwfile"
+        [[ "$(id -u)" == 0 ]] && chown postgres: "$pwfile"
+        as_postgres "$pg_bin/initdb" -D "$cluster" -U sammen --pwfile="$pwfile" \
+            --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+        rm -f "$pwfile"
+        cat >>"$cluster/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+synchronous_commit = off
+CONF
+    fi
+    as_postgres "$pg_bin/pg_ctl" -D "$cluster" -l "$dir/postgres.log" -w -t 60 \
+        -o "-p $SAMMEN_PG_PORT" start >/dev/null
+    return 0
+}
+
+ensure_database() {
+    local name="${DATABASE_URL##*/}"
+    name="${name%%\?*}"
+    export PGPASSWORD="$pg_password"
+    if [[ -z "$(psql -h 127.0.0.1 -p "$SAMMEN_PG_PORT" -U sammen -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]]; then
+        createdb -h 127.0.0.1 -p "$SAMMEN_PG_PORT" -U sammen "$name"
+    fi
+}
+
+start_redis() {
+    if redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" ping >/dev/null 2>&1; then
+        return 1
+    fi
+    mkdir -p "$data/redis"
+    redis-server --bind 127.0.0.1 --port "$SAMMEN_REDIS_PORT" --dir "$data/redis" \
+        --daemonize yes --pidfile "$data/redis/redis.pid" --logfile "$data/redis/redis.log" \
+        --save 60 1 --appendonly no
+    for _ in $(seq 50); do
+        redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" ping >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "Redis did not start; see $data/redis/redis.log" >&2
+    exit 1
+}
+
+stop_services() {
+    [[ -f "$data/started" ]] || return 0
+    if grep -qx postgres "$data/started"; then
+        as_postgres "$pg_bin/pg_ctl" -D "$data/postgres/cluster" -m fast -w stop >/dev/null || true
+    fi
+    if grep -qx redis "$data/started"; then
+        redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    fi
+    rm -f "$data/started"
+}
+
+case "${1:-}" in
+start)
+    : >"$data/started"
+    if start_postgres; then echo postgres >>"$data/started"; fi
+    ensure_database
+    if start_redis; then echo redis >>"$data/started"; fi
+    ;;
+stop) stop_services ;;
+*)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `make test`: lint, types, translations, then the whole pytest suite against the real services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+trap 'scripts/services.sh stop' EXIT
+scripts/services.sh start
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy coordination cases consent meetings services_registry
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+    echo "Model changes without a migration: run manage.py makemigrations" >&2
+    exit 1
+}
+scripts/check_messages.sh
+.venv/bin/pytest "$@"
