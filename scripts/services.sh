@@ -4,6 +4,7 @@
 #                       to .data/started (one name a line) so the caller can stop exactly those
 #   services.sh stop    stop the ones named in .data/started
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 root="$(pwd)"
@@ -13,8 +14,9 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 pg_password=sammen
 
 as_postgres() {
-    # PostgreSQL refuses to run as root: as root, run it as Debian's `postgres` system user.
-    if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # PostgreSQL refuses to run as root: as root, run it as Debian's `postgres` system user,
+    # from a directory that user can enter.
+    if [[ "$(id -u)" == 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_dir() {
@@ -23,7 +25,7 @@ pg_dir() {
     # under /var/lib/sammen that it can reach, one per clone.
     local dir="$data/postgres"
     if [[ -L "$dir" || -d "$dir" ]]; then
-        echo "$dir"
+        readlink -f "$dir"
         return
     fi
     if [[ "$(id -u)" == 0 ]]; then
@@ -41,12 +43,15 @@ pg_dir() {
     else
         mkdir -p "$dir"
     fi
-    echo "$dir"
+    readlink -f "$dir"
 }
 
+# Each start_* sets started=yes when it started the service (and is not used as a condition, so
+# that `set -e` stays in force inside it).
 start_postgres() {
+    started=no
     if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$SAMMEN_PG_PORT"; then
-        return 1
+        return 0
     fi
     local dir cluster
     dir="$(pg_dir)"
@@ -66,7 +71,7 @@ CONF
     fi
     as_postgres "$pg_bin/pg_ctl" -D "$cluster" -l "$dir/postgres.log" -w -t 60 \
         -o "-p $SAMMEN_PG_PORT" start >/dev/null
-    return 0
+    started=yes
 }
 
 ensure_database() {
@@ -80,15 +85,19 @@ ensure_database() {
 }
 
 start_redis() {
+    started=no
     if redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" ping >/dev/null 2>&1; then
-        return 1
+        return 0
     fi
     mkdir -p "$data/redis"
     redis-server --bind 127.0.0.1 --port "$SAMMEN_REDIS_PORT" --dir "$data/redis" \
         --daemonize yes --pidfile "$data/redis/redis.pid" --logfile "$data/redis/redis.log" \
         --save 60 1 --appendonly no
     for _ in $(seq 50); do
-        redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" ping >/dev/null 2>&1 && return 0
+        if redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" ping >/dev/null 2>&1; then
+            started=yes
+            return 0
+        fi
         sleep 0.1
     done
     echo "Redis did not start; see $data/redis/redis.log" >&2
@@ -98,7 +107,8 @@ start_redis() {
 stop_services() {
     [[ -f "$data/started" ]] || return 0
     if grep -qx postgres "$data/started"; then
-        as_postgres "$pg_bin/pg_ctl" -D "$data/postgres/cluster" -m fast -w stop >/dev/null || true
+        as_postgres "$pg_bin/pg_ctl" -D "$(readlink -f "$data/postgres")/cluster" -m fast -w stop \
+            >/dev/null || true
     fi
     if grep -qx redis "$data/started"; then
         redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
@@ -109,9 +119,12 @@ stop_services() {
 case "${1:-}" in
 start)
     : >"$data/started"
-    if start_postgres; then echo postgres >>"$data/started"; fi
+    start_postgres
+    [[ "$started" == yes ]] && echo postgres >>"$data/started"
     ensure_database
-    if start_redis; then echo redis >>"$data/started"; fi
+    start_redis
+    [[ "$started" == yes ]] && echo redis >>"$data/started"
+    true
     ;;
 stop) stop_services ;;
 *)
