@@ -12,7 +12,6 @@ COPY meetings meetings
 COPY services_registry services_registry
 RUN pip install --no-cache-dir .
 COPY . .
-RUN msgfmt --check -o locale/nb/LC_MESSAGES/django.mo locale/nb/LC_MESSAGES/django.po \
-    && DEBUG=true python manage.py collectstatic --noinput
+RUN scripts/compile_messages.sh && DEBUG=true python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "coordination.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

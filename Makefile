@@ -12,7 +12,7 @@ help:
 	@echo "make run    set up everything and serve Sammen on http://127.0.0.1:8000 (Ctrl-C stops)"
 	@echo "make test   lint, type-check and run the whole test suite against real services"
 	@echo "make stop   stop PostgreSQL and Redis if a run left them running"
-	@echo "make messages  refresh the Norwegian translation catalogue"
+	@echo "make messages  refresh the bokmål catalogues (locale/nb and <app>/locale/nb)"
 
 sysdeps-run:
 	@scripts/sysdeps.sh run
@@ -27,21 +27,19 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	@touch $@
 
-locale/nb/LC_MESSAGES/django.mo: locale/nb/LC_MESSAGES/django.po
-	msgfmt --check -o $@ $<
-
-run: sysdeps-run $(VENV)/.installed locale/nb/LC_MESSAGES/django.mo
+run: sysdeps-run $(VENV)/.installed
+	@scripts/compile_messages.sh
 	@scripts/run.sh
 
-test: sysdeps-test $(VENV)/.installed locale/nb/LC_MESSAGES/django.mo
+test: sysdeps-test $(VENV)/.installed
+	@scripts/compile_messages.sh
 	@scripts/test.sh $(ARGS)
 
 stop:
 	@scripts/services.sh stop
 
 messages: $(VENV)/.installed
-	$(VENV)/bin/python manage.py makemessages -l nb --no-location --no-obsolete \
-		--ignore=.venv --ignore=.data --ignore=tests --ignore=benchmarks
+	@scripts/make_messages.sh
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
