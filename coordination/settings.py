@@ -231,6 +231,16 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Consent policy (consent/policy.py, docs/architecture.md §4): the age from which the young person
+# decides themself (health and everything else; child welfare), and from which their view is asked.
+SAMMEN_CONSENT_AGES = {
+    "self": env.int("SAMMEN_CONSENT_AGE_SELF", default=16),
+    "self_child_welfare": env.int("SAMMEN_CONSENT_AGE_SELF_CHILD_WELFARE", default=15),
+    "opinion": env.int("SAMMEN_CONSENT_AGE_OPINION", default=12),
+}
+# Attachments: the largest upload and the types accepted (checked against the file's content).
+SAMMEN_ATTACHMENT_MAX_BYTES = env.int("SAMMEN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
 # Demo data: the password of the demo personas (seed_demo); "demo" only in DEBUG.
 SAMMEN_DEMO_PASSWORD = env.str("SAMMEN_DEMO_PASSWORD", default="demo" if DEBUG else "")
 
