@@ -136,7 +136,7 @@ def _end_disclosures(
         action="disclosure.ended",
         case_id=case.pk,
         object_type="disclosure",
-        object_id=",".join(str(d.pk) for d in disclosures),
+        object_id=str(disclosures[0].pk) if len(disclosures) == 1 else "",
         data={"reason": reason, "disclosures": [d.pk for d in disclosures]},
     )
     for disclosure in disclosures:

@@ -23,3 +23,75 @@ class UserFactory(DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+# --- cases and consent ----------------------------------------------------------------------
+# Entries and teams are built through the services, so permissions and audit rows exist exactly
+# as in production.
+
+from cases.models import Case, Entry, Participant  # noqa: E402
+from cases.services import case_create, entry_create, participant_add  # noqa: E402
+from services_registry.models import Organization, Service  # noqa: E402
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organisasjon {n}")
+
+
+class ServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Tjeneste {n}")
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    title = factory.Sequence(lambda n: f"Sak {n}")
+    youth = factory.SubFactory(UserFactory, birth_date=factory.Faker("date_of_birth", minimum_age=16, maximum_age=17))
+
+    @classmethod
+    def _create(cls, model_class: type[Case], *args: object, **kwargs: object) -> Case:
+        return case_create(title=kwargs["title"], youth=kwargs["youth"])  # type: ignore[arg-type]
+
+
+class ParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Participant.Role.HELPER
+    service = factory.Maybe(
+        factory.LazyAttribute(lambda p: p.role == Participant.Role.HELPER),
+        yes_declaration=factory.SubFactory(ServiceFactory),
+        no_declaration=None,
+    )
+
+    @classmethod
+    def _create(cls, model_class: type[Participant], *args: object, **kwargs: object) -> Participant:
+        return participant_add(actor=None, **kwargs)  # type: ignore[arg-type]
+
+
+class EntryFactory(DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.LazyAttribute(
+        lambda entry: ParticipantFactory(case=entry.case).user
+    )
+    kind = Entry.Kind.NOTE
+    category = Entry.Category.HEALTH
+    title = factory.Sequence(lambda n: f"Notat {n}")
+    body = "Et notat."
+
+    @classmethod
+    def _create(cls, model_class: type[Entry], *args: object, **kwargs: object) -> Entry:
+        return entry_create(**kwargs)  # type: ignore[arg-type]
