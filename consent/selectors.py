@@ -157,8 +157,9 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             people[user.pk] = PersonKnowledge(user=user, role="", participant=None)
         return people[user.pk]
 
+    youth = people[case.youth_id].user
     for entry in entries.values():
-        person(case.youth).entries.append(
+        person(youth).entries.append(
             Knowledge(entry=entry, basis="youth", since=entry.created)
         )
         if entry.author_id != case.youth_id:

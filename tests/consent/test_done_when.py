@@ -1,18 +1,12 @@
 """The "done when" flow of issue #4, over the API, on the seeded demo municipality."""
 
 import pytest
-from rest_framework.test import APIClient
-
 from cases.models import AccessEvent
 from consent.models import Disclosure
 
+from .helpers import as_user
+
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_sara_decides_shares_and_withdraws_her_health_note(demo):
