@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from coordination.models import User
+from coordination.models import Notification, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -23,3 +23,11 @@ class UserFactory(DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.ENTRY_RECEIVED
