@@ -3,7 +3,10 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from coordination.models import User
+from cases.models import Case, Entry, Participant
+from cases.services import case_create, entry_create, participant_add
+from coordination.models import Notification, User
+from services_registry.models import Organization, Service
 
 PASSWORD = "correct-horse-battery"
 
@@ -25,13 +28,17 @@ class UserFactory(DjangoModelFactory):
             self.save(update_fields=["password"])
 
 
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.ENTRY_RECEIVED
+
+
 # --- cases and consent ----------------------------------------------------------------------
 # Entries and teams are built through the services, so permissions and audit rows exist exactly
 # as in production.
-
-from cases.models import Case, Entry, Participant  # noqa: E402
-from cases.services import case_create, entry_create, participant_add  # noqa: E402
-from services_registry.models import Organization, Service  # noqa: E402
 
 
 class OrganizationFactory(DjangoModelFactory):
@@ -54,7 +61,9 @@ class CaseFactory(DjangoModelFactory):
         model = Case
 
     title = factory.Sequence(lambda n: f"Sak {n}")
-    youth = factory.SubFactory(UserFactory, birth_date=factory.Faker("date_of_birth", minimum_age=16, maximum_age=17))
+    youth = factory.SubFactory(
+        UserFactory, birth_date=factory.Faker("date_of_birth", minimum_age=16, maximum_age=17)
+    )
 
     @classmethod
     def _create(cls, model_class: type[Case], *args: object, **kwargs: object) -> Case:
@@ -75,7 +84,9 @@ class ParticipantFactory(DjangoModelFactory):
     )
 
     @classmethod
-    def _create(cls, model_class: type[Participant], *args: object, **kwargs: object) -> Participant:
+    def _create(
+        cls, model_class: type[Participant], *args: object, **kwargs: object
+    ) -> Participant:
         return participant_add(actor=None, **kwargs)  # type: ignore[arg-type]
 
 
@@ -84,9 +95,7 @@ class EntryFactory(DjangoModelFactory):
         model = Entry
 
     case = factory.SubFactory(CaseFactory)
-    author = factory.LazyAttribute(
-        lambda entry: ParticipantFactory(case=entry.case).user
-    )
+    author = factory.LazyAttribute(lambda entry: ParticipantFactory(case=entry.case).user)
     kind = Entry.Kind.NOTE
     category = Entry.Category.HEALTH
     title = factory.Sequence(lambda n: f"Notat {n}")
