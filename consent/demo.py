@@ -18,11 +18,16 @@ from .services import sharing_rule_create
 def seed_rules(*, users: dict[str, User], today: date, stdout: TextIO) -> None:
     sara = users["sara"]
     case = Case.objects.get(title=SARA_CASE, youth=sara)
-    rules = [
-        {"category": "school", "recipient_role": Participant.Role.HELPER},
-        {"category": "general", "recipient_user": users["ungdomshjelper"]},
-    ]
-    for rule in rules:
-        if not SharingRule.objects.filter(case=case, ended_at__isnull=True, **rule).exists():
-            sharing_rule_create(case=case, actor=sara, **rule)  # type: ignore[arg-type]
+    school_to_helpers = {"category": "school", "recipient_role": Participant.Role.HELPER}
+    if not SharingRule.objects.filter(
+        case=case, ended_at__isnull=True, **school_to_helpers
+    ).exists():
+        sharing_rule_create(
+            case=case, actor=sara, category="school", recipient_role=Participant.Role.HELPER
+        )
+    coordinator = users["ungdomshjelper"]
+    if not SharingRule.objects.filter(
+        case=case, ended_at__isnull=True, category="general", recipient_user=coordinator
+    ).exists():
+        sharing_rule_create(case=case, actor=sara, category="general", recipient_user=coordinator)
     stdout.write("Sharing rules: Sara's school -> helpers, general -> ungdomshjelper")

@@ -159,9 +159,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
 
     youth = people[case.youth_id].user
     for entry in entries.values():
-        person(youth).entries.append(
-            Knowledge(entry=entry, basis="youth", since=entry.created)
-        )
+        person(youth).entries.append(Knowledge(entry=entry, basis="youth", since=entry.created))
         if entry.author_id != case.youth_id:
             author = people.get(entry.author_id)
             if author is not None:

@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EntryKindEnum": "cases.models.Entry.Kind",
+        "NotificationKindEnum": "coordination.models.Notification.Kind",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -51,7 +51,10 @@ def test_upload_and_download_by_someone_who_may_see_it(demo, settings):
         entry=entry, user=demo["laerer"], via="attachment", attachment=attachment
     ).exists()
     # Entry detail lists the attachment
-    assert as_user(demo["sara"]).get(f"/api/v1/entries/{entry.pk}/").json()["attachments"][0]["name"] == "plan.pdf"
+    assert (
+        as_user(demo["sara"]).get(f"/api/v1/entries/{entry.pk}/").json()["attachments"][0]["name"]
+        == "plan.pdf"
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,6 +90,8 @@ def test_only_the_author_attaches(demo):
 
 def test_plain_text_is_accepted(demo):
     entry = write_entry(demo.sara_case, demo["helsesykepleier"])
-    response = upload(as_user(demo["helsesykepleier"]), entry, "notat.txt", "Hei på deg".encode(), "text/plain")
+    response = upload(
+        as_user(demo["helsesykepleier"]), entry, "notat.txt", "Hei på deg".encode(), "text/plain"
+    )
     assert response.status_code == 201
     assert Attachment.objects.get().content_type == "text/plain"

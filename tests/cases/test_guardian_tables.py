@@ -16,7 +16,7 @@ PROTECTED_MODELS = [Entry]
 
 
 @pytest.mark.parametrize("model", PROTECTED_MODELS)
-def test_protected_model_has_direct_permission_tables(model):
+def test_protected_model_has_direct_permission_tables(db, model):
     user_model = get_user_obj_perms_model(model)
     group_model = get_group_obj_perms_model(model)
     assert not user_model.objects.is_generic(), f"{model.__name__} lacks a direct user table"

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def team(case) -> set[tuple[str, str, str | None]]:
     return {
         (p.user.username, p.role, p.service.name if p.service else None)
-        for p in Participant.objects.filter(case=case, left__isnull=True).select_related("user", "service")
+        for p in Participant.objects.filter(case=case, left__isnull=True).select_related(
+            "user", "service"
+        )
     }
 
 

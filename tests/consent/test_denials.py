@@ -74,7 +74,9 @@ def test_bad_share_input_is_400_and_writes_nothing(demo, payload, field):
     payload = dict(payload)
     if "recipients" in payload:
         payload["recipients"] = [
-            demo[r].pk if isinstance(r, str) and r != "nav" else (demo["nav"].pk if r == "nav" else r)
+            demo[r].pk
+            if isinstance(r, str) and r != "nav"
+            else (demo["nav"].pk if r == "nav" else r)
             for r in payload["recipients"]
         ]
     before = snapshot()
@@ -138,7 +140,9 @@ def test_approving_an_expired_request_is_409(demo):
     response = sara.post(f"/api/v1/consent-requests/{request.pk}/approve/")
     assert response.status_code == 409
     assert sara.get(f"/api/v1/consent-requests/{request.pk}/").json()["status"] == "expired"
-    assert [r["id"] for r in sara.get("/api/v1/consent-requests/?status=expired").json()["results"]] == [request.pk]
+    assert [
+        r["id"] for r in sara.get("/api/v1/consent-requests/?status=expired").json()["results"]
+    ] == [request.pk]
     assert sara.get("/api/v1/consent-requests/?status=pending").json()["count"] == 0
     assert not Disclosure.objects.filter(entry=entry).exists()
     assert sara.get("/api/v1/consent-requests/?status=soon").status_code == 400
@@ -206,9 +210,12 @@ def test_declining_tells_the_asker_no_reason_unless_one_is_written(demo):
     assert silent_view["status"] == told_view["status"] == "declined"
     assert silent_view["reason"] == ""
     assert told_view["reason"] == "Jeg vil fortelle det selv."
-    assert Notification.objects.filter(
-        recipient=demo["helsesykepleier"], kind="consent_decided"
-    ).count() == 2
+    assert (
+        Notification.objects.filter(
+            recipient=demo["helsesykepleier"], kind="consent_decided"
+        ).count()
+        == 2
+    )
     assert not Disclosure.objects.filter(recipient=demo["bup"]).exists()
 
 
@@ -257,6 +264,9 @@ def test_creating_an_entry_with_bad_input_is_400(demo):
     ):
         assert nurse.post(url, payload, format="json").status_code == 400
     # Someone not on the case cannot write on it (and cannot tell it exists)
-    assert as_user(demo["nav"]).post(
-        url, {"kind": "note", "category": "health", "title": "x"}, format="json"
-    ).status_code == 404
+    assert (
+        as_user(demo["nav"])
+        .post(url, {"kind": "note", "category": "health", "title": "x"}, format="json")
+        .status_code
+        == 404
+    )

@@ -1,6 +1,7 @@
 """The "done when" flow of issue #4, over the API, on the seeded demo municipality."""
 
 import pytest
+
 from cases.models import AccessEvent
 from consent.models import Disclosure
 
@@ -10,13 +11,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sara_decides_shares_and_withdraws_her_health_note(demo):
-    nurse, teacher, sara, mother = (as_user(demo[u]) for u in ("helsesykepleier", "laerer", "sara", "mor"))
+    nurse, teacher, sara, mother = (
+        as_user(demo[u]) for u in ("helsesykepleier", "laerer", "sara", "mor")
+    )
     case = demo.sara_case
 
     # Given the school nurse writes a health note on Sara's case
     response = nurse.post(
         f"/api/v1/cases/{case.pk}/entries/",
-        {"kind": "note", "category": "health", "title": "Hodepine", "body": "Sara har *ofte* vondt."},
+        {
+            "kind": "note",
+            "category": "health",
+            "title": "Hodepine",
+            "body": "Sara har *ofte* vondt.",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content

@@ -113,7 +113,10 @@ def build_world(age: int):
     ParticipantFactory(case=case, role=Participant.Role.GUARDIAN)
     coordinator = ParticipantFactory(case=case, role=Participant.Role.UNGDOMSHJELPER).user
     helpers = [ParticipantFactory(case=case).user for _ in range(3)]
-    entries = [write_entry(case, helpers[0], category="health"), write_entry(case, helpers[1], category="school")]
+    entries = [
+        write_entry(case, helpers[0], category="health"),
+        write_entry(case, helpers[1], category="school"),
+    ]
     entries.append(write_entry(case, youth, category="general", kind="message"))
     return {
         "case": case,
@@ -150,9 +153,12 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
             # The invariant holds after every step, including the refused ones.
             assert actual_rows(case) == expected_rows(case), (op, a, b)
             # Nobody off the team holds an active disclosure.
-            assert not Disclosure.objects.filter(
-                entry__case=case, withdrawn_at__isnull=True
-            ).exclude(
-                recipient__participations__case=case, recipient__participations__left__isnull=True
-            ).exists()
+            assert (
+                not Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True)
+                .exclude(
+                    recipient__participations__case=case,
+                    recipient__participations__left__isnull=True,
+                )
+                .exists()
+            )
         transaction.set_rollback(True)

@@ -43,9 +43,7 @@ def born_years_ago(years: int, *, days_until_birthday: int = 0) -> date:
 def test_age_boundaries(age, category, decider, opinion):
     # Given a youth who turned `age` today
     # When the policy is asked
-    authority = consent_authority(
-        category=category, birth_date=born_years_ago(age), today=TODAY
-    )
+    authority = consent_authority(category=category, birth_date=born_years_ago(age), today=TODAY)
     # Then the decider and whether the youth's view is asked follow §4
     assert authority.decider is decider
     assert authority.youth_opinion_asked is opinion

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_seeded_rules_are_exactly_sara_s_two(demo):
     rules = as_user(demo["sara"]).get(f"/api/v1/cases/{demo.sara_case.pk}/sharing-rules/").json()
     assert rules["count"] == 2
-    shapes = {(r["category"], r["recipient_role"], (r["recipient_user"] or {}).get("username")) for r in rules["results"]}
+    shapes = {
+        (r["category"], r["recipient_role"], (r["recipient_user"] or {}).get("username"))
+        for r in rules["results"]
+    }
     assert shapes == {("school", "helper", None), ("general", "", "ungdomshjelper")}
     assert not SharingRule.objects.filter(case=demo.jonas_case).exists()
     assert not Disclosure.objects.exists()
@@ -74,7 +77,10 @@ def test_who_may_set_rules(demo):
     ],
 )
 def test_bad_rules_are_400(demo, body):
-    body = {k: demo[v].pk if k == "recipient_user" and isinstance(v, str) else v for k, v in body.items()}
+    body = {
+        k: demo[v].pk if k == "recipient_user" and isinstance(v, str) else v
+        for k, v in body.items()
+    }
     before = SharingRule.objects.count()
     response = as_user(demo["sara"]).post(
         f"/api/v1/cases/{demo.sara_case.pk}/sharing-rules/", body, format="json"

@@ -53,9 +53,12 @@ def test_who_knows_what_api_query_budget_is_constant(demo, count, django_assert_
 
 def test_rows_show_basis_since_until_and_opened(demo):
     build_entries(demo, 2)
-    people = {p["person"]["username"]: p for p in as_user(demo["sara"]).get(
-        f"/api/v1/cases/{demo.sara_case.pk}/who-knows-what/"
-    ).json()}
+    people = {
+        p["person"]["username"]: p
+        for p in as_user(demo["sara"])
+        .get(f"/api/v1/cases/{demo.sara_case.pk}/who-knows-what/")
+        .json()
+    }
     teacher = [k for k in people["laerer"]["entries"] if k["disclosure"]]
     assert [k["basis"] for k in teacher] == ["consent", "agreement"]
     assert teacher[0]["last_opened"] is None and teacher[1]["last_opened"] is not None
