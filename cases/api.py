@@ -4,8 +4,13 @@ from typing import cast
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +41,20 @@ def me(request: Request) -> User:
     return cast(User, request.user)
 
 
+def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The schema of a StandardPagination page of `serializer_class` items."""
+    name = serializer_class.__name__.removesuffix("Serializer").removesuffix("Output")
+    return inline_serializer(
+        name=f"{name}Page",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
 def paginated(request: Request, view: APIView, queryset, serializer_class) -> Response:
     paginator = StandardPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
@@ -46,7 +65,8 @@ def paginated(request: Request, view: APIView, queryset, serializer_class) -> Re
 class CaseListApi(APIView):
     @extend_schema(
         summary="Cases I take part in",
-        responses={200: CaseOutputSerializer(many=True)},
+        operation_id="v1_cases_list",
+        responses={200: page_of(CaseOutputSerializer)},
         tags=["cases"],
     )
     def get(self, request: Request) -> Response:
@@ -112,7 +132,7 @@ class ParticipantListApi(APIView):
 class EntryListApi(APIView):
     @extend_schema(
         summary="Entries on the case that I may see (no bodies: open an entry to read it)",
-        responses={200: EntrySummarySerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(EntrySummarySerializer), 404: NOT_FOUND},
         tags=["entries"],
     )
     def get(self, request: Request, case_id: int) -> Response:

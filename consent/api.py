@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, me, paginated
+from cases.api import NOT_FOUND, me, page_of, paginated
 from cases.models import Participant
 from cases.selectors import access_case, access_entry
 from cases.serializers import ParticipantOutputSerializer
@@ -104,8 +104,9 @@ class ShareApi(APIView):
 class ConsentRequestListApi(APIView):
     @extend_schema(
         summary="Consent requests I asked, must answer, or that are about me",
+        operation_id="v1_consent_requests_list",
         parameters=[OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False)],
-        responses={200: ConsentRequestOutputSerializer(many=True), 400: None},
+        responses={200: page_of(ConsentRequestOutputSerializer), 400: None},
         tags=["consent"],
     )
     def get(self, request: Request) -> Response:
@@ -210,7 +211,7 @@ class ConsentRequestOpinionApi(APIView):
 class SharingRuleListApi(APIView):
     @extend_schema(
         summary="The standing rules of a case (the youth, the consent authority, the coordinator)",
-        responses={200: SharingRuleOutputSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(SharingRuleOutputSerializer), 404: NOT_FOUND},
         tags=["sharing"],
     )
     def get(self, request: Request, case_id: int) -> Response:
