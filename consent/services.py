@@ -156,6 +156,15 @@ def _end_disclosures(
             )
 
 
+def _seeing(*, case: Case, entry: Entry) -> set[int]:
+    """Who may not receive `entry` again: the youth, its author and its active recipients."""
+    return {case.youth_id, entry.author_id} | set(
+        Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True).values_list(
+            "recipient_id", flat=True
+        )
+    )
+
+
 def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -> list[Participant]:
     """Active participants who cannot see the entry yet, or a 400 naming the problem."""
     if not recipient_ids:
@@ -176,12 +185,7 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
                 % {"ids": ", ".join(map(str, outsiders))}
             }
         )
-    seeing = {case.youth_id, entry.author_id} | set(
-        Disclosure.objects.filter(
-            entry=entry, recipient_id__in=recipient_ids, withdrawn_at__isnull=True
-        ).values_list("recipient_id", flat=True)
-    )
-    already = sorted(recipient_ids & seeing)
+    already = sorted(recipient_ids & _seeing(case=case, entry=entry))
     if already:
         raise ValidationError(
             {
@@ -231,54 +235,37 @@ def share(
     )
     users = [p.user for p in participants]
 
+    rules: dict[int, SharingRule] = {}
     if actor_is_youth:
-        return ShareResult(
-            "shared",
-            _disclose(
-                case=case,
-                entry=entry,
-                recipients=users,
-                basis=Disclosure.Basis.OWN_CHOICE,
-                granted_by=actor,
-            ),
-        )
-    if basis == Disclosure.Basis.LEGAL_DUTY:
-        return ShareResult(
-            "shared",
-            _disclose(
-                case=case,
-                entry=entry,
-                recipients=users,
-                basis=basis,
-                granted_by=actor,
-                justification=justification,
-            ),
-        )
-    covered = rules_covering(case=case, category=entry.category, recipients=participants)
-    if basis in (None, Disclosure.Basis.AGREEMENT) and len(covered) == len(users):
-        return ShareResult(
-            "shared",
-            _disclose(
-                case=case,
-                entry=entry,
-                recipients=users,
-                basis=Disclosure.Basis.AGREEMENT,
-                granted_by=actor,
-                rules=covered,
-            ),
-        )
-    if basis == Disclosure.Basis.AGREEMENT:
-        raise ValidationError(
-            {
-                "basis": _(
-                    "No standing rule covers everyone you chose; leave the basis empty to ask."
-                )
-            }
-        )
+        basis = Disclosure.Basis.OWN_CHOICE
+    elif basis != Disclosure.Basis.LEGAL_DUTY:
+        rules = rules_covering(case=case, category=entry.category, recipients=participants)
+        if len(rules) < len(users) and basis == Disclosure.Basis.AGREEMENT:
+            raise ValidationError(
+                {
+                    "basis": _(
+                        "No standing rule covers everyone you chose; leave the basis empty to ask."
+                    )
+                }
+            )
+        if len(rules) < len(users) or basis == Disclosure.Basis.CONSENT:
+            return ShareResult(
+                "consent_requested",
+                consent_request=_consent_request_create(
+                    case=case, entry=entry, recipients=users, requested_by=actor
+                ),
+            )
+        basis = Disclosure.Basis.AGREEMENT
     return ShareResult(
-        "consent_requested",
-        consent_request=_consent_request_create(
-            case=case, entry=entry, recipients=users, requested_by=actor
+        "shared",
+        _disclose(
+            case=case,
+            entry=entry,
+            recipients=users,
+            basis=basis,
+            granted_by=actor,
+            rules=rules,
+            justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
         ),
     )
 
@@ -378,11 +365,7 @@ def consent_request_approve(*, consent_request: ConsentRequest, actor: User) -> 
     the entry (someone may have left, or been covered otherwise, since the request)."""
     case, request = _decidable_request(consent_request=consent_request, actor=actor)
     entry = request.entry
-    seeing = {case.youth_id, entry.author_id} | set(
-        Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True).values_list(
-            "recipient_id", flat=True
-        )
-    )
+    seeing = _seeing(case=case, entry=entry)
     on_team = set(
         Participant.objects.filter(case=case, left__isnull=True).values_list("user_id", flat=True)
     )
