@@ -111,7 +111,7 @@ class ParticipantListApi(APIView):
         tags=["cases"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case(user=me(request), case_id=case_id)
+        case = selectors.access_case_team(user=me(request), case_id=case_id)
         data = ParticipantInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)

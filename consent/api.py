@@ -1,6 +1,7 @@
 """JSON API for the share path (docs/architecture.md §8). Thin: selectors read, services write."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND, me, page_of, paginated
 from cases.models import Participant
-from cases.selectors import access_case, access_entry
+from cases.selectors import access_case_team, access_entry
 from cases.serializers import ParticipantOutputSerializer
 from coordination.models import User
 from services_registry.models import Service
@@ -76,7 +77,12 @@ class ShareApi(APIView):
         missing = recipient_ids - {user.pk for user in recipients}
         if missing:
             raise serializers.ValidationError(
-                {"recipients": [f"Unknown people: {', '.join(map(str, sorted(missing)))}."]}
+                {
+                    "recipients": [
+                        _("Unknown people: %(ids)s.")
+                        % {"ids": ", ".join(map(str, sorted(missing)))}
+                    ]
+                }
             )
         result = services.share(
             entry=entry,
@@ -112,7 +118,7 @@ class ConsentRequestListApi(APIView):
     def get(self, request: Request) -> Response:
         wanted = request.query_params.get("status")
         if wanted is not None and wanted not in ConsentRequest.Status.values:
-            raise serializers.ValidationError({"status": ["Unknown status."]})
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
         queryset = selectors.consent_requests_visible(user=me(request), status=wanted)
         return paginated(request, self, queryset, ConsentRequestOutputSerializer)
 
@@ -247,10 +253,10 @@ class SharingRuleListApi(APIView):
         service_id = data.validated_data.get("recipient_service")
         recipient_user = User.objects.filter(pk=user_id).first() if user_id else None
         if user_id and recipient_user is None:
-            raise serializers.ValidationError({"recipient_user": ["Unknown person."]})
+            raise serializers.ValidationError({"recipient_user": [_("Unknown person.")]})
         recipient_service = Service.objects.filter(pk=service_id).first() if service_id else None
         if service_id and recipient_service is None:
-            raise serializers.ValidationError({"recipient_service": ["Unknown service."]})
+            raise serializers.ValidationError({"recipient_service": [_("Unknown service.")]})
         rule = services.sharing_rule_create(
             case=case,
             actor=me(request),
@@ -309,6 +315,6 @@ class ParticipantRemoveApi(APIView):
     )
     def post(self, request: Request, participant_id: int) -> Response:
         participant = get_object_or_404(Participant, pk=participant_id)
-        access_case(user=me(request), case_id=participant.case_id)
+        access_case_team(user=me(request), case_id=participant.case_id)
         participant = services.participant_remove(participant=participant, actor=me(request))
         return Response(ParticipantOutputSerializer(participant).data)

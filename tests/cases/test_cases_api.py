@@ -179,3 +179,27 @@ def test_adding_to_the_team_validates(demo):
         .status_code
         == 403
     )
+
+
+def test_a_case_admin_changes_any_team_without_seeing_its_entries(demo):
+    # Given a municipal case admin who is on no case (the group holds the model permission)
+    from django.contrib.auth.models import Group, Permission
+
+    from coordination.demo import MUNICIPAL_ADMINS
+    from tests.factories import UserFactory
+
+    admins = Group.objects.get(name=MUNICIPAL_ADMINS)
+    admins.permissions.add(Permission.objects.get(codename="manage_case_team"))
+    case_admin = UserFactory()
+    case_admin.groups.add(admins)
+    client = as_user(case_admin)
+    # When they add the coordinator to Jonas' case
+    response = client.post(
+        f"/api/v1/cases/{demo.jonas_case.pk}/participants/",
+        {"user": demo["ungdomshjelper"].pk, "role": "ungdomshjelper"},
+        format="json",
+    )
+    # Then it works, and still they see neither the case nor its entries
+    assert response.status_code == 201
+    assert client.get(f"/api/v1/cases/{demo.jonas_case.pk}/").status_code == 404
+    assert client.get(f"/api/v1/cases/{demo.jonas_case.pk}/entries/").status_code == 404

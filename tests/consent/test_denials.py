@@ -270,3 +270,31 @@ def test_creating_an_entry_with_bad_input_is_400(demo):
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_consent_request_list_query_budget_is_constant(demo, count, django_assert_max_num_queries):
+    for n in range(count):
+        entry = write_entry(demo.jonas_case, demo["helsesykepleier"], title=f"N{n}")
+        share(
+            entry=entry,
+            recipients=[demo["laerer"], demo["barnevern"]],
+            actor=demo["helsesykepleier"],
+        )
+    father = as_user(demo["far"])
+    # count, page (entry, case, youth, asker, decider joined), recipients, deciders
+    with django_assert_max_num_queries(4):
+        response = father.get("/api/v1/consent-requests/?status=pending")
+    assert response.json()["count"] == count
+    assert len(response.json()["results"][0]["recipients"]) == 2
+
+
+@pytest.mark.parametrize("count", [0, 10])
+def test_participant_list_query_budget_is_constant(demo, count, django_assert_max_num_queries):
+    from tests.factories import ParticipantFactory
+
+    for _ in range(count):
+        ParticipantFactory(case=demo.sara_case)
+    with django_assert_max_num_queries(2):  # case access, the team with users and services
+        response = as_user(demo["sara"]).get(f"/api/v1/cases/{demo.sara_case.pk}/participants/")
+    assert len(response.json()) == 6 + count

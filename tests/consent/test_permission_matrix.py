@@ -84,7 +84,7 @@ MATRIX = [
         "post",
         "/api/v1/cases/{sara_case}/participants/",
         {"user": "{nav}", "role": "guardian"},
-        sara_team(403, ungdomshjelper=201),
+        sara_team(403, ungdomshjelper=201, admin=201),  # admin: a case admin (superuser)
     ),
     ("get", "/api/v1/cases/{sara_case}/entries/", None, sara_team(200)),
     (
@@ -166,7 +166,7 @@ MATRIX = [
         "post",
         "/api/v1/participants/{bup_participant}/remove/",
         None,
-        sara_team(403, ungdomshjelper=200),
+        sara_team(403, ungdomshjelper=200, admin=200),
     ),
 ]
 
