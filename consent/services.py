@@ -594,3 +594,12 @@ def participant_remove(*, participant: Participant, actor: User | None) -> Parti
         for entry_id in Entry.objects.filter(case=case, author=user).values_list("pk", flat=True)
     )
     return participant
+
+
+def consent_requests_expire() -> int:
+    """Stamps pending requests past their 30 days as expired; returns how many. Reads already
+    treat them as expired (ConsentRequest.effective_status) and approving one is refused, so this
+    only keeps the stored status true for lists and reports."""
+    return ConsentRequest.objects.filter(
+        status=ConsentRequest.Status.PENDING, expires_at__lte=timezone.now()
+    ).update(status=ConsentRequest.Status.EXPIRED)

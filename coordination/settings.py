@@ -190,6 +190,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
     "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
+    "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -298,3 +298,24 @@ def test_participant_list_query_budget_is_constant(demo, count, django_assert_ma
     with django_assert_max_num_queries(2):  # case access, the team with users and services
         response = as_user(demo["sara"]).get(f"/api/v1/cases/{demo.sara_case.pk}/participants/")
     assert len(response.json()) == 6 + count
+
+
+def test_expired_requests_are_stamped_by_the_hourly_task(demo, settings):
+    from consent.tasks import expire_consent_requests
+
+    entry = write_entry(demo.sara_case, demo["helsesykepleier"])
+    old = share(entry=entry, recipients=[demo["laerer"]], actor=demo["helsesykepleier"])
+    fresh = share(entry=entry, recipients=[demo["bup"]], actor=demo["helsesykepleier"])
+    ConsentRequest.objects.filter(pk=old.consent_request.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    # When beat runs the task (eagerly here; the schedule names it)
+    assert "consent.tasks.expire_consent_requests" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    expire_consent_requests.apply()
+    assert ConsentRequest.objects.get(pk=old.consent_request.pk).status == "expired"
+    assert ConsentRequest.objects.get(pk=fresh.consent_request.pk).status == "pending"
+    # and a second run changes nothing
+    expire_consent_requests.apply()
+    assert ConsentRequest.objects.filter(status="expired").count() == 1
