@@ -53,12 +53,22 @@ def decides_for(*, case: Case, user: User, category: str) -> bool:
     )
 
 
-def categories_decided_by(*, case: Case, user: User) -> set[str]:
+def categories_guardians_decide(*, case: Case) -> set[str]:
     return {
         category
         for category in Entry.Category.values
-        if decides_for(case=case, user=user, category=category)
+        if not authority_for(case=case, category=category).youth_decides
     }
+
+
+def categories_decided_by(*, case: Case, user: User) -> set[str]:
+    """The categories `user` is the consent authority for on `case` (at most one query)."""
+    guardian_categories = categories_guardians_decide(case=case)
+    if user.pk == case.youth_id:
+        return set(Entry.Category.values) - guardian_categories
+    if guardian_categories and guardians_of(case=case).filter(pk=user.pk).exists():
+        return guardian_categories
+    return set()
 
 
 def access_case_overview(*, user: User, case_id: int) -> Case:
@@ -124,7 +134,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         entry.pk: entry for entry in Entry.objects.filter(case=case).order_by("created", "id")
     }
     if viewer is not None and viewer.pk != case.youth_id and guardian_only(participants, viewer):
-        allowed = categories_decided_by(case=case, user=viewer)
+        allowed = categories_guardians_decide(case=case)
         entries = {pk: e for pk, e in entries.items() if e.category in allowed}
     # 3: every disclosure, active and ended, with its recipient.
     disclosures = list(
