@@ -67,3 +67,33 @@ def test_posting_and_sharing_work_with_redis_down(request, settings):
         assert notifications_sweep(grace=timedelta(0)) == 0
     assert len(mail.outbox) == 3
     assert all("Under Redis-stans" not in message.body for message in mail.outbox)
+
+
+def test_share_notifications_reach_the_worker_after_commit(celery_worker, settings):
+    # Given a running worker and Redis
+    demo = seed(settings)
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    nurse = as_user(demo["helsesykepleier"])
+    entry = nurse.post(
+        f"/api/v1/cases/{demo.sara_case.pk}/entries/",
+        {"kind": "plan", "category": "school", "title": "Plan for våren"},
+        format="json",
+    ).json()
+    # When the nurse shares under Sara's standing rule
+    response = nurse.post(
+        f"/api/v1/entries/{entry['id']}/share/",
+        {"recipients": [demo["laerer"].pk, demo["bup"].pk]},
+        format="json",
+    )
+    assert response.status_code == 201
+    # Then Sara and both recipients are notified by the worker, without the sweep
+    assert wait_until(
+        lambda: Notification.objects.filter(delivered_at__isnull=False).count() == 3, timeout=20
+    )
+    assert sorted(Notification.objects.values_list("recipient__username", "kind")) == [
+        ("bup", "entry_received"),
+        ("laerer", "entry_received"),
+        ("sara", "entry_shared"),
+    ]
+    assert all("Plan for våren" not in message.body for message in mail.outbox)
