@@ -4,8 +4,10 @@ exists is left alone, so running it twice changes nothing."""
 from datetime import date
 from typing import TextIO
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import User
 from services_registry.models import Organization, Service
 
@@ -94,6 +96,10 @@ def seed_cases(*, users: dict[str, User], today: date, stdout: TextIO) -> dict[s
             (users["laerer"], helper, school),
             (users["helsesykepleier"], helper, school_health),
         ],
+    )
+    # Municipal admins are the case admins: they may change any team (never see a case).
+    Group.objects.get(name=MUNICIPAL_ADMINS).permissions.add(
+        Permission.objects.get(content_type__app_label="cases", codename="manage_case_team")
     )
     cases = {SARA_CASE: sara, JONAS_CASE: jonas}
     for case_title, author, kind, category, title, body in ENTRIES:

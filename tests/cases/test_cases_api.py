@@ -182,16 +182,14 @@ def test_adding_to_the_team_validates(demo):
 
 
 def test_a_case_admin_changes_any_team_without_seeing_its_entries(demo):
-    # Given a municipal case admin who is on no case (the group holds the model permission)
-    from django.contrib.auth.models import Group, Permission
+    # Given a municipal case admin who is on no case (seed_demo gives the group the permission)
+    from django.contrib.auth.models import Group
 
     from coordination.demo import MUNICIPAL_ADMINS
     from tests.factories import UserFactory
 
-    admins = Group.objects.get(name=MUNICIPAL_ADMINS)
-    admins.permissions.add(Permission.objects.get(codename="manage_case_team"))
     case_admin = UserFactory()
-    case_admin.groups.add(admins)
+    case_admin.groups.add(Group.objects.get(name=MUNICIPAL_ADMINS))
     client = as_user(case_admin)
     # When they add the coordinator to Jonas' case
     response = client.post(
