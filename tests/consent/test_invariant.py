@@ -31,7 +31,7 @@ from .helpers import write_entry
 pytestmark = pytest.mark.django_db
 
 EXPECTED_FAILURES = (ValidationError, PermissionDenied, StateConflict, Http404)
-OPERATIONS = ["share", "approve", "decline", "withdraw", "remove", "readd", "rule", "end_rule"]
+OPERATIONS = ["share", "legal_duty", "approve", "decline", "withdraw", "remove", "readd", "rule", "end_rule"]
 
 
 def expected_rows(case) -> set[tuple[int, int]]:
@@ -71,6 +71,15 @@ def run(op: str, a: int, b: int, world) -> None:
         entry = pick(entries, a)
         recipients = [p.user for i, p in enumerate(team) if (b >> i) & 1]
         share(entry=entry, recipients=recipients, actor=entry.author)
+    elif op == "legal_duty":
+        entry = pick(entries, a)
+        share(
+            entry=entry,
+            recipients=[pick(team, b).user],
+            actor=entry.author,
+            basis="legal_duty",
+            justification="Opplysningsplikt.",
+        )
     elif op in ("approve", "decline"):
         request = pick(ConsentRequest.objects.filter(entry__case=case, status="pending"), a)
         if request is not None:
