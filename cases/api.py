@@ -1,7 +1,8 @@
 """JSON API for cases (docs/architecture.md §8). Thin: selectors read, services write."""
 
-from typing import cast
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
@@ -55,7 +56,12 @@ def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Seria
     )
 
 
-def paginated(request: Request, view: APIView, queryset, serializer_class) -> Response:
+def paginated(
+    request: Request,
+    view: APIView,
+    queryset: QuerySet[Any],
+    serializer_class: type[serializers.BaseSerializer],
+) -> Response:
     paginator = StandardPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer_class(page, many=True, context={"request": request}).data

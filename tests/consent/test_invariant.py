@@ -31,7 +31,17 @@ from .helpers import write_entry
 pytestmark = pytest.mark.django_db
 
 EXPECTED_FAILURES = (ValidationError, PermissionDenied, StateConflict, Http404)
-OPERATIONS = ["share", "legal_duty", "approve", "decline", "withdraw", "remove", "readd", "rule", "end_rule"]
+OPERATIONS = [
+    "share",
+    "legal_duty",
+    "approve",
+    "decline",
+    "withdraw",
+    "remove",
+    "readd",
+    "rule",
+    "end_rule",
+]
 
 
 def expected_rows(case) -> set[tuple[int, int]]:
