@@ -35,69 +35,80 @@ def in_thread(target, errors):
     return thread
 
 
+def race(case_id, first, second):
+    """Runs `first` in a transaction that takes the case lock and holds it for half a second,
+    and starts `second` meanwhile, so `second` has to wait for `first` to commit. Returns what
+    `second` returned."""
+    locked, errors, results = threading.Event(), [], []
+
+    def hold_then_act():
+        with transaction.atomic():
+            case_lock(case_id)
+            locked.set()
+            threading.Event().wait(0.5)
+            first()
+
+    holder = in_thread(hold_then_act, errors)
+    assert locked.wait(5)
+    waiter = in_thread(lambda: results.append(second()), errors)
+    holder.join(10)
+    waiter.join(10)
+    assert not errors, errors
+    return results[0]
+
+
 def test_a_share_waiting_on_a_rule_being_ended_asks_for_consent_instead(settings):
     demo = seed(settings)
     rule = sharing_rule_create(
         case=demo.sara_case, actor=demo["sara"], category="health", recipient_user=demo["bup"]
     )
     entry = write_entry(demo.sara_case, demo["helsesykepleier"])
-    locked, errors, results = threading.Event(), [], []
-
-    def end_rule_slowly():
-        with transaction.atomic():
-            case_lock(demo.sara_case.pk)
-            locked.set()
-            # The share below starts now and must wait for this transaction.
-            threading.Event().wait(0.5)
-            sharing_rule_end(rule=rule, actor=demo["sara"])
-
-    ender = in_thread(end_rule_slowly, errors)
-    locked.wait(5)
-    sharer = in_thread(
-        lambda: results.append(
-            share(entry=entry, recipients=[demo["bup"]], actor=demo["helsesykepleier"])
-        ),
-        errors,
+    result = race(
+        entry.case_id,
+        lambda: sharing_rule_end(rule=rule, actor=demo["sara"]),
+        lambda: share(entry=entry, recipients=[demo["bup"]], actor=demo["helsesykepleier"]),
     )
-    ender.join(10)
-    sharer.join(10)
-    assert not errors, errors
     # The share saw the rule gone: it asked Sara, and BUP has no access
-    assert results[0].status == "consent_requested"
+    assert result.status == "consent_requested"
     assert not EntryUserObjectPermission.objects.filter(
         user=demo["bup"], content_object=entry
     ).exists()
 
 
-def test_a_withdrawal_waiting_on_a_share_ends_what_the_share_made(settings):
+def test_a_rule_end_waiting_on_a_share_under_it_withdraws_what_the_share_made(settings):
+    demo = seed(settings)
+    rule = sharing_rule_create(
+        case=demo.sara_case, actor=demo["sara"], category="health", recipient_user=demo["bup"]
+    )
+    entry = write_entry(demo.sara_case, demo["helsesykepleier"])
+    race(
+        entry.case_id,
+        lambda: share(entry=entry, recipients=[demo["bup"]], actor=demo["helsesykepleier"]),
+        lambda: sharing_rule_end(rule=rule, actor=demo["sara"]),
+    )
+    disclosure = Disclosure.objects.get(entry=entry, recipient=demo["bup"])
+    assert disclosure.rule == rule and disclosure.end_reason == "rule_ended"
+    assert not EntryUserObjectPermission.objects.filter(
+        user=demo["bup"], content_object=entry
+    ).exists()
+
+
+def test_a_share_waiting_on_a_withdrawal_sees_the_fresh_state(settings):
     demo = seed(settings)
     entry = write_entry(demo.sara_case, demo["helsesykepleier"], category="school")
-    first = share(entry=entry, recipients=[demo["laerer"]], actor=demo["helsesykepleier"])
-    disclosure = first.disclosures[0]
-    locked, errors = threading.Event(), []
-
-    def withdraw_while_holding():
-        with transaction.atomic():
-            case_lock(demo.sara_case.pk)
-            locked.set()
-            threading.Event().wait(0.5)
-            withdraw(disclosure=disclosure, actor=demo["sara"])
-
-    withdrawer = in_thread(withdraw_while_holding, errors)
-    locked.wait(5)
-    # A second share to the bup waits for the lock, then goes ahead on the fresh state
-    sharer = in_thread(
-        lambda: share(entry=entry, recipients=[demo["bup"]], actor=demo["helsesykepleier"]),
-        errors,
+    disclosure = share(
+        entry=entry, recipients=[demo["laerer"]], actor=demo["helsesykepleier"]
+    ).disclosures[0]
+    # The teacher may receive it again once the withdrawal has committed
+    result = race(
+        entry.case_id,
+        lambda: withdraw(disclosure=disclosure, actor=demo["sara"]),
+        lambda: share(entry=entry, recipients=[demo["laerer"]], actor=demo["helsesykepleier"]),
     )
-    withdrawer.join(10)
-    sharer.join(10)
-    assert not errors, errors
+    assert result.status == "shared"
     case = Case.objects.get(pk=demo.sara_case.pk)
     assert actual_rows(case) == expected_rows(case)
-    assert not EntryUserObjectPermission.objects.filter(
-        user=demo["laerer"], content_object=entry
-    ).exists()
+    assert Disclosure.objects.filter(entry=entry, recipient=demo["laerer"]).count() == 2
 
 
 def test_many_concurrent_shares_and_withdrawals_keep_the_invariant(settings):
