@@ -128,47 +128,43 @@ class ConsentRequestDetailApi(APIView):
         responses={200: ConsentRequestOutputSerializer, 404: NOT_FOUND}, tags=["consent"]
     )
     def get(self, request: Request, request_id: int) -> Response:
-        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
-        return Response(
-            ConsentRequestOutputSerializer(consent_request, context={"request": request}).data
-        )
+        return _consent_request_response(request, request_id)
 
 
-def _decision_response(request: Request, request_id: int) -> Response:
+def _consent_request_response(request: Request, request_id: int) -> Response:
+    """The request as the caller may see it now (fetched again after a decision)."""
     consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
     return Response(
         ConsentRequestOutputSerializer(consent_request, context={"request": request}).data
     )
 
 
+DECISION_RESPONSES = {
+    200: ConsentRequestOutputSerializer,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
 class ConsentRequestApproveApi(APIView):
     @extend_schema(
         summary="Approve (a decider only): the entry is shared with basis `consent`",
         request=None,
-        responses={
-            200: ConsentRequestOutputSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=DECISION_RESPONSES,
         tags=["consent"],
     )
     def post(self, request: Request, request_id: int) -> Response:
         consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
         services.consent_request_approve(consent_request=consent_request, actor=me(request))
-        return _decision_response(request, request_id)
+        return _consent_request_response(request, request_id)
 
 
 class ConsentRequestDeclineApi(APIView):
     @extend_schema(
         summary="Decline (a decider only); the asker sees `reason` only if you write one",
         request=DeclineInputSerializer,
-        responses={
-            200: ConsentRequestOutputSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=DECISION_RESPONSES,
         examples=[OpenApiExample("No reason", value={}, request_only=True)],
         tags=["consent"],
     )
@@ -181,20 +177,14 @@ class ConsentRequestDeclineApi(APIView):
             actor=me(request),
             reason=data.validated_data["reason"],
         )
-        return _decision_response(request, request_id)
+        return _consent_request_response(request, request_id)
 
 
 class ConsentRequestOpinionApi(APIView):
     @extend_schema(
         summary="The young person's own view, when their guardians decide",
         request=OpinionInputSerializer,
-        responses={
-            200: ConsentRequestOutputSerializer,
-            400: None,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={**DECISION_RESPONSES, 400: None},
         examples=[
             OpenApiExample(
                 "Jonas", value={"opinion": "Greit at læreren får vite det."}, request_only=True
@@ -211,7 +201,7 @@ class ConsentRequestOpinionApi(APIView):
             actor=me(request),
             opinion=data.validated_data["opinion"],
         )
-        return _decision_response(request, request_id)
+        return _consent_request_response(request, request_id)
 
 
 class SharingRuleListApi(APIView):
