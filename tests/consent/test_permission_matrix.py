@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from cases.models import Participant
 from cases.services import attachment_add
@@ -200,3 +201,11 @@ def test_permission_matrix(demo, settings, tmp_path, method, path, body, expecte
             got[persona] = response.status_code
             transaction.set_rollback(True)
     assert got == expected
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _, _ in MATRIX])
+def test_anonymous_callers_get_401_everywhere(db, method, path):
+    ids = {key: 1 for key in ("sara_case", "jonas_case", "note", "disclosure", "attachment")}
+    ids |= {key: 1 for key in ("sara_request", "jonas_request", "rule", "bup_participant")}
+    response = getattr(APIClient(), method)(path.format(**ids))
+    assert response.status_code == 401
