@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coordination.context_processors.notifications",
             ],
         },
     },
@@ -161,6 +162,16 @@ EMAIL_CONFIG = env.email_url(
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sammen <ikke-svar@sammen.localhost>")
 
+# SMS: a dotted path to a class with send(phone, text); console in development.
+SAMMEN_SMS_BACKEND = env.str("SAMMEN_SMS_BACKEND", default="coordination.sms.ConsoleSmsBackend")
+SAMMEN_SMS_FILE_PATH = env.str(
+    "SAMMEN_SMS_FILE_PATH", default=str(BASE_DIR / ".data" / "sms.jsonl")
+)
+# Links in e-mail and SMS point here.
+SAMMEN_BASE_URL = env.str("SAMMEN_BASE_URL", default="http://127.0.0.1:8000")
+# A worker holds a notification this long while delivering; after that the sweep may retry it.
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
+
 # Celery: the broker is Redis; a database outbox makes a down broker delay, never lose, work.
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -168,9 +179,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must fail fast when Redis is down: the outbox row is already committed and the
+# sweep delivers it later, so a web request never waits for the broker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

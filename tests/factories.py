@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from coordination.models import User
+from coordination.models import Notification, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -95,3 +95,9 @@ class EntryFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Entry], *args: object, **kwargs: object) -> Entry:
         return entry_create(**kwargs)  # type: ignore[arg-type]
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.ENTRY_RECEIVED
