@@ -215,6 +215,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "NotificationKindEnum": "coordination.models.Notification.Kind",
+        "EntryKindEnum": "cases.models.Entry.Kind",
+    },
 }
 
 GUARDIAN_RAISE_403 = False
