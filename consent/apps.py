@@ -14,3 +14,8 @@ class ConsentConfig(AppConfig):
         from .demo import seed_rules
 
         seed_rules(users=users, today=today, stdout=stdout)
+
+    def home_sections(self, *, user: object) -> list:
+        from .home import home_sections
+
+        return home_sections(user=user)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -291,3 +291,40 @@ def rules_covering(
                 covered[participant.user_id] = rule
                 break
     return covered
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[ConsentRequest]]:
+    """For the author's view of one entry: who got it (active and ended) and what was asked.
+
+    Callers pass an entry whose author (or youth) is the viewer; two queries.
+    """
+    disclosures = list(
+        Disclosure.objects.filter(entry=entry)
+        .select_related("recipient")
+        .order_by("-granted_at", "-id")
+    )
+    requests = list(
+        ConsentRequest.objects.filter(entry=entry)
+        .select_related("decided_by")
+        .prefetch_related("recipients")
+        .order_by("-created", "-id")
+    )
+    return disclosures, requests
+
+
+def share_candidates(*, entry: Entry) -> list[Participant]:
+    """Active team members who could receive `entry`: not the author, not the youth, and not
+    someone who can already open it."""
+    has_access = Disclosure.objects.filter(
+        entry=entry, recipient=OuterRef("user"), withdrawn_at__isnull=True
+    )
+    return list(
+        Participant.objects.filter(case_id=entry.case_id, left__isnull=True)
+        .exclude(user_id__in=[entry.author_id, entry.case.youth_id])
+        .exclude(Exists(has_access))
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )

@@ -54,6 +54,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("services/", include("services_registry.urls")),
     path("cases/", include("cases.urls")),
-    path("consent/", include("consent.urls")),
+    path("", include("consent.urls")),
     path("meetings/", include("meetings.urls")),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import LanguageForm
+from .home import home_sections
 from .rest import authenticated_user
 from .selectors import notifications_for, service_health
 from .services import (
@@ -23,7 +24,8 @@ NOTIFICATIONS_PER_PAGE = 20
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "coordination/home.html")
+    sections = home_sections(user=authenticated_user(request))
+    return render(request, "coordination/home.html", {"sections": sections})
 
 
 @login_required
