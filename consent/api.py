@@ -236,7 +236,7 @@ class SharingRuleListApi(APIView):
         tags=["sharing"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_overview(user=me(request), case_id=case_id)
+        case = selectors.access_case_rules(user=me(request), case_id=case_id)
         data = SharingRuleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user_id = data.validated_data.get("recipient_user")

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import participant_active
@@ -90,6 +92,26 @@ def access_case_overview(*, user: User, case_id: int) -> Case:
     ):
         return case
     raise Http404
+
+
+def access_case_rules(*, user: User, case_id: int) -> Case:
+    """Like access_case_overview, for setting standing rules: a guardian on the case of a young
+    person who decides everything themself (16 and over) may see the case, so they get 403 with
+    the reason instead of a 404."""
+    try:
+        return access_case_overview(user=user, case_id=case_id)
+    except Http404:
+        participant = Participant.objects.filter(
+            case_id=case_id, user=user, left__isnull=True, role=Participant.Role.GUARDIAN
+        ).first()
+        if participant is None:
+            raise
+        raise PermissionDenied(
+            _(
+                "The young person is old enough to decide who may see what about them, so the "
+                "sharing rules are theirs. You see what they choose to share with you."
+            )
+        ) from None
 
 
 # -- who knows what ---------------------------------------------------------------------------

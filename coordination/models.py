@@ -61,6 +61,8 @@ class Notification(models.Model):
         AGENDA_PUBLISHED = "agenda_published", _("Meeting agenda published")
         MINUTES_FOR_REVIEW = "minutes_for_review", _("Minutes to review")
         ACTION_ITEM_DUE = "action_item_due", _("Task due")
+        MESSAGE_RECEIVED = "message_received", _("New message")
+        UNGDOMSHJELPER_CHOSEN = "ungdomshjelper_chosen", _("Chosen as youth coordinator")
 
     recipient = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")

@@ -112,6 +112,12 @@ def notification_text(notification: Notification) -> str:
         Notification.Kind.ACTION_ITEM_DUE: translation.gettext(
             "A task you are responsible for is due soon. See Sammen."
         ),
+        Notification.Kind.MESSAGE_RECEIVED: translation.gettext(
+            "You have a new message in Sammen."
+        ),
+        Notification.Kind.UNGDOMSHJELPER_CHOSEN: translation.gettext(
+            "A young person has chosen you as their youth coordinator in Sammen."
+        ),
     }
     return texts[Notification.Kind(notification.kind)]
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "services_registry",
     "cases",
     "consent",
+    "voice",
     "meetings",
 ]
 
@@ -264,6 +265,8 @@ SAMMEN_CONSENT_AGES = {
 }
 # Attachments: the largest upload and the types accepted (checked against the file's content).
 SAMMEN_ATTACHMENT_MAX_BYTES = env.int("SAMMEN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A message is a short note to a helper; longer texts are entries.
+SAMMEN_MESSAGE_MAX_CHARS = env.int("SAMMEN_MESSAGE_MAX_CHARS", default=5_000)
 
 # Demo data: the password of the demo personas (seed_demo); "demo" only in DEBUG.
 SAMMEN_DEMO_PASSWORD = env.str("SAMMEN_DEMO_PASSWORD", default="demo" if DEBUG else "")

@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     ),
     path("", include("cases.api_urls")),
     path("", include("consent.api_urls")),
+    path("", include("voice.api_urls")),
 ]
 
 urlpatterns = [
@@ -55,5 +56,6 @@ urlpatterns = [
     path("services/", include("services_registry.urls")),
     path("cases/", include("cases.urls")),
     path("", include("consent.urls")),
+    path("", include("voice.urls")),
     path("meetings/", include("meetings.urls")),
 ]

@@ -147,7 +147,7 @@ MATRIX = [
         "post",
         "/api/v1/cases/{sara_case}/sharing-rules/",
         {"category": "health", "recipient_user": "{laerer}"},
-        statuses(404, sara=201, ungdomshjelper=403),
+        statuses(404, sara=201, ungdomshjelper=403, mor=403),
     ),
     ("delete", "/api/v1/sharing-rules/{rule}/", None, statuses(404, sara=204, ungdomshjelper=403)),
     (

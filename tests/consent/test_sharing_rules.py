@@ -59,6 +59,10 @@ def test_who_may_set_rules(demo):
     assert as_user(demo["ungdomshjelper"]).post(url, body, format="json").status_code == 403
     assert as_user(demo["laerer"]).post(url, body, format="json").status_code == 404
     assert as_user(demo["mor"]).get(url).status_code == 404
+    # Sara's mother is on the case but Sara (16) decides: 403 with the reason
+    refused = as_user(demo["mor"]).post(url, body, format="json")
+    assert refused.status_code == 403
+    assert "old enough" in refused.json()["detail"] or "gammel nok" in refused.json()["detail"]
     # Jonas (13) does not decide about health; his father does
     jonas_url = f"/api/v1/cases/{demo.jonas_case.pk}/sharing-rules/"
     assert as_user(demo["jonas"]).post(jonas_url, body, format="json").status_code == 403

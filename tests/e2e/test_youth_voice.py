@@ -1,0 +1,139 @@
+"""The #5 done-when path on a phone: Jonas understands his home, gives his view on a request,
+chooses an ungdomshjelper and writes to his teacher; Sara removes her school rule."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from cases.models import Case, Entry
+from cases.services import entry_create
+from consent.services import share
+from coordination.models import User
+
+from .conftest import PHONE, log_in, serious_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(settings):
+    settings.SAMMEN_DEMO_PASSWORD = "demo"
+    call_command("seed_demo", stdout=io.StringIO())
+    return {
+        "sara": Case.objects.get(youth__username="sara"),
+        "jonas": Case.objects.get(youth__username="jonas"),
+        "users": {user.username: user for user in User.objects.all()},
+    }
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, username, "demo")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hei")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_jonas_on_his_phone(demo, as_user, axe):
+    users = demo["users"]
+    case = demo["jonas"]
+    nurse = users["helsesykepleier"]
+    note = entry_create(
+        case=case, author=nurse, kind="note", category="health", title="Hodepine", body="Tekst"
+    )
+    share(entry=note, recipients=[users["laerer"]], actor=nurse)
+
+    jonas = as_user("jonas")
+    # His home: his helpers, what needs his answer, the ungdomshjelper offer, messages.
+    expect(jonas.get_by_role("heading", name="Dine hjelpere")).to_be_visible()
+    expect(jonas.get_by_role("heading", name="Du kan velge en ungdomshjelper")).to_be_visible()
+    expect(jonas.get_by_role("heading", name="Meldinger")).to_be_visible()
+    assert serious_violations(axe, jonas) == []
+
+    # He gives his view on the pending request.
+    jonas.get_by_role("link", name=re.compile("spør om å dele «Hodepine»")).click()
+    jonas.get_by_label("Hva mener du?").fill("Greit at læreren vet det.")
+    jonas.get_by_role("button", name="Send meningen min").click()
+    expect(jonas.get_by_role("status")).to_contain_text("De som bestemmer, ser hva du mener")
+
+    # He chooses an ungdomshjelper.
+    jonas.goto("/")
+    jonas.get_by_role("link", name="Se hvem du kan velge").click()
+    expect(jonas.get_by_role("heading", level=1)).to_have_text("Ungdomshjelperen din")
+    assert serious_violations(axe, jonas) == []
+    jonas.get_by_label(re.compile("Nora Bakken")).check()
+    jonas.get_by_role("button", name="Velg", exact=True).click()
+    expect(jonas.get_by_role("status")).to_contain_text("Nora Bakken er nå ungdomshjelperen din")
+    assert serious_violations(axe, jonas) == []
+
+    # He writes to his teacher.
+    jonas.goto("/")
+    jonas.get_by_role("link", name="Meldinger med hjelperne dine").click()
+    assert serious_violations(axe, jonas) == []
+    jonas.get_by_label("Meldingen din").fill("Kan vi snakke etter matten? <b>takk</b>")
+    jonas.get_by_label(re.compile("Ole Hansen")).check()
+    jonas.get_by_role("button", name="Send", exact=True).click()
+    expect(jonas.get_by_role("status")).to_contain_text("Sendt")
+    expect(jonas.locator(".message-body")).to_contain_text("<b>takk</b>")
+    assert serious_violations(axe, jonas) == []
+
+    # It shows in his who-knows-what, as his own choice.
+    jonas.goto(f"/cases/{case.pk}/who-knows-what/")
+    teacher_card = jonas.locator("section.person", has_text="Ole Hansen")
+    expect(teacher_card).to_contain_text("Kan vi snakke etter matten?")
+    assert serious_violations(axe, jonas) == []
+
+    # His sharing rules page says who decides.
+    jonas.goto(f"/cases/{case.pk}/sharing-rules/")
+    expect(jonas.get_by_role("heading", level=1)).to_have_text("Mine delingsregler")
+    assert serious_violations(axe, jonas) == []
+
+    # The teacher reads the message.
+    teacher = as_user("laerer")
+    teacher.goto(f"/cases/{case.pk}/messages/")
+    expect(teacher.locator(".message-body")).to_contain_text("Kan vi snakke etter matten?")
+
+
+def test_sara_removes_the_school_rule(demo, as_user, axe):
+    users = demo["users"]
+    case = demo["sara"]
+    nurse = users["helsesykepleier"]
+    entry = entry_create(
+        case=case, author=nurse, kind="note", category="school", title="Lekseplan", body="Tekst"
+    )
+    assert share(entry=entry, recipients=[users["laerer"]], actor=nurse).status == "shared"
+    entry_url = f"/cases/{case.pk}/entries/{entry.pk}/"
+    teacher = as_user("laerer")
+    assert teacher.goto(entry_url).status == 200
+
+    sara = as_user("sara")
+    sara.get_by_role("link", name="Mine delingsregler").click()
+    assert serious_violations(axe, sara) == []
+    rule = sara.locator(".rule-list li", has_text="skole")
+    expect(rule).to_contain_text("Alle hjelperne dine kan se det som handler om skole.")
+    rule.get_by_role("button", name=re.compile("Fjern")).click()
+    expect(sara.get_by_role("status")).to_contain_text("Regelen er fjernet")
+    assert serious_violations(axe, sara) == []
+    # The teacher loses access at once.
+    assert teacher.goto(entry_url).status == 404
+    assert Entry.objects.filter(pk=entry.pk).exists()
+
+    # Her mother cannot change the rules: 403 with the reason.
+    mother = as_user("mor")
+    response = mother.goto(f"/cases/{case.pk}/sharing-rules/")
+    assert response.status == 403
+    expect(mother.get_by_role("alert")).to_contain_text("gammel nok")
+    assert serious_violations(axe, mother) == []

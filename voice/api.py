@@ -1,0 +1,133 @@
+"""JSON API for the young person's voice (docs/architecture.md §8). Thin: selectors read,
+services write."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api import NOT_FOUND, me, page_of
+from cases.selectors import access_case
+from cases.serializers import ParticipantOutputSerializer
+from consent.api import CONFLICT, FORBIDDEN
+from coordination.models import User
+from coordination.rest import StandardPagination
+
+from . import selectors, services
+from .serializers import (
+    ChooseInputSerializer,
+    MessageInputSerializer,
+    MessageOutputSerializer,
+    UngdomshjelperOutputSerializer,
+    UnreadSerializer,
+)
+
+
+class MessageListApi(APIView):
+    @extend_schema(
+        summary="The conversation of a case: the messages I may read, oldest first",
+        description="Every message returned is logged as opened by the caller.",
+        operation_id="v1_case_messages_list",
+        responses={200: page_of(MessageOutputSerializer), 404: NOT_FOUND},
+        tags=["messages"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = access_case(user=me(request), case_id=case_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            selectors.messages_for_case(user=me(request), case=case).select_related("author"),
+            request,
+            view=self,
+        )
+        messages = list(page or [])
+        services.messages_read(case=case, user=me(request), messages=messages, via="api")
+        return paginator.get_paginated_response(MessageOutputSerializer(messages, many=True).data)
+
+    @extend_schema(
+        summary="Send a message",
+        description=(
+            "The young person names `recipients` (people on the team); each gets it through the "
+            "share path with basis `own_choice`. A helper's message goes to the young person and "
+            "takes no `recipients`."
+        ),
+        request=MessageInputSerializer,
+        responses={201: MessageOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "Jonas to his teacher",
+                value={"body": "Kan vi snakke etter timen?", "recipients": [5]},
+                request_only=True,
+            )
+        ],
+        tags=["messages"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = access_case(user=me(request), case_id=case_id)
+        data = MessageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        wanted = set(data.validated_data["recipients"])
+        recipients = list(User.objects.filter(pk__in=wanted))
+        if len(recipients) != len(wanted):
+            raise serializers.ValidationError({"recipients": [_("Unknown people.")]})
+        message = services.message_send(
+            case=case, author=me(request), body=data.validated_data["body"], recipients=recipients
+        )
+        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class UnreadApi(APIView):
+    @extend_schema(
+        summary="Unread messages per case (cases with none are left out)",
+        responses={200: UnreadSerializer(many=True)},
+        tags=["messages"],
+    )
+    def get(self, request: Request) -> Response:
+        counts = selectors.unread_messages(user=me(request))
+        rows = [{"case": case_id, "unread": n} for case_id, n in sorted(counts.items())]
+        return Response(UnreadSerializer(rows, many=True).data)
+
+
+class UngdomshjelperApi(APIView):
+    @extend_schema(
+        summary="The ungdomshjelper offer: current, whether offered, and the candidates",
+        description="For the young person and a guardian who decides; everyone else 404.",
+        responses={200: UngdomshjelperOutputSerializer, 404: NOT_FOUND},
+        tags=["ungdomshjelper"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
+        body = {
+            "offered": selectors.ungdomshjelper_offered(case=case),
+            "current": selectors.ungdomshjelper_of(case=case),
+            "candidates": selectors.ungdomshjelper_candidates(case=case),
+        }
+        return Response(UngdomshjelperOutputSerializer(body).data)
+
+    @extend_schema(
+        summary="Choose the ungdomshjelper among the candidates",
+        request=ChooseInputSerializer,
+        responses={
+            201: ParticipantOutputSerializer,
+            400: None,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[OpenApiExample("Choose", value={"user": 10}, request_only=True)],
+        tags=["ungdomshjelper"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
+        data = ChooseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        chosen = User.objects.filter(pk=data.validated_data["user"]).first()
+        if chosen is None:
+            raise serializers.ValidationError(
+                {"user": [_("Choose one of the people in the list.")]}
+            )
+        participant = services.ungdomshjelper_choose(case=case, actor=me(request), chosen=chosen)
+        return Response(
+            ParticipantOutputSerializer(participant).data, status=status.HTTP_201_CREATED
+        )

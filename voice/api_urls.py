@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("cases/<int:case_id>/messages/", api.MessageListApi.as_view(), name="api-case-messages"),
+    path("messages/unread/", api.UnreadApi.as_view(), name="api-messages-unread"),
+    path(
+        "cases/<int:case_id>/ungdomshjelper/",
+        api.UngdomshjelperApi.as_view(),
+        name="api-case-ungdomshjelper",
+    ),
+]

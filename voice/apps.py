@@ -1,0 +1,25 @@
+from datetime import date
+from typing import TextIO
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoiceConfig(AppConfig):
+    """The young person's own voice (issue #5): sharing rules in plain words, messages, the
+    choice of an ungdomshjelper. Sits above consent: every disclosure goes through its share
+    path."""
+
+    name = "voice"
+    verbose_name = _("The young person's voice")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
+        from .demo import seed_voice
+
+        seed_voice(users=users, today=today, stdout=stdout)
+
+    def home_sections(self, *, user: object) -> list:
+        from .home import home_sections
+
+        return home_sections(user=user)  # type: ignore[arg-type]

@@ -1,0 +1,95 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Entry, Participant
+
+from .plain import TOPICS
+from .selectors import Candidate
+
+
+def _person_label(participant: Participant) -> str:
+    label = f"{participant.user.name} – {participant.get_role_display()}"
+    return label + (f", {participant.service.name}" if participant.service else "")
+
+
+class RuleForm(forms.Form):
+    """A standing rule in the young person's words: what topic, and who may see it."""
+
+    category = forms.ChoiceField(label=_("What is it about?"))
+    recipient = forms.ChoiceField(label=_("Who may see it?"))
+
+    def __init__(
+        self,
+        *args: object,
+        categories: set[str],
+        team: list[Participant],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [
+            (value, str(TOPICS[Entry.Category(value)]).capitalize())
+            for value in Entry.Category.values
+            if value in categories
+        ]
+        choices: list[tuple[str, str]] = [
+            ("role:helper", str(_("All your helpers"))),
+            ("role:guardian", str(_("Your parents or guardians"))),
+        ]
+        services = {p.service.pk: p.service for p in team if p.service is not None}
+        choices += [
+            (f"service:{service.pk}", str(_("Everyone at %(service)s") % {"service": service.name}))
+            for service in services.values()
+        ]
+        choices += [(f"user:{p.user_id}", _person_label(p)) for p in team]
+        recipient = self.fields["recipient"]
+        assert isinstance(recipient, forms.ChoiceField)
+        recipient.choices = choices
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=settings.SAMMEN_MESSAGE_MAX_CHARS,
+        error_messages={"required": _("Write a message.")},
+    )
+    recipients = forms.MultipleChoiceField(
+        label=_("Who gets it?"),
+        help_text=_("Only the people you tick can read it. You can see it in «Who knows what»."),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: object, recipients: list[Participant], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["recipients"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(p.user_id), _person_label(p)) for p in recipients]
+        if not recipients:
+            del self.fields["recipients"]
+
+
+class ChooseForm(forms.Form):
+    chosen = forms.ChoiceField(
+        label=_("Who do you want as your ungdomshjelper?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one person.")},
+    )
+
+    def __init__(self, *args: object, candidates: list[Candidate], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["chosen"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (
+                str(c.user.pk),
+                _person_label(c.participant)
+                if c.participant
+                else str(_("%(name)s – youth coordinator in the municipality"))
+                % {"name": c.user.name},
+            )
+            for c in candidates
+        ]

@@ -1,0 +1,26 @@
+from cases.selectors import cases_for_user
+from coordination.home import HomeSection
+from coordination.models import User
+
+from .selectors import may_choose_ungdomshjelper, ungdomshjelper_offered, unread_messages
+
+
+def home_sections(*, user: User) -> list[HomeSection]:
+    """Messages with unread counts on every case; for the young person (and a guardian who
+    decides) the sharing rules and the offer of an ungdomshjelper."""
+    unread = unread_messages(user=user)
+    rows = []
+    for case in cases_for_user(user=user):
+        chooser = may_choose_ungdomshjelper(case=case, user=user)
+        rows.append(
+            {
+                "case": case,
+                "unread": unread.get(case.pk, 0),
+                "rules": chooser,
+                "offer": chooser and ungdomshjelper_offered(case=case),
+                "own": case.youth_id == user.pk,
+            }
+        )
+    if not rows:
+        return []
+    return [HomeSection("voice/home_voice.html", {"rows": rows}, order=15)]

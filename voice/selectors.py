@@ -1,0 +1,129 @@
+"""Reads for the young person's voice; each returns only what the caller may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from cases.models import Case, Entry, Participant
+from cases.selectors import (
+    access_case,
+    cases_for_user,
+    entries_for_case,
+    entries_visible,
+    participant_active,
+)
+from consent.selectors import categories_decided_by
+from coordination.models import User
+
+from .models import MessageRead
+
+# The municipal pool of youth coordinators a young person may choose from (a Django group).
+COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
+
+
+def messages_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
+    """The messages on `case` that `user` may read, oldest first (filtered in SQL by guardian)."""
+    return (
+        entries_for_case(user=user, case=case)
+        .filter(kind=Entry.Kind.MESSAGE)
+        .order_by("created", "id")
+    )
+
+
+def message_recipients(*, case: Case) -> list[Participant]:
+    """The people a young person may write to: everyone on the team now except themself."""
+    return list(
+        Participant.objects.filter(case=case, left__isnull=True)
+        .exclude(user_id=case.youth_id)
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )
+
+
+def unread_messages(*, user: User) -> dict[int, int]:
+    """Per case `user` takes part in: how many messages they may read arrived since they last
+    read the conversation (not counting their own). One query."""
+    read = MessageRead.objects.filter(case=OuterRef("case"), user=user)
+    messages = Entry.objects.filter(
+        case__in=cases_for_user(user=user), kind=Entry.Kind.MESSAGE
+    ).exclude(author=user)
+    rows = (
+        entries_visible(user=user, queryset=messages)
+        .filter(~Exists(read) | Q(created__gt=Subquery(read.values("read_at")[:1])))
+        .values("case_id")
+        .annotate(unread=Count("id"))
+        .order_by()
+    )
+    return {row["case_id"]: row["unread"] for row in rows}
+
+
+# -- the ungdomshjelper -----------------------------------------------------------------------
+
+
+def ungdomshjelper_of(*, case: Case) -> Participant | None:
+    return (
+        Participant.objects.filter(
+            case=case, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
+        )
+        .select_related("user", "service")
+        .first()
+    )
+
+
+def ungdomshjelper_offered(*, case: Case) -> bool:
+    """Offered while the case has no ungdomshjelper and helpers from two different services."""
+    services = (
+        Participant.objects.filter(
+            case=case, role=Participant.Role.HELPER, left__isnull=True, service__isnull=False
+        )
+        .values("service_id")
+        .distinct()
+        .count()
+    )
+    return services >= 2 and ungdomshjelper_of(case=case) is None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user: User
+    participant: Participant | None  # set when they already help on the case
+
+
+def ungdomshjelper_candidates(*, case: Case) -> list[Candidate]:
+    """Helpers on the case first, then the municipal youth coordinators (two queries)."""
+    helpers = list(
+        Participant.objects.filter(case=case, role=Participant.Role.HELPER, left__isnull=True)
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )
+    candidates = [Candidate(user=p.user, participant=p) for p in helpers]
+    on_team = Participant.objects.filter(case=case, user=OuterRef("pk"), left__isnull=True)
+    coordinators = (
+        User.objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
+        .exclude(Exists(on_team))
+        .order_by("display_name", "pk")
+    )
+    candidates += [Candidate(user=user, participant=None) for user in coordinators]
+    return candidates
+
+
+def may_choose_ungdomshjelper(*, case: Case, user: User) -> bool:
+    """The youth, and a guardian who is the consent authority for something on the case."""
+    if user.pk == case.youth_id:
+        return True
+    me = participant_active(case=case, user=user)
+    return (
+        me is not None
+        and me.role == Participant.Role.GUARDIAN
+        and bool(categories_decided_by(case=case, user=user))
+    )
+
+
+def access_case_for_choice(*, user: User, case_id: int) -> Case:
+    """The case whose ungdomshjelper `user` may choose; anyone else on the case gets 404 too,
+    since the choice is not theirs to look at."""
+    case = access_case(user=user, case_id=case_id)
+    if not may_choose_ungdomshjelper(case=case, user=user):
+        raise Http404
+    return case

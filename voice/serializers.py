@@ -1,0 +1,44 @@
+from rest_framework import serializers
+
+from cases.models import Entry
+from cases.serializers import ParticipantOutputSerializer, ServiceSummarySerializer
+from coordination.serializers import UserSummarySerializer
+
+
+class MessageOutputSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Entry
+        fields = ["id", "case", "author", "body", "created"]
+        read_only_fields = fields
+
+
+class MessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    recipients = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class UnreadSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    """A helper already on the case has `on_case_as` and `service`; a municipal coordinator not."""
+
+    user = UserSummarySerializer()
+    on_case_as = serializers.CharField(source="participant.role", allow_null=True)
+    service = ServiceSummarySerializer(source="participant.service", allow_null=True)
+
+
+class UngdomshjelperOutputSerializer(serializers.Serializer):
+    offered = serializers.BooleanField()
+    current = ParticipantOutputSerializer(allow_null=True)
+    candidates = CandidateSerializer(many=True)
+
+
+class ChooseInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField()

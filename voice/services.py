@@ -1,0 +1,139 @@
+"""Writes for the young person's voice. Anything that lets someone see an entry goes through
+consent.services.share (the one share path); team changes through cases.services."""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import AccessEvent, Case, Entry, Participant
+from cases.services import case_lock, entry_create, participant_add
+from consent.models import Disclosure
+from consent.services import share
+from coordination.models import Notification, User
+from coordination.rest import StateConflict
+from coordination.services import audit_append, notification_create
+
+from . import links
+from .models import MessageRead
+from .selectors import (
+    may_choose_ungdomshjelper,
+    ungdomshjelper_candidates,
+    ungdomshjelper_offered,
+)
+
+MESSAGE_TITLE_LENGTH = 60
+
+
+def _message_title(text: str) -> str:
+    first_line = text.splitlines()[0].strip() if text else ""
+    if len(first_line) > MESSAGE_TITLE_LENGTH:
+        return first_line[: MESSAGE_TITLE_LENGTH - 1] + "…"
+    return first_line
+
+
+@transaction.atomic
+def message_send(*, case: Case, author: User, body: str, recipients: Sequence[User] = ()) -> Entry:
+    """A message is an Entry of kind `message`. The young person chooses who gets it, and each
+    recipient is a disclosure by their own choice (so who-knows-what shows it); a helper's
+    message goes to the young person, who sees every entry on their case anyway."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > settings.SAMMEN_MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            {
+                "body": _("A message can be at most %(max)d characters.")
+                % {"max": settings.SAMMEN_MESSAGE_MAX_CHARS}
+            }
+        )
+    is_youth = author.pk == case.youth_id
+    if is_youth and not recipients:
+        raise ValidationError({"recipients": _("Choose who gets the message.")})
+    if not is_youth and recipients:
+        raise ValidationError(
+            {"recipients": _("Your message goes to the young person; share it to reach others.")}
+        )
+    entry = entry_create(
+        case=case,
+        author=author,
+        kind=Entry.Kind.MESSAGE,
+        category=Entry.Category.GENERAL,
+        title=_message_title(body),
+        body=body,
+    )
+    if is_youth:
+        share(
+            entry=entry,
+            recipients=list(recipients),
+            actor=author,
+            basis=Disclosure.Basis.OWN_CHOICE,
+        )
+    else:
+        notification_create(
+            recipient=case.youth,
+            kind=Notification.Kind.MESSAGE_RECEIVED,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=links.messages(case),
+        )
+    _mark_read(case=case, user=author)
+    return entry
+
+
+def _mark_read(*, case: Case, user: User) -> None:
+    MessageRead.objects.update_or_create(case=case, user=user, defaults={"read_at": timezone.now()})
+
+
+@transaction.atomic
+def messages_read(*, case: Case, user: User, messages: Sequence[Entry], via: str) -> None:
+    """`user` read the conversation: every message shown is logged as opened (the young person
+    sees who opened what), and the unread count starts again from now. Callers pass messages
+    they got from voice.selectors.messages_for_case."""
+    AccessEvent.objects.bulk_create(
+        [AccessEvent(entry=message, user=user, via=via) for message in messages]
+    )
+    _mark_read(case=case, user=user)
+
+
+@transaction.atomic
+def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participant:
+    """The young person (or the guardian deciding for them) chooses their ungdomshjelper among
+    the candidates. The system adds them to the team (a helper already on the case takes on the
+    role and keeps their service); the chosen person is told."""
+    case = case_lock(case.pk)
+    if not may_choose_ungdomshjelper(case=case, user=actor):
+        raise PermissionDenied(_("Only the young person or the guardian deciding can choose."))
+    if not ungdomshjelper_offered(case=case):
+        raise StateConflict(_("An ungdomshjelper is not offered on this case now."))
+    candidate = next(
+        (c for c in ungdomshjelper_candidates(case=case) if c.user.pk == chosen.pk), None
+    )
+    if candidate is None:
+        raise ValidationError({"chosen": _("Choose one of the people in the list.")})
+    if candidate.participant is not None:
+        participant = candidate.participant
+        participant.role = Participant.Role.UNGDOMSHJELPER
+        participant.save(update_fields=["role"])
+    else:
+        participant = participant_add(
+            case=case, actor=None, user=chosen, role=Participant.Role.UNGDOMSHJELPER
+        )
+    audit_append(
+        actor=actor,
+        action="ungdomshjelper.chosen",
+        case_id=case.pk,
+        object_type="participant",
+        object_id=str(participant.pk),
+        data={"user": chosen.pk, "was_helper": candidate.participant is not None},
+    )
+    notification_create(
+        recipient=chosen,
+        kind=Notification.Kind.UNGDOMSHJELPER_CHOSEN,
+        case_id=case.pk,
+        target_url=links.case(case),
+    )
+    return participant

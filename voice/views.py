@@ -1,0 +1,219 @@
+"""Pages of the young person's voice. Every write goes through a service; a refusal becomes a
+message on the page it came from (consent.views._attempt) and changes nothing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.models import Case
+from cases.selectors import access_case
+from consent.selectors import (
+    access_case_rules,
+    access_sharing_rule,
+    categories_decided_by,
+    sharing_rules_active,
+)
+from consent.services import sharing_rule_create, sharing_rule_end
+from consent.views import _attempt
+from coordination.models import User
+from coordination.rest import authenticated_user
+from services_registry.models import Service
+
+from .forms import ChooseForm, MessageForm, RuleForm
+from .plain import rule_text
+from .selectors import (
+    access_case_for_choice,
+    message_recipients,
+    messages_for_case,
+    ungdomshjelper_candidates,
+    ungdomshjelper_of,
+    ungdomshjelper_offered,
+)
+from .services import message_send, messages_read, ungdomshjelper_choose
+
+# -- sharing rules ----------------------------------------------------------------------------
+
+
+def _rules_case(request: HttpRequest, case_id: int) -> Case | HttpResponse:
+    """The case whose rules the caller may see, or a 403 page that tells a guardian of a young
+    person who decides for themself why the rules are not theirs."""
+    try:
+        return access_case_rules(user=authenticated_user(request), case_id=case_id)
+    except PermissionDenied as refusal:
+        return render(request, "voice/rules_forbidden.html", {"reason": str(refusal)}, status=403)
+
+
+def _rules_page(
+    request: HttpRequest, case: Case, form: RuleForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = authenticated_user(request)
+    decided = categories_decided_by(case=case, user=user)
+    team = message_recipients(case=case)
+    rules = [
+        {"rule": rule, "text": rule_text(rule), "can_end": rule.category in decided}
+        for rule in sharing_rules_active(case=case)
+    ]
+    return render(
+        request,
+        "voice/rules.html",
+        {
+            "case": case,
+            "rules": rules,
+            "is_youth": user.pk == case.youth_id,
+            "form": (form or RuleForm(categories=decided, team=team)) if decided else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_rules(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    case = _rules_case(request, case_id)
+    if isinstance(case, HttpResponse):
+        return case
+    if request.method == "GET":
+        return _rules_page(request, case)
+    form = RuleForm(
+        request.POST,
+        categories=categories_decided_by(case=case, user=user),
+        team=message_recipients(case=case),
+    )
+    if not form.is_valid():
+        return _rules_page(request, case, form, status=400)
+    kind, _sep, value = form.cleaned_data["recipient"].partition(":")
+    # The form only offers people and services on the team, so these lookups succeed.
+    recipient_user = get_object_or_404(User, pk=value) if kind == "user" else None
+    recipient_service = get_object_or_404(Service, pk=value) if kind == "service" else None
+    if _attempt(
+        request,
+        lambda: sharing_rule_create(
+            case=case,
+            actor=user,
+            category=form.cleaned_data["category"],
+            recipient_user=recipient_user,
+            recipient_service=recipient_service,
+            recipient_role=value if kind == "role" else "",
+        ),
+    ):
+        messages.success(
+            request,
+            _(
+                "The rule is saved. Nothing is shared until someone writes "
+                "something about it and shares it."
+            ),
+        )
+    return redirect("voice:rules", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def sharing_rule_remove(request: HttpRequest, rule_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    rule = access_sharing_rule(user=user, rule_id=rule_id)
+    ended = rule.disclosures.filter(withdrawn_at__isnull=True).count()
+    if _attempt(request, lambda: sharing_rule_end(rule=rule, actor=user)):
+        messages.success(
+            request,
+            ngettext(
+                "The rule is removed. %(count)d thing shared under it can no longer be seen; "
+                "the people who had it have been told.",
+                "The rule is removed. %(count)d things shared under it can no longer be seen; "
+                "the people who had them have been told.",
+                ended,
+            )
+            % {"count": ended},
+        )
+    return redirect("voice:rules", case_id=rule.case_id)
+
+
+# -- messages ---------------------------------------------------------------------------------
+
+
+def _messages_page(
+    request: HttpRequest, case: Case, form: MessageForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = authenticated_user(request)
+    is_youth = user.pk == case.youth_id
+    recipients = message_recipients(case=case) if is_youth else []
+    conversation = list(messages_for_case(user=user, case=case).select_related("author"))
+    messages_read(case=case, user=user, messages=conversation, via="page")
+    return render(
+        request,
+        "voice/messages.html",
+        {
+            "case": case,
+            "conversation": conversation,
+            "is_youth": is_youth,
+            "form": form or MessageForm(recipients=recipients),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The conversation of a case: the young person writes to the helpers they choose; a helper
+    writes to the young person."""
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    if request.method == "GET":
+        return _messages_page(request, case)
+    recipients = message_recipients(case=case) if user.pk == case.youth_id else []
+    form = MessageForm(request.POST, recipients=recipients)
+    if not form.is_valid():
+        return _messages_page(request, case, form, status=400)
+    chosen = list(User.objects.filter(pk__in=form.cleaned_data.get("recipients", [])))
+    if _attempt(
+        request,
+        lambda: message_send(
+            case=case, author=user, body=form.cleaned_data["body"], recipients=chosen
+        ),
+    ):
+        messages.success(request, _("Sent."))
+    return redirect("voice:messages", case_id=case.pk)
+
+
+# -- the ungdomshjelper -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ungdomshjelper(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    case = access_case_for_choice(user=user, case_id=case_id)
+    candidates = ungdomshjelper_candidates(case=case)
+    form = ChooseForm(request.POST or None, candidates=candidates)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = get_object_or_404(User, pk=form.cleaned_data["chosen"])
+            if _attempt(
+                request, lambda: ungdomshjelper_choose(case=case, actor=user, chosen=chosen)
+            ):
+                messages.success(
+                    request,
+                    _("%(name)s is now your ungdomshjelper and has been told.")
+                    % {"name": chosen.name},
+                )
+            return redirect("voice:ungdomshjelper", case_id=case.pk)
+        status = 400
+    return render(
+        request,
+        "voice/ungdomshjelper.html",
+        {
+            "case": case,
+            "current": ungdomshjelper_of(case=case),
+            "offered": ungdomshjelper_offered(case=case),
+            "form": form,
+            "is_youth": user.pk == case.youth_id,
+        },
+        status=status,
+    )
