@@ -2,8 +2,9 @@
 services write."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,10 +17,12 @@ from coordination.models import User
 from coordination.rest import StandardPagination
 
 from . import selectors, services
+from .glossary import Term, terms_matching
 from .serializers import (
     ChooseInputSerializer,
     MessageInputSerializer,
     MessageOutputSerializer,
+    TermSerializer,
     UngdomshjelperOutputSerializer,
     UnreadSerializer,
 )
@@ -131,3 +134,20 @@ class UngdomshjelperApi(APIView):
         return Response(
             ParticipantOutputSerializer(participant).data, status=status.HTTP_201_CREATED
         )
+
+
+class GlossaryApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="The glossary (Ordliste), searchable; explanations in the caller's language",
+        operation_id="v1_glossary_list",
+        parameters=[OpenApiParameter("q", str, required=False)],
+        responses={200: page_of(TermSerializer)},
+        tags=["glossary"],
+    )
+    def get(self, request: Request) -> Response:
+        paginator = StandardPagination()
+        terms = terms_matching(request.query_params.get("q", "")[:100])
+        page: list[Term] = paginator.paginate_queryset(terms, request, view=self) or []  # type: ignore[arg-type]
+        return paginator.get_paginated_response(TermSerializer(page, many=True).data)

@@ -5,6 +5,7 @@ from . import api
 urlpatterns = [
     path("cases/<int:case_id>/messages/", api.MessageListApi.as_view(), name="api-case-messages"),
     path("messages/unread/", api.UnreadApi.as_view(), name="api-messages-unread"),
+    path("glossary/", api.GlossaryApi.as_view(), name="api-glossary"),
     path(
         "cases/<int:case_id>/ungdomshjelper/",
         api.UngdomshjelperApi.as_view(),

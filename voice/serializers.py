@@ -4,6 +4,8 @@ from cases.models import Entry
 from cases.serializers import ParticipantOutputSerializer, ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
+from .glossary import Term
+
 
 class MessageOutputSerializer(serializers.ModelSerializer):
     author = UserSummarySerializer(read_only=True)
@@ -42,3 +44,13 @@ class UngdomshjelperOutputSerializer(serializers.Serializer):
 
 class ChooseInputSerializer(serializers.Serializer):
     user = serializers.IntegerField()
+
+
+class TermSerializer(serializers.Serializer):
+    word = serializers.CharField()
+    slug = serializers.CharField()
+    explanation = serializers.SerializerMethodField()
+
+    def get_explanation(self, term: Term) -> str:
+        """In the caller's language (the word itself stays Norwegian)."""
+        return term.explanation()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sharing-rules/<int:rule_id>/remove/", views.sharing_rule_remove, name="rule-remove"),
     path("cases/<int:case_id>/messages/", views.conversation, name="messages"),
     path("cases/<int:case_id>/ungdomshjelper/", views.ungdomshjelper, name="ungdomshjelper"),
+    path("glossary/", views.glossary, name="glossary"),
 ]

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
 from cases.selectors import access_case
@@ -25,6 +25,7 @@ from coordination.rest import authenticated_user
 from services_registry.models import Service
 
 from .forms import ChooseForm, MessageForm, RuleForm
+from .glossary import terms_matching
 from .plain import rule_text
 from .selectors import (
     access_case_for_choice,
@@ -217,3 +218,13 @@ def ungdomshjelper(request: HttpRequest, case_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# -- glossary ---------------------------------------------------------------------------------
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    """Ordliste: open to everyone, logged in or not (it holds no personal data)."""
+    query = request.GET.get("q", "")[:100]
+    return render(request, "voice/glossary.html", {"terms": terms_matching(query), "query": query})

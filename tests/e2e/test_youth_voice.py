@@ -101,6 +101,15 @@ def test_jonas_on_his_phone(demo, as_user, axe):
     expect(jonas.get_by_role("heading", level=1)).to_have_text("Mine delingsregler")
     assert serious_violations(axe, jonas) == []
 
+    # The word "ungdomshjelper" on his pages leads to the glossary, which he can search.
+    jonas.goto(f"/cases/{case.pk}/ungdomshjelper/")
+    jonas.locator(".lead a.term").first.click()
+    expect(jonas.get_by_role("heading", level=1)).to_have_text("Ordliste")
+    jonas.get_by_label("Søk etter et ord").fill("taushetsplikt")
+    jonas.get_by_role("button", name="Søk").click()
+    expect(jonas.locator(".glossary-list")).to_contain_text("ikke får fortelle andre")
+    assert serious_violations(axe, jonas) == []
+
     # The teacher reads the message.
     teacher = as_user("laerer")
     teacher.goto(f"/cases/{case.pk}/messages/")
