@@ -15,11 +15,15 @@ from cases.serializers import ParticipantOutputSerializer
 from consent.api import CONFLICT, FORBIDDEN
 from coordination.models import User
 from coordination.rest import StandardPagination
+from services_registry.models import Service
 
 from . import selectors, services
 from .glossary import Term, terms_matching
 from .serializers import (
     ChooseInputSerializer,
+    FeedbackInputSerializer,
+    FeedbackOutputSerializer,
+    FeedbackSummarySerializer,
     MessageInputSerializer,
     MessageOutputSerializer,
     TermSerializer,
@@ -151,3 +155,48 @@ class GlossaryApi(APIView):
         terms = terms_matching(request.query_params.get("q", "")[:100])
         page: list[Term] = paginator.paginate_queryset(terms, request, view=self) or []  # type: ignore[arg-type]
         return paginator.get_paginated_response(TermSerializer(page, many=True).data)
+
+
+class FeedbackApi(APIView):
+    @extend_schema(
+        summary="Feedback on the services I act for (hidden below 5 answers per service)",
+        operation_id="v1_feedback_list",
+        responses={200: FeedbackSummarySerializer(many=True)},
+        tags=["feedback"],
+    )
+    def get(self, request: Request) -> Response:
+        summaries = [
+            selectors.feedback_summary(service=service)
+            for service in selectors.feedback_services_for_helper(user=me(request))
+        ]
+        return Response(FeedbackSummarySerializer(summaries, many=True).data)
+
+    @extend_schema(
+        summary="Give feedback on a service helping me (anonymous unless `anonymous` is false)",
+        request=FeedbackInputSerializer,
+        responses={201: FeedbackOutputSerializer, 400: None},
+        examples=[
+            OpenApiExample(
+                "Anonymous",
+                value={"service": "6f1c0c1e-4a8e-4bb1-9d55-6c1a0c2b7d10", "rating": 4},
+                request_only=True,
+            )
+        ],
+        tags=["feedback"],
+    )
+    def post(self, request: Request) -> Response:
+        data = FeedbackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = Service.objects.filter(pk=data.validated_data["service"]).first()
+        if service is None:
+            raise serializers.ValidationError(
+                {"service": [_("Choose a service that helps you now.")]}
+            )
+        feedback = services.feedback_give(
+            author=me(request),
+            service=service,
+            rating=data.validated_data["rating"],
+            text=data.validated_data["text"],
+            anonymous=data.validated_data["anonymous"],
+        )
+        return Response(FeedbackOutputSerializer(feedback).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("cases/<int:case_id>/messages/", api.MessageListApi.as_view(), name="api-case-messages"),
     path("messages/unread/", api.UnreadApi.as_view(), name="api-messages-unread"),
     path("glossary/", api.GlossaryApi.as_view(), name="api-glossary"),
+    path("feedback/", api.FeedbackApi.as_view(), name="api-feedback"),
     path(
         "cases/<int:case_id>/ungdomshjelper/",
         api.UngdomshjelperApi.as_view(),

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Entry, Participant
+from services_registry.models import Service
 
 from .plain import TOPICS
 from .selectors import Candidate
@@ -93,3 +95,41 @@ class ChooseForm(forms.Form):
             )
             for c in candidates
         ]
+
+
+class FeedbackForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Which service is it about?"),
+        queryset=Service.objects.none(),
+        error_messages={"required": _("Choose a service.")},
+    )
+    rating = forms.TypedChoiceField(
+        label=_("How good is the help you get?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (1, _("1 – very bad")),
+            (2, _("2 – bad")),
+            (3, _("3 – okay")),
+            (4, _("4 – good")),
+            (5, _("5 – very good")),
+        ],
+        error_messages={"required": _("Choose a number.")},
+    )
+    text = forms.CharField(
+        label=_("What do you want to say? (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2_000,
+    )
+    anonymous = forms.BooleanField(
+        label=_("Anonymous: nobody can see that it was me"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args: object, services: QuerySet[Service], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["service"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = services

@@ -1,15 +1,18 @@
-"""What the young person's voice adds to a case: when each person last read its messages.
+"""What the young person's voice adds: when each person last read a case's messages, and
+feedback on the help.
 
 Messages themselves are Entries of kind `message` (cases), shared through the share path
 (consent), so who-knows-what stays true without a second store of content.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from services_registry.models import Service
 
 
 class MessageRead(models.Model):
@@ -30,3 +33,44 @@ class MessageRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.case_id} up to {self.read_at}"
+
+
+class Feedback(models.Model):
+    """What a young person thinks of the help from one service.
+
+    Anonymous feedback really is: no user, and no time finer than the week (`week` is that
+    week's Monday); helpers see answers only when a service has at least
+    FEEDBACK_MIN_ANSWERS of them (voice.selectors.feedback_summary).
+    """
+
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("how good is the help"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("what you want to say"), blank=True, max_length=2_000)
+    week = models.DateField(_("week"))
+    # Both null when anonymous.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        indexes = [models.Index(fields=["service", "week"], name="feedback_service_week")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=True, created__isnull=True)
+                | models.Q(author__isnull=False, created__isnull=False),
+                name="feedback_anonymous_has_no_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.week}: {self.rating}"

@@ -15,8 +15,9 @@ from cases.selectors import (
 )
 from consent.selectors import categories_decided_by
 from coordination.models import User
+from services_registry.models import Service
 
-from .models import MessageRead
+from .models import Feedback, MessageRead
 
 # The municipal pool of youth coordinators a young person may choose from (a Django group).
 COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
@@ -127,3 +128,49 @@ def access_case_for_choice(*, user: User, case_id: int) -> Case:
     if not may_choose_ungdomshjelper(case=case, user=user):
         raise Http404
     return case
+
+
+# -- feedback ---------------------------------------------------------------------------------
+
+FEEDBACK_MIN_ANSWERS = 5
+
+
+def feedback_services(*, user: User) -> QuerySet[Service]:
+    """The services helping `user` (as the young person) on their cases now."""
+    helping = Participant.objects.filter(
+        service=OuterRef("pk"),
+        case__youth=user,
+        role__in=[Participant.Role.HELPER, Participant.Role.UNGDOMSHJELPER],
+        left__isnull=True,
+    )
+    return Service.objects.filter(Exists(helping)).order_by("name")
+
+
+def feedback_services_for_helper(*, user: User) -> QuerySet[Service]:
+    """The services `user` acts for on some case now: they may see those services' feedback."""
+    acting = Participant.objects.filter(service=OuterRef("pk"), user=user, left__isnull=True)
+    return Service.objects.filter(Exists(acting)).order_by("name")
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    service: Service
+    answers: int | None  # None while hidden: even the count could point at someone
+    hidden: bool  # fewer than FEEDBACK_MIN_ANSWERS: nothing but that is shown
+    average: float | None
+    comments: list[str]
+
+
+def feedback_summary(*, service: Service) -> FeedbackSummary:
+    """Callers pass a service from feedback_services_for_helper. Comments carry no name and no
+    time, in a fixed order that says nothing about who wrote when."""
+    rows = list(Feedback.objects.filter(service=service).values_list("rating", "text"))
+    if len(rows) < FEEDBACK_MIN_ANSWERS:
+        return FeedbackSummary(service, None, True, None, [])
+    return FeedbackSummary(
+        service,
+        len(rows),
+        False,
+        round(sum(rating for rating, _text in rows) / len(rows), 1),
+        sorted(text for _rating, text in rows if text),
+    )

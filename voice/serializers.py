@@ -5,6 +5,7 @@ from cases.serializers import ParticipantOutputSerializer, ServiceSummarySeriali
 from coordination.serializers import UserSummarySerializer
 
 from .glossary import Term
+from .models import Feedback
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -54,3 +55,31 @@ class TermSerializer(serializers.Serializer):
     def get_explanation(self, term: Term) -> str:
         """In the caller's language (the word itself stays Norwegian)."""
         return term.explanation()
+
+
+class FeedbackInputSerializer(serializers.Serializer):
+    service = serializers.UUIDField()
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(allow_blank=True, required=False, default="", max_length=2_000)
+    anonymous = serializers.BooleanField(default=True)
+
+
+class FeedbackOutputSerializer(serializers.Serializer):
+    """What was stored: for anonymous feedback no id, person or time, only the week."""
+
+    service = ServiceSummarySerializer()
+    rating = serializers.IntegerField()
+    text = serializers.CharField()
+    week = serializers.DateField()
+    anonymous = serializers.SerializerMethodField()
+
+    def get_anonymous(self, feedback: Feedback) -> bool:
+        return feedback.author_id is None
+
+
+class FeedbackSummarySerializer(serializers.Serializer):
+    service = ServiceSummarySerializer()
+    hidden = serializers.BooleanField()
+    answers = serializers.IntegerField(allow_null=True)
+    average = serializers.FloatField(allow_null=True)
+    comments = serializers.ListField(child=serializers.CharField())

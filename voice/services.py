@@ -2,6 +2,7 @@
 consent.services.share (the one share path); team changes through cases.services."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +17,12 @@ from consent.services import share
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
 from coordination.services import audit_append, notification_create
+from services_registry.models import Service
 
 from . import links
-from .models import MessageRead
+from .models import Feedback, MessageRead
 from .selectors import (
+    feedback_services,
     may_choose_ungdomshjelper,
     ungdomshjelper_candidates,
     ungdomshjelper_offered,
@@ -137,3 +140,25 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         target_url=links.case(case),
     )
     return participant
+
+
+@transaction.atomic
+def feedback_give(
+    *, author: User, service: Service, rating: int, text: str = "", anonymous: bool
+) -> Feedback:
+    """Anonymous feedback stores neither who nor when (only the week), and is not audited: an
+    audit row would tie it to a person and a moment."""
+    if not feedback_services(user=author).filter(pk=service.pk).exists():
+        raise ValidationError({"service": _("Choose a service that helps you now.")})
+    today = timezone.localdate()
+    feedback = Feedback(
+        service=service,
+        rating=rating,
+        text=text.strip(),
+        week=today - timedelta(days=today.weekday()),
+        author=None if anonymous else author,
+        created=None if anonymous else timezone.now(),
+    )
+    feedback.full_clean()
+    feedback.save()
+    return feedback

@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/<int:case_id>/messages/", views.conversation, name="messages"),
     path("cases/<int:case_id>/ungdomshjelper/", views.ungdomshjelper, name="ungdomshjelper"),
     path("glossary/", views.glossary, name="glossary"),
+    path("feedback/", views.feedback, name="feedback"),
 ]

@@ -24,18 +24,22 @@ from coordination.models import User
 from coordination.rest import authenticated_user
 from services_registry.models import Service
 
-from .forms import ChooseForm, MessageForm, RuleForm
+from .forms import ChooseForm, FeedbackForm, MessageForm, RuleForm
 from .glossary import terms_matching
 from .plain import rule_text
 from .selectors import (
+    FEEDBACK_MIN_ANSWERS,
     access_case_for_choice,
+    feedback_services,
+    feedback_services_for_helper,
+    feedback_summary,
     message_recipients,
     messages_for_case,
     ungdomshjelper_candidates,
     ungdomshjelper_of,
     ungdomshjelper_offered,
 )
-from .services import message_send, messages_read, ungdomshjelper_choose
+from .services import feedback_give, message_send, messages_read, ungdomshjelper_choose
 
 # -- sharing rules ----------------------------------------------------------------------------
 
@@ -228,3 +232,46 @@ def glossary(request: HttpRequest) -> HttpResponse:
     """Ordliste: open to everyone, logged in or not (it holds no personal data)."""
     query = request.GET.get("q", "")[:100]
     return render(request, "voice/glossary.html", {"terms": terms_matching(query), "query": query})
+
+
+# -- feedback ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest) -> HttpResponse:
+    """The young person gives feedback on a service helping them; a helper sees the feedback on
+    the services they act for, once there are enough answers to hide who said what."""
+    user = authenticated_user(request)
+    services = feedback_services(user=user)
+    form = FeedbackForm(request.POST or None, services=services)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            if _attempt(
+                request,
+                lambda: feedback_give(
+                    author=user,
+                    service=data["service"],
+                    rating=data["rating"],
+                    text=data["text"],
+                    anonymous=data["anonymous"],
+                ),
+            ):
+                messages.success(request, _("Thank you! Your feedback helps make the help better."))
+            return redirect("voice:feedback")
+        status = 400
+    summaries = [
+        feedback_summary(service=service) for service in feedback_services_for_helper(user=user)
+    ]
+    return render(
+        request,
+        "voice/feedback.html",
+        {
+            "form": form if services.exists() else None,
+            "summaries": summaries,
+            "min_answers": FEEDBACK_MIN_ANSWERS,
+        },
+        status=status,
+    )

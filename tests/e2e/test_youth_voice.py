@@ -110,6 +110,15 @@ def test_jonas_on_his_phone(demo, as_user, axe):
     expect(jonas.locator(".glossary-list")).to_contain_text("ikke får fortelle andre")
     assert serious_violations(axe, jonas) == []
 
+    # He gives anonymous feedback on the help.
+    jonas.goto("/")
+    jonas.get_by_role("link", name="Tilbakemelding på hjelpen").click()
+    assert serious_violations(axe, jonas) == []
+    jonas.get_by_label("Hvilken tjeneste gjelder det?").select_option(label="Tøyen skole")
+    jonas.get_by_label("4 – bra").check()
+    jonas.get_by_role("button", name="Send tilbakemelding").click()
+    expect(jonas.get_by_role("status")).to_contain_text("Takk!")
+
     # The teacher reads the message.
     teacher = as_user("laerer")
     teacher.goto(f"/cases/{case.pk}/messages/")
