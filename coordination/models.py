@@ -63,6 +63,9 @@ class Notification(models.Model):
         ACTION_ITEM_DUE = "action_item_due", _("Task due")
         MESSAGE_RECEIVED = "message_received", _("New message")
         UNGDOMSHJELPER_CHOSEN = "ungdomshjelper_chosen", _("Chosen as youth coordinator")
+        REMARK_MADE = "remark_made", _("A comment on something you wrote")
+        REMARK_ANSWERED = "remark_answered", _("Your comment was answered")
+        ENTRY_CORRECTED = "entry_corrected", _("Information was corrected")
 
     recipient = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")

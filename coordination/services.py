@@ -118,6 +118,15 @@ def notification_text(notification: Notification) -> str:
         Notification.Kind.UNGDOMSHJELPER_CHOSEN: translation.gettext(
             "A young person has chosen you as their youth coordinator in Sammen."
         ),
+        Notification.Kind.REMARK_MADE: translation.gettext(
+            "The young person commented on something you wrote in Sammen."
+        ),
+        Notification.Kind.REMARK_ANSWERED: translation.gettext(
+            "Your comment has been answered in Sammen."
+        ),
+        Notification.Kind.ENTRY_CORRECTED: translation.gettext(
+            "Information you can see has been corrected in Sammen."
+        ),
     }
     return texts[Notification.Kind(notification.kind)]
 

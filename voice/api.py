@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, me, page_of
-from cases.selectors import access_case
+from cases.api import NOT_FOUND, me, page_of, paginated
+from cases.selectors import access_case, access_entry
 from cases.serializers import ParticipantOutputSerializer
 from consent.api import CONFLICT, FORBIDDEN
 from coordination.models import User
@@ -20,12 +20,15 @@ from services_registry.models import Service
 from . import selectors, services
 from .glossary import Term, terms_matching
 from .serializers import (
+    AnswerInputSerializer,
     ChooseInputSerializer,
     FeedbackInputSerializer,
     FeedbackOutputSerializer,
     FeedbackSummarySerializer,
     MessageInputSerializer,
     MessageOutputSerializer,
+    RemarkInputSerializer,
+    RemarkOutputSerializer,
     TermSerializer,
     UngdomshjelperOutputSerializer,
     UnreadSerializer,
@@ -200,3 +203,88 @@ class FeedbackApi(APIView):
             anonymous=data.validated_data["anonymous"],
         )
         return Response(FeedbackOutputSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class RemarkListApi(APIView):
+    @extend_schema(
+        summary="Comments and corrections on an entry",
+        description=(
+            "The young person and the author see all; anyone else who sees the entry only the "
+            "accepted corrections."
+        ),
+        operation_id="v1_entry_remarks_list",
+        responses={200: page_of(RemarkOutputSerializer), 404: NOT_FOUND},
+        tags=["corrections"],
+    )
+    def get(self, request: Request, entry_id: int) -> Response:
+        entry = access_entry(user=me(request), entry_id=entry_id)
+        remarks = selectors.remarks_for_entry(entry=entry, viewer=me(request))
+        return paginated(request, self, remarks, RemarkOutputSerializer)
+
+    @extend_schema(
+        summary="The young person comments on an entry or proposes a correction",
+        request=RemarkInputSerializer,
+        responses={201: RemarkOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "Correction",
+                value={
+                    "kind": "correction",
+                    "text": "Det var ikke fire timer, det var to.",
+                    "proposed_body": "Jonas har vært borte fra to matematikktimer.",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["corrections"],
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        data = RemarkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        remark = services.remark_create(
+            entry_id=entry_id, author=me(request), **data.validated_data
+        )
+        return Response(RemarkOutputSerializer(remark).data, status=status.HTTP_201_CREATED)
+
+
+REMARK_ANSWER_RESPONSES = {
+    200: RemarkOutputSerializer,
+    400: None,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
+class CorrectionAcceptApi(APIView):
+    @extend_schema(
+        summary="The author accepts a correction: the old text is kept as a version",
+        request=AnswerInputSerializer,
+        responses=REMARK_ANSWER_RESPONSES,
+        tags=["corrections"],
+    )
+    def post(self, request: Request, remark_id: int) -> Response:
+        remark = selectors.access_remark(user=me(request), remark_id=remark_id)
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        remark = services.correction_accept(
+            remark=remark, actor=me(request), answer=data.validated_data["answer"]
+        )
+        return Response(RemarkOutputSerializer(remark).data)
+
+
+class RemarkAnswerApi(APIView):
+    @extend_schema(
+        summary="The author answers a comment, or says why a correction is not made",
+        request=AnswerInputSerializer,
+        responses=REMARK_ANSWER_RESPONSES,
+        tags=["corrections"],
+    )
+    def post(self, request: Request, remark_id: int) -> Response:
+        remark = selectors.access_remark(user=me(request), remark_id=remark_id)
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        remark = services.remark_answer(
+            remark=remark, actor=me(request), answer=data.validated_data["answer"]
+        )
+        return Response(RemarkOutputSerializer(remark).data)

@@ -6,6 +6,15 @@ urlpatterns = [
     path("cases/<int:case_id>/messages/", api.MessageListApi.as_view(), name="api-case-messages"),
     path("messages/unread/", api.UnreadApi.as_view(), name="api-messages-unread"),
     path("glossary/", api.GlossaryApi.as_view(), name="api-glossary"),
+    path("entries/<int:entry_id>/remarks/", api.RemarkListApi.as_view(), name="api-entry-remarks"),
+    path(
+        "remarks/<int:remark_id>/accept/",
+        api.CorrectionAcceptApi.as_view(),
+        name="api-remark-accept",
+    ),
+    path(
+        "remarks/<int:remark_id>/answer/", api.RemarkAnswerApi.as_view(), name="api-remark-answer"
+    ),
     path("feedback/", api.FeedbackApi.as_view(), name="api-feedback"),
     path(
         "cases/<int:case_id>/ungdomshjelper/",

@@ -133,3 +133,36 @@ class FeedbackForm(forms.Form):
         field = self.fields["service"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services
+
+
+class RemarkForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you want to do?"),
+        widget=forms.RadioSelect,
+        initial="comment",
+        choices=[
+            ("comment", _("Write a comment to the person who wrote it")),
+            ("correction", _("Say what is wrong and how it should be")),
+        ],
+    )
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5_000,
+        error_messages={"required": _("Write your comment.")},
+    )
+    proposed_body = forms.CharField(
+        label=_("How the text should be (only for a correction)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=50_000,
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer to the young person"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5_000,
+    )

@@ -1,13 +1,17 @@
-from cases.selectors import cases_for_user
+from cases.models import Entry
+from cases.selectors import cases_for_user, entries_visible
 from coordination.home import HomeSection
 from coordination.models import User
 
 from .selectors import may_choose_ungdomshjelper, ungdomshjelper_offered, unread_messages
 
+LATEST = 5
+
 
 def home_sections(*, user: User) -> list[HomeSection]:
     """Messages with unread counts on every case; for the young person (and a guardian who
-    decides) the sharing rules and the offer of an ungdomshjelper."""
+    decides) the sharing rules and the offer of an ungdomshjelper; for the young person the
+    latest information about them, to read, comment on or correct."""
     unread = unread_messages(user=user)
     rows = []
     for case in cases_for_user(user=user):
@@ -23,4 +27,12 @@ def home_sections(*, user: User) -> list[HomeSection]:
         )
     if not rows:
         return []
-    return [HomeSection("voice/home_voice.html", {"rows": rows}, order=15)]
+    own = [row["case"] for row in rows if row["own"]]
+    latest = list(
+        entries_visible(
+            user=user, queryset=Entry.objects.filter(case__in=own).select_related("author")
+        )
+        .exclude(kind=Entry.Kind.MESSAGE)
+        .order_by("-created", "-id")[:LATEST]
+    )
+    return [HomeSection("voice/home_voice.html", {"rows": rows, "latest": latest}, order=15)]

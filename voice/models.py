@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import Case, Entry
 from services_registry.models import Service
 
 
@@ -74,3 +74,60 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.week}: {self.rating}"
+
+
+class Remark(models.Model):
+    """The young person's comment on an entry, or a proposed correction of its text. The author
+    accepts a correction (the entry keeps its old text as an EntryVersion) or answers why not."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("comment")
+        CORRECTION = "correction", _("proposed correction")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for an answer")
+        ACCEPTED = "accepted", _("corrected")
+        DECLINED = "declined", _("not corrected")
+        ANSWERED = "answered", _("answered")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="remarks", verbose_name=_("entry")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("comment"), max_length=5_000)
+    proposed_body = models.TextField(_("proposed text"), blank=True, max_length=50_000)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="open")
+    answer = models.TextField(_("answer"), blank=True, max_length=5_000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment or correction")
+        verbose_name_plural = _("comments and corrections")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.kind} ({self.status})"
+
+
+class EntryVersion(models.Model):
+    """An earlier text of an entry, kept when a correction replaced it."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="versions", verbose_name=_("entry")
+    )
+    body = models.TextField(_("text"))
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+    remark = models.OneToOneField(Remark, on_delete=models.PROTECT, related_name="replaced")
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} until {self.replaced_at}"

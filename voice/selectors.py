@@ -8,6 +8,7 @@ from django.http import Http404
 from cases.models import Case, Entry, Participant
 from cases.selectors import (
     access_case,
+    access_entry,
     cases_for_user,
     entries_for_case,
     entries_visible,
@@ -17,7 +18,7 @@ from consent.selectors import categories_decided_by
 from coordination.models import User
 from services_registry.models import Service
 
-from .models import Feedback, MessageRead
+from .models import EntryVersion, Feedback, MessageRead, Remark
 
 # The municipal pool of youth coordinators a young person may choose from (a Django group).
 COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
@@ -174,3 +175,29 @@ def feedback_summary(*, service: Service) -> FeedbackSummary:
         round(sum(rating for rating, _text in rows) / len(rows), 1),
         sorted(text for _rating, text in rows if text),
     )
+
+
+# -- comments and corrections -----------------------------------------------------------------
+
+
+def remarks_for_entry(*, entry: Entry, viewer: User) -> QuerySet[Remark]:
+    """Callers pass an entry from access_entry. The young person and the author see every
+    remark; anyone else who sees the entry only the accepted corrections (so they know the text
+    was corrected, without reading what the young person wrote to the author)."""
+    remarks = Remark.objects.filter(entry=entry).select_related("author", "answered_by")
+    if viewer.pk in {entry.author_id, entry.case.youth_id}:
+        return remarks
+    return remarks.filter(status=Remark.Status.ACCEPTED)
+
+
+def versions_of(*, entry: Entry) -> QuerySet[EntryVersion]:
+    return EntryVersion.objects.filter(entry=entry).order_by("replaced_at", "id")
+
+
+def access_remark(*, user: User, remark_id: int) -> Remark:
+    try:
+        remark = Remark.objects.select_related("entry").get(pk=remark_id)
+    except Remark.DoesNotExist:
+        raise Http404 from None
+    access_entry(user=user, entry_id=remark.entry_id)
+    return remark

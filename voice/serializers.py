@@ -5,7 +5,7 @@ from cases.serializers import ParticipantOutputSerializer, ServiceSummarySeriali
 from coordination.serializers import UserSummarySerializer
 
 from .glossary import Term
-from .models import Feedback
+from .models import Feedback, Remark
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -83,3 +83,28 @@ class FeedbackSummarySerializer(serializers.Serializer):
     answers = serializers.IntegerField(allow_null=True)
     average = serializers.FloatField(allow_null=True)
     comments = serializers.ListField(child=serializers.CharField())
+
+
+class RemarkOutputSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    answered_by = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Remark
+        fields = [
+            "id", "entry", "author", "kind", "text", "proposed_body", "status", "answer",
+            "answered_by", "answered_at", "created",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class RemarkInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Remark.Kind.choices)
+    text = serializers.CharField(allow_blank=True, max_length=5_000)
+    proposed_body = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=50_000
+    )
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(allow_blank=True, required=False, default="", max_length=5_000)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant
+from cases.selectors import access_entry
 from cases.services import case_lock, entry_create, participant_add
 from consent.models import Disclosure
 from consent.services import share
@@ -20,7 +21,7 @@ from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
 from . import links
-from .models import Feedback, MessageRead
+from .models import EntryVersion, Feedback, MessageRead, Remark
 from .selectors import (
     feedback_services,
     may_choose_ungdomshjelper,
@@ -162,3 +163,121 @@ def feedback_give(
     feedback.full_clean()
     feedback.save()
     return feedback
+
+
+def _remark_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write your comment.")})
+    return text
+
+
+@transaction.atomic
+def remark_create(
+    *, entry_id: int, author: User, kind: str, text: str, proposed_body: str = ""
+) -> Remark:
+    """The young person comments on an entry they can see, or proposes a corrected text. An
+    entry they cannot see is a 404 (access_entry), exactly like one that does not exist."""
+    entry = access_entry(user=author, entry_id=entry_id)
+    if author.pk != entry.case.youth_id:
+        raise PermissionDenied(_("Only the young person comments and proposes corrections."))
+    if kind not in Remark.Kind.values:
+        raise ValidationError({"kind": _("Choose a comment or a correction.")})
+    proposed_body = proposed_body.strip()
+    if kind == Remark.Kind.CORRECTION:
+        if entry.author_id == author.pk:
+            raise ValidationError({"kind": _("You wrote this yourself; write a new entry.")})
+        if not proposed_body or proposed_body == entry.body.strip():
+            raise ValidationError({"proposed_body": _("Write how the text should be.")})
+    elif proposed_body:
+        raise ValidationError({"proposed_body": _("Only a correction has a new text.")})
+    remark = Remark(
+        entry=entry, author=author, kind=kind, text=_remark_text(text), proposed_body=proposed_body
+    )
+    remark.full_clean()
+    remark.save()
+    audit_append(
+        actor=author,
+        action=f"remark.{kind}",
+        case_id=entry.case_id,
+        object_type="remark",
+        object_id=str(remark.pk),
+        data={"entry": entry.pk},
+    )
+    if entry.author_id != author.pk:
+        notification_create(
+            recipient=entry.author,
+            kind=Notification.Kind.REMARK_MADE,
+            case_id=entry.case_id,
+            entry_id=entry.pk,
+            target_url=links.remarks(entry),
+        )
+    return remark
+
+
+def _answerable(*, remark: Remark, actor: User) -> tuple[Remark, Entry]:
+    case_lock(remark.entry.case_id)
+    remark = Remark.objects.select_for_update().select_related("entry").get(pk=remark.pk)
+    entry = access_entry(user=actor, entry_id=remark.entry_id)
+    if actor.pk != entry.author_id:
+        raise PermissionDenied(_("Only the person who wrote the entry answers."))
+    if remark.status != Remark.Status.OPEN:
+        raise StateConflict(_("This has already been answered."))
+    return remark, entry
+
+
+def _answered(*, remark: Remark, actor: User, status: str, answer: str) -> None:
+    remark.status, remark.answer = status, answer.strip()
+    remark.answered_by, remark.answered_at = actor, timezone.now()
+    remark.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    audit_append(
+        actor=actor,
+        action=f"remark.{status}",
+        case_id=remark.entry.case_id,
+        object_type="remark",
+        object_id=str(remark.pk),
+        data={"entry": remark.entry_id},
+    )
+    notification_create(
+        recipient=remark.author,
+        kind=Notification.Kind.REMARK_ANSWERED,
+        case_id=remark.entry.case_id,
+        entry_id=remark.entry_id,
+        target_url=links.remarks(remark.entry),
+    )
+
+
+@transaction.atomic
+def correction_accept(*, remark: Remark, actor: User, answer: str = "") -> Remark:
+    """The author takes the young person's text: the old one is kept as an EntryVersion, and
+    everyone who can see the entry now is told it was corrected."""
+    remark, entry = _answerable(remark=remark, actor=actor)
+    if remark.kind != Remark.Kind.CORRECTION:
+        raise StateConflict(_("A comment is answered, not accepted."))
+    EntryVersion.objects.create(entry=entry, body=entry.body, remark=remark)
+    Entry.objects.filter(pk=entry.pk).update(body=remark.proposed_body)
+    _answered(remark=remark, actor=actor, status=Remark.Status.ACCEPTED, answer=answer)
+    for recipient in User.objects.filter(
+        disclosures_received__entry=entry, disclosures_received__withdrawn_at__isnull=True
+    ).distinct():
+        notification_create(
+            recipient=recipient,
+            kind=Notification.Kind.ENTRY_CORRECTED,
+            case_id=entry.case_id,
+            entry_id=entry.pk,
+            target_url=links.remarks(entry),
+        )
+    return remark
+
+
+@transaction.atomic
+def remark_answer(*, remark: Remark, actor: User, answer: str) -> Remark:
+    """Answers a comment, or says why a correction is not made (an answer is then required)."""
+    remark, _entry = _answerable(remark=remark, actor=actor)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write your answer to the young person.")})
+    status = (
+        Remark.Status.DECLINED if remark.kind == Remark.Kind.CORRECTION else Remark.Status.ANSWERED
+    )
+    _answered(remark=remark, actor=actor, status=status, answer=answer)
+    return remark

@@ -4,14 +4,16 @@ message on the page it came from (consent.views._attempt) and changes nothing.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Case
+from cases.markdown import render_markdown
+from cases.models import Case, Entry
 from cases.selectors import access_case
+from cases.services import entry_open
 from consent.selectors import (
     access_case_rules,
     access_sharing_rule,
@@ -24,22 +26,33 @@ from coordination.models import User
 from coordination.rest import authenticated_user
 from services_registry.models import Service
 
-from .forms import ChooseForm, FeedbackForm, MessageForm, RuleForm
+from .forms import AnswerForm, ChooseForm, FeedbackForm, MessageForm, RemarkForm, RuleForm
 from .glossary import terms_matching
 from .plain import rule_text
 from .selectors import (
     FEEDBACK_MIN_ANSWERS,
     access_case_for_choice,
+    access_remark,
     feedback_services,
     feedback_services_for_helper,
     feedback_summary,
     message_recipients,
     messages_for_case,
+    remarks_for_entry,
     ungdomshjelper_candidates,
     ungdomshjelper_of,
     ungdomshjelper_offered,
+    versions_of,
 )
-from .services import feedback_give, message_send, messages_read, ungdomshjelper_choose
+from .services import (
+    correction_accept,
+    feedback_give,
+    message_send,
+    messages_read,
+    remark_answer,
+    remark_create,
+    ungdomshjelper_choose,
+)
 
 # -- sharing rules ----------------------------------------------------------------------------
 
@@ -275,3 +288,59 @@ def feedback(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+# -- comments and corrections -----------------------------------------------------------------
+
+
+def _remarks_page(
+    request: HttpRequest, entry: Entry, form: RemarkForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = authenticated_user(request)
+    is_youth = user.pk == entry.case.youth_id
+    return render(
+        request,
+        "voice/remarks.html",
+        {
+            "entry": entry,
+            "case": entry.case,
+            "body_html": render_markdown(entry.body),
+            "remarks": remarks_for_entry(entry=entry, viewer=user),
+            "versions": versions_of(entry=entry),
+            "is_youth": is_youth,
+            "is_author": user.pk == entry.author_id,
+            "full": user.pk in {entry.author_id, entry.case.youth_id},
+            "form": (form or RemarkForm()) if is_youth else None,
+            "answer_form": AnswerForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
+    """An entry with the young person's comments and corrections, and its earlier texts."""
+    user = authenticated_user(request)
+    entry = entry_open(user=user, entry_id=entry_id, via="page")
+    if entry.case_id != case_id:
+        raise Http404
+    if request.method == "GET":
+        return _remarks_page(request, entry)
+    action = request.POST.get("action")
+    if action in {"accept", "answer"}:
+        remark = access_remark(user=user, remark_id=int(request.POST.get("remark") or 0))
+        answer_form = AnswerForm(request.POST)
+        answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
+        service = correction_accept if action == "accept" else remark_answer
+        if _attempt(request, lambda: service(remark=remark, actor=user, answer=answer)):
+            messages.success(request, _("Your answer is saved, and the young person is told."))
+        return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
+    form = RemarkForm(request.POST)
+    if not form.is_valid():
+        return _remarks_page(request, entry, form, status=400)
+    if _attempt(
+        request, lambda: remark_create(entry_id=entry.pk, author=user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Sent. The person who wrote it will answer you here."))
+    return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)

@@ -110,6 +110,17 @@ def test_jonas_on_his_phone(demo, as_user, axe):
     expect(jonas.locator(".glossary-list")).to_contain_text("ikke får fortelle andre")
     assert serious_violations(axe, jonas) == []
 
+    # He proposes a correction of what his teacher wrote.
+    jonas.goto("/")
+    jonas.get_by_role("link", name="Fravær i matematikk").click()
+    assert serious_violations(axe, jonas) == []
+    jonas.get_by_label("Si hva som er feil og hvordan det skal være").check()
+    jonas.get_by_label("Kommentaren din").fill("Det var to timer, ikke fire.")
+    jonas.get_by_label(re.compile("Slik skal teksten være")).fill("Borte fra to timer.")
+    jonas.get_by_role("button", name="Send", exact=True).click()
+    expect(jonas.get_by_role("status")).to_contain_text("Den som skrev det, svarer deg her")
+    assert serious_violations(axe, jonas) == []
+
     # He gives anonymous feedback on the help.
     jonas.goto("/")
     jonas.get_by_role("link", name="Tilbakemelding på hjelpen").click()
