@@ -3,7 +3,7 @@
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -32,6 +32,8 @@ from .serializers import (
     EntrySummarySerializer,
     ParticipantInputSerializer,
     ParticipantOutputSerializer,
+    WithholdingOutputSerializer,
+    WithholdInputSerializer,
 )
 
 NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same answer.")
@@ -222,3 +224,67 @@ class AttachmentDownloadApi(APIView):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class EntryWithholdApi(APIView):
+    @extend_schema(
+        summary="Withhold an entry from the young person (its author, with a legal reason)",
+        request=WithholdInputSerializer,
+        responses={
+            201: WithholdingOutputSerializer,
+            400: None,
+            403: OpenApiResponse(description="You see the entry but did not write it."),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Already withheld."),
+        },
+        examples=[
+            OpenApiExample(
+                "Health law",
+                value={"reason": "Pasient- og brukerrettighetsloven § 3-4 tredje ledd."},
+                request_only=True,
+            )
+        ],
+        tags=["cases"],
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        data = WithholdInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        withholding = services.entry_withhold(
+            entry_id=entry_id, actor=me(request), reason=data.validated_data["reason"]
+        )
+        return Response(
+            WithholdingOutputSerializer(withholding).data, status=status.HTTP_201_CREATED
+        )
+
+
+class WithheldListApi(APIView):
+    @extend_schema(
+        summary="What is withheld from me on my case (the young person only)",
+        operation_id="v1_case_withheld_list",
+        responses={200: page_of(WithholdingOutputSerializer), 404: NOT_FOUND},
+        tags=["cases"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case(user=me(request), case_id=case_id)
+        if case.youth_id != me(request).pk:
+            raise Http404
+        return paginated(
+            request, self, selectors.withholdings_active(case=case), WithholdingOutputSerializer
+        )
+
+
+class WithholdingEndApi(APIView):
+    @extend_schema(
+        summary="End a withholding (who decided, or a case admin on review)",
+        request=None,
+        responses={
+            200: WithholdingOutputSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Already ended."),
+        },
+        tags=["cases"],
+    )
+    def post(self, request: Request, withholding_id: int) -> Response:
+        withholding = selectors.access_withholding(user=me(request), withholding_id=withholding_id)
+        withholding = services.withholding_end(withholding=withholding, actor=me(request))
+        return Response(WithholdingOutputSerializer(withholding).data)

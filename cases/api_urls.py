@@ -17,6 +17,13 @@ urlpatterns = [
         api.AttachmentUploadApi.as_view(),
         name="api-entry-attachments",
     ),
+    path("entries/<int:entry_id>/withhold/", api.EntryWithholdApi.as_view(), name="api-withhold"),
+    path("cases/<int:case_id>/withheld/", api.WithheldListApi.as_view(), name="api-withheld"),
+    path(
+        "withholdings/<int:withholding_id>/end/",
+        api.WithholdingEndApi.as_view(),
+        name="api-withholding-end",
+    ),
     path(
         "attachments/<int:attachment_id>/download/",
         api.AttachmentDownloadApi.as_view(),

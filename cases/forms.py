@@ -27,3 +27,12 @@ class EntryForm(forms.Form):
         required=False,
         help_text=_("Write so that the young person understands it: they can always read it."),
     )
+
+
+class WithholdForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Legal reason (the young person will read this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        error_messages={"required": _("Write the legal reason. The young person will read it.")},
+    )

@@ -226,3 +226,36 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> {self.entry_id} ({self.via})"
+
+
+class Withholding(models.Model):
+    """An entry kept from the young person under a written legal reason. While active the youth
+    has no view_entry on it and is shown a placeholder with the reason and who decided; a case
+    admin can review and end it (then the youth sees the entry again)."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="withholdings", verbose_name=_("entry")
+    )
+    reason = models.TextField(_("legal reason"), max_length=2_000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("withheld from the young person")
+        verbose_name_plural = _("withheld from the young person")
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(ended_at__isnull=True), name="withholding_active_once"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="withholding_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} withheld"

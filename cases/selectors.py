@@ -8,7 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from coordination.models import User
 
-from .models import Attachment, Case, Entry, Participant
+from .models import Attachment, Case, Entry, Participant, Withholding
 from .permissions import VIEW_ENTRY
 
 
@@ -102,3 +102,36 @@ def access_attachment(*, user: User, attachment_id: int) -> Attachment:
         raise Http404 from None
     access_entry(user=user, entry_id=attachment.entry_id)
     return attachment
+
+
+def withholdings_active(*, case: Case) -> QuerySet[Withholding]:
+    """What is kept from the young person on `case` now: for the youth's placeholders (reason,
+    who decided, when, the category; never the title or the text)."""
+    return (
+        Withholding.objects.filter(entry__case=case, ended_at__isnull=True)
+        .select_related("decided_by", "entry")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def withholdings_for_review() -> QuerySet[Withholding]:
+    """Every active withholding, for case admins (`cases.manage_case_team`) to review. Callers
+    check the permission."""
+    return (
+        Withholding.objects.filter(ended_at__isnull=True)
+        .select_related("decided_by", "entry__case__youth")
+        .order_by("decided_at", "id")
+    )
+
+
+def access_withholding(*, user: User, withholding_id: int) -> Withholding:
+    """The person who decided and case admins see a withholding; anyone else gets 404."""
+    try:
+        withholding = Withholding.objects.select_related("entry", "decided_by").get(
+            pk=withholding_id
+        )
+    except Withholding.DoesNotExist:
+        raise Http404 from None
+    if user.pk == withholding.decided_by_id or user.has_perm("cases.manage_case_team"):
+        return withholding
+    raise Http404

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from coordination.serializers import UserSummarySerializer
 
 from .markdown import render_markdown
-from .models import Attachment, Case, Entry, Participant
+from .models import Attachment, Case, Entry, Participant, Withholding
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -88,3 +88,19 @@ class EntryInputSerializer(serializers.Serializer):
 
 class AttachmentInputSerializer(serializers.Serializer):
     file = serializers.FileField()
+
+
+class WithholdingOutputSerializer(serializers.ModelSerializer):
+    """What the young person is told: the category, the reason, who decided and when."""
+
+    category = serializers.CharField(source="entry.category", read_only=True)
+    decided_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Withholding
+        fields = ["id", "entry", "category", "reason", "decided_by", "decided_at", "ended_at"]
+        read_only_fields = fields
+
+
+class WithholdInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2_000)

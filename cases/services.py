@@ -13,8 +13,12 @@ from coordination.rest import StateConflict
 from coordination.services import audit_append
 from services_registry.models import Service
 
-from .models import AccessEvent, Attachment, Case, Entry, Participant
-from .permissions import view_entry_grant, view_entry_grant_to_author_and_youth
+from .models import AccessEvent, Attachment, Case, Entry, Participant, Withholding
+from .permissions import (
+    view_entry_grant,
+    view_entry_grant_to_author_and_youth,
+    view_entry_revoke,
+)
 from .selectors import access_attachment, access_entry, participant_active
 
 # Content sniffing, not the client's Content-Type: (mime type, leading bytes, extensions).
@@ -182,3 +186,64 @@ def attachment_open(*, user: User, attachment_id: int) -> Attachment:
         entry=attachment.entry, user=user, via=AccessEvent.Via.ATTACHMENT, attachment=attachment
     )
     return attachment
+
+
+@transaction.atomic
+def entry_withhold(*, entry_id: int, actor: User, reason: str) -> Withholding:
+    """The author keeps an entry from the young person under a written legal reason: the youth
+    loses view_entry at once and is shown the reason and who decided, never the entry."""
+    entry = access_entry(user=actor, entry_id=entry_id)
+    case = case_lock(entry.case_id)
+    if actor.pk != entry.author_id:
+        raise PermissionDenied(_("Only the person who wrote it can withhold it."))
+    if entry.author_id == case.youth_id:
+        raise ValidationError({"entry": _("The young person wrote this.")})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Write the legal reason. The young person will read it.")}
+        )
+    if Withholding.objects.filter(entry=entry, ended_at__isnull=True).exists():
+        raise StateConflict(_("This is already withheld."))
+    withholding = Withholding(entry=entry, reason=reason, decided_by=actor)
+    withholding.full_clean()
+    withholding.save()
+    view_entry_revoke({(entry.pk, case.youth_id)})
+    audit_append(
+        actor=actor,
+        action="entry.withheld",
+        case_id=case.pk,
+        object_type="withholding",
+        object_id=str(withholding.pk),
+        data={"entry": entry.pk, "category": entry.category},
+    )
+    return withholding
+
+
+def can_review_withholdings(*, user: User) -> bool:
+    return user.has_perm("cases.manage_case_team")
+
+
+@transaction.atomic
+def withholding_end(*, withholding: Withholding, actor: User) -> Withholding:
+    """The author or a case admin (on review) ends a withholding: the youth sees the entry."""
+    case = case_lock(withholding.entry.case_id)
+    withholding = (
+        Withholding.objects.select_for_update().select_related("entry").get(pk=withholding.pk)
+    )
+    if actor.pk != withholding.decided_by_id and not can_review_withholdings(user=actor):
+        raise PermissionDenied(_("Only the person who decided or a case admin can end this."))
+    if withholding.ended_at is not None:
+        raise StateConflict(_("This has already ended."))
+    withholding.ended_at, withholding.ended_by = timezone.now(), actor
+    withholding.save(update_fields=["ended_at", "ended_by"])
+    view_entry_grant({(withholding.entry_id, case.youth_id)})
+    audit_append(
+        actor=actor,
+        action="withholding.ended",
+        case_id=case.pk,
+        object_type="withholding",
+        object_id=str(withholding.pk),
+        data={"entry": withholding.entry_id},
+    )
+    return withholding

@@ -2,24 +2,34 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coordination.rest import authenticated_user
+from coordination.rest import StateConflict, authenticated_user
 
-from .forms import EntryForm
+from .forms import EntryForm, WithholdForm
 from .models import Case, Participant
 from .selectors import (
     access_case,
+    access_entry,
+    access_withholding,
     cases_for_user,
     entries_for_case,
     participant_active,
     participants_for_case,
+    withholdings_active,
+    withholdings_for_review,
 )
-from .services import entry_create
+from .services import (
+    can_review_withholdings,
+    entry_create,
+    entry_withhold,
+    withholding_end,
+)
 
 CASES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 20
@@ -55,6 +65,8 @@ def _case_page(
         ),
         "page": page,
         "form": form,
+        # The young person is told what is kept from them, why, and who decided.
+        "withheld": list(withholdings_active(case=case)) if user.pk == case.youth_id else [],
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -76,3 +88,49 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         _("Saved. Only you and the young person can see it until you share it."),
     )
     return redirect("consent:entry", case_id=case.pk, entry_id=entry.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_withhold_page(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
+    """The author keeps an entry from the young person, with a legal reason they will read."""
+    user = authenticated_user(request)
+    entry = access_entry(user=user, entry_id=entry_id)
+    if entry.case_id != case_id or entry.author_id != user.pk:
+        raise Http404
+    form = WithholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry_withhold(entry_id=entry.pk, actor=user, reason=form.cleaned_data["reason"])
+        except (PermissionDenied, StateConflict, ValidationError) as refusal:
+            messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+        else:
+            messages.success(
+                request, _("Withheld. The young person sees the reason and that you decided.")
+            )
+        return redirect("cases:detail", case_id=case_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/withhold.html", {"entry": entry, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withholdings_review(request: HttpRequest) -> HttpResponse:
+    """Case admins review every active withholding (reason, who, when; never the entry) and
+    can end one, which gives the young person access again."""
+    user = authenticated_user(request)
+    if not can_review_withholdings(user=user):
+        raise Http404
+    if request.method == "POST":
+        withholding = access_withholding(
+            user=user, withholding_id=int(request.POST.get("withholding") or 0)
+        )
+        try:
+            withholding_end(withholding=withholding, actor=user)
+        except StateConflict as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Ended. The young person can see the entry again."))
+        return redirect("cases:withheld")
+    page = Paginator(withholdings_for_review(), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/withholdings_review.html", {"page": page})

@@ -1,6 +1,6 @@
 """The access invariant of docs/architecture.md §3, under random sequences of everything that
-changes access: every view_entry row belongs to the youth, an author still on the team, or an
-active disclosure, and each of those has its row."""
+changes access: every view_entry row belongs to the youth (unless the entry is withheld from
+them), an author still on the team, or an active disclosure, and each of those has its row."""
 
 from datetime import date
 
@@ -11,8 +11,8 @@ from django.http import Http404
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Entry, EntryUserObjectPermission, Participant
-from cases.services import participant_add
+from cases.models import Entry, EntryUserObjectPermission, Participant, Withholding
+from cases.services import entry_withhold, participant_add, withholding_end
 from consent.models import ConsentRequest, Disclosure, SharingRule
 from consent.services import (
     consent_request_approve,
@@ -41,6 +41,8 @@ OPERATIONS = [
     "readd",
     "rule",
     "end_rule",
+    "withhold",
+    "unwithhold",
 ]
 
 
@@ -48,9 +50,15 @@ def expected_rows(case) -> set[tuple[int, int]]:
     active = set(
         Participant.objects.filter(case=case, left__isnull=True).values_list("user_id", flat=True)
     )
+    withheld = set(
+        Withholding.objects.filter(entry__case=case, ended_at__isnull=True).values_list(
+            "entry_id", flat=True
+        )
+    )
     rows = set()
     for entry_id, author_id in Entry.objects.filter(case=case).values_list("pk", "author_id"):
-        rows.add((entry_id, case.youth_id))
+        if entry_id not in withheld:
+            rows.add((entry_id, case.youth_id))
         if author_id in active:
             rows.add((entry_id, author_id))
     rows |= set(
@@ -124,6 +132,13 @@ def run(op: str, a: int, b: int, world) -> None:
         rule = pick(SharingRule.objects.filter(case=case, ended_at__isnull=True), a)
         if rule is not None:
             sharing_rule_end(rule=rule, actor=case.youth)
+    elif op == "withhold":
+        entry = pick(entries, a)
+        entry_withhold(entry_id=entry.pk, actor=entry.author, reason="Pbrl. § 3-4.")
+    elif op == "unwithhold":
+        withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
+        if withholding is not None:
+            withholding_end(withholding=withholding, actor=withholding.decided_by)
 
 
 def build_world(age: int):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cases.models import Case, Entry
-from cases.services import entry_create
+from cases.services import entry_create, entry_withhold
 from consent.services import share
 from coordination.models import User
 
@@ -55,6 +55,8 @@ def test_jonas_on_his_phone(demo, as_user, axe):
         case=case, author=nurse, kind="note", category="health", title="Hodepine", body="Tekst"
     )
     share(entry=note, recipients=[users["laerer"]], actor=nurse)
+    visit = Entry.objects.get(case=case, title="Hjemmebesøk")
+    entry_withhold(entry_id=visit.pk, actor=users["barnevern"], reason="Barnevernsloven § 12-1.")
 
     jonas = as_user("jonas")
     # His home: his helpers, what needs his answer, the ungdomshjelper offer, messages.
@@ -94,6 +96,12 @@ def test_jonas_on_his_phone(demo, as_user, axe):
     jonas.goto(f"/cases/{case.pk}/who-knows-what/")
     teacher_card = jonas.locator("section.person", has_text="Ole Hansen")
     expect(teacher_card).to_contain_text("Kan vi snakke etter matten?")
+    assert serious_violations(axe, jonas) == []
+
+    # His case page tells him what is withheld, why and by whom.
+    jonas.goto(f"/cases/{case.pk}/")
+    expect(jonas.locator(".withheld")).to_contain_text("Barnevernsloven § 12-1.")
+    expect(jonas.locator(".withheld")).to_contain_text("Ingrid Lie")
     assert serious_violations(axe, jonas) == []
 
     # His sharing rules page says who decides.
