@@ -14,6 +14,9 @@ class VoiceConfig(AppConfig):
     verbose_name = _("The young person's voice")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the login stamp)
+
     def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
         from .demo import seed_voice
 

@@ -3,7 +3,12 @@ from cases.selectors import cases_for_user, entries_visible
 from coordination.home import HomeSection
 from coordination.models import User
 
-from .selectors import may_choose_ungdomshjelper, ungdomshjelper_offered, unread_messages
+from .selectors import (
+    may_choose_ungdomshjelper,
+    news_for_youth,
+    ungdomshjelper_offered,
+    unread_messages,
+)
 
 LATEST = 5
 
@@ -13,8 +18,9 @@ def home_sections(*, user: User) -> list[HomeSection]:
     decides) the sharing rules and the offer of an ungdomshjelper; for the young person the
     latest information about them, to read, comment on or correct."""
     unread = unread_messages(user=user)
+    cases = list(cases_for_user(user=user))
     rows = []
-    for case in cases_for_user(user=user):
+    for case in cases:
         chooser = may_choose_ungdomshjelper(case=case, user=user)
         rows.append(
             {
@@ -27,7 +33,7 @@ def home_sections(*, user: User) -> list[HomeSection]:
         )
     if not rows:
         return []
-    own = [row["case"] for row in rows if row["own"]]
+    own = [case for case in cases if case.youth_id == user.pk]
     latest = list(
         entries_visible(
             user=user, queryset=Entry.objects.filter(case__in=own).select_related("author")
@@ -35,4 +41,10 @@ def home_sections(*, user: User) -> list[HomeSection]:
         .exclude(kind=Entry.Kind.MESSAGE)
         .order_by("-created", "-id")[:LATEST]
     )
-    return [HomeSection("voice/home_voice.html", {"rows": rows, "latest": latest}, order=15)]
+    context = {
+        "rows": rows,
+        "latest": latest,
+        "news": news_for_youth(user=user, cases=own) if own else None,
+        "own": own[0] if own else None,
+    }
+    return [HomeSection("voice/home_voice.html", context, order=15)]

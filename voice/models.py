@@ -131,3 +131,20 @@ class EntryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} until {self.replaced_at}"
+
+
+class Visit(models.Model):
+    """When someone logged in before this time: the home page shows what is new since then."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    previous = models.DateTimeField(_("previous visit"), null=True, blank=True)
+    current = models.DateTimeField(_("this visit"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.previous} -> {self.current}"

@@ -1,6 +1,7 @@
 """Reads for the young person's voice; each returns only what the caller may see."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -14,11 +15,12 @@ from cases.selectors import (
     entries_visible,
     participant_active,
 )
+from consent.models import Disclosure
 from consent.selectors import categories_decided_by
 from coordination.models import User
 from services_registry.models import Service
 
-from .models import EntryVersion, Feedback, MessageRead, Remark
+from .models import EntryVersion, Feedback, MessageRead, Remark, Visit
 
 # The municipal pool of youth coordinators a young person may choose from (a Django group).
 COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
@@ -201,3 +203,30 @@ def access_remark(*, user: User, remark_id: int) -> Remark:
         raise Http404 from None
     access_entry(user=user, entry_id=remark.entry_id)
     return remark
+
+
+# -- what is new since the last visit ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class News:
+    since: datetime | None  # None: the first visit, everything counts as new
+    written: int  # entries about them they may open (not their own, not messages)
+    shared: int  # disclosures of their entries to others
+
+
+def news_for_youth(*, user: User, cases: list[Case]) -> News:
+    """For a young person: what happened on their cases since their previous visit (3 queries)."""
+    visit = Visit.objects.filter(user=user).first()
+    since = visit.previous if visit else None
+    written = entries_visible(
+        user=user,
+        queryset=Entry.objects.filter(case__in=cases)
+        .exclude(author=user)
+        .exclude(kind=Entry.Kind.MESSAGE),
+    )
+    shared = Disclosure.objects.filter(entry__case__in=cases).exclude(granted_by=user)
+    if since is not None:
+        written = written.filter(created__gt=since)
+        shared = shared.filter(granted_at__gt=since)
+    return News(since=since, written=written.count(), shared=shared.count())

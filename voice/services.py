@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
 from . import links
-from .models import EntryVersion, Feedback, MessageRead, Remark
+from .models import EntryVersion, Feedback, MessageRead, Remark, Visit
 from .selectors import (
     feedback_services,
     may_choose_ungdomshjelper,
@@ -281,3 +282,14 @@ def remark_answer(*, remark: Remark, actor: User, answer: str) -> Remark:
     )
     _answered(remark=remark, actor=actor, status=status, answer=answer)
     return remark
+
+
+def visit_stamp(*, user: User) -> Visit:
+    """At login: this visit becomes the previous one, so 'new since your last visit' stays the
+    same however often the home page is reloaded during the visit."""
+    now = timezone.now()
+    visit, created = Visit.objects.get_or_create(user=user, defaults={"current": now})
+    if not created:
+        Visit.objects.filter(pk=visit.pk).update(previous=F("current"), current=now)
+        visit.refresh_from_db()
+    return visit
