@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "cases.models.Entry.Kind",
         "NotificationKindEnum": "coordination.models.Notification.Kind",
+        "RemarkKindEnum": "voice.models.Remark.Kind",
     },
 }
 

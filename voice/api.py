@@ -1,6 +1,8 @@
 """JSON API for the young person's voice (docs/architecture.md §8). Thin: selectors read,
 services write."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -19,6 +21,7 @@ from services_registry.models import Service
 
 from . import selectors, services
 from .glossary import Term, terms_matching
+from .models import Remark
 from .serializers import (
     AnswerInputSerializer,
     ChooseInputSerializer,
@@ -256,6 +259,14 @@ REMARK_ANSWER_RESPONSES = {
 }
 
 
+def _answered(request: Request, remark_id: int, service: Callable[..., Remark]) -> Response:
+    remark = selectors.access_remark(user=me(request), remark_id=remark_id)
+    data = AnswerInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    remark = service(remark=remark, actor=me(request), answer=data.validated_data["answer"])
+    return Response(RemarkOutputSerializer(remark).data)
+
+
 class CorrectionAcceptApi(APIView):
     @extend_schema(
         summary="The author accepts a correction: the old text is kept as a version",
@@ -264,13 +275,7 @@ class CorrectionAcceptApi(APIView):
         tags=["corrections"],
     )
     def post(self, request: Request, remark_id: int) -> Response:
-        remark = selectors.access_remark(user=me(request), remark_id=remark_id)
-        data = AnswerInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        remark = services.correction_accept(
-            remark=remark, actor=me(request), answer=data.validated_data["answer"]
-        )
-        return Response(RemarkOutputSerializer(remark).data)
+        return _answered(request, remark_id, services.correction_accept)
 
 
 class RemarkAnswerApi(APIView):
@@ -281,10 +286,4 @@ class RemarkAnswerApi(APIView):
         tags=["corrections"],
     )
     def post(self, request: Request, remark_id: int) -> Response:
-        remark = selectors.access_remark(user=me(request), remark_id=remark_id)
-        data = AnswerInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        remark = services.remark_answer(
-            remark=remark, actor=me(request), answer=data.validated_data["answer"]
-        )
-        return Response(RemarkOutputSerializer(remark).data)
+        return _answered(request, remark_id, services.remark_answer)

@@ -166,3 +166,31 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=5_000,
     )
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("A goal, in your own words"),
+        max_length=300,
+        error_messages={"required": _("Write a few words.")},
+    )
+
+
+class StepForm(forms.Form):
+    text = forms.CharField(
+        label=_("A small step"),
+        max_length=300,
+        error_messages={"required": _("Write a few words.")},
+    )
+    owner = forms.ChoiceField(label=_("Who does it?"))
+    due = forms.DateField(
+        label=_("By when? (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, team: list[Participant], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [(str(p.user_id), _person_label(p)) for p in team]

@@ -115,14 +115,17 @@ class Remark(models.Model):
 
 
 class EntryVersion(models.Model):
-    """An earlier text of an entry, kept when a correction replaced it."""
+    """An earlier text of an entry, kept when a correction (`remark`) or a change to the young
+    person's plan (no remark) replaced it."""
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="versions", verbose_name=_("entry")
     )
     body = models.TextField(_("text"))
     replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
-    remark = models.OneToOneField(Remark, on_delete=models.PROTECT, related_name="replaced")
+    remark = models.OneToOneField(
+        Remark, on_delete=models.PROTECT, null=True, blank=True, related_name="replaced"
+    )
 
     class Meta:
         verbose_name = _("earlier version")
@@ -148,3 +151,45 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.previous} -> {self.current}"
+
+
+class Goal(models.Model):
+    """A goal in the young person's own words, on their plan (an Entry of kind `plan`)."""
+
+    plan = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="goals", verbose_name=_("plan")
+    )
+    text = models.CharField(_("goal"), max_length=300)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Step(models.Model):
+    """A small step towards a goal: who does it, by when, and whether it is done."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="steps")
+    text = models.CharField(_("step"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who does it"),
+    )
+    due = models.DateField(_("by when"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:case_id>/messages/", views.conversation, name="messages"),
     path("cases/<int:case_id>/ungdomshjelper/", views.ungdomshjelper, name="ungdomshjelper"),
     path("cases/<int:case_id>/entries/<int:entry_id>/remarks/", views.remarks, name="remarks"),
+    path("cases/<int:case_id>/plan/", views.plan, name="plan"),
     path("glossary/", views.glossary, name="glossary"),
     path("feedback/", views.feedback, name="feedback"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.markdown import render_markdown
 from cases.models import Case, Entry
-from cases.selectors import access_case
+from cases.selectors import access_case, participants_for_case
 from cases.services import entry_open
 from consent.selectors import (
     access_case_rules,
@@ -26,9 +26,20 @@ from coordination.models import User
 from coordination.rest import authenticated_user
 from services_registry.models import Service
 
-from .forms import AnswerForm, ChooseForm, FeedbackForm, MessageForm, RemarkForm, RuleForm
+from .forms import (
+    AnswerForm,
+    ChooseForm,
+    FeedbackForm,
+    GoalForm,
+    MessageForm,
+    RemarkForm,
+    RuleForm,
+    StepForm,
+)
 from .glossary import terms_matching
+from .models import Goal, Step
 from .plain import rule_text
+from .plan import goal_add, goals_of, plan_of, step_add, step_mark
 from .selectors import (
     FEEDBACK_MIN_ANSWERS,
     access_case_for_choice,
@@ -344,3 +355,64 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
     ):
         messages.success(request, _("Sent. The person who wrote it will answer you here."))
     return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The young person's plan; others see it once the young person has shared it with them."""
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    is_youth = user.pk == case.youth_id
+    entry = plan_of(case=case, viewer=user)
+    if entry is None and not is_youth:
+        raise Http404
+    team = list(participants_for_case(case=case).filter(left__isnull=True))
+    if request.method == "POST" and is_youth:
+        action = request.POST.get("action")
+        if action == "goal":
+            goal_form = GoalForm(request.POST)
+            if goal_form.is_valid():
+                text = goal_form.cleaned_data["text"]
+                if _attempt(request, lambda: goal_add(case=case, actor=user, text=text)):
+                    messages.success(request, _("Your goal is in the plan."))
+            else:
+                messages.error(request, _("Write a few words."))
+        elif action == "step":
+            goal = get_object_or_404(Goal, pk=request.POST.get("goal") or 0, plan__case=case)
+            step_form = StepForm(request.POST, team=team)
+            if step_form.is_valid():
+                data = step_form.cleaned_data
+                owner = get_object_or_404(User, pk=data["owner"])
+                if _attempt(
+                    request,
+                    lambda: step_add(
+                        goal=goal, actor=user, text=data["text"], owner=owner, due=data["due"]
+                    ),
+                ):
+                    messages.success(request, _("The step is in the plan."))
+            else:
+                messages.error(request, _("Write the step and choose who does it."))
+        elif action in {"done", "undo"}:
+            step = get_object_or_404(Step, pk=request.POST.get("step") or 0, goal__plan__case=case)
+            if _attempt(request, lambda: step_mark(step=step, actor=user, done=action == "done")):
+                messages.success(request, _("Saved."))
+        return redirect("voice:plan", case_id=case.pk)
+    if request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "voice/plan.html",
+        {
+            "case": case,
+            "plan": entry,
+            "goals": goals_of(plan=entry) if entry else [],
+            "versions": versions_of(entry=entry).count() if entry else 0,
+            "is_youth": is_youth,
+            "goal_form": GoalForm(),
+            "step_form": StepForm(team=team),
+        },
+    )

@@ -3,12 +3,16 @@
 Nothing downloads a browser: Playwright starts the system `chromium` through executable_path.
 """
 
+import io
 import os
 import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from cases.models import Case
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -75,3 +79,34 @@ def log_in(page, username, password):
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
+
+
+# --- the demo world and its personas, shared by the flows of #4 and #5 ------------------------
+
+
+@pytest.fixture
+def demo(settings):
+    settings.SAMMEN_DEMO_PASSWORD = "demo"
+    call_command("seed_demo", stdout=io.StringIO())
+    return {
+        "sara": Case.objects.get(youth__username="sara"),
+        "jonas": Case.objects.get(youth__username="jonas"),
+    }
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        log_in(page, username, "demo")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Hei")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

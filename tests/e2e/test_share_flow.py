@@ -1,45 +1,15 @@
 """The #4 done-when path in the browser, as the demo personas (seed_demo) would click it."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cases.models import Case, Entry
+from cases.models import Entry
 
-from .conftest import PHONE, log_in, serious_violations
+from .conftest import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(settings):
-    settings.SAMMEN_DEMO_PASSWORD = "demo"
-    call_command("seed_demo", stdout=io.StringIO())
-    return {
-        "sara": Case.objects.get(youth__username="sara"),
-        "jonas": Case.objects.get(youth__username="jonas"),
-    }
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        log_in(page, username, "demo")
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Hei")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def write_note(page, case, title, category):

@@ -1,54 +1,27 @@
 """The #5 done-when path on a phone: Jonas understands his home, gives his view on a request,
 chooses an ungdomshjelper and writes to his teacher; Sara removes her school rule."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cases.models import Case, Entry
+from cases.models import Entry
 from cases.services import entry_create, entry_withhold
 from consent.services import share
 from coordination.models import User
 
-from .conftest import PHONE, log_in, serious_violations
+from .conftest import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def demo(settings):
-    settings.SAMMEN_DEMO_PASSWORD = "demo"
-    call_command("seed_demo", stdout=io.StringIO())
-    return {
-        "sara": Case.objects.get(youth__username="sara"),
-        "jonas": Case.objects.get(youth__username="jonas"),
-        "users": {user.username: user for user in User.objects.all()},
-    }
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        log_in(page, username, "demo")
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Hei")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
+def personas():
+    return {user.username: user for user in User.objects.all()}
 
 
 def test_jonas_on_his_phone(demo, as_user, axe):
-    users = demo["users"]
+    users = personas()
     case = demo["jonas"]
     nurse = users["helsesykepleier"]
     note = entry_create(
@@ -104,6 +77,13 @@ def test_jonas_on_his_phone(demo, as_user, axe):
     expect(jonas.locator(".withheld")).to_contain_text("Ingrid Lie")
     assert serious_violations(axe, jonas) == []
 
+    # He writes a goal in his plan, in his own words.
+    jonas.goto(f"/cases/{case.pk}/plan/")
+    jonas.get_by_label("Et mål, med dine egne ord").fill("Komme på skolen hver dag")
+    jonas.get_by_role("button", name="Legg til målet").click()
+    expect(jonas.get_by_role("heading", name="Komme på skolen hver dag")).to_be_visible()
+    assert serious_violations(axe, jonas) == []
+
     # His sharing rules page says who decides.
     jonas.goto(f"/cases/{case.pk}/sharing-rules/")
     expect(jonas.get_by_role("heading", level=1)).to_have_text("Mine delingsregler")
@@ -145,7 +125,7 @@ def test_jonas_on_his_phone(demo, as_user, axe):
 
 
 def test_sara_removes_the_school_rule(demo, as_user, axe):
-    users = demo["users"]
+    users = personas()
     case = demo["sara"]
     nurse = users["helsesykepleier"]
     entry = entry_create(
