@@ -119,6 +119,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["meeting", "user"], name="attendance_once_per_meeting")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.meeting_id}"
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
@@ -135,6 +138,9 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Minutes(models.Model):
@@ -162,6 +168,9 @@ class Minutes(models.Model):
         verbose_name = _("minutes")
         verbose_name_plural = _("minutes")
 
+    def __str__(self) -> str:
+        return f"minutes of {self.meeting_id}"
+
 
 class MinutesVersion(models.Model):
     """Versions are never changed: a correction is a new version, so every change stays visible."""
@@ -183,6 +192,9 @@ class MinutesVersion(models.Model):
             models.UniqueConstraint(fields=["minutes", "number"], name="minutes_version_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.minutes_id} v{self.number}"
+
 
 class MinutesComment(models.Model):
     """The young person's comment on a version, or their request for a correction."""
@@ -196,6 +208,9 @@ class MinutesComment(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk}"
 
 
 class ActionItem(models.Model):
@@ -229,6 +244,9 @@ class ActionItem(models.Model):
             models.Index(fields=["due"], condition=Q(status="open"), name="action_item_open_due")
         ]
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class ActionItemReminder(models.Model):
     """One row per reminder sent: the unique constraint makes the beat task idempotent across
@@ -247,6 +265,9 @@ class ActionItemReminder(models.Model):
             models.UniqueConstraint(fields=["item", "rule"], name="reminder_once_per_rule")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.rule}"
+
 
 class Evaluation(models.Model):
     """One answer to the after-meeting form. An anonymous answer has no person and only the week
@@ -260,7 +281,7 @@ class Evaluation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="evaluations")
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     respondent_is_youth = models.BooleanField(default=False)
     week = models.DateField(_("week"))
@@ -268,14 +289,15 @@ class Evaluation(models.Model):
     understood = models.PositiveSmallIntegerField(
         _("Did I understand what was said?"), choices=Answer.choices
     )
-    useful = models.PositiveSmallIntegerField(
-        _("Was the meeting useful?"), choices=Answer.choices
-    )
+    useful = models.PositiveSmallIntegerField(_("Was the meeting useful?"), choices=Answer.choices)
     comment = models.TextField(_("Anything else?"), blank=True)
 
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"evaluation of {self.meeting_id}"
 
 
 class EvaluationReceipt(models.Model):
@@ -288,6 +310,9 @@ class EvaluationReceipt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="evaluation_once_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} answered {self.meeting_id}"
 
 
 def new_calendar_token() -> str:
@@ -302,3 +327,6 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"

@@ -129,9 +129,7 @@ def minutes_readers_can(*, minutes: Minutes, user: User) -> bool:
         return True
     if minutes.entry_id is None:
         return False
-    return (
-        entries_visible(user=user, queryset=Entry.objects.filter(pk=minutes.entry_id)).exists()
-    )
+    return entries_visible(user=user, queryset=Entry.objects.filter(pk=minutes.entry_id)).exists()
 
 
 def access_minutes(*, user: User, meeting_id: int) -> Minutes:
@@ -153,9 +151,7 @@ def access_minutes(*, user: User, meeting_id: int) -> Minutes:
 def action_items_visible(*, user: User) -> QuerySet[ActionItem]:
     """The young person sees every item about them, the organiser the items of their meetings,
     an owner their own once the young person has approved the minutes."""
-    approved = Q(
-        meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED]
-    )
+    approved = Q(meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED])
     return (
         ActionItem.objects.filter(
             Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved)
@@ -179,7 +175,7 @@ def access_action_item(*, user: User, item_id: int) -> ActionItem:
 class EvaluationSummary:
     label: str
     answers: int
-    # Share of the best answer ("yes" = 2, "partly" = 1) per question, 0–100; None when hidden.
+    # Share of the best answer ("yes" = 2, "partly" = 1) per question, 0 to 100; None when hidden.
     heard: int | None
     understood: int | None
     useful: int | None

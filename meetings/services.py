@@ -122,7 +122,7 @@ def meeting_create(
         organiser=actor,
         title=title,
         kind=kind or suggested_kind(case=case),
-        starts_at=starts_at,
+        starts_at=starts_at.replace(second=0, microsecond=0),
         duration_minutes=duration_minutes,
         place=place.strip(),
         video_link=video_link.strip(),
@@ -154,8 +154,10 @@ def meeting_update(
     _require_organiser(meeting, actor)
     if meeting.cancelled_at is not None:
         raise StateConflict(_("The meeting is cancelled."))
+    if starts_at is not None and timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": _("Give the time with its time zone.")})
     for name, value in [
-        ("starts_at", starts_at),
+        ("starts_at", starts_at.replace(second=0, microsecond=0) if starts_at else None),
         ("duration_minutes", duration_minutes),
         ("place", place),
         ("video_link", video_link),
@@ -189,7 +191,11 @@ def attendance_propose(*, meeting: Meeting, actor: User, users: Sequence[User]) 
     _require_team(meeting.case, ids, "users")
     existing = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
     Attendance.objects.bulk_create(
-        [Attendance(meeting=meeting, user=u, proposed_by=actor) for u in users if u.pk not in existing]
+        [
+            Attendance(meeting=meeting, user=u, proposed_by=actor)
+            for u in users
+            if u.pk not in existing
+        ]
     )
     _audit(actor, "meeting.proposed", meeting, proposed=sorted(ids - existing))
 
@@ -236,7 +242,9 @@ def attendance_choose(
 
     now = timezone.now()
     for user_id, attendance in attendances.items():
-        wanted = user_id in coming_ids or (representative is not None and representative.pk == user_id)
+        wanted = user_id in coming_ids or (
+            representative is not None and representative.pk == user_id
+        )
         if is_youth:
             attendance.youth_wish = wanted
         if is_decider:
@@ -360,9 +368,7 @@ def agendas_publish_due(*, now: datetime | None = None) -> int:
     for meeting_id in list(due):
         with transaction.atomic():
             meeting = (
-                Meeting.objects.select_for_update()
-                .select_related("case__youth")
-                .get(pk=meeting_id)
+                Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting_id)
             )
             if meeting.agenda_published_at is None:  # a concurrent run got there first
                 _agenda_publish(meeting, None)
@@ -388,6 +394,7 @@ def minutes_latest(minutes: Minutes) -> MinutesVersion | None:
 @transaction.atomic
 def minutes_save(*, meeting: Meeting, actor: User, summary: str, decisions: str = "") -> Minutes:
     """Every save is a new version; earlier ones and the young person's comments stay."""
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     _require_organiser(meeting, actor)
     if meeting.held_at is None:
         raise StateConflict(_("Minutes are written once the meeting has been held."))
@@ -438,9 +445,11 @@ def minutes_comment(
         raise StateConflict(_("These minutes are not waiting for your review."))
     if not text.strip():
         raise ValidationError({"text": _("Write your comment.")})
+    version = minutes_latest(minutes)
+    assert version is not None  # a submitted draft has at least one version
     comment = MinutesComment.objects.create(
         minutes=minutes,
-        version=minutes_latest(minutes),
+        version=version,
         author=actor,
         text=text.strip(),
         is_correction=is_correction,
@@ -603,7 +612,9 @@ def action_item_reminders_send(*, today: date | None = None) -> int:
     )
     sent = 0
     for item in items:
-        rule = ActionItemReminder.Rule.OVERDUE if item.due < today else ActionItemReminder.Rule.BEFORE
+        rule = (
+            ActionItemReminder.Rule.OVERDUE if item.due < today else ActionItemReminder.Rule.BEFORE
+        )
         sent += _remind(item, rule)
     return sent
 
@@ -614,9 +625,7 @@ def action_item_reminders_send(*, today: date | None = None) -> int:
 def can_evaluate(*, meeting: Meeting, user: User) -> bool:
     return (
         user.pk in (meeting.case.youth_id, meeting.organiser_id)
-        or Attendance.objects.filter(
-            meeting=meeting, user=user, invited_at__isnull=False
-        ).exists()
+        or Attendance.objects.filter(meeting=meeting, user=user, invited_at__isnull=False).exists()
     )
 
 
@@ -670,5 +679,7 @@ def calendar_feed_reset(*, user: User) -> CalendarFeed:
     feed.token = new_calendar_token()
     feed.created = timezone.now()
     feed.save(update_fields=["token", "created"])
-    audit_append(actor=user, action="calendar_feed.reset", object_type="user", object_id=str(user.pk))
+    audit_append(
+        actor=user, action="calendar_feed.reset", object_type="user", object_id=str(user.pk)
+    )
     return feed

@@ -34,9 +34,7 @@ def plan_meeting(team, *, attendees=None, days=7, title="Oppstart") -> Meeting:
 def decided_meeting(team, **kwargs) -> Meeting:
     """Planned, and the youth chose: everyone proposed except the mother."""
     meeting = plan_meeting(team, **kwargs)
-    attendance_choose(
-        meeting=meeting, actor=team.youth, coming=[team.nurse.pk, team.teacher.pk]
-    )
+    attendance_choose(meeting=meeting, actor=team.youth, coming=[team.nurse.pk, team.teacher.pk])
     meeting.refresh_from_db()
     return meeting
 

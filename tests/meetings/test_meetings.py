@@ -73,7 +73,7 @@ def test_bad_meeting_input_is_refused_and_nothing_stored(team):
             case=team.case,
             actor=team.coordinator,
             title="M",
-            starts_at=datetime(2030, 1, 1, 12, 0),  # noqa: DTZ001
+            starts_at=datetime(2030, 1, 1, 12, 0),
             place="Rom",
         )
     with pytest.raises(ValidationError):
