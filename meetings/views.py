@@ -291,7 +291,7 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
     user = authenticated_user(request)
     meeting = minutes.meeting
     team = _team(meeting.case, with_youth=True)
-    versions = list(minutes.versions.all())
+    versions = list(minutes.versions.all()) if minutes.pk else []
     shown = (
         minutes.approved_version
         if user.pk not in (meeting.organiser_id, meeting.case.youth_id)
@@ -306,7 +306,7 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
         "shown": shown,
         "summary_html": render_markdown(shown.summary) if shown else "",
         "decisions_html": render_markdown(shown.decisions) if shown else "",
-        "comments": minutes.comments.select_related("version").all(),
+        "comments": minutes.comments.select_related("version").all() if minutes.pk else [],
         "items": [(item, services.action_item_sentence(item)) for item in items],
         "is_youth": user.pk == meeting.case.youth_id,
         "is_organiser": user.pk == meeting.organiser_id,
