@@ -227,6 +227,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps use the field names `kind` and `status`: name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "EntryKindEnum": "cases.models.Entry.Kind",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionItemStatusEnum": "meetings.models.ActionItem.Status",
+        "EvaluationAnswerEnum": "meetings.models.Evaluation.Answer",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -283,7 +283,6 @@ class Evaluation(models.Model):
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    respondent_is_youth = models.BooleanField(default=False)
     week = models.DateField(_("week"))
     heard = models.PositiveSmallIntegerField(_("Was I heard?"), choices=Answer.choices)
     understood = models.PositiveSmallIntegerField(

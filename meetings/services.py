@@ -652,7 +652,6 @@ def evaluation_submit(
     evaluation = Evaluation(
         meeting=meeting,
         respondent=None if anonymous else actor,
-        respondent_is_youth=actor.pk == meeting.case.youth_id,
         week=evaluation_week(timezone.now()),
         heard=heard,
         understood=understood,
