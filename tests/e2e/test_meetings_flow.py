@@ -16,9 +16,13 @@ from coordination.models import Notification, User
 from meetings.models import Meeting
 from meetings.tasks import send_action_item_reminders
 
-from .conftest import PHONE, log_in, serious_violations
+from . import test_share_flow
+from .conftest import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The persona browser fixture of the #4 flow: a logged-in phone-sized page per demo user.
+as_user = test_share_flow.as_user
 
 
 @pytest.fixture
@@ -26,24 +30,6 @@ def demo(settings):
     settings.SAMMEN_DEMO_PASSWORD = "demo"
     call_command("seed_demo", stdout=io.StringIO())
     return Case.objects.get(youth__username="sara")
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        log_in(page, username, "demo")
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Hei")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def name(username):
