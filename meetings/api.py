@@ -244,6 +244,19 @@ class MeetingHeldApi(APIView):
         return _meeting_body(request, meeting_id)
 
 
+class MeetingCancelApi(APIView):
+    @extend_schema(
+        summary="Cancel the meeting (the organiser); everyone invited is told",
+        request=None,
+        responses={200: MeetingOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        tags=TAGS,
+    )
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        services.meeting_cancel(meeting=meeting, actor=me(request))
+        return _meeting_body(request, meeting_id)
+
+
 def _minutes_body(request: Request, meeting_id: int) -> Response:
     minutes = selectors.access_minutes(user=me(request), meeting_id=meeting_id)
     return Response(MinutesOutputSerializer(minutes).data)

@@ -27,6 +27,11 @@ urlpatterns = [
         name="api-agenda-item-publish",
     ),
     path("meetings/<int:meeting_id>/held/", api.MeetingHeldApi.as_view(), name="api-meeting-held"),
+    path(
+        "meetings/<int:meeting_id>/cancel/",
+        api.MeetingCancelApi.as_view(),
+        name="api-meeting-cancel",
+    ),
     path("meetings/<int:meeting_id>/minutes/", api.MinutesApi.as_view(), name="api-minutes"),
     path(
         "meetings/<int:meeting_id>/minutes/submit/",

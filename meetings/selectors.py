@@ -67,17 +67,18 @@ def meetings_for_case(*, user: User, case: Case) -> QuerySet[Meeting]:
 
 def meetings_attending(*, user: User) -> QuerySet[Meeting]:
     """What goes in the person's calendar: meetings they organise, are invited to, or (the
-    young person) are the meeting about. Cancelled meetings drop out."""
+    young person) are the meeting about. Cancelled ones stay, marked cancelled in iCalendar,
+    so calendar programs remove them."""
     invited = Attendance.objects.filter(meeting=OuterRef("pk"), user=user, invited_at__isnull=False)
-    return (
-        meetings_visible(user=user)
-        .filter(cancelled_at__isnull=True)
-        .filter(Q(case__youth=user) | Q(organiser=user) | Exists(invited))
+    return meetings_visible(user=user).filter(
+        Q(case__youth=user) | Q(organiser=user) | Exists(invited)
     )
 
 
 def meetings_upcoming(*, user: User) -> QuerySet[Meeting]:
-    return meetings_attending(user=user).filter(starts_at__gte=timezone.now() - timedelta(hours=2))
+    return meetings_attending(user=user).filter(
+        cancelled_at__isnull=True, starts_at__gte=timezone.now() - timedelta(hours=2)
+    )
 
 
 def can_organise(*, case: Case, user: User) -> bool:

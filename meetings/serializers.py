@@ -37,6 +37,7 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
             "attendance_decided_at",
             "agenda_published_at",
             "held_at",
+            "cancelled_at",
             "created",
             "ics",
         ]

@@ -181,6 +181,31 @@ def meeting_update(
 
 
 @transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
+    """Everyone invited is told; calendar feeds keep the event, marked cancelled, so calendar
+    programs remove it."""
+    case_lock(meeting.case_id)
+    meeting = Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting.pk)
+    _require_organiser(meeting, actor)
+    if meeting.cancelled_at is not None:
+        raise StateConflict(_("The meeting is cancelled."))
+    if meeting.held_at is not None:
+        raise StateConflict(_("The meeting has been held; it cannot be cancelled."))
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.save(update_fields=["cancelled_at", "sequence"])
+    if meeting.attendance_decided_at is not None:
+        _notify(
+            [*_invitees(meeting), meeting.case.youth],
+            Notification.Kind.MEETING_INVITED,
+            meeting,
+            links.meeting(meeting),
+        )
+    _audit(actor, "meeting.cancelled", meeting)
+    return meeting
+
+
+@transaction.atomic
 def attendance_propose(*, meeting: Meeting, actor: User, users: Sequence[User]) -> None:
     """The organiser suggests people; nobody is invited until the young person has chosen."""
     case_lock(meeting.case_id)

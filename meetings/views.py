@@ -246,6 +246,9 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
     elif action == "agenda_publish":
         if _attempt(request, lambda: services.agenda_publish(meeting=meeting, actor=user)):
             messages.success(request, _("The agenda is sent out."))
+    elif action == "cancel":
+        if _attempt(request, lambda: services.meeting_cancel(meeting=meeting, actor=user)):
+            messages.success(request, _("The meeting is cancelled. Everyone invited is told."))
     elif action == "held":
         if _attempt(request, lambda: services.meeting_mark_held(meeting=meeting, actor=user)):
             messages.success(request, _("The meeting is marked as held."))

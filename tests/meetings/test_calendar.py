@@ -44,3 +44,18 @@ def test_personal_feed_follows_invitations_and_reset_token_is_404(team, client):
     assert client.get(f"/meetings/calendar/{old}.ics").status_code == 404
     new = calendar_feed_for(user=team.nurse).token
     assert client.get(f"/meetings/calendar/{new}.ics").status_code == 200
+
+
+def test_cancelled_meeting_stays_in_the_feed_marked_cancelled(team, client):
+    from coordination.models import Notification
+    from meetings.services import meeting_cancel
+
+    meeting = decided_meeting(team)
+    feed = calendar_feed_for(user=team.teacher)
+    meeting_cancel(meeting=meeting, actor=team.coordinator)
+    (event,) = icalendar.Calendar.from_ical(
+        client.get(f"/meetings/calendar/{feed.token}.ics").content
+    ).walk("VEVENT")
+    assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 2
+    assert Notification.objects.filter(recipient=team.teacher, kind="meeting_invited").count() == 2
+    assert Notification.objects.filter(recipient=team.mother).count() == 0

@@ -194,3 +194,18 @@ def test_a_meeting_on_someone_elses_case_is_404(team):
     meeting = plan_meeting(team)
     with pytest.raises(Http404):
         access_meeting(user=team.outsider, meeting_id=meeting.pk)
+
+
+def test_only_the_organiser_cancels_and_not_twice(team):
+    from coordination.rest import StateConflict
+    from meetings.services import meeting_cancel, meeting_mark_held
+
+    meeting = decided_meeting(team)
+    with pytest.raises(PermissionDenied):
+        meeting_cancel(meeting=meeting, actor=team.youth)
+    meeting_cancel(meeting=meeting, actor=team.coordinator)
+    with pytest.raises(StateConflict):
+        meeting_cancel(meeting=meeting, actor=team.coordinator)
+    held = meeting_mark_held(meeting=decided_meeting(team), actor=team.coordinator)
+    with pytest.raises(StateConflict):
+        meeting_cancel(meeting=held, actor=team.coordinator)
