@@ -31,7 +31,7 @@ from .forms import (
     ProposeForm,
 )
 from .ical import calendar_bytes
-from .models import AgendaItem, CalendarFeed, Meeting, Minutes
+from .models import ActionItem, AgendaItem, CalendarFeed, Meeting, Minutes
 from .selectors import (
     access_action_item,
     access_meeting,
@@ -476,14 +476,13 @@ def action_item_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The status is saved."))
         return redirect("meetings:tasks")
     items = [
-        (
-            item,
-            services.action_item_sentence(item),
-            ActionItemStatusForm(initial={"status": item.status}, prefix=f"item{item.pk}"),
-        )
-        for item in action_items_visible(user=user)
+        (item, services.action_item_sentence(item)) for item in action_items_visible(user=user)
     ]
-    return render(request, "meetings/action_items.html", {"items": items, "me": user})
+    return render(
+        request,
+        "meetings/action_items.html",
+        {"items": items, "me": user, "statuses": ActionItem.Status.choices},
+    )
 
 
 @login_required

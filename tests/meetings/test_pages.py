@@ -164,3 +164,64 @@ def test_meeting_list_home_and_evaluation(demo, django_assert_max_num_queries):
     results = coordinator.get(f"/meetings/{meeting.pk}/evaluation/results/").content.decode()
     assert "fem svar" in results
     assert sara.get(f"/meetings/{meeting.pk}/evaluation/results/").status_code == 404
+
+
+def test_jonas_wishes_and_his_father_decides_who_comes(demo):
+    # Jonas' case has no ungdomshjelper, so a helper plans the meeting
+    case = demo.jonas_case
+    helper = client_for(demo["barnevern"])
+    starts = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = helper.post(
+        f"/meetings/case/{case.pk}/new/",
+        {
+            "title": "Møte om Jonas",
+            "kind": "start",
+            "starts_at": starts,
+            "duration_minutes": 45,
+            "video_link": "https://video.example.test/jonas",
+            "attendees": [str(demo["laerer"].pk), str(demo["helsesykepleier"].pk)],
+        },
+    )
+    meeting = Meeting.objects.get(title="Møte om Jonas")
+    url = f"/meetings/{meeting.pk}/"
+    choice = {"action": "choose", "youth_presence": "attends", "representative": ""}
+    # Jonas (13) says what he wants: recorded, nobody invited yet
+    response = client_for(demo["jonas"]).post(
+        url, {**choice, "coming": [str(demo["laerer"].pk)]}, follow=True
+    )
+    assert "Lagret. De som bestemmer, ser hva du ønsker." in messages_of(response)
+    assert client_for(demo["laerer"]).get(url).status_code == 404
+    # His father sees Jonas' wish and decides
+    father = client_for(demo["far"])
+    assert "den unge vil ikke ha dem med" in father.get(url).content.decode()
+    father.post(url, {**choice, "coming": [str(demo["laerer"].pk)]})
+    assert client_for(demo["laerer"]).get(url).status_code == 200
+    assert client_for(demo["helsesykepleier"]).get(url).status_code == 404
+
+
+def test_task_status_by_the_owner_only(demo):
+    from meetings.services import action_item_create, meeting_mark_held
+
+    meeting = Meeting.objects.get(title=DEMO_TITLE)
+    meeting_mark_held(meeting=meeting, actor=demo["ungdomshjelper"])
+    item = action_item_create(
+        meeting=meeting,
+        actor=demo["ungdomshjelper"],
+        description="sende timeplan",
+        owner=demo["laerer"],
+        due=timezone.localdate(),
+    )
+    # Sara sees it; BUP posting a status change gets 404 and nothing changes
+    assert "sende timeplan" in client_for(demo["sara"]).get("/meetings/tasks/").content.decode()
+    assert (
+        client_for(demo["bup"])
+        .post("/meetings/tasks/", {"item": item.pk, "status": "done"})
+        .status_code
+        == 404
+    )
+    response = client_for(demo["ungdomshjelper"]).post(
+        "/meetings/tasks/", {"item": item.pk, "status": "done"}, follow=True
+    )
+    assert "Statusen er lagret." in messages_of(response)
+    item.refresh_from_db()
+    assert item.status == "done"
