@@ -258,8 +258,12 @@ class MeetingCancelApi(APIView):
 
 
 def _minutes_body(request: Request, meeting_id: int) -> Response:
-    minutes = selectors.access_minutes(user=me(request), meeting_id=meeting_id)
-    return Response(MinutesOutputSerializer(minutes).data)
+    """Recipients get the approved version only; drafts and the young person's comments stay
+    between the young person and the organiser."""
+    minutes = services.minutes_open(user=me(request), meeting_id=meeting_id, via="api")
+    meeting = minutes.meeting
+    full = me(request).pk in (meeting.case.youth_id, meeting.organiser_id)
+    return Response(MinutesOutputSerializer(minutes, context={"full": full}).data)
 
 
 class MinutesApi(APIView):

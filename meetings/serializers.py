@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Entry
@@ -113,8 +114,10 @@ class MinutesCommentSerializer(serializers.ModelSerializer):
 
 
 class MinutesOutputSerializer(serializers.ModelSerializer):
-    versions = MinutesVersionSerializer(many=True, read_only=True)
-    comments = MinutesCommentSerializer(many=True, read_only=True)
+    """With context `full` False (a recipient): only the approved version, no comments."""
+
+    versions = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
     approved_version = serializers.IntegerField(
         source="approved_version.number", read_only=True, allow_null=True, default=None
     )
@@ -132,6 +135,21 @@ class MinutesOutputSerializer(serializers.ModelSerializer):
             "distributed_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MinutesVersionSerializer(many=True))
+    def get_versions(self, minutes: Minutes) -> object:
+        if self.context.get("full"):
+            versions = list(minutes.versions.all())
+        else:
+            versions = [minutes.approved_version] if minutes.approved_version else []
+        return MinutesVersionSerializer(versions, many=True).data
+
+    @extend_schema_field(MinutesCommentSerializer(many=True))
+    def get_comments(self, minutes: Minutes) -> object:
+        if not self.context.get("full"):
+            return []
+        comments = minutes.comments.select_related("version")
+        return MinutesCommentSerializer(comments, many=True).data
 
 
 class MinutesInputSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
-from cases.services import case_lock, entry_create
+from cases.services import case_lock, entry_create, entry_open
 from consent.services import ShareResult, share
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
@@ -33,6 +33,7 @@ from .models import (
     new_calendar_token,
 )
 from .selectors import (
+    access_minutes,
     attendance_deciders,
     can_organise,
     evaluation_week,
@@ -410,6 +411,15 @@ def _locked_minutes(minutes: Minutes) -> Minutes:
         .select_related("meeting__case__youth", "meeting__organiser")
         .get(pk=minutes.pk)
     )
+
+
+def minutes_open(*, user: User, meeting_id: int, via: str) -> Minutes:
+    """Reading distributed minutes is reading their entry, so it is recorded as an AccessEvent
+    and shows as "opened" in who-knows-what."""
+    minutes = access_minutes(user=user, meeting_id=meeting_id)
+    if minutes.entry_id is not None:
+        entry_open(user=user, entry_id=minutes.entry_id, via=via)
+    return minutes
 
 
 def minutes_latest(minutes: Minutes) -> MinutesVersion | None:

@@ -35,7 +35,6 @@ from .models import ActionItem, AgendaItem, CalendarFeed, Meeting, Minutes
 from .selectors import (
     access_action_item,
     access_meeting,
-    access_minutes,
     action_items_visible,
     agenda_for,
     attendance_deciders,
@@ -67,6 +66,11 @@ def _team(case: Case, *, with_youth: bool = False) -> list[Participant]:
     if not with_youth:
         team = team.exclude(user_id=case.youth_id)
     return list(team.order_by("joined", "id"))
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
 
 
 def _users(ids: list[str]) -> list[User]:
@@ -237,7 +241,7 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
             messages.success(request, _("The topic is added."))
     elif action == "agenda_item_publish":
         item = AgendaItem.objects.filter(
-            meeting=meeting, author=user, pk=request.POST.get("item") or 0
+            meeting=meeting, author=user, pk=_posted_id(request, "item")
         ).first()
         if item is None:
             raise Http404
@@ -328,7 +332,7 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
 def _minutes_for(user: User, meeting_id: int) -> Minutes:
     """The organiser's first draft needs a Minutes row before one exists."""
     try:
-        return access_minutes(user=user, meeting_id=meeting_id)
+        return services.minutes_open(user=user, meeting_id=meeting_id, via="page")
     except Http404:
         meeting = access_meeting(user=user, meeting_id=meeting_id)
         if meeting.organiser_id != user.pk:
@@ -435,7 +439,9 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
 @login_required
 @require_GET
 def minutes_print(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    minutes = access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
+    minutes = services.minutes_open(
+        user=authenticated_user(request), meeting_id=meeting_id, via="page"
+    )
     if minutes.approved_version is None:
         raise Http404
     version = minutes.approved_version
@@ -465,7 +471,7 @@ def minutes_print(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def action_item_list(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if request.method == "POST":
-        item = access_action_item(user=user, item_id=int(request.POST.get("item") or 0))
+        item = access_action_item(user=user, item_id=_posted_id(request, "item"))
         form = ActionItemStatusForm(request.POST)
         if form.is_valid() and _attempt(
             request,

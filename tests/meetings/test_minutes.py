@@ -132,3 +132,18 @@ def test_a_helper_not_in_the_room_without_disclosure_cannot_open_minutes(team):
     with pytest.raises(Http404):
         access_minutes(user=team.outsider, meeting_id=minutes.meeting_id)
     assert access_minutes(user=team.youth, meeting_id=minutes.meeting_id) == minutes
+
+
+def test_reading_distributed_minutes_is_recorded_and_recipients_see_only_the_final(team):
+    from cases.models import AccessEvent
+    from consent.services import consent_request_approve
+
+    from .helpers import as_user
+
+    minutes = approved_minutes(team)
+    result = minutes_distribute(minutes=minutes, actor=team.coordinator, recipients=[team.nurse])
+    consent_request_approve(consent_request=result.consent_request, actor=team.youth)
+    body = as_user(team.nurse).get(f"/api/v1/meetings/{minutes.meeting_id}/minutes/").json()
+    assert [v["number"] for v in body["versions"]] == [1] and body["comments"] == []
+    minutes.refresh_from_db()
+    assert AccessEvent.objects.filter(entry=minutes.entry, user=team.nurse, via="api").exists()
