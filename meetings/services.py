@@ -87,6 +87,11 @@ def _invitees(meeting: Meeting) -> list[User]:
     return [a.user for a in attendances.select_related("user").order_by("id")]
 
 
+def _notify_everyone(meeting: Meeting, kind: str) -> None:
+    """Everyone invited and the young person, pointing at the meeting page."""
+    _notify([*_invitees(meeting), meeting.case.youth], kind, meeting, links.meeting(meeting))
+
+
 # -- meetings and who comes -------------------------------------------------------------------
 
 
@@ -171,12 +176,7 @@ def meeting_update(
     meeting.full_clean()
     meeting.save()
     if meeting.attendance_decided_at is not None:
-        _notify(
-            [*_invitees(meeting), meeting.case.youth],
-            Notification.Kind.MEETING_INVITED,
-            meeting,
-            links.meeting(meeting),
-        )
+        _notify_everyone(meeting, Notification.Kind.MEETING_INVITED)
     _audit(actor, "meeting.changed", meeting)
     return meeting
 
@@ -196,12 +196,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["cancelled_at", "sequence"])
     if meeting.attendance_decided_at is not None:
-        _notify(
-            [*_invitees(meeting), meeting.case.youth],
-            Notification.Kind.MEETING_INVITED,
-            meeting,
-            links.meeting(meeting),
-        )
+        _notify_everyone(meeting, Notification.Kind.MEETING_INVITED)
     _audit(actor, "meeting.cancelled", meeting)
     return meeting
 
@@ -361,12 +356,7 @@ def agenda_item_publish(*, item: AgendaItem, actor: User) -> AgendaItem:
 def _agenda_publish(meeting: Meeting, actor: User | None) -> None:
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at"])
-    _notify(
-        [*_invitees(meeting), meeting.case.youth],
-        Notification.Kind.AGENDA_PUBLISHED,
-        meeting,
-        links.meeting(meeting),
-    )
+    _notify_everyone(meeting, Notification.Kind.AGENDA_PUBLISHED)
     _audit(actor, "meeting.agenda_published", meeting)
 
 
