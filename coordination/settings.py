@@ -191,7 +191,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
     "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
     "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
+    "meetings-action-item-reminders": {
+        "task": "meetings.tasks.send_action_item_reminders",
+        "schedule": 3600.0,
+    },
+    "meetings-publish-due-agendas": {
+        "task": "meetings.tasks.publish_due_agendas",
+        "schedule": 300.0,
+    },
 }
+# Meetings (docs/architecture.md §6): an agenda not yet sent out goes out by itself this long
+# before the meeting; task owners are reminded this many days before the due date.
+SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
+SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
 
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate, not 403.
@@ -216,9 +228,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps use the field names `kind` and `status`: name their enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "cases.models.Entry.Kind",
         "NotificationKindEnum": "coordination.models.Notification.Kind",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionItemStatusEnum": "meetings.models.ActionItem.Status",
+        "EvaluationAnswerEnum": "meetings.models.Evaluation.Answer",
     },
 }
 

@@ -104,3 +104,36 @@ class EntryFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Entry], *args: object, **kwargs: object) -> Entry:
         return entry_create(**kwargs)  # type: ignore[arg-type]
+
+
+# --- meetings -------------------------------------------------------------------------------
+# Meetings are built through meetings.services, so the organiser rule and audit rows hold.
+
+import datetime as _dt  # noqa: E402
+
+from django.utils import timezone as _tz  # noqa: E402
+
+from meetings.models import Meeting  # noqa: E402
+from meetings.services import meeting_create  # noqa: E402
+
+
+class MeetingFactory(DjangoModelFactory):
+    """`organiser` must be the case's ungdomshjelper (or a helper when it has none)."""
+
+    class Meta:
+        model = Meeting
+
+    case = factory.SubFactory(CaseFactory)
+    organiser = factory.LazyAttribute(
+        lambda m: ParticipantFactory(
+            case=m.case, role=Participant.Role.UNGDOMSHJELPER, service=None
+        ).user
+    )
+    title = factory.Sequence(lambda n: f"Møte {n}")
+    starts_at = factory.LazyFunction(lambda: _tz.now() + _dt.timedelta(days=7))
+    place = "Møterom 1"
+
+    @classmethod
+    def _create(cls, model_class: type[Meeting], *args: object, **kwargs: object) -> Meeting:
+        organiser = kwargs.pop("organiser")
+        return meeting_create(actor=organiser, **kwargs)  # type: ignore[arg-type]
