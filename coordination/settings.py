@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "simple_history",
     "coordination",
     "services_registry",
     "cases",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each catalogue change (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires.
@@ -244,3 +247,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Service catalogue import (manage.py import_hsds): larger files are refused before parsing.
+HSDS_IMPORT_MAX_BYTES = env.int("HSDS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
