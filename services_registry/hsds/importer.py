@@ -159,9 +159,10 @@ def _db_owner(obj: Any) -> str | None:
     if isinstance(obj, m.Contact):
         if obj.organization_id:
             return str(obj.organization_id)
-        return str(
-            m.Service.objects.values_list("organization_id", flat=True).get(pk=obj.service_id)
-        )
+        service_id = obj.service_id
+        if service_id is None:
+            return None
+        return str(m.Service.objects.values_list("organization_id", flat=True).get(pk=service_id))
     return None
 
 
