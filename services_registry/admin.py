@@ -141,9 +141,14 @@ class ServiceAdmin(SimpleHistoryAdmin):
         )
         self.message_user(request, _("%(count)d marked as reviewed.") % {"count": count})
 
+    # Name, description and topics feed the finder's search columns: refresh after the service
+    # (a revert from history saves only that) and again after its inlines (topics).
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        service_search_refresh(service_ids=[obj.pk])
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # Name, description and topics feed the finder's search columns.
         service_search_refresh(service_ids=[form.instance.pk])
 
 

@@ -128,17 +128,23 @@ class _Catalogue:
     def exists(self, name: str, row_id: str) -> bool:
         return row_id in self.in_input.get(name, {}) or row_id in self.db_rows(name)
 
+    def row_owner(self, row: Row, depth: int = 0) -> str | None:
+        """The organization a row belongs to, following its own references."""
+        if row.entity.name == "organization":
+            return row.id
+        for ref in OWNER_REFS[row.entity.name]:
+            target = row.record.get(ref)
+            if isinstance(target, str) and depth < 4:
+                return self.owner(REF_NAME[ref], target, depth + 1)
+        return None
+
     def owner(self, name: str, row_id: str, depth: int = 0) -> str | None:
-        """The organization a row belongs to, through the input or the database."""
+        """The organization of the row with this id, in the input or the database."""
         if name == "organization":
             return row_id
         row = self.in_input.get(name, {}).get(row_id)
         if row is not None:
-            for ref in OWNER_REFS[name]:
-                target = row.record.get(ref)
-                if isinstance(target, str) and depth < 4:
-                    return self.owner(REF_NAME[ref], target, depth + 1)
-            return None
+            return self.row_owner(row, depth)
         obj = self.db_rows(name).get(row_id)
         return _db_owner(obj) if obj is not None else None
 
@@ -211,7 +217,7 @@ def catalogue_import(rows: list[Row], errors: list[RecordError]) -> ImportReport
     for index, row in enumerate(rows):
         if row.entity in (TAXONOMY, TAXONOMY_TERM):
             continue
-        owner = catalogue.owner(row.entity.name, row.id)
+        owner = catalogue.row_owner(row)
         if owner is None:
             report.errors.append(
                 RecordError(row.entity.name, row.id, "", "belongs to no known organization")
