@@ -10,12 +10,14 @@ pytestmark = pytest.mark.django_db
 
 def test_the_finder_api_is_public_paginated_and_filtered(api_client):
     term = TaxonomyTermFactory(code="angst", name="Angst")
-    young = ServiceFactory(name="Helsestasjon for ungdom", minimum_age=13, maximum_age=23,
-                           drop_in=True, topics=[term])
+    young = ServiceFactory(
+        name="Helsestasjon for ungdom", minimum_age=13, maximum_age=23, drop_in=True, topics=[term]
+    )
     ServiceFactory(name="Voksenhelse", minimum_age=18, topics=[term])
 
-    response = api_client.get("/api/v1/services/", {"q": "angst", "age": 15, "topic": "angst",
-                                                    "drop_in": "true"})
+    response = api_client.get(
+        "/api/v1/services/", {"q": "angst", "age": 15, "topic": "angst", "drop_in": "true"}
+    )
 
     assert response.status_code == 200
     body = response.json()
@@ -25,8 +27,16 @@ def test_the_finder_api_is_public_paginated_and_filtered(api_client):
     assert result["id"] == str(young.pk)
     assert result["topics"] == [{"code": "angst", "name": "Angst"}]
     assert result["url"] == f"/services/{young.pk}/"
-    assert set(result) >= {"name", "organization", "minimum_age", "maximum_age", "drop_in",
-                           "free", "anonymous", "open_now"}
+    assert set(result) >= {
+        "name",
+        "organization",
+        "minimum_age",
+        "maximum_age",
+        "drop_in",
+        "free",
+        "anonymous",
+        "open_now",
+    }
 
 
 @pytest.mark.parametrize(
@@ -72,10 +82,17 @@ def test_hsds_endpoints_return_nested_records_in_hsds_pages(api_client):
     assert meta["version"] == "3.0"
 
     page = api_client.get("/api/v1/hsds/services/", {"per_page": 1}).json()
-    assert {k: page[k] for k in ("total_items", "page_number", "size", "first_page", "last_page",
-                                 "empty")} == {"total_items": 1, "page_number": 1, "size": 1,
-                                               "first_page": True, "last_page": True,
-                                               "empty": False}
+    assert {
+        k: page[k]
+        for k in ("total_items", "page_number", "size", "first_page", "last_page", "empty")
+    } == {
+        "total_items": 1,
+        "page_number": 1,
+        "size": 1,
+        "first_page": True,
+        "last_page": True,
+        "empty": False,
+    }
     record = page["contents"][0]
     assert record["id"] == str(service.pk)
     assert record["organization"]["id"] == str(service.organization_id)

@@ -55,8 +55,15 @@ def test_name_weighs_more_than_description_more_than_topics():
 
 def test_filters_age_topic_drop_in_free_anonymous():
     anxiety = TaxonomyTermFactory(code="angst", name="Angst")
-    ServiceFactory(name="Ung", minimum_age=13, maximum_age=20, topics=[anxiety],
-                   drop_in=True, free=True, anonymous=True)
+    ServiceFactory(
+        name="Ung",
+        minimum_age=13,
+        maximum_age=20,
+        topics=[anxiety],
+        drop_in=True,
+        free=True,
+        anonymous=True,
+    )
     ServiceFactory(name="Voksen", minimum_age=18, topics=[anxiety])
     ServiceFactory(name="Alle")
     assert names(FinderQuery(age=15)) == ["Alle", "Ung"]

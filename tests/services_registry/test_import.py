@@ -66,7 +66,9 @@ def test_rows_left_out_of_a_re_import_are_removed_but_services_stay(tmp_path, do
 
 def test_a_schema_invalid_record_names_id_and_field_and_the_rest_imports(tmp_path, document):
     # Given one service with a negative age, in an organization of its own.
-    organization, service = find_service(document, "BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)")
+    organization, service = find_service(
+        document, "BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)"
+    )
     service["minimum_age"] = -3
     # When imported
     report = catalogue_import_path(path=write(tmp_path, document))
@@ -117,14 +119,22 @@ def test_a_duplicate_id_rejects_both_owners_and_is_named(tmp_path, document):
     first_org, first = find_service(document, "Helsestasjon for ungdom")
     second_org, second = find_service(document, "Barnevernstjenesten")
     second["id"] = first["id"]
-    for child in ("schedules", "phones", "attributes", "languages", "contacts",
-                  "service_at_locations"):
+    for child in (
+        "schedules",
+        "phones",
+        "attributes",
+        "languages",
+        "contacts",
+        "service_at_locations",
+    ):
         for record in second.get(child, []):
             for key in ("service_id", "link_id"):
                 if key in record:
                     record[key] = first["id"]
     report = catalogue_import_path(path=write(tmp_path, document))
-    assert ("service", first["id"], "id") in [(e.entity, e.record_id, e.field) for e in report.errors]
+    assert ("service", first["id"], "id") in [
+        (e.entity, e.record_id, e.field) for e in report.errors
+    ]
     assert {first_org["id"], second_org["id"]} <= set(report.rejected_organizations)
     assert not Service.objects.filter(pk=first["id"]).exists()
 
@@ -176,7 +186,9 @@ def test_a_data_package_folder_imports_like_the_file(tmp_path, document):
     report = catalogue_import_path(path=folder)
     assert report.errors == []
     assert Attribute.objects.count() == sum(
-        len(s.get("attributes", [])) for o in document["organizations"] for s in o.get("services", [])
+        len(s.get("attributes", []))
+        for o in document["organizations"]
+        for s in o.get("services", [])
     )
 
 

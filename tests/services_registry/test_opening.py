@@ -26,12 +26,28 @@ def open_in_sql(service, now):
 def clinic():
     service = ServiceFactory(name="Helsestasjon for ungdom")
     # Monday and Wednesday 14-19.
-    ScheduleFactory(service=service, byday="MO,WE", opens_at=datetime.time(14), closes_at=datetime.time(19))
+    ScheduleFactory(
+        service=service, byday="MO,WE", opens_at=datetime.time(14), closes_at=datetime.time(19)
+    )
     # Closed 24-31 December 2026; short hours on Friday 2 January 2026 (normally closed).
-    ScheduleFactory(service=service, freq="", byday="", valid_from=datetime.date(2026, 12, 24),
-                    valid_to=datetime.date(2026, 12, 31), opens_at=None, closes_at=None)
-    ScheduleFactory(service=service, freq="", byday="", valid_from=datetime.date(2026, 1, 2),
-                    valid_to=None, opens_at=datetime.time(10), closes_at=datetime.time(12))
+    ScheduleFactory(
+        service=service,
+        freq="",
+        byday="",
+        valid_from=datetime.date(2026, 12, 24),
+        valid_to=datetime.date(2026, 12, 31),
+        opens_at=None,
+        closes_at=None,
+    )
+    ScheduleFactory(
+        service=service,
+        freq="",
+        byday="",
+        valid_from=datetime.date(2026, 1, 2),
+        valid_to=None,
+        opens_at=datetime.time(10),
+        closes_at=datetime.time(12),
+    )
     return service
 
 
@@ -58,8 +74,12 @@ def test_python_and_sql_agree(clinic, moment, expected):
 
 def test_a_service_open_on_public_holidays_stays_open():
     helpline = ServiceFactory(open_on_public_holidays=True)
-    ScheduleFactory(service=helpline, byday="MO,TU,WE,TH,FR,SA,SU", opens_at=datetime.time(0),
-                    closes_at=datetime.time(23, 59))
+    ScheduleFactory(
+        service=helpline,
+        byday="MO,TU,WE,TH,FR,SA,SU",
+        opens_at=datetime.time(0),
+        closes_at=datetime.time(23, 59),
+    )
     easter_monday = at("2026-04-06T03:00")
     assert is_open(helpline, list(helpline.schedules.all()), easter_monday)
     assert open_in_sql(helpline, easter_monday)

@@ -68,12 +68,24 @@ def test_the_service_page_says_it_all_in_plain_language(client):
         anonymous=True,
         topics=[term],
     )
-    ScheduleFactory(service=service, byday="MO,WE", opens_at=datetime.time(14), closes_at=datetime.time(19))
+    ScheduleFactory(
+        service=service, byday="MO,WE", opens_at=datetime.time(14), closes_at=datetime.time(19)
+    )
     Phone.objects.create(service=service, number="33 40 10 20")
-    location = LocationFactory(organization=service.organization, name="Helsehuset",
-                               latitude="59.048500", longitude="10.032200")
-    Address.objects.create(location=location, address_1="Storgata 12", city="Fjordvik",
-                           state_province="Vestfold", postal_code="3290", address_type="physical")
+    location = LocationFactory(
+        organization=service.organization,
+        name="Helsehuset",
+        latitude="59.048500",
+        longitude="10.032200",
+    )
+    Address.objects.create(
+        location=location,
+        address_1="Storgata 12",
+        city="Fjordvik",
+        state_province="Vestfold",
+        postal_code="3290",
+        address_type="physical",
+    )
     ServiceAtLocation.objects.create(service=service, location=location)
 
     response = client.get(reverse("services_registry:service-detail", args=[service.pk]))
@@ -100,14 +112,19 @@ def test_the_service_page_says_it_all_in_plain_language(client):
 def test_the_service_page_switches_to_english(client):
     service = ServiceFactory(name="Helsestasjon for ungdom", name_en="Youth health clinic")
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("services_registry:service-detail", args=[service.pk])).content.decode()
+    body = client.get(
+        reverse("services_registry:service-detail", args=[service.pk])
+    ).content.decode()
     assert "<h1>Youth health clinic</h1>" in body
     assert "Who can come" in body
 
 
 def test_inactive_or_unknown_services_are_404(client):
     service = ServiceFactory(status="inactive")
-    assert client.get(reverse("services_registry:service-detail", args=[service.pk])).status_code == 404
+    assert (
+        client.get(reverse("services_registry:service-detail", args=[service.pk])).status_code
+        == 404
+    )
     assert client.get("/services/00000000-0000-4000-8000-000000000000/").status_code == 404
 
 
