@@ -14,6 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from coordination.rest import StandardPagination
@@ -27,7 +28,7 @@ from .hsds.exporter import (
 )
 from .models import Organization, Service, Taxonomy, TaxonomyTerm
 from .opening import hours_on
-from .selectors import MAX_QUERY_LENGTH, FinderQuery, service_search
+from .selectors import MAX_QUERY_LENGTH, FinderQuery, finder_page, service_search
 
 HSDS_VERSION = "3.0"
 
@@ -47,6 +48,13 @@ class ServiceFinderApi(PublicApi):
         free = serializers.BooleanField(required=False, default=False)
         anonymous = serializers.BooleanField(required=False, default=False)
         open_now = serializers.BooleanField(required=False, default=False)
+        page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=10_000)
+        page_size = serializers.IntegerField(
+            required=False,
+            default=StandardPagination.page_size,
+            min_value=1,
+            max_value=StandardPagination.max_page_size,
+        )
 
     class OutputSerializer(serializers.Serializer):
         class OrganizationSerializer(serializers.Serializer):
@@ -108,12 +116,28 @@ class ServiceFinderApi(PublicApi):
     def get(self, request: Request) -> Response:
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
+        search = {k: v for k, v in params.validated_data.items() if k not in ("page", "page_size")}
         now = timezone.localtime()
-        services = service_search(query=FinderQuery(**params.validated_data), now=now)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(services, request, view=self) or []
-        data = [self._row(service, now) for service in page]
-        return paginator.get_paginated_response(self.OutputSerializer(data, many=True).data)
+        page = finder_page(
+            services=service_search(query=FinderQuery(**search), now=now),
+            number=params.validated_data["page"],
+            size=params.validated_data["page_size"],
+        )
+        url = request.build_absolute_uri()
+        return Response(
+            {
+                "count": page.total,
+                "next": replace_query_param(url, "page", page.number + 1)
+                if page.has_next()
+                else None,
+                "previous": replace_query_param(url, "page", page.number - 1)
+                if page.has_previous()
+                else None,
+                "results": self.OutputSerializer(
+                    [self._row(service, now) for service in page.services], many=True
+                ).data,
+            }
+        )
 
     @staticmethod
     def _row(service: Service, now: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET
 from .forms import FinderForm
 from .models import Service
 from .opening import Day, hours_on, public_holiday, upcoming_exceptions, weekly_hours
-from .selectors import service_get_public, service_search, services_for_picker
+from .selectors import finder_page, service_get_public, service_search, services_for_picker
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 10
@@ -26,15 +25,22 @@ class Result:
     open_now: bool
 
 
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 6 else 1
+
+
 @require_GET
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderForm(request.GET or None)
     page, results = None, []
     now = timezone.localtime()
     if form.is_bound and form.is_valid():
-        services = service_search(query=form.finder_query(), now=now)
-        page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
-        for service in page.object_list:
+        page = finder_page(
+            services=service_search(query=form.finder_query(), now=now),
+            number=_page_number(request.GET.get("page")),
+            size=PAGE_SIZE,
+        )
+        for service in page.services:
             today = hours_on(service, list(service.schedules.all()), now.date())
             results.append(Result(service, today, today.is_open_at(now.time())))
     query_string = request.GET.copy()

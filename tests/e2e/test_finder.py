@@ -56,14 +56,16 @@ def test_a_young_person_finds_who_to_talk_to_now(page, axe, catalogue):
     expect(
         results.get_by_role("link", name="BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)")
     ).to_be_visible()
-    expect(results.get_by_text("I dag: 00:00–23:59").first).to_be_visible()
+    expect(results.get_by_text("I dag: 00:00\u201323:59").first).to_be_visible()
     assert "open_now=on" in page.url
     assert serious_violations(axe, page) == []
 
     results.get_by_role("link", name="Helsestasjon for ungdom").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Helsestasjon for ungdom")
     expect(page.get_by_text("Åpent nå").first).to_be_visible()
-    expect(page.get_by_text("I dag: 00:00–23:59 – Åpent hele dagen i dag")).to_be_visible()
+    expect(
+        page.get_by_text("I dag: 00:00\u201323:59 \u2013 Åpent hele dagen i dag")
+    ).to_be_visible()
     with translation.override("nb"):
         weekday = str(WEEKDAYS[catalogue.weekday()]).capitalize()
     expect(page.locator("tr[aria-current='date'] th")).to_have_text(weekday)

@@ -59,7 +59,7 @@ def test_an_editor_edits_a_service_and_it_shows_in_history_and_export(client, ed
 
     # When the editor renames the service in the admin
     data = form_data(client.get(url))
-    data["name"] = "Helsestasjon for ungdom – HFU"
+    data["name"] = "Helsestasjon for ungdom (HFU)"
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
 
@@ -69,14 +69,14 @@ def test_an_editor_edits_a_service_and_it_shows_in_history_and_export(client, ed
     assert latest.history_user == editor
     assert latest.diff_against(latest.prev_record).changed_fields == ["name"]
     history_page = client.get(reverse("admin:services_registry_service_history", args=[service.pk]))
-    assert "Helsestasjon for ungdom – HFU" in history_page.content.decode()
+    assert "Helsestasjon for ungdom (HFU)" in history_page.content.decode()
     assert "hfu" in service.search_words
 
     path = tmp_path / "export.json"
     call_command("export_hsds", str(path), stdout=io.StringIO())
     exported = json.loads(path.read_text(encoding="utf-8"))
     names = [s["name"] for o in exported["organizations"] for s in o.get("services", [])]
-    assert "Helsestasjon for ungdom – HFU" in names
+    assert "Helsestasjon for ungdom (HFU)" in names
 
 
 def test_an_editor_reverts_a_change_from_history(client, editor):

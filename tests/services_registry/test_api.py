@@ -67,8 +67,8 @@ def test_the_finder_api_query_count_does_not_grow(api_client, count, django_asse
     term = TaxonomyTermFactory(code="angst", name="Angst")
     for number in range(count):
         ScheduleFactory(service=ServiceFactory(name=f"Angst {number}", topics=[term]))
-    # trigram threshold, count, page, attributes + terms, schedules
-    with django_assert_num_queries(5):
+    # any service with every word?, the page with its total, attributes + terms, schedules
+    with django_assert_num_queries(4):
         response = api_client.get("/api/v1/services/", {"q": "angst"})
     assert response.json()["count"] == count
 
@@ -120,3 +120,16 @@ def test_the_openapi_schema_documents_the_catalogue_endpoints(api_client, user):
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/services/" in schema["paths"]
     assert "/api/v1/hsds/services/{service_id}/" in schema["paths"]
+
+
+def test_the_finder_api_pages_with_next_and_previous(api_client):
+    for name in ("A", "B", "C"):
+        ServiceFactory(name=name)
+    first = api_client.get("/api/v1/services/", {"page_size": 2}).json()
+    assert first["count"] == 3 and first["previous"] is None
+    assert [r["name"] for r in first["results"]] == ["A", "B"]
+    second = api_client.get(first["next"]).json()
+    assert [r["name"] for r in second["results"]] == ["C"] and second["next"] is None
+    assert second["previous"] is not None
+    beyond = api_client.get("/api/v1/services/", {"page_size": 2, "page": 9}).json()
+    assert beyond["count"] == 3 and beyond["results"] == []

@@ -165,7 +165,7 @@ def test_a_non_object_document_and_wrong_shapes_are_reported(tmp_path, document)
     with pytest.raises(ImportRejected, match="expected a JSON object"):
         catalogue_import_path(path=path)
 
-    organization, service = find_service(document, "Helsestasjon for ungdom")
+    _organization, service = find_service(document, "Helsestasjon for ungdom")
     service["schedules"] = "every day"
     report = catalogue_import_path(path=write(tmp_path, document))
     assert any(e.field == "schedules" and e.message == "must be a list" for e in report.errors)
