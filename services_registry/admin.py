@@ -193,11 +193,8 @@ class ServiceDueForReviewAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d marked as reviewed.") % {"count": count})
 
 
-class LocationScheduleInline(admin.TabularInline):
-    model = m.Schedule
+class LocationScheduleInline(ScheduleInline):
     fk_name = "location"
-    fields = ["freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to", "description"]
-    extra = 0
 
 
 class AddressInline(admin.StackedInline):
@@ -219,17 +216,11 @@ class LocationAdmin(SimpleHistoryAdmin):
     inlines = [AddressInline, AccessibilityInline, LocationScheduleInline]
 
 
-class OrganizationContactInline(admin.TabularInline):
-    model = m.Contact
-    fields = ["name", "title", "department", "email"]
-    extra = 0
-
-
 @admin.register(m.Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "email", "website"]
     search_fields = ["name", "name_en", "alternate_name"]
-    inlines = [OrganizationContactInline]
+    inlines = [ContactInline]
 
 
 class TaxonomyTermInline(admin.TabularInline):
