@@ -82,6 +82,7 @@ class ServiceFinderApi(PublicApi):
         url = serializers.CharField(help_text="The service's public page.")
 
     @extend_schema(
+        operation_id="services_search",
         parameters=[InputSerializer],
         responses=OutputSerializer(many=True),
         examples=[
@@ -221,6 +222,7 @@ class HsdsListApi(PublicApi):
 
 class HsdsMetaApi(PublicApi):
     @extend_schema(
+        operation_id="hsds_about",
         responses=OpenApiTypes.OBJECT,
         examples=[
             OpenApiExample(
@@ -246,6 +248,7 @@ def _nested_services(page: list[Service]) -> list[dict[str, Any]]:
 
 class HsdsServiceListApi(HsdsListApi):
     @extend_schema(
+        operation_id="hsds_services_list",
         parameters=HSDS_PAGE_PARAMETERS,
         responses=OpenApiTypes.OBJECT,
         examples=[HSDS_PAGE_EXAMPLE],
@@ -256,7 +259,11 @@ class HsdsServiceListApi(HsdsListApi):
 
 
 class HsdsServiceDetailApi(PublicApi):
-    @extend_schema(responses=OpenApiTypes.OBJECT, description="One fully nested HSDS service.")
+    @extend_schema(
+        operation_id="hsds_service_retrieve",
+        responses=OpenApiTypes.OBJECT,
+        description="One fully nested HSDS service.",
+    )
     def get(self, request: Request, service_id: str) -> Response:
         documents = service_documents(Service.objects.filter(pk=service_id))
         if not documents:
@@ -266,14 +273,17 @@ class HsdsServiceDetailApi(PublicApi):
 
 class HsdsOrganizationListApi(HsdsListApi):
     @extend_schema(
-        parameters=HSDS_PAGE_PARAMETERS, responses=OpenApiTypes.OBJECT, examples=[HSDS_PAGE_EXAMPLE]
+        operation_id="hsds_organizations_list",
+        parameters=HSDS_PAGE_PARAMETERS,
+        responses=OpenApiTypes.OBJECT,
+        examples=[HSDS_PAGE_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
         return self.page_of(request, Organization.objects.order_by("pk"), organization_documents)
 
 
 class HsdsOrganizationDetailApi(PublicApi):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="hsds_organization_retrieve", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, organization_id: str) -> Response:
         organization = Organization.objects.get(pk=organization_id)
         document = organization_documents([organization])[0]
@@ -283,7 +293,10 @@ class HsdsOrganizationDetailApi(PublicApi):
 
 class HsdsTaxonomyListApi(HsdsListApi):
     @extend_schema(
-        parameters=HSDS_PAGE_PARAMETERS, responses=OpenApiTypes.OBJECT, examples=[HSDS_PAGE_EXAMPLE]
+        operation_id="hsds_taxonomies_list",
+        parameters=HSDS_PAGE_PARAMETERS,
+        responses=OpenApiTypes.OBJECT,
+        examples=[HSDS_PAGE_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
         return self.page_of(request, Taxonomy.objects.order_by("pk"), taxonomy_documents)
@@ -291,7 +304,10 @@ class HsdsTaxonomyListApi(HsdsListApi):
 
 class HsdsTaxonomyTermListApi(HsdsListApi):
     @extend_schema(
-        parameters=HSDS_PAGE_PARAMETERS, responses=OpenApiTypes.OBJECT, examples=[HSDS_PAGE_EXAMPLE]
+        operation_id="hsds_taxonomy_terms_list",
+        parameters=HSDS_PAGE_PARAMETERS,
+        responses=OpenApiTypes.OBJECT,
+        examples=[HSDS_PAGE_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
         return self.page_of(request, TaxonomyTerm.objects.order_by("pk"), taxonomy_term_documents)
