@@ -4,6 +4,7 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,6 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import models as m
 from .selectors import review_cutoff, services_due_for_review
 from .services import service_mark_reviewed, service_search_refresh
+
+# Editors type addresses without a scheme; https is the safe guess (and Django 6's default).
+URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CatalogueAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -70,7 +78,7 @@ class ServiceAtLocationInline(admin.TabularInline):
 
 
 @admin.register(m.Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(CatalogueAdmin):
     list_display = ["name", "organization", "level", "sector", "drop_in", "status", "assured_date"]
     list_filter = [
         ReviewStatusFilter,
@@ -204,12 +212,13 @@ class AddressInline(admin.StackedInline):
 
 class AccessibilityInline(admin.TabularInline):
     model = m.Accessibility
+    formfield_overrides = URLS_ASSUME_HTTPS
     fields = ["description", "description_en", "details", "url"]
     extra = 0
 
 
 @admin.register(m.Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(CatalogueAdmin):
     list_display = ["name", "organization", "location_type"]
     list_filter = ["location_type", "organization"]
     search_fields = ["name", "name_en", "addresses__address_1", "organization__name"]
@@ -217,7 +226,7 @@ class LocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(CatalogueAdmin):
     list_display = ["name", "email", "website"]
     search_fields = ["name", "name_en", "alternate_name"]
     inlines = [ContactInline]
@@ -230,14 +239,14 @@ class TaxonomyTermInline(admin.TabularInline):
 
 
 @admin.register(m.Taxonomy)
-class TaxonomyAdmin(SimpleHistoryAdmin):
+class TaxonomyAdmin(CatalogueAdmin):
     list_display = ["name", "version"]
     search_fields = ["name"]
     inlines = [TaxonomyTermInline]
 
 
 @admin.register(m.TaxonomyTerm)
-class TaxonomyTermAdmin(SimpleHistoryAdmin):
+class TaxonomyTermAdmin(CatalogueAdmin):
     list_display = ["name", "name_en", "code", "taxonomy"]
     list_filter = ["taxonomy"]
     search_fields = ["name", "name_en", "code"]
@@ -248,4 +257,4 @@ class TaxonomyTermAdmin(SimpleHistoryAdmin):
 
 
 for model in (m.Schedule, m.Contact, m.Phone, m.Language, m.Accessibility, m.Address):
-    admin.site.register(model, SimpleHistoryAdmin)
+    admin.site.register(model, CatalogueAdmin)
