@@ -16,7 +16,9 @@ from .selectors import review_cutoff, services_due_for_review
 from .services import service_mark_reviewed, service_search_refresh
 
 # Editors type addresses without a scheme; https is the safe guess (and Django 6's default).
-URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URLS_ASSUME_HTTPS: dict[type[models.Field], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 class CatalogueAdmin(SimpleHistoryAdmin):
