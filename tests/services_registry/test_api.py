@@ -2,6 +2,8 @@
 read endpoints under /api/v1/hsds/."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ScheduleFactory, ServiceFactory, TaxonomyTermFactory
 
@@ -133,3 +135,18 @@ def test_the_finder_api_pages_with_next_and_previous(api_client):
     assert second["previous"] is not None
     beyond = api_client.get("/api/v1/services/", {"page_size": 2, "page": 9}).json()
     assert beyond["count"] == 3 and beyond["results"] == []
+
+
+def test_hsds_service_pages_cost_the_same_queries_for_2_or_8_services(api_client):
+    def queries_for_a_page():
+        with CaptureQueriesContext(connection) as context:
+            assert api_client.get("/api/v1/hsds/services/").status_code == 200
+        return len(context)
+
+    term = TaxonomyTermFactory(code="angst", name="Angst")
+    for _ in range(2):
+        ScheduleFactory(service=ServiceFactory(topics=[term]))
+    with_two = queries_for_a_page()
+    for _ in range(6):
+        ScheduleFactory(service=ServiceFactory(topics=[term]))
+    assert queries_for_a_page() == with_two
