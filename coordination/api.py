@@ -1,14 +1,26 @@
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
-from .services import api_token_for
+from .models import Notification
+from .rest import authenticated_user
+from .selectors import notifications_for
+from .serializers import (
+    MeSerializer,
+    NotificationSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+from .services import api_token_for, notification_mark_read
 
 
 class TokenApi(APIView):
@@ -47,3 +59,45 @@ class MeApi(APIView):
     @extend_schema(responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+@extend_schema(
+    tags=["notifications"],
+    parameters=[
+        OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only notifications not read yet")
+    ],
+    examples=[
+        OpenApiExample(
+            "A shared entry",
+            value={
+                "id": 12,
+                "kind": "entry_shared",
+                "case": 1,
+                "entry": 7,
+                "text": "Noe om deg er delt med en hjelper. Se hvem som vet hva i Sammen.",
+                "created": "2026-11-23T10:15:00+01:00",
+                "read": False,
+            },
+            response_only=True,
+        )
+    ],
+)
+class NotificationListApi(ListAPIView):
+    """My notifications, newest first. Texts say what happened, never what it is about."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        unread = self.request.query_params.get("unread") in {"1", "true", "yes"}
+        return notifications_for(user=authenticated_user(self.request), unread_only=unread)
+
+
+class NotificationReadApi(APIView):
+    @extend_schema(request=None, responses={200: NotificationSerializer}, tags=["notifications"])
+    def post(self, request: Request, notification_id: int) -> Response:
+        # Someone else's notification is "not found", like one that does not exist.
+        notification = get_object_or_404(
+            notifications_for(user=authenticated_user(request)), pk=notification_id
+        )
+        notification_mark_read(notification=notification)
+        return Response(NotificationSerializer(notification).data)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,3 +40,95 @@ class User(AbstractUser):
     def name(self) -> str:
         """What the UI calls this person."""
         return str(self)
+
+
+class Notification(models.Model):
+    """The outbox: one row per thing a person should hear about, written in the same transaction
+    as the event. In-app delivery is the row itself; e-mail and SMS are sent by Celery
+    (coordination.tasks.deliver) and recorded per channel in `channels_done`.
+
+    `case_id` and `entry_id` are plain numbers because coordination sits below cases in the
+    import order (docs/architecture.md §1); entries are never deleted, so they stay valid.
+    """
+
+    class Kind(models.TextChoices):
+        ENTRY_SHARED = "entry_shared", _("Something about you was shared")
+        ENTRY_RECEIVED = "entry_received", _("You received information")
+        CONSENT_REQUESTED = "consent_requested", _("A request needs your answer")
+        CONSENT_DECIDED = "consent_decided", _("A request was answered")
+        DISCLOSURE_WITHDRAWN = "disclosure_withdrawn", _("Access was ended")
+        MEETING_INVITED = "meeting_invited", _("Meeting invitation")
+        AGENDA_PUBLISHED = "agenda_published", _("Meeting agenda published")
+        MINUTES_FOR_REVIEW = "minutes_for_review", _("Minutes to review")
+        ACTION_ITEM_DUE = "action_item_due", _("Task due")
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
+    entry_id = models.PositiveBigIntegerField(_("entry"), null=True, blank=True)
+    target_url = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    # A worker claims the row until this time before it sends; an expired claim (a killed worker)
+    # lets the sweep hand the row to another worker.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    channels_done = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created"], name="notification_inbox"),
+            models.Index(
+                fields=["created"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="notification_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained log of every sharing decision and access change.
+
+    Each row's `hash` covers its own content and the previous row's hash, so changing or removing
+    any row breaks every hash after it (`manage.py verify_audit_chain` names the first broken
+    row). A database trigger refuses UPDATE and DELETE. `data` carries ids, bases and categories,
+    never case content.
+    """
+
+    created = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=64)
+    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action}"

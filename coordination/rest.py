@@ -10,12 +10,15 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .models import User
 
 
 class Conflict(exceptions.APIException):
@@ -56,3 +59,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, StateConflict):
         exc = Conflict(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+def authenticated_user(request: HttpRequest | Request) -> User:
+    """The logged-in user of a request that a login/permission check has already let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user

@@ -3,8 +3,10 @@ import time
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 
-from .services import WORKER_HEARTBEAT_KEY
+from .models import AuditEvent, Notification, User
+from .services import GENESIS_HASH, WORKER_HEARTBEAT_KEY, audit_hash
 
 # Beat schedules the heartbeat every minute; three missed beats mean the worker or beat is gone.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 180
@@ -40,3 +42,28 @@ def service_health() -> dict[str, str]:
         health["redis"] = "down"
         health["worker"] = "unknown"
     return health
+
+
+def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    """The person's own notifications, newest first; nobody sees anyone else's."""
+    notifications = Notification.objects.filter(recipient=user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created", "-id")
+
+
+def unread_notification_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+AUDIT_VERIFY_CHUNK = 2_000
+
+
+def audit_chain_first_broken() -> AuditEvent | None:
+    """The first row whose hash or link does not match, or None when the chain is whole."""
+    previous_hash = GENESIS_HASH
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=AUDIT_VERIFY_CHUNK):
+        if event.previous_hash != previous_hash or audit_hash(event, previous_hash) != event.hash:
+            return event
+        previous_hash = event.hash
+    return None

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from .models import User
+from .models import Notification, User
+from .services import notification_text
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -31,3 +32,18 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id", allow_null=True, read_only=True)
+    entry = serializers.IntegerField(source="entry_id", allow_null=True, read_only=True)
+    text = serializers.SerializerMethodField()
+    read = serializers.BooleanField(source="is_read", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "case", "entry", "text", "created", "read"]
+        read_only_fields = fields
+
+    def get_text(self, notification: Notification) -> str:
+        return notification_text(notification)

@@ -1,10 +1,21 @@
+import hashlib
+import json
+import logging
 import time
+from datetime import timedelta
 
 import redis
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from .models import User
+from .models import AuditEvent, Notification, User
+from .sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -26,3 +37,234 @@ def worker_heartbeat_record() -> None:
     """Stamps the time a Celery worker last ran a scheduled task (read by /health/)."""
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     client.set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=24 * 60 * 60)
+
+
+# --- Notifications: the outbox -------------------------------------------------------------
+
+CHANNEL_EMAIL = "email"
+CHANNEL_SMS = "sms"
+SWEEP_BATCH_SIZE = 500
+# Rows younger than this are left to the on_commit enqueue; the sweep is for the ones it missed.
+SWEEP_GRACE = timedelta(seconds=30)
+
+
+def notification_create(
+    *,
+    recipient: User,
+    kind: str,
+    case_id: int | None = None,
+    entry_id: int | None = None,
+    target_url: str = "",
+) -> Notification:
+    """Writes an outbox row in the caller's transaction; delivery is enqueued after commit.
+
+    If the broker is down the enqueue fails quietly and the beat sweep delivers the row later,
+    so the event that caused the notification never fails because of Redis.
+    """
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, case_id=case_id, entry_id=entry_id, target_url=target_url
+    )
+    transaction.on_commit(lambda: notification_enqueue(notification_id=notification.pk))
+    return notification
+
+
+def notification_enqueue(*, notification_id: int) -> bool:
+    """Hands one notification to Celery; False (and a log line without content) if it can't."""
+    from .tasks import deliver  # the task module imports this one
+
+    try:
+        deliver.apply_async((notification_id,), retry=False)
+    except Exception:  # kombu/redis raise several types; all mean "broker unavailable"
+        logger.warning("Broker unavailable; notification %s waits for the sweep", notification_id)
+        return False
+    return True
+
+
+def notification_text(notification: Notification) -> str:
+    """The text every channel uses: what happened, never what it is about (no case content)."""
+    texts = {
+        Notification.Kind.ENTRY_SHARED: translation.gettext(
+            "Something about you was shared with a helper. See who knows what in Sammen."
+        ),
+        Notification.Kind.ENTRY_RECEIVED: translation.gettext(
+            "You have received new information in Sammen."
+        ),
+        Notification.Kind.CONSENT_REQUESTED: translation.gettext(
+            "A request to share information needs your answer in Sammen."
+        ),
+        Notification.Kind.CONSENT_DECIDED: translation.gettext(
+            "A request you made has been answered in Sammen."
+        ),
+        Notification.Kind.DISCLOSURE_WITHDRAWN: translation.gettext(
+            "Access to some information has ended. See Sammen for details."
+        ),
+        Notification.Kind.MEETING_INVITED: translation.gettext(
+            "You are invited to a meeting. See Sammen for details."
+        ),
+        Notification.Kind.AGENDA_PUBLISHED: translation.gettext(
+            "The agenda for a meeting is ready in Sammen."
+        ),
+        Notification.Kind.MINUTES_FOR_REVIEW: translation.gettext(
+            "Minutes from a meeting are ready for you to review in Sammen."
+        ),
+        Notification.Kind.ACTION_ITEM_DUE: translation.gettext(
+            "A task you are responsible for is due soon. See Sammen."
+        ),
+    }
+    return texts[Notification.Kind(notification.kind)]
+
+
+def _absolute_link(notification: Notification) -> str:
+    return settings.SAMMEN_BASE_URL.rstrip("/") + (notification.target_url or "/notifications/")
+
+
+def _send_email(notification: Notification, text: str) -> None:
+    message = EmailMessage(
+        subject=translation.gettext("New in Sammen"),
+        body=f"{text}\n\n{_absolute_link(notification)}\n",
+        to=[notification.recipient.email],
+        # A stable Message-ID lets mail systems drop the copy a crashed worker might resend.
+        headers={"Message-ID": f"<notification-{notification.pk}@sammen>"},
+    )
+    message.send(fail_silently=False)
+
+
+def _send_sms(notification: Notification, text: str) -> None:
+    send_sms(notification.recipient.phone, f"{text} {_absolute_link(notification)}")
+
+
+def notification_channels(recipient: User) -> list[str]:
+    """External channels for this person; in-app needs no sending (the row is the message)."""
+    channels = []
+    if recipient.notify_by_email and recipient.email:
+        channels.append(CHANNEL_EMAIL)
+    if recipient.notify_by_sms and recipient.phone:
+        channels.append(CHANNEL_SMS)
+    return channels
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Sends one notification through the recipient's channels, once.
+
+    The row is claimed with a conditional UPDATE (no lock is held while sending); each channel is
+    recorded as soon as it has been handed over, so a re-run after a crash skips what was sent.
+    Returns False when there was nothing to do (already delivered, or claimed by another worker).
+    """
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, delivered_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(
+            claimed_until=now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+            delivery_attempts=F("delivery_attempts") + 1,
+        )
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    senders = {CHANNEL_EMAIL: _send_email, CHANNEL_SMS: _send_sms}
+    with translation.override(notification.recipient.preferred_language):
+        text = notification_text(notification)
+        for channel in notification_channels(notification.recipient):
+            if channel in notification.channels_done:
+                continue
+            senders[channel](notification, text)
+            notification.channels_done.append(channel)
+            Notification.objects.filter(pk=notification_id).update(
+                channels_done=notification.channels_done
+            )
+    Notification.objects.filter(pk=notification_id).update(
+        delivered_at=timezone.now(), claimed_until=None
+    )
+    return True
+
+
+def notifications_sweep(
+    *, batch_size: int = SWEEP_BATCH_SIZE, grace: timedelta = SWEEP_GRACE
+) -> int:
+    """Re-enqueues undelivered notifications whose enqueue was lost or whose worker died.
+
+    Returns how many were handed to the broker.
+    """
+    now = timezone.now()
+    pending_ids = list(
+        Notification.objects.filter(delivered_at__isnull=True, created__lt=now - grace)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    enqueued = 0
+    for notification_id in pending_ids:
+        if not notification_enqueue(notification_id=notification_id):
+            break
+        enqueued += 1
+    return enqueued
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, recipient: User) -> int:
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- Audit chain ---------------------------------------------------------------------------
+
+GENESIS_HASH = "0" * 64
+# pg_advisory_xact_lock key: one writer at a time extends the chain.
+AUDIT_CHAIN_LOCK = 7_201_001
+
+
+def audit_hash(event: AuditEvent, previous_hash: str) -> str:
+    """The row's hash: SHA-256 over the previous hash and the row's content, canonically."""
+    content = {
+        "created": event.created.isoformat(),
+        "actor": event.actor_id,
+        "action": event.action,
+        "case": event.case_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "data": event.data,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
+
+
+@transaction.atomic
+def audit_append(
+    *,
+    actor: User | None,
+    action: str,
+    case_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Appends one row to the audit chain, inside the caller's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    previous_hash = last or GENESIS_HASH
+    event = AuditEvent(
+        created=timezone.now(),
+        actor=actor,
+        action=action,
+        case_id=case_id,
+        object_type=object_type,
+        object_id=str(object_id),
+        data=data or {},
+        previous_hash=previous_hash,
+    )
+    # Round-trip the data through JSON first so the hash covers exactly what the database stores.
+    event.data = json.loads(json.dumps(event.data))
+    event.hash = audit_hash(event, previous_hash)
+    event.save()
+    return event

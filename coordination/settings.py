@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coordination.context_processors.notifications",
             ],
         },
     },
@@ -167,6 +168,16 @@ EMAIL_CONFIG = env.email_url(
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sammen <ikke-svar@sammen.localhost>")
 
+# SMS: a dotted path to a class with send(phone, text); console in development.
+SAMMEN_SMS_BACKEND = env.str("SAMMEN_SMS_BACKEND", default="coordination.sms.ConsoleSmsBackend")
+SAMMEN_SMS_FILE_PATH = env.str(
+    "SAMMEN_SMS_FILE_PATH", default=str(BASE_DIR / ".data" / "sms.jsonl")
+)
+# Links in e-mail and SMS point here.
+SAMMEN_BASE_URL = env.str("SAMMEN_BASE_URL", default="http://127.0.0.1:8000")
+# A worker holds a notification this long while delivering; after that the sweep may retry it.
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
+
 # Celery: the broker is Redis; a database outbox makes a down broker delay, never lose, work.
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -174,9 +185,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must fail fast when Redis is down: the outbox row is already committed and the
+# sweep delivers it later, so a web request never waits for the broker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
+    "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
@@ -202,6 +222,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EntryKindEnum": "cases.models.Entry.Kind",
+        "NotificationKindEnum": "coordination.models.Notification.Kind",
+    },
 }
 
 GUARDIAN_RAISE_403 = False
@@ -236,6 +260,16 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# Consent policy (consent/policy.py, docs/architecture.md §4): the age from which the young person
+# decides themself (health and everything else; child welfare), and from which their view is asked.
+SAMMEN_CONSENT_AGES = {
+    "self": env.int("SAMMEN_CONSENT_AGE_SELF", default=16),
+    "self_child_welfare": env.int("SAMMEN_CONSENT_AGE_SELF_CHILD_WELFARE", default=15),
+    "opinion": env.int("SAMMEN_CONSENT_AGE_OPINION", default=12),
+}
+# Attachments: the largest upload and the types accepted (checked against the file's content).
+SAMMEN_ATTACHMENT_MAX_BYTES = env.int("SAMMEN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Demo data: the password of the demo personas (seed_demo); "demo" only in DEBUG.
 SAMMEN_DEMO_PASSWORD = env.str("SAMMEN_DEMO_PASSWORD", default="demo" if DEBUG else "")

@@ -1,9 +1,20 @@
 from celery import shared_task
 
-from .services import worker_heartbeat_record
+from .services import notification_deliver, notifications_sweep, worker_heartbeat_record
 
 
 @shared_task(ignore_result=True)
 def record_worker_heartbeat() -> None:
     """Scheduled by beat every minute; /health/ reports how old the last beat is."""
     worker_heartbeat_record()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def deliver(notification_id: int) -> None:
+    """Idempotent: a delivered or claimed notification is left alone."""
+    notification_deliver(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_notifications() -> None:
+    notifications_sweep()

@@ -9,6 +9,14 @@ from .forms import LoginForm
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", api.TokenApi.as_view(), name="api-token"),
     path("me/", api.MeApi.as_view(), name="api-me"),
+    path("notifications/", api.NotificationListApi.as_view(), name="api-notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        api.NotificationReadApi.as_view(),
+        name="api-notification-read",
+    ),
+    path("", include("cases.api_urls")),
+    path("", include("consent.api_urls")),
     path("", include("services_registry.api_urls")),
 ]
 
@@ -33,6 +41,13 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("language/", views.language_switch, name="language-switch"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        views.notification_open,
+        name="notification-open",
+    ),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
@@ -40,6 +55,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("services/", include("services_registry.urls")),
     path("cases/", include("cases.urls")),
-    path("consent/", include("consent.urls")),
+    path("", include("consent.urls")),
     path("meetings/", include("meetings.urls")),
 ]

@@ -1,20 +1,62 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import LanguageForm
-from .selectors import service_health
-from .services import user_set_language
+from .home import home_sections
+from .rest import authenticated_user
+from .selectors import notifications_for, service_health
+from .services import (
+    notification_mark_read,
+    notification_text,
+    notifications_mark_all_read,
+    user_set_language,
+)
+
+NOTIFICATIONS_PER_PAGE = 20
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "coordination/home.html")
+    sections = home_sections(user=authenticated_user(request))
+    return render(request, "coordination/home.html", {"sections": sections})
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(
+        notifications_for(user=authenticated_user(request)), NOTIFICATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    items = [(notification, notification_text(notification)) for notification in page]
+    return render(request, "coordination/notifications.html", {"page": page, "items": items})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Marks one notification read and follows its link (only to a path on this site)."""
+    notification = get_object_or_404(
+        notifications_for(user=authenticated_user(request)), pk=notification_id
+    )
+    notification_mark_read(notification=notification)
+    target = notification.target_url
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/notifications/"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    notifications_mark_all_read(recipient=authenticated_user(request))
+    return redirect("notifications")
 
 
 @require_POST

@@ -3,6 +3,7 @@
 #   services.sh start   start whichever is not already answering on its port; prints the started ones
 #                       to .data/started (one name a line) so the caller can stop exactly those
 #   services.sh stop    stop the ones named in .data/started
+#   services.sh redis-up  start Redis again if it is down
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -125,6 +126,11 @@ start)
     start_redis
     [[ "$started" == yes ]] && echo redis >>"$data/started"
     true
+    ;;
+redis-up)
+    # Starts Redis if it is down, without changing what `stop` will stop (used by the tests
+    # that stop Redis on purpose).
+    start_redis
     ;;
 stop) stop_services ;;
 *)

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# The tests use Redis database 1, so a `make run` on the same Redis keeps its queue.
+export REDIS_URL="${REDIS_URL%/*}/1"
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh start
 

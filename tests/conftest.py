@@ -31,5 +31,7 @@ def celery_worker(transactional_db):
     Tasks see committed data only, hence transactional_db.
     """
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+    # Tasks left in the queue by earlier tests point at rows that were rolled back.
+    celery_app.control.purge()
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker

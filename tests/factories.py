@@ -5,7 +5,9 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from coordination.models import User
+from cases.models import Case, Entry, Participant
+from cases.services import case_create, entry_create, participant_add
+from coordination.models import Notification, User
 from services_registry import models as catalogue
 from services_registry.services import service_search_refresh
 
@@ -27,6 +29,14 @@ class UserFactory(DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.ENTRY_RECEIVED
 
 
 # --- services_registry: the service catalogue -------------------------------------------------
@@ -97,3 +107,58 @@ class LocationFactory(DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     location_type = catalogue.Location.LocationType.PHYSICAL
     name = factory.Sequence(lambda n: f"Sted {n}")
+
+
+# --- cases and consent ----------------------------------------------------------------------
+# Entries and teams are built through the services, so permissions and audit rows exist exactly
+# as in production.
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    title = factory.Sequence(lambda n: f"Sak {n}")
+    youth = factory.SubFactory(
+        UserFactory, birth_date=factory.Faker("date_of_birth", minimum_age=16, maximum_age=17)
+    )
+
+    @classmethod
+    def _create(cls, model_class: type[Case], *args: object, **kwargs: object) -> Case:
+        return case_create(title=kwargs["title"], youth=kwargs["youth"])  # type: ignore[arg-type]
+
+
+class ParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Participant.Role.HELPER
+    service = factory.Maybe(
+        factory.LazyAttribute(lambda p: p.role == Participant.Role.HELPER),
+        yes_declaration=factory.SubFactory(ServiceFactory),
+        no_declaration=None,
+    )
+
+    @classmethod
+    def _create(
+        cls, model_class: type[Participant], *args: object, **kwargs: object
+    ) -> Participant:
+        return participant_add(actor=None, **kwargs)  # type: ignore[arg-type]
+
+
+class EntryFactory(DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.LazyAttribute(lambda entry: ParticipantFactory(case=entry.case).user)
+    kind = Entry.Kind.NOTE
+    category = Entry.Category.HEALTH
+    title = factory.Sequence(lambda n: f"Notat {n}")
+    body = "Et notat."
+
+    @classmethod
+    def _create(cls, model_class: type[Entry], *args: object, **kwargs: object) -> Entry:
+        return entry_create(**kwargs)  # type: ignore[arg-type]

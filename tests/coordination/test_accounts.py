@@ -92,7 +92,7 @@ def test_language_switch_is_remembered_on_the_user(client, user):
     assert user.preferred_language == "en"
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
-    assert "Your helpers" in html
+    assert "Needs your answer" in html
 
 
 def test_saved_language_follows_the_user_to_a_new_device(client):

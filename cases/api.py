@@ -1,0 +1,224 @@
+"""JSON API for cases (docs/architecture.md §8). Thin: selectors read, services write."""
+
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coordination.models import User
+from coordination.rest import StandardPagination
+from services_registry.models import Service
+
+from . import selectors, services
+from .models import AccessEvent
+from .serializers import (
+    AttachmentInputSerializer,
+    AttachmentOutputSerializer,
+    CaseOutputSerializer,
+    EntryInputSerializer,
+    EntryOutputSerializer,
+    EntrySummarySerializer,
+    ParticipantInputSerializer,
+    ParticipantOutputSerializer,
+)
+
+NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same answer.")
+
+
+def me(request: Request) -> User:
+    """The caller; every endpoint here requires login (IsAuthenticated), so never anonymous."""
+    return cast(User, request.user)
+
+
+def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The schema of a StandardPagination page of `serializer_class` items."""
+    name = serializer_class.__name__.removesuffix("Serializer").removesuffix("Output")
+    return inline_serializer(
+        name=f"{name}Page",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+def paginated(
+    request: Request,
+    view: APIView,
+    queryset: QuerySet[Any],
+    serializer_class: type[serializers.BaseSerializer],
+) -> Response:
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
+
+
+class CaseListApi(APIView):
+    @extend_schema(
+        summary="Cases I take part in",
+        operation_id="v1_cases_list",
+        responses={200: page_of(CaseOutputSerializer)},
+        tags=["cases"],
+    )
+    def get(self, request: Request) -> Response:
+        return paginated(
+            request, self, selectors.cases_for_user(user=me(request)), CaseOutputSerializer
+        )
+
+
+class CaseDetailApi(APIView):
+    @extend_schema(responses={200: CaseOutputSerializer, 404: NOT_FOUND}, tags=["cases"])
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case(user=me(request), case_id=case_id)
+        return Response(CaseOutputSerializer(case).data)
+
+
+class ParticipantListApi(APIView):
+    @extend_schema(
+        summary="The team, now and before (`left` set for people who left)",
+        responses={200: ParticipantOutputSerializer(many=True), 404: NOT_FOUND},
+        tags=["cases"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case(user=me(request), case_id=case_id)
+        participants = selectors.participants_for_case(case=case)
+        return Response(ParticipantOutputSerializer(participants, many=True).data)
+
+    @extend_schema(
+        summary="Add someone to the team (the youth coordinator or a case admin)",
+        request=ParticipantInputSerializer,
+        responses={201: ParticipantOutputSerializer, 403: None, 404: NOT_FOUND, 409: None},
+        examples=[
+            OpenApiExample(
+                "A helper",
+                value={
+                    "user": 7,
+                    "role": "helper",
+                    "service": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["cases"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_team(user=me(request), case_id=case_id)
+        data = ParticipantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)
+        service_id = data.validated_data.get("service")
+        service = get_object_or_404(Service, pk=service_id) if service_id else None
+        participant = services.participant_add(
+            case=case,
+            actor=me(request),
+            user=user,
+            role=data.validated_data["role"],
+            service=service,
+        )
+        return Response(
+            ParticipantOutputSerializer(participant).data, status=status.HTTP_201_CREATED
+        )
+
+
+class EntryListApi(APIView):
+    @extend_schema(
+        summary="Entries on the case that I may see (no bodies: open an entry to read it)",
+        responses={200: page_of(EntrySummarySerializer), 404: NOT_FOUND},
+        tags=["entries"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case(user=me(request), case_id=case_id)
+        return paginated(
+            request,
+            self,
+            selectors.entries_for_case(user=me(request), case=case),
+            EntrySummarySerializer,
+        )
+
+    @extend_schema(
+        summary="Write an entry (seen by me and the young person until I share it)",
+        request=EntryInputSerializer,
+        responses={201: EntryOutputSerializer, 400: None, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "A health note",
+                value={
+                    "kind": "note",
+                    "category": "health",
+                    "title": "Samtale om søvn",
+                    "body": "Sara sover dårlig før prøver. Vi avtalte **ny samtale** om to uker.",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["entries"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case(user=me(request), case_id=case_id)
+        data = EntryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.entry_create(case=case, author=me(request), **data.validated_data)
+        return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryDetailApi(APIView):
+    @extend_schema(
+        summary="Read an entry (recorded: the young person sees who opened it and when)",
+        responses={200: EntryOutputSerializer, 404: NOT_FOUND},
+        tags=["entries"],
+    )
+    def get(self, request: Request, entry_id: int) -> Response:
+        entry = services.entry_open(user=me(request), entry_id=entry_id, via=AccessEvent.Via.API)
+        return Response(EntryOutputSerializer(entry).data)
+
+
+class AttachmentUploadApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        summary="Attach a file (PDF, PNG, JPEG or plain text; the author only)",
+        request={"multipart/form-data": AttachmentInputSerializer},
+        responses={201: AttachmentOutputSerializer, 400: None, 403: None, 404: NOT_FOUND},
+        tags=["entries"],
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        entry = selectors.access_entry(user=me(request), entry_id=entry_id)
+        data = AttachmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            entry=entry, uploaded_by=me(request), upload=data.validated_data["file"]
+        )
+        return Response(AttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadApi(APIView):
+    @extend_schema(
+        summary="Download an attachment (recorded like opening the entry)",
+        responses={(200, "application/octet-stream"): bytes, 404: NOT_FOUND},
+        tags=["entries"],
+    )
+    def get(self, request: Request, attachment_id: int) -> FileResponse:
+        attachment = services.attachment_open(user=me(request), attachment_id=attachment_id)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

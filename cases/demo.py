@@ -1,0 +1,117 @@
+"""Sara's and Jonas' cases of docs/architecture.md §10, with a few entries. Idempotent: what
+exists is left alone, so running it twice changes nothing."""
+
+from datetime import date
+from typing import TextIO
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from coordination.demo import MUNICIPAL_ADMINS
+from coordination.models import User
+from services_registry.models import Organization, Service
+
+from .models import Case, Entry, Participant
+from .services import case_create, entry_create, participant_add
+
+# (service, organization). Looked up by name, so a seeded catalogue's rows are reused.
+SCHOOL_HEALTH = ("Skolehelsetjenesten", "Bydel Gamle Oslo")
+SCHOOL = ("Tøyen skole", "Utdanningsetaten i Oslo")
+BUP = ("BUP Sentrum", "Lovisenberg Diakonale Sykehus")
+CHILD_WELFARE = ("Barneverntjenesten", "Bydel Gamle Oslo")
+
+SARA_CASE = "Sara - samarbeid rundt skole og helse"
+JONAS_CASE = "Jonas - oppfølging hjemme og på skolen"
+
+# (case title, author, kind, category, title, body)
+ENTRIES = [
+    (
+        SARA_CASE, "helsesykepleier", "note", "health", "Samtale om søvn og stress",
+        "Sara forteller at hun sover dårlig i uka før prøver.\n\n"
+        "- Vi snakket om faste leggetider\n- Ny samtale om to uker",
+    ),
+    (
+        SARA_CASE, "laerer", "plan", "school", "Tilrettelegging ved prøver",
+        "Sara kan ta prøver på grupperom og får **15 minutter ekstra** tid.",
+    ),
+    (
+        SARA_CASE, "ungdomshjelper", "minutes", "general", "Oppstartsmøte",
+        "Sara valgte hvem som skulle være med. Neste møte om seks uker.",
+    ),
+    (
+        JONAS_CASE, "barnevern", "note", "child_welfare", "Hjemmebesøk",
+        "Samtale med Jonas og far om rutiner hjemme. Jonas ønsker mer fritid med venner.",
+    ),
+    (
+        JONAS_CASE, "laerer", "note", "school", "Fravær i matematikk",
+        "Jonas har vært borte fra fire matematikktimer denne måneden.",
+    ),
+]  # fmt: skip
+
+
+def _service(name: str, organization: str) -> Service:
+    existing = Service.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    org, _created = Organization.objects.get_or_create(name=organization)
+    return Service.objects.create(name=name, organization=org)
+
+
+def _case(title: str, youth: User) -> Case:
+    existing = Case.objects.filter(title=title, youth=youth).first()
+    return existing or case_create(title=title, youth=youth)
+
+
+def _team(case: Case, members: list[tuple[User, str, Service | None]]) -> None:
+    for user, role, service in members:
+        if not Participant.objects.filter(case=case, user=user, left__isnull=True).exists():
+            participant_add(case=case, actor=None, user=user, role=role, service=service)
+
+
+@transaction.atomic
+def seed_cases(*, users: dict[str, User], today: date, stdout: TextIO) -> dict[str, Case]:
+    school_health = _service(*SCHOOL_HEALTH)
+    school = _service(*SCHOOL)
+    bup = _service(*BUP)
+    child_welfare = _service(*CHILD_WELFARE)
+    helper, guardian = Participant.Role.HELPER, Participant.Role.GUARDIAN
+
+    sara = _case(SARA_CASE, users["sara"])
+    _team(
+        sara,
+        [
+            (users["mor"], guardian, None),
+            (users["helsesykepleier"], helper, school_health),
+            (users["laerer"], helper, school),
+            (users["bup"], helper, bup),
+            (users["ungdomshjelper"], Participant.Role.UNGDOMSHJELPER, None),
+        ],
+    )
+    jonas = _case(JONAS_CASE, users["jonas"])
+    _team(
+        jonas,
+        [
+            (users["far"], guardian, None),
+            (users["barnevern"], helper, child_welfare),
+            (users["laerer"], helper, school),
+            (users["helsesykepleier"], helper, school_health),
+        ],
+    )
+    # Municipal admins are the case admins: they may change any team (never see a case).
+    Group.objects.get(name=MUNICIPAL_ADMINS).permissions.add(
+        Permission.objects.get(content_type__app_label="cases", codename="manage_case_team")
+    )
+    cases = {SARA_CASE: sara, JONAS_CASE: jonas}
+    for case_title, author, kind, category, title, body in ENTRIES:
+        case = cases[case_title]
+        if not Entry.objects.filter(case=case, title=title).exists():
+            entry_create(
+                case=case,
+                author=users[author],
+                kind=kind,
+                category=category,
+                title=title,
+                body=body,
+            )
+    stdout.write("Cases: Sara (5 on the team), Jonas (4 on the team)")
+    return {"sara": sara, "jonas": jonas}

@@ -1,0 +1,26 @@
+from coordination.home import HomeSection
+from coordination.models import User
+
+from .models import Participant
+from .selectors import cases_for_user
+
+
+def home_sections(*, user: User) -> list[HomeSection]:
+    """For a young person: the helpers on their case(s). For everyone else: their cases."""
+    cases = list(cases_for_user(user=user))
+    own = [case for case in cases if case.youth_id == user.pk]
+    sections = []
+    if own:
+        team = (
+            Participant.objects.filter(case__in=own, left__isnull=True)
+            .exclude(user=user)
+            .select_related("user", "service", "case")
+            .order_by("case_id", "joined", "id")
+        )
+        sections.append(
+            HomeSection("cases/home_helpers.html", {"cases": own, "team": list(team)}, order=10)
+        )
+    others = [case for case in cases if case.youth_id != user.pk]
+    if others or not own:
+        sections.append(HomeSection("cases/home_cases.html", {"cases": others}, order=30))
+    return sections

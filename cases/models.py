@@ -1,0 +1,228 @@
+"""Cases, the team around a young person, and the information on the case.
+
+Access to an Entry is only ever granted as a django-guardian `view_entry` row in the direct
+foreign-key table below: to the author and the youth when the entry is written (cases.services),
+and to recipients of an active consent.Disclosure (consent.services.share, the only other place).
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from services_registry.models import Service
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="open")
+    youth = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_youth",
+        verbose_name=_("young person"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created", "-id"]
+        permissions = [("manage_case_team", _("Can add and remove participants on any case"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participant(models.Model):
+    """One person's membership of a case team; `left` set means they no longer take part."""
+
+    class Role(models.TextChoices):
+        YOUTH = "youth", _("young person")
+        GUARDIAN = "guardian", _("guardian")
+        HELPER = "helper", _("helper")
+        UNGDOMSHJELPER = "ungdomshjelper", _("youth coordinator")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="participants", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("service"),
+        help_text=_("For helpers: the service they act for."),
+    )
+    joined = models.DateTimeField(_("joined"), default=timezone.now)
+    left = models.DateTimeField(_("left"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["joined", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(left__isnull=True),
+                name="participant_active_once_per_case",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "case"], condition=Q(left__isnull=True), name="participant_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left is None
+
+
+class Entry(models.Model):
+    """One piece of information on a case. `body` is Markdown (see cases.markdown)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("note")
+        DOCUMENT = "document", _("document")
+        PLAN = "plan", _("plan")
+        MINUTES = "minutes", _("minutes")
+        MESSAGE = "message", _("message")
+
+    class Category(models.TextChoices):
+        HEALTH = "health", _("health")
+        MENTAL_HEALTH = "mental_health", _("mental health")
+        SCHOOL = "school", _("school")
+        CHILD_WELFARE = "child_welfare", _("child welfare")
+        POLICE = "police", _("police")
+        NAV = "nav", _("NAV and work")
+        FAMILY = "family", _("family")
+        GENERAL = "general", _("general")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="entries", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_entries",
+        verbose_name=_("written by"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["case", "-created", "-id"], name="entry_case_created")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EntryUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian table: indexed joins, and rows go with the entry (no orphaned ids)."""
+
+    content_object = models.ForeignKey(Entry, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [
+            models.Index(fields=["content_object", "permission"], name="entry_uop_object_perm"),
+        ]
+
+
+class EntryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Entry, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: the original one is kept in a field and never becomes a path.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"attachments/{instance.entry.case_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file on an entry, under MEDIA_ROOT (never static), served only by a checked download."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("entry")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AccessEvent(models.Model):
+    """Someone opened an entry: the youth sees "opened by ... on ..."."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("web page")
+        API = "api", _("API")
+        ATTACHMENT = "attachment", _("attachment download")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="access_events", verbose_name=_("entry")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    via = models.CharField(_("via"), max_length=16, choices=Via.choices)
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("opened"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["entry", "user", "-at"], name="accessevent_entry_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.entry_id} ({self.via})"

@@ -1,0 +1,53 @@
+"""The only code that writes `view_entry` rows (docs/architecture.md §3).
+
+Called from cases.services (author and youth when an entry is written, and an author returning
+to the team) and from consent.services (the share path). Rows go to the direct-FK table.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Permission
+
+from .models import Entry, EntryUserObjectPermission
+
+VIEW_ENTRY = "view_entry"
+
+
+def view_entry_permission() -> Permission:
+    # Looked up per call: a flushed test database recreates permissions with new ids.
+    return Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
+
+
+def view_entry_grant(pairs: Iterable[tuple[int, int]]) -> None:
+    """Grants view_entry for each (entry_id, user_id); pairs already granted are left alone."""
+    pairs = set(pairs)
+    if not pairs:
+        return
+    permission = view_entry_permission()
+    EntryUserObjectPermission.objects.bulk_create(
+        [
+            EntryUserObjectPermission(
+                content_object_id=entry_id, user_id=user_id, permission=permission
+            )
+            for entry_id, user_id in sorted(pairs)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def view_entry_revoke(pairs: Iterable[tuple[int, int]]) -> None:
+    pairs = set(pairs)
+    if not pairs:
+        return
+    entries_by_user: dict[int, list[int]] = {}
+    for entry_id, user_id in pairs:
+        entries_by_user.setdefault(user_id, []).append(entry_id)
+    permission = view_entry_permission()
+    for user_id, entry_ids in sorted(entries_by_user.items()):
+        EntryUserObjectPermission.objects.filter(
+            user_id=user_id, content_object_id__in=entry_ids, permission=permission
+        ).delete()
+
+
+def view_entry_grant_to_author_and_youth(entry: Entry) -> None:
+    view_entry_grant({(entry.pk, entry.author_id), (entry.pk, entry.case.youth_id)})

@@ -1,0 +1,90 @@
+from rest_framework import serializers
+
+from coordination.serializers import UserSummarySerializer
+
+from .markdown import render_markdown
+from .models import Attachment, Case, Entry, Participant
+
+
+class CaseOutputSerializer(serializers.ModelSerializer):
+    youth = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "title", "status", "youth", "created"]
+        read_only_fields = fields
+
+
+class ServiceSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ParticipantOutputSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer(read_only=True)
+    service = ServiceSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Participant
+        fields = ["id", "user", "role", "service", "joined", "left"]
+        read_only_fields = fields
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    role = serializers.ChoiceField(
+        choices=[c for c in Participant.Role.choices if c[0] != Participant.Role.YOUTH]
+    )
+    service = serializers.UUIDField(required=False, allow_null=True)
+
+
+class EntrySummarySerializer(serializers.ModelSerializer):
+    """An entry inside a list: no body, so only opening the entry (which is logged) reads it."""
+
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Entry
+        fields = ["id", "case", "kind", "category", "title", "author", "created"]
+        read_only_fields = fields
+
+
+class AttachmentOutputSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "created", "download"]
+        read_only_fields = fields
+
+    def get_download(self, attachment: Attachment) -> str:
+        return f"/api/v1/attachments/{attachment.pk}/download/"
+
+
+class EntryOutputSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    body_html = serializers.SerializerMethodField()
+    attachments = AttachmentOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id", "case", "kind", "category", "title", "body", "body_html", "author", "created",
+            "attachments",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_body_html(self, entry: Entry) -> str:
+        return render_markdown(entry.body)
+
+
+class EntryInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Entry.Kind.choices)
+    category = serializers.ChoiceField(choices=Entry.Category.choices)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    file = serializers.FileField()

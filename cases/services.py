@@ -1,0 +1,184 @@
+"""Writes for cases. Sharing, withdrawing and removing someone from a team change who may see
+entries, so they live in consent.services (the one share path)."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination.models import User
+from coordination.rest import StateConflict
+from coordination.services import audit_append
+from services_registry.models import Service
+
+from .models import AccessEvent, Attachment, Case, Entry, Participant
+from .permissions import view_entry_grant, view_entry_grant_to_author_and_youth
+from .selectors import access_attachment, access_entry, participant_active
+
+# Content sniffing, not the client's Content-Type: (mime type, leading bytes, extensions).
+ATTACHMENT_TYPES = [
+    ("application/pdf", b"%PDF-", {".pdf"}),
+    ("image/png", b"\x89PNG\r\n\x1a\n", {".png"}),
+    ("image/jpeg", b"\xff\xd8\xff", {".jpg", ".jpeg"}),
+]
+TEXT_EXTENSIONS = {".txt"}
+
+
+def case_lock(case_id: int) -> Case:
+    """Locks a case row: every change to who may see its entries takes this lock first, so a
+    share, a withdrawal, a rule change and a team change on one case run one after another."""
+    return Case.objects.select_for_update().select_related("youth").get(pk=case_id)
+
+
+@transaction.atomic
+def case_create(*, title: str, youth: User, actor: User | None = None) -> Case:
+    case = Case(title=title, youth=youth)
+    case.full_clean()
+    case.save()
+    Participant.objects.create(case=case, user=youth, role=Participant.Role.YOUTH)
+    audit_append(
+        actor=actor,
+        action="case.created",
+        case_id=case.pk,
+        object_type="case",
+        object_id=str(case.pk),
+    )
+    return case
+
+
+def can_manage_team(*, case: Case, user: User) -> bool:
+    """The ungdomshjelper on the case or a municipal case admin adds and removes people."""
+    if user.has_perm("cases.manage_case_team"):
+        return True
+    participant = participant_active(case=case, user=user)
+    return participant is not None and participant.role == Participant.Role.UNGDOMSHJELPER
+
+
+@transaction.atomic
+def participant_add(
+    *, case: Case, actor: User | None, user: User, role: str, service: Service | None = None
+) -> Participant:
+    """`actor` None is the system (demo data, imports)."""
+    case = case_lock(case.pk)
+    if actor is not None and not can_manage_team(case=case, user=actor):
+        raise PermissionDenied(_("Only the youth coordinator can change the team."))
+    if role == Participant.Role.YOUTH:
+        raise ValidationError({"role": _("A case has exactly one young person.")})
+    if role == Participant.Role.HELPER and service is None:
+        raise ValidationError({"service": _("Say which service the helper acts for.")})
+    if participant_active(case=case, user=user) is not None:
+        raise StateConflict(_("This person is already on the team."))
+    participant = Participant(case=case, user=user, role=role, service=service)
+    participant.full_clean()
+    participant.save()
+    # Someone returning to the team sees again what they wrote (leaving had removed it).
+    view_entry_grant(
+        (entry_id, user.pk)
+        for entry_id in Entry.objects.filter(case=case, author=user).values_list("pk", flat=True)
+    )
+    audit_append(
+        actor=actor,
+        action="participant.added",
+        case_id=case.pk,
+        object_type="participant",
+        object_id=str(participant.pk),
+        data={"user": user.pk, "role": role, "service": str(service.pk) if service else None},
+    )
+    return participant
+
+
+@transaction.atomic
+def entry_create(
+    *, case: Case, author: User, kind: str, category: str, title: str, body: str
+) -> Entry:
+    if participant_active(case=case, user=author) is None:
+        raise PermissionDenied(_("Only people on the team can write on the case."))
+    entry = Entry(case=case, author=author, kind=kind, category=category, title=title, body=body)
+    entry.full_clean()
+    entry.save()
+    view_entry_grant_to_author_and_youth(entry)
+    audit_append(
+        actor=author,
+        action="entry.created",
+        case_id=case.pk,
+        object_type="entry",
+        object_id=str(entry.pk),
+        data={"kind": kind, "category": category},
+    )
+    return entry
+
+
+def entry_open(*, user: User, entry_id: int, via: str) -> Entry:
+    """Fetches an entry for reading and records that `user` opened it."""
+    entry = access_entry(user=user, entry_id=entry_id)
+    AccessEvent.objects.create(entry=entry, user=user, via=via)
+    return entry
+
+
+def _attachment_type(upload: UploadedFile) -> str:
+    name = (upload.name or "").lower()
+    extension = name[name.rfind(".") :] if "." in name else ""
+    head = upload.read(16)
+    upload.seek(0)
+    for mime, magic, extensions in ATTACHMENT_TYPES:
+        if head.startswith(magic) and extension in extensions:
+            return mime
+    if extension in TEXT_EXTENSIONS:
+        content = upload.read(settings.SAMMEN_ATTACHMENT_MAX_BYTES + 1)
+        upload.seek(0)
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if b"\x00" not in content:
+                return "text/plain"
+    raise ValidationError({"file": _("Only PDF, PNG, JPEG and plain text files can be attached.")})
+
+
+@transaction.atomic
+def attachment_add(*, entry: Entry, uploaded_by: User, upload: UploadedFile) -> Attachment:
+    if entry.author_id != uploaded_by.pk:
+        raise PermissionDenied(_("Only the person who wrote the entry can attach files."))
+    if upload.size is None or upload.size > settings.SAMMEN_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)d MB.")
+                % {"mb": settings.SAMMEN_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    content_type = _attachment_type(upload)
+    attachment = Attachment(
+        entry=entry,
+        original_name=(upload.name or "file")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=uploaded_by,
+        created=timezone.now(),
+    )
+    attachment.file.save(upload.name or "file", upload, save=False)
+    try:
+        attachment.save()
+        audit_append(
+            actor=uploaded_by,
+            action="attachment.added",
+            case_id=entry.case_id,
+            object_type="attachment",
+            object_id=str(attachment.pk),
+            data={"entry": entry.pk, "content_type": content_type, "size": upload.size},
+        )
+    except Exception:
+        # Nothing stored when the row is not: no orphaned file on disk.
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_open(*, user: User, attachment_id: int) -> Attachment:
+    attachment = access_attachment(user=user, attachment_id=attachment_id)
+    AccessEvent.objects.create(
+        entry=attachment.entry, user=user, via=AccessEvent.Via.ATTACHMENT, attachment=attachment
+    )
+    return attachment

@@ -1,0 +1,310 @@
+"""JSON API for the share path (docs/architecture.md §8). Thin: selectors read, services write."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api import NOT_FOUND, me, page_of, paginated
+from cases.models import Participant
+from cases.selectors import access_case_team, access_entry
+from cases.serializers import ParticipantOutputSerializer
+from coordination.models import User
+from services_registry.models import Service
+
+from . import selectors, services
+from .models import ConsentRequest
+from .serializers import (
+    ConsentRequestOutputSerializer,
+    DeclineInputSerializer,
+    DisclosureOutputSerializer,
+    OpinionInputSerializer,
+    PersonKnowledgeSerializer,
+    ShareInputSerializer,
+    ShareOutputSerializer,
+    SharingRuleInputSerializer,
+    SharingRuleOutputSerializer,
+)
+
+FORBIDDEN = OpenApiResponse(description="You can see this but may not do it.")
+CONFLICT = OpenApiResponse(description="Not possible in the current state (answered, expired).")
+
+
+class ShareApi(APIView):
+    @extend_schema(
+        summary="Share an entry (the author only)",
+        description=(
+            "201 when a standing rule covers every recipient, for `legal_duty` (a justification "
+            "the young person sees is required) and for the young person's own entries "
+            "(`own_choice`); otherwise 202 and the consent authority is asked."
+        ),
+        request=ShareInputSerializer,
+        responses={
+            201: ShareOutputSerializer,
+            202: ShareOutputSerializer,
+            400: None,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample("Ask for consent", value={"recipients": [5]}, request_only=True),
+            OpenApiExample(
+                "Legal duty",
+                value={
+                    "recipients": [8],
+                    "basis": "legal_duty",
+                    "justification": "Opplysningsplikt til barnevernet, barnevernsloven § 13-2.",
+                },
+                request_only=True,
+            ),
+        ],
+        tags=["sharing"],
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        entry = access_entry(user=me(request), entry_id=entry_id)
+        data = ShareInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipient_ids = set(data.validated_data["recipients"])
+        recipients = list(User.objects.filter(pk__in=recipient_ids))
+        missing = recipient_ids - {user.pk for user in recipients}
+        if missing:
+            raise serializers.ValidationError(
+                {
+                    "recipients": [
+                        _("Unknown people: %(ids)s.")
+                        % {"ids": ", ".join(map(str, sorted(missing)))}
+                    ]
+                }
+            )
+        result = services.share(
+            entry=entry,
+            recipients=recipients,
+            actor=me(request),
+            basis=data.validated_data["basis"],
+            justification=data.validated_data["justification"],
+        )
+        context = {"request": request}
+        if result.consent_request is not None:
+            body = {
+                "status": result.status,
+                "consent_request": ConsentRequestOutputSerializer(
+                    result.consent_request, context=context
+                ).data,
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        body = {
+            "status": result.status,
+            "disclosures": DisclosureOutputSerializer(result.disclosures, many=True).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ConsentRequestListApi(APIView):
+    @extend_schema(
+        summary="Consent requests I asked, must answer, or that are about me",
+        operation_id="v1_consent_requests_list",
+        parameters=[OpenApiParameter("status", enum=ConsentRequest.Status.values, required=False)],
+        responses={200: page_of(ConsentRequestOutputSerializer), 400: None},
+        tags=["consent"],
+    )
+    def get(self, request: Request) -> Response:
+        wanted = request.query_params.get("status")
+        if wanted is not None and wanted not in ConsentRequest.Status.values:
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
+        queryset = selectors.consent_requests_visible(user=me(request), status=wanted)
+        return paginated(request, self, queryset, ConsentRequestOutputSerializer)
+
+
+class ConsentRequestDetailApi(APIView):
+    @extend_schema(
+        responses={200: ConsentRequestOutputSerializer, 404: NOT_FOUND}, tags=["consent"]
+    )
+    def get(self, request: Request, request_id: int) -> Response:
+        return _consent_request_response(request, request_id)
+
+
+def _consent_request_response(request: Request, request_id: int) -> Response:
+    """The request as the caller may see it now (fetched again after a decision)."""
+    consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+    return Response(
+        ConsentRequestOutputSerializer(consent_request, context={"request": request}).data
+    )
+
+
+DECISION_RESPONSES = {
+    200: ConsentRequestOutputSerializer,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
+class ConsentRequestApproveApi(APIView):
+    @extend_schema(
+        summary="Approve (a decider only): the entry is shared with basis `consent`",
+        request=None,
+        responses=DECISION_RESPONSES,
+        tags=["consent"],
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+        services.consent_request_approve(consent_request=consent_request, actor=me(request))
+        return _consent_request_response(request, request_id)
+
+
+class ConsentRequestDeclineApi(APIView):
+    @extend_schema(
+        summary="Decline (a decider only); the asker sees `reason` only if you write one",
+        request=DeclineInputSerializer,
+        responses=DECISION_RESPONSES,
+        examples=[OpenApiExample("No reason", value={}, request_only=True)],
+        tags=["consent"],
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+        data = DeclineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.consent_request_decline(
+            consent_request=consent_request,
+            actor=me(request),
+            reason=data.validated_data["reason"],
+        )
+        return _consent_request_response(request, request_id)
+
+
+class ConsentRequestOpinionApi(APIView):
+    @extend_schema(
+        summary="The young person's own view, when their guardians decide",
+        request=OpinionInputSerializer,
+        responses={**DECISION_RESPONSES, 400: None},
+        examples=[
+            OpenApiExample(
+                "Jonas", value={"opinion": "Greit at læreren får vite det."}, request_only=True
+            )
+        ],
+        tags=["consent"],
+    )
+    def post(self, request: Request, request_id: int) -> Response:
+        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+        data = OpinionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.consent_request_opinion(
+            consent_request=consent_request,
+            actor=me(request),
+            opinion=data.validated_data["opinion"],
+        )
+        return _consent_request_response(request, request_id)
+
+
+class SharingRuleListApi(APIView):
+    @extend_schema(
+        summary="The standing rules of a case (the youth, the consent authority, the coordinator)",
+        responses={200: page_of(SharingRuleOutputSerializer), 404: NOT_FOUND},
+        tags=["sharing"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_overview(user=me(request), case_id=case_id)
+        return paginated(
+            request, self, selectors.sharing_rules_active(case=case), SharingRuleOutputSerializer
+        )
+
+    @extend_schema(
+        summary="Add a standing rule (the consent authority for the category)",
+        description="Exactly one of `recipient_user`, `recipient_service`, `recipient_role`.",
+        request=SharingRuleInputSerializer,
+        responses={201: SharingRuleOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "School to every helper",
+                value={"category": "school", "recipient_role": "helper"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "General to the coordinator",
+                value={"category": "general", "recipient_user": 10},
+                request_only=True,
+            ),
+        ],
+        tags=["sharing"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_overview(user=me(request), case_id=case_id)
+        data = SharingRuleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_id = data.validated_data.get("recipient_user")
+        service_id = data.validated_data.get("recipient_service")
+        recipient_user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user_id and recipient_user is None:
+            raise serializers.ValidationError({"recipient_user": [_("Unknown person.")]})
+        recipient_service = Service.objects.filter(pk=service_id).first() if service_id else None
+        if service_id and recipient_service is None:
+            raise serializers.ValidationError({"recipient_service": [_("Unknown service.")]})
+        rule = services.sharing_rule_create(
+            case=case,
+            actor=me(request),
+            category=data.validated_data["category"],
+            recipient_user=recipient_user,
+            recipient_service=recipient_service,
+            recipient_role=data.validated_data["recipient_role"],
+        )
+        return Response(SharingRuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class SharingRuleDetailApi(APIView):
+    @extend_schema(
+        summary="End a standing rule: everything shared under it is withdrawn at once",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["sharing"],
+    )
+    def delete(self, request: Request, rule_id: int) -> Response:
+        rule = selectors.access_sharing_rule(user=me(request), rule_id=rule_id)
+        services.sharing_rule_end(rule=rule, actor=me(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WhoKnowsWhatApi(APIView):
+    @extend_schema(
+        summary="Who knows what about the young person (the youth, the consent authority, "
+        "the coordinator)",
+        responses={200: PersonKnowledgeSerializer(many=True), 404: NOT_FOUND},
+        tags=["sharing"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_overview(user=me(request), case_id=case_id)
+        people = selectors.who_knows_what(case=case, viewer=me(request))
+        return Response(PersonKnowledgeSerializer(people, many=True).data)
+
+
+class DisclosureWithdrawApi(APIView):
+    @extend_schema(
+        summary="Withdraw a disclosure: the recipient loses access at once",
+        request=None,
+        responses={200: DisclosureOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        tags=["sharing"],
+    )
+    def post(self, request: Request, disclosure_id: int) -> Response:
+        disclosure = selectors.access_disclosure(user=me(request), disclosure_id=disclosure_id)
+        disclosure = services.withdraw(disclosure=disclosure, actor=me(request))
+        return Response(DisclosureOutputSerializer(disclosure).data)
+
+
+class ParticipantRemoveApi(APIView):
+    @extend_schema(
+        summary="Take someone off the team (the coordinator or a case admin); their access ends",
+        request=None,
+        responses={200: ParticipantOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        tags=["cases"],
+    )
+    def post(self, request: Request, participant_id: int) -> Response:
+        participant = get_object_or_404(Participant, pk=participant_id)
+        access_case_team(user=me(request), case_id=participant.case_id)
+        participant = services.participant_remove(participant=participant, actor=me(request))
+        return Response(ParticipantOutputSerializer(participant).data)

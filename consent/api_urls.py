@@ -1,0 +1,51 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("entries/<int:entry_id>/share/", api.ShareApi.as_view(), name="api-entry-share"),
+    path("consent-requests/", api.ConsentRequestListApi.as_view(), name="api-consent-requests"),
+    path(
+        "consent-requests/<int:request_id>/",
+        api.ConsentRequestDetailApi.as_view(),
+        name="api-consent-request",
+    ),
+    path(
+        "consent-requests/<int:request_id>/approve/",
+        api.ConsentRequestApproveApi.as_view(),
+        name="api-consent-request-approve",
+    ),
+    path(
+        "consent-requests/<int:request_id>/decline/",
+        api.ConsentRequestDeclineApi.as_view(),
+        name="api-consent-request-decline",
+    ),
+    path(
+        "consent-requests/<int:request_id>/opinion/",
+        api.ConsentRequestOpinionApi.as_view(),
+        name="api-consent-request-opinion",
+    ),
+    path(
+        "cases/<int:case_id>/sharing-rules/",
+        api.SharingRuleListApi.as_view(),
+        name="api-case-sharing-rules",
+    ),
+    path(
+        "sharing-rules/<int:rule_id>/", api.SharingRuleDetailApi.as_view(), name="api-sharing-rule"
+    ),
+    path(
+        "cases/<int:case_id>/who-knows-what/",
+        api.WhoKnowsWhatApi.as_view(),
+        name="api-case-who-knows-what",
+    ),
+    path(
+        "disclosures/<int:disclosure_id>/withdraw/",
+        api.DisclosureWithdrawApi.as_view(),
+        name="api-disclosure-withdraw",
+    ),
+    path(
+        "participants/<int:participant_id>/remove/",
+        api.ParticipantRemoveApi.as_view(),
+        name="api-participant-remove",
+    ),
+]

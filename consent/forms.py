@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Participant
+
+BASIS_ASK_OR_RULE = "auto"
+BASIS_LEGAL_DUTY = "legal_duty"
+TEXT_MAX_LENGTH = 2_000
+
+
+class ShareForm(forms.Form):
+    recipients = forms.MultipleChoiceField(
+        label=_("Share with"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    basis = forms.ChoiceField(
+        label=_("On what basis?"),
+        widget=forms.RadioSelect,
+        initial=BASIS_ASK_OR_RULE,
+        choices=[
+            (
+                BASIS_ASK_OR_RULE,
+                _(
+                    "Follow the sharing agreement: shared at once where a standing rule allows "
+                    "it, otherwise the person who gives consent is asked"
+                ),
+            ),
+            (BASIS_LEGAL_DUTY, _("A legal duty requires me to share this")),
+        ],
+    )
+    justification = forms.CharField(
+        label=_("Legal reason (the young person will read this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )
+
+    def __init__(self, *args: object, candidates: list[Participant], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        recipients = self.fields["recipients"]
+        assert isinstance(recipients, forms.MultipleChoiceField)
+        recipients.choices = [
+            (
+                str(p.user_id),
+                f"{p.user.name} – {p.get_role_display()}"
+                + (f", {p.service.name}" if p.service else ""),
+            )
+            for p in candidates
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("basis") == BASIS_LEGAL_DUTY
+            and not cleaned.get("justification", "").strip()
+        ):
+            self.add_error(
+                "justification", _("Write the legal reason. The young person will read it.")
+            )
+        return cleaned
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why not? (optional – the person who asked will see it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("What do you think?"),
+        help_text=_("The people who decide will see what you write next to their decision."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_MAX_LENGTH,
+        error_messages={"required": _("Write what you think.")},
+    )

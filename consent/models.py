@@ -1,0 +1,249 @@
+"""The sharing agreement of a case and every disclosure made under it.
+
+Rows here are history the young person relies on ("the school could see this from 3 March to
+9 April"): disclosures and consent requests are never deleted, rules are ended, not deleted.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Entry, Participant
+from services_registry.models import Service
+
+CONSENT_REQUEST_LIFETIME = timedelta(days=30)
+
+
+class SharingRule(models.Model):
+    """A standing rule set by the consent authority: entries of `category` may go to a person,
+    to anyone acting for a service, or to everyone with a role on the case."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="sharing_rules", verbose_name=_("case")
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Entry.Category.choices)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    recipient_service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    recipient_role = models.CharField(
+        _("everyone with the role"),
+        max_length=16,
+        blank=True,
+        choices=[
+            (Participant.Role.HELPER.value, Participant.Role.HELPER.label),
+            (Participant.Role.GUARDIAN.value, Participant.Role.GUARDIAN.label),
+        ],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sharing rule")
+        verbose_name_plural = _("sharing rules")
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        recipient_user__isnull=False,
+                        recipient_service__isnull=True,
+                        recipient_role="",
+                    )
+                    | Q(
+                        recipient_user__isnull=True,
+                        recipient_service__isnull=False,
+                        recipient_role="",
+                    )
+                    | (
+                        Q(recipient_user__isnull=True, recipient_service__isnull=True)
+                        & ~Q(recipient_role="")
+                    )
+                ),
+                name="sharing_rule_exactly_one_recipient",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["case", "category"], condition=Q(ended_at__isnull=True), name="rule_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} -> {self.recipient_label}"
+
+    @property
+    def recipient_label(self) -> str:
+        if self.recipient_user_id is not None:
+            return str(self.recipient_user)
+        if self.recipient_service_id is not None:
+            return str(self.recipient_service)
+        return str(self.get_recipient_role_display())
+
+
+class ConsentRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("expired")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="consent_requests", verbose_name=_("entry")
+    )
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("recipients")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consent_requests_made",
+        verbose_name=_("asked by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    deciders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="consent_requests_to_decide",
+        verbose_name=_("who decides"),
+    )
+    # True when guardians decide and the youth's own view is asked (policy, ages 12-15).
+    youth_opinion_asked = models.BooleanField(default=False)
+    youth_opinion = models.TextField(_("the young person's opinion"), blank=True)
+    youth_opinion_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Told to the asker only if the decider chose to write one.
+    decline_reason = models.TextField(_("reason given"), blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("consent request")
+        verbose_name_plural = _("consent requests")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["entry", "status"], name="consentrequest_entry_status")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.status}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.expires_at is None:
+            self.expires_at = (self.created or timezone.now()) + CONSENT_REQUEST_LIFETIME
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def effective_status(self) -> str:
+        """A pending request past its expiry is expired, whether or not a writer stamped it."""
+        if self.status == self.Status.PENDING and self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.status
+
+
+class Disclosure(models.Model):
+    """`recipient` may see `entry` from `granted_at` until `withdrawn_at` (open-ended if null)."""
+
+    class Basis(models.TextChoices):
+        AGREEMENT = "agreement", _("standing rule")
+        CONSENT = "consent", _("consent")
+        OWN_CHOICE = "own_choice", _("the young person's own choice")
+        LEGAL_DUTY = "legal_duty", _("legal duty")
+
+    class EndReason(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        RULE_ENDED = "rule_ended", _("the standing rule was ended")
+        LEFT_CASE = "left_case", _("left the case")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="disclosures_received",
+        verbose_name=_("recipient"),
+    )
+    basis = models.CharField(_("basis"), max_length=16, choices=Basis.choices)
+    rule = models.ForeignKey(
+        SharingRule, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
+    )
+    request = models.ForeignKey(
+        ConsentRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disclosures",
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("shared"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=16, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "recipient"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="disclosure_active_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="legal_duty") | ~Q(justification=""),
+                name="disclosure_legal_duty_justified",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "entry"], name="disclosure_recipient_entry"),
+            models.Index(
+                fields=["rule"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="disclosure_rule_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} -> {self.recipient_id} ({self.basis})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,60 @@
+"""Who may decide about sharing a category of information about a young person (DESIGN §4).
+
+A pure function of the category, the youth's birth date, today's date and the age thresholds
+(settings.SAMMEN_CONSENT_AGES, defaults below); no database, no clock.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+# Norwegian defaults: health-legal majority at 16 (pasient- og brukerrettighetsloven § 4-3),
+# child welfare at 15 (barnevernsloven § 1-7), the child's view heard from 12 (§ 1-4; FN art. 12).
+DEFAULT_AGES: Mapping[str, int] = {
+    "self": 16,
+    "self_child_welfare": 15,
+    "opinion": 12,
+}
+
+
+class Decider(StrEnum):
+    YOUTH = "youth"
+    GUARDIANS = "guardians"
+
+
+@dataclass(frozen=True)
+class Authority:
+    decider: Decider
+    # Guardians decide but the youth's view is asked, recorded and shown next to the decision.
+    youth_opinion_asked: bool
+
+    @property
+    def youth_decides(self) -> bool:
+        return self.decider is Decider.YOUTH
+
+
+def age_on(birth_date: date, today: date) -> int:
+    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def consent_authority(
+    *,
+    category: str,
+    birth_date: date | None,
+    today: date,
+    ages: Mapping[str, int] = DEFAULT_AGES,
+) -> Authority:
+    """The consent authority for `category` of a youth born on `birth_date`.
+
+    An unknown birth date cannot prove the youth old enough to decide alone, so guardians
+    decide; the youth's view is still asked.
+    """
+    if birth_date is None:
+        return Authority(Decider.GUARDIANS, youth_opinion_asked=True)
+    age = age_on(birth_date, today)
+    self_age = ages["self_child_welfare"] if category == "child_welfare" else ages["self"]
+    if age >= self_age:
+        return Authority(Decider.YOUTH, youth_opinion_asked=False)
+    return Authority(Decider.GUARDIANS, youth_opinion_asked=age >= ages["opinion"])

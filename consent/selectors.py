@@ -1,0 +1,330 @@
+"""Reads for consent: the consent authority, what each person knows, requests and rules.
+
+`access_*` functions fetch and authorise in one step and raise Http404 for anything the caller
+may not see.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import AccessEvent, Case, Entry, Participant
+from cases.selectors import participant_active
+from coordination.models import User
+
+from .models import ConsentRequest, Disclosure, SharingRule
+from .policy import Authority, consent_authority
+
+
+def authority_for(*, case: Case, category: str, today: date | None = None) -> Authority:
+    return consent_authority(
+        category=category,
+        birth_date=case.youth.birth_date,
+        today=today or timezone.localdate(),
+        ages=settings.SAMMEN_CONSENT_AGES,
+    )
+
+
+def guardians_of(*, case: Case) -> QuerySet[User]:
+    return User.objects.filter(
+        participations__case=case,
+        participations__role=Participant.Role.GUARDIAN,
+        participations__left__isnull=True,
+    ).order_by("pk")
+
+
+def deciders_for(*, case: Case, category: str) -> list[User]:
+    """Who answers a consent request about `category` on `case` today."""
+    if authority_for(case=case, category=category).youth_decides:
+        return [case.youth]
+    return list(guardians_of(case=case))
+
+
+def decides_for(*, case: Case, user: User, category: str) -> bool:
+    if user.pk == case.youth_id:
+        return authority_for(case=case, category=category).youth_decides
+    return (
+        not authority_for(case=case, category=category).youth_decides
+        and guardians_of(case=case).filter(pk=user.pk).exists()
+    )
+
+
+def categories_guardians_decide(*, case: Case) -> set[str]:
+    return {
+        category
+        for category in Entry.Category.values
+        if not authority_for(case=case, category=category).youth_decides
+    }
+
+
+def categories_decided_by(*, case: Case, user: User) -> set[str]:
+    """The categories `user` is the consent authority for on `case` (at most one query)."""
+    guardian_categories = categories_guardians_decide(case=case)
+    if user.pk == case.youth_id:
+        return set(Entry.Category.values) - guardian_categories
+    if guardian_categories and guardians_of(case=case).filter(pk=user.pk).exists():
+        return guardian_categories
+    return set()
+
+
+def access_case_overview(*, user: User, case_id: int) -> Case:
+    """Cases whose who-knows-what and sharing rules `user` may see: the youth, a guardian who is
+    the consent authority for some category, and the ungdomshjelper."""
+    try:
+        case = Case.objects.select_related("youth").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if user.pk == case.youth_id:
+        return case
+    participant = participant_active(case=case, user=user)
+    if participant is None:
+        raise Http404
+    if participant.role == Participant.Role.UNGDOMSHJELPER:
+        return case
+    if participant.role == Participant.Role.GUARDIAN and categories_decided_by(
+        case=case, user=user
+    ):
+        return case
+    raise Http404
+
+
+# -- who knows what ---------------------------------------------------------------------------
+
+
+@dataclass
+class Knowledge:
+    entry: Entry
+    basis: str
+    since: datetime
+    until: datetime | None = None
+    disclosure: Disclosure | None = None
+    last_opened: datetime | None = None
+
+    @property
+    def justification(self) -> str:
+        return self.disclosure.justification if self.disclosure else ""
+
+
+@dataclass
+class PersonKnowledge:
+    user: User
+    role: str
+    participant: Participant | None
+    entries: list[Knowledge] = field(default_factory=list)
+
+
+def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnowledge]:
+    """Per person: what they can (or could) see on `case`, since when, on what basis, and when
+    they last opened it. Four queries whatever the size of the case.
+
+    A guardian viewer sees only the categories the guardians decide about.
+    """
+    # 1: the team now and before.
+    participants = list(
+        Participant.objects.filter(case=case)
+        .select_related("user", "service")
+        .order_by("left", "joined", "id")
+    )
+    # 2: the entries.
+    entries = {
+        entry.pk: entry for entry in Entry.objects.filter(case=case).order_by("created", "id")
+    }
+    if viewer is not None and viewer.pk != case.youth_id and guardian_only(participants, viewer):
+        allowed = categories_guardians_decide(case=case)
+        entries = {pk: e for pk, e in entries.items() if e.category in allowed}
+    # 3: every disclosure, active and ended, with its recipient.
+    disclosures = list(
+        Disclosure.objects.filter(entry__case=case)
+        .select_related("recipient")
+        .order_by("granted_at", "id")
+    )
+    # 4: the last open per (entry, person).
+    opened = {
+        (row["entry_id"], row["user_id"]): row["last"]
+        for row in AccessEvent.objects.filter(entry__case=case)
+        .values("entry_id", "user_id")
+        .annotate(last=Max("at"))
+    }
+
+    people: dict[int, PersonKnowledge] = {}
+    for participant in participants:
+        # A person who left and came back is listed once, with their current membership.
+        if participant.user_id not in people or participant.left is None:
+            known = people.get(participant.user_id)
+            people[participant.user_id] = PersonKnowledge(
+                user=participant.user,
+                role=participant.role,
+                participant=participant,
+                entries=known.entries if known else [],
+            )
+
+    def person(user: User) -> PersonKnowledge:
+        if user.pk not in people:
+            people[user.pk] = PersonKnowledge(user=user, role="", participant=None)
+        return people[user.pk]
+
+    youth = people[case.youth_id].user
+    for entry in entries.values():
+        person(youth).entries.append(Knowledge(entry=entry, basis="youth", since=entry.created))
+        if entry.author_id != case.youth_id:
+            author = people.get(entry.author_id)
+            if author is not None:
+                left = author.participant.left if author.participant else None
+                author.entries.append(
+                    Knowledge(entry=entry, basis="author", since=entry.created, until=left)
+                )
+    for disclosure in disclosures:
+        disclosed = entries.get(disclosure.entry_id)
+        if disclosed is None:
+            continue
+        person(disclosure.recipient).entries.append(
+            Knowledge(
+                entry=disclosed,
+                basis=disclosure.basis,
+                since=disclosure.granted_at,
+                until=disclosure.withdrawn_at,
+                disclosure=disclosure,
+            )
+        )
+    for person_knowledge in people.values():
+        for knowledge in person_knowledge.entries:
+            knowledge.last_opened = opened.get((knowledge.entry.pk, person_knowledge.user.pk))
+    return list(people.values())
+
+
+def guardian_only(participants: list[Participant], viewer: User) -> bool:
+    roles = {p.role for p in participants if p.user_id == viewer.pk and p.left is None}
+    return roles == {Participant.Role.GUARDIAN}
+
+
+# -- consent requests, disclosures, rules ------------------------------------------------------
+
+
+def consent_requests_visible(*, user: User, status: str | None = None) -> QuerySet[ConsentRequest]:
+    """Requests `user` asked, must decide, or that are about them (the youth)."""
+    queryset = ConsentRequest.objects.filter(
+        Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user)
+    )
+    if status is not None:
+        now = timezone.now()
+        pending = Q(status=ConsentRequest.Status.PENDING)
+        if status == ConsentRequest.Status.PENDING:
+            queryset = queryset.filter(pending, expires_at__gt=now)
+        elif status == ConsentRequest.Status.EXPIRED:
+            queryset = queryset.filter(
+                Q(status=ConsentRequest.Status.EXPIRED) | (pending & Q(expires_at__lte=now))
+            )
+        else:
+            queryset = queryset.filter(status=status)
+    # The OR over a join can repeat a row; select the ids once, then the rows.
+    return (
+        ConsentRequest.objects.filter(pk__in=queryset.values("pk"))
+        .select_related("entry__case__youth", "requested_by", "decided_by")
+        .prefetch_related("recipients", "deciders")
+        .order_by("-created", "-id")
+    )
+
+
+def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:
+    try:
+        return consent_requests_visible(user=user).get(pk=request_id)
+    except ConsentRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
+    """A disclosure is visible to the youth, the consent authority for its category, the entry's
+    author and whoever granted it. The recipient is not shown the record itself."""
+    try:
+        disclosure = Disclosure.objects.select_related("entry__case__youth", "recipient").get(
+            pk=disclosure_id
+        )
+    except Disclosure.DoesNotExist:
+        raise Http404 from None
+    entry = disclosure.entry
+    if user.pk in {entry.case.youth_id, entry.author_id, disclosure.granted_by_id}:
+        return disclosure
+    if decides_for(case=entry.case, user=user, category=entry.category):
+        return disclosure
+    raise Http404
+
+
+def sharing_rules_active(*, case: Case) -> QuerySet[SharingRule]:
+    return (
+        SharingRule.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("recipient_user", "recipient_service")
+        .order_by("created", "id")
+    )
+
+
+def access_sharing_rule(*, user: User, rule_id: int) -> SharingRule:
+    try:
+        rule = SharingRule.objects.select_related("case__youth").get(
+            pk=rule_id, ended_at__isnull=True
+        )
+    except SharingRule.DoesNotExist:
+        raise Http404 from None
+    access_case_overview(user=user, case_id=rule.case_id)
+    return rule
+
+
+def rules_covering(
+    *, case: Case, category: str, recipients: list[Participant]
+) -> dict[int, SharingRule]:
+    """For each recipient (an active participant) the first active rule that covers them."""
+    rules = list(sharing_rules_active(case=case).filter(category=category))
+    covered: dict[int, SharingRule] = {}
+    for participant in recipients:
+        for rule in rules:
+            if (
+                rule.recipient_user_id == participant.user_id
+                or (
+                    rule.recipient_service_id is not None
+                    and rule.recipient_service_id == participant.service_id
+                )
+                or (rule.recipient_role and rule.recipient_role == participant.role)
+            ):
+                covered[participant.user_id] = rule
+                break
+    return covered
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[ConsentRequest]]:
+    """For the author's view of one entry: who got it (active and ended) and what was asked.
+
+    Callers pass an entry whose author (or youth) is the viewer; two queries.
+    """
+    disclosures = list(
+        Disclosure.objects.filter(entry=entry)
+        .select_related("recipient")
+        .order_by("-granted_at", "-id")
+    )
+    requests = list(
+        ConsentRequest.objects.filter(entry=entry)
+        .select_related("decided_by")
+        .prefetch_related("recipients")
+        .order_by("-created", "-id")
+    )
+    return disclosures, requests
+
+
+def share_candidates(*, entry: Entry) -> list[Participant]:
+    """Active team members who could receive `entry`: not the author, not the youth, and not
+    someone who can already open it."""
+    has_access = Disclosure.objects.filter(
+        entry=entry, recipient=OuterRef("user"), withdrawn_at__isnull=True
+    )
+    return list(
+        Participant.objects.filter(case_id=entry.case_id, left__isnull=True)
+        .exclude(user_id__in=[entry.author_id, entry.case.youth_id])
+        .exclude(Exists(has_access))
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )

@@ -1,0 +1,269 @@
+"""Pages of the share path: an entry with its sharing, who-knows-what, consent requests.
+
+Every write goes through consent.services; a refusal (not allowed, wrong state, bad input) is
+shown as a message on the page it came from and changes nothing.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.markdown import render_markdown
+from cases.selectors import attachments_for_entry
+from cases.services import entry_open
+from coordination.models import User
+from coordination.rest import StateConflict, authenticated_user
+
+from .forms import BASIS_LEGAL_DUTY, DeclineForm, OpinionForm, ShareForm
+from .models import ConsentRequest, Disclosure
+from .selectors import (
+    access_case_overview,
+    access_consent_request,
+    access_disclosure,
+    categories_decided_by,
+    consent_requests_visible,
+    share_candidates,
+    sharing_overview_for_entry,
+    who_knows_what,
+)
+from .services import (
+    consent_request_approve,
+    consent_request_decline,
+    consent_request_opinion,
+    share,
+    withdraw,
+)
+
+REQUESTS_PER_PAGE = 20
+
+
+def _refusal_message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("That could not be done.")
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object]) -> bool:
+    """Runs a service call; a refusal becomes an error message and nothing is changed."""
+    try:
+        action()
+    except (PermissionDenied, StateConflict, ValidationError) as error:
+        messages.error(request, _refusal_message(error))
+        return False
+    return True
+
+
+def _entry_page(
+    request: HttpRequest, case_id: int, entry_id: int, form: ShareForm | None, status: int = 200
+) -> HttpResponse:
+    user = authenticated_user(request)
+    entry = entry_open(user=user, entry_id=entry_id, via="page")
+    if entry.case_id != case_id:
+        raise Http404
+    is_author = user.pk == entry.author_id
+    context: dict[str, object] = {
+        "entry": entry,
+        "case": entry.case,
+        "body_html": render_markdown(entry.body),
+        "attachments": attachments_for_entry(entry=entry),
+        "is_author": is_author,
+    }
+    if is_author:
+        candidates = share_candidates(entry=entry)
+        disclosures, consent_requests = sharing_overview_for_entry(entry=entry)
+        context.update(
+            form=form or ShareForm(candidates=candidates),
+            candidates=candidates,
+            disclosures=disclosures,
+            consent_requests=consent_requests,
+        )
+    return render(request, "consent/entry_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def entry_detail(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
+    """Opening an entry is recorded (the youth sees who opened it and when)."""
+    return _entry_page(request, case_id, entry_id, None)
+
+
+@login_required
+@require_POST
+def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    entry = entry_open(user=user, entry_id=entry_id, via="page")
+    if entry.case_id != case_id:
+        raise Http404
+    form = ShareForm(request.POST, candidates=share_candidates(entry=entry))
+    if not form.is_valid():
+        return _entry_page(request, case_id, entry_id, form, status=400)
+    recipients = list(User.objects.filter(pk__in=form.cleaned_data["recipients"]))
+    legal_duty = form.cleaned_data["basis"] == BASIS_LEGAL_DUTY
+    results = []
+    shared = _attempt(
+        request,
+        lambda: results.append(
+            share(
+                entry=entry,
+                recipients=recipients,
+                actor=user,
+                basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
+                justification=form.cleaned_data["justification"] if legal_duty else "",
+            )
+        ),
+    )
+    if shared:
+        if results[0].status == "shared":
+            messages.success(
+                request,
+                ngettext(
+                    "Shared with %(count)d person. The young person has been told.",
+                    "Shared with %(count)d people. The young person has been told.",
+                    len(recipients),
+                )
+                % {"count": len(recipients)},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Not shared yet: the person who gives consent has been asked. "
+                    "You will be told the answer."
+                ),
+            )
+    return redirect("consent:entry", case_id=case_id, entry_id=entry_id)
+
+
+@login_required
+@require_GET
+def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """'Who knows what about me': per person what they can see, since when, why, and opened."""
+    user = authenticated_user(request)
+    case = access_case_overview(user=user, case_id=case_id)
+    decided = categories_decided_by(case=case, user=user)
+    people = []
+    for person in who_knows_what(case=case, viewer=user):
+        if person.user.pk == case.youth_id:
+            continue  # the youth sees everything about themself; the page is about the others
+        current = [k for k in person.entries if k.until is None]
+        ended = [k for k in person.entries if k.until is not None]
+        people.append({"person": person, "current": current, "ended": ended})
+    return render(
+        request,
+        "consent/who_knows_what.html",
+        {
+            "case": case,
+            "people": people,
+            "is_youth": user.pk == case.youth_id,
+            "decided_categories": decided,
+        },
+    )
+
+
+@login_required
+@require_POST
+def disclosure_withdraw(request: HttpRequest, disclosure_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    disclosure = access_disclosure(user=user, disclosure_id=disclosure_id)
+    if _attempt(request, lambda: withdraw(disclosure=disclosure, actor=user)):
+        messages.success(
+            request,
+            _("%(name)s can no longer see this. They have been told.")
+            % {"name": disclosure.recipient.name},
+        )
+    return redirect("consent:who-knows-what", case_id=disclosure.entry.case_id)
+
+
+@login_required
+@require_GET
+def consent_request_list(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    show_all = request.GET.get("show") == "all"
+    requests = consent_requests_visible(
+        user=user, status=None if show_all else ConsentRequest.Status.PENDING
+    )
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "consent/request_list.html", {"page": page, "show_all": show_all, "me": user}
+    )
+
+
+def _request_page(
+    request: HttpRequest,
+    consent_request: ConsentRequest,
+    decline_form: DeclineForm | None = None,
+    opinion_form: OpinionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = authenticated_user(request)
+    pending = consent_request.effective_status == ConsentRequest.Status.PENDING
+    is_decider = user in consent_request.deciders.all()
+    is_youth = user.pk == consent_request.entry.case.youth_id
+    return render(
+        request,
+        "consent/request_detail.html",
+        {
+            "consent_request": consent_request,
+            "entry": consent_request.entry,
+            "pending": pending,
+            "can_decide": pending and is_decider,
+            "can_give_opinion": pending and is_youth and consent_request.youth_opinion_asked,
+            "is_youth": is_youth,
+            "decline_form": decline_form or DeclineForm(),
+            "opinion_form": opinion_form
+            or OpinionForm(initial={"opinion": consent_request.youth_opinion}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    consent_request = access_consent_request(user=user, request_id=request_id)
+    if request.method == "GET":
+        return _request_page(request, consent_request)
+    action = request.POST.get("action")
+    if action == "approve":
+        if _attempt(
+            request, lambda: consent_request_approve(consent_request=consent_request, actor=user)
+        ):
+            messages.success(request, _("You said yes. It is shared now, and everyone is told."))
+    elif action == "decline":
+        decline_form = DeclineForm(request.POST)
+        if not decline_form.is_valid():
+            return _request_page(request, consent_request, decline_form=decline_form, status=400)
+        reason = decline_form.cleaned_data["reason"]
+        if _attempt(
+            request,
+            lambda: consent_request_decline(
+                consent_request=consent_request, actor=user, reason=reason
+            ),
+        ):
+            messages.success(request, _("You said no. Nothing was shared."))
+    elif action == "opinion":
+        opinion_form = OpinionForm(request.POST)
+        if not opinion_form.is_valid():
+            return _request_page(request, consent_request, opinion_form=opinion_form, status=400)
+        opinion = opinion_form.cleaned_data["opinion"]
+        if _attempt(
+            request,
+            lambda: consent_request_opinion(
+                consent_request=consent_request, actor=user, opinion=opinion
+            ),
+        ):
+            messages.success(
+                request, _("Thank you. The people who decide will see what you think.")
+            )
+    else:
+        messages.error(request, _("Choose what you want to do."))
+    return redirect("consent:request", request_id=request_id)

@@ -1,0 +1,37 @@
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cases.demo import JONAS_CASE, SARA_CASE
+from cases.models import Case
+from coordination.models import User
+from tests.factories import PASSWORD
+
+
+@dataclass
+class Demo:
+    """The demo municipality of docs/architecture.md §10, seeded exactly as `make run` does."""
+
+    users: dict[str, User]
+    sara_case: Case
+    jonas_case: Case
+
+    def __getitem__(self, username: str) -> User:
+        return self.users[username]
+
+
+def seed(settings) -> Demo:  # type: ignore[no-untyped-def]
+    settings.SAMMEN_DEMO_PASSWORD = PASSWORD
+    call_command("seed_demo", stdout=StringIO())
+    return Demo(
+        users={user.username: user for user in User.objects.all()},
+        sara_case=Case.objects.get(title=SARA_CASE),
+        jonas_case=Case.objects.get(title=JONAS_CASE),
+    )
+
+
+@pytest.fixture
+def demo(db, settings) -> Demo:
+    return seed(settings)

@@ -1,0 +1,183 @@
+"""The access invariant of docs/architecture.md §3, under random sequences of everything that
+changes access: every view_entry row belongs to the youth, an author still on the team, or an
+active disclosure, and each of those has its row."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from cases.models import Entry, EntryUserObjectPermission, Participant
+from cases.services import participant_add
+from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.services import (
+    consent_request_approve,
+    consent_request_decline,
+    participant_remove,
+    share,
+    sharing_rule_create,
+    sharing_rule_end,
+    withdraw,
+)
+from coordination.rest import StateConflict
+from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
+
+from .helpers import write_entry
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_FAILURES = (ValidationError, PermissionDenied, StateConflict, Http404)
+OPERATIONS = [
+    "share",
+    "legal_duty",
+    "approve",
+    "decline",
+    "withdraw",
+    "remove",
+    "readd",
+    "rule",
+    "end_rule",
+]
+
+
+def expected_rows(case) -> set[tuple[int, int]]:
+    active = set(
+        Participant.objects.filter(case=case, left__isnull=True).values_list("user_id", flat=True)
+    )
+    rows = set()
+    for entry_id, author_id in Entry.objects.filter(case=case).values_list("pk", "author_id"):
+        rows.add((entry_id, case.youth_id))
+        if author_id in active:
+            rows.add((entry_id, author_id))
+    rows |= set(
+        Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True).values_list(
+            "entry_id", "recipient_id"
+        )
+    )
+    return rows
+
+
+def actual_rows(case) -> set[tuple[int, int]]:
+    return set(
+        EntryUserObjectPermission.objects.filter(
+            content_object__case=case, permission__codename="view_entry"
+        ).values_list("content_object_id", "user_id")
+    )
+
+
+def pick(items, n):
+    items = list(items)
+    return items[n % len(items)] if items else None
+
+
+def run(op: str, a: int, b: int, world) -> None:
+    case, people, entries = world["case"], world["people"], world["entries"]
+    team = list(Participant.objects.filter(case=case, left__isnull=True).select_related("user"))
+    if op == "share":
+        entry = pick(entries, a)
+        recipients = [p.user for i, p in enumerate(team) if (b >> i) & 1]
+        share(entry=entry, recipients=recipients, actor=entry.author)
+    elif op == "legal_duty":
+        entry = pick(entries, a)
+        share(
+            entry=entry,
+            recipients=[pick(team, b).user],
+            actor=entry.author,
+            basis="legal_duty",
+            justification="Opplysningsplikt.",
+        )
+    elif op in ("approve", "decline"):
+        request = pick(ConsentRequest.objects.filter(entry__case=case, status="pending"), a)
+        if request is not None:
+            decider = pick(request.deciders.all(), b)
+            action = consent_request_approve if op == "approve" else consent_request_decline
+            action(consent_request=request, actor=decider or case.youth)
+    elif op == "withdraw":
+        disclosure = pick(Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True), a)
+        if disclosure is not None:
+            actor = case.youth if b % 2 else disclosure.entry.author
+            withdraw(disclosure=disclosure, actor=actor)
+    elif op == "remove":
+        participant = pick(team, a)
+        participant_remove(participant=participant, actor=world["coordinator"])
+    elif op == "readd":
+        user = pick(people, a)
+        participant_add(
+            case=case,
+            actor=world["coordinator"],
+            user=user,
+            role=Participant.Role.HELPER,
+            service=world["service"],
+        )
+    elif op == "rule":
+        sharing_rule_create(
+            case=case,
+            actor=case.youth,
+            category=pick(["health", "school", "general"], a),
+            recipient_user=pick([p.user for p in team], b),
+        )
+    elif op == "end_rule":
+        rule = pick(SharingRule.objects.filter(case=case, ended_at__isnull=True), a)
+        if rule is not None:
+            sharing_rule_end(rule=rule, actor=case.youth)
+
+
+def build_world(age: int):
+    youth = UserFactory(birth_date=date(date.today().year - age - 1, 1, 1))
+    case = CaseFactory(youth=youth)
+    ParticipantFactory(case=case, role=Participant.Role.GUARDIAN)
+    coordinator = ParticipantFactory(case=case, role=Participant.Role.UNGDOMSHJELPER).user
+    helpers = [ParticipantFactory(case=case).user for _ in range(3)]
+    entries = [
+        write_entry(case, helpers[0], category="health"),
+        write_entry(case, helpers[1], category="school"),
+    ]
+    entries.append(write_entry(case, youth, category="general", kind="message"))
+    return {
+        "case": case,
+        "people": helpers,
+        "coordinator": coordinator,
+        "entries": entries,
+        "service": ServiceFactory(),
+    }
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    age=st.sampled_from([11, 13, 17]),
+    steps=st.lists(
+        st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 63), st.integers(0, 63)),
+        min_size=1,
+        max_size=25,
+    ),
+)
+def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, steps):
+    with transaction.atomic():
+        world = build_world(age)
+        case = world["case"]
+        for op, a, b in steps:
+            try:
+                run(op, a, b, world)
+                event(f"{op}: done")
+            except EXPECTED_FAILURES as refused:
+                event(f"{op}: refused ({type(refused).__name__})")
+            # The invariant holds after every step, including the refused ones.
+            assert actual_rows(case) == expected_rows(case), (op, a, b)
+            # Nobody off the team holds an active disclosure.
+            assert (
+                not Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True)
+                .exclude(
+                    recipient__participations__case=case,
+                    recipient__participations__left__isnull=True,
+                )
+                .exists()
+            )
+        transaction.set_rollback(True)

@@ -1,0 +1,211 @@
+"""Every endpoint of cases and consent x every demo persona: the status each one gets.
+
+The world: Sara's health note (by the nurse) shared with the teacher by Sara's consent, with an
+attachment; a pending request to Sara (note -> BUP) and one to Jonas' father (note -> teacher);
+Sara's seeded standing rules. 404 means "not yours to see", 403 "you see it but may not do it".
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from cases.models import Participant
+from cases.services import attachment_add
+from consent.models import SharingRule
+from consent.services import consent_request_approve, share
+
+from .helpers import as_user, write_entry
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "sara", "jonas", "mor", "far", "laerer", "helsesykepleier", "bup", "barnevern", "nav",
+    "ungdomshjelper", "admin",
+]  # fmt: skip
+SARA_TEAM = {"sara", "mor", "laerer", "helsesykepleier", "bup", "ungdomshjelper"}
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@dataclass
+class World:
+    ids: dict[str, int | str]
+
+
+def build(demo) -> World:
+    nurse = demo["helsesykepleier"]
+    note = write_entry(demo.sara_case, nurse)
+    request = share(entry=note, recipients=[demo["laerer"]], actor=nurse).consent_request
+    disclosure = consent_request_approve(
+        consent_request=request, actor=demo["sara"]
+    ).disclosures.get()
+    attachment = attachment_add(
+        entry=note, uploaded_by=nurse, upload=SimpleUploadedFile("a.pdf", PDF, "application/pdf")
+    )
+    other = write_entry(demo.sara_case, nurse, title="Til BUP")
+    sara_request = share(entry=other, recipients=[demo["bup"]], actor=nurse).consent_request
+    jonas_note = write_entry(demo.jonas_case, nurse)
+    jonas_request = share(
+        entry=jonas_note, recipients=[demo["laerer"]], actor=nurse
+    ).consent_request
+    return World(
+        ids={
+            "sara_case": demo.sara_case.pk,
+            "jonas_case": demo.jonas_case.pk,
+            "note": note.pk,
+            "disclosure": disclosure.pk,
+            "attachment": attachment.pk,
+            "sara_request": sara_request.pk,
+            "jonas_request": jonas_request.pk,
+            "rule": SharingRule.objects.get(case=demo.sara_case, category="school").pk,
+            "bup_participant": Participant.objects.get(case=demo.sara_case, user=demo["bup"]).pk,
+            "nav": demo["nav"].pk,
+            "laerer": demo["laerer"].pk,
+            "bup": demo["bup"].pk,
+        }
+    )
+
+
+def statuses(default: int, **overrides: int) -> dict[str, int]:
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+def sara_team(status: int, **overrides: int) -> dict[str, int]:
+    return {p: overrides.get(p, status if p in SARA_TEAM else 404) for p in PERSONAS}
+
+
+# (method, path template, body, expected status per persona)
+MATRIX = [
+    ("get", "/api/v1/cases/", None, statuses(200)),
+    ("get", "/api/v1/cases/{sara_case}/", None, sara_team(200)),
+    ("get", "/api/v1/cases/{sara_case}/participants/", None, sara_team(200)),
+    (
+        "post",
+        "/api/v1/cases/{sara_case}/participants/",
+        {"user": "{nav}", "role": "guardian"},
+        sara_team(403, ungdomshjelper=201, admin=201),  # admin: a case admin (superuser)
+    ),
+    ("get", "/api/v1/cases/{sara_case}/entries/", None, sara_team(200)),
+    (
+        "post",
+        "/api/v1/cases/{sara_case}/entries/",
+        {"kind": "note", "category": "general", "title": "Hei"},
+        sara_team(201),
+    ),
+    (
+        "get",
+        "/api/v1/entries/{note}/",
+        None,
+        statuses(404, sara=200, helsesykepleier=200, laerer=200),
+    ),
+    (
+        "post",
+        "/api/v1/entries/{note}/share/",
+        {"recipients": ["{bup}"]},
+        statuses(404, helsesykepleier=202, sara=403, laerer=403),
+    ),
+    (
+        "get",
+        "/api/v1/attachments/{attachment}/download/",
+        None,
+        statuses(404, sara=200, helsesykepleier=200, laerer=200),
+    ),
+    ("get", "/api/v1/consent-requests/", None, statuses(200)),
+    (
+        "get",
+        "/api/v1/consent-requests/{sara_request}/",
+        None,
+        statuses(404, sara=200, helsesykepleier=200),
+    ),
+    (
+        "post",
+        "/api/v1/consent-requests/{sara_request}/approve/",
+        None,
+        statuses(404, sara=200, helsesykepleier=403),
+    ),
+    (
+        "post",
+        "/api/v1/consent-requests/{sara_request}/decline/",
+        {"reason": ""},
+        statuses(404, sara=200, helsesykepleier=403),
+    ),
+    (
+        "post",
+        "/api/v1/consent-requests/{jonas_request}/opinion/",
+        {"opinion": "Ok"},
+        statuses(404, jonas=200, far=403, helsesykepleier=403),
+    ),
+    (
+        "get",
+        "/api/v1/cases/{sara_case}/sharing-rules/",
+        None,
+        statuses(404, sara=200, ungdomshjelper=200),
+    ),
+    (
+        "post",
+        "/api/v1/cases/{sara_case}/sharing-rules/",
+        {"category": "health", "recipient_user": "{laerer}"},
+        statuses(404, sara=201, ungdomshjelper=403),
+    ),
+    ("delete", "/api/v1/sharing-rules/{rule}/", None, statuses(404, sara=204, ungdomshjelper=403)),
+    (
+        "get",
+        "/api/v1/cases/{sara_case}/who-knows-what/",
+        None,
+        statuses(404, sara=200, ungdomshjelper=200),
+    ),
+    ("get", "/api/v1/cases/{jonas_case}/who-knows-what/", None, statuses(404, jonas=200, far=200)),
+    (
+        "post",
+        "/api/v1/disclosures/{disclosure}/withdraw/",
+        None,
+        statuses(404, sara=200, helsesykepleier=200),
+    ),
+    (
+        "post",
+        "/api/v1/participants/{bup_participant}/remove/",
+        None,
+        sara_team(403, ungdomshjelper=200, admin=200),
+    ),
+]
+
+
+def fill(template, ids):
+    if isinstance(template, str):
+        filled = template.format(**ids)
+        return int(filled) if template.startswith("{") and filled.isdigit() else filled
+    if isinstance(template, list):
+        return [fill(item, ids) for item in template]
+    if isinstance(template, dict):
+        return {key: fill(value, ids) for key, value in template.items()}
+    return template
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
+)
+def test_permission_matrix(demo, settings, tmp_path, method, path, body, expected):
+    settings.MEDIA_ROOT = tmp_path
+    world = build(demo)
+    got = {}
+    for persona in PERSONAS:
+        # Each persona acts on the same untouched world.
+        with transaction.atomic():
+            client = as_user(demo[persona])
+            kwargs = {"format": "json"} if body is not None else {}
+            response = getattr(client, method)(
+                fill(path, world.ids), fill(body, world.ids), **kwargs
+            )
+            got[persona] = response.status_code
+            transaction.set_rollback(True)
+    assert got == expected
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _, _ in MATRIX])
+def test_anonymous_callers_get_401_everywhere(db, method, path):
+    ids = {key: 1 for key in ("sara_case", "jonas_case", "note", "disclosure", "attachment")}
+    ids |= {key: 1 for key in ("sara_request", "jonas_request", "rule", "bup_participant")}
+    response = getattr(APIClient(), method)(path.format(**ids))
+    assert response.status_code == 401

@@ -1,0 +1,141 @@
+"""The notification outbox: written with the event, delivered once, never carrying content."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.models import Notification
+from coordination.services import (
+    notification_create,
+    notification_deliver,
+    notifications_sweep,
+)
+from tests.factories import NotificationFactory, UserFactory
+
+
+def wait_until(condition, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
+    settings.SAMMEN_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    return tmp_path / "sms.jsonl"
+
+
+@pytest.mark.django_db
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError):
+        notification_create(recipient=UserFactory(), kind="gossip")
+
+
+@pytest.mark.django_db
+def test_deliver_sends_email_and_sms_once_without_case_content(sms_file):
+    # Given a youth who wants e-mail and SMS
+    youth = UserFactory(notify_by_email=True, notify_by_sms=True, phone="+4740000000")
+    notification = NotificationFactory(
+        recipient=youth,
+        kind=Notification.Kind.ENTRY_SHARED,
+        case_id=3,
+        entry_id=9,
+        target_url="/cases/3/",
+    )
+    # When it is delivered twice (a re-run of the task)
+    assert notification_deliver(notification_id=notification.pk) is True
+    assert notification_deliver(notification_id=notification.pk) is False
+    # Then exactly one e-mail and one SMS went out, saying only that something happened
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Noe om deg er delt med en hjelper" in body
+    assert "http://127.0.0.1:8000/cases/3/" in body
+    assert mail.outbox[0].subject == "Nytt i Sammen"
+    assert len(sms_file.read_text().splitlines()) == 1
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
+    assert notification.channels_done == ["email", "sms"]
+
+
+@pytest.mark.django_db
+def test_delivery_uses_the_recipients_language():
+    helper = UserFactory(preferred_language="en", notify_by_email=True)
+    notification = NotificationFactory(recipient=helper, kind=Notification.Kind.ENTRY_RECEIVED)
+    notification_deliver(notification_id=notification.pk)
+    assert mail.outbox[0].subject == "New in Sammen"
+    assert "You have received new information" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_no_external_channel_when_the_person_has_none():
+    person = UserFactory(notify_by_email=False, notify_by_sms=False)
+    notification = NotificationFactory(recipient=person)
+    assert notification_deliver(notification_id=notification.pk) is True
+    assert mail.outbox == []
+    notification.refresh_from_db()
+    assert notification.delivered_at is not None
+
+
+@pytest.mark.django_db
+def test_a_notification_claimed_by_another_worker_is_left_alone():
+    notification = NotificationFactory(
+        recipient=UserFactory(notify_by_email=True),
+        claimed_until=timezone.now() + timedelta(minutes=1),
+    )
+    assert notification_deliver(notification_id=notification.pk) is False
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_after_a_crash_only_the_channels_not_yet_sent_are_sent(sms_file):
+    # Given a worker that sent the e-mail and died before the SMS (its claim has expired)
+    notification = NotificationFactory(
+        recipient=UserFactory(notify_by_email=True, notify_by_sms=True, phone="+4741111111"),
+        claimed_until=timezone.now() - timedelta(seconds=1),
+        channels_done=["email"],
+    )
+    # When another worker delivers it
+    assert notification_deliver(notification_id=notification.pk) is True
+    # Then only the SMS is sent
+    assert mail.outbox == []
+    assert len(sms_file.read_text().splitlines()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_created_in_a_transaction_and_delivered_by_a_real_worker_after_commit(celery_worker):
+    person = UserFactory(notify_by_email=True)
+    with transaction.atomic():
+        notification = notification_create(
+            recipient=person, kind=Notification.Kind.CONSENT_REQUESTED, case_id=1
+        )
+    assert wait_until(lambda: Notification.objects.get(pk=notification.pk).delivered_at is not None)
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_event_sends_nothing(celery_worker):
+    person = UserFactory(notify_by_email=True)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notification_create(recipient=person, kind=Notification.Kind.ENTRY_RECEIVED)
+        raise RuntimeError("the event failed")
+    time.sleep(0.5)
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_fresh_and_delivered_rows_alone():
+    fresh = NotificationFactory()
+    delivered = NotificationFactory(
+        created=timezone.now() - timedelta(hours=1), delivered_at=timezone.now()
+    )
+    assert fresh.pk and delivered.pk
+    assert notifications_sweep() == 0

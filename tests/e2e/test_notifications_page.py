@@ -1,0 +1,24 @@
+"""The notifications page on a phone: readable, axe-clean, opening marks read."""
+
+import pytest
+from playwright.sync_api import expect
+
+from coordination.models import Notification
+from tests.factories import PASSWORD, NotificationFactory, UserFactory
+
+from .conftest import log_in, serious_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_youth_reads_her_notifications(page, axe):
+    sara = UserFactory(username="sara", display_name="Sara Nilsen")
+    NotificationFactory(recipient=sara, kind=Notification.Kind.ENTRY_SHARED, target_url="/")
+    log_in(page, "sara", PASSWORD)
+    page.get_by_role("link", name="Varsler").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Varsler")
+    expect(page.locator(".notification")).to_contain_text("Noe om deg er delt med en hjelper.")
+    assert serious_violations(axe, page) == []
+    page.get_by_role("button", name="Åpne").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hei, Sara Nilsen!")
+    assert Notification.objects.get().read_at is not None
