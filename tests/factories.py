@@ -1,12 +1,15 @@
 """Factories for every test module; tests build exactly the world they need."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from cases.models import Case, Entry, Participant
 from cases.services import case_create, entry_create, participant_add
 from coordination.models import Notification, User
-from services_registry.models import Organization, Service
+from services_registry import models as catalogue
+from services_registry.services import service_search_refresh
 
 PASSWORD = "correct-horse-battery"
 
@@ -36,24 +39,79 @@ class NotificationFactory(DjangoModelFactory):
     kind = Notification.Kind.ENTRY_RECEIVED
 
 
-# --- cases and consent ----------------------------------------------------------------------
-# Entries and teams are built through the services, so permissions and audit rows exist exactly
-# as in production.
+# --- services_registry: the service catalogue -------------------------------------------------
 
 
 class OrganizationFactory(DjangoModelFactory):
     class Meta:
-        model = Organization
+        model = catalogue.Organization
 
     name = factory.Sequence(lambda n: f"Organisasjon {n}")
+    description = "En organisasjon i kommunen."
+
+
+class TaxonomyFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.Taxonomy
+
+    name = "Sammen-temaer"
+    description = "Temaer"
+
+
+class TaxonomyTermFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.TaxonomyTerm
+
+    taxonomy = factory.SubFactory(TaxonomyFactory)
+    code = factory.Sequence(lambda n: f"tema-{n}")
+    name = factory.Sequence(lambda n: f"Tema {n}")
+    description = "Et tema"
 
 
 class ServiceFactory(DjangoModelFactory):
+    """A service; pass topics=[term, ...] to tag it. The search columns are refreshed."""
+
     class Meta:
-        model = Service
+        model = catalogue.Service
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Tjeneste {n}")
+    description = "Hjelp for unge."
+    level = catalogue.Service.Level.MUNICIPAL
+    sector = catalogue.Service.Sector.HEALTH
+
+    @factory.post_generation
+    def topics(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create:
+            for term in extracted or []:
+                catalogue.Attribute.objects.create(service=self, taxonomy_term=term)
+            service_search_refresh(service_ids=[self.pk])
+
+
+class ScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.Schedule
+
+    service = factory.SubFactory(ServiceFactory)
+    freq = catalogue.Schedule.Freq.WEEKLY
+    byday = "MO,TU,WE,TH,FR"
+    opens_at = datetime.time(8, 0)
+    closes_at = datetime.time(16, 0)
+
+
+class LocationFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.Location
+
+    organization = factory.SubFactory(OrganizationFactory)
+    location_type = catalogue.Location.LocationType.PHYSICAL
+    name = factory.Sequence(lambda n: f"Sted {n}")
+
+
+# --- cases and consent ----------------------------------------------------------------------
+# Entries and teams are built through the services, so permissions and audit rows exist exactly
+# as in production.
 
 
 class CaseFactory(DjangoModelFactory):
