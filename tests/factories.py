@@ -183,9 +183,9 @@ class MeetingFactory(DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     organiser = factory.LazyAttribute(
-        lambda m: ParticipantFactory(
-            case=m.case, role=Participant.Role.UNGDOMSHJELPER, service=None
-        ).user
+        lambda m: (
+            ParticipantFactory(case=m.case, role=Participant.Role.UNGDOMSHJELPER, service=None).user
+        )
     )
     title = factory.Sequence(lambda n: f"Møte {n}")
     starts_at = factory.LazyFunction(lambda: _tz.now() + _dt.timedelta(days=7))
