@@ -14,11 +14,15 @@ from services_registry.models import Organization, Service
 from .models import Case, Entry, Participant
 from .services import case_create, entry_create, participant_add
 
-# (service, organization). Looked up by name, so a seeded catalogue's rows are reused.
-SCHOOL_HEALTH = ("Skolehelsetjenesten", "Bydel Gamle Oslo")
-SCHOOL = ("Tøyen skole", "Utdanningsetaten i Oslo")
-BUP = ("BUP Sentrum", "Lovisenberg Diakonale Sykehus")
-CHILD_WELFARE = ("Barneverntjenesten", "Bydel Gamle Oslo")
+# (service, organization). Looked up by name: the demo catalogue (services_registry, seeded
+# first) has all but the school, so the helpers act for services the finder shows.
+SCHOOL_HEALTH = (
+    "Skolehelsetjenesten, Fjordvik ungdomsskole",
+    "Fjordvik kommune – Helse og mestring",
+)
+SCHOOL = ("Fjordvik ungdomsskole", "Fjordvik kommune – Oppvekst og utdanning")
+BUP = ("BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)", "Helse Fjord HF")
+CHILD_WELFARE = ("Barnevernstjenesten", "Fjordvik kommune – Barnevernstjenesten")
 
 SARA_CASE = "Sara - samarbeid rundt skole og helse"
 JONAS_CASE = "Jonas - oppfølging hjemme og på skolen"

@@ -40,6 +40,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# PostgreSQL's JIT compiles queries whose estimated cost is high (the finder's filters) and costs
+# ~70 ms each time; our queries are short, so it only ever adds latency.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:{_redis_port}/0")
 
 INSTALLED_APPS = [
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "simple_history",
     "coordination",
     "services_registry",
     "cases",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each catalogue change (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires.
@@ -192,7 +198,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
     "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
     "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
+    "meetings-action-item-reminders": {
+        "task": "meetings.tasks.send_action_item_reminders",
+        "schedule": 3600.0,
+    },
+    "meetings-publish-due-agendas": {
+        "task": "meetings.tasks.publish_due_agendas",
+        "schedule": 300.0,
+    },
 }
+# Meetings (docs/architecture.md §6): an agenda not yet sent out goes out by itself this long
+# before the meeting; task owners are reminded this many days before the due date.
+SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
+SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
 
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate, not 403.
@@ -217,10 +235,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps use the field names `kind` and `status`: name their enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "cases.models.Entry.Kind",
         "NotificationKindEnum": "coordination.models.Notification.Kind",
         "RemarkKindEnum": "voice.models.Remark.Kind",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionItemStatusEnum": "meetings.models.ActionItem.Status",
+        "EvaluationAnswerEnum": "meetings.models.Evaluation.Answer",
     },
 }
 
@@ -282,3 +305,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Service catalogue import (manage.py import_hsds): larger files are refused before parsing.
+HSDS_IMPORT_MAX_BYTES = env.int("HSDS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)

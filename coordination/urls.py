@@ -18,6 +18,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("cases.api_urls")),
     path("", include("consent.api_urls")),
     path("", include("voice.api_urls")),
+    path("", include("meetings.api_urls")),
+    path("", include("services_registry.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,3 +1,6 @@
+from datetime import date
+from typing import TextIO
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +9,13 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
+        from .demo import seed_meetings
+
+        seed_meetings(users=users, today=today, stdout=stdout)
+
+    def home_sections(self, *, user: object) -> list:
+        from .home import home_sections
+
+        return home_sections(user=user)  # type: ignore[arg-type]

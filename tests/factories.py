@@ -1,12 +1,15 @@
 """Factories for every test module; tests build exactly the world they need."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from cases.models import Case, Entry, Participant
 from cases.services import case_create, entry_create, participant_add
 from coordination.models import Notification, User
-from services_registry.models import Organization, Service
+from services_registry import models as catalogue
+from services_registry.services import service_search_refresh
 
 PASSWORD = "correct-horse-battery"
 
@@ -36,24 +39,79 @@ class NotificationFactory(DjangoModelFactory):
     kind = Notification.Kind.ENTRY_RECEIVED
 
 
-# --- cases and consent ----------------------------------------------------------------------
-# Entries and teams are built through the services, so permissions and audit rows exist exactly
-# as in production.
+# --- services_registry: the service catalogue -------------------------------------------------
 
 
 class OrganizationFactory(DjangoModelFactory):
     class Meta:
-        model = Organization
+        model = catalogue.Organization
 
     name = factory.Sequence(lambda n: f"Organisasjon {n}")
+    description = "En organisasjon i kommunen."
+
+
+class TaxonomyFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.Taxonomy
+
+    name = "Sammen-temaer"
+    description = "Temaer"
+
+
+class TaxonomyTermFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.TaxonomyTerm
+
+    taxonomy = factory.SubFactory(TaxonomyFactory)
+    code = factory.Sequence(lambda n: f"tema-{n}")
+    name = factory.Sequence(lambda n: f"Tema {n}")
+    description = "Et tema"
 
 
 class ServiceFactory(DjangoModelFactory):
+    """A service; pass topics=[term, ...] to tag it. The search columns are refreshed."""
+
     class Meta:
-        model = Service
+        model = catalogue.Service
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Tjeneste {n}")
+    description = "Hjelp for unge."
+    level = catalogue.Service.Level.MUNICIPAL
+    sector = catalogue.Service.Sector.HEALTH
+
+    @factory.post_generation
+    def topics(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create:
+            for term in extracted or []:
+                catalogue.Attribute.objects.create(service=self, taxonomy_term=term)
+            service_search_refresh(service_ids=[self.pk])
+
+
+class ScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.Schedule
+
+    service = factory.SubFactory(ServiceFactory)
+    freq = catalogue.Schedule.Freq.WEEKLY
+    byday = "MO,TU,WE,TH,FR"
+    opens_at = datetime.time(8, 0)
+    closes_at = datetime.time(16, 0)
+
+
+class LocationFactory(DjangoModelFactory):
+    class Meta:
+        model = catalogue.Location
+
+    organization = factory.SubFactory(OrganizationFactory)
+    location_type = catalogue.Location.LocationType.PHYSICAL
+    name = factory.Sequence(lambda n: f"Sted {n}")
+
+
+# --- cases and consent ----------------------------------------------------------------------
+# Entries and teams are built through the services, so permissions and audit rows exist exactly
+# as in production.
 
 
 class CaseFactory(DjangoModelFactory):
@@ -104,3 +162,36 @@ class EntryFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Entry], *args: object, **kwargs: object) -> Entry:
         return entry_create(**kwargs)  # type: ignore[arg-type]
+
+
+# --- meetings -------------------------------------------------------------------------------
+# Meetings are built through meetings.services, so the organiser rule and audit rows hold.
+
+import datetime as _dt  # noqa: E402
+
+from django.utils import timezone as _tz  # noqa: E402
+
+from meetings.models import Meeting  # noqa: E402
+from meetings.services import meeting_create  # noqa: E402
+
+
+class MeetingFactory(DjangoModelFactory):
+    """`organiser` must be the case's ungdomshjelper (or a helper when it has none)."""
+
+    class Meta:
+        model = Meeting
+
+    case = factory.SubFactory(CaseFactory)
+    organiser = factory.LazyAttribute(
+        lambda m: (
+            ParticipantFactory(case=m.case, role=Participant.Role.UNGDOMSHJELPER, service=None).user
+        )
+    )
+    title = factory.Sequence(lambda n: f"Møte {n}")
+    starts_at = factory.LazyFunction(lambda: _tz.now() + _dt.timedelta(days=7))
+    place = "Møterom 1"
+
+    @classmethod
+    def _create(cls, model_class: type[Meeting], *args: object, **kwargs: object) -> Meeting:
+        organiser = kwargs.pop("organiser")
+        return meeting_create(actor=organiser, **kwargs)  # type: ignore[arg-type]

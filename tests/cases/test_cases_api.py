@@ -35,7 +35,10 @@ def test_participants_list_shows_the_team_with_services(demo):
     team = as_user(demo["sara"]).get(f"/api/v1/cases/{demo.sara_case.pk}/participants/").json()
     by_name = {p["user"]["username"]: p for p in team}
     assert set(by_name) == {"sara", "mor", "helsesykepleier", "laerer", "bup", "ungdomshjelper"}
-    assert by_name["helsesykepleier"]["service"]["name"] == "Skolehelsetjenesten"
+    assert (
+        by_name["helsesykepleier"]["service"]["name"]
+        == "Skolehelsetjenesten, Fjordvik ungdomsskole"
+    )
     assert by_name["mor"]["service"] is None and by_name["mor"]["role"] == "guardian"
     assert (
         as_user(demo["nav"]).get(f"/api/v1/cases/{demo.sara_case.pk}/participants/").status_code

@@ -24,17 +24,17 @@ def test_cases_are_exactly_as_designed(demo):
     assert team(demo.sara_case) == {
         ("sara", "youth", None),
         ("mor", "guardian", None),
-        ("helsesykepleier", "helper", "Skolehelsetjenesten"),
-        ("laerer", "helper", "Tøyen skole"),
-        ("bup", "helper", "BUP Sentrum"),
+        ("helsesykepleier", "helper", "Skolehelsetjenesten, Fjordvik ungdomsskole"),
+        ("laerer", "helper", "Fjordvik ungdomsskole"),
+        ("bup", "helper", "BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)"),
         ("ungdomshjelper", "ungdomshjelper", None),
     }
     assert team(demo.jonas_case) == {
         ("jonas", "youth", None),
         ("far", "guardian", None),
-        ("barnevern", "helper", "Barneverntjenesten"),
-        ("laerer", "helper", "Tøyen skole"),
-        ("helsesykepleier", "helper", "Skolehelsetjenesten"),
+        ("barnevern", "helper", "Barnevernstjenesten"),
+        ("laerer", "helper", "Fjordvik ungdomsskole"),
+        ("helsesykepleier", "helper", "Skolehelsetjenesten, Fjordvik ungdomsskole"),
     }
     assert not Participant.objects.filter(user__username="nav").exists()
     assert Entry.objects.filter(case=demo.sara_case).count() == 3

@@ -65,7 +65,7 @@ def test_sara_decides_shares_and_withdraws_her_health_note(demo):
     assert known["basis"] == "consent"
     assert known["until"] is None
     assert known["last_opened"] is not None
-    assert teacher_row["person"]["service"]["name"] == "Tøyen skole"
+    assert teacher_row["person"]["service"]["name"] == "Fjordvik ungdomsskole"
 
     # When Sara withdraws
     response = sara.post(f"/api/v1/disclosures/{known['disclosure']}/withdraw/")

@@ -1,0 +1,238 @@
+"""Reads for meetings, already filtered by what the caller may see. `access_*` raise Http404 for
+what is missing and for what is hidden alike."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Case, Entry, Participant
+from cases.selectors import entries_visible, participant_active
+from consent.selectors import authority_for, deciders_for
+from coordination.models import User
+
+from .models import ActionItem, AgendaItem, Attendance, Evaluation, Meeting, Minutes
+
+# Attendance is decided like sharing of general information (docs/architecture.md §4).
+ATTENDANCE_CATEGORY = Entry.Category.GENERAL
+# The #4 feedback rule: results are shown only once this many people have answered.
+EVALUATION_MIN_ANSWERS = 5
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def meetings_visible(*, user: User) -> QuerySet[Meeting]:
+    """Meetings on cases `user` is on now, if they are the young person, the organiser, the
+    case's ungdomshjelper, invited, or a guardian who decides who comes (youth under the age
+    of self-determination, docs/architecture.md §4)."""
+    active = Participant.objects.filter(case=OuterRef("case"), user=user, left__isnull=True)
+    adult_birth = _years_before(timezone.localdate(), settings.SAMMEN_CONSENT_AGES["self"])
+    guardians_decide = Q(case__youth__birth_date__isnull=True) | Q(
+        case__youth__birth_date__gt=adult_birth
+    )
+    invited = Attendance.objects.filter(meeting=OuterRef("pk"), user=user, invited_at__isnull=False)
+    return (
+        Meeting.objects.filter(Exists(active))
+        .filter(
+            Q(case__youth=user)
+            | Q(organiser=user)
+            | Exists(active.filter(role=Participant.Role.UNGDOMSHJELPER))
+            | Exists(invited)
+            | (Exists(active.filter(role=Participant.Role.GUARDIAN)) & guardians_decide)
+        )
+        .select_related("case__youth", "organiser")
+        .order_by("starts_at", "id")
+    )
+
+
+def access_meeting(*, user: User, meeting_id: int) -> Meeting:
+    try:
+        return meetings_visible(user=user).get(pk=meeting_id)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def meetings_for_case(*, user: User, case: Case) -> QuerySet[Meeting]:
+    return meetings_visible(user=user).filter(case=case)
+
+
+def meetings_attending(*, user: User) -> QuerySet[Meeting]:
+    """What goes in the person's calendar: meetings they organise, are invited to, or (the
+    young person) are the meeting about. Cancelled ones stay, marked cancelled in iCalendar,
+    so calendar programs remove them."""
+    invited = Attendance.objects.filter(meeting=OuterRef("pk"), user=user, invited_at__isnull=False)
+    return meetings_visible(user=user).filter(
+        Q(case__youth=user) | Q(organiser=user) | Exists(invited)
+    )
+
+
+def meetings_upcoming(*, user: User) -> QuerySet[Meeting]:
+    return meetings_attending(user=user).filter(
+        cancelled_at__isnull=True, starts_at__gte=timezone.now() - timedelta(hours=2)
+    )
+
+
+def can_organise(*, case: Case, user: User) -> bool:
+    """The case's ungdomshjelper organises meetings; a helper may when the case has none."""
+    participant = participant_active(case=case, user=user)
+    if participant is None:
+        return False
+    if participant.role == Participant.Role.UNGDOMSHJELPER:
+        return True
+    has_coordinator = Participant.objects.filter(
+        case=case, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
+    ).exists()
+    return participant.role == Participant.Role.HELPER and not has_coordinator
+
+
+def attendance_deciders(*, case: Case) -> list[User]:
+    return deciders_for(case=case, category=ATTENDANCE_CATEGORY)
+
+
+def youth_decides_attendance(*, case: Case) -> bool:
+    return authority_for(case=case, category=ATTENDANCE_CATEGORY).youth_decides
+
+
+def attendances_for_meeting(*, meeting: Meeting) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting=meeting).select_related("user").order_by("id")
+
+
+def agenda_for(*, meeting: Meeting, user: User) -> QuerySet[AgendaItem]:
+    """Own items always; others' once they are not private and either the caller runs or is the
+    subject of the meeting, or the agenda has been published."""
+    shared = Q(private=False)
+    if not (
+        user.pk in (meeting.organiser_id, meeting.case.youth_id) or meeting.agenda_published_at
+    ):
+        shared = Q(pk__in=[])
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .filter(Q(author=user) | shared)
+        .select_related("author")
+        .order_by("created", "id")
+    )
+
+
+def minutes_readers_can(*, minutes: Minutes, user: User) -> bool:
+    """Draft and approved minutes: the young person and the organiser. Distributed minutes:
+    also whoever the share path gave the minutes entry to."""
+    meeting = minutes.meeting
+    if user.pk in (meeting.case.youth_id, meeting.organiser_id):
+        return True
+    if minutes.entry_id is None:
+        return False
+    return entries_visible(user=user, queryset=Entry.objects.filter(pk=minutes.entry_id)).exists()
+
+
+def access_minutes(*, user: User, meeting_id: int) -> Minutes:
+    """404 for a meeting without minutes, and for minutes the caller did not receive. Someone
+    who received the minutes may not see the meeting itself, so it is fetched unfiltered."""
+    try:
+        minutes = Minutes.objects.select_related(
+            "meeting__case__youth", "meeting__organiser", "approved_version"
+        ).get(meeting_id=meeting_id)
+    except Minutes.DoesNotExist:
+        raise Http404 from None
+    if participant_active(case=minutes.meeting.case, user=user) is None:
+        raise Http404
+    if not minutes_readers_can(minutes=minutes, user=user):
+        raise Http404
+    return minutes
+
+
+def action_items_visible(*, user: User) -> QuerySet[ActionItem]:
+    """The young person sees every item about them, the organiser the items of their meetings,
+    an owner their own once the young person has approved the minutes."""
+    approved = Q(meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED])
+    return (
+        ActionItem.objects.filter(
+            Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved)
+        )
+        .select_related("owner", "meeting__case")
+        .order_by("due", "id")
+    )
+
+
+def access_action_item(*, user: User, item_id: int) -> ActionItem:
+    try:
+        return action_items_visible(user=user).get(pk=item_id)
+    except ActionItem.DoesNotExist:
+        raise Http404 from None
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationSummary:
+    label: str
+    answers: int
+    # Share of the best answer ("yes" = 2, "partly" = 1) per question, 0 to 100; None when hidden.
+    heard: int | None
+    understood: int | None
+    useful: int | None
+    comments: list[str]
+
+    @property
+    def hidden(self) -> bool:
+        return self.heard is None
+
+
+def _percent(total: int | None, answers: int) -> int:
+    return round(100 * (total or 0) / (2 * answers))
+
+
+def _summary(label: str, row: dict, comments: list[str]) -> EvaluationSummary:
+    answers = row["answers"]
+    if answers < EVALUATION_MIN_ANSWERS:
+        return EvaluationSummary(label, answers, None, None, None, [])
+    return EvaluationSummary(
+        label,
+        answers,
+        _percent(row["heard"], answers),
+        _percent(row["understood"], answers),
+        _percent(row["useful"], answers),
+        comments,
+    )
+
+
+AGGREGATES = {
+    "answers": Count("pk"),
+    "heard": Sum("heard"),
+    "understood": Sum("understood"),
+    "useful": Sum("useful"),
+}
+
+
+def evaluation_for_meeting(*, meeting: Meeting) -> EvaluationSummary:
+    evaluations = Evaluation.objects.filter(meeting=meeting)
+    row = evaluations.aggregate(**AGGREGATES)
+    comments = [c for c in evaluations.exclude(comment="").values_list("comment", flat=True)]
+    return _summary(meeting.title, row, sorted(comments))
+
+
+def evaluation_over_time(*, organiser: User) -> list[EvaluationSummary]:
+    """Per month, over every meeting `organiser` ran; each month follows the five-answer rule."""
+    rows = (
+        Evaluation.objects.filter(meeting__organiser=organiser)
+        .annotate(month=TruncMonth("week"))
+        .values("month")
+        .annotate(**AGGREGATES)
+        .order_by("month")
+    )
+    return [_summary(row["month"].strftime("%Y-%m"), row, []) for row in rows]
+
+
+def evaluation_week(moment: datetime) -> date:
+    """The Monday of the week: all an anonymous answer keeps of when it was given."""
+    day = timezone.localdate(moment)
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,214 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import Entry
+from coordination.serializers import UserSummarySerializer
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Evaluation,
+    Meeting,
+    Minutes,
+    MinutesComment,
+    MinutesVersion,
+)
+
+
+class MeetingOutputSerializer(serializers.ModelSerializer):
+    organiser = UserSummarySerializer(read_only=True)
+    representative = UserSummarySerializer(read_only=True, allow_null=True)
+    ics = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "case",
+            "title",
+            "kind",
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "video_link",
+            "organiser",
+            "youth_presence",
+            "representative",
+            "attendance_decided_at",
+            "agenda_published_at",
+            "held_at",
+            "cancelled_at",
+            "created",
+            "ics",
+        ]
+        read_only_fields = fields
+
+    def get_ics(self, meeting: Meeting) -> str:
+        return f"/meetings/{meeting.pk}.ics"
+
+
+class MeetingInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Meeting.Kind.choices, required=False)
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=600, default=60)
+    place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    video_link = serializers.URLField(required=False, default="", allow_blank=True)
+    attendees = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class MeetingUpdateSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(required=False)
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=600, required=False)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    video_link = serializers.URLField(required=False, allow_blank=True)
+
+
+class AttendanceOutputSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "user", "youth_wish", "decision", "invited_at"]
+        read_only_fields = fields
+
+
+class ProposeInputSerializer(serializers.Serializer):
+    users = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class ChooseInputSerializer(serializers.Serializer):
+    coming = serializers.ListField(child=serializers.IntegerField())
+    youth_presence = serializers.ChoiceField(
+        choices=Meeting.YouthPresence.choices, default=Meeting.YouthPresence.ATTENDS
+    )
+    representative = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "author", "title", "details", "private", "created"]
+        read_only_fields = ["id", "author", "created"]
+
+
+class MinutesVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MinutesVersion
+        fields = ["number", "summary", "decisions", "created"]
+        read_only_fields = fields
+
+
+class MinutesCommentSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+
+    class Meta:
+        model = MinutesComment
+        fields = ["id", "version", "text", "is_correction", "created"]
+        read_only_fields = fields
+
+
+class MinutesOutputSerializer(serializers.ModelSerializer):
+    """With context `full` False (a recipient): only the approved version, no comments."""
+
+    versions = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+    approved_version = serializers.IntegerField(
+        source="approved_version.number", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Minutes
+        fields = [
+            "meeting",
+            "status",
+            "versions",
+            "comments",
+            "approved_version",
+            "approved_at",
+            "entry",
+            "distributed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MinutesVersionSerializer(many=True))
+    def get_versions(self, minutes: Minutes) -> object:
+        if self.context.get("full"):
+            versions = list(minutes.versions.all())
+        else:
+            versions = [minutes.approved_version] if minutes.approved_version else []
+        return MinutesVersionSerializer(versions, many=True).data
+
+    @extend_schema_field(MinutesCommentSerializer(many=True))
+    def get_comments(self, minutes: Minutes) -> object:
+        if not self.context.get("full"):
+            return []
+        comments = minutes.comments.select_related("version")
+        return MinutesCommentSerializer(comments, many=True).data
+
+
+class MinutesInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=5000)
+    decisions = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+
+
+class MinutesCommentInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    is_correction = serializers.BooleanField(default=False)
+
+
+class DistributeInputSerializer(serializers.Serializer):
+    recipients = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    category = serializers.ChoiceField(choices=Entry.Category.choices, default="general")
+
+
+class ActionItemOutputSerializer(serializers.ModelSerializer):
+    owner = UserSummarySerializer(read_only=True)
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "meeting", "description", "owner", "due", "status", "text"]
+        read_only_fields = fields
+
+    def get_text(self, item: ActionItem) -> str:
+        from .services import action_item_sentence
+
+        return action_item_sentence(item)
+
+
+class ActionItemInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    owner = serializers.IntegerField(required=False, allow_null=True, default=None)
+    due = serializers.DateField()
+
+
+class ActionItemStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class EvaluationInputSerializer(serializers.Serializer):
+    heard = serializers.ChoiceField(choices=Evaluation.Answer.choices)
+    understood = serializers.ChoiceField(choices=Evaluation.Answer.choices)
+    useful = serializers.ChoiceField(choices=Evaluation.Answer.choices)
+    comment = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    anonymous = serializers.BooleanField(default=False)
+
+
+class EvaluationSummarySerializer(serializers.Serializer):
+    period = serializers.CharField(source="label")
+    answers = serializers.IntegerField()
+    hidden = serializers.BooleanField()
+    heard = serializers.IntegerField(allow_null=True)
+    understood = serializers.IntegerField(allow_null=True)
+    useful = serializers.IntegerField(allow_null=True)
+    comments = serializers.ListField(child=serializers.CharField())
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    url = serializers.CharField()

@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import MAX_QUERY_LENGTH, FinderQuery, topics_in_use
+
+MAX_AGE = 120
+
+
+class FinderForm(forms.Form):
+    q = forms.CharField(
+        label=_("What do you need help with?"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("For example: anxiety, school, money, home"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={
+            "max_length": _("Please use at most %(limit_value)d characters."),
+        },
+    )
+    age = forms.IntegerField(
+        label=_("Your age"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AGE,
+        error_messages={
+            "min_value": _("Age must be between 0 and 120."),
+            "max_value": _("Age must be between 0 and 120."),
+            "invalid": _("Write your age as a number, for example 15."),
+        },
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    drop_in = forms.BooleanField(label=_("I can just drop in"), required=False)
+    free = forms.BooleanField(label=_("Free"), required=False)
+    anonymous = forms.BooleanField(label=_("I can stay anonymous"), required=False)
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        topic_field = self.fields["topic"]
+        assert isinstance(topic_field, forms.ChoiceField)
+        topic_field.choices = [("", _("All topics"))] + [
+            (term.code, term.localized("name")) for term in topics_in_use()
+        ]
+
+    def finder_query(self) -> FinderQuery:
+        data = self.cleaned_data
+        return FinderQuery(
+            q=data["q"],
+            age=data["age"],
+            topic=data["topic"],
+            drop_in=data["drop_in"],
+            free=data["free"],
+            anonymous=data["anonymous"],
+            open_now=data["open_now"],
+        )

@@ -1,0 +1,196 @@
+"""Every non-trivial read of the catalogue. The catalogue is public: what the finder shows, anyone
+may see; only active services are shown outside the admin."""
+
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import reduce
+from uuid import UUID
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import SEARCH_COLUMNS, Attribute, Service, TaxonomyTerm
+from .opening import open_now_q
+
+# Longer queries are refused by the forms; this only bounds what reaches PostgreSQL.
+MAX_QUERY_LENGTH = 200
+# How alike a query word and a name/topic word must be to count as a typo of it (0..1).
+TYPO_SIMILARITY = 0.4
+# Shorter queries ("bup", "nav") are abbreviations, not typos: full text only.
+TYPO_MIN_LENGTH = 4
+# Name (A) > description (B) > topics (C); D is unused.
+RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
+REVIEW_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class FinderQuery:
+    q: str = ""
+    age: int | None = None
+    topic: str = ""
+    drop_in: bool = False
+    free: bool = False
+    anonymous: bool = False
+    open_now: bool = False
+
+
+def _with_display_relations(services: QuerySet[Service]) -> QuerySet[Service]:
+    # The search columns are wide and never shown: leave them in the database.
+    return (
+        services.defer(*SEARCH_COLUMNS)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+                    "taxonomy_term__name"
+                ),
+            ),
+            "schedules",
+        )
+    )
+
+
+def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
+    """The finder: active services matching the words and the filters, best match first (by
+    name when there are no words). Words are matched as Norwegian full text, all of them; when
+    nothing has them all, any of them; when nothing has any, as typos of name and topic words
+    (trigram similarity). Each step runs only when the one before found nothing, which keeps the
+    common case on the full-text index."""
+    services = Service.objects.filter(status=Service.Status.ACTIVE)
+    if query.age is not None:
+        services = services.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age),
+        )
+    if query.topic:
+        services = services.filter(
+            Exists(
+                Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__code=query.topic)
+            )
+        )
+    for flag in ("drop_in", "free", "anonymous"):
+        if getattr(query, flag):
+            services = services.filter(**{flag: True})
+    if query.open_now:
+        services = services.filter(open_now_q(now))
+    words = " ".join(query.q.split())[:MAX_QUERY_LENGTH].lower()
+    if not words:
+        return _with_display_relations(services.order_by("name", "id"))
+    every_word = SearchQuery(words, config="norwegian", search_type="websearch")
+    full_text = services.filter(search_vector=every_word)
+    if full_text.exists():
+        return _ranked(full_text, every_word)
+    any_word = reduce(
+        operator.or_, (SearchQuery(word, config="norwegian") for word in words.split()[:20])
+    )
+    some_words = services.filter(search_vector=any_word)
+    if len(words) < TYPO_MIN_LENGTH or some_words.exists():
+        return _ranked(some_words, any_word)
+    # Nothing matches the words as written: try them as typos of name and topic words.
+    with connection.cursor() as cursor:
+        # The trigram operator reads its threshold from the session.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            [str(TYPO_SIMILARITY)],
+        )
+    services = (
+        services.filter(search_words__trigram_word_similar=words)
+        .annotate(similarity=TrigramWordSimilarity(words, "search_words"))
+        .order_by("-similarity", "name", "id")
+    )
+    return _with_display_relations(services)
+
+
+def _ranked(services: QuerySet[Service], search: SearchQuery) -> QuerySet[Service]:
+    ranked = services.annotate(rank=SearchRank(F("search_vector"), search, weights=RANK_WEIGHTS))
+    return _with_display_relations(ranked.order_by("-rank", "name", "id"))
+
+
+@dataclass(frozen=True)
+class FinderPage:
+    """One page of finder results; `total` counts every match."""
+
+    services: Sequence[Service]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def finder_page(*, services: QuerySet[Service], number: int, size: int) -> FinderPage:
+    """A page of `service_search` results in one query: the total rides along on every row as a
+    window count, so the search runs once however many services match."""
+    number = max(1, number)
+    offset = (number - 1) * size
+    rows = list(services.annotate(total=Window(Count("pk")))[offset : offset + size])
+    # Past the last page there is no row to carry the total: count (rare).
+    empty_total = services.count() if number > 1 else 0
+    total = rows[0].total if rows else empty_total
+    return FinderPage(services=rows, total=total, number=number, size=size)
+
+
+def service_get_public(*, service_id: UUID) -> Service:
+    """One active service with everything its page shows; 404 for anything else."""
+    services = _with_display_relations(
+        Service.objects.filter(status=Service.Status.ACTIVE)
+    ).prefetch_related(
+        "phones",
+        "contacts__phones",
+        "languages",
+        "service_at_locations__location__addresses",
+        "service_at_locations__location__accessibility",
+    )
+    return get_object_or_404(services, pk=service_id)
+
+
+def topics_in_use() -> QuerySet[TaxonomyTerm]:
+    return (
+        TaxonomyTerm.objects.filter(
+            Exists(
+                Attribute.objects.filter(
+                    taxonomy_term=OuterRef("pk"), service__status=Service.Status.ACTIVE
+                )
+            )
+        )
+        .order_by("name")
+        .only("id", "code", "name", "name_en")
+    )
+
+
+def services_for_picker(*, query: str, limit: int = 20) -> QuerySet[Service]:
+    """Services a helper can choose as the one they act for (cases' participant form), or
+    suggest to a young person: active services matching the words, best first."""
+    return service_search(query=FinderQuery(q=query), now=timezone.now())[:limit]
+
+
+def review_cutoff(today: date) -> date:
+    """The day six months before today (the last day of a shorter month when needed)."""
+    month_index = today.year * 12 + today.month - 1 - REVIEW_MONTHS
+    year, month = divmod(month_index, 12)
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def services_due_for_review(*, today: date) -> QuerySet[Service]:
+    return Service.objects.filter(
+        Q(assured_date__isnull=True) | Q(assured_date__lt=review_cutoff(today))
+    )

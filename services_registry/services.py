@@ -1,0 +1,77 @@
+"""Every write to the catalogue."""
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import connection, transaction
+
+from coordination.demo import CATALOGUE_EDITORS
+
+from .hsds.formats import read_path
+from .hsds.importer import ImportReport, catalogue_import
+from .models import Service
+
+# Name and topics weigh most, then the description; typo matching looks at names and topics.
+_REFRESH_SEARCH_SQL = """
+UPDATE services_registry_service AS s SET
+    search_vector =
+        setweight(to_tsvector('norwegian', s.name || ' ' || s.name_en || ' '
+                                           || s.alternate_name), 'A')
+        || setweight(to_tsvector('norwegian', s.description || ' ' || s.description_en || ' '
+                                              || s.eligibility_description), 'B')
+        || setweight(to_tsvector('norwegian', coalesce(t.words, '')), 'C'),
+    search_words = lower(s.name || ' ' || s.name_en || ' ' || coalesce(t.words, ''))
+FROM (
+    SELECT s2.id, string_agg(tt.name || ' ' || tt.name_en, ' ' ORDER BY tt.name) AS words
+    FROM services_registry_service AS s2
+    LEFT JOIN services_registry_attribute AS a ON a.service_id = s2.id
+    LEFT JOIN services_registry_taxonomyterm AS tt ON tt.id = a.taxonomy_term_id
+    WHERE %(all)s OR s2.id = ANY(%(ids)s::uuid[])
+    GROUP BY s2.id
+) AS t
+WHERE s.id = t.id
+"""
+
+
+def service_search_refresh(*, service_ids: Iterable[UUID | str] | None = None) -> None:
+    """Recomputes the finder's search columns for these services (all when None). Call it after
+    any change to a service's name, description or topics."""
+    ids = [str(service_id) for service_id in service_ids or []]
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_SEARCH_SQL, {"all": service_ids is None, "ids": ids})
+
+
+def catalogue_import_path(*, path: Path) -> ImportReport:
+    """Imports an HSDS file or data package folder (see hsds/). Raises hsds.formats.
+    ImportRejected when the input as a whole is unreadable or too large."""
+    rows, errors = read_path(path, max_bytes=settings.HSDS_IMPORT_MAX_BYTES)
+    report = catalogue_import(rows, errors)
+    service_search_refresh(service_ids=report.service_ids)
+    return report
+
+
+@transaction.atomic
+def catalogue_editors_grant() -> Group:
+    """Gives the catalogue editors every model permission of the catalogue (not its history
+    tables: history is read and reverted through the service's own change permission)."""
+    group, _created = Group.objects.get_or_create(name=CATALOGUE_EDITORS)
+    permissions = Permission.objects.filter(content_type__app_label="services_registry").exclude(
+        content_type__model__startswith="historical"
+    )
+    group.permissions.add(*permissions)
+    return group
+
+
+@transaction.atomic
+def service_mark_reviewed(*, service_ids: Iterable[UUID], today: date) -> int:
+    """Stamps today's date as the last review; every row keeps its own history entry."""
+    count = 0
+    for service in Service.objects.filter(pk__in=list(service_ids)).select_for_update():
+        service.assured_date = today
+        service.save(update_fields=["assured_date"])
+        count += 1
+    return count

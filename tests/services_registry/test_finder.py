@@ -1,0 +1,130 @@
+"""The finder's search: Norwegian full text weighted name > description > topics, typo
+tolerance, filters, and bad queries that give an empty result or a clear message, never a 500."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+
+from services_registry.selectors import FinderQuery, service_search
+from services_registry.services import catalogue_import_path
+from tests.factories import ScheduleFactory, ServiceFactory, TaxonomyTermFactory
+
+from .conftest import write
+
+pytestmark = pytest.mark.django_db
+MONDAY_AFTERNOON = datetime.datetime(2026, 11, 23, 15, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Oslo"))
+
+
+def names(query, now=MONDAY_AFTERNOON):
+    return [service.name for service in service_search(query=query, now=now)]
+
+
+@pytest.fixture
+def demo(tmp_path, document):
+    catalogue_import_path(path=write(tmp_path, document))
+
+
+def test_angst_age_15_open_now_finds_the_youth_clinic_and_bup(demo):
+    # Given the demo catalogue on a Monday afternoon; when a 15-year-old searches "angst"
+    found = names(FinderQuery(q="angst", age=15, open_now=True))
+    # Then the youth health clinic and BUP are among the first results.
+    assert "Helsestasjon for ungdom" in found[:5]
+    assert "BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)" in found[:5]
+    # Services only for adults are left out.
+    assert "DPS Fjordvik, ungdomspoliklinikken" not in found
+
+
+def test_a_typo_still_finds_the_topic(demo):
+    assert "Helsestasjon for ungdom" in names(FinderQuery(q="angts"))
+    assert "Rask psykisk helsehjelp" in names(FinderQuery(q="depresjonn"))
+
+
+def test_english_words_find_services_through_their_english_text(demo):
+    assert "Helsestasjon for ungdom" in names(FinderQuery(q="anxiety"))
+
+
+def test_name_weighs_more_than_description_more_than_topics():
+    term = TaxonomyTermFactory(name="Søvn", name_en="Sleep")
+    ServiceFactory(name="Annet", description="Noe annet.", topics=[term])
+    ServiceFactory(name="Samtaler", description="Vi hjelper med søvn.")
+    ServiceFactory(name="Søvn og hvile", description="Hjelp.")
+    assert names(FinderQuery(q="søvn")) == ["Søvn og hvile", "Samtaler", "Annet"]
+
+
+def test_filters_age_topic_drop_in_free_anonymous():
+    anxiety = TaxonomyTermFactory(code="angst", name="Angst")
+    ServiceFactory(
+        name="Ung",
+        minimum_age=13,
+        maximum_age=20,
+        topics=[anxiety],
+        drop_in=True,
+        free=True,
+        anonymous=True,
+    )
+    ServiceFactory(name="Voksen", minimum_age=18, topics=[anxiety])
+    ServiceFactory(name="Alle")
+    assert names(FinderQuery(age=15)) == ["Alle", "Ung"]
+    assert names(FinderQuery(age=40)) == ["Alle", "Voksen"]
+    assert names(FinderQuery(topic="angst")) == ["Ung", "Voksen"]
+    assert names(FinderQuery(topic="finnes-ikke")) == []
+    for flag in ("drop_in", "free", "anonymous"):
+        assert names(FinderQuery(**{flag: True})) == ["Ung"]
+
+
+def test_open_now_filter():
+    open_service = ServiceFactory(name="Åpen")
+    ScheduleFactory(service=open_service, byday="MO")
+    ScheduleFactory(service=ServiceFactory(name="Stengt"), byday="TU")
+    assert names(FinderQuery(open_now=True)) == ["Åpen"]
+
+
+def test_inactive_services_are_not_found():
+    ServiceFactory(name="Nedlagt", status="defunct")
+    assert names(FinderQuery(q="nedlagt")) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE services_registry_service; --",
+        "<script>alert(1)</script>",
+        ".*(angst|[a-z]+)\\",
+        "% _ \\ ' \" & | ! : * ( )",
+        "angst " * 2000,
+        "\x00",
+    ],
+)
+def test_metacharacters_and_huge_queries_never_fail(query):
+    ServiceFactory(name="Helsestasjon")
+    assert isinstance(names(FinderQuery(q=query.replace("\x00", ""))), list)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "a" * 10_000}, "Bruk høyst 200 tegn."),
+        ({"age": "-1"}, "Alderen må være mellom 0 og 120."),
+        ({"age": "121"}, "Alderen må være mellom 0 og 120."),
+        ({"age": "femten"}, "Skriv alderen som et tall"),
+        ({"topic": "<b>x</b>"}, "Velg et gyldig valg"),
+    ],
+)
+def test_the_page_explains_bad_input(client, params, message):
+    response = client.get(reverse("services_registry:finder"), params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["page"] is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["<script>alert(1)</script>", "'; DROP TABLE x; --", ".*[(", "%_\\", "\x00angst"],
+)
+def test_the_page_escapes_and_survives_metacharacters(client, query):
+    ServiceFactory(name="Helsestasjon")
+    response = client.get(reverse("services_registry:finder"), {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()

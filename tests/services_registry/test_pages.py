@@ -1,0 +1,141 @@
+"""The public finder page, service pages and the picker fragment: no login, plain language,
+and a query count that does not grow with the number of results."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from services_registry.models import Address, Phone, ServiceAtLocation
+from tests.factories import (
+    LocationFactory,
+    ScheduleFactory,
+    ServiceFactory,
+    TaxonomyTermFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def many_services(count):
+    term = TaxonomyTermFactory(code="angst", name="Angst")
+    for number in range(count):
+        service = ServiceFactory(name=f"Angsttjeneste {number}", topics=[term])
+        ScheduleFactory(service=service)
+
+
+def test_the_finder_is_public_and_linked_from_every_page(client):
+    response = client.get(reverse("services_registry:finder"))
+    assert response.status_code == 200
+    assert "Hvem skal jeg snakke med nå?" in response.content.decode()
+    login_page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("services_registry:finder")}"' in login_page
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_result_page_costs_the_same_queries_for_3_or_30_results(
+    client, count, django_assert_num_queries
+):
+    many_services(count)
+    # topics for the form, any service with every word?, the page with its total,
+    # attributes + terms, schedules
+    with django_assert_num_queries(5):
+        response = client.get(reverse("services_registry:finder"), {"q": "angst", "age": 15})
+    assert response.context["page"].total == count
+
+
+def test_htmx_requests_get_only_the_results(client):
+    many_services(2)
+    response = client.get(
+        reverse("services_registry:finder"),
+        {"q": "angst"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "2 tjenester funnet" in body
+
+
+def test_the_service_page_says_it_all_in_plain_language(client):
+    term = TaxonomyTermFactory(name="Angst og bekymring")
+    service = ServiceFactory(
+        name="Helsestasjon for ungdom",
+        description="Gratis helsestasjon for unge.",
+        application_process="Kom innom uten time.",
+        minimum_age=13,
+        maximum_age=23,
+        drop_in=True,
+        free=True,
+        anonymous=True,
+        topics=[term],
+    )
+    ScheduleFactory(
+        service=service, byday="MO,WE", opens_at=datetime.time(14), closes_at=datetime.time(19)
+    )
+    Phone.objects.create(service=service, number="33 40 10 20")
+    location = LocationFactory(
+        organization=service.organization,
+        name="Helsehuset",
+        latitude="59.048500",
+        longitude="10.032200",
+    )
+    Address.objects.create(
+        location=location,
+        address_1="Storgata 12",
+        city="Fjordvik",
+        state_province="Vestfold",
+        postal_code="3290",
+        address_type="physical",
+    )
+    ServiceAtLocation.objects.create(service=service, location=location)
+
+    response = client.get(reverse("services_registry:service-detail", args=[service.pk]))
+
+    body = response.content.decode()
+    for text in [
+        "Hva de hjelper med",
+        "Angst og bekymring",
+        "For deg fra 13 til 23 år.",
+        "Du kan ta kontakt selv. Du trenger ikke henvisning.",
+        "Du kan bare komme innom, uten time.",
+        "Du trenger ikke si hvem du er.",
+        "Kom innom uten time.",
+        'href="tel:33401020"',
+        "14:00\u201319:00",
+        "Storgata 12",
+        "https://www.openstreetmap.org/?mlat=59.048500&amp;mlon=10.032200",
+        "Stengt på helligdager.",
+    ]:
+        assert text in body, text
+    assert "<iframe" not in body
+
+
+def test_the_service_page_switches_to_english(client):
+    service = ServiceFactory(name="Helsestasjon for ungdom", name_en="Youth health clinic")
+    client.cookies["django_language"] = "en"
+    body = client.get(
+        reverse("services_registry:service-detail", args=[service.pk])
+    ).content.decode()
+    assert "<h1>Youth health clinic</h1>" in body
+    assert "Who can come" in body
+
+
+def test_inactive_or_unknown_services_are_404(client):
+    service = ServiceFactory(status="inactive")
+    assert (
+        client.get(reverse("services_registry:service-detail", args=[service.pk])).status_code
+        == 404
+    )
+    assert client.get("/services/00000000-0000-4000-8000-000000000000/").status_code == 404
+
+
+def test_the_picker_fragment_lists_matching_services_as_radio_buttons(client):
+    service = ServiceFactory(name="BUP Fjordvik")
+    ServiceFactory(name="NAV Fjordvik")
+    response = client.get(reverse("services_registry:picker"), {"q": "bup", "field": "service_id"})
+    body = response.content.decode()
+    assert f'name="service_id" id="service_id-{service.pk}" value="{service.pk}"' in body
+    assert "NAV" not in body
+    # A field name that is not an identifier falls back to "service".
+    response = client.get(reverse("services_registry:picker"), {"q": "bup", "field": '"><b>'})
+    assert 'name="service"' in response.content.decode()
