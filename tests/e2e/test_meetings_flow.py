@@ -16,13 +16,9 @@ from coordination.models import Notification, User
 from meetings.models import Meeting
 from meetings.tasks import send_action_item_reminders
 
-from . import test_share_flow
 from .conftest import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The persona browser fixture of the #4 flow: a logged-in phone-sized page per demo user.
-as_user = test_share_flow.as_user
 
 
 @pytest.fixture
