@@ -24,7 +24,6 @@ from .glossary import Term, terms_matching
 from .models import Remark
 from .serializers import (
     AnswerInputSerializer,
-    ChooseInputSerializer,
     FeedbackInputSerializer,
     FeedbackOutputSerializer,
     FeedbackSummarySerializer,
@@ -33,6 +32,7 @@ from .serializers import (
     RemarkInputSerializer,
     RemarkOutputSerializer,
     TermSerializer,
+    UngdomshjelperChooseInputSerializer,
     UngdomshjelperOutputSerializer,
     UnreadSerializer,
 )
@@ -120,7 +120,7 @@ class UngdomshjelperApi(APIView):
 
     @extend_schema(
         summary="Choose the ungdomshjelper among the candidates",
-        request=ChooseInputSerializer,
+        request=UngdomshjelperChooseInputSerializer,
         responses={
             201: ParticipantOutputSerializer,
             400: None,
@@ -133,7 +133,7 @@ class UngdomshjelperApi(APIView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
-        data = ChooseInputSerializer(data=request.data)
+        data = UngdomshjelperChooseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         chosen = User.objects.filter(pk=data.validated_data["user"]).first()
         if chosen is None:

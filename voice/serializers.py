@@ -43,7 +43,7 @@ class UngdomshjelperOutputSerializer(serializers.Serializer):
     candidates = CandidateSerializer(many=True)
 
 
-class ChooseInputSerializer(serializers.Serializer):
+class UngdomshjelperChooseInputSerializer(serializers.Serializer):
     user = serializers.IntegerField()
 
 
