@@ -8,6 +8,7 @@ from cases.models import AccessEvent, Entry
 from consent.models import Disclosure
 from consent.selectors import who_knows_what
 from coordination.models import Notification
+from coordination.services import notification_text
 from tests.consent.helpers import as_user
 from voice.services import message_send
 
@@ -45,9 +46,15 @@ def test_jonas_writes_to_the_teacher_and_it_shows_in_who_knows_what(demo):
     for other in ("far", "helsesykepleier"):
         page = client_for(demo[other]).get(messages_url(demo.jonas_case)).content.decode()
         assert "Kan vi snakke" not in page
-    # the teacher's notice carries no content
+    # the teacher is told a message came, in the conversation, without its content
     notice = Notification.objects.get(recipient=teacher, entry_id=message.pk)
-    assert notice.kind == "entry_received"
+    assert (notice.kind, notice.target_url) == (
+        "message_received",
+        messages_url(demo.jonas_case),
+    )
+    assert "Kan vi snakke" not in notification_text(notice)
+    # and Jonas, who sent it himself, gets no "something was shared" notice
+    assert not Notification.objects.filter(recipient=jonas, entry_id=message.pk).exists()
 
 
 def test_unread_counts_and_reading_logs_opens(demo):
