@@ -16,4 +16,30 @@ scripts/services.sh start
     exit 1
 }
 scripts/check_messages.sh
-.venv/bin/pytest "$@"
+
+# pytest runs twice with the same arguments: first every test but the `serial` ones on
+# SAMMEN_TEST_WORKERS pytest-xdist workers (each with its own PostgreSQL and Redis database, see
+# tests/conftest.py), then the `serial` ones (they stop Redis) alone. `-m` would undo that split.
+for arg in "$@"; do
+    if [[ "$arg" == -m* ]]; then
+        echo "make test: -m is taken by the serial split; select with paths or -k," \
+            "or run .venv/bin/pytest directly" >&2
+        exit 2
+    fi
+done
+parallel=0
+serial=0
+.venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
+    parallel=$?
+.venv/bin/pytest -m serial "$@" -n 0 || serial=$?
+# Exit status 5 means "no test selected": fine for one run (a subset without serial tests), not
+# for both.
+if ((parallel == 5 && serial == 5)); then
+    echo "make test: no test selected" >&2
+    exit 5
+fi
+for status in "$parallel" "$serial"; do
+    if ((status != 0 && status != 5)); then
+        exit "$status"
+    fi
+done
