@@ -2,8 +2,17 @@
 # `make test`: lint, types, translations, then the whole pytest suite against the real services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# pytest runs twice below with `-m` splitting off the serial tests; a `-m` in ARGS would undo that.
+for arg in "$@"; do
+    if [[ "$arg" == -m* ]]; then
+        echo "make test: -m is taken by the serial split; select with paths or -k," \
+            "or run .venv/bin/pytest directly" >&2
+        exit 2
+    fi
+done
 source scripts/env.sh
-# The tests use Redis database 1, so a `make run` on the same Redis keeps its queue.
+# The tests use Redis databases 1 and up (one per xdist worker), so a `make run` on the same
+# Redis keeps its queue in database 0.
 export REDIS_URL="${REDIS_URL%/*}/1"
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh start
@@ -19,14 +28,7 @@ scripts/check_messages.sh
 
 # pytest runs twice with the same arguments: first every test but the `serial` ones on
 # SAMMEN_TEST_WORKERS pytest-xdist workers (each with its own PostgreSQL and Redis database, see
-# tests/conftest.py), then the `serial` ones (they stop Redis) alone. `-m` would undo that split.
-for arg in "$@"; do
-    if [[ "$arg" == -m* ]]; then
-        echo "make test: -m is taken by the serial split; select with paths or -k," \
-            "or run .venv/bin/pytest directly" >&2
-        exit 2
-    fi
-done
+# tests/conftest.py), then the `serial` ones (they stop Redis) alone.
 parallel=0
 serial=0
 .venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
