@@ -3,19 +3,29 @@
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from cases.models import Case
-from coordination.home import CaseItem
+from coordination.home import CaseItem, case_item
 from coordination.models import User
 
 from .models import ConsentRequest
+
+FOR_GUARDIANS = ngettext_lazy(
+    "%(count)d request to share waits for the guardians",
+    "%(count)d requests to share wait for the guardians",
+    "count",
+)
+FOR_YOUTH = ngettext_lazy(
+    "Answer %(count)d request to share", "Answer %(count)d requests to share", "count"
+)
 
 
 def consent_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     """Consent requests pending on the cases (one query): those waiting for the young person's
     decision or view are theirs; the others wait for the guardians, which the ungdomshjelper
-    follows up. Counts only: the requests themselves stay with the asker and the deciders."""
+    follows up. Counts only: the requests themselves stay with the asker and the deciders, so
+    the link is the requests page (where the young person answers)."""
     youth_decides = Exists(
         ConsentRequest.deciders.through.objects.filter(
             consentrequest_id=OuterRef("pk"), user_id=OuterRef("entry__case__youth_id")
@@ -33,37 +43,16 @@ def consent_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         .order_by()
     )
     url = reverse("consent:requests")
-    items = []
-    for row in rows:
-        if row["others"]:
-            items.append(
-                CaseItem(
-                    case_id=row["entry__case_id"],
-                    kind="consent_pending",
-                    count=row["others"],
-                    label=ngettext(
-                        "%(count)d request to share waits for the guardians",
-                        "%(count)d requests to share wait for the guardians",
-                        row["others"],
-                    )
-                    % {"count": row["others"]},
-                    url=url,
-                )
-            )
-        if row["youth"]:
-            items.append(
-                CaseItem(
-                    case_id=row["entry__case_id"],
-                    kind="consent_pending",
-                    count=row["youth"],
-                    label=ngettext(
-                        "Answer %(count)d request to share",
-                        "Answer %(count)d requests to share",
-                        row["youth"],
-                    )
-                    % {"count": row["youth"]},
-                    url=url,
-                    youth=True,
-                )
-            )
-    return items
+    return [
+        case_item(
+            case_id=row["entry__case_id"],
+            kind="consent_pending",
+            count=row[key],
+            label=FOR_YOUTH if youth else FOR_GUARDIANS,
+            url=url,
+            youth=youth,
+        )
+        for row in rows
+        for key, youth in (("others", False), ("youth", True))
+        if row[key]
+    ]

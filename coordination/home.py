@@ -44,6 +44,14 @@ class CaseItem:
     youth: bool = False
 
 
+def case_item(
+    *, case_id: int, kind: str, count: int, label: Any, url: str, youth: bool = False
+) -> CaseItem:
+    """`label` is `ngettext_lazy(singular, plural, "count")`, both with `%(count)d`: the item
+    carries it in the active language, in the form for `count`."""
+    return CaseItem(case_id, kind, count, str(label % {"count": count}), url, youth)
+
+
 def coordinator_items(*, user: User, cases: Sequence[Any]) -> list[CaseItem]:
     """Every app's items about `cases` (cases where `user` is the ungdomshjelper now), in the
     order of INSTALLED_APPS. Each app answers for all the cases at once, in a fixed number of

@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from cases.models import Case
-from coordination.home import CaseItem
+from coordination.home import CaseItem, case_item
 from coordination.models import User
 
 from .models import ActionItem, Attendance, Minutes
@@ -16,6 +16,22 @@ from .selectors import action_items_visible, meetings_visible
 
 # As on the home page: a meeting counts as upcoming until two hours after it started.
 UPCOMING_GRACE = timedelta(hours=2)
+
+UPCOMING = ngettext_lazy("%(count)d upcoming meeting", "%(count)d upcoming meetings", "count")
+TO_CHOOSE = ngettext_lazy(
+    "Choose who comes to %(count)d meeting", "Choose who comes to %(count)d meetings", "count"
+)
+TO_REVIEW = ngettext_lazy(
+    "Review the minutes of %(count)d meeting", "Review the minutes of %(count)d meetings", "count"
+)
+TO_CORRECT = ngettext_lazy(
+    "Correct the minutes of %(count)d meeting", "Correct the minutes of %(count)d meetings", "count"
+)
+TASKS_OVERDUE = ngettext_lazy(
+    "%(count)d of your tasks from meetings is overdue",
+    "%(count)d of your tasks from meetings are overdue",
+    "count",
+)
 
 
 def _minutes_url(first: int, first_mine: int | None) -> str:
@@ -41,38 +57,32 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         & Q(Exists(proposed))
         & ~Q(Exists(proposed.filter(youth_wish__isnull=False)))
     )
-    meetings = visible.values("case_id").annotate(
+    for row in visible.values("case_id").annotate(
         upcoming=Count("id", filter=upcoming),
         to_choose=Count("id", filter=to_choose),
         first_to_choose=Min("id", filter=to_choose),
-    )
-    for row in meetings:
+    ):
+        case_id = row["case_id"]
         if row["upcoming"]:
+            url = reverse("meetings:case", args=[case_id])
             items.append(
-                CaseItem(
-                    case_id=row["case_id"],
+                case_item(
+                    case_id=case_id,
                     kind="meetings_upcoming",
                     count=row["upcoming"],
-                    label=ngettext(
-                        "%(count)d upcoming meeting", "%(count)d upcoming meetings", row["upcoming"]
-                    )
-                    % {"count": row["upcoming"]},
-                    url=reverse("meetings:case", args=[row["case_id"]]),
+                    label=UPCOMING,
+                    url=url,
                 )
             )
         if row["to_choose"]:
+            url = reverse("meetings:detail", args=[row["first_to_choose"]])
             items.append(
-                CaseItem(
-                    case_id=row["case_id"],
+                case_item(
+                    case_id=case_id,
                     kind="meeting_attendance",
                     count=row["to_choose"],
-                    label=ngettext(
-                        "Choose who comes to %(count)d meeting",
-                        "Choose who comes to %(count)d meetings",
-                        row["to_choose"],
-                    )
-                    % {"count": row["to_choose"]},
-                    url=reverse("meetings:detail", args=[row["first_to_choose"]]),
+                    label=TO_CHOOSE,
+                    url=url,
                     youth=True,
                 )
             )
@@ -92,24 +102,12 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     )
     for row in minutes:
         in_review = row["status"] == Minutes.Status.IN_REVIEW
-        if in_review:
-            label = ngettext(
-                "Review the minutes of %(count)d meeting",
-                "Review the minutes of %(count)d meetings",
-                row["count"],
-            )
-        else:
-            label = ngettext(
-                "Correct the minutes of %(count)d meeting",
-                "Correct the minutes of %(count)d meetings",
-                row["count"],
-            )
         items.append(
-            CaseItem(
+            case_item(
                 case_id=row["meeting__case_id"],
                 kind="minutes_review" if in_review else "minutes_corrections",
                 count=row["count"],
-                label=label % {"count": row["count"]},
+                label=TO_REVIEW if in_review else TO_CORRECT,
                 url=_minutes_url(row["first"], row["first_mine"]),
                 youth=in_review,
             )
@@ -127,19 +125,15 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         .annotate(count=Count("id"))
         .order_by()
     )
-    for row in overdue:
-        items.append(
-            CaseItem(
-                case_id=row["meeting__case_id"],
-                kind="action_items_overdue",
-                count=row["count"],
-                label=ngettext(
-                    "%(count)d of your tasks from meetings is overdue",
-                    "%(count)d of your tasks from meetings are overdue",
-                    row["count"],
-                )
-                % {"count": row["count"]},
-                url=reverse("meetings:tasks"),
-            )
+    tasks = reverse("meetings:tasks")
+    items += [
+        case_item(
+            case_id=row["meeting__case_id"],
+            kind="action_items_overdue",
+            count=row["count"],
+            label=TASKS_OVERDUE,
+            url=tasks,
         )
+        for row in overdue
+    ]
     return items

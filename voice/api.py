@@ -154,6 +154,10 @@ class UngdomshjelperApi(APIView):
         )
 
 
+# Whoever may not choose gets 404; another chooser cancelling someone else's request 403.
+CHANGE_REFUSALS = {403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
 class UngdomshjelperChangeApi(APIView):
     @extend_schema(
         summary="Ask for another ungdomshjelper",
@@ -165,12 +169,7 @@ class UngdomshjelperChangeApi(APIView):
             "ungdomshjelper or a request is open already."
         ),
         request=None,
-        responses={
-            201: UngdomshjelperChangeSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: UngdomshjelperChangeSerializer, **CHANGE_REFUSALS},
         tags=["ungdomshjelper"],
     )
     def post(self, request: Request, case_id: int) -> Response:
@@ -183,12 +182,7 @@ class UngdomshjelperChangeCancelApi(APIView):
     @extend_schema(
         summary="Cancel my request for another ungdomshjelper (the asker only)",
         request=None,
-        responses={
-            200: UngdomshjelperChangeSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={200: UngdomshjelperChangeSerializer, **CHANGE_REFUSALS},
         tags=["ungdomshjelper"],
     )
     def post(self, request: Request, case_id: int) -> Response:

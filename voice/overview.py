@@ -7,16 +7,31 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from cases.models import Case, Entry
 from cases.selectors import entries_visible
-from coordination.home import CaseItem, coordinator_items
+from coordination.home import CaseItem, case_item, coordinator_items
 from coordination.models import User
 
 from . import links
 from .models import Remark, Step
 from .selectors import unread_messages
+
+NEW_MESSAGES = ngettext_lazy("%(count)d new message", "%(count)d new messages", "count")
+REMARKS = ngettext_lazy(
+    "Answer %(count)d comment on what you wrote",
+    "Answer %(count)d comments on what you wrote",
+    "count",
+)
+MY_STEPS = ngettext_lazy(
+    "%(count)d of your steps in the plan is overdue",
+    "%(count)d of your steps in the plan are overdue",
+    "count",
+)
+YOUTH_STEPS = ngettext_lazy(
+    "%(count)d overdue step in the plan", "%(count)d overdue steps in the plan", "count"
+)
 
 
 @dataclass
@@ -40,49 +55,38 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     """Unread messages, open comments and corrections on what the ungdomshjelper wrote, and
     overdue steps of the plan (theirs, and the young person's) when the plan is shared with
     them. Three queries."""
-    case_ids = [case.pk for case in cases]
-    items = []
     unread = unread_messages(user=user)
-    for case in cases:
-        count = unread.get(case.pk, 0)
-        if count:
-            items.append(
-                CaseItem(
-                    case_id=case.pk,
-                    kind="messages_unread",
-                    count=count,
-                    label=ngettext("%(count)d new message", "%(count)d new messages", count)
-                    % {"count": count},
-                    url=links.messages(case),
-                )
-            )
-    remarks = (
-        Remark.objects.filter(
-            status=Remark.Status.OPEN, entry__author=user, entry__case_id__in=case_ids
+    items = [
+        case_item(
+            case_id=case.pk,
+            kind="messages_unread",
+            count=unread[case.pk],
+            label=NEW_MESSAGES,
+            url=links.messages(case),
         )
+        for case in cases
+        if unread.get(case.pk)
+    ]
+    remarks = (
+        Remark.objects.filter(status=Remark.Status.OPEN, entry__author=user, entry__case__in=cases)
         .values("entry__case_id")
         .annotate(count=Count("id"), first=Min("entry_id"))
         .order_by()
     )
-    for row in remarks:
-        items.append(
-            CaseItem(
-                case_id=row["entry__case_id"],
-                kind="remarks_open",
-                count=row["count"],
-                label=ngettext(
-                    "Answer %(count)d comment on what you wrote",
-                    "Answer %(count)d comments on what you wrote",
-                    row["count"],
-                )
-                % {"count": row["count"]},
-                url=links.remarks_of(case_id=row["entry__case_id"], entry_id=row["first"]),
-            )
+    items += [
+        case_item(
+            case_id=row["entry__case_id"],
+            kind="remarks_open",
+            count=row["count"],
+            label=REMARKS,
+            url=links.remarks_of(case_id=row["entry__case_id"], entry_id=row["first"]),
         )
+        for row in remarks
+    ]
     plans = entries_visible(
         user=user,
         queryset=Entry.objects.filter(
-            case_id__in=case_ids, kind=Entry.Kind.PLAN, author_id=F("case__youth_id")
+            case__in=cases, kind=Entry.Kind.PLAN, author_id=F("case__youth_id")
         ),
     )
     overdue = (
@@ -96,37 +100,17 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         )
         .order_by()
     )
-    for row in overdue:
-        case_id = row["goal__plan__case_id"]
-        if row["mine"]:
-            items.append(
-                CaseItem(
-                    case_id=case_id,
-                    kind="plan_steps_overdue",
-                    count=row["mine"],
-                    label=ngettext(
-                        "%(count)d of your steps in the plan is overdue",
-                        "%(count)d of your steps in the plan are overdue",
-                        row["mine"],
-                    )
-                    % {"count": row["mine"]},
-                    url=links.plan(case_id),
-                )
-            )
-        if row["youth"]:
-            items.append(
-                CaseItem(
-                    case_id=case_id,
-                    kind="plan_steps_overdue",
-                    count=row["youth"],
-                    label=ngettext(
-                        "%(count)d overdue step in the plan",
-                        "%(count)d overdue steps in the plan",
-                        row["youth"],
-                    )
-                    % {"count": row["youth"]},
-                    url=links.plan(case_id),
-                    youth=True,
-                )
-            )
+    items += [
+        case_item(
+            case_id=row["goal__plan__case_id"],
+            kind="plan_steps_overdue",
+            count=row[key],
+            label=YOUTH_STEPS if youth else MY_STEPS,
+            url=links.plan(row["goal__plan__case_id"]),
+            youth=youth,
+        )
+        for row in overdue
+        for key, youth in (("mine", False), ("youth", True))
+        if row[key]
+    ]
     return items
