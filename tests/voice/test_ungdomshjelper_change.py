@@ -13,10 +13,16 @@ from consent.models import Disclosure
 from consent.services import share
 from coordination.demo import birth_date_for_age
 from coordination.models import AuditEvent, Notification, User
+from coordination.rest import StateConflict
 from tests.consent.helpers import as_user, write_entry
+from tests.consent.test_races import race
 from tests.factories import CaseFactory, CoordinatorFactory, ParticipantFactory, UserFactory
 from voice.models import UngdomshjelperChange
-from voice.services import ungdomshjelper_choose
+from voice.services import (
+    ungdomshjelper_change_ask,
+    ungdomshjelper_change_cancel,
+    ungdomshjelper_choose,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +219,25 @@ def test_the_page_asks_cancels_and_chooses_with_presentations():
     guardian = Client()
     guardian.force_login(t.guardian)
     assert guardian.post(page_url, {"action": "change"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_choice_waiting_on_the_cancel_finds_nothing_offered():
+    t = team()
+    ungdomshjelper_choose(case=t.case, actor=t.youth, chosen=t.coordinator)
+    ungdomshjelper_change_ask(case=t.case, actor=t.youth)
+
+    def choose():
+        try:
+            return ungdomshjelper_choose(case=t.case, actor=t.youth, chosen=t.nurse)
+        except StateConflict as conflict:
+            return conflict
+
+    # the choice (in a second tab) waits for the case lock held by the cancel, then re-reads
+    result = race(
+        t.case.pk, lambda: ungdomshjelper_change_cancel(case=t.case, actor=t.youth), choose
+    )
+    assert isinstance(result, StateConflict)
+    active = Participant.objects.filter(case=t.case, left=None, role="ungdomshjelper")
+    assert [p.user for p in active] == [t.coordinator]
+    assert UngdomshjelperChange.objects.get().outcome == "cancelled"
