@@ -55,3 +55,19 @@ def test_home_queries_do_not_grow_with_helpers():
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few)
+
+
+def test_a_helpers_home_queries_do_not_grow_with_cases():
+    # given a helper on one case, then on eleven
+    helper = ParticipantFactory().user
+    client = Client()
+    client.force_login(helper)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/").status_code == 200
+    for _ in range(10):
+        ParticipantFactory(user=helper)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/").content.decode()
+    # then the home page lists them all with the same number of queries
+    assert page.count('href="/cases/') >= 11
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
