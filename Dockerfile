@@ -10,6 +10,7 @@ COPY cases cases
 COPY consent consent
 COPY meetings meetings
 COPY services_registry services_registry
+COPY voice voice
 RUN pip install --no-cache-dir .
 COPY . .
 RUN scripts/compile_messages.sh && DEBUG=true python manage.py collectstatic --noinput

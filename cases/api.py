@@ -1,6 +1,6 @@
 """JSON API for cases (docs/architecture.md §8). Thin: selectors read, services write."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coordination.models import User
-from coordination.rest import StandardPagination
+from coordination.rest import StandardPagination, authenticated_user
 from services_registry.models import Service
 
 from . import selectors, services
@@ -37,11 +37,6 @@ from .serializers import (
 )
 
 NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same answer.")
-
-
-def me(request: Request) -> User:
-    """The caller; every endpoint here requires login (IsAuthenticated), so never anonymous."""
-    return cast(User, request.user)
 
 
 def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
@@ -79,14 +74,17 @@ class CaseListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         return paginated(
-            request, self, selectors.cases_for_user(user=me(request)), CaseOutputSerializer
+            request,
+            self,
+            selectors.cases_for_user(user=authenticated_user(request)),
+            CaseOutputSerializer,
         )
 
 
 class CaseDetailApi(APIView):
     @extend_schema(responses={200: CaseOutputSerializer, 404: NOT_FOUND}, tags=["cases"])
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case(user=me(request), case_id=case_id)
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         return Response(CaseOutputSerializer(case).data)
 
 
@@ -97,7 +95,7 @@ class ParticipantListApi(APIView):
         tags=["cases"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case(user=me(request), case_id=case_id)
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         participants = selectors.participants_for_case(case=case)
         return Response(ParticipantOutputSerializer(participants, many=True).data)
 
@@ -119,7 +117,7 @@ class ParticipantListApi(APIView):
         tags=["cases"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_team(user=me(request), case_id=case_id)
+        case = selectors.access_case_team(user=authenticated_user(request), case_id=case_id)
         data = ParticipantInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)
@@ -127,7 +125,7 @@ class ParticipantListApi(APIView):
         service = get_object_or_404(Service, pk=service_id) if service_id else None
         participant = services.participant_add(
             case=case,
-            actor=me(request),
+            actor=authenticated_user(request),
             user=user,
             role=data.validated_data["role"],
             service=service,
@@ -144,11 +142,11 @@ class EntryListApi(APIView):
         tags=["entries"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case(user=me(request), case_id=case_id)
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         return paginated(
             request,
             self,
-            selectors.entries_for_case(user=me(request), case=case),
+            selectors.entries_for_case(user=authenticated_user(request), case=case),
             EntrySummarySerializer,
         )
 
@@ -171,10 +169,12 @@ class EntryListApi(APIView):
         tags=["entries"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case(user=me(request), case_id=case_id)
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         data = EntryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = services.entry_create(case=case, author=me(request), **data.validated_data)
+        entry = services.entry_create(
+            case=case, author=authenticated_user(request), **data.validated_data
+        )
         return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -185,7 +185,9 @@ class EntryDetailApi(APIView):
         tags=["entries"],
     )
     def get(self, request: Request, entry_id: int) -> Response:
-        entry = services.entry_open(user=me(request), entry_id=entry_id, via=AccessEvent.Via.API)
+        entry = services.entry_open(
+            user=authenticated_user(request), entry_id=entry_id, via=AccessEvent.Via.API
+        )
         return Response(EntryOutputSerializer(entry).data)
 
 
@@ -199,11 +201,11 @@ class AttachmentUploadApi(APIView):
         tags=["entries"],
     )
     def post(self, request: Request, entry_id: int) -> Response:
-        entry = selectors.access_entry(user=me(request), entry_id=entry_id)
+        entry = selectors.access_entry(user=authenticated_user(request), entry_id=entry_id)
         data = AttachmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
-            entry=entry, uploaded_by=me(request), upload=data.validated_data["file"]
+            entry=entry, uploaded_by=authenticated_user(request), upload=data.validated_data["file"]
         )
         return Response(AttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -215,7 +217,9 @@ class AttachmentDownloadApi(APIView):
         tags=["entries"],
     )
     def get(self, request: Request, attachment_id: int) -> FileResponse:
-        attachment = services.attachment_open(user=me(request), attachment_id=attachment_id)
+        attachment = services.attachment_open(
+            user=authenticated_user(request), attachment_id=attachment_id
+        )
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
@@ -250,7 +254,9 @@ class EntryWithholdApi(APIView):
         data = WithholdInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         withholding = services.entry_withhold(
-            entry_id=entry_id, actor=me(request), reason=data.validated_data["reason"]
+            entry_id=entry_id,
+            actor=authenticated_user(request),
+            reason=data.validated_data["reason"],
         )
         return Response(
             WithholdingOutputSerializer(withholding).data, status=status.HTTP_201_CREATED
@@ -265,8 +271,8 @@ class WithheldListApi(APIView):
         tags=["cases"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case(user=me(request), case_id=case_id)
-        if case.youth_id != me(request).pk:
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
+        if case.youth_id != authenticated_user(request).pk:
             raise Http404
         return paginated(
             request, self, selectors.withholdings_active(case=case), WithholdingOutputSerializer
@@ -285,6 +291,10 @@ class WithholdingEndApi(APIView):
         tags=["cases"],
     )
     def post(self, request: Request, withholding_id: int) -> Response:
-        withholding = selectors.access_withholding(user=me(request), withholding_id=withholding_id)
-        withholding = services.withholding_end(withholding=withholding, actor=me(request))
+        withholding = selectors.access_withholding(
+            user=authenticated_user(request), withholding_id=withholding_id
+        )
+        withholding = services.withholding_end(
+            withholding=withholding, actor=authenticated_user(request)
+        )
         return Response(WithholdingOutputSerializer(withholding).data)

@@ -13,11 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, me, page_of, paginated
+from cases.api import NOT_FOUND, page_of, paginated
 from cases.models import Participant
 from cases.selectors import access_case_team, access_entry
 from cases.serializers import ParticipantOutputSerializer
 from coordination.models import User
+from coordination.rest import authenticated_user
 from services_registry.models import Service
 
 from . import selectors, services
@@ -69,7 +70,7 @@ class ShareApi(APIView):
         tags=["sharing"],
     )
     def post(self, request: Request, entry_id: int) -> Response:
-        entry = access_entry(user=me(request), entry_id=entry_id)
+        entry = access_entry(user=authenticated_user(request), entry_id=entry_id)
         data = ShareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         recipient_ids = set(data.validated_data["recipients"])
@@ -87,7 +88,7 @@ class ShareApi(APIView):
         result = services.share(
             entry=entry,
             recipients=recipients,
-            actor=me(request),
+            actor=authenticated_user(request),
             basis=data.validated_data["basis"],
             justification=data.validated_data["justification"],
         )
@@ -119,7 +120,9 @@ class ConsentRequestListApi(APIView):
         wanted = request.query_params.get("status")
         if wanted is not None and wanted not in ConsentRequest.Status.values:
             raise serializers.ValidationError({"status": [_("Unknown status.")]})
-        queryset = selectors.consent_requests_visible(user=me(request), status=wanted)
+        queryset = selectors.consent_requests_visible(
+            user=authenticated_user(request), status=wanted
+        )
         return paginated(request, self, queryset, ConsentRequestOutputSerializer)
 
 
@@ -133,7 +136,9 @@ class ConsentRequestDetailApi(APIView):
 
 def _consent_request_response(request: Request, request_id: int) -> Response:
     """The request as the caller may see it now (fetched again after a decision)."""
-    consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+    consent_request = selectors.access_consent_request(
+        user=authenticated_user(request), request_id=request_id
+    )
     return Response(
         ConsentRequestOutputSerializer(consent_request, context={"request": request}).data
     )
@@ -155,8 +160,12 @@ class ConsentRequestApproveApi(APIView):
         tags=["consent"],
     )
     def post(self, request: Request, request_id: int) -> Response:
-        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
-        services.consent_request_approve(consent_request=consent_request, actor=me(request))
+        consent_request = selectors.access_consent_request(
+            user=authenticated_user(request), request_id=request_id
+        )
+        services.consent_request_approve(
+            consent_request=consent_request, actor=authenticated_user(request)
+        )
         return _consent_request_response(request, request_id)
 
 
@@ -169,12 +178,14 @@ class ConsentRequestDeclineApi(APIView):
         tags=["consent"],
     )
     def post(self, request: Request, request_id: int) -> Response:
-        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+        consent_request = selectors.access_consent_request(
+            user=authenticated_user(request), request_id=request_id
+        )
         data = DeclineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.consent_request_decline(
             consent_request=consent_request,
-            actor=me(request),
+            actor=authenticated_user(request),
             reason=data.validated_data["reason"],
         )
         return _consent_request_response(request, request_id)
@@ -193,12 +204,14 @@ class ConsentRequestOpinionApi(APIView):
         tags=["consent"],
     )
     def post(self, request: Request, request_id: int) -> Response:
-        consent_request = selectors.access_consent_request(user=me(request), request_id=request_id)
+        consent_request = selectors.access_consent_request(
+            user=authenticated_user(request), request_id=request_id
+        )
         data = OpinionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.consent_request_opinion(
             consent_request=consent_request,
-            actor=me(request),
+            actor=authenticated_user(request),
             opinion=data.validated_data["opinion"],
         )
         return _consent_request_response(request, request_id)
@@ -211,7 +224,7 @@ class SharingRuleListApi(APIView):
         tags=["sharing"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_overview(user=me(request), case_id=case_id)
+        case = selectors.access_case_overview(user=authenticated_user(request), case_id=case_id)
         return paginated(
             request, self, selectors.sharing_rules_active(case=case), SharingRuleOutputSerializer
         )
@@ -236,7 +249,7 @@ class SharingRuleListApi(APIView):
         tags=["sharing"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_rules(user=me(request), case_id=case_id)
+        case = selectors.access_case_rules(user=authenticated_user(request), case_id=case_id)
         data = SharingRuleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user_id = data.validated_data.get("recipient_user")
@@ -249,7 +262,7 @@ class SharingRuleListApi(APIView):
             raise serializers.ValidationError({"recipient_service": [_("Unknown service.")]})
         rule = services.sharing_rule_create(
             case=case,
-            actor=me(request),
+            actor=authenticated_user(request),
             category=data.validated_data["category"],
             recipient_user=recipient_user,
             recipient_service=recipient_service,
@@ -265,8 +278,8 @@ class SharingRuleDetailApi(APIView):
         tags=["sharing"],
     )
     def delete(self, request: Request, rule_id: int) -> Response:
-        rule = selectors.access_sharing_rule(user=me(request), rule_id=rule_id)
-        services.sharing_rule_end(rule=rule, actor=me(request))
+        rule = selectors.access_sharing_rule(user=authenticated_user(request), rule_id=rule_id)
+        services.sharing_rule_end(rule=rule, actor=authenticated_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -278,8 +291,8 @@ class WhoKnowsWhatApi(APIView):
         tags=["sharing"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_overview(user=me(request), case_id=case_id)
-        people = selectors.who_knows_what(case=case, viewer=me(request))
+        case = selectors.access_case_overview(user=authenticated_user(request), case_id=case_id)
+        people = selectors.who_knows_what(case=case, viewer=authenticated_user(request))
         return Response(PersonKnowledgeSerializer(people, many=True).data)
 
 
@@ -291,8 +304,10 @@ class DisclosureWithdrawApi(APIView):
         tags=["sharing"],
     )
     def post(self, request: Request, disclosure_id: int) -> Response:
-        disclosure = selectors.access_disclosure(user=me(request), disclosure_id=disclosure_id)
-        disclosure = services.withdraw(disclosure=disclosure, actor=me(request))
+        disclosure = selectors.access_disclosure(
+            user=authenticated_user(request), disclosure_id=disclosure_id
+        )
+        disclosure = services.withdraw(disclosure=disclosure, actor=authenticated_user(request))
         return Response(DisclosureOutputSerializer(disclosure).data)
 
 
@@ -305,6 +320,8 @@ class ParticipantRemoveApi(APIView):
     )
     def post(self, request: Request, participant_id: int) -> Response:
         participant = get_object_or_404(Participant, pk=participant_id)
-        access_case_team(user=me(request), case_id=participant.case_id)
-        participant = services.participant_remove(participant=participant, actor=me(request))
+        access_case_team(user=authenticated_user(request), case_id=participant.case_id)
+        participant = services.participant_remove(
+            participant=participant, actor=authenticated_user(request)
+        )
         return Response(ParticipantOutputSerializer(participant).data)

@@ -9,6 +9,10 @@ def entry(entry: Entry) -> str:
     return f"/cases/{entry.case_id}/entries/{entry.pk}/"
 
 
+def messages(case: Case) -> str:
+    return f"/cases/{case.pk}/messages/"
+
+
 def who_knows_what(case: Case) -> str:
     return f"/cases/{case.pk}/who-knows-what/"
 

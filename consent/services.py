@@ -97,7 +97,11 @@ def _disclose(
             "consent_request": request.pk if request else None,
         },
     )
-    entry_url = links.entry(entry)
+    # A message is received in the conversation; anything else on the entry's own page.
+    if entry.kind == Entry.Kind.MESSAGE:
+        received_kind, received_url = Notification.Kind.MESSAGE_RECEIVED, links.messages(case)
+    else:
+        received_kind, received_url = Notification.Kind.ENTRY_RECEIVED, links.entry(entry)
     if granted_by.pk != case.youth_id:
         notification_create(
             recipient=case.youth,
@@ -109,10 +113,10 @@ def _disclose(
     for recipient in recipients:
         notification_create(
             recipient=recipient,
-            kind=Notification.Kind.ENTRY_RECEIVED,
+            kind=received_kind,
             case_id=case.pk,
             entry_id=entry.pk,
-            target_url=entry_url,
+            target_url=received_url,
         )
     return disclosures
 

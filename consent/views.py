@@ -4,11 +4,8 @@ Every write goes through consent.services; a refusal (not allowed, wrong state, 
 shown as a message on the page it came from and changes nothing.
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +17,8 @@ from cases.markdown import render_markdown
 from cases.selectors import attachments_for_entry
 from cases.services import entry_open
 from coordination.models import User
-from coordination.rest import StateConflict, authenticated_user
+from coordination.pages import attempt
+from coordination.rest import authenticated_user
 
 from .forms import BASIS_LEGAL_DUTY, DeclineForm, OpinionForm, ShareForm
 from .models import ConsentRequest, Disclosure
@@ -43,22 +41,6 @@ from .services import (
 )
 
 REQUESTS_PER_PAGE = 20
-
-
-def _refusal_message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("That could not be done.")
-
-
-def _attempt(request: HttpRequest, action: Callable[[], object]) -> bool:
-    """Runs a service call; a refusal becomes an error message and nothing is changed."""
-    try:
-        action()
-    except (PermissionDenied, StateConflict, ValidationError) as error:
-        messages.error(request, _refusal_message(error))
-        return False
-    return True
 
 
 def _entry_page(
@@ -108,7 +90,7 @@ def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespon
     recipients = list(User.objects.filter(pk__in=form.cleaned_data["recipients"]))
     legal_duty = form.cleaned_data["basis"] == BASIS_LEGAL_DUTY
     results = []
-    shared = _attempt(
+    shared = attempt(
         request,
         lambda: results.append(
             share(
@@ -173,7 +155,7 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
 def disclosure_withdraw(request: HttpRequest, disclosure_id: int) -> HttpResponse:
     user = authenticated_user(request)
     disclosure = access_disclosure(user=user, disclosure_id=disclosure_id)
-    if _attempt(request, lambda: withdraw(disclosure=disclosure, actor=user)):
+    if attempt(request, lambda: withdraw(disclosure=disclosure, actor=user)):
         messages.success(
             request,
             _("%(name)s can no longer see this. They have been told.")
@@ -234,7 +216,7 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
         return _request_page(request, consent_request)
     action = request.POST.get("action")
     if action == "approve":
-        if _attempt(
+        if attempt(
             request, lambda: consent_request_approve(consent_request=consent_request, actor=user)
         ):
             messages.success(request, _("You said yes. It is shared now, and everyone is told."))
@@ -243,7 +225,7 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
         if not decline_form.is_valid():
             return _request_page(request, consent_request, decline_form=decline_form, status=400)
         reason = decline_form.cleaned_data["reason"]
-        if _attempt(
+        if attempt(
             request,
             lambda: consent_request_decline(
                 consent_request=consent_request, actor=user, reason=reason
@@ -255,7 +237,7 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
         if not opinion_form.is_valid():
             return _request_page(request, consent_request, opinion_form=opinion_form, status=400)
         opinion = opinion_form.cleaned_data["opinion"]
-        if _attempt(
+        if attempt(
             request,
             lambda: consent_request_opinion(
                 consent_request=consent_request, actor=user, opinion=opinion

@@ -9,11 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, me, paginated
+from cases.api import NOT_FOUND, paginated
 from cases.selectors import access_case
 from consent.api import CONFLICT, FORBIDDEN
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
 from coordination.models import User
+from coordination.rest import authenticated_user
 
 from . import selectors, services
 from .models import AgendaItem, Minutes
@@ -52,7 +53,7 @@ def _people(ids: list[int], field: str) -> list[User]:
 
 
 def _meeting_body(request: Request, meeting_id: int) -> Response:
-    meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+    meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
     return Response(MeetingOutputSerializer(meeting).data)
 
 
@@ -63,8 +64,8 @@ class CaseMeetingsApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = access_case(user=me(request), case_id=case_id)
-        queryset = selectors.meetings_for_case(user=me(request), case=case)
+        case = access_case(user=authenticated_user(request), case_id=case_id)
+        queryset = selectors.meetings_for_case(user=authenticated_user(request), case=case)
         return paginated(request, self, queryset, MeetingOutputSerializer)
 
     @extend_schema(
@@ -89,13 +90,13 @@ class CaseMeetingsApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = access_case(user=me(request), case_id=case_id)
+        case = access_case(user=authenticated_user(request), case_id=case_id)
         data = MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         attendees = _people(values.pop("attendees"), "attendees")
         meeting = services.meeting_create(
-            case=case, actor=me(request), attendees=attendees, **values
+            case=case, actor=authenticated_user(request), attendees=attendees, **values
         )
         return Response(MeetingOutputSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
@@ -112,10 +113,12 @@ class MeetingDetailApi(APIView):
         tags=TAGS,
     )
     def patch(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = MeetingUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.meeting_update(meeting=meeting, actor=me(request), **data.validated_data)
+        services.meeting_update(
+            meeting=meeting, actor=authenticated_user(request), **data.validated_data
+        )
         return _meeting_body(request, meeting_id)
 
 
@@ -126,7 +129,7 @@ class AttendanceApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         queryset = selectors.attendances_for_meeting(meeting=meeting)
         return paginated(request, self, queryset, AttendanceOutputSerializer)
 
@@ -140,7 +143,7 @@ class AttendanceApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = ChooseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         representative_id = data.validated_data["representative"]
@@ -149,7 +152,7 @@ class AttendanceApi(APIView):
         )
         invited = services.attendance_choose(
             meeting=meeting,
-            actor=me(request),
+            actor=authenticated_user(request),
             coming=data.validated_data["coming"],
             youth_presence=data.validated_data["youth_presence"],
             representative=representative,
@@ -165,11 +168,13 @@ class ProposeApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = ProposeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.attendance_propose(
-            meeting=meeting, actor=me(request), users=_people(data.validated_data["users"], "users")
+            meeting=meeting,
+            actor=authenticated_user(request),
+            users=_people(data.validated_data["users"], "users"),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -181,8 +186,8 @@ class AgendaApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
-        queryset = selectors.agenda_for(meeting=meeting, user=me(request))
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        queryset = selectors.agenda_for(meeting=meeting, user=authenticated_user(request))
         return paginated(request, self, queryset, AgendaItemSerializer)
 
     @extend_schema(
@@ -194,10 +199,12 @@ class AgendaApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = AgendaItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.agenda_item_add(meeting=meeting, actor=me(request), **data.validated_data)
+        item = services.agenda_item_add(
+            meeting=meeting, actor=authenticated_user(request), **data.validated_data
+        )
         return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -210,8 +217,8 @@ class AgendaPublishApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
-        services.agenda_publish(meeting=meeting, actor=me(request))
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        services.agenda_publish(meeting=meeting, actor=authenticated_user(request))
         return _meeting_body(request, meeting_id)
 
 
@@ -223,11 +230,11 @@ class AgendaItemPublishApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, item_id: int) -> Response:
-        item = AgendaItem.objects.filter(pk=item_id, author=me(request)).first()
+        item = AgendaItem.objects.filter(pk=item_id, author=authenticated_user(request)).first()
         if item is None:
             raise Http404
-        selectors.access_meeting(user=me(request), meeting_id=item.meeting_id)
-        item = services.agenda_item_publish(item=item, actor=me(request))
+        selectors.access_meeting(user=authenticated_user(request), meeting_id=item.meeting_id)
+        item = services.agenda_item_publish(item=item, actor=authenticated_user(request))
         return Response(AgendaItemSerializer(item).data)
 
 
@@ -239,8 +246,8 @@ class MeetingHeldApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
-        services.meeting_mark_held(meeting=meeting, actor=me(request))
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        services.meeting_mark_held(meeting=meeting, actor=authenticated_user(request))
         return _meeting_body(request, meeting_id)
 
 
@@ -252,17 +259,19 @@ class MeetingCancelApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
-        services.meeting_cancel(meeting=meeting, actor=me(request))
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        services.meeting_cancel(meeting=meeting, actor=authenticated_user(request))
         return _meeting_body(request, meeting_id)
 
 
 def _minutes_body(request: Request, meeting_id: int) -> Response:
     """Recipients get the approved version only; drafts and the young person's comments stay
     between the young person and the organiser."""
-    minutes = services.minutes_open(user=me(request), meeting_id=meeting_id, via="api")
+    minutes = services.minutes_open(
+        user=authenticated_user(request), meeting_id=meeting_id, via="api"
+    )
     meeting = minutes.meeting
-    full = me(request).pk in (meeting.case.youth_id, meeting.organiser_id)
+    full = authenticated_user(request).pk in (meeting.case.youth_id, meeting.organiser_id)
     return Response(MinutesOutputSerializer(minutes, context={"full": full}).data)
 
 
@@ -282,10 +291,12 @@ class MinutesApi(APIView):
         tags=TAGS,
     )
     def put(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = MinutesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.minutes_save(meeting=meeting, actor=me(request), **data.validated_data)
+        services.minutes_save(
+            meeting=meeting, actor=authenticated_user(request), **data.validated_data
+        )
         return _minutes_body(request, meeting_id)
 
 
@@ -297,8 +308,8 @@ class MinutesSubmitApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        minutes = selectors.access_minutes(user=me(request), meeting_id=meeting_id)
-        services.minutes_submit(minutes=minutes, actor=me(request))
+        minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
+        services.minutes_submit(minutes=minutes, actor=authenticated_user(request))
         return _minutes_body(request, meeting_id)
 
 
@@ -310,10 +321,12 @@ class MinutesCommentApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        minutes = selectors.access_minutes(user=me(request), meeting_id=meeting_id)
+        minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
         data = MinutesCommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.minutes_comment(minutes=minutes, actor=me(request), **data.validated_data)
+        services.minutes_comment(
+            minutes=minutes, actor=authenticated_user(request), **data.validated_data
+        )
         return _minutes_body(request, meeting_id)
 
 
@@ -325,8 +338,8 @@ class MinutesApproveApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        minutes = selectors.access_minutes(user=me(request), meeting_id=meeting_id)
-        services.minutes_approve(minutes=minutes, actor=me(request))
+        minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
+        services.minutes_approve(minutes=minutes, actor=authenticated_user(request))
         return _minutes_body(request, meeting_id)
 
 
@@ -348,12 +361,12 @@ class MinutesDistributeApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        minutes = selectors.access_minutes(user=me(request), meeting_id=meeting_id)
+        minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
         data = DistributeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.minutes_distribute(
             minutes=minutes,
-            actor=me(request),
+            actor=authenticated_user(request),
             recipients=_people(data.validated_data["recipients"], "recipients"),
             category=data.validated_data["category"],
         )
@@ -375,8 +388,10 @@ class MeetingActionItemsApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
-        queryset = selectors.action_items_visible(user=me(request)).filter(meeting=meeting)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        queryset = selectors.action_items_visible(user=authenticated_user(request)).filter(
+            meeting=meeting
+        )
         return paginated(request, self, queryset, ActionItemOutputSerializer)
 
     @extend_schema(
@@ -393,14 +408,14 @@ class MeetingActionItemsApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = ActionItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner_id = data.validated_data["owner"]
         owner = _people([owner_id], "owner")[0] if owner_id else None
         item = services.action_item_create(
             meeting=meeting,
-            actor=me(request),
+            actor=authenticated_user(request),
             description=data.validated_data["description"],
             owner=owner,
             due=data.validated_data["due"],
@@ -415,7 +430,7 @@ class ActionItemListApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        queryset = selectors.action_items_visible(user=me(request))
+        queryset = selectors.action_items_visible(user=authenticated_user(request))
         return paginated(request, self, queryset, ActionItemOutputSerializer)
 
 
@@ -427,11 +442,11 @@ class ActionItemDetailApi(APIView):
         tags=TAGS,
     )
     def patch(self, request: Request, item_id: int) -> Response:
-        item = selectors.access_action_item(user=me(request), item_id=item_id)
+        item = selectors.access_action_item(user=authenticated_user(request), item_id=item_id)
         data = ActionItemStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.action_item_set_status(
-            item=item, actor=me(request), status=data.validated_data["status"]
+            item=item, actor=authenticated_user(request), status=data.validated_data["status"]
         )
         return Response(ActionItemOutputSerializer(item).data)
 
@@ -451,10 +466,12 @@ class EvaluationApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = EvaluationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.evaluation_submit(meeting=meeting, actor=me(request), **data.validated_data)
+        services.evaluation_submit(
+            meeting=meeting, actor=authenticated_user(request), **data.validated_data
+        )
         return Response(status=status.HTTP_201_CREATED)
 
 
@@ -465,8 +482,8 @@ class EvaluationSummaryApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
-        meeting = selectors.access_meeting(user=me(request), meeting_id=meeting_id)
-        if meeting.organiser_id != me(request).pk:
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        if meeting.organiser_id != authenticated_user(request).pk:
             raise Http404
         summary = selectors.evaluation_for_meeting(meeting=meeting)
         return Response(EvaluationSummarySerializer(summary).data)
@@ -483,7 +500,9 @@ class CalendarFeedApi(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        return _feed_body(request, services.calendar_feed_for(user=me(request)).token)
+        return _feed_body(
+            request, services.calendar_feed_for(user=authenticated_user(request)).token
+        )
 
 
 class CalendarFeedResetApi(APIView):
@@ -494,4 +513,6 @@ class CalendarFeedResetApi(APIView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        return _feed_body(request, services.calendar_feed_reset(user=me(request)).token)
+        return _feed_body(
+            request, services.calendar_feed_reset(user=authenticated_user(request)).token
+        )

@@ -3,6 +3,7 @@ services write."""
 
 from collections.abc import Callable
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -11,28 +12,37 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, me, page_of, paginated
+from cases.api import NOT_FOUND, page_of, paginated
+from cases.models import AccessEvent, Case
 from cases.selectors import access_case, access_entry
 from cases.serializers import ParticipantOutputSerializer
+from cases.services import entry_open
 from consent.api import CONFLICT, FORBIDDEN
 from coordination.models import User
-from coordination.rest import StandardPagination
+from coordination.rest import StandardPagination, authenticated_user
 from services_registry.models import Service
 
-from . import selectors, services
+from . import plan, selectors, services
 from .glossary import Term, terms_matching
 from .models import Remark
 from .overview import overview_for
 from .serializers import (
     AnswerInputSerializer,
     CaseOverviewSerializer,
+    EntryVersionSerializer,
     FeedbackInputSerializer,
     FeedbackOutputSerializer,
     FeedbackSummarySerializer,
+    GoalInputSerializer,
+    GoalOutputSerializer,
     MessageInputSerializer,
     MessageOutputSerializer,
+    PlanOutputSerializer,
     RemarkInputSerializer,
     RemarkOutputSerializer,
+    StepInputSerializer,
+    StepOutputSerializer,
+    StepUpdateSerializer,
     TermSerializer,
     UngdomshjelperChangeSerializer,
     UngdomshjelperChooseInputSerializer,
@@ -50,15 +60,19 @@ class MessageListApi(APIView):
         tags=["messages"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = access_case(user=me(request), case_id=case_id)
+        case = access_case(user=authenticated_user(request), case_id=case_id)
         paginator = StandardPagination()
         page = paginator.paginate_queryset(
-            selectors.messages_for_case(user=me(request), case=case).select_related("author"),
+            selectors.messages_for_case(user=authenticated_user(request), case=case).select_related(
+                "author"
+            ),
             request,
             view=self,
         )
         messages = list(page or [])
-        services.messages_read(case=case, user=me(request), messages=messages, via="api")
+        services.messages_read(
+            case=case, user=authenticated_user(request), messages=messages, via="api"
+        )
         return paginator.get_paginated_response(MessageOutputSerializer(messages, many=True).data)
 
     @extend_schema(
@@ -80,7 +94,7 @@ class MessageListApi(APIView):
         tags=["messages"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = access_case(user=me(request), case_id=case_id)
+        case = access_case(user=authenticated_user(request), case_id=case_id)
         data = MessageInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         wanted = set(data.validated_data["recipients"])
@@ -88,7 +102,10 @@ class MessageListApi(APIView):
         if len(recipients) != len(wanted):
             raise serializers.ValidationError({"recipients": [_("Unknown people.")]})
         message = services.message_send(
-            case=case, author=me(request), body=data.validated_data["body"], recipients=recipients
+            case=case,
+            author=authenticated_user(request),
+            body=data.validated_data["body"],
+            recipients=recipients,
         )
         return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -100,7 +117,7 @@ class UnreadApi(APIView):
         tags=["messages"],
     )
     def get(self, request: Request) -> Response:
-        counts = selectors.unread_messages(user=me(request))
+        counts = selectors.unread_messages(user=authenticated_user(request))
         rows = [{"case": case_id, "unread": n} for case_id, n in sorted(counts.items())]
         return Response(UnreadSerializer(rows, many=True).data)
 
@@ -117,7 +134,7 @@ class UngdomshjelperApi(APIView):
         tags=["ungdomshjelper"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
+        case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
         body = {
             "offered": selectors.ungdomshjelper_offered(case=case),
             "current": selectors.ungdomshjelper_of(case=case),
@@ -140,7 +157,7 @@ class UngdomshjelperApi(APIView):
         tags=["ungdomshjelper"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
+        case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
         data = UngdomshjelperChooseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         chosen = User.objects.filter(pk=data.validated_data["user"]).first()
@@ -148,7 +165,9 @@ class UngdomshjelperApi(APIView):
             raise serializers.ValidationError(
                 {"user": [_("Choose one of the people in the list.")]}
             )
-        participant = services.ungdomshjelper_choose(case=case, actor=me(request), chosen=chosen)
+        participant = services.ungdomshjelper_choose(
+            case=case, actor=authenticated_user(request), chosen=chosen
+        )
         return Response(
             ParticipantOutputSerializer(participant).data, status=status.HTTP_201_CREATED
         )
@@ -173,8 +192,8 @@ class UngdomshjelperChangeApi(APIView):
         tags=["ungdomshjelper"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
-        change = services.ungdomshjelper_change_ask(case=case, actor=me(request))
+        case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
+        change = services.ungdomshjelper_change_ask(case=case, actor=authenticated_user(request))
         return Response(UngdomshjelperChangeSerializer(change).data, status=status.HTTP_201_CREATED)
 
 
@@ -186,8 +205,8 @@ class UngdomshjelperChangeCancelApi(APIView):
         tags=["ungdomshjelper"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_for_choice(user=me(request), case_id=case_id)
-        change = services.ungdomshjelper_change_cancel(case=case, actor=me(request))
+        case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
+        change = services.ungdomshjelper_change_cancel(case=case, actor=authenticated_user(request))
         return Response(UngdomshjelperChangeSerializer(change).data)
 
 
@@ -232,9 +251,9 @@ class UngdomshjelperCasesApi(APIView):
     def get(self, request: Request) -> Response:
         paginator = StandardPagination()
         cases = paginator.paginate_queryset(
-            selectors.ungdomshjelper_cases(user=me(request)), request, view=self
+            selectors.ungdomshjelper_cases(user=authenticated_user(request)), request, view=self
         )
-        rows = overview_for(user=me(request), cases=list(cases or []))
+        rows = overview_for(user=authenticated_user(request), cases=list(cases or []))
         return paginator.get_paginated_response(CaseOverviewSerializer(rows, many=True).data)
 
 
@@ -265,7 +284,7 @@ class FeedbackApi(APIView):
     def get(self, request: Request) -> Response:
         summaries = [
             selectors.feedback_summary(service=service)
-            for service in selectors.feedback_services_for_helper(user=me(request))
+            for service in selectors.feedback_services_for_helper(user=authenticated_user(request))
         ]
         return Response(FeedbackSummarySerializer(summaries, many=True).data)
 
@@ -291,7 +310,7 @@ class FeedbackApi(APIView):
                 {"service": [_("Choose a service that helps you now.")]}
             )
         feedback = services.feedback_give(
-            author=me(request),
+            author=authenticated_user(request),
             service=service,
             rating=data.validated_data["rating"],
             text=data.validated_data["text"],
@@ -312,8 +331,8 @@ class RemarkListApi(APIView):
         tags=["corrections"],
     )
     def get(self, request: Request, entry_id: int) -> Response:
-        entry = access_entry(user=me(request), entry_id=entry_id)
-        remarks = selectors.remarks_for_entry(entry=entry, viewer=me(request))
+        entry = access_entry(user=authenticated_user(request), entry_id=entry_id)
+        remarks = selectors.remarks_for_entry(entry=entry, viewer=authenticated_user(request))
         return paginated(request, self, remarks, RemarkOutputSerializer)
 
     @extend_schema(
@@ -337,7 +356,7 @@ class RemarkListApi(APIView):
         data = RemarkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         remark = services.remark_create(
-            entry_id=entry_id, author=me(request), **data.validated_data
+            entry_id=entry_id, author=authenticated_user(request), **data.validated_data
         )
         return Response(RemarkOutputSerializer(remark).data, status=status.HTTP_201_CREATED)
 
@@ -352,10 +371,12 @@ REMARK_ANSWER_RESPONSES = {
 
 
 def _answered(request: Request, remark_id: int, service: Callable[..., Remark]) -> Response:
-    remark = selectors.access_remark(user=me(request), remark_id=remark_id)
+    remark = selectors.access_remark(user=authenticated_user(request), remark_id=remark_id)
     data = AnswerInputSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    remark = service(remark=remark, actor=me(request), answer=data.validated_data["answer"])
+    remark = service(
+        remark=remark, actor=authenticated_user(request), answer=data.validated_data["answer"]
+    )
     return Response(RemarkOutputSerializer(remark).data)
 
 
@@ -379,3 +400,122 @@ class RemarkAnswerApi(APIView):
     )
     def post(self, request: Request, remark_id: int) -> Response:
         return _answered(request, remark_id, services.remark_answer)
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+def _plan_body(*, case: Case, user: User) -> dict[str, object]:
+    """The plan as `user` may see it; reading it is logged as an open of the plan entry."""
+    entry = plan.plan_of(case=case, viewer=user)
+    if entry is None and user.pk != case.youth_id:
+        raise Http404
+    if entry is not None:
+        entry_open(user=user, entry_id=entry.pk, via=AccessEvent.Via.API)
+    return {
+        "entry": entry,
+        "goals": plan.goals_of(plan=entry) if entry else [],
+        "versions": selectors.versions_of(entry=entry).count() if entry else 0,
+    }
+
+
+class PlanApi(APIView):
+    @extend_schema(
+        summary="The young person's plan: goals, steps, who does what by when, progress",
+        description=(
+            "The young person always gets their plan (empty until the first goal). Anyone "
+            "else only once the young person has shared it with them (404 before). Every "
+            "read is logged as an open of the plan entry, so who-knows-what shows it."
+        ),
+        operation_id="v1_case_plan",
+        responses={200: PlanOutputSerializer, 404: NOT_FOUND},
+        tags=["plan"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        user = authenticated_user(request)
+        case = access_case(user=user, case_id=case_id)
+        return Response(PlanOutputSerializer(_plan_body(case=case, user=user)).data)
+
+
+class PlanGoalApi(APIView):
+    @extend_schema(
+        summary="The young person adds a goal in their own words",
+        description="The first goal creates the plan (an entry of kind `plan`).",
+        request=GoalInputSerializer,
+        responses={201: GoalOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample("A goal", value={"text": "Komme på skolen hver dag"}, request_only=True)
+        ],
+        tags=["plan"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        user = authenticated_user(request)
+        case = access_case(user=user, case_id=case_id)
+        data = GoalInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        goal = plan.goal_add(case=case, actor=user, text=data.validated_data["text"])
+        return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+
+class PlanStepApi(APIView):
+    @extend_schema(
+        summary="The young person adds a small step to a goal: who does it, by when",
+        request=StepInputSerializer,
+        responses={201: StepOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "A step",
+                value={"text": "Snakke med læreren om lekser", "owner": 5, "due": "2026-12-01"},
+                request_only=True,
+            )
+        ],
+        tags=["plan"],
+    )
+    def post(self, request: Request, goal_id: int) -> Response:
+        user = authenticated_user(request)
+        goal = plan.access_goal(user=user, goal_id=goal_id)
+        data = StepInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = User.objects.filter(pk=data.validated_data["owner"]).first()
+        if owner is None:
+            raise serializers.ValidationError({"owner": [_("Choose someone on the team.")]})
+        step = plan.step_add(
+            goal=goal,
+            actor=user,
+            text=data.validated_data["text"],
+            owner=owner,
+            due=data.validated_data["due"],
+        )
+        return Response(StepOutputSerializer(step).data, status=status.HTTP_201_CREATED)
+
+
+class PlanStepDetailApi(APIView):
+    @extend_schema(
+        summary="The young person marks a step done, or not done after all",
+        request=StepUpdateSerializer,
+        responses={200: StepOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[OpenApiExample("Done", value={"done": True}, request_only=True)],
+        tags=["plan"],
+    )
+    def patch(self, request: Request, step_id: int) -> Response:
+        user = authenticated_user(request)
+        step = plan.access_step(user=user, step_id=step_id)
+        data = StepUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        step = plan.step_mark(step=step, actor=user, done=data.validated_data["done"])
+        return Response(StepOutputSerializer(step).data)
+
+
+class EntryVersionListApi(APIView):
+    @extend_schema(
+        summary="Earlier texts of an entry (corrections, plan changes), oldest first",
+        description="For whoever may open the entry; reading them is logged as an open.",
+        operation_id="v1_entry_versions_list",
+        responses={200: page_of(EntryVersionSerializer), 404: NOT_FOUND},
+        tags=["corrections"],
+    )
+    def get(self, request: Request, entry_id: int) -> Response:
+        entry = entry_open(
+            user=authenticated_user(request), entry_id=entry_id, via=AccessEvent.Via.API
+        )
+        return paginated(request, self, selectors.versions_of(entry=entry), EntryVersionSerializer)

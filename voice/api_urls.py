@@ -36,4 +36,13 @@ urlpatterns = [
         api.UngdomshjelperApi.as_view(),
         name="api-case-ungdomshjelper",
     ),
+    path("cases/<int:case_id>/plan/", api.PlanApi.as_view(), name="api-case-plan"),
+    path("cases/<int:case_id>/plan/goals/", api.PlanGoalApi.as_view(), name="api-plan-goals"),
+    path("plan-goals/<int:goal_id>/steps/", api.PlanStepApi.as_view(), name="api-plan-steps"),
+    path("plan-steps/<int:step_id>/", api.PlanStepDetailApi.as_view(), name="api-plan-step"),
+    path(
+        "entries/<int:entry_id>/versions/",
+        api.EntryVersionListApi.as_view(),
+        name="api-entry-versions",
+    ),
 ]

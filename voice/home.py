@@ -1,4 +1,4 @@
-from cases.models import Entry
+from cases.models import Entry, Participant
 from cases.selectors import cases_for_user, entries_visible
 from coordination.home import HomeSection
 from coordination.models import User
@@ -22,9 +22,18 @@ def home_sections(*, user: User) -> list[HomeSection]:
     way to their own page."""
     unread = unread_messages(user=user)
     cases = list(cases_for_user(user=user))
+    # Only the young person and guardians may choose; one query tells which cases the user is a
+    # guardian on, so a helper with many cases costs no query per case.
+    guardian_on = set(
+        Participant.objects.filter(
+            case__in=cases, user=user, role=Participant.Role.GUARDIAN, left__isnull=True
+        ).values_list("case_id", flat=True)
+    )
     rows = []
     for case in cases:
-        chooser = may_choose_ungdomshjelper(case=case, user=user)
+        chooser = (case.youth_id == user.pk or case.pk in guardian_on) and (
+            may_choose_ungdomshjelper(case=case, user=user)
+        )
         offer = chooser and ungdomshjelper_offered(case=case)
         rows.append(
             {

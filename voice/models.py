@@ -5,6 +5,8 @@ Messages themselves are Entries of kind `message` (cases), shared through the sh
 (consent), so who-knows-what stays true without a second store of content.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -44,6 +46,8 @@ class Feedback(models.Model):
     FEEDBACK_MIN_ANSWERS of them (voice.selectors.feedback_summary).
     """
 
+    # Random, so the order of keys says nothing about when an anonymous answer came.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
     )

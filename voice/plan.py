@@ -8,6 +8,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,24 @@ def plan_of(*, case: Case, viewer: User) -> Entry | None:
         .order_by("created", "id")
         .first()
     )
+
+
+def access_goal(*, user: User, goal_id: int) -> Goal:
+    """A goal on a plan `user` may open; anything else is a 404, like a missing one."""
+    goal = Goal.objects.select_related("plan").filter(pk=goal_id).first()
+    if goal is None or not entries_visible(
+        user=user, queryset=Entry.objects.filter(pk=goal.plan_id)
+    ):
+        raise Http404
+    return goal
+
+
+def access_step(*, user: User, step_id: int) -> Step:
+    step = Step.objects.select_related("goal__plan", "owner").filter(pk=step_id).first()
+    if step is None:
+        raise Http404
+    access_goal(user=user, goal_id=step.goal_id)
+    return step
 
 
 def goals_of(*, plan: Entry) -> list[Goal]:

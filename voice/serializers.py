@@ -5,7 +5,7 @@ from cases.serializers import ParticipantOutputSerializer, ServiceSummarySeriali
 from coordination.serializers import UserSummarySerializer
 
 from .glossary import Term
-from .models import Feedback, Remark, UngdomshjelperChange
+from .models import EntryVersion, Feedback, Goal, Remark, Step, UngdomshjelperChange
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -155,3 +155,66 @@ class RemarkInputSerializer(serializers.Serializer):
 
 class AnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True, required=False, default="", max_length=5_000)
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+class StepOutputSerializer(serializers.ModelSerializer):
+    owner = UserSummarySerializer(read_only=True)
+    done = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Step
+        fields = ["id", "goal", "text", "owner", "due", "done", "done_at", "created"]
+        read_only_fields = fields
+
+    def get_done(self, step: Step) -> bool:
+        return step.done_at is not None
+
+
+class GoalOutputSerializer(serializers.ModelSerializer):
+    steps = StepOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = ["id", "text", "created", "steps"]
+        read_only_fields = fields
+
+
+class PlanEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entry
+        fields = ["id", "title", "category", "created"]
+        read_only_fields = fields
+
+
+class PlanOutputSerializer(serializers.Serializer):
+    """`entry` is null until the young person writes their first goal."""
+
+    entry = PlanEntrySerializer(allow_null=True)
+    goals = GoalOutputSerializer(many=True)
+    versions = serializers.IntegerField(help_text="How many earlier texts are kept.")
+
+
+class GoalInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class StepInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    owner = serializers.IntegerField(help_text="A person on the team, or the young person.")
+    due = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class StepUpdateSerializer(serializers.Serializer):
+    done = serializers.BooleanField()
+
+
+class EntryVersionSerializer(serializers.ModelSerializer):
+    corrected_by_remark = serializers.IntegerField(source="remark_id", allow_null=True)
+
+    class Meta:
+        model = EntryVersion
+        fields = ["id", "entry", "body", "replaced_at", "corrected_by_remark"]
+        read_only_fields = fields

@@ -22,8 +22,8 @@ from consent.selectors import (
     sharing_rules_active,
 )
 from consent.services import sharing_rule_create, sharing_rule_end
-from consent.views import _attempt
 from coordination.models import User
+from coordination.pages import attempt
 from coordination.rest import authenticated_user
 from services_registry.models import Service
 
@@ -128,7 +128,7 @@ def sharing_rules(request: HttpRequest, case_id: int) -> HttpResponse:
     # The form only offers people and services on the team, so these lookups succeed.
     recipient_user = get_object_or_404(User, pk=value) if kind == "user" else None
     recipient_service = get_object_or_404(Service, pk=value) if kind == "service" else None
-    if _attempt(
+    if attempt(
         request,
         lambda: sharing_rule_create(
             case=case,
@@ -155,7 +155,7 @@ def sharing_rule_remove(request: HttpRequest, rule_id: int) -> HttpResponse:
     user = authenticated_user(request)
     rule = access_sharing_rule(user=user, rule_id=rule_id)
     ended = rule.disclosures.filter(withdrawn_at__isnull=True).count()
-    if _attempt(request, lambda: sharing_rule_end(rule=rule, actor=user)):
+    if attempt(request, lambda: sharing_rule_end(rule=rule, actor=user)):
         messages.success(
             request,
             ngettext(
@@ -208,7 +208,7 @@ def conversation(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _messages_page(request, case, form, status=400)
     chosen = list(User.objects.filter(pk__in=form.cleaned_data.get("recipients", [])))
-    if _attempt(
+    if attempt(
         request,
         lambda: message_send(
             case=case, author=user, body=form.cleaned_data["body"], recipients=chosen
@@ -227,17 +227,17 @@ def _ungdomshjelper_post(request: HttpRequest, case: Case, form: ChooseForm) -> 
     user = authenticated_user(request)
     action = request.POST.get("action", "choose")
     if action == "change":
-        if _attempt(request, lambda: ungdomshjelper_change_ask(case=case, actor=user)):
+        if attempt(request, lambda: ungdomshjelper_change_ask(case=case, actor=user)):
             messages.success(request, _("Now choose who you want instead."))
         return True
     if action == "cancel":
-        if _attempt(request, lambda: ungdomshjelper_change_cancel(case=case, actor=user)):
+        if attempt(request, lambda: ungdomshjelper_change_cancel(case=case, actor=user)):
             messages.success(request, _("You keep your ungdomshjelper. Nobody was told."))
         return True
     if not form.is_valid():
         return False
     chosen = get_object_or_404(User, pk=form.cleaned_data["chosen"])
-    if _attempt(request, lambda: ungdomshjelper_choose(case=case, actor=user, chosen=chosen)):
+    if attempt(request, lambda: ungdomshjelper_choose(case=case, actor=user, chosen=chosen)):
         messages.success(
             request,
             _("%(name)s is now your ungdomshjelper and has been told.") % {"name": chosen.name},
@@ -317,7 +317,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            if _attempt(
+            if attempt(
                 request,
                 lambda: feedback_give(
                     author=user,
@@ -388,15 +388,13 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
         answer_form = AnswerForm(request.POST)
         answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
         service = correction_accept if action == "accept" else remark_answer
-        if _attempt(request, lambda: service(remark=remark, actor=user, answer=answer)):
+        if attempt(request, lambda: service(remark=remark, actor=user, answer=answer)):
             messages.success(request, _("Your answer is saved, and the young person is told."))
         return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
     form = RemarkForm(request.POST)
     if not form.is_valid():
         return _remarks_page(request, entry, form, status=400)
-    if _attempt(
-        request, lambda: remark_create(entry_id=entry.pk, author=user, **form.cleaned_data)
-    ):
+    if attempt(request, lambda: remark_create(entry_id=entry.pk, author=user, **form.cleaned_data)):
         messages.success(request, _("Sent. The person who wrote it will answer you here."))
     return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
 
@@ -421,7 +419,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             goal_form = GoalForm(request.POST)
             if goal_form.is_valid():
                 text = goal_form.cleaned_data["text"]
-                if _attempt(request, lambda: goal_add(case=case, actor=user, text=text)):
+                if attempt(request, lambda: goal_add(case=case, actor=user, text=text)):
                     messages.success(request, _("Your goal is in the plan."))
             else:
                 messages.error(request, _("Write a few words."))
@@ -431,7 +429,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             if step_form.is_valid():
                 data = step_form.cleaned_data
                 owner = get_object_or_404(User, pk=data["owner"])
-                if _attempt(
+                if attempt(
                     request,
                     lambda: step_add(
                         goal=goal, actor=user, text=data["text"], owner=owner, due=data["due"]
@@ -442,11 +440,14 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
                 messages.error(request, _("Write the step and choose who does it."))
         elif action in {"done", "undo"}:
             step = get_object_or_404(Step, pk=request.POST.get("step") or 0, goal__plan__case=case)
-            if _attempt(request, lambda: step_mark(step=step, actor=user, done=action == "done")):
+            if attempt(request, lambda: step_mark(step=step, actor=user, done=action == "done")):
                 messages.success(request, _("Saved."))
         return redirect("voice:plan", case_id=case.pk)
     if request.method == "POST":
         raise PermissionDenied
+    if entry is not None:
+        # Reading the plan is reading the plan entry: who-knows-what shows it as opened.
+        entry_open(user=user, entry_id=entry.pk, via="page")
     return render(
         request,
         "voice/plan.html",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.markdown import render_markdown
 from coordination.models import User
+from coordination.pages import attempt
 from coordination.rest import authenticated_user
 
 from .. import services
@@ -29,7 +30,7 @@ from ..selectors import (
     evaluation_for_meeting,
     evaluation_over_time,
 )
-from .common import _attempt, _posted_id, _team, _users
+from .common import _posted_id, _team, _users
 
 # -- minutes ----------------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
         if not form.is_valid():
             messages.error(request, _("Write a summary."))
             return
-        if _attempt(
+        if attempt(
             request, lambda: services.minutes_save(meeting=meeting, actor=user, **form.cleaned_data)
         ):
             messages.success(request, _("A new version is saved."))
@@ -110,7 +111,7 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
             messages.error(request, _("A task needs what, who and by when."))
             return
         data = task_form.cleaned_data
-        if _attempt(
+        if attempt(
             request,
             lambda: services.action_item_create(
                 meeting=meeting,
@@ -126,14 +127,14 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
         messages.error(request, _("Write the minutes first."))
         return
     if action == "submit":
-        if _attempt(request, lambda: services.minutes_submit(minutes=minutes, actor=user)):
+        if attempt(request, lambda: services.minutes_submit(minutes=minutes, actor=user)):
             messages.success(request, _("Sent to the young person to review."))
     elif action in ("comment", "correction"):
         comment_form = CommentForm(request.POST)
         if not comment_form.is_valid():
             messages.error(request, _("Write your comment."))
             return
-        if _attempt(
+        if attempt(
             request,
             lambda: services.minutes_comment(
                 minutes=minutes,
@@ -144,7 +145,7 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
         ):
             messages.success(request, _("Thank you. Your comment is saved with the minutes."))
     elif action == "approve":
-        if _attempt(request, lambda: services.minutes_approve(minutes=minutes, actor=user)):
+        if attempt(request, lambda: services.minutes_approve(minutes=minutes, actor=user)):
             messages.success(request, _("You approved the minutes."))
     elif action == "distribute":
         distribute_form = DistributeForm(request.POST, team=_team(meeting.case))
@@ -152,7 +153,7 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
             messages.error(request, _("Choose at least one person."))
             return
         results: list = []
-        if _attempt(
+        if attempt(
             request,
             lambda: results.append(
                 services.minutes_distribute(
@@ -213,7 +214,7 @@ def action_item_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         item = access_action_item(user=user, item_id=_posted_id(request, "item"))
         form = ActionItemStatusForm(request.POST)
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             request,
             lambda: services.action_item_set_status(
                 item=item, actor=user, status=form.cleaned_data["status"]
@@ -240,7 +241,7 @@ def evaluation_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             lambda: services.evaluation_submit(meeting=meeting, actor=user, **form.cleaned_data),
         )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.selectors import access_case, cases_for_user
 from coordination.models import User
+from coordination.pages import attempt
 from coordination.rest import authenticated_user
 
 from .. import services
@@ -31,7 +32,7 @@ from ..selectors import (
     meetings_for_case,
     meetings_visible,
 )
-from .common import _attempt, _posted_id, _team, _users
+from .common import _posted_id, _team, _users
 
 
 @login_required
@@ -68,7 +69,7 @@ def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         created: list[Meeting] = []
-        if _attempt(
+        if attempt(
             request,
             lambda: created.append(
                 services.meeting_create(
@@ -159,7 +160,7 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
         data = form.cleaned_data
         representative = _users([data["representative"]])[0] if data["representative"] else None
         result: list[bool] = []
-        if _attempt(
+        if attempt(
             request,
             lambda: result.append(
                 services.attendance_choose(
@@ -179,7 +180,7 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
             )
     elif action == "propose":
         propose_form = ProposeForm(request.POST, team=team)
-        if propose_form.is_valid() and _attempt(
+        if propose_form.is_valid() and attempt(
             request,
             lambda: services.attendance_propose(
                 meeting=meeting, actor=user, users=_users(propose_form.cleaned_data["users"])
@@ -191,7 +192,7 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
         if not item_form.is_valid():
             messages.error(request, _("Write a topic."))
             return
-        if _attempt(
+        if attempt(
             request,
             lambda: services.agenda_item_add(meeting=meeting, actor=user, **item_form.cleaned_data),
         ):
@@ -202,16 +203,16 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
         ).first()
         if item is None:
             raise Http404
-        if _attempt(request, lambda: services.agenda_item_publish(item=item, actor=user)):
+        if attempt(request, lambda: services.agenda_item_publish(item=item, actor=user)):
             messages.success(request, _("Your topic is on the agenda now."))
     elif action == "agenda_publish":
-        if _attempt(request, lambda: services.agenda_publish(meeting=meeting, actor=user)):
+        if attempt(request, lambda: services.agenda_publish(meeting=meeting, actor=user)):
             messages.success(request, _("The agenda is sent out."))
     elif action == "cancel":
-        if _attempt(request, lambda: services.meeting_cancel(meeting=meeting, actor=user)):
+        if attempt(request, lambda: services.meeting_cancel(meeting=meeting, actor=user)):
             messages.success(request, _("The meeting is cancelled. Everyone invited is told."))
     elif action == "held":
-        if _attempt(request, lambda: services.meeting_mark_held(meeting=meeting, actor=user)):
+        if attempt(request, lambda: services.meeting_mark_held(meeting=meeting, actor=user)):
             messages.success(request, _("The meeting is marked as held."))
     else:
         messages.error(request, _("Choose what you want to do."))

@@ -25,6 +25,7 @@ from coordination.celery import app
 from coordination.models import Notification
 from coordination.services import notification_create, notifications_sweep
 from tests.factories import UserFactory
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,15 +50,6 @@ def start_redis() -> None:
         check=True,
         capture_output=True,
     )
-
-
-def wait_until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_redis_down_delays_but_loses_nothing(request):

@@ -15,15 +15,7 @@ from coordination.services import (
     notifications_sweep,
 )
 from tests.factories import NotificationFactory, UserFactory
-
-
-def wait_until(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.waiting import wait_until
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Feedback with real anonymity: no user, no time finer than the week, hidden below 5 answers."""
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -36,6 +38,20 @@ def test_anonymous_feedback_stores_no_person_and_only_the_week(demo):
 def test_named_feedback_keeps_the_person(demo):
     feedback = feedback_give(author=demo["jonas"], service=school(demo), rating=5, anonymous=False)
     assert feedback.author == demo["jonas"] and feedback.created is not None
+
+
+def test_the_order_of_keys_does_not_date_an_anonymous_answer(demo):
+    # given anonymous answers given between two signed ones, which carry their time
+    answers = []
+    for anonymous in (False, True, True, True, True, True, True, False):
+        answers.append(
+            feedback_give(author=demo["jonas"], service=school(demo), rating=3, anonymous=anonymous)
+        )
+    # then sorting by key does not put the anonymous ones between the signed ones in the order
+    # they came: keys are random, not counting
+    by_key = [f.pk for f in Feedback.objects.order_by("pk")]
+    assert by_key != [f.pk for f in answers]
+    assert all(isinstance(f.pk, uuid.UUID) for f in answers)
 
 
 def test_helpers_see_nothing_below_five_answers_then_only_the_summary(demo):

@@ -8,6 +8,7 @@ from cases.models import AccessEvent, Entry
 from consent.models import Disclosure
 from consent.selectors import who_knows_what
 from coordination.models import Notification
+from coordination.services import notification_text
 from tests.consent.helpers import as_user
 from voice.services import message_send
 
@@ -45,9 +46,15 @@ def test_jonas_writes_to_the_teacher_and_it_shows_in_who_knows_what(demo):
     for other in ("far", "helsesykepleier"):
         page = client_for(demo[other]).get(messages_url(demo.jonas_case)).content.decode()
         assert "Kan vi snakke" not in page
-    # the teacher's notice carries no content
+    # the teacher is told a message came, in the conversation, without its content
     notice = Notification.objects.get(recipient=teacher, entry_id=message.pk)
-    assert notice.kind == "entry_received"
+    assert (notice.kind, notice.target_url) == (
+        "message_received",
+        messages_url(demo.jonas_case),
+    )
+    assert "Kan vi snakke" not in notification_text(notice)
+    # and Jonas, who sent it himself, gets no "something was shared" notice
+    assert not Notification.objects.filter(recipient=jonas, entry_id=message.pk).exists()
 
 
 def test_unread_counts_and_reading_logs_opens(demo):
@@ -85,12 +92,22 @@ def test_empty_or_too_long_messages_are_refused(demo, body):
     assert not Entry.objects.filter(kind=Entry.Kind.MESSAGE).exists()
 
 
-def test_a_10_mb_message_is_refused_and_nothing_stored(demo):
+def test_a_10_mb_message_is_refused_with_a_clear_error_and_nothing_stored(demo):
+    ten_mb = "x" * (10 * 1024 * 1024)
+    # on the page: our own 400 page, in bokmål, saying nothing was saved
     response = client_for(demo["jonas"]).post(
-        messages_url(demo.jonas_case),
-        {"body": "x" * (10 * 1024 * 1024), "recipients": [str(demo["laerer"].pk)]},
+        messages_url(demo.jonas_case), {"body": ten_mb, "recipients": [str(demo["laerer"].pk)]}
     )
     assert response.status_code == 400
+    assert "Ingenting ble lagret" in response.content.decode()
+    # over the API: the usual JSON error shape
+    response = as_user(demo["jonas"]).post(
+        f"/api/v1/cases/{demo.jonas_case.pk}/messages/",
+        {"body": ten_mb, "recipients": [demo["laerer"].pk]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Forespørselen er for stor. Ingenting ble lagret."}
     assert not Entry.objects.filter(kind=Entry.Kind.MESSAGE).exists()
 
 

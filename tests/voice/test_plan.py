@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from cases.models import Entry
+from cases.models import AccessEvent, Entry
 from consent.services import share
 from voice.models import EntryVersion, Goal, Step
 from voice.plan import goal_add, step_add, step_mark
@@ -61,6 +61,8 @@ def test_helpers_see_the_plan_only_once_shared(demo):
     share(entry=goal.plan, recipients=[demo["laerer"]], actor=demo["jonas"])
     page = teacher.get(plan_url(demo.jonas_case))
     assert page.status_code == 200 and "Mer fritid" in page.content.decode()
+    # and her reading it is logged, so Jonas sees that she opened it
+    assert AccessEvent.objects.filter(entry=goal.plan, user=demo["laerer"], via="page").exists()
     # only Jonas changes it
     assert (
         teacher.post(plan_url(demo.jonas_case), {"action": "goal", "text": "x"}).status_code == 403

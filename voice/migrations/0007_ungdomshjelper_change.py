@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_withholding'),
-        ('voice', '0005_alter_entryversion_remark_goal_step'),
+        ('voice', '0006_feedback_random_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
