@@ -69,6 +69,19 @@ MATRIX = [
         {"user": "{laerer}"},
         statuses(404, jonas=201, far=201),  # Jonas is 13: his father decides with him
     ),
+    (
+        "post",
+        "/api/v1/cases/{jonas_case}/ungdomshjelper/change/",
+        None,
+        statuses(404, jonas=409, far=409),  # no ungdomshjelper to change yet
+    ),
+    (
+        "post",
+        "/api/v1/cases/{jonas_case}/ungdomshjelper/change/cancel/",
+        None,
+        statuses(404, jonas=409, far=409),
+    ),
+    ("get", "/api/v1/ungdomshjelper/cases/", None, statuses(200)),  # empty unless one is
     ("get", "/api/v1/entries/{math}/remarks/", None, statuses(404, jonas=200, laerer=200)),
     (
         "post",
