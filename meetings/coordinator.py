@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
-from cases.models import Case
+from cases.models import Case, Participant
 from coordination.home import CaseItem, case_item
 from coordination.models import User
 
@@ -26,6 +26,11 @@ TO_REVIEW = ngettext_lazy(
 )
 TO_CORRECT = ngettext_lazy(
     "Correct the minutes of %(count)d meeting", "Correct the minutes of %(count)d meetings", "count"
+)
+TO_TAKE_OVER = ngettext_lazy(
+    "Take over %(count)d meeting whose organiser left the case",
+    "Take over %(count)d meetings whose organiser left the case",
+    "count",
 )
 TASKS_OVERDUE = ngettext_lazy(
     "%(count)d of your tasks from meetings is overdue",
@@ -57,10 +62,16 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         & Q(Exists(proposed))
         & ~Q(Exists(proposed.filter(youth_wish__isnull=False)))
     )
+    organiser_on_case = Participant.objects.filter(
+        case=OuterRef("case"), user=OuterRef("organiser"), left__isnull=True
+    )
+    to_take_over = upcoming & Q(held_at__isnull=True) & ~Q(Exists(organiser_on_case))
     for row in visible.values("case_id").annotate(
         upcoming=Count("id", filter=upcoming),
         to_choose=Count("id", filter=to_choose),
         first_to_choose=Min("id", filter=to_choose),
+        to_take_over=Count("id", filter=to_take_over),
+        first_to_take_over=Min("id", filter=to_take_over),
     ):
         case_id = row["case_id"]
         if row["upcoming"]:
@@ -72,6 +83,16 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
                     count=row["upcoming"],
                     label=UPCOMING,
                     url=url,
+                )
+            )
+        if row["to_take_over"]:
+            items.append(
+                case_item(
+                    case_id=case_id,
+                    kind="meeting_take_over",
+                    count=row["to_take_over"],
+                    label=TO_TAKE_OVER,
+                    url=reverse("meetings:detail", args=[row["first_to_take_over"]]),
                 )
             )
         if row["to_choose"]:
