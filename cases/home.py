@@ -1,5 +1,8 @@
+from django.db.models import Prefetch
+
 from coordination.home import HomeSection
 from coordination.models import User
+from services_registry.models import Phone
 
 from .models import Participant
 from .selectors import cases_for_user
@@ -15,6 +18,8 @@ def home_sections(*, user: User) -> list[HomeSection]:
             Participant.objects.filter(case__in=own, left__isnull=True)
             .exclude(user=user)
             .select_related("user", "service", "case")
+            # How to reach them: the phone numbers of the service they act for.
+            .prefetch_related(Prefetch("service__phones", Phone.objects.order_by("number")))
             .order_by("case_id", "joined", "id")
         )
         sections.append(

@@ -17,10 +17,11 @@ from .selectors import notifications_for
 from .serializers import (
     MeSerializer,
     NotificationSerializer,
+    PresentationSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from .services import api_token_for, notification_mark_read
+from .services import api_token_for, notification_mark_read, user_presentation_set
 
 
 class TokenApi(APIView):
@@ -59,6 +60,41 @@ class MeApi(APIView):
     @extend_schema(responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+class PresentationApi(APIView):
+    """The caller's own presentation, shown to a young person choosing an ungdomshjelper."""
+
+    @extend_schema(
+        summary="My presentation",
+        operation_id="v1_me_presentation_retrieve",
+        responses={200: PresentationSerializer},
+        tags=["auth"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(PresentationSerializer(authenticated_user(request)).data)
+
+    @extend_schema(
+        summary="Write my presentation (plain text, at most 500 characters; empty removes it)",
+        operation_id="v1_me_presentation_update",
+        request=PresentationSerializer,
+        responses={200: PresentationSerializer, 400: None},
+        examples=[
+            OpenApiExample(
+                "A coordinator",
+                value={"presentation": "Jeg jobber i kommunen og liker å gå tur mens vi prater."},
+                request_only=True,
+            )
+        ],
+        tags=["auth"],
+    )
+    def put(self, request: Request) -> Response:
+        data = PresentationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_presentation_set(
+            user=authenticated_user(request), presentation=data.validated_data["presentation"]
+        )
+        return Response(PresentationSerializer(user).data)
 
 
 @extend_schema(

@@ -18,6 +18,8 @@ class Persona:
     display_name: str
     age: int | None = None
     email_domain: str = "sammen.localhost"
+    # What a young person choosing an ungdomshjelper reads about this person.
+    presentation: str = ""
 
 
 PERSONAS = [
@@ -25,12 +27,41 @@ PERSONAS = [
     Persona("jonas", "Jonas Berg", age=13),
     Persona("mor", "Hilde Nilsen"),
     Persona("far", "Per Berg"),
-    Persona("laerer", "Ole Hansen"),
-    Persona("helsesykepleier", "Kari Nordmann"),
-    Persona("bup", "Ahmed Khan"),
-    Persona("barnevern", "Ingrid Lie"),
-    Persona("nav", "Marius Dahl"),
-    Persona("ungdomshjelper", "Nora Bakken"),
+    Persona(
+        "laerer",
+        "Ole Hansen",
+        presentation="Jeg er kontaktlærer på ungdomsskolen og har vært lærer i tolv år. "
+        "Jeg spiller fotball på fritiden. Du kan snakke med meg etter timen eller skrive til meg.",
+    ),
+    Persona(
+        "helsesykepleier",
+        "Kari Nordmann",
+        presentation="Jeg er helsesykepleier på skolen. Du kan komme innom kontoret mitt uten "
+        "avtale på tirsdager og torsdager. Jeg har taushetsplikt.",
+    ),
+    Persona(
+        "bup",
+        "Ahmed Khan",
+        presentation="Jeg er psykolog på BUP. Jeg liker å prate mens vi går en tur, "
+        "hvis du vil det.",
+    ),
+    Persona(
+        "barnevern",
+        "Ingrid Lie",
+        presentation="Jeg jobber i barnevernstjenesten og har hjulpet mange ungdommer og "
+        "familier. Jeg vil høre hva du mener, og jeg sier det rett ut hvis jeg er bekymret.",
+    ),
+    Persona(
+        "nav",
+        "Marius Dahl",
+        presentation="Jeg er veileder på NAV og hjelper unge med skole, jobb og penger.",
+    ),
+    Persona(
+        "ungdomshjelper",
+        "Nora Bakken",
+        presentation="Jeg er ungdomshjelper i kommunen. Jobben min er å holde oversikten for "
+        "deg, så du slipper å fortelle det samme til alle. Jeg svarer på meldinger samme dag.",
+    ),
     Persona("admin", "Kommuneadministrator"),
 ]
 
@@ -59,6 +90,7 @@ def personas_ensure(*, password: str, today: date) -> dict[str, User]:
                 else None,
                 "is_staff": persona.username == "admin",
                 "is_superuser": persona.username == "admin",
+                "presentation": persona.presentation,
             },
         )
         user.set_password(password)

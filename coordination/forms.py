@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import PRESENTATION_MAX_CHARS
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -23,3 +25,16 @@ class LoginForm(AuthenticationForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class PresentationForm(forms.Form):
+    presentation = forms.CharField(
+        label=_("About you"),
+        help_text=_(
+            "Who you are and how you work, in a few plain sentences. Do not write about the "
+            "young people you help."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=PRESENTATION_MAX_CHARS,
+        required=False,
+    )

@@ -1,8 +1,13 @@
 """The home page is assembled from sections the apps offer, so that coordination (the lowest
 layer) never imports the apps above it: an app adds a section by defining
-`home_sections(self, *, user) -> list[HomeSection]` on its AppConfig."""
+`home_sections(self, *, user) -> list[HomeSection]` on its AppConfig.
 
+The ungdomshjelper's overview is assembled the same way: an app adds what it knows about a
+case by defining `coordinator_items(self, *, user, cases) -> list[CaseItem]`."""
+
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 
@@ -23,3 +28,39 @@ def home_sections(*, user: User) -> list[HomeSection]:
         if provide is not None:
             sections.extend(provide(user=user))
     return sorted(sections, key=lambda section: section.order)
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    """Something waiting on one case, for its ungdomshjelper: how many of one kind, in words,
+    and where it is done. `youth` marks what waits for the young person rather than for the
+    ungdomshjelper. Counts and links only: never the title or text of an entry."""
+
+    case_id: int
+    kind: str
+    count: int
+    label: str
+    url: str
+    youth: bool = False
+
+
+def case_item(
+    *, case_id: int, kind: str, count: int, label: Any, url: str, youth: bool = False
+) -> CaseItem:
+    """`label` is `ngettext_lazy(singular, plural, "count")`, both with `%(count)d`: the item
+    carries it in the active language, in the form for `count`."""
+    return CaseItem(case_id, kind, count, str(label % {"count": count}), url, youth)
+
+
+def coordinator_items(*, user: User, cases: Sequence[Any]) -> list[CaseItem]:
+    """Every app's items about `cases` (cases where `user` is the ungdomshjelper now), in the
+    order of INSTALLED_APPS. Each app answers for all the cases at once, in a fixed number of
+    queries, and leaves out kinds with nothing waiting."""
+    if not cases:
+        return []
+    items: list[CaseItem] = []
+    for config in apps.get_app_configs():
+        provide = getattr(config, "coordinator_items", None)
+        if provide is not None:
+            items.extend(provide(user=user, cases=cases))
+    return items

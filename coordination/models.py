@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+PRESENTATION_MAX_CHARS = 500
+
 
 class User(AbstractUser):
     """Everyone who logs in: young people, guardians, helpers, coordinators and staff.
@@ -28,6 +30,14 @@ class User(AbstractUser):
     )
     notify_by_email = models.BooleanField(_("notify me by e-mail"), default=True)
     notify_by_sms = models.BooleanField(_("notify me by SMS"), default=False)
+    # Written by the person themself, shown (as plain text) to a young person choosing an
+    # ungdomshjelper among the candidates.
+    presentation = models.TextField(
+        _("presentation"),
+        max_length=PRESENTATION_MAX_CHARS,
+        blank=True,
+        help_text=_("A few words about you that a young person sees when choosing."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -63,6 +73,7 @@ class Notification(models.Model):
         ACTION_ITEM_DUE = "action_item_due", _("Task due")
         MESSAGE_RECEIVED = "message_received", _("New message")
         UNGDOMSHJELPER_CHOSEN = "ungdomshjelper_chosen", _("Chosen as youth coordinator")
+        UNGDOMSHJELPER_CHANGED = "ungdomshjelper_changed", _("No longer youth coordinator")
         REMARK_MADE = "remark_made", _("A comment on something you wrote")
         REMARK_ANSWERED = "remark_answered", _("Your comment was answered")
         ENTRY_CORRECTED = "entry_corrected", _("Information was corrected")

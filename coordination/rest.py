@@ -7,7 +7,7 @@ does not exist, so a status code never confirms that something exists.
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -34,6 +34,7 @@ class StateConflict(Exception):
 
 
 NOT_FOUND_DETAIL = _("Not found.")
+TOO_LARGE_DETAIL = _("The request is too large. Nothing was saved.")
 
 
 class StandardPagination(PageNumberPagination):
@@ -58,6 +59,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(_validation_detail(exc))
     elif isinstance(exc, StateConflict):
         exc = Conflict(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        # Django would answer with its HTML 400 page; API clients get the usual JSON shape.
+        exc = exceptions.ParseError(TOO_LARGE_DETAIL)
     return drf_exception_handler(exc, context)
 
 

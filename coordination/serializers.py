@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Notification, User
+from .models import PRESENTATION_MAX_CHARS, Notification, User
 from .services import notification_text
 
 
@@ -23,6 +23,12 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "display_name", "language"]
         read_only_fields = fields
+
+
+class PresentationSerializer(serializers.Serializer):
+    presentation = serializers.CharField(
+        allow_blank=True, max_length=PRESENTATION_MAX_CHARS, trim_whitespace=True
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import redis
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from .models import AuditEvent, Notification, User
+from .models import PRESENTATION_MAX_CHARS, AuditEvent, Notification, User
 from .sms import send_sms
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,24 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+def user_presentation_set(*, user: User, presentation: str) -> User:
+    """The few words a person writes about themself; plain text, shown escaped."""
+    presentation = presentation.strip()
+    if len(presentation) > PRESENTATION_MAX_CHARS:
+        raise ValidationError(
+            {
+                "presentation": translation.gettext(
+                    "Write at most %(max)d characters (you wrote %(count)d)."
+                )
+                % {"max": PRESENTATION_MAX_CHARS, "count": len(presentation)}
+            }
+        )
+    if user.presentation != presentation:
+        user.presentation = presentation
+        user.save(update_fields=["presentation"])
+    return user
 
 
 def api_token_for(*, user: User) -> str:
@@ -117,6 +136,10 @@ def notification_text(notification: Notification) -> str:
         ),
         Notification.Kind.UNGDOMSHJELPER_CHOSEN: translation.gettext(
             "A young person has chosen you as their youth coordinator in Sammen."
+        ),
+        Notification.Kind.UNGDOMSHJELPER_CHANGED: translation.gettext(
+            "A young person has chosen a new youth coordinator: you are no longer theirs. "
+            "See Sammen."
         ),
         Notification.Kind.REMARK_MADE: translation.gettext(
             "The young person commented on something you wrote in Sammen."

@@ -175,7 +175,10 @@ SAMMEN_SMS_FILE_PATH = env.str(
     "SAMMEN_SMS_FILE_PATH", default=str(BASE_DIR / ".data" / "sms.jsonl")
 )
 # Links in e-mail and SMS point here.
-SAMMEN_BASE_URL = env.str("SAMMEN_BASE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails and SMS; by default the address `make run` serves on.
+SAMMEN_BASE_URL = env.str(
+    "SAMMEN_BASE_URL", default=f"http://127.0.0.1:{env.int('SAMMEN_WEB_PORT', default=8000)}"
+)
 # A worker holds a notification this long while delivering; after that the sweep may retry it.
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
 

@@ -9,6 +9,7 @@ from .forms import LoginForm
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", api.TokenApi.as_view(), name="api-token"),
     path("me/", api.MeApi.as_view(), name="api-me"),
+    path("me/presentation/", api.PresentationApi.as_view(), name="api-me-presentation"),
     path("notifications/", api.NotificationListApi.as_view(), name="api-notifications"),
     path(
         "notifications/<int:notification_id>/read/",
@@ -42,6 +43,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/presentation/", views.presentation, name="presentation"),
     path("language/", views.language_switch, name="language-switch"),
     path("notifications/", views.notification_list, name="notifications"),
     path(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -6,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import LanguageForm
+from .forms import LanguageForm, PresentationForm
 from .home import home_sections
 from .rest import authenticated_user
 from .selectors import notifications_for, service_health
@@ -16,6 +17,7 @@ from .services import (
     notification_mark_read,
     notification_text,
     notifications_mark_all_read,
+    user_presentation_set,
     user_set_language,
 )
 
@@ -57,6 +59,25 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     notifications_mark_all_read(recipient=authenticated_user(request))
     return redirect("notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def presentation(request: HttpRequest) -> HttpResponse:
+    """The few words about themself a person shows a young person choosing an ungdomshjelper."""
+    user = authenticated_user(request)
+    form = PresentationForm(
+        request.POST if request.method == "POST" else None,
+        initial={"presentation": user.presentation},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            user_presentation_set(user=user, presentation=form.cleaned_data["presentation"])
+            messages.success(request, _("Your presentation is saved."))
+            return redirect("presentation")
+        status = 400
+    return render(request, "coordination/presentation.html", {"form": form}, status=status)
 
 
 @require_POST

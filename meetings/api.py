@@ -264,6 +264,20 @@ class MeetingCancelApi(APIView):
         return _meeting_body(request, meeting_id)
 
 
+class MeetingTakeOverApi(APIView):
+    @extend_schema(
+        summary="Take over an upcoming meeting whose organiser has left the case",
+        description="For whoever may organise meetings on the case now (the ungdomshjelper).",
+        request=None,
+        responses={200: MeetingOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        tags=TAGS,
+    )
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        services.meeting_take_over(meeting=meeting, actor=authenticated_user(request))
+        return _meeting_body(request, meeting_id)
+
+
 def _minutes_body(request: Request, meeting_id: int) -> Response:
     """Recipients get the approved version only; drafts and the young person's comments stay
     between the young person and the organiser."""

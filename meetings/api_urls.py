@@ -32,6 +32,11 @@ urlpatterns = [
         api.MeetingCancelApi.as_view(),
         name="api-meeting-cancel",
     ),
+    path(
+        "meetings/<int:meeting_id>/take-over/",
+        api.MeetingTakeOverApi.as_view(),
+        name="api-meeting-take-over",
+    ),
     path("meetings/<int:meeting_id>/minutes/", api.MinutesApi.as_view(), name="api-minutes"),
     path(
         "meetings/<int:meeting_id>/minutes/submit/",

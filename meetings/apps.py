@@ -19,3 +19,8 @@ class MeetingsConfig(AppConfig):
         from .home import home_sections
 
         return home_sections(user=user)  # type: ignore[arg-type]
+
+    def coordinator_items(self, *, user: object, cases: list) -> list:
+        from .coordinator import meeting_items
+
+        return meeting_items(user=user, cases=cases)  # type: ignore[arg-type]

@@ -195,3 +195,21 @@ class MeetingFactory(DjangoModelFactory):
     def _create(cls, model_class: type[Meeting], *args: object, **kwargs: object) -> Meeting:
         organiser = kwargs.pop("organiser")
         return meeting_create(actor=organiser, **kwargs)  # type: ignore[arg-type]
+
+
+# --- voice: the ungdomshjelper ----------------------------------------------------------------
+
+from django.contrib.auth.models import Group  # noqa: E402
+
+from voice.selectors import COORDINATORS_GROUP  # noqa: E402
+
+
+class CoordinatorFactory(UserFactory):
+    """A municipal youth coordinator: a candidate for ungdomshjelper on every case."""
+
+    presentation = "Jeg er ungdomshjelper i kommunen."
+
+    @factory.post_generation
+    def coordinators_group(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])

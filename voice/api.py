@@ -25,8 +25,10 @@ from services_registry.models import Service
 from . import plan, selectors, services
 from .glossary import Term, terms_matching
 from .models import Remark
+from .overview import overview_for
 from .serializers import (
     AnswerInputSerializer,
+    CaseOverviewSerializer,
     EntryVersionSerializer,
     FeedbackInputSerializer,
     FeedbackOutputSerializer,
@@ -42,6 +44,7 @@ from .serializers import (
     StepOutputSerializer,
     StepUpdateSerializer,
     TermSerializer,
+    UngdomshjelperChangeSerializer,
     UngdomshjelperChooseInputSerializer,
     UngdomshjelperOutputSerializer,
     UnreadSerializer,
@@ -122,7 +125,11 @@ class UnreadApi(APIView):
 class UngdomshjelperApi(APIView):
     @extend_schema(
         summary="The ungdomshjelper offer: current, whether offered, and the candidates",
-        description="For the young person and a guardian who decides; everyone else 404.",
+        description=(
+            "For the young person and a guardian who decides; everyone else 404. "
+            "`change_request` is the open request for another ungdomshjelper (or null); while "
+            "it is open, `offered` is true and the candidates leave out the current one."
+        ),
         responses={200: UngdomshjelperOutputSerializer, 404: NOT_FOUND},
         tags=["ungdomshjelper"],
     )
@@ -132,6 +139,7 @@ class UngdomshjelperApi(APIView):
             "offered": selectors.ungdomshjelper_offered(case=case),
             "current": selectors.ungdomshjelper_of(case=case),
             "candidates": selectors.ungdomshjelper_candidates(case=case),
+            "change_request": selectors.ungdomshjelper_change_open(case=case),
         }
         return Response(UngdomshjelperOutputSerializer(body).data)
 
@@ -163,6 +171,90 @@ class UngdomshjelperApi(APIView):
         return Response(
             ParticipantOutputSerializer(participant).data, status=status.HTTP_201_CREATED
         )
+
+
+# Whoever may not choose gets 404; another chooser cancelling someone else's request 403.
+CHANGE_REFUSALS = {403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+class UngdomshjelperChangeApi(APIView):
+    @extend_schema(
+        summary="Ask for another ungdomshjelper",
+        description=(
+            "Opens the offer again (the current ungdomshjelper is left out of the candidates). "
+            "The current ungdomshjelper is not told until someone new is chosen with "
+            "`POST /cases/{id}/ungdomshjelper/`; then they stay on the team as a helper if they "
+            "act for a service, and otherwise leave the case. 409 when the case has no "
+            "ungdomshjelper or a request is open already."
+        ),
+        request=None,
+        responses={201: UngdomshjelperChangeSerializer, **CHANGE_REFUSALS},
+        tags=["ungdomshjelper"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
+        change = services.ungdomshjelper_change_ask(case=case, actor=authenticated_user(request))
+        return Response(UngdomshjelperChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class UngdomshjelperChangeCancelApi(APIView):
+    @extend_schema(
+        summary="Cancel my request for another ungdomshjelper (the asker only)",
+        request=None,
+        responses={200: UngdomshjelperChangeSerializer, **CHANGE_REFUSALS},
+        tags=["ungdomshjelper"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
+        change = services.ungdomshjelper_change_cancel(case=case, actor=authenticated_user(request))
+        return Response(UngdomshjelperChangeSerializer(change).data)
+
+
+class UngdomshjelperCasesApi(APIView):
+    @extend_schema(
+        summary="My cases as ungdomshjelper: what needs me, and what waits for each young person",
+        description=(
+            "One result per case where the caller is the ungdomshjelper now (an empty page for "
+            "anyone else). Items are counts with a label and a link; kinds with nothing waiting "
+            "are left out."
+        ),
+        operation_id="v1_ungdomshjelper_cases_list",
+        responses={200: page_of(CaseOverviewSerializer)},
+        examples=[
+            OpenApiExample(
+                "Sara's case",
+                value={
+                    "case": {"id": 1, "title": "Sara - samarbeid rundt skole og helse"},
+                    "youth": {"id": 1, "username": "sara", "display_name": "Sara Nilsen"},
+                    "needs_action": [
+                        {
+                            "kind": "meetings_upcoming",
+                            "count": 1,
+                            "label": "1 møte som kommer",
+                            "url": "/meetings/case/1/",
+                        }
+                    ],
+                    "youth_pending": [
+                        {
+                            "kind": "meeting_attendance",
+                            "count": 1,
+                            "label": "Velge hvem som kommer på 1 møte",
+                            "url": "/meetings/3/",
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+        tags=["ungdomshjelper"],
+    )
+    def get(self, request: Request) -> Response:
+        paginator = StandardPagination()
+        cases = paginator.paginate_queryset(
+            selectors.ungdomshjelper_cases(user=authenticated_user(request)), request, view=self
+        )
+        rows = overview_for(user=authenticated_user(request), cases=list(cases or []))
+        return paginator.get_paginated_response(CaseOverviewSerializer(rows, many=True).data)
 
 
 class GlossaryApi(APIView):

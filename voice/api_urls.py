@@ -5,6 +5,21 @@ from . import api
 urlpatterns = [
     path("cases/<int:case_id>/messages/", api.MessageListApi.as_view(), name="api-case-messages"),
     path("messages/unread/", api.UnreadApi.as_view(), name="api-messages-unread"),
+    path(
+        "cases/<int:case_id>/ungdomshjelper/change/",
+        api.UngdomshjelperChangeApi.as_view(),
+        name="api-case-ungdomshjelper-change",
+    ),
+    path(
+        "cases/<int:case_id>/ungdomshjelper/change/cancel/",
+        api.UngdomshjelperChangeCancelApi.as_view(),
+        name="api-case-ungdomshjelper-change-cancel",
+    ),
+    path(
+        "ungdomshjelper/cases/",
+        api.UngdomshjelperCasesApi.as_view(),
+        name="api-ungdomshjelper-cases",
+    ),
     path("glossary/", api.GlossaryApi.as_view(), name="api-glossary"),
     path("entries/<int:entry_id>/remarks/", api.RemarkListApi.as_view(), name="api-entry-remarks"),
     path(

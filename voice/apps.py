@@ -26,3 +26,8 @@ class VoiceConfig(AppConfig):
         from .home import home_sections
 
         return home_sections(user=user)  # type: ignore[arg-type]
+
+    def coordinator_items(self, *, user: object, cases: list) -> list:
+        from .overview import voice_items
+
+        return voice_items(user=user, cases=cases)  # type: ignore[arg-type]

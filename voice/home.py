@@ -1,4 +1,4 @@
-from cases.models import Entry
+from cases.models import Entry, Participant
 from cases.selectors import cases_for_user, entries_visible
 from coordination.home import HomeSection
 from coordination.models import User
@@ -6,6 +6,8 @@ from coordination.models import User
 from .selectors import (
     may_choose_ungdomshjelper,
     news_for_youth,
+    ungdomshjelper_cases,
+    ungdomshjelper_change_open,
     ungdomshjelper_offered,
     unread_messages,
 )
@@ -16,18 +18,30 @@ LATEST = 5
 def home_sections(*, user: User) -> list[HomeSection]:
     """Messages with unread counts on every case; for the young person (and a guardian who
     decides) the sharing rules and the offer of an ungdomshjelper; for the young person the
-    latest information about them, to read, comment on or correct."""
+    latest information about them, to read, comment on or correct; for an ungdomshjelper the
+    way to their own page."""
     unread = unread_messages(user=user)
     cases = list(cases_for_user(user=user))
+    # Only the young person and guardians may choose; one query tells which cases the user is a
+    # guardian on, so a helper with many cases costs no query per case.
+    guardian_on = set(
+        Participant.objects.filter(
+            case__in=cases, user=user, role=Participant.Role.GUARDIAN, left__isnull=True
+        ).values_list("case_id", flat=True)
+    )
     rows = []
     for case in cases:
-        chooser = may_choose_ungdomshjelper(case=case, user=user)
+        chooser = (case.youth_id == user.pk or case.pk in guardian_on) and (
+            may_choose_ungdomshjelper(case=case, user=user)
+        )
+        offer = chooser and ungdomshjelper_offered(case=case)
         rows.append(
             {
                 "case": case,
                 "unread": unread.get(case.pk, 0),
                 "rules": chooser,
-                "offer": chooser and ungdomshjelper_offered(case=case),
+                "offer": offer,
+                "change": offer and ungdomshjelper_change_open(case=case) is not None,
                 "own": case.youth_id == user.pk,
             }
         )
@@ -46,5 +60,6 @@ def home_sections(*, user: User) -> list[HomeSection]:
         "latest": latest,
         "news": news_for_youth(user=user, cases=own) if own else None,
         "own": own[0] if own else None,
+        "coordinating": ungdomshjelper_cases(user=user).count(),
     }
     return [HomeSection("voice/home_voice.html", context, order=15)]

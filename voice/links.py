@@ -13,3 +13,20 @@ def case(case: Case) -> str:
 
 def remarks(entry: Entry) -> str:
     return f"/cases/{entry.case_id}/entries/{entry.pk}/remarks/"
+
+
+def ungdomshjelper(case: Case) -> str:
+    return f"/cases/{case.pk}/ungdomshjelper/"
+
+
+def overview() -> str:
+    """The ungdomshjelper's own page: every case where they have the role."""
+    return "/ungdomshjelper/"
+
+
+def plan(case_id: int) -> str:
+    return f"/cases/{case_id}/plan/"
+
+
+def remarks_of(*, case_id: int, entry_id: int) -> str:
+    return f"/cases/{case_id}/entries/{entry_id}/remarks/"

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,3 +198,52 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class UngdomshjelperChange(models.Model):
+    """The young person (or the guardian deciding) asked for another ungdomshjelper. While it is
+    open the offer is open again; it closes when someone new is chosen or the asker cancels.
+    Rows are never deleted. The ungdomshjelper is not told of an open request: only, once
+    someone new is chosen, that they are no longer the ungdomshjelper."""
+
+    class Outcome(models.TextChoices):
+        CHOSEN = "chosen", _("someone new was chosen")
+        CANCELLED = "cancelled", _("cancelled")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The ungdomshjelper when it was asked.
+    replacing = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("asked"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    chosen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request for another ungdomshjelper")
+        verbose_name_plural = _("requests for another ungdomshjelper")
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(closed_at__isnull=True),
+                name="ungdomshjelperchange_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="", chosen__isnull=True)
+                | (Q(closed_at__isnull=False, outcome="chosen", chosen__isnull=False))
+                | (Q(closed_at__isnull=False, outcome="cancelled", chosen__isnull=True)),
+                name="ungdomshjelperchange_closed_with_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.outcome or 'open'}"

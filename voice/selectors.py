@@ -20,7 +20,7 @@ from consent.selectors import categories_decided_by
 from coordination.models import User
 from services_registry.models import Service
 
-from .models import EntryVersion, Feedback, MessageRead, Remark, Visit
+from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
 
 # The municipal pool of youth coordinators a young person may choose from (a Django group).
 COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
@@ -75,8 +75,20 @@ def ungdomshjelper_of(*, case: Case) -> Participant | None:
     )
 
 
+def ungdomshjelper_change_open(*, case: Case) -> UngdomshjelperChange | None:
+    """The open request for another ungdomshjelper on `case`, if any."""
+    return (
+        UngdomshjelperChange.objects.filter(case=case, closed_at__isnull=True)
+        .select_related("asked_by", "replacing")
+        .first()
+    )
+
+
 def ungdomshjelper_offered(*, case: Case) -> bool:
-    """Offered while the case has no ungdomshjelper and helpers from two different services."""
+    """Offered while the case has no ungdomshjelper and helpers from two different services,
+    and again while the young person's request for another ungdomshjelper is open."""
+    if UngdomshjelperChange.objects.filter(case=case, closed_at__isnull=True).exists():
+        return True
     services = (
         Participant.objects.filter(
             case=case, role=Participant.Role.HELPER, left__isnull=True, service__isnull=False
@@ -95,7 +107,8 @@ class Candidate:
 
 
 def ungdomshjelper_candidates(*, case: Case) -> list[Candidate]:
-    """Helpers on the case first, then the municipal youth coordinators (two queries)."""
+    """Helpers on the case first, then the municipal youth coordinators (two queries). The
+    ungdomshjelper now is neither, so a request for another one never offers them again."""
     helpers = list(
         Participant.objects.filter(case=case, role=Participant.Role.HELPER, left__isnull=True)
         .select_related("user", "service")
@@ -121,6 +134,18 @@ def may_choose_ungdomshjelper(*, case: Case, user: User) -> bool:
         me is not None
         and me.role == Participant.Role.GUARDIAN
         and bool(categories_decided_by(case=case, user=user))
+    )
+
+
+def ungdomshjelper_cases(*, user: User) -> QuerySet[Case]:
+    """The cases where `user` is the ungdomshjelper now, by the young person's name."""
+    role = Participant.objects.filter(
+        case=OuterRef("pk"), user=user, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
+    )
+    return (
+        Case.objects.filter(Exists(role))
+        .select_related("youth")
+        .order_by("youth__display_name", "youth__username", "id")
     )
 
 

@@ -5,7 +5,7 @@ from cases.serializers import ParticipantOutputSerializer, ServiceSummarySeriali
 from coordination.serializers import UserSummarySerializer
 
 from .glossary import Term
-from .models import EntryVersion, Feedback, Goal, Remark, Step
+from .models import EntryVersion, Feedback, Goal, Remark, Step, UngdomshjelperChange
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -30,21 +30,68 @@ class UnreadSerializer(serializers.Serializer):
 
 
 class CandidateSerializer(serializers.Serializer):
-    """A helper already on the case has `on_case_as` and `service`; a municipal coordinator not."""
+    """A helper already on the case has `on_case_as` and `service`; a municipal coordinator not.
+    `presentation` is what the person wrote about themself (plain text, "" if nothing)."""
 
     user = UserSummarySerializer()
     on_case_as = serializers.CharField(source="participant.role", allow_null=True)
     service = ServiceSummarySerializer(source="participant.service", allow_null=True)
+    presentation = serializers.CharField(source="user.presentation")
+
+
+class UngdomshjelperChangeSerializer(serializers.ModelSerializer):
+    """A request for another ungdomshjelper: `outcome` is "" while open."""
+
+    asked_by = UserSummarySerializer(read_only=True)
+    replacing = UserSummarySerializer(read_only=True)
+    chosen = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = UngdomshjelperChange
+        fields = [
+            "id",
+            "case",
+            "asked_by",
+            "replacing",
+            "created",
+            "outcome",
+            "closed_at",
+            "chosen",
+        ]
+        read_only_fields = fields
 
 
 class UngdomshjelperOutputSerializer(serializers.Serializer):
     offered = serializers.BooleanField()
     current = ParticipantOutputSerializer(allow_null=True)
     candidates = CandidateSerializer(many=True)
+    change_request = UngdomshjelperChangeSerializer(allow_null=True)
 
 
 class UngdomshjelperChooseInputSerializer(serializers.Serializer):
     user = serializers.IntegerField()
+
+
+class CaseItemSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    count = serializers.IntegerField()
+    # DRF takes declared fields off the class, so this does not shadow Field.label at run time.
+    label = serializers.CharField()  # type: ignore[assignment]
+    url = serializers.CharField()
+
+
+class CaseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class CaseOverviewSerializer(serializers.Serializer):
+    """One case on the ungdomshjelper's page: counts and links, never entry titles."""
+
+    case = CaseRefSerializer()
+    youth = UserSummarySerializer(source="case.youth")
+    needs_action = CaseItemSerializer(many=True)
+    youth_pending = CaseItemSerializer(many=True)
 
 
 class TermSerializer(serializers.Serializer):

@@ -15,18 +15,19 @@ from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
 from cases.services import case_lock, entry_create, participant_add
 from consent.models import Disclosure
-from consent.services import share
+from consent.services import participant_remove, share
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
 from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
 from . import links
-from .models import EntryVersion, Feedback, MessageRead, Remark, Visit
+from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
 from .selectors import (
     feedback_services,
     may_choose_ungdomshjelper,
     ungdomshjelper_candidates,
+    ungdomshjelper_of,
     ungdomshjelper_offered,
 )
 
@@ -104,11 +105,53 @@ def messages_read(*, case: Case, user: User, messages: Sequence[Entry], via: str
     _mark_read(case=case, user=user)
 
 
+def _open_change(case: Case) -> UngdomshjelperChange | None:
+    """Callers hold the case lock."""
+    return (
+        UngdomshjelperChange.objects.select_for_update()
+        .filter(case=case, closed_at__isnull=True)
+        .first()
+    )
+
+
+def _change_close(change: UngdomshjelperChange, outcome: str, chosen: User | None) -> None:
+    change.outcome, change.chosen, change.closed_at = outcome, chosen, timezone.now()
+    change.save(update_fields=["outcome", "chosen", "closed_at"])
+
+
+def _step_down(*, case: Case, participant: Participant, actor: User) -> None:
+    """The ungdomshjelper before hands the role over: someone acting for a service stays on the
+    team as a helper; a municipal coordinator leaves the case, which ends their access. They are
+    told only that they are no longer the ungdomshjelper, never who asked or why."""
+    stays = participant.service_id is not None
+    if stays:
+        participant.role = Participant.Role.HELPER
+        participant.save(update_fields=["role"])
+    else:
+        participant_remove(participant=participant, actor=None)
+    audit_append(
+        actor=actor,
+        action="ungdomshjelper.replaced",
+        case_id=case.pk,
+        object_type="participant",
+        object_id=str(participant.pk),
+        data={"user": participant.user_id, "stays_as_helper": stays},
+    )
+    notification_create(
+        recipient=participant.user,
+        kind=Notification.Kind.UNGDOMSHJELPER_CHANGED,
+        case_id=case.pk,
+        target_url=links.case(case) if stays else links.overview(),
+    )
+
+
 @transaction.atomic
 def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participant:
     """The young person (or the guardian deciding for them) chooses their ungdomshjelper among
     the candidates. The system adds them to the team (a helper already on the case takes on the
-    role and keeps their service); the chosen person is told."""
+    role and keeps their service); the chosen person is told. When they asked for another
+    ungdomshjelper, the one before hands the role over first (_step_down) and the request is
+    closed."""
     case = case_lock(case.pk)
     if not may_choose_ungdomshjelper(case=case, user=actor):
         raise PermissionDenied(_("Only the young person or the guardian deciding can choose."))
@@ -119,6 +162,10 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
     )
     if candidate is None:
         raise ValidationError({"chosen": _("Choose one of the people in the list.")})
+    change = _open_change(case)
+    before = ungdomshjelper_of(case=case)
+    if before is not None:
+        _step_down(case=case, participant=before, actor=actor)
     if candidate.participant is not None:
         participant = candidate.participant
         participant.role = Participant.Role.UNGDOMSHJELPER
@@ -127,13 +174,19 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         participant = participant_add(
             case=case, actor=None, user=chosen, role=Participant.Role.UNGDOMSHJELPER
         )
+    if change is not None:
+        _change_close(change, UngdomshjelperChange.Outcome.CHOSEN, chosen)
     audit_append(
         actor=actor,
         action="ungdomshjelper.chosen",
         case_id=case.pk,
         object_type="participant",
         object_id=str(participant.pk),
-        data={"user": chosen.pk, "was_helper": candidate.participant is not None},
+        data={
+            "user": chosen.pk,
+            "was_helper": candidate.participant is not None,
+            "change": change.pk if change is not None else None,
+        },
     )
     notification_create(
         recipient=chosen,
@@ -142,6 +195,53 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         target_url=links.case(case),
     )
     return participant
+
+
+@transaction.atomic
+def ungdomshjelper_change_ask(*, case: Case, actor: User) -> UngdomshjelperChange:
+    """The young person (or the guardian deciding) asks for another ungdomshjelper: the offer
+    opens again, without the one they have now. That person is not told until someone new is
+    chosen, so that asking feels safe."""
+    case = case_lock(case.pk)
+    if not may_choose_ungdomshjelper(case=case, user=actor):
+        raise PermissionDenied(_("Only the young person or the guardian deciding can ask."))
+    current = ungdomshjelper_of(case=case)
+    if current is None:
+        raise StateConflict(_("There is no ungdomshjelper to change on this case."))
+    if _open_change(case) is not None:
+        raise StateConflict(_("Someone new is already being chosen."))
+    change = UngdomshjelperChange.objects.create(case=case, asked_by=actor, replacing=current.user)
+    audit_append(
+        actor=actor,
+        action="ungdomshjelper.change_asked",
+        case_id=case.pk,
+        object_type="ungdomshjelper_change",
+        object_id=str(change.pk),
+        data={"replacing": current.user_id},
+    )
+    return change
+
+
+@transaction.atomic
+def ungdomshjelper_change_cancel(*, case: Case, actor: User) -> UngdomshjelperChange:
+    """The person who asked keeps the ungdomshjelper after all; nobody else is told."""
+    case = case_lock(case.pk)
+    if not may_choose_ungdomshjelper(case=case, user=actor):
+        raise PermissionDenied(_("Only the young person or the guardian deciding can cancel."))
+    change = _open_change(case)
+    if change is None:
+        raise StateConflict(_("There is no request for another ungdomshjelper to cancel."))
+    if change.asked_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who asked can cancel it."))
+    _change_close(change, UngdomshjelperChange.Outcome.CANCELLED, None)
+    audit_append(
+        actor=actor,
+        action="ungdomshjelper.change_cancelled",
+        case_id=case.pk,
+        object_type="ungdomshjelper_change",
+        object_id=str(change.pk),
+    )
+    return change
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sharing-rules/<int:rule_id>/remove/", views.sharing_rule_remove, name="rule-remove"),
     path("cases/<int:case_id>/messages/", views.conversation, name="messages"),
     path("cases/<int:case_id>/ungdomshjelper/", views.ungdomshjelper, name="ungdomshjelper"),
+    path("ungdomshjelper/", views.ungdomshjelper_overview, name="overview"),
     path("cases/<int:case_id>/entries/<int:entry_id>/remarks/", views.remarks, name="remarks"),
     path("cases/<int:case_id>/plan/", views.plan, name="plan"),
     path("glossary/", views.glossary, name="glossary"),

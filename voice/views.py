@@ -4,6 +4,7 @@ message on the page it came from (consent.views._attempt) and changes nothing.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from .forms import (
 )
 from .glossary import terms_matching
 from .models import Goal, Step
+from .overview import overview_for
 from .plain import rule_text
 from .plan import goal_add, goals_of, plan_of, step_add, step_mark
 from .selectors import (
@@ -51,6 +53,8 @@ from .selectors import (
     messages_for_case,
     remarks_for_entry,
     ungdomshjelper_candidates,
+    ungdomshjelper_cases,
+    ungdomshjelper_change_open,
     ungdomshjelper_of,
     ungdomshjelper_offered,
     versions_of,
@@ -62,8 +66,12 @@ from .services import (
     messages_read,
     remark_answer,
     remark_create,
+    ungdomshjelper_change_ask,
+    ungdomshjelper_change_cancel,
     ungdomshjelper_choose,
 )
+
+OVERVIEW_PER_PAGE = 25
 
 # -- sharing rules ----------------------------------------------------------------------------
 
@@ -213,25 +221,42 @@ def conversation(request: HttpRequest, case_id: int) -> HttpResponse:
 # -- the ungdomshjelper -----------------------------------------------------------------------
 
 
+def _ungdomshjelper_post(request: HttpRequest, case: Case, form: ChooseForm) -> bool:
+    """Asks for another ungdomshjelper, cancels that, or chooses. False: the choice form is
+    invalid (the page is shown again with its errors)."""
+    user = authenticated_user(request)
+    action = request.POST.get("action", "choose")
+    if action == "change":
+        if attempt(request, lambda: ungdomshjelper_change_ask(case=case, actor=user)):
+            messages.success(request, _("Now choose who you want instead."))
+        return True
+    if action == "cancel":
+        if attempt(request, lambda: ungdomshjelper_change_cancel(case=case, actor=user)):
+            messages.success(request, _("You keep your ungdomshjelper. Nobody was told."))
+        return True
+    if not form.is_valid():
+        return False
+    chosen = get_object_or_404(User, pk=form.cleaned_data["chosen"])
+    if attempt(request, lambda: ungdomshjelper_choose(case=case, actor=user, chosen=chosen)):
+        messages.success(
+            request,
+            _("%(name)s is now your ungdomshjelper and has been told.") % {"name": chosen.name},
+        )
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def ungdomshjelper(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The offer, the candidates with their own presentation, and the choice; later, asking
+    for another ungdomshjelper (who is not told until someone new is chosen)."""
     user = authenticated_user(request)
     case = access_case_for_choice(user=user, case_id=case_id)
     candidates = ungdomshjelper_candidates(case=case)
     form = ChooseForm(request.POST or None, candidates=candidates)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            chosen = get_object_or_404(User, pk=form.cleaned_data["chosen"])
-            if attempt(
-                request, lambda: ungdomshjelper_choose(case=case, actor=user, chosen=chosen)
-            ):
-                messages.success(
-                    request,
-                    _("%(name)s is now your ungdomshjelper and has been told.")
-                    % {"name": chosen.name},
-                )
+        if _ungdomshjelper_post(request, case, form):
             return redirect("voice:ungdomshjelper", case_id=case.pk)
         status = 400
     return render(
@@ -241,10 +266,29 @@ def ungdomshjelper(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "current": ungdomshjelper_of(case=case),
             "offered": ungdomshjelper_offered(case=case),
+            "change": ungdomshjelper_change_open(case=case),
             "form": form,
+            "options": list(zip(form["chosen"], candidates, strict=True)),
             "is_youth": user.pk == case.youth_id,
         },
         status=status,
+    )
+
+
+@login_required
+@require_GET
+def ungdomshjelper_overview(request: HttpRequest) -> HttpResponse:
+    """The ungdomshjelper's own page: each case where they have the role, what needs them, and
+    what waits for the young person. Someone without the role sees an empty page that says so
+    (it concerns only themself, so there is nothing to hide behind a 404)."""
+    user = authenticated_user(request)
+    page = Paginator(ungdomshjelper_cases(user=user), OVERVIEW_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "voice/overview.html",
+        {"page": page, "rows": overview_for(user=user, cases=list(page))},
     )
 
 

@@ -13,6 +13,7 @@ from .meetings import (
     meeting_cancel,
     meeting_create,
     meeting_mark_held,
+    meeting_take_over,
     meeting_update,
     suggested_kind,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "meeting_cancel",
     "meeting_create",
     "meeting_mark_held",
+    "meeting_take_over",
     "meeting_update",
     "minutes_approve",
     "minutes_comment",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from cases.selectors import participant_active
 from cases.services import case_lock
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
@@ -138,6 +139,27 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     if meeting.attendance_decided_at is not None:
         _notify_everyone(meeting, Notification.Kind.MEETING_INVITED)
     _audit(actor, "meeting.cancelled", meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_take_over(*, meeting: Meeting, actor: User) -> Meeting:
+    """When the organiser has left the case (e.g. the young person chose another ungdomshjelper),
+    whoever may organise meetings on the case now takes over an upcoming meeting. A held meeting
+    is not handed over: its draft minutes and the young person's comments on them stay between
+    the young person and the person who ran it."""
+    case_lock(meeting.case_id)
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    if not can_organise(case=meeting.case, user=actor):
+        raise PermissionDenied(_("Only the ungdomshjelper (or a helper, when there is none) can."))
+    if participant_active(case=meeting.case, user=meeting.organiser) is not None:
+        raise StateConflict(_("The person who runs the meeting is still on the case."))
+    if meeting.cancelled_at is not None or meeting.held_at is not None:
+        raise StateConflict(_("Only a meeting that has not been held or cancelled is taken over."))
+    before = meeting.organiser_id
+    meeting.organiser = actor
+    meeting.save(update_fields=["organiser"])
+    _audit(actor, "meeting.taken_over", meeting, organiser_before=before)
     return meeting
 
 

@@ -129,6 +129,11 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
         "can_read_minutes": minutes is not None and (is_youth or is_organiser),
         "can_evaluate": meeting.held_at is not None
         and services.can_evaluate(meeting=meeting, user=user),
+        "can_take_over": not is_organiser
+        and meeting.held_at is None
+        and meeting.cancelled_at is None
+        and meeting.organiser_id not in by_user
+        and can_organise(case=case, user=user),
     }
 
 
@@ -211,6 +216,9 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
     elif action == "cancel":
         if attempt(request, lambda: services.meeting_cancel(meeting=meeting, actor=user)):
             messages.success(request, _("The meeting is cancelled. Everyone invited is told."))
+    elif action == "take_over":
+        if attempt(request, lambda: services.meeting_take_over(meeting=meeting, actor=user)):
+            messages.success(request, _("You run the meeting now."))
     elif action == "held":
         if attempt(request, lambda: services.meeting_mark_held(meeting=meeting, actor=user)):
             messages.success(request, _("The meeting is marked as held."))

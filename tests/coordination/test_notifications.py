@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -49,7 +50,7 @@ def test_deliver_sends_email_and_sms_once_without_case_content(sms_file):
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "Noe om deg er delt med en hjelper" in body
-    assert "http://127.0.0.1:8000/cases/3/" in body
+    assert f"{settings.SAMMEN_BASE_URL}/cases/3/" in body
     assert mail.outbox[0].subject == "Nytt i Sammen"
     assert len(sms_file.read_text().splitlines()) == 1
     notification.refresh_from_db()

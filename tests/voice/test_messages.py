@@ -92,12 +92,22 @@ def test_empty_or_too_long_messages_are_refused(demo, body):
     assert not Entry.objects.filter(kind=Entry.Kind.MESSAGE).exists()
 
 
-def test_a_10_mb_message_is_refused_and_nothing_stored(demo):
+def test_a_10_mb_message_is_refused_with_a_clear_error_and_nothing_stored(demo):
+    ten_mb = "x" * (10 * 1024 * 1024)
+    # on the page: our own 400 page, in bokmål, saying nothing was saved
     response = client_for(demo["jonas"]).post(
-        messages_url(demo.jonas_case),
-        {"body": "x" * (10 * 1024 * 1024), "recipients": [str(demo["laerer"].pk)]},
+        messages_url(demo.jonas_case), {"body": ten_mb, "recipients": [str(demo["laerer"].pk)]}
     )
     assert response.status_code == 400
+    assert "Ingenting ble lagret" in response.content.decode()
+    # over the API: the usual JSON error shape
+    response = as_user(demo["jonas"]).post(
+        f"/api/v1/cases/{demo.jonas_case.pk}/messages/",
+        {"body": ten_mb, "recipients": [demo["laerer"].pk]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Forespørselen er for stor. Ingenting ble lagret."}
     assert not Entry.objects.filter(kind=Entry.Kind.MESSAGE).exists()
 
 

@@ -17,7 +17,6 @@ class Migration(migrations.Migration):
                 "ALTER TABLE voice_feedback ALTER COLUMN id DROP IDENTITY IF EXISTS",
                 "ALTER TABLE voice_feedback ALTER COLUMN id TYPE uuid USING gen_random_uuid()",
             ],
-            reverse_sql=migrations.RunSQL.noop,
             state_operations=[
                 migrations.AlterField(
                     model_name="feedback",

@@ -1,0 +1,160 @@
+"""Meetings' part of the ungdomshjelper's overview (coordination.home.coordinator_items)."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext_lazy
+
+from cases.models import Case, Participant
+from coordination.home import CaseItem, case_item
+from coordination.models import User
+
+from .models import ActionItem, Attendance, Minutes
+from .selectors import action_items_visible, meetings_visible
+
+# As on the home page: a meeting counts as upcoming until two hours after it started.
+UPCOMING_GRACE = timedelta(hours=2)
+
+UPCOMING = ngettext_lazy("%(count)d upcoming meeting", "%(count)d upcoming meetings", "count")
+TO_CHOOSE = ngettext_lazy(
+    "Choose who comes to %(count)d meeting", "Choose who comes to %(count)d meetings", "count"
+)
+TO_REVIEW = ngettext_lazy(
+    "Review the minutes of %(count)d meeting", "Review the minutes of %(count)d meetings", "count"
+)
+TO_CORRECT = ngettext_lazy(
+    "Correct the minutes of %(count)d meeting", "Correct the minutes of %(count)d meetings", "count"
+)
+TO_TAKE_OVER = ngettext_lazy(
+    "Take over %(count)d meeting whose organiser left the case",
+    "Take over %(count)d meetings whose organiser left the case",
+    "count",
+)
+TASKS_OVERDUE = ngettext_lazy(
+    "%(count)d of your tasks from meetings is overdue",
+    "%(count)d of your tasks from meetings are overdue",
+    "count",
+)
+
+
+def _minutes_url(first: int, first_mine: int | None) -> str:
+    """The minutes page when the ungdomshjelper runs the meeting, else the meeting page (only
+    the organiser and the young person open minutes under review)."""
+    if first_mine is not None:
+        return reverse("meetings:minutes", args=[first_mine])
+    return reverse("meetings:detail", args=[first])
+
+
+def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
+    """Upcoming meetings, meetings where the young person still chooses who comes, minutes
+    waiting for the young person's review or for a correction, and the ungdomshjelper's overdue
+    tasks. Three queries, over the meetings the ungdomshjelper may see."""
+    items = []
+    visible = meetings_visible(user=user).filter(case__in=cases).order_by()
+    proposed = Attendance.objects.filter(meeting=OuterRef("pk"))
+    upcoming = Q(cancelled_at__isnull=True, starts_at__gte=timezone.now() - UPCOMING_GRACE)
+    # The young person has not chosen (or, when guardians decide, not said what they wish).
+    to_choose = (
+        upcoming
+        & Q(attendance_decided_at__isnull=True)
+        & Q(Exists(proposed))
+        & ~Q(Exists(proposed.filter(youth_wish__isnull=False)))
+    )
+    organiser_on_case = Participant.objects.filter(
+        case=OuterRef("case"), user=OuterRef("organiser"), left__isnull=True
+    )
+    to_take_over = upcoming & Q(held_at__isnull=True) & ~Q(Exists(organiser_on_case))
+    for row in visible.values("case_id").annotate(
+        upcoming=Count("id", filter=upcoming),
+        to_choose=Count("id", filter=to_choose),
+        first_to_choose=Min("id", filter=to_choose),
+        to_take_over=Count("id", filter=to_take_over),
+        first_to_take_over=Min("id", filter=to_take_over),
+    ):
+        case_id = row["case_id"]
+        if row["upcoming"]:
+            url = reverse("meetings:case", args=[case_id])
+            items.append(
+                case_item(
+                    case_id=case_id,
+                    kind="meetings_upcoming",
+                    count=row["upcoming"],
+                    label=UPCOMING,
+                    url=url,
+                )
+            )
+        if row["to_take_over"]:
+            items.append(
+                case_item(
+                    case_id=case_id,
+                    kind="meeting_take_over",
+                    count=row["to_take_over"],
+                    label=TO_TAKE_OVER,
+                    url=reverse("meetings:detail", args=[row["first_to_take_over"]]),
+                )
+            )
+        if row["to_choose"]:
+            url = reverse("meetings:detail", args=[row["first_to_choose"]])
+            items.append(
+                case_item(
+                    case_id=case_id,
+                    kind="meeting_attendance",
+                    count=row["to_choose"],
+                    label=TO_CHOOSE,
+                    url=url,
+                    youth=True,
+                )
+            )
+
+    minutes = (
+        Minutes.objects.filter(
+            meeting__in=visible.values("pk"),
+            status__in=[Minutes.Status.IN_REVIEW, Minutes.Status.CORRECTIONS],
+        )
+        .values("meeting__case_id", "status")
+        .annotate(
+            count=Count("id"),
+            first=Min("meeting_id"),
+            first_mine=Min("meeting_id", filter=Q(meeting__organiser=user)),
+        )
+        .order_by()
+    )
+    for row in minutes:
+        in_review = row["status"] == Minutes.Status.IN_REVIEW
+        items.append(
+            case_item(
+                case_id=row["meeting__case_id"],
+                kind="minutes_review" if in_review else "minutes_corrections",
+                count=row["count"],
+                label=TO_REVIEW if in_review else TO_CORRECT,
+                url=_minutes_url(row["first"], row["first_mine"]),
+                youth=in_review,
+            )
+        )
+
+    overdue = (
+        action_items_visible(user=user)
+        .filter(
+            owner=user,
+            status=ActionItem.Status.OPEN,
+            due__lt=timezone.localdate(),
+            meeting__case__in=cases,
+        )
+        .values("meeting__case_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    tasks = reverse("meetings:tasks")
+    items += [
+        case_item(
+            case_id=row["meeting__case_id"],
+            kind="action_items_overdue",
+            count=row["count"],
+            label=TASKS_OVERDUE,
+            url=tasks,
+        )
+        for row in overdue
+    ]
+    return items
