@@ -2,8 +2,17 @@
 # `make test`: lint, types, translations, then the whole pytest suite against the real services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# pytest runs twice below with `-m` splitting off the serial tests; a `-m` in ARGS would undo that.
+for arg in "$@"; do
+    if [[ "$arg" == -m* ]]; then
+        echo "make test: -m is taken by the serial split; select with paths or -k," \
+            "or run .venv/bin/pytest directly" >&2
+        exit 2
+    fi
+done
 source scripts/env.sh
-# The tests use Redis database 1, so a `make run` on the same Redis keeps its queue.
+# The tests use Redis databases 1 and up (one per xdist worker), so a `make run` on the same
+# Redis keeps its queue in database 0.
 export REDIS_URL="${REDIS_URL%/*}/1"
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh start
@@ -16,4 +25,23 @@ scripts/services.sh start
     exit 1
 }
 scripts/check_messages.sh
-.venv/bin/pytest "$@"
+
+# pytest runs twice with the same arguments: first every test but the `serial` ones on
+# SAMMEN_TEST_WORKERS pytest-xdist workers (each with its own PostgreSQL and Redis database, see
+# tests/conftest.py), then the `serial` ones (they stop Redis) alone.
+parallel=0
+serial=0
+.venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
+    parallel=$?
+.venv/bin/pytest -m serial "$@" -n 0 || serial=$?
+# Exit status 5 means "no test selected": fine for one run (a subset without serial tests), not
+# for both.
+if ((parallel == 5 && serial == 5)); then
+    echo "make test: no test selected" >&2
+    exit 5
+fi
+for status in "$parallel" "$serial"; do
+    if ((status != 0 && status != 5)); then
+        exit "$status"
+    fi
+done

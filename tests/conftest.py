@@ -1,3 +1,6 @@
+import os
+from urllib.parse import urlsplit
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -6,6 +9,38 @@ from rest_framework.test import APIClient
 from coordination.celery import app as celery_app
 
 from .factories import UserFactory
+
+# Redis has databases 0-15 unless configured otherwise.
+REDIS_DATABASES = 16
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets its own Redis database, as pytest-django gives it its
+    own PostgreSQL database (test_sammen_gw0, test_sammen_gw1): the real Celery worker of one
+    pytest process must never take a task that another enqueued, which names rows of the other's
+    database. Worker gwN uses the database of REDIS_URL plus N (1 and 2 under scripts/test.sh).
+
+    pytest-django has loaded the settings before any conftest, so they are changed in place: the
+    Celery app reads CELERY_BROKER_URL from them when first used (checked below), and the
+    environment carries the URL to the processes the tests start (a Celery worker, manage.py).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    if database >= REDIS_DATABASES:
+        raise pytest.UsageError(f"xdist worker {worker} would need Redis database {database}")
+    url = parts._replace(path=f"/{database}").geturl()
+    os.environ["REDIS_URL"] = settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+    assert celery_app.conf.broker_url == url, "the Celery app read its broker URL too early"
+
+
+def pytest_runtest_setup(item):
+    # A serial test stops Redis, which every worker uses: scripts/test.sh runs them alone.
+    if item.get_closest_marker("serial") and os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.fail("a `serial` test must not run under pytest-xdist (-n 0)", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

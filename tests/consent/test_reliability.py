@@ -24,6 +24,7 @@ from .helpers import as_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.serial  # stops Redis
 def test_posting_and_sharing_work_with_redis_down(request, settings):
     demo = seed(settings)
     nurse, sara = as_user(demo["helsesykepleier"]), as_user(demo["sara"])

@@ -52,6 +52,7 @@ def start_redis() -> None:
     )
 
 
+@pytest.mark.serial  # stops Redis
 def test_redis_down_delays_but_loses_nothing(request):
     # Given Redis is stopped
     person = UserFactory(notify_by_email=True)
