@@ -18,7 +18,7 @@ from cases.models import Participant
 from cases.selectors import access_case_team, access_entry
 from cases.serializers import ParticipantOutputSerializer
 from coordination.models import User
-from coordination.rest import authenticated_user
+from coordination.rest import authenticated_user, users_from_ids
 from services_registry.models import Service
 
 from . import selectors, services
@@ -73,18 +73,7 @@ class ShareApi(APIView):
         entry = access_entry(user=authenticated_user(request), entry_id=entry_id)
         data = ShareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        recipient_ids = set(data.validated_data["recipients"])
-        recipients = list(User.objects.filter(pk__in=recipient_ids))
-        missing = recipient_ids - {user.pk for user in recipients}
-        if missing:
-            raise serializers.ValidationError(
-                {
-                    "recipients": [
-                        _("Unknown people: %(ids)s.")
-                        % {"ids": ", ".join(map(str, sorted(missing)))}
-                    ]
-                }
-            )
+        recipients = users_from_ids(data.validated_data["recipients"], field="recipients")
         result = services.share(
             entry=entry,
             recipients=recipients,

@@ -5,6 +5,7 @@ turns them into HTTP. An object the caller may not see is answered exactly like 
 does not exist, so a status code never confirms that something exists.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
@@ -41,6 +42,18 @@ class StandardPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def users_from_ids(ids: Iterable[int], *, field: str) -> list[User]:
+    """The users named by `ids` in a request body; any unknown id is a 400 on `field`."""
+    wanted = set(ids)
+    users = list(User.objects.filter(pk__in=wanted))
+    missing = wanted - {user.pk for user in users}
+    if missing:
+        raise exceptions.ValidationError(
+            {field: [_("Unknown people: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))}]}
+        )
+    return users
 
 
 def _validation_detail(error: DjangoValidationError) -> Any:

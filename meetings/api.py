@@ -4,7 +4,7 @@ What the caller may not see is 404; 403 only where they see the meeting but may 
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,8 +13,7 @@ from cases.api import NOT_FOUND, paginated
 from cases.selectors import access_case
 from consent.api import CONFLICT, FORBIDDEN
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
-from coordination.models import User
-from coordination.rest import authenticated_user
+from coordination.rest import authenticated_user, users_from_ids
 
 from . import selectors, services
 from .models import AgendaItem, Minutes
@@ -40,16 +39,6 @@ from .serializers import (
 
 TAGS = ["meetings"]
 BAD_INPUT = OpenApiResponse(description="Field errors, e.g. someone who is not on the case.")
-
-
-def _people(ids: list[int], field: str) -> list[User]:
-    users = list(User.objects.filter(pk__in=set(ids)))
-    missing = set(ids) - {u.pk for u in users}
-    if missing:
-        raise serializers.ValidationError(
-            {field: [f"Unknown people: {', '.join(map(str, sorted(missing)))}."]}
-        )
-    return users
 
 
 def _meeting_body(request: Request, meeting_id: int) -> Response:
@@ -94,7 +83,7 @@ class CaseMeetingsApi(APIView):
         data = MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        attendees = _people(values.pop("attendees"), "attendees")
+        attendees = users_from_ids(values.pop("attendees"), field="attendees")
         meeting = services.meeting_create(
             case=case, actor=authenticated_user(request), attendees=attendees, **values
         )
@@ -148,7 +137,9 @@ class AttendanceApi(APIView):
         data.is_valid(raise_exception=True)
         representative_id = data.validated_data["representative"]
         representative = (
-            _people([representative_id], "representative")[0] if representative_id else None
+            users_from_ids([representative_id], field="representative")[0]
+            if representative_id
+            else None
         )
         invited = services.attendance_choose(
             meeting=meeting,
@@ -174,7 +165,7 @@ class ProposeApi(APIView):
         services.attendance_propose(
             meeting=meeting,
             actor=authenticated_user(request),
-            users=_people(data.validated_data["users"], "users"),
+            users=users_from_ids(data.validated_data["users"], field="users"),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -381,7 +372,7 @@ class MinutesDistributeApi(APIView):
         result = services.minutes_distribute(
             minutes=minutes,
             actor=authenticated_user(request),
-            recipients=_people(data.validated_data["recipients"], "recipients"),
+            recipients=users_from_ids(data.validated_data["recipients"], field="recipients"),
             category=data.validated_data["category"],
         )
         minutes = Minutes.objects.get(pk=minutes.pk)
@@ -426,7 +417,7 @@ class MeetingActionItemsApi(APIView):
         data = ActionItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner_id = data.validated_data["owner"]
-        owner = _people([owner_id], "owner")[0] if owner_id else None
+        owner = users_from_ids([owner_id], field="owner")[0] if owner_id else None
         item = services.action_item_create(
             meeting=meeting,
             actor=authenticated_user(request),

@@ -19,7 +19,7 @@ from cases.serializers import ParticipantOutputSerializer
 from cases.services import entry_open
 from consent.api import CONFLICT, FORBIDDEN
 from coordination.models import User
-from coordination.rest import StandardPagination, authenticated_user
+from coordination.rest import StandardPagination, authenticated_user, users_from_ids
 from services_registry.models import Service
 
 from . import plan, selectors, services
@@ -97,10 +97,7 @@ class MessageListApi(APIView):
         case = access_case(user=authenticated_user(request), case_id=case_id)
         data = MessageInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        wanted = set(data.validated_data["recipients"])
-        recipients = list(User.objects.filter(pk__in=wanted))
-        if len(recipients) != len(wanted):
-            raise serializers.ValidationError({"recipients": [_("Unknown people.")]})
+        recipients = users_from_ids(data.validated_data["recipients"], field="recipients")
         message = services.message_send(
             case=case,
             author=authenticated_user(request),
