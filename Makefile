@@ -6,11 +6,12 @@ PYTHON ?= $(shell command -v /usr/bin/python3.11 || command -v python3.11 || com
 VENV := .venv
 export PYTHON
 
-.PHONY: help run test sysdeps-run sysdeps-test services stop messages e2e lint format
+.PHONY: help run test manage sysdeps-run sysdeps-test services stop messages e2e lint format
 
 help:
 	@echo "make run    set up everything and serve Sammen on http://127.0.0.1:8000 (Ctrl-C stops)"
 	@echo "make test   lint, type-check and run the whole test suite against real services"
+	@echo "make manage ARGS=\"import_hsds file.json\"  a management command on make run's database"
 	@echo "make stop   stop PostgreSQL and Redis if a run left them running"
 	@echo "make messages  refresh the bokmål catalogues (locale/nb and <app>/locale/nb)"
 
@@ -34,6 +35,10 @@ run: sysdeps-run $(VENV)/.installed
 test: sysdeps-test $(VENV)/.installed
 	@scripts/compile_messages.sh
 	@scripts/test.sh $(ARGS)
+
+manage: sysdeps-run $(VENV)/.installed
+	@scripts/compile_messages.sh
+	@scripts/manage.sh $(ARGS)
 
 stop:
 	@scripts/services.sh stop

@@ -28,14 +28,29 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "Set SECRET_KEY to a long random value (or DEBUG=true for development)."
     )
 
+
+def _production_value(name: str, development_default: str) -> str:
+    """A setting that has a loopback development default, which production must not fall back on:
+    a portal that silently used a local database, broker or e-mail link base would look healthy
+    while writing to the wrong place (the base URL goes into every e-mail and SMS)."""
+    if DEBUG:
+        return env.str(name, default=development_default)
+    if not env.str(name, default=""):
+        raise ImproperlyConfigured(
+            f"{name} is not set while DEBUG is off. Set it (see README.md, Configuration), "
+            "or DEBUG=true for development."
+        )
+    return env.str(name)
+
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 _pg_port = env.str("SAMMEN_PG_PORT", default="54329")
 _redis_port = env.str("SAMMEN_REDIS_PORT", default="63799")
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"postgres://sammen:sammen@127.0.0.1:{_pg_port}/sammen"
+    "default": env.db_url_config(
+        _production_value("DATABASE_URL", f"postgres://sammen:sammen@127.0.0.1:{_pg_port}/sammen")
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -43,7 +58,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # PostgreSQL's JIT compiles queries whose estimated cost is high (the finder's filters) and costs
 # ~70 ms each time; our queries are short, so it only ever adds latency.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-REDIS_URL = env.str("REDIS_URL", default=f"redis://127.0.0.1:{_redis_port}/0")
+REDIS_URL = _production_value("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/0")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -174,10 +189,9 @@ SAMMEN_SMS_BACKEND = env.str("SAMMEN_SMS_BACKEND", default="coordination.sms.Con
 SAMMEN_SMS_FILE_PATH = env.str(
     "SAMMEN_SMS_FILE_PATH", default=str(BASE_DIR / ".data" / "sms.jsonl")
 )
-# Links in e-mail and SMS point here.
-# Links in e-mails and SMS; by default the address `make run` serves on.
-SAMMEN_BASE_URL = env.str(
-    "SAMMEN_BASE_URL", default=f"http://127.0.0.1:{env.int('SAMMEN_WEB_PORT', default=8000)}"
+# Links in e-mails and SMS; in development the address `make run` serves on.
+SAMMEN_BASE_URL = _production_value(
+    "SAMMEN_BASE_URL", f"http://127.0.0.1:{env.int('SAMMEN_WEB_PORT', default=8000)}"
 )
 # A worker holds a notification this long while delivering; after that the sweep may retry it.
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)

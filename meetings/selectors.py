@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import entries_visible, participant_active
-from consent.selectors import authority_for, deciders_for
+from consent.selectors import deciders_for
 from coordination.models import User
 
 from .models import ActionItem, AgendaItem, Attendance, Evaluation, Meeting, Minutes
@@ -96,10 +96,6 @@ def can_organise(*, case: Case, user: User) -> bool:
 
 def attendance_deciders(*, case: Case) -> list[User]:
     return deciders_for(case=case, category=ATTENDANCE_CATEGORY)
-
-
-def youth_decides_attendance(*, case: Case) -> bool:
-    return authority_for(case=case, category=ATTENDANCE_CATEGORY).youth_decides
 
 
 def attendances_for_meeting(*, meeting: Meeting) -> QuerySet[Attendance]:

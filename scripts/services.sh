@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The project's own PostgreSQL cluster and Redis server on loopback, data under .data/.
-#   services.sh start   start whichever is not already answering on its port; prints the started ones
-#                       to .data/started (one name a line) so the caller can stop exactly those
-#   services.sh stop    stop the ones named in .data/started
+#   services.sh start   start whichever is not already answering on its port; writes the started ones
+#                       to $SAMMEN_STARTED (default .data/started, one name a line) so the caller
+#                       can stop exactly those
+#   services.sh stop    stop the ones named in $SAMMEN_STARTED
+# Callers that may run beside `make run` (make test, make manage) name their own SAMMEN_STARTED,
+# so that neither stops the other's services nor forgets its own.
 #   services.sh redis-up  start Redis again if it is down
 set -euo pipefail
 shopt -s inherit_errexit
@@ -11,6 +14,7 @@ source scripts/env.sh
 root="$(pwd)"
 data="$root/.data"
 mkdir -p "$data"
+started_file="${SAMMEN_STARTED:-$data/started}"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 pg_password=sammen
 
@@ -106,25 +110,25 @@ start_redis() {
 }
 
 stop_services() {
-    [[ -f "$data/started" ]] || return 0
-    if grep -qx postgres "$data/started"; then
+    [[ -f "$started_file" ]] || return 0
+    if grep -qx postgres "$started_file"; then
         as_postgres "$pg_bin/pg_ctl" -D "$(readlink -f "$data/postgres")/cluster" -m fast -w stop \
             >/dev/null || true
     fi
-    if grep -qx redis "$data/started"; then
+    if grep -qx redis "$started_file"; then
         redis-cli -h 127.0.0.1 -p "$SAMMEN_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
     fi
-    rm -f "$data/started"
+    rm -f "$started_file"
 }
 
 case "${1:-}" in
 start)
-    : >"$data/started"
+    : >"$started_file"
     start_postgres
-    [[ "$started" == yes ]] && echo postgres >>"$data/started"
+    [[ "$started" == yes ]] && echo postgres >>"$started_file"
     ensure_database
     start_redis
-    [[ "$started" == yes ]] && echo redis >>"$data/started"
+    [[ "$started" == yes ]] && echo redis >>"$started_file"
     true
     ;;
 redis-up)

@@ -14,6 +14,7 @@ source scripts/env.sh
 # The tests use Redis databases 1 and up (one per xdist worker), so a `make run` on the same
 # Redis keeps its queue in database 0.
 export REDIS_URL="${REDIS_URL%/*}/1"
+export SAMMEN_STARTED=.data/started-test
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh start
 

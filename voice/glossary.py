@@ -296,10 +296,6 @@ TERMS = [
 ]
 
 
-def term_by_slug() -> dict[str, Term]:
-    return {term.slug: term for term in TERMS}
-
-
 def terms_matching(query: str) -> list[Term]:
     """Terms whose word, other forms or explanation (in the current language) contain `query`."""
     query = query.strip().lower()

@@ -6,13 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def run_manage(*args: str, unset: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
     # The browser tests allow async-unsafe ORM calls in their own process; a deployment never does.
-    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    drop = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *unset}
+    environment = {k: v for k, v in os.environ.items() if k not in drop}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -24,10 +26,38 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+# What production must be told; scripts/env.sh sets the first two for development.
+PRODUCTION = {
+    "DATABASE_URL": os.environ["DATABASE_URL"],
+    "REDIS_URL": os.environ["REDIS_URL"],
+    "SAMMEN_BASE_URL": "https://sammen.kommune.no",
+}
+
+
 def test_production_refuses_the_development_secret_key():
-    result = run_manage("check", DEBUG="false")
+    result = run_manage("check", DEBUG="false", **PRODUCTION)
     assert result.returncode != 0
     assert "SECRET_KEY is the development key" in result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION))
+def test_production_refuses_to_fall_back_on_a_development_default(missing):
+    # Given production settings with one of them left out (not set, or set empty)
+    given = {name: value for name, value in PRODUCTION.items() if name != missing}
+    for value in (None, ""):
+        env = dict(given, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false")
+        if value is not None:
+            env[missing] = value
+        # When the portal starts
+        result = run_manage("check", unset=(missing,), **env)
+        # Then it refuses, naming what is missing
+        assert result.returncode != 0
+        assert f"{missing} is not set while DEBUG is off" in result.stderr
+
+
+def test_development_falls_back_on_the_local_services():
+    result = run_manage("check", unset=tuple(PRODUCTION), DEBUG="true")
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -39,6 +69,7 @@ def test_production_settings_pass_the_deploy_check():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="sammen.kommune.no",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -46,7 +77,11 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_seed_demo_refuses_without_password_when_debug_is_off():
     result = run_manage(
-        "seed_demo", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), SAMMEN_DEMO_PASSWORD=""
+        "seed_demo",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SAMMEN_DEMO_PASSWORD="",
+        **PRODUCTION,
     )
     assert result.returncode != 0
     assert "SAMMEN_DEMO_PASSWORD" in result.stderr
