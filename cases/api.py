@@ -1,24 +1,20 @@
 """JSON API for cases (docs/architecture.md §8). Thin: selectors read, services write."""
 
-from typing import Any
-
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coordination.models import User
-from coordination.rest import StandardPagination, authenticated_user
+from coordination.rest import authenticated_user, page_of, paginated
 from services_registry.models import Service
 
 from . import selectors, services
@@ -37,32 +33,6 @@ from .serializers import (
 )
 
 NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same answer.")
-
-
-def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
-    """The schema of a StandardPagination page of `serializer_class` items."""
-    name = serializer_class.__name__.removesuffix("Serializer").removesuffix("Output")
-    return inline_serializer(
-        name=f"{name}Page",
-        fields={
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": serializer_class(many=True),
-        },
-    )
-
-
-def paginated(
-    request: Request,
-    view: APIView,
-    queryset: QuerySet[Any],
-    serializer_class: type[serializers.BaseSerializer],
-) -> Response:
-    paginator = StandardPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context={"request": request}).data
-    return paginator.get_paginated_response(data)
 
 
 class CaseListApi(APIView):

@@ -21,7 +21,14 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
     granted_by = UserSummarySerializer(read_only=True)
     withdrawn_by = UserSummarySerializer(read_only=True, allow_null=True)
     consent_request: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
-        source="request", read_only=True
+        source="request", read_only=True, allow_null=True
+    )
+    # Declared, not generated: a generated read-only field would drop "" from the schema's enum.
+    end_reason = serializers.ChoiceField(
+        choices=Disclosure.EndReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='"" while the disclosure is in force.',
     )
 
     class Meta:
@@ -93,6 +100,13 @@ class SharingRuleOutputSerializer(serializers.ModelSerializer):
     recipient_user = UserSummarySerializer(read_only=True, allow_null=True)
     recipient_service = ServiceSummarySerializer(read_only=True, allow_null=True)
     created_by = UserSummarySerializer(read_only=True)
+    # Declared, not generated: a generated read-only field would drop "" from the schema's enum.
+    recipient_role = serializers.ChoiceField(
+        choices=[Participant.Role.HELPER.value, Participant.Role.GUARDIAN.value],
+        allow_blank=True,
+        read_only=True,
+        help_text='"" when the rule is for one person or one service.',
+    )
 
     class Meta:
         model = SharingRule

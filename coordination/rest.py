@@ -6,17 +6,21 @@ does not exist, so a status code never confirms that something exists.
 """
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .models import User
@@ -42,6 +46,51 @@ class StandardPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+# Every schema made by page_of, so that coordination.schema.AutoSchema knows a paginated list.
+PAGES: set[serializers.Serializer] = set()
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="A page number, from 1."),
+    OpenApiParameter(
+        "page_size",
+        int,
+        description=f"Items a page (default {StandardPagination.page_size}, "
+        f"at most {StandardPagination.max_page_size}).",
+    ),
+]
+
+
+@cache
+def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """The schema of a StandardPagination page of `serializer_class` items, for
+    `extend_schema(responses=...)` of every list answered through `paginated` or the paginator.
+    Cached: one component per class however many endpoints list it (two would collide)."""
+    name = serializer_class.__name__.removesuffix("Serializer").removesuffix("Output")
+    page = inline_serializer(
+        name=f"{name}Page",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+    PAGES.add(page)
+    return page
+
+
+def paginated(
+    request: Request,
+    view: APIView,
+    queryset: QuerySet[Any],
+    serializer_class: type[serializers.BaseSerializer],
+) -> Response:
+    """A StandardPagination page of `queryset`; declare it with `page_of(serializer_class)`."""
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
 
 
 def users_from_ids(ids: Iterable[int], *, field: str) -> list[User]:

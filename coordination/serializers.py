@@ -32,7 +32,9 @@ class PresentationSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # Longer than any username: refused here, before django-axes records the failed login in
+    # its 255-character column (the bound is Django's AuthenticationForm's).
+    username = serializers.CharField(max_length=User._meta.get_field("username").max_length or 254)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 

@@ -9,11 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, paginated
+from cases.api import NOT_FOUND
 from cases.selectors import access_case
 from consent.api import CONFLICT, FORBIDDEN
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
-from coordination.rest import authenticated_user, users_from_ids
+from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
 
 from . import selectors, services
 from .models import AgendaItem, Minutes
@@ -49,7 +49,7 @@ def _meeting_body(request: Request, meeting_id: int) -> Response:
 class CaseMeetingsApi(APIView):
     @extend_schema(
         summary="Meetings on a case that I may see",
-        responses={200: MeetingOutputSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(MeetingOutputSerializer), 404: NOT_FOUND},
         tags=TAGS,
     )
     def get(self, request: Request, case_id: int) -> Response:
@@ -114,7 +114,7 @@ class MeetingDetailApi(APIView):
 class AttendanceApi(APIView):
     @extend_schema(
         summary="Who is proposed, what the young person wants, who decided and who is invited",
-        responses={200: AttendanceOutputSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(AttendanceOutputSerializer), 404: NOT_FOUND},
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -173,7 +173,7 @@ class ProposeApi(APIView):
 class AgendaApi(APIView):
     @extend_schema(
         summary="The agenda as I may see it (the young person's private topics only to them)",
-        responses={200: AgendaItemSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(AgendaItemSerializer), 404: NOT_FOUND},
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -389,7 +389,7 @@ class MinutesDistributeApi(APIView):
 class MeetingActionItemsApi(APIView):
     @extend_schema(
         summary="Tasks from this meeting that I may see",
-        responses={200: ActionItemOutputSerializer(many=True), 404: NOT_FOUND},
+        responses={200: page_of(ActionItemOutputSerializer), 404: NOT_FOUND},
         tags=TAGS,
     )
     def get(self, request: Request, meeting_id: int) -> Response:
@@ -431,7 +431,7 @@ class MeetingActionItemsApi(APIView):
 class ActionItemListApi(APIView):
     @extend_schema(
         summary="Tasks about me (young person), of my meetings, or mine to do",
-        responses={200: ActionItemOutputSerializer(many=True)},
+        responses={200: page_of(ActionItemOutputSerializer)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:

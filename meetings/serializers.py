@@ -20,6 +20,10 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
     organiser = UserSummarySerializer(read_only=True)
     representative = UserSummarySerializer(read_only=True, allow_null=True)
     ics = serializers.SerializerMethodField()
+    # Declared, not generated: a generated read-only field would not allow "" in the schema.
+    video_link = serializers.URLField(
+        allow_blank=True, read_only=True, help_text='"" when the meeting has no video link.'
+    )
 
     class Meta:
         model = Meeting

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from coordination.rest import StandardPagination
+from coordination.rest import StandardPagination, page_of
 
 from .forms import MAX_AGE
 from .hsds.exporter import (
@@ -56,7 +56,7 @@ class ServiceFinderApi(PublicApi):
             max_value=StandardPagination.max_page_size,
         )
 
-    class OutputSerializer(serializers.Serializer):
+    class ServiceOutputSerializer(serializers.Serializer):
         class OrganizationSerializer(serializers.Serializer):
             id = serializers.UUIDField()
             name = serializers.CharField()
@@ -84,30 +84,37 @@ class ServiceFinderApi(PublicApi):
     @extend_schema(
         operation_id="services_search",
         parameters=[InputSerializer],
-        responses=OutputSerializer(many=True),
+        responses=page_of(ServiceOutputSerializer),
         examples=[
             OpenApiExample(
                 "A service",
                 response_only=True,
                 value={
-                    "id": "0b0c9a8e-5f57-5c1c-a3f0-52b1f5a9e7a1",
-                    "name": "Helsestasjon for ungdom",
-                    "description": "Gratis helsestasjon for unge.",
-                    "organization": {
-                        "id": "7d1e6c3b-0f0a-5b7a-9a57-4c8e2b7f6d10",
-                        "name": "Fjordvik kommune, Helse og mestring",
-                    },
-                    "minimum_age": 13,
-                    "maximum_age": 23,
-                    "level": "municipal",
-                    "sector": "health",
-                    "drop_in": True,
-                    "free": True,
-                    "anonymous": True,
-                    "referral_required": False,
-                    "topics": [{"code": "angst", "name": "Angst og bekymring"}],
-                    "open_now": True,
-                    "url": "/services/0b0c9a8e-5f57-5c1c-a3f0-52b1f5a9e7a1/",
+                    "count": 1,
+                    "next": None,
+                    "previous": None,
+                    "results": [
+                        {
+                            "id": "0b0c9a8e-5f57-5c1c-a3f0-52b1f5a9e7a1",
+                            "name": "Helsestasjon for ungdom",
+                            "description": "Gratis helsestasjon for unge.",
+                            "organization": {
+                                "id": "7d1e6c3b-0f0a-5b7a-9a57-4c8e2b7f6d10",
+                                "name": "Fjordvik kommune, Helse og mestring",
+                            },
+                            "minimum_age": 13,
+                            "maximum_age": 23,
+                            "level": "municipal",
+                            "sector": "health",
+                            "drop_in": True,
+                            "free": True,
+                            "anonymous": True,
+                            "referral_required": False,
+                            "topics": [{"code": "angst", "name": "Angst og bekymring"}],
+                            "open_now": True,
+                            "url": "/services/0b0c9a8e-5f57-5c1c-a3f0-52b1f5a9e7a1/",
+                        }
+                    ],
                 },
             )
         ],
@@ -134,7 +141,7 @@ class ServiceFinderApi(PublicApi):
                 "previous": replace_query_param(url, "page", page.number - 1)
                 if page.has_previous()
                 else None,
-                "results": self.OutputSerializer(
+                "results": self.ServiceOutputSerializer(
                     [self._row(service, now) for service in page.services], many=True
                 ).data,
             }

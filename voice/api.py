@@ -12,14 +12,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND, page_of, paginated
+from cases.api import NOT_FOUND
 from cases.models import AccessEvent, Case
 from cases.selectors import access_case, access_entry
 from cases.serializers import ParticipantOutputSerializer
 from cases.services import entry_open
 from consent.api import CONFLICT, FORBIDDEN
 from coordination.models import User
-from coordination.rest import StandardPagination, authenticated_user, users_from_ids
+from coordination.rest import (
+    StandardPagination,
+    authenticated_user,
+    page_of,
+    paginated,
+    users_from_ids,
+)
 from services_registry.models import Service
 
 from . import plan, selectors, services

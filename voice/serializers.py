@@ -45,6 +45,13 @@ class UngdomshjelperChangeSerializer(serializers.ModelSerializer):
     asked_by = UserSummarySerializer(read_only=True)
     replacing = UserSummarySerializer(read_only=True)
     chosen = UserSummarySerializer(read_only=True, allow_null=True)
+    # Declared, not generated: a generated read-only field would drop "" from the schema's enum.
+    outcome = serializers.ChoiceField(
+        choices=UngdomshjelperChange.Outcome.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='"" while the request is open.',
+    )
 
     class Meta:
         model = UngdomshjelperChange

@@ -67,6 +67,15 @@ def test_missing_fields_give_field_errors(api_client):
     assert set(response.json()) == {"username", "password"}
 
 
+def test_an_overlong_username_is_a_field_error_not_a_server_error(api_client):
+    # A failed login is recorded by django-axes in a 255-character column: the username must be
+    # refused before authentication, not crash it.
+    body = {"username": "x" * 256, "password": "guess"}
+    response = api_client.post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"username"}
+
+
 def test_inactive_user_gets_no_token(api_client):
     UserFactory(username="gone", is_active=False)
     response = api_client.post(

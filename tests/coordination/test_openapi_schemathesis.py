@@ -1,0 +1,191 @@
+"""The published OpenAPI schema (/api/schema/) is what the API serves.
+
+schemathesis generates requests for every operation of the schema and sends them to the
+in-process application as every demo persona (and anonymously): no response may be a server error
+and every response must match the schema. Path ids are mostly those of the demo municipality, so
+responses carry real data, not only 404s. Each example is rolled back. A second test checks that
+the schema documents every operation served under /api/v1/.
+"""
+
+import re
+from collections.abc import Iterator
+from io import StringIO
+from itertools import pairwise
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from cases.models import Attachment, Case, Entry, Participant, Withholding
+from consent.models import ConsentRequest, Disclosure, SharingRule
+from coordination.demo import PERSONAS
+from coordination.models import Notification, User
+from coordination.services import api_token_for
+from coordination.urls import api_v1
+from coordination.wsgi import application
+from meetings.models import ActionItem, AgendaItem, Meeting
+from tests.consent.helpers import write_entry
+from tests.factories import PASSWORD
+from voice.models import Goal, Remark, Step
+
+# Loaded at import, without the database: the schema view only introspects the URLconf.
+SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", application)
+SCHEMA.config.generation.update(
+    # 86 operations x 12 callers: 4 examples each keeps the test near 100 s of CPU.
+    max_examples=4,
+    # The same examples every run: a failure is reproducible and the cost is stable.
+    deterministic=True,
+    # The persona's token is the only credential sent; invented ones would all be 401.
+    with_security_parameters=False,
+)
+# The coverage phase would send three quarters of the requests for little more.
+SCHEMA.config.phases.update(phases=["examples", "fuzzing"])
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+ANONYMOUS = "anonymous"
+CALLERS = [persona.username for persona in PERSONAS] + [ANONYMOUS]
+
+# The model named by the path segment before an id parameter (`/meetings/{meeting_id}/...`).
+MODELS_BY_SEGMENT = {
+    "action-items": ActionItem,
+    "agenda-items": AgendaItem,
+    "attachments": Attachment,
+    "cases": Case,
+    "consent-requests": ConsentRequest,
+    "disclosures": Disclosure,
+    "entries": Entry,
+    "meetings": Meeting,
+    "notifications": Notification,
+    "participants": Participant,
+    "plan-goals": Goal,
+    "plan-steps": Step,
+    "remarks": Remark,
+    "sharing-rules": SharingRule,
+    "withholdings": Withholding,
+}
+# The demo's ids for each segment, filled by the `demo_tokens` fixture.
+DEMO_IDS: dict[str, list[int]] = {}
+
+
+@SCHEMA.hook
+def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> Any:
+    """Turns a generated integer id into the id of a demo object, except one value in
+    len(ids) + 1, which stays as generated (almost surely an object that does not exist)."""
+    if not path_parameters:
+        return path_parameters
+    segments = context.operation.path.strip("/").split("/")
+    for before, segment in pairwise(segments):
+        name = segment.strip("{}")
+        value = path_parameters.get(name)
+        ids = DEMO_IDS.get(before, [])
+        if (
+            segment.startswith("{")
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and ids
+            and value % (len(ids) + 1) < len(ids)
+        ):
+            path_parameters[name] = ids[value % (len(ids) + 1)]
+    return path_parameters
+
+
+@pytest.fixture(scope="module")
+def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, str]]:
+    """Seeds the demo municipality once for the module, inside a transaction rolled back at the
+    end, and gives each persona's API token."""
+    # Django's WSGI handler closes the connection around each request, which would end the
+    # test's transaction; Django's test client disconnects these signals the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(
+                SAMMEN_DEMO_PASSWORD=PASSWORD,
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            ),
+            transaction.atomic(),
+        ):
+            call_command("seed_demo", stdout=StringIO())
+            for segment, model in MODELS_BY_SEGMENT.items():
+                DEMO_IDS[segment] = list(model.objects.order_by("pk").values_list("pk", flat=True))
+            yield {user.username: api_token_for(user=user) for user in User.objects.all()}
+            transaction.set_rollback(True)
+    finally:
+        DEMO_IDS.clear()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def call_as(case: Any, caller: str, tokens: dict[str, str]) -> Any:
+    headers = {"Authorization": f"Token {tokens[caller]}"} if caller != ANONYMOUS else {}
+    with transaction.atomic():
+        response = case.call(headers=headers)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@SCHEMA.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_api_answers_as_the_schema_says(case, caller, demo_tokens, db):  # type: ignore[no-untyped-def]
+    case.validate_response(call_as(case, caller, demo_tokens), checks=CHECKS)
+
+
+def test_a_disclosure_in_force_matches_the_schema(demo_tokens, db):
+    # Given an entry of the health nurse on Jonas' case, shared under a legal duty (no consent)
+    entry = write_entry(
+        Case.objects.get(youth__username="jonas"), User.objects.get(username="helsesykepleier")
+    )
+    operation = SCHEMA["/api/v1/entries/{entry_id}/share/"]["POST"]
+    case = operation.Case(
+        path_parameters={"entry_id": entry.pk},
+        body={
+            "recipients": [User.objects.get(username="barnevern").pk],
+            "basis": "legal_duty",
+            "justification": "Opplysningsplikt.",
+        },
+        media_type="application/json",
+    )
+    response = call_as(case, "helsesykepleier", demo_tokens)
+    # Then the new disclosure, whose end_reason is "" while in force, is as the schema says
+    assert response.status_code == 201
+    assert response.json()["disclosures"][0]["end_reason"] == ""
+    case.validate_response(response, checks=CHECKS)
+
+
+def served_operations(
+    patterns: list[URLPattern | URLResolver], prefix: str = "/api/v1/"
+) -> set[tuple[str, str]]:
+    """(path as in the schema, method) for every view under `patterns`."""
+    operations = set()
+    for pattern in patterns:
+        route = prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            operations |= served_operations(pattern.url_patterns, route)
+            continue
+        view = pattern.callback.cls  # type: ignore[attr-defined]
+        operations |= {
+            (route, method)
+            for method in view.http_method_names
+            if method not in ("head", "options") and hasattr(view, method)
+        }
+    return operations
+
+
+def test_the_schema_documents_every_operation_served():
+    documented = {
+        (path, method)
+        for path, item in SCHEMA.raw_schema["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    assert served_operations(api_v1) == documented
