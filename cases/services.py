@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.locks import for_update
 from coordination.models import User
 from coordination.rest import StateConflict
 from coordination.services import audit_append
@@ -31,9 +32,16 @@ TEXT_EXTENSIONS = {".txt"}
 
 
 def case_lock(case_id: int) -> Case:
-    """Locks a case row: every change to who may see its entries takes this lock first, so a
-    share, a withdrawal, a rule change and a team change on one case run one after another."""
-    return Case.objects.select_for_update().select_related("youth").get(pk=case_id)
+    """Locks a case row: every write on a case takes this lock first, so writes on one case run
+    one after another and each re-reads rules, team and disclosures under it.
+
+    The lock order (docs/architecture.md §3, "Locking"): (1) this case row, (2) rows of this
+    case through coordination.locks.for_update, (3) the audit chain's advisory lock, taken by
+    audit_append and held to COMMIT, so nothing that may wait is locked after it. The row is
+    locked FOR NO KEY UPDATE and without the youth's row: the foreign-key checks of rows
+    inserted on the case, which run at COMMIT under the audit lock, take FOR KEY SHARE on
+    both, which must not wait for a writer that itself waits for the audit lock."""
+    return for_update(Case.objects.select_related("youth")).get(pk=case_id)
 
 
 @transaction.atomic
@@ -97,6 +105,7 @@ def participant_add(
 def entry_create(
     *, case: Case, author: User, kind: str, category: str, title: str, body: str
 ) -> Entry:
+    case = case_lock(case.pk)
     if participant_active(case=case, user=author) is None:
         raise PermissionDenied(_("Only people on the team can write on the case."))
     entry = Entry(case=case, author=author, kind=kind, category=category, title=title, body=body)
@@ -154,6 +163,7 @@ def attachment_add(*, entry: Entry, uploaded_by: User, upload: UploadedFile) -> 
             }
         )
     content_type = _attachment_type(upload)
+    case_lock(entry.case_id)
     attachment = Attachment(
         entry=entry,
         original_name=(upload.name or "file")[-255:],
@@ -228,9 +238,7 @@ def can_review_withholdings(*, user: User) -> bool:
 def withholding_end(*, withholding: Withholding, actor: User) -> Withholding:
     """The author or a case admin (on review) ends a withholding: the youth sees the entry."""
     case = case_lock(withholding.entry.case_id)
-    withholding = (
-        Withholding.objects.select_for_update().select_related("entry").get(pk=withholding.pk)
-    )
+    withholding = for_update(Withholding.objects.select_related("entry")).get(pk=withholding.pk)
     if actor.pk != withholding.decided_by_id and not can_review_withholdings(user=actor):
         raise PermissionDenied(_("Only the person who decided or a case admin can end this."))
     if withholding.ended_at is not None:

@@ -20,6 +20,7 @@ from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry
 from cases.services import can_manage_team, case_lock
+from coordination.locks import for_update
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
 from coordination.services import audit_append, notification_create
@@ -328,7 +329,7 @@ def _decidable_request(
 ) -> tuple[Case, ConsentRequest]:
     case = case_lock(consent_request.entry.case_id)
     request = access_consent_request(user=actor, request_id=consent_request.pk)
-    request = ConsentRequest.objects.select_for_update().select_related("entry").get(pk=request.pk)
+    request = for_update(ConsentRequest.objects.select_related("entry")).get(pk=request.pk)
     is_decider = request.deciders.filter(pk=actor.pk).exists() and decides_for(
         case=case, user=actor, category=request.entry.category
     )
@@ -405,7 +406,7 @@ def consent_request_opinion(
     """The youth's own view when their guardians decide; shown to the guardians next to it."""
     case = case_lock(consent_request.entry.case_id)
     request = access_consent_request(user=actor, request_id=consent_request.pk)
-    request = ConsentRequest.objects.select_for_update().get(pk=request.pk)
+    request = for_update(ConsentRequest.objects.all()).get(pk=request.pk)
     if actor.pk != case.youth_id or not request.youth_opinion_asked:
         raise PermissionDenied(_("Only the young person gives their view, when others decide."))
     if request.effective_status != ConsentRequest.Status.PENDING:
@@ -433,10 +434,8 @@ def withdraw(*, disclosure: Disclosure, actor: User) -> Disclosure:
     disclosure, and the youth is told why."""
     case = case_lock(disclosure.entry.case_id)
     disclosure = access_disclosure(user=actor, disclosure_id=disclosure.pk)
-    disclosure = (
-        Disclosure.objects.select_for_update()
-        .select_related("entry", "recipient")
-        .get(pk=disclosure.pk)
+    disclosure = for_update(Disclosure.objects.select_related("entry", "recipient")).get(
+        pk=disclosure.pk
     )
     entry = disclosure.entry
     is_author_side = actor.pk in {entry.author_id, disclosure.granted_by_id}
@@ -530,7 +529,7 @@ def sharing_rule_create(
 def sharing_rule_end(*, rule: SharingRule, actor: User) -> SharingRule:
     """Ends a standing rule and, at once, every disclosure made under it."""
     case = case_lock(rule.case_id)
-    rule = SharingRule.objects.select_for_update().get(pk=rule.pk)
+    rule = for_update(SharingRule.objects.all()).get(pk=rule.pk)
     access_case_overview(user=actor, case_id=case.pk)
     if not decides_for(case=case, user=actor, category=rule.category):
         raise PermissionDenied(_("Only the person who gives consent can end standing rules."))
@@ -563,9 +562,7 @@ def participant_remove(*, participant: Participant, actor: User | None) -> Parti
     disclosures end, and what they wrote is no longer theirs to open); the youth's history
     shows when. `actor` None is the system."""
     case = case_lock(participant.case_id)
-    participant = (
-        Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
-    )
+    participant = for_update(Participant.objects.select_related("user")).get(pk=participant.pk)
     if actor is not None and not can_manage_team(case=case, user=actor):
         raise PermissionDenied(_("Only the youth coordinator can change the team."))
     if participant.role == Participant.Role.YOUTH:

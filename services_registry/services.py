@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 
 from coordination.demo import CATALOGUE_EDITORS
+from coordination.locks import for_update
 
 from .hsds.formats import read_path
 from .hsds.importer import ImportReport, catalogue_import
@@ -70,7 +71,7 @@ def catalogue_editors_grant() -> Group:
 def service_mark_reviewed(*, service_ids: Iterable[UUID], today: date) -> int:
     """Stamps today's date as the last review; every row keeps its own history entry."""
     count = 0
-    for service in Service.objects.filter(pk__in=list(service_ids)).select_for_update():
+    for service in for_update(Service.objects.filter(pk__in=list(service_ids))):
         service.assured_date = today
         service.save(update_fields=["assured_date"])
         count += 1

@@ -16,6 +16,7 @@ from cases.selectors import access_entry
 from cases.services import case_lock, entry_create, participant_add
 from consent.models import Disclosure
 from consent.services import participant_remove, share
+from coordination.locks import for_update
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
 from coordination.services import audit_append, notification_create
@@ -107,11 +108,8 @@ def messages_read(*, case: Case, user: User, messages: Sequence[Entry], via: str
 
 def _open_change(case: Case) -> UngdomshjelperChange | None:
     """Callers hold the case lock."""
-    return (
-        UngdomshjelperChange.objects.select_for_update()
-        .filter(case=case, closed_at__isnull=True)
-        .first()
-    )
+    open_changes = UngdomshjelperChange.objects.filter(case=case, closed_at__isnull=True)
+    return for_update(open_changes).first()
 
 
 def _change_close(change: UngdomshjelperChange, outcome: str, chosen: User | None) -> None:
@@ -280,6 +278,7 @@ def remark_create(
     """The young person comments on an entry they can see, or proposes a corrected text. An
     entry they cannot see is a 404 (access_entry), exactly like one that does not exist."""
     entry = access_entry(user=author, entry_id=entry_id)
+    case_lock(entry.case_id)
     if author.pk != entry.case.youth_id:
         raise PermissionDenied(_("Only the young person comments and proposes corrections."))
     if kind not in Remark.Kind.values:
@@ -318,7 +317,7 @@ def remark_create(
 
 def _answerable(*, remark: Remark, actor: User) -> tuple[Remark, Entry]:
     case_lock(remark.entry.case_id)
-    remark = Remark.objects.select_for_update().select_related("entry").get(pk=remark.pk)
+    remark = for_update(Remark.objects.select_related("entry")).get(pk=remark.pk)
     entry = access_entry(user=actor, entry_id=remark.entry_id)
     if actor.pk != entry.author_id:
         raise PermissionDenied(_("Only the person who wrote the entry answers."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from cases.selectors import participant_active
 from cases.services import case_lock
+from coordination.locks import for_update
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
 
@@ -97,7 +98,7 @@ def meeting_update(
 ) -> Meeting:
     """A change reaches everyone invited (and the young person) as a new invitation."""
     case_lock(meeting.case_id)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
     if meeting.cancelled_at is not None:
         raise StateConflict(_("The meeting is cancelled."))
@@ -127,7 +128,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     """Everyone invited is told; calendar feeds keep the event, marked cancelled, so calendar
     programs remove it."""
     case_lock(meeting.case_id)
-    meeting = Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting.pk)
+    meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
     if meeting.cancelled_at is not None:
         raise StateConflict(_("The meeting is cancelled."))
@@ -149,7 +150,7 @@ def meeting_take_over(*, meeting: Meeting, actor: User) -> Meeting:
     is not handed over: its draft minutes and the young person's comments on them stay between
     the young person and the person who ran it."""
     case_lock(meeting.case_id)
-    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     if not can_organise(case=meeting.case, user=actor):
         raise PermissionDenied(_("Only the ungdomshjelper (or a helper, when there is none) can."))
     if participant_active(case=meeting.case, user=meeting.organiser) is not None:
@@ -196,7 +197,7 @@ def attendance_choose(
     their wish is recorded and the consent authority (a guardian) decides. Returns whether
     invitations went out (True) or only the young person's wish was recorded (False)."""
     case = case_lock(meeting.case_id)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     if meeting.cancelled_at is not None:
         raise StateConflict(_("The meeting is cancelled."))
     is_youth = actor.pk == case.youth_id
@@ -276,7 +277,8 @@ def attendance_choose(
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     _require_organiser(meeting, actor)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    case_lock(meeting.case_id)
+    meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     if meeting.cancelled_at is not None:
         raise StateConflict(_("The meeting is cancelled."))
     if meeting.held_at is None:
@@ -324,7 +326,8 @@ def _agenda_publish(meeting: Meeting, actor: User | None) -> None:
 
 @transaction.atomic
 def agenda_publish(*, meeting: Meeting, actor: User) -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting.pk)
+    case_lock(meeting.case_id)
+    meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
     if meeting.agenda_published_at is not None:
         raise StateConflict(_("The agenda has already been sent out."))
@@ -341,13 +344,12 @@ def agendas_publish_due(*, now: datetime | None = None) -> int:
         cancelled_at__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + settings.SAMMEN_AGENDA_PUBLISH_BEFORE,
-    ).values_list("pk", flat=True)
+    ).values_list("pk", "case_id")
     published = 0
-    for meeting_id in list(due):
+    for meeting_id, case_id in list(due):
         with transaction.atomic():
-            meeting = (
-                Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting_id)
-            )
+            case_lock(case_id)
+            meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting_id)
             if meeting.agenda_published_at is None:  # a concurrent run got there first
                 _agenda_publish(meeting, None)
                 published += 1

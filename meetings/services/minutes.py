@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import Entry
 from cases.services import case_lock, entry_create, entry_open
 from consent.services import ShareResult, share
+from coordination.locks import for_update
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
 from coordination.services import notification_create
@@ -34,11 +35,9 @@ from .common import REVIEW_STATES, _audit, _notify, _require_organiser, _team_id
 
 
 def _locked_minutes(minutes: Minutes) -> Minutes:
-    return (
-        Minutes.objects.select_for_update()
-        .select_related("meeting__case__youth", "meeting__organiser")
-        .get(pk=minutes.pk)
-    )
+    return for_update(
+        Minutes.objects.select_related("meeting__case__youth", "meeting__organiser")
+    ).get(pk=minutes.pk)
 
 
 def minutes_open(*, user: User, meeting_id: int, via: str) -> Minutes:
@@ -57,7 +56,8 @@ def minutes_latest(minutes: Minutes) -> MinutesVersion | None:
 @transaction.atomic
 def minutes_save(*, meeting: Meeting, actor: User, summary: str, decisions: str = "") -> Minutes:
     """Every save is a new version; earlier ones and the young person's comments stay."""
-    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    case_lock(meeting.case_id)
+    meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
     if meeting.held_at is None:
         raise StateConflict(_("Minutes are written once the meeting has been held."))
@@ -82,6 +82,7 @@ def minutes_save(*, meeting: Meeting, actor: User, summary: str, decisions: str 
 
 @transaction.atomic
 def minutes_submit(*, minutes: Minutes, actor: User) -> Minutes:
+    case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     _require_organiser(minutes.meeting, actor)
     if minutes.status != Minutes.Status.DRAFT:
@@ -100,6 +101,7 @@ def minutes_submit(*, minutes: Minutes, actor: User) -> Minutes:
 def minutes_comment(
     *, minutes: Minutes, actor: User, text: str, is_correction: bool = False
 ) -> MinutesComment:
+    case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     if actor.pk != meeting.case.youth_id:
@@ -133,6 +135,7 @@ def minutes_comment(
 
 @transaction.atomic
 def minutes_approve(*, minutes: Minutes, actor: User) -> Minutes:
+    case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     if actor.pk != meeting.case.youth_id:
