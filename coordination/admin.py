@@ -3,8 +3,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelForm
@@ -20,6 +22,7 @@ from .rest import authenticated_user
 from .services import (
     PERMISSION_FIELDS,
     birth_date_reason_check,
+    group_permissions_changed,
     user_birth_date_changed,
     user_password_set_by_staff,
     user_permissions_changed,
@@ -107,6 +110,20 @@ class UserAdmin(DjangoUserAdmin):
                 if user.password != before:
                     user_password_set_by_staff(user=user, actor=authenticated_user(request))
         return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        """A group's permissions are the rights of all its members: changes are audited."""
+        super().save_related(request, form, formsets, change)
+        if "permissions" in form.changed_data:
+            group_permissions_changed(group=form.instance, actor=authenticated_user(request))
 
 
 @admin.register(Notification)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import redis
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -119,6 +120,17 @@ def user_permissions_changed(*, user: User, actor: User, changed: list[str]) -> 
             "groups": sorted(user.groups.values_list("pk", flat=True)),
             "user_permissions": sorted(user.user_permissions.values_list("pk", flat=True)),
         },
+    )
+
+
+def group_permissions_changed(*, group: Group, actor: User) -> AuditEvent:
+    """Records a change of what every member of `group` may do in the admin (ids only)."""
+    return audit_append(
+        actor=actor,
+        action="group.permissions_changed",
+        object_type="group",
+        object_id=str(group.pk),
+        data={"permissions": sorted(group.permissions.values_list("pk", flat=True))},
     )
 
 

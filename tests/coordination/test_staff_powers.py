@@ -146,6 +146,21 @@ def test_admin_rights_changes_are_audited(demo, staff):
     assert event.data["groups"] == [group.pk] and event.data["is_staff"] is True
 
 
+def test_group_permission_changes_are_audited(demo):
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=MUNICIPAL_ADMINS)
+    url = f"/admin/auth/group/{group.pk}/change/"
+    pages = page_client(demo["admin"])
+    data = admin_form_data(pages, url)
+    extra = Permission.objects.get(content_type__app_label="coordination", codename="change_user")
+    data["permissions"] = [*data["permissions"], str(extra.pk)]
+    assert pages.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(action="group.permissions_changed")
+    assert event.actor == demo["admin"] and event.object_id == str(group.pk)
+    assert extra.pk in event.data["permissions"]
+
+
 def test_a_password_set_by_staff_is_audited_without_the_password(demo):
     sara = demo["sara"]
     pages = page_client(demo["admin"])
