@@ -196,6 +196,8 @@ def test_a_guardian_leaving_tells_the_youth_who_decides_now(db, age, guardians, 
 def test_staff_register_and_end_guardianships_in_the_admin(demo, municipal_admin):
     admin = page_client(municipal_admin)
     sara, nav = demo["sara"], demo["nav"]
+    assert admin.get("/admin/coordination/guardianship/").status_code == 200
+    assert admin.get("/admin/coordination/guardianship/add/").status_code == 200
     # Without a reason: refused, nothing saved
     response = admin.post(
         "/admin/coordination/guardianship/add/",
@@ -219,6 +221,8 @@ def test_staff_register_and_end_guardianships_in_the_admin(demo, municipal_admin
     admin.post(change, {"end_reason": "Feilregistrert."})
     guardianship.refresh_from_db()
     assert guardianship.ended_by == municipal_admin and guardianship.end_reason == "Feilregistrert."
+    # An ended one is history: shown, not changeable
+    assert "Feilregistrert." in admin.get(change).content.decode()
     assert (
         admin.post(f"/admin/coordination/guardianship/{guardianship.pk}/delete/").status_code == 403
     )
