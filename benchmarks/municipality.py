@@ -47,7 +47,7 @@ def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
     from cases.models import AccessEvent, Case, Entry, EntryUserObjectPermission, Participant
     from cases.permissions import view_entry_permission
     from consent.models import Disclosure
-    from coordination.models import User
+    from coordination.models import Guardianship, User
     from services_registry.models import Organization, Service
 
     rng = random.Random(seed)
@@ -73,6 +73,14 @@ def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
         )
         guardians = User.objects.bulk_create(
             [User(username=f"b-guardian{n}", password=password) for n in range(n_cases)],
+            batch_size=batch,
+        )
+        # Only registered guardians are guardians on a case (docs/architecture.md §2).
+        Guardianship.objects.bulk_create(
+            [
+                Guardianship(youth=youths[n], guardian=guardians[n], reason="Folkeregisteret")
+                for n in range(n_cases)
+            ],
             batch_size=batch,
         )
         helpers = User.objects.bulk_create(

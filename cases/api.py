@@ -70,9 +70,15 @@ class ParticipantListApi(APIView):
         return Response(ParticipantOutputSerializer(participants, many=True).data)
 
     @extend_schema(
-        summary="Add someone to the team (the youth coordinator or a case admin)",
+        summary="Add someone to the team (the youth coordinator of the case)",
         request=ParticipantInputSerializer,
-        responses={201: ParticipantOutputSerializer, 403: None, 404: NOT_FOUND, 409: None},
+        responses={
+            201: ParticipantOutputSerializer,
+            400: None,
+            403: None,
+            404: NOT_FOUND,
+            409: None,
+        },
         examples=[
             OpenApiExample(
                 "A helper",
@@ -87,7 +93,7 @@ class ParticipantListApi(APIView):
         tags=["cases"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = selectors.access_case_team(user=authenticated_user(request), case_id=case_id)
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         data = ParticipantInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)

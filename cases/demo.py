@@ -101,7 +101,8 @@ def seed_cases(*, users: dict[str, User], today: date, stdout: TextIO) -> dict[s
             (users["helsesykepleier"], helper, school_health),
         ],
     )
-    # Municipal admins are the case admins: they may change any team (never see a case).
+    # Municipal admins review withholdings on any case (reason, who, when; never the entry).
+    # They change no team: only a case's ungdomshjelper does.
     Group.objects.get(name=MUNICIPAL_ADMINS).permissions.add(
         Permission.objects.get(content_type__app_label="cases", codename="manage_case_team")
     )

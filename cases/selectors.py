@@ -3,7 +3,6 @@ see raises Http404, exactly like what does not exist."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from guardian.shortcuts import get_objects_for_user
 
 from coordination.models import User
@@ -32,14 +31,6 @@ def access_case(*, user: User, case_id: int) -> Case:
         return cases_for_user(user=user).get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
-
-
-def access_case_team(*, user: User, case_id: int) -> Case:
-    """A case whose team `user` may look at to change it: people on the case (the service then
-    checks who may change it), and case admins (`cases.manage_case_team`) on any case."""
-    if user.has_perm("cases.manage_case_team"):
-        return get_object_or_404(Case.objects.select_related("youth"), pk=case_id)
-    return access_case(user=user, case_id=case_id)
 
 
 def participant_active(*, case: Case, user: User) -> Participant | None:

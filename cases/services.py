@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from coordination.locks import for_update
 from coordination.models import User
 from coordination.rest import StateConflict
+from coordination.selectors import guardianship_active
 from coordination.services import audit_append
 from services_registry.models import Service
 
@@ -61,9 +62,10 @@ def case_create(*, title: str, youth: User, actor: User | None = None) -> Case:
 
 
 def can_manage_team(*, case: Case, user: User) -> bool:
-    """The ungdomshjelper on the case or a municipal case admin adds and removes people."""
-    if user.has_perm("cases.manage_case_team"):
-        return True
+    """The one rule for who changes a case's team: the active ungdomshjelper of that case.
+
+    Only participation counts: no staff status, group, global permission or superuser puts
+    anyone on a case (`has_perm` is always true for a superuser, so it is not asked here)."""
     participant = participant_active(case=case, user=user)
     return participant is not None and participant.role == Participant.Role.UNGDOMSHJELPER
 
@@ -82,6 +84,19 @@ def participant_add(
         raise ValidationError({"service": _("Say which service the helper acts for.")})
     if participant_active(case=case, user=user) is not None:
         raise StateConflict(_("This person is already on the team."))
+    # Held until commit, so the guardianship cannot end while its guardian is being added.
+    if (
+        role == Participant.Role.GUARDIAN
+        and guardianship_active(youth=case.youth, guardian=user, lock=True) is None
+    ):
+        raise ValidationError(
+            {
+                "user": _(
+                    "Only someone registered as the young person's guardian can be added as "
+                    "guardian. The municipality registers guardians."
+                )
+            }
+        )
     participant = Participant(case=case, user=user, role=role, service=service)
     participant.full_clean()
     participant.save()

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND
 from cases.models import Participant
-from cases.selectors import access_case_team, access_entry
+from cases.selectors import access_case, access_entry
 from cases.serializers import ParticipantOutputSerializer
 from coordination.models import User
 from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
@@ -302,14 +302,14 @@ class DisclosureWithdrawApi(APIView):
 
 class ParticipantRemoveApi(APIView):
     @extend_schema(
-        summary="Take someone off the team (the coordinator or a case admin); their access ends",
+        summary="Take someone off the team (the youth coordinator); their access ends",
         request=None,
         responses={200: ParticipantOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         tags=["cases"],
     )
     def post(self, request: Request, participant_id: int) -> Response:
         participant = get_object_or_404(Participant, pk=participant_id)
-        access_case_team(user=authenticated_user(request), case_id=participant.case_id)
+        access_case(user=authenticated_user(request), case_id=participant.case_id)
         participant = services.participant_remove(
             participant=participant, actor=authenticated_user(request)
         )

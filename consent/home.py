@@ -1,12 +1,14 @@
+from cases.models import Case
 from coordination.home import HomeSection
 from coordination.models import User
 
 from .models import ConsentRequest
-from .selectors import consent_requests_visible
+from .selectors import consent_requests_visible, who_decides
 
 
 def home_sections(*, user: User) -> list[HomeSection]:
-    """'Needs your answer': pending requests this person decides, or gives their view on."""
+    """'Needs your answer': pending requests this person decides, or gives their view on.
+    For a young person also: who decides about sharing on their case now."""
     pending = [
         consent_request
         for consent_request in consent_requests_visible(
@@ -15,4 +17,9 @@ def home_sections(*, user: User) -> list[HomeSection]:
         if user in consent_request.deciders.all()
         or (consent_request.youth_opinion_asked and consent_request.entry.case.youth_id == user.pk)
     ]
-    return [HomeSection("consent/home_requests.html", {"requests": pending}, order=20)]
+    sections = [HomeSection("consent/home_requests.html", {"requests": pending}, order=20)]
+    own_cases = list(Case.objects.filter(youth=user).select_related("youth").order_by("pk"))
+    if own_cases:
+        deciding = [(case, who_decides(case=case)) for case in own_cases]
+        sections.append(HomeSection("consent/home_who_decides.html", {"cases": deciding}, order=25))
+    return sections

@@ -21,9 +21,9 @@ from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry
 from cases.services import can_manage_team, case_lock
 from coordination.locks import for_update
-from coordination.models import Notification, User
+from coordination.models import Guardianship, Notification, User
 from coordination.rest import StateConflict
-from coordination.services import audit_append, notification_create
+from coordination.services import audit_append, guardianship_reason_check, notification_create
 from services_registry.models import Service
 
 from . import links
@@ -36,6 +36,7 @@ from .selectors import (
     deciders_for,
     decides_for,
     rules_covering,
+    who_decides,
 )
 
 SHARE_BASES = {
@@ -562,9 +563,14 @@ def participant_remove(*, participant: Participant, actor: User | None) -> Parti
     disclosures end, and what they wrote is no longer theirs to open); the youth's history
     shows when. `actor` None is the system."""
     case = case_lock(participant.case_id)
-    participant = for_update(Participant.objects.select_related("user")).get(pk=participant.pk)
     if actor is not None and not can_manage_team(case=case, user=actor):
         raise PermissionDenied(_("Only the youth coordinator can change the team."))
+    return _participant_leave(case=case, participant_id=participant.pk, actor=actor)
+
+
+def _participant_leave(*, case: Case, participant_id: int, actor: User | None) -> Participant:
+    """participant_remove without the team check; the caller holds the case lock."""
+    participant = for_update(Participant.objects.select_related("user")).get(pk=participant_id)
     if participant.role == Participant.Role.YOUTH:
         raise ValidationError({"participant": _("The young person cannot be removed.")})
     if participant.left is not None:
@@ -594,7 +600,65 @@ def participant_remove(*, participant: Participant, actor: User | None) -> Parti
         (entry_id, user.pk)
         for entry_id in Entry.objects.filter(case=case, author=user).values_list("pk", flat=True)
     )
+    if participant.role == Participant.Role.GUARDIAN:
+        _guardian_left_notify(case=case)
     return participant
+
+
+def _guardian_left_notify(*, case: Case) -> None:
+    """Consent authority may have moved: the youth is told who decides now."""
+    deciding = who_decides(case=case)
+    if not deciding.guardian_categories:
+        kind = Notification.Kind.GUARDIAN_LEFT_YOUTH_DECIDES
+    elif deciding.nobody_can_approve:
+        kind = Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES
+    else:
+        kind = Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE
+    notification_create(recipient=case.youth, kind=kind, case_id=case.pk, target_url="/")
+
+
+@transaction.atomic
+def guardianship_end(*, guardianship: Guardianship, actor: User, reason: str) -> Guardianship:
+    """Staff end a registered guardianship: the person is no longer the youth's guardian, so
+    they leave every case of the youth where they are guardian (their access ends there, and
+    the youth is told who decides now). Audited; the youth is told."""
+    if not actor.has_perm("coordination.change_guardianship"):
+        raise PermissionDenied(_("Only municipal staff end a guardianship."))
+    reason = guardianship_reason_check(reason, field="end_reason")
+    # Case rows first, then the guardianship: the order participant_add takes them in.
+    cases = [
+        case_lock(case_id)
+        for case_id in Case.objects.filter(youth_id=guardianship.youth_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    guardianship = for_update(Guardianship.objects.all()).get(pk=guardianship.pk)
+    if guardianship.ended_at is not None:
+        raise StateConflict(_("This guardianship has already ended."))
+    guardianship.ended_at, guardianship.ended_by = timezone.now(), actor
+    guardianship.end_reason = reason
+    guardianship.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    audit_append(
+        actor=actor,
+        action="guardianship.ended",
+        object_type="guardianship",
+        object_id=str(guardianship.pk),
+        data={"youth": guardianship.youth_id, "guardian": guardianship.guardian_id},
+    )
+    notification_create(
+        recipient=guardianship.youth,
+        kind=Notification.Kind.GUARDIANSHIP_ENDED,
+        target_url="/",
+    )
+    for case in cases:
+        for participant_id in Participant.objects.filter(
+            case=case,
+            user_id=guardianship.guardian_id,
+            role=Participant.Role.GUARDIAN,
+            left__isnull=True,
+        ).values_list("pk", flat=True):
+            _participant_leave(case=case, participant_id=participant_id, actor=actor)
+    return guardianship
 
 
 def consent_requests_expire() -> int:

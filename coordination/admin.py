@@ -1,13 +1,65 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+# Imported first so that its registration exists to be undone below.
+from rest_framework.authtoken import admin as _authtoken_admin  # noqa: F401
+from rest_framework.authtoken.models import TokenProxy
+
 from .models import AuditEvent, Notification, User
+from .rest import authenticated_user
+from .services import (
+    PERMISSION_FIELDS,
+    birth_date_reason_check,
+    group_permissions_changed,
+    user_birth_date_changed,
+    user_password_set_by_staff,
+    user_permissions_changed,
+)
+
+# Listing everyone's API token would let staff act as anyone (and who-knows-what would then
+# say the young person opened something). Nobody reads tokens but their owner.
+admin.site.unregister(TokenProxy)
+
+
+class StaffUserChangeForm(UserChangeForm):
+    """A birth date decides who may consent to sharing, so changing it needs a reason."""
+
+    birth_date_reason = forms.CharField(
+        label=_("Why the birth date changes"),
+        help_text=_(
+            "Required when you change the birth date. Recorded in the audit log; the young "
+            "person is told that it changed."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1_000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "birth_date" in self.changed_data:
+            try:
+                birth_date_reason_check(cleaned.get("birth_date_reason", ""))
+            except ValidationError as refusal:
+                self.add_error(None, refusal)
+        return cleaned
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = StaffUserChangeForm
     list_display = ["username", "display_name", "email", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = (
@@ -18,6 +70,7 @@ class UserAdmin(DjangoUserAdmin):
                 "fields": (
                     "display_name",
                     "birth_date",
+                    "birth_date_reason",
                     "phone",
                     "preferred_language",
                     "notify_by_email",
@@ -26,6 +79,51 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        """After the user and their groups are saved (inside the admin's transaction): what
+        changes someone's birth date or admin rights is written to the audit chain."""
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        actor = authenticated_user(request)
+        if "birth_date" in form.changed_data:
+            user_birth_date_changed(
+                user=form.instance, actor=actor, reason=form.cleaned_data["birth_date_reason"]
+            )
+        changed = [name for name in PERMISSION_FIELDS if name in form.changed_data]
+        if changed:
+            user_permissions_changed(user=form.instance, actor=actor, changed=changed)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's page, plus an audit row when it did set (or remove) the password."""
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            response = super().user_change_password(request, id, form_url)
+            if user is not None:
+                before = user.password
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    user_password_set_by_staff(user=user, actor=authenticated_user(request))
+        return response
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        """A group's permissions are the rights of all its members: changes are audited."""
+        super().save_related(request, form, formsets, change)
+        if "permissions" in form.changed_data:
+            group_permissions_changed(group=form.instance, actor=authenticated_user(request))
 
 
 @admin.register(Notification)

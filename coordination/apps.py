@@ -6,3 +6,8 @@ class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def home_sections(self, *, user: object) -> list:
+        from .home import guardianship_sections
+
+        return guardianship_sections(user=user)  # type: ignore[arg-type]

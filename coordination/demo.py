@@ -3,13 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from .models import User
+from .models import Guardianship, User
+from .services import guardianship_set
 
 CATALOGUE_EDITORS = "Katalogredaktører"
 MUNICIPAL_ADMINS = "Kommuneadministratorer"
+# (guardian, youth): the parents the municipality has registered (docs/architecture.md §10).
+GUARDIANSHIPS = [("mor", "sara"), ("far", "jonas")]
+GUARDIANSHIP_REASON = "Foreldreansvar etter Folkeregisteret (demodata)."
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,23 @@ def personas_ensure(*, password: str, today: date) -> dict[str, User]:
         user.save(update_fields=["password"])
         users[persona.username] = user
     editors, _ = Group.objects.get_or_create(name=CATALOGUE_EDITORS)
-    Group.objects.get_or_create(name=MUNICIPAL_ADMINS)
+    municipal_admins, _ = Group.objects.get_or_create(name=MUNICIPAL_ADMINS)
+    # Municipal admins register and end guardianships (never put anyone on a case).
+    municipal_admins.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="coordination",
+            codename__in=["add_guardianship", "change_guardianship", "view_guardianship"],
+        )
+    )
     users["admin"].groups.add(editors)
+    for guardian, youth in GUARDIANSHIPS:
+        if not Guardianship.objects.filter(
+            youth=users[youth], guardian=users[guardian], ended_at=None
+        ).exists():
+            guardianship_set(
+                youth=users[youth],
+                guardian=users[guardian],
+                reason=GUARDIANSHIP_REASON,
+                actor=None,
+            )
     return users

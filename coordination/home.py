@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 
 from .models import User
+from .selectors import guardianships_as_guardian, guardianships_of_youth
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,22 @@ def home_sections(*, user: User) -> list[HomeSection]:
         if provide is not None:
             sections.extend(provide(user=user))
     return sorted(sections, key=lambda section: section.order)
+
+
+def guardianship_sections(*, user: User) -> list[HomeSection]:
+    """Who is registered as the person's guardian, and whose guardian they are registered as:
+    a young person always sees who may decide for them."""
+    as_youth = list(guardianships_of_youth(youth=user))
+    as_guardian = list(guardianships_as_guardian(guardian=user))
+    if not as_youth and not as_guardian:
+        return []
+    return [
+        HomeSection(
+            "coordination/home_guardians.html",
+            {"as_youth": as_youth, "as_guardian": as_guardian},
+            order=40,
+        )
+    ]
 
 
 @dataclass(frozen=True)

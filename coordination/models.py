@@ -77,6 +77,21 @@ class Notification(models.Model):
         REMARK_MADE = "remark_made", _("A comment on something you wrote")
         REMARK_ANSWERED = "remark_answered", _("Your comment was answered")
         ENTRY_CORRECTED = "entry_corrected", _("Information was corrected")
+        GUARDIANSHIP_SET = "guardianship_set", _("A guardian was registered for you")
+        GUARDIANSHIP_ENDED = "guardianship_ended", _("A guardianship was ended")
+        GUARDIAN_LEFT_YOUTH_DECIDES = (
+            "guardian_left_youth_decides",
+            _("A guardian left your team: you decide"),
+        )
+        GUARDIAN_LEFT_GUARDIANS_DECIDE = (
+            "guardian_left_guardians_decide",
+            _("A guardian left your team: your other guardians decide"),
+        )
+        GUARDIAN_LEFT_NOBODY_DECIDES = (
+            "guardian_left_nobody_decides",
+            _("A guardian left your team: nobody can approve sharing now"),
+        )
+        BIRTH_DATE_CHANGED = "birth_date_changed", _("Your birth date was changed")
 
     recipient = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")
@@ -148,3 +163,64 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
+
+
+class Guardianship(models.Model):
+    """That `guardian` has parental responsibility for `youth` (a parent or other legal
+    guardian), as registered by municipal staff with the reason they checked it on.
+
+    A fact about the young person, not a role on a case: only a registered guardian can be put
+    on the youth's case as `guardian` (cases.services.participant_add), and so decide about
+    sharing while the youth is too young to. Set by coordination.services.guardianship_set and
+    ended by consent.services.guardianship_end (ending takes the guardian off the youth's
+    cases); both are audited and told to the youth. Rows are ended, never deleted.
+    """
+
+    youth = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="guardianships", verbose_name=_("young person")
+    )
+    guardian = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="guardian_of", verbose_name=_("guardian")
+    )
+    reason = models.TextField(
+        _("reason"),
+        max_length=1_000,
+        help_text=_("What the registration rests on, e.g. the national population register."),
+    )
+    set_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created = models.DateTimeField(_("registered"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.TextField(_("why it ended"), max_length=1_000, blank=True)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["youth", "guardian"],
+                condition=models.Q(ended_at__isnull=True),
+                name="guardianship_one_active",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(youth=models.F("guardian")), name="guardianship_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.youth}"

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Notification, User
+from .locks import for_update
+from .models import AuditEvent, Guardianship, Notification, User
 from .services import GENESIS_HASH, WORKER_HEARTBEAT_KEY, audit_hash
 
 # Beat schedules the heartbeat every minute; three missed beats mean the worker or beat is gone.
@@ -67,3 +68,30 @@ def audit_chain_first_broken() -> AuditEvent | None:
             return event
         previous_hash = event.hash
     return None
+
+
+def guardianship_active(*, youth: User, guardian: User, lock: bool = False) -> Guardianship | None:
+    """The registration that `guardian` is a guardian of `youth` now. `lock` (inside a
+    transaction) holds the row so that it cannot be ended until the caller commits."""
+    guardianships = Guardianship.objects.filter(youth=youth, guardian=guardian, ended_at=None)
+    if lock:
+        guardianships = for_update(guardianships)
+    return guardianships.first()
+
+
+def guardianships_of_youth(*, youth: User) -> QuerySet[Guardianship]:
+    """Who is registered as guardian of `youth` now, for the young person's own page."""
+    return (
+        Guardianship.objects.filter(youth=youth, ended_at=None)
+        .select_related("guardian")
+        .order_by("created", "id")
+    )
+
+
+def guardianships_as_guardian(*, guardian: User) -> QuerySet[Guardianship]:
+    """Whose guardian `guardian` is registered as now, for the guardian's own page."""
+    return (
+        Guardianship.objects.filter(guardian=guardian, ended_at=None)
+        .select_related("youth")
+        .order_by("created", "id")
+    )

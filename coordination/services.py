@@ -6,14 +6,16 @@ from datetime import timedelta
 
 import redis
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from .models import PRESENTATION_MAX_CHARS, AuditEvent, Notification, User
+from .locks import for_update
+from .models import PRESENTATION_MAX_CHARS, AuditEvent, Guardianship, Notification, User
 from .sms import send_sms
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,153 @@ def user_presentation_set(*, user: User, presentation: str) -> User:
         user.presentation = presentation
         user.save(update_fields=["presentation"])
     return user
+
+
+# --- Staff changes to people (made in the admin; recorded here) -------------------------------
+
+# Fields that decide what someone may do in the admin. Never access to a case: that is only
+# ever participation (cases) and disclosures (consent).
+PERMISSION_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+REASON_MAX_CHARS = 1_000
+
+
+def _reason_required(reason: str, *, field: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({field: message})
+    if len(reason) > REASON_MAX_CHARS:
+        raise ValidationError(
+            {
+                field: translation.gettext("Write at most %(max)d characters.")
+                % {"max": REASON_MAX_CHARS}
+            }
+        )
+    return reason
+
+
+def birth_date_reason_check(reason: str) -> str:
+    return _reason_required(
+        reason,
+        field="birth_date_reason",
+        message=translation.gettext(
+            "Say why the birth date changes: it decides who may consent to sharing."
+        ),
+    )
+
+
+@transaction.atomic
+def user_birth_date_changed(*, user: User, actor: User, reason: str) -> AuditEvent:
+    """Records that staff changed `user`'s birth date (the admin form saved the field): the
+    audit chain gets the reason, the young person is told. The dates stay out of the chain
+    (it cannot be erased); the user row has the current one."""
+    reason = birth_date_reason_check(reason)
+    event = audit_append(
+        actor=actor,
+        action="user.birth_date_changed",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"reason": reason},
+    )
+    notification_create(recipient=user, kind=Notification.Kind.BIRTH_DATE_CHANGED, target_url="/")
+    return event
+
+
+def user_password_set_by_staff(*, user: User, actor: User) -> AuditEvent:
+    """Records that staff set or removed someone else's password (never the password)."""
+    return audit_append(
+        actor=actor,
+        action="user.password_set",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"usable": user.has_usable_password()},
+    )
+
+
+def user_permissions_changed(*, user: User, actor: User, changed: list[str]) -> AuditEvent:
+    """Records a change of what `user` may do in the admin: which fields changed and the state
+    after it, as ids."""
+    return audit_append(
+        actor=actor,
+        action="user.permissions_changed",
+        object_type="user",
+        object_id=str(user.pk),
+        data={
+            "changed": sorted(changed),
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "groups": sorted(user.groups.values_list("pk", flat=True)),
+            "user_permissions": sorted(user.user_permissions.values_list("pk", flat=True)),
+        },
+    )
+
+
+def group_permissions_changed(*, group: Group, actor: User) -> AuditEvent:
+    """Records a change of what every member of `group` may do in the admin (ids only)."""
+    return audit_append(
+        actor=actor,
+        action="group.permissions_changed",
+        object_type="group",
+        object_id=str(group.pk),
+        data={"permissions": sorted(group.permissions.values_list("pk", flat=True))},
+    )
+
+
+# --- Guardianships: who is a young person's guardian ---------------------------------------
+
+
+def guardianship_set_check(*, youth: User, guardian: User, actor: User | None) -> None:
+    """What refuses a registration, for the service and the admin form alike."""
+    if actor is not None and not actor.has_perm("coordination.add_guardianship"):
+        raise PermissionDenied(translation.gettext("Only municipal staff register guardians."))
+    if youth.pk == guardian.pk:
+        raise ValidationError(
+            {"guardian": translation.gettext("A person cannot be their own guardian.")}
+        )
+    if actor is not None and actor.pk == guardian.pk:
+        # The person who vouches for a guardianship is never the one who gains from it.
+        raise ValidationError(
+            {"guardian": translation.gettext("You cannot register yourself as a guardian.")}
+        )
+    if Guardianship.objects.filter(youth=youth, guardian=guardian, ended_at=None).exists():
+        raise ValidationError(
+            {"guardian": translation.gettext("This person is already registered as guardian.")}
+        )
+
+
+def guardianship_reason_check(reason: str, *, field: str = "reason") -> str:
+    return _reason_required(
+        reason,
+        field=field,
+        message=translation.gettext(
+            "Say what this rests on, e.g. the national population register. "
+            "The young person can see it."
+        ),
+    )
+
+
+@transaction.atomic
+def guardianship_set(
+    *, youth: User, guardian: User, reason: str, actor: User | None
+) -> Guardianship:
+    """Registers `guardian` as a guardian of `youth`. `actor` None is the system (demo data).
+
+    The young person's row is locked so that two registrations of one pair run one after the
+    other and the second is refused instead of breaking the unique constraint."""
+    for_update(User.objects.filter(pk=youth.pk)).first()
+    guardianship_set_check(youth=youth, guardian=guardian, actor=actor)
+    reason = guardianship_reason_check(reason)
+    guardianship = Guardianship.objects.create(
+        youth=youth, guardian=guardian, reason=reason, set_by=actor
+    )
+    audit_append(
+        actor=actor,
+        action="guardianship.set",
+        object_type="guardianship",
+        object_id=str(guardianship.pk),
+        data={"youth": youth.pk, "guardian": guardian.pk},
+    )
+    notification_create(recipient=youth, kind=Notification.Kind.GUARDIANSHIP_SET, target_url="/")
+    return guardianship
 
 
 def api_token_for(*, user: User) -> str:
@@ -149,6 +298,27 @@ def notification_text(notification: Notification) -> str:
         ),
         Notification.Kind.ENTRY_CORRECTED: translation.gettext(
             "Information you can see has been corrected in Sammen."
+        ),
+        Notification.Kind.GUARDIANSHIP_SET: translation.gettext(
+            "Someone has been registered as your guardian in Sammen. See who on your home page."
+        ),
+        Notification.Kind.GUARDIANSHIP_ENDED: translation.gettext(
+            "Someone is no longer registered as your guardian in Sammen. See your home page."
+        ),
+        Notification.Kind.GUARDIAN_LEFT_YOUTH_DECIDES: translation.gettext(
+            "A guardian has left your team in Sammen. You decide yourself who may see what."
+        ),
+        Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE: translation.gettext(
+            "A guardian has left your team in Sammen. The guardians still on your team decide "
+            "about sharing where you are too young to decide. See who on your home page."
+        ),
+        Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES: translation.gettext(
+            "A guardian has left your team in Sammen. Nobody can approve sharing now where you "
+            "are too young to decide, until a guardian is on your team again."
+        ),
+        Notification.Kind.BIRTH_DATE_CHANGED: translation.gettext(
+            "The municipality has changed your birth date in Sammen. This can change who "
+            "decides about sharing. Ask them if it is wrong."
         ),
     }
     return texts[Notification.Kind(notification.kind)]

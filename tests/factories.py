@@ -8,6 +8,8 @@ from factory.django import DjangoModelFactory
 from cases.models import Case, Entry, Participant
 from cases.services import case_create, entry_create, participant_add
 from coordination.models import Notification, User
+from coordination.selectors import guardianship_active
+from coordination.services import guardianship_set
 from services_registry import models as catalogue
 from services_registry.services import service_search_refresh
 
@@ -145,6 +147,18 @@ class ParticipantFactory(DjangoModelFactory):
     def _create(
         cls, model_class: type[Participant], *args: object, **kwargs: object
     ) -> Participant:
+        case, user = kwargs["case"], kwargs["user"]
+        # Only a registered guardian can be on a case as guardian: register one the way the
+        # municipality does.
+        if kwargs["role"] == Participant.Role.GUARDIAN and (
+            guardianship_active(youth=case.youth, guardian=user) is None  # type: ignore[attr-defined]
+        ):
+            guardianship_set(
+                youth=case.youth,  # type: ignore[attr-defined]
+                guardian=user,  # type: ignore[arg-type]
+                reason="Folkeregisteret",
+                actor=None,
+            )
         return participant_add(actor=None, **kwargs)  # type: ignore[arg-type]
 
 

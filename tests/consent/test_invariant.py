@@ -5,6 +5,7 @@ them), an author still on the team, or an active disclosure, and each of those h
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -17,13 +18,17 @@ from consent.models import ConsentRequest, Disclosure, SharingRule
 from consent.services import (
     consent_request_approve,
     consent_request_decline,
+    guardianship_end,
     participant_remove,
     share,
     sharing_rule_create,
     sharing_rule_end,
     withdraw,
 )
+from coordination.models import Guardianship
 from coordination.rest import StateConflict
+from coordination.selectors import guardianship_active
+from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
 
 from .helpers import write_entry
@@ -43,6 +48,8 @@ OPERATIONS = [
     "end_rule",
     "withhold",
     "unwithhold",
+    "end_guardianship",
+    "guardian_back",
 ]
 
 
@@ -135,6 +142,23 @@ def run(op: str, a: int, b: int, world) -> None:
     elif op == "withhold":
         entry = pick(entries, a)
         entry_withhold(entry_id=entry.pk, actor=entry.author, reason="Pbrl. § 3-4.")
+    elif op == "end_guardianship":
+        # The municipality ends the registration: the guardian leaves the case.
+        guardianship = Guardianship.objects.filter(youth=case.youth, ended_at=None).first()
+        if guardianship is not None:
+            guardianship_end(guardianship=guardianship, actor=world["staff"], reason="Dom.")
+    elif op == "guardian_back":
+        # Re-registered (or not: then adding is refused) and added back as guardian.
+        if b % 2 and guardianship_active(youth=case.youth, guardian=world["guardian"]) is None:
+            guardianship_set(
+                youth=case.youth, guardian=world["guardian"], reason="Ny dom.", actor=world["staff"]
+            )
+        participant_add(
+            case=case,
+            actor=world["coordinator"],
+            user=world["guardian"],
+            role=Participant.Role.GUARDIAN,
+        )
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
@@ -144,7 +168,14 @@ def run(op: str, a: int, b: int, world) -> None:
 def build_world(age: int):
     youth = UserFactory(birth_date=date(date.today().year - age - 1, 1, 1))
     case = CaseFactory(youth=youth)
-    ParticipantFactory(case=case, role=Participant.Role.GUARDIAN)
+    guardian = ParticipantFactory(case=case, role=Participant.Role.GUARDIAN).user
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="coordination",
+            codename__in=["add_guardianship", "change_guardianship"],
+        )
+    )
     coordinator = ParticipantFactory(case=case, role=Participant.Role.UNGDOMSHJELPER).user
     helpers = [ParticipantFactory(case=case).user for _ in range(3)]
     entries = [
@@ -158,6 +189,8 @@ def build_world(age: int):
         "coordinator": coordinator,
         "entries": entries,
         "service": ServiceFactory(),
+        "guardian": guardian,
+        "staff": staff,
     }
 
 

@@ -64,6 +64,9 @@ def build(demo) -> World:
             "nav": demo["nav"].pk,
             "laerer": demo["laerer"].pk,
             "bup": demo["bup"].pk,
+            "school_service": str(
+                Participant.objects.get(case=demo.sara_case, user=demo["laerer"]).service_id
+            ),
         }
     )
 
@@ -84,8 +87,8 @@ MATRIX = [
     (
         "post",
         "/api/v1/cases/{sara_case}/participants/",
-        {"user": "{nav}", "role": "guardian"},
-        sara_team(403, ungdomshjelper=201, admin=201),  # admin: a case admin (superuser)
+        {"user": "{nav}", "role": "helper", "service": "{school_service}"},
+        sara_team(403, ungdomshjelper=201),  # admin (a superuser) puts nobody on a case: 404
     ),
     ("get", "/api/v1/cases/{sara_case}/entries/", None, sara_team(200)),
     (
@@ -167,7 +170,7 @@ MATRIX = [
         "post",
         "/api/v1/participants/{bup_participant}/remove/",
         None,
-        sara_team(403, ungdomshjelper=200, admin=200),
+        sara_team(403, ungdomshjelper=200),
     ),
 ]
 
