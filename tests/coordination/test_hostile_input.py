@@ -27,6 +27,7 @@ from meetings.services.meetings import agenda_item_add
 from meetings.services.minutes import action_item_create
 from services_registry.models import Organization, Service
 from tests.cases.conftest import seed
+from tests.factories import MeetingFactory
 from voice.models import Goal, Remark, Step
 from voice.plan import goal_add, step_add
 from voice.services import remark_create
@@ -348,6 +349,17 @@ def test_a_posted_id_that_is_no_id_is_a_400_with_a_message(client, user):
     response = client.post("/meetings/tasks/", {"item": "²", "status": "done"})
     assert response.status_code == 400
     assert "ikke er et gyldig valg" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "١٢", "abc", "99999999999999999999"])
+def test_a_posted_agenda_item_that_is_no_id_is_a_400(client, value):
+    meeting = MeetingFactory()
+    client.force_login(meeting.organiser)
+    response = client.post(
+        f"/meetings/{meeting.pk}/", {"action": "agenda_item_publish", "item": value}
+    )
+    assert response.status_code == 400
 
 
 @pytest.mark.django_db
