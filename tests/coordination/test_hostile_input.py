@@ -257,8 +257,9 @@ class Crawl:
         if self.once((url, *parameters)):
             for value in HOSTILE:
                 self.request("get", url, data=dict.fromkeys(parameters, value))
-                # A list is paged only when its filters are valid.
-                self.request("get", url, data={"page": value})
+                if get_fields:
+                    # A filtered list is paged only when its filters are valid.
+                    self.request("get", url, data={"page": value})
         for form in parser.forms:
             if form.method != "post" or urlsplit(form.action).path in NOT_POSTED:
                 continue
@@ -374,6 +375,7 @@ def test_a_login_name_longer_than_a_user_name_is_a_form_error(client):
     ("path", "kwargs"),
     [
         ("/services/picker/?q=a%00b", {}),
+        ("/services/?q=%00angst", {}),
         ("/meetings/calendar/%00.ics", {}),
         ("/accounts/login/", {"data": {"username": "a\x00b", "password": "x"}, "method": "post"}),
     ],
