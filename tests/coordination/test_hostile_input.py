@@ -406,6 +406,12 @@ def test_a_nul_byte_is_our_400_page(client, path, kwargs):
             "data": '{"nested": [{"a\\u0000": 1}]}',
             "content_type": "application/json",
         },
+        {
+            "path": "/api/v1/auth/token/",
+            "method": "post",
+            "data": '{"username": "sara\\u0000", "password": "x"}',
+            "content_type": "application/json",
+        },
     ],
 )
 def test_a_nul_byte_is_a_json_400_under_the_api(api_client, user, request_kwargs):
