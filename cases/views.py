@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coordination.parsing import parse_page, posted_id
 from coordination.rest import StateConflict, authenticated_user
 
 from .forms import EntryForm, WithholdForm
@@ -39,7 +40,9 @@ ENTRIES_PER_PAGE = 20
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
-    page = Paginator(cases_for_user(user=user), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(cases_for_user(user=user), CASES_PER_PAGE).get_page(
+        parse_page(request.GET.get("page"))
+    )
     return render(request, "cases/case_list.html", {"page": page})
 
 
@@ -50,7 +53,7 @@ def _case_page(
     participants = list(participants_for_case(case=case))
     me = participant_active(case=case, user=user)
     page = Paginator(entries_for_case(user=user, case=case), ENTRIES_PER_PAGE).get_page(
-        request.GET.get("page")
+        parse_page(request.GET.get("page"))
     )
     context = {
         "case": case,
@@ -123,7 +126,7 @@ def withholdings_review(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         withholding = access_withholding(
-            user=user, withholding_id=int(request.POST.get("withholding") or 0)
+            user=user, withholding_id=posted_id(request, "withholding")
         )
         try:
             withholding_end(withholding=withholding, actor=user)
@@ -132,5 +135,7 @@ def withholdings_review(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Ended. The young person can see the entry again."))
         return redirect("cases:withheld")
-    page = Paginator(withholdings_for_review(), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(withholdings_for_review(), CASES_PER_PAGE).get_page(
+        parse_page(request.GET.get("page"))
+    )
     return render(request, "cases/withholdings_review.html", {"page": page})

@@ -18,6 +18,7 @@ from cases.selectors import attachments_for_entry
 from cases.services import entry_open
 from coordination.models import User
 from coordination.pages import attempt
+from coordination.parsing import parse_page
 from coordination.rest import authenticated_user
 
 from .forms import BASIS_LEGAL_DUTY, DeclineForm, OpinionForm, ShareForm
@@ -172,7 +173,7 @@ def consent_request_list(request: HttpRequest) -> HttpResponse:
     requests = consent_requests_visible(
         user=user, status=None if show_all else ConsentRequest.Status.PENDING
     )
-    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     return render(
         request, "consent/request_list.html", {"page": page, "show_all": show_all, "me": user}
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import PRESENTATION_MAX_CHARS
@@ -20,6 +21,11 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Autofocus would jump past the skip link and the page's introduction for screen readers.
         self.fields["username"].widget.attrs.pop("autofocus", None)
+        # AuthenticationForm sets max_length after the field is built, so without this check a
+        # longer name would reach django-axes, which cannot store it (a 500, not a form error).
+        username = self.fields["username"]
+        if isinstance(username, forms.CharField) and username.max_length is not None:
+            username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class LanguageForm(forms.Form):

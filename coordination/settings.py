@@ -86,6 +86,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may query the database with a value from the request (static files,
+    # the session behind the cookie): PostgreSQL cannot take a NUL character.
+    "coordination.middleware.RejectNulMiddleware",
     # Serves collected static files in production; in development runserver serves them.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api, views
@@ -22,6 +22,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("meetings.api_urls")),
     path("", include("services_registry.api_urls")),
 ]
+
+handler400 = views.bad_request
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -57,6 +59,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # After every API route: an unknown path under /api/ answers like the API, in JSON.
+    re_path(r"^api/", views.api_not_found, name="api-not-found"),
     path("services/", include("services_registry.urls")),
     path("cases/", include("cases.urls")),
     path("", include("consent.urls")),

@@ -1,17 +1,27 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import LanguageForm, PresentationForm
 from .home import home_sections
-from .rest import authenticated_user
+from .parsing import InvalidInput, parse_page
+from .rest import NOT_FOUND_DETAIL, TOO_LARGE_DETAIL, authenticated_user
 from .selectors import notifications_for, service_health
 from .services import (
     notification_mark_read,
@@ -35,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         notifications_for(user=authenticated_user(request)), NOTIFICATIONS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    ).get_page(parse_page(request.GET.get("page")))
     items = [(notification, notification_text(notification)) for notification in page]
     return render(request, "coordination/notifications.html", {"page": page, "items": items})
 
@@ -125,3 +135,41 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503
     )
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 400 (handler400): our 400 page, or the API's JSON shape under /api/.
+
+    Reached when something before the view refuses the request (a NUL byte, a body over
+    Django's limits) or a view raises InvalidInput; its message is shown, no other.
+    """
+    detail = str(exception) if isinstance(exception, InvalidInput) else ""
+    if _is_api(request):
+        if not detail:
+            too_large = isinstance(exception, RequestDataTooBig)
+            detail = str(TOO_LARGE_DETAIL if too_large else _("The request could not be read."))
+        return JsonResponse({"detail": detail}, status=400)
+    return render(request, "400.html", {"detail": detail}, status=400)
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any path under /api/ that no endpoint has: the API's JSON 404, never the HTML page.
+
+    This route matches every such path, so CommonMiddleware's APPEND_SLASH no longer sees an
+    unknown one; a path that names an endpoint but for its trailing slash is redirected here the
+    way Django would (GET and HEAD only: a redirected POST would lose its body)."""
+    path = request.path_info
+    if settings.APPEND_SLASH and not path.endswith("/") and request.method in ("GET", "HEAD"):
+        try:
+            match = resolve(path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return JsonResponse({"detail": str(NOT_FOUND_DETAIL)}, status=404)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.views.decorators.http import require_GET
 
+from coordination.parsing import parse_page
+
 from .forms import FinderForm
 from .models import Service
 from .opening import Day, hours_on, public_holiday, upcoming_exceptions, weekly_hours
@@ -25,10 +27,6 @@ class Result:
     open_now: bool
 
 
-def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 6 else 1
-
-
 @require_GET
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderForm(request.GET or None)
@@ -37,7 +35,7 @@ def finder(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         page = finder_page(
             services=service_search(query=form.finder_query(), now=now),
-            number=_page_number(request.GET.get("page")),
+            number=parse_page(request.GET.get("page")),
             size=PAGE_SIZE,
         )
         for service in page.services:

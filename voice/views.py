@@ -24,6 +24,7 @@ from consent.selectors import (
 from consent.services import sharing_rule_create, sharing_rule_end
 from coordination.models import User
 from coordination.pages import attempt
+from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
 from services_registry.models import Service
 
@@ -283,7 +284,7 @@ def ungdomshjelper_overview(request: HttpRequest) -> HttpResponse:
     (it concerns only themself, so there is nothing to hide behind a 404)."""
     user = authenticated_user(request)
     page = Paginator(ungdomshjelper_cases(user=user), OVERVIEW_PER_PAGE).get_page(
-        request.GET.get("page")
+        parse_page(request.GET.get("page"))
     )
     return render(
         request,
@@ -384,7 +385,7 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
         return _remarks_page(request, entry)
     action = request.POST.get("action")
     if action in {"accept", "answer"}:
-        remark = access_remark(user=user, remark_id=int(request.POST.get("remark") or 0))
+        remark = access_remark(user=user, remark_id=posted_id(request, "remark"))
         answer_form = AnswerForm(request.POST)
         answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
         service = correction_accept if action == "accept" else remark_answer
@@ -424,7 +425,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.error(request, _("Write a few words."))
         elif action == "step":
-            goal = get_object_or_404(Goal, pk=request.POST.get("goal") or 0, plan__case=case)
+            goal = get_object_or_404(Goal, pk=posted_id(request, "goal"), plan__case=case)
             step_form = StepForm(request.POST, team=team)
             if step_form.is_valid():
                 data = step_form.cleaned_data
@@ -439,7 +440,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.error(request, _("Write the step and choose who does it."))
         elif action in {"done", "undo"}:
-            step = get_object_or_404(Step, pk=request.POST.get("step") or 0, goal__plan__case=case)
+            step = get_object_or_404(Step, pk=posted_id(request, "step"), goal__plan__case=case)
             if attempt(request, lambda: step_mark(step=step, actor=user, done=action == "done")):
                 messages.success(request, _("Saved."))
         return redirect("voice:plan", case_id=case.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases.markdown import render_markdown
 from coordination.models import User
 from coordination.pages import attempt
+from coordination.parsing import posted_id
 from coordination.rest import authenticated_user
 
 from .. import services
@@ -30,7 +31,7 @@ from ..selectors import (
     evaluation_for_meeting,
     evaluation_over_time,
 )
-from .common import _posted_id, _team, _users
+from .common import _team, _users
 
 # -- minutes ----------------------------------------------------------------------------------
 
@@ -212,7 +213,7 @@ def minutes_print(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def action_item_list(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if request.method == "POST":
-        item = access_action_item(user=user, item_id=_posted_id(request, "item"))
+        item = access_action_item(user=user, item_id=posted_id(request, "item"))
         form = ActionItemStatusForm(request.POST)
         if form.is_valid() and attempt(
             request,

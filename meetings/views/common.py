@@ -1,7 +1,5 @@
 """Helpers shared by the meeting pages."""
 
-from django.http import HttpRequest
-
 from cases.models import Case, Participant
 from coordination.models import User
 
@@ -13,11 +11,6 @@ def _team(case: Case, *, with_youth: bool = False) -> list[Participant]:
     if not with_youth:
         team = team.exclude(user_id=case.youth_id)
     return list(team.order_by("joined", "id"))
-
-
-def _posted_id(request: HttpRequest, name: str) -> int:
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else 0
 
 
 def _users(ids: list[str]) -> list[User]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.selectors import access_case, cases_for_user
 from coordination.models import User
 from coordination.pages import attempt
+from coordination.parsing import posted_id
 from coordination.rest import authenticated_user
 
 from .. import services
@@ -32,7 +33,7 @@ from ..selectors import (
     meetings_for_case,
     meetings_visible,
 )
-from .common import _posted_id, _team, _users
+from .common import _team, _users
 
 
 @login_required
@@ -204,7 +205,7 @@ def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
             messages.success(request, _("The topic is added."))
     elif action == "agenda_item_publish":
         item = AgendaItem.objects.filter(
-            meeting=meeting, author=user, pk=_posted_id(request, "item")
+            meeting=meeting, author=user, pk=posted_id(request, "item")
         ).first()
         if item is None:
             raise Http404

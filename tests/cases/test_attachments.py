@@ -95,3 +95,12 @@ def test_plain_text_is_accepted(demo):
     )
     assert response.status_code == 201
     assert Attachment.objects.get().content_type == "text/plain"
+
+
+def test_a_file_with_nul_bytes_is_accepted(demo):
+    # Binary files are full of NULs: the NUL check (coordination.middleware) skips uploaded files.
+    entry = write_entry(demo.sara_case, demo["helsesykepleier"])
+    content = PDF.replace(b"trailer", b"stream\x00\x00\xff\x00endstream\ntrailer")
+    response = upload(as_user(demo["helsesykepleier"]), entry, "scan.pdf", content)
+    assert response.status_code == 201, response.content
+    assert Attachment.objects.get().size == len(content)

@@ -121,7 +121,8 @@ def test_the_page_explains_bad_input(client, params, message):
 
 @pytest.mark.parametrize(
     "query",
-    ["<script>alert(1)</script>", "'; DROP TABLE x; --", ".*[(", "%_\\", "\x00angst"],
+    # A NUL never reaches the page: coordination.middleware answers 400 (test_hostile_input).
+    ["<script>alert(1)</script>", "'; DROP TABLE x; --", ".*[(", "%_\\"],
 )
 def test_the_page_escapes_and_survives_metacharacters(client, query):
     ServiceFactory(name="Helsestasjon")

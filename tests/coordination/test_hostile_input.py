@@ -1,0 +1,462 @@
+"""No input gives a 500: every page of the URL conf, as every demo persona and as nobody, with
+hostile values in every query parameter, form field, path segment and the token header."""
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from urllib.parse import quote, urlsplit
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cases.models import Entry, Participant, Withholding
+from cases.services import entry_withhold
+from consent.models import ConsentRequest, Disclosure, SharingRule
+from coordination.models import Notification, User
+from coordination.parsing import parse_id, parse_page
+from meetings.models import ActionItem, CalendarFeed, Meeting
+from meetings.services.meetings import agenda_item_add
+from meetings.services.minutes import action_item_create
+from services_registry.models import Organization, Service
+from tests.cases.conftest import seed
+from tests.factories import MeetingFactory
+from voice.models import Goal, Remark, Step
+from voice.plan import goal_add, step_add
+from voice.services import remark_create
+
+HOSTILE = [
+    "abc",
+    "²",
+    "١٢",
+    "99999999999999999999",
+    "-1",
+    "0",
+    "1.5",
+    "a\x00b",
+    "",
+    "x" * 10_000,
+]
+# What the views read from the query string; each page's GET forms add their own fields.
+QUERY_PARAMETERS = [
+    "page",
+    "page_size",
+    "q",
+    "field",
+    "show",
+    "status",
+    "unread",
+    "age",
+    "topic",
+    "drop_in",
+    "free",
+    "anonymous",
+    "open_now",
+    "next",
+    "format",
+    "lang",
+]
+# The Django admin is Django's own and is left out; the schema and its viewer read no input of ours.
+SKIPPED_PREFIXES = ("/admin/", "/api/schema/", "/api/docs/")
+# Posting to these ends the session, which the crawl needs.
+NOT_POSTED = {"/accounts/logout/"}
+CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: dict[str, str] = field(default_factory=dict)
+    # The values of the buttons and hidden `action` fields that choose what a POST does.
+    actions: list[str] = field(default_factory=list)
+
+
+class FormParser(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page = page
+        self.forms: list[Form] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            action = values.get("action") or self.page
+            self.forms.append(Form(action=action, method=values.get("method", "get").lower()))
+            return
+        if not self.forms or tag not in {"input", "select", "textarea", "button"}:
+            return
+        name = values.get("name")
+        if not name or name == "csrfmiddlewaretoken":
+            return
+        kind = values.get("type", "")
+        if name == "action" and (tag == "button" or kind in {"hidden", "submit"}):
+            self.forms[-1].actions.append(values.get("value", ""))
+        else:
+            self.forms[-1].fields[name] = kind
+
+
+def _routes(patterns: list[URLPattern | URLResolver], prefix: str = "/") -> Iterator[str]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif "(" not in route and "^" not in route:
+            yield route
+
+
+def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
+    """A comment, a withholding, a goal with a step, a draft topic and a task on Sara's case, so
+    that the forms that post their ids are on the pages; the entry Sara commented on is returned."""
+    case, sara = demo.sara_case, demo["sara"]
+    team = [p.user for p in Participant.objects.filter(case=case, left__isnull=True)]
+    entries = list(Entry.objects.filter(case=case).order_by("pk"))
+    commented = next(
+        entry
+        for entry in entries
+        if _made(
+            remark_create, entry_id=entry.pk, author=sara, kind="comment", text="Stemmer ikke helt."
+        )
+    )
+    next(
+        entry
+        for entry in entries
+        if entry != commented
+        and _made(entry_withhold, entry_id=entry.pk, actor=entry.author, reason="Må vurderes.")
+    )
+    goal = goal_add(case=case, actor=sara, text="Komme meg på skolen")
+    step_add(goal=goal, actor=sara, text="Stå opp kl. 7", owner=next(u for u in team if u != sara))
+    meeting = Meeting.objects.get(case=case)
+    # A topic someone other than the organiser has not yet put on the agenda.
+    helper = next(user for user in team if user.pk not in (sara.pk, meeting.organiser_id))
+    agenda_item_add(meeting=meeting, actor=helper, title="Fravær")
+    action_item_create(
+        meeting=meeting,
+        actor=meeting.organiser,
+        description="Ringe skolen",
+        owner=sara,
+        due=date.today() + timedelta(days=7),
+    )
+    return commented
+
+
+def _made(service, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        with transaction.atomic():
+            service(**kwargs)
+    except (PermissionDenied, ValidationError, Http404, ObjectDoesNotExist):
+        return False
+    return True
+
+
+def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """One object of the demo for every name a route takes."""
+    case = demo.sara_case
+    meeting = Meeting.objects.filter(case=case).first() or Meeting.objects.first()
+    values = {
+        "case_id": case.pk,
+        "entry_id": entry,
+        "attachment_id": None,
+        "disclosure_id": Disclosure.objects.first(),
+        "goal_id": Goal.objects.filter(plan__case=case).first(),
+        "step_id": Step.objects.filter(goal__plan__case=case).first(),
+        "item_id": ActionItem.objects.first(),
+        "meeting_id": meeting,
+        "notification_id": Notification.objects.first(),
+        "participant_id": Participant.objects.filter(case=case).first(),
+        "remark_id": Remark.objects.first(),
+        "request_id": ConsentRequest.objects.first(),
+        "rule_id": SharingRule.objects.filter(case=case).first(),
+        "withholding_id": Withholding.objects.first(),
+        "organization_id": Organization.objects.first(),
+        "service_id": Service.objects.first(),
+        "token": getattr(CalendarFeed.objects.first(), "token", "unknown"),
+    }
+    return {
+        name: str(getattr(value, "pk", value) if value is not None else 1)
+        for name, value in values.items()
+    }
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    return CONVERTER.sub(lambda match: quote(values[match["name"]], safe=""), route)
+
+
+def _hostile_fill(route: str) -> list[str]:
+    """The route with hostile values in every segment its converter lets through."""
+    segments = {
+        "int": ["99999999999999999999", "0"],
+        "str": ["a\x00b", "²", "x" * 2_000],
+        "uuid": ["00000000-0000-0000-0000-000000000000"],
+    }
+    converters = {match["converter"] or "str" for match in CONVERTER.finditer(route)}
+    urls = []
+    for converter in converters:
+        for value in segments.get(converter, []):
+            urls.append(
+                CONVERTER.sub(
+                    lambda match, value=value, converter=converter: (
+                        quote(value, safe="") if (match["converter"] or "str") == converter else "1"
+                    ),
+                    route,
+                )
+            )
+    return urls
+
+
+class Crawl:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.failures: list[str] = []
+        self.requests = 0
+        # The parsing of a page's input is the same for everyone who may open the page: each
+        # page's parameters, and each distinct form, get the hostile values once (as the first
+        # person who can open it), which keeps the crawl within a minute.
+        self.crawled: set[object] = set()
+
+    def request(self, method: str, url: str, **kwargs) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+        """The response; a status >= 500 or an exception is recorded (and gives None)."""
+        self.requests += 1
+        try:
+            # A savepoint a request: a database error must not spoil the requests after it.
+            with transaction.atomic():
+                response = getattr(self.client, method)(url, **kwargs)
+        except Exception as error:  # every kind of crash is what is looked for
+            self.failures.append(f"{method.upper()} {url[:80]!r} {_short(kwargs)}: {error!r:.200}")
+            return None
+        if response.status_code >= 500:
+            self.failures.append(f"{method.upper()} {url[:80]!r} {_short(kwargs)}: {response}")
+        return response
+
+    def once(self, key: object) -> bool:
+        if key in self.crawled:
+            return False
+        self.crawled.add(key)
+        return True
+
+    def page(self, url: str) -> None:
+        """Hostile values in every query parameter and every field of every form of the page.
+
+        A page the person cannot open reads none of its input: only the plain GET is sent.
+        """
+        response = self.request("get", url)
+        if response is None or response.status_code != 200:
+            return
+        parser = FormParser(url)
+        if response.get("Content-Type", "").startswith("text/html"):
+            parser.feed(response.content.decode())
+        get_fields = [name for form in parser.forms if form.method == "get" for name in form.fields]
+        parameters = list(dict.fromkeys(QUERY_PARAMETERS + get_fields))
+        if self.once((url, *parameters)):
+            for value in HOSTILE:
+                self.request("get", url, data=dict.fromkeys(parameters, value))
+                if get_fields:
+                    # A filtered list is paged only when its filters are valid.
+                    self.request("get", url, data={"page": value})
+        for form in parser.forms:
+            if form.method != "post" or urlsplit(form.action).path in NOT_POSTED:
+                continue
+            for action in form.actions or [None]:
+                if not self.once((form.action, action, *sorted(form.fields))):
+                    continue
+                for value in HOSTILE:
+                    data = dict.fromkeys(form.fields, value)
+                    if action is not None:
+                        data["action"] = action
+                    self.request("post", form.action, data=data)
+
+
+def _short(kwargs: dict[str, object]) -> str:
+    """The request's arguments, short enough to read in a list of failures."""
+    return repr({key: str(value)[:60] for key, value in kwargs.items()})[:160]
+
+
+@pytest.mark.django_db
+def test_no_hostile_input_gives_a_500(settings):
+    demo = seed(settings)
+    values = _real_values(demo, _add_what_the_demo_lacks(demo))
+    routes = [route for route in _routes(get_resolver().url_patterns)]
+    routes = [route for route in routes if not route.startswith(SKIPPED_PREFIXES)]
+    html_routes = [route for route in routes if not route.startswith("/api/")]
+    client = Client()
+    crawl = Crawl(client)
+    started = time.monotonic()
+    people = [None, *User.objects.order_by("username")]
+    for person in people:
+        with transaction.atomic():
+            # The API's input is schemathesis' (tests/api); here as one professional and nobody.
+            for route in routes if person in (None, demo["ungdomshjelper"]) else html_routes:
+                if person is None:
+                    client.logout()
+                else:
+                    # A POST may have logged the persona out or changed its session.
+                    client.force_login(person)
+                crawl.page(_fill(route, values))
+            transaction.set_rollback(True)
+    # Hostile path segments reach the views only past the login.
+    client.force_login(demo["ungdomshjelper"])
+    for route in routes:
+        for url in _hostile_fill(route):
+            crawl.request("get", url)
+    client.logout()
+    for route in ["/api/v1/me/", "/api/v1/cases/", "/cases/"]:
+        crawl.request("get", route, HTTP_AUTHORIZATION="Token a\x00b")
+        cookie = f"{settings.SESSION_COOKIE_NAME}=abcdefgh\x00ijklmnop"
+        crawl.request("get", route, HTTP_COOKIE=cookie)
+    print(crawl.requests, "requests in", round(time.monotonic() - started), "s")
+    assert not crawl.failures, "\n".join(crawl.failures)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", 1),
+        ("42", 42),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("99999999999999999999", None),
+        ("0", None),
+        ("-1", None),
+        ("+1", None),
+        (" 1", None),
+        ("1.5", None),
+        ("²", None),
+        ("١٢", None),
+        ("abc", None),
+        ("", None),
+        (None, None),
+        ("9" * 10_000, None),
+    ],
+)
+def test_parse_id_takes_only_ascii_digits_in_the_bigint_range(value, expected):
+    assert parse_id(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), ("²", 1), ("0", 1), ("10000000", 1)])
+def test_parse_page_falls_back_to_the_first_page(value, expected):
+    assert parse_page(value) == expected
+
+
+@pytest.mark.django_db
+def test_a_posted_id_that_is_no_id_is_a_400_with_a_message(client, user):
+    client.force_login(user)
+    response = client.post("/meetings/tasks/", {"item": "²", "status": "done"})
+    assert response.status_code == 400
+    assert "ikke er et gyldig valg" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "١٢", "abc", "99999999999999999999"])
+def test_a_posted_agenda_item_that_is_no_id_is_a_400(client, value):
+    meeting = MeetingFactory()
+    client.force_login(meeting.organiser)
+    response = client.post(
+        f"/meetings/{meeting.pk}/", {"action": "agenda_item_publish", "item": value}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_login_name_longer_than_a_user_name_is_a_form_error(client):
+    response = client.post("/accounts/login/", {"username": "x" * 10_000, "password": "x"})
+    assert response.status_code == 200
+    assert not AccessAttempt.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/services/picker/?q=a%00b", {}),
+        ("/services/?q=%00angst", {}),
+        ("/meetings/calendar/%00.ics", {}),
+        ("/accounts/login/", {"data": {"username": "a\x00b", "password": "x"}, "method": "post"}),
+    ],
+)
+def test_a_nul_byte_is_our_400_page(client, path, kwargs):
+    method = kwargs.pop("method", "get")
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "ikke er tillatt" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"path": "/api/v1/me/", "HTTP_AUTHORIZATION": "Token a\x00b"},
+        {"path": "/api/v1/services/?q=a%00b"},
+        {
+            "path": "/api/v1/me/presentation/",
+            "method": "put",
+            "data": '{"presentation": "a\\u0000b"}',
+            "content_type": "application/json",
+        },
+        {
+            "path": "/api/v1/me/presentation/",
+            "method": "put",
+            "data": '{"nested": [{"a\\u0000": 1}]}',
+            "content_type": "application/json",
+        },
+        {
+            "path": "/api/v1/auth/token/",
+            "method": "post",
+            "data": '{"username": "sara\\u0000", "password": "x"}',
+            "content_type": "application/json",
+        },
+    ],
+)
+def test_a_nul_byte_is_a_json_400_under_the_api(api_client, user, request_kwargs):
+    api_client.force_authenticate(user)
+    method = request_kwargs.pop("method", "get")
+    response = getattr(api_client, method)(**request_kwargs)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Forespørselen inneholder et tegn som ikke er tillatt."}
+
+
+@pytest.mark.django_db
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(api_client, user):
+    api_client.force_authenticate(user)
+    response = api_client.put(
+        "/api/v1/me/presentation/",
+        '{"presentation": "C:\\\\u0000"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/nope", "/api/v1/cases/x/", "/api/"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_path_under_the_api_is_a_json_404(api_client, user, path, method):
+    api_client.force_authenticate(user)
+    response = getattr(api_client, method)(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Ikke funnet."}
+
+
+@pytest.mark.django_db
+def test_an_api_path_without_its_trailing_slash_is_redirected_as_django_would(api_client, user):
+    api_client.force_authenticate(user)
+    response = api_client.get("/api/v1/me?x=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/me/?x=1"
+    # A POST is not redirected (its body would be lost): the JSON 404 says the path is wrong.
+    assert api_client.post("/api/v1/me").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_keeps_the_html_404(client, user):
+    client.force_login(user)
+    response = client.get("/nope/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
