@@ -11,6 +11,7 @@ the same transaction; delivery is queued on commit by coordination.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
-from cases.selectors import access_entry
+from cases.selectors import access_entry, is_active_participant
 from cases.services import can_manage_team, case_lock
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
@@ -334,6 +335,12 @@ def _decidable_request(
     )
     if not is_decider:
         raise PermissionDenied(_("Only the person who gives consent can answer this request."))
+    if request.status == ConsentRequest.Status.CANCELLED or not is_active_participant(
+        user=request.requested_by, case=case
+    ):
+        raise StateConflict(
+            _("The person who asked has left the team, so the request is cancelled.")
+        )
     if request.effective_status == ConsentRequest.Status.EXPIRED:
         raise StateConflict(_("The request has expired; ask again if it is still needed."))
     if request.status != ConsentRequest.Status.PENDING:
@@ -560,8 +567,11 @@ def sharing_rule_end(*, rule: SharingRule, actor: User) -> SharingRule:
 @transaction.atomic
 def participant_remove(*, participant: Participant, actor: User | None) -> Participant:
     """Takes someone off the team: from this moment they see nothing on the case (their
-    disclosures end, and what they wrote is no longer theirs to open); the youth's history
-    shows when. `actor` None is the system."""
+    disclosures end, and what they wrote is no longer theirs to open) and hold nothing only a
+    member may hold: their pending consent requests are cancelled, and every app that keeps
+    such things ends its own through the AppConfig hook `participant_left(*, participant,
+    actor)` (meetings: their open tasks and invitations). The youth's history shows when.
+    `actor` None is the system."""
     case = case_lock(participant.case_id)
     participant = (
         Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
@@ -597,7 +607,33 @@ def participant_remove(*, participant: Participant, actor: User | None) -> Parti
         (entry_id, user.pk)
         for entry_id in Entry.objects.filter(case=case, author=user).values_list("pk", flat=True)
     )
+    _consent_requests_cancel(case=case, requested_by=user, actor=actor)
+    for config in apps.get_app_configs():
+        left = getattr(config, "participant_left", None)
+        if left is not None:
+            left(participant=participant, actor=actor)
     return participant
+
+
+def _consent_requests_cancel(*, case: Case, requested_by: User, actor: User | None) -> None:
+    """The pending requests `requested_by` made on `case`: cancelled, so nobody can approve a
+    share for someone no longer on the team; the deciders see them cancelled. Caller holds the
+    case lock."""
+    pending = ConsentRequest.objects.filter(
+        entry__case=case, requested_by=requested_by, status=ConsentRequest.Status.PENDING
+    )
+    cancelled = sorted(pending.values_list("pk", flat=True))
+    if not cancelled:
+        return
+    ConsentRequest.objects.filter(pk__in=cancelled).update(status=ConsentRequest.Status.CANCELLED)
+    audit_append(
+        actor=actor,
+        action="consent.cancelled",
+        case_id=case.pk,
+        object_type="consent_request",
+        object_id=str(cancelled[0]) if len(cancelled) == 1 else "",
+        data={"reason": "left_case", "consent_requests": cancelled},
+    )
 
 
 def consent_requests_expire() -> int:

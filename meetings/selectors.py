@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
-from cases.selectors import entries_visible, participant_active
+from cases.selectors import entries_visible, participant_active, takes_part
 from consent.selectors import authority_for, deciders_for
 from coordination.models import User
 
@@ -151,11 +151,13 @@ def access_minutes(*, user: User, meeting_id: int) -> Minutes:
 
 def action_items_visible(*, user: User) -> QuerySet[ActionItem]:
     """The young person sees every item about them, the organiser the items of their meetings,
-    an owner their own once the young person has approved the minutes."""
+    an owner their own once the young person has approved the minutes; each only while on the
+    case."""
     approved = Q(meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED])
     return (
         ActionItem.objects.filter(
-            Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved)
+            Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved),
+            takes_part(user=user, case=OuterRef("meeting__case")),
         )
         .select_related("owner", "meeting__case")
         .order_by("due", "id")

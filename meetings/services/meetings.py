@@ -9,14 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, Participant
 from cases.selectors import participant_active
 from cases.services import case_lock
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
+from coordination.services import audit_append
 
 from .. import links
 from ..models import (
+    ActionItem,
     AgendaItem,
     Attendance,
     Meeting,
@@ -161,6 +163,36 @@ def meeting_take_over(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.save(update_fields=["organiser"])
     _audit(actor, "meeting.taken_over", meeting, organiser_before=before)
     return meeting
+
+
+def participant_left(*, participant: Participant, actor: User | None) -> None:
+    """Someone left the case (consent.services.participant_remove calls this through the
+    AppConfig hook, holding the case lock): their open tasks are cancelled (the young person
+    and the organiser see them as dropped) and they are no longer proposed for or invited to
+    meetings still to come. Meetings they run are taken over (meeting_take_over)."""
+    case_id, user_id = participant.case_id, participant.user_id
+    items = ActionItem.objects.filter(
+        meeting__case_id=case_id, owner_id=user_id, status=ActionItem.Status.OPEN
+    )
+    cancelled = sorted(items.values_list("pk", flat=True))
+    ActionItem.objects.filter(pk__in=cancelled).update(status=ActionItem.Status.CANCELLED)
+    upcoming = Attendance.objects.filter(
+        meeting__case_id=case_id,
+        user_id=user_id,
+        meeting__held_at__isnull=True,
+        meeting__cancelled_at__isnull=True,
+    )
+    uninvited = sorted(upcoming.values_list("meeting_id", flat=True))
+    upcoming.delete()
+    if cancelled or uninvited:
+        audit_append(
+            actor=actor,
+            action="meeting.member_left",
+            case_id=case_id,
+            object_type="participant",
+            object_id=str(participant.pk),
+            data={"action_items_cancelled": cancelled, "meetings_uninvited": uninvited},
+        )
 
 
 @transaction.atomic
