@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND, paginated
-from cases.selectors import access_case
+from cases.selectors import access_case, team_users
 from consent.api import CONFLICT, FORBIDDEN
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
 from coordination.rest import authenticated_user, users_from_ids
@@ -83,7 +83,9 @@ class CaseMeetingsApi(APIView):
         data = MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        attendees = users_from_ids(values.pop("attendees"), field="attendees")
+        attendees = users_from_ids(
+            values.pop("attendees"), field="attendees", among=team_users(case=case)
+        )
         meeting = services.meeting_create(
             case=case, actor=authenticated_user(request), attendees=attendees, **values
         )
@@ -137,7 +139,9 @@ class AttendanceApi(APIView):
         data.is_valid(raise_exception=True)
         representative_id = data.validated_data["representative"]
         representative = (
-            users_from_ids([representative_id], field="representative")[0]
+            users_from_ids(
+                [representative_id], field="representative", among=team_users(case=meeting.case)
+            )[0]
             if representative_id
             else None
         )
@@ -165,7 +169,9 @@ class ProposeApi(APIView):
         services.attendance_propose(
             meeting=meeting,
             actor=authenticated_user(request),
-            users=users_from_ids(data.validated_data["users"], field="users"),
+            users=users_from_ids(
+                data.validated_data["users"], field="users", among=team_users(case=meeting.case)
+            ),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -372,7 +378,11 @@ class MinutesDistributeApi(APIView):
         result = services.minutes_distribute(
             minutes=minutes,
             actor=authenticated_user(request),
-            recipients=users_from_ids(data.validated_data["recipients"], field="recipients"),
+            recipients=users_from_ids(
+                data.validated_data["recipients"],
+                field="recipients",
+                among=team_users(case=minutes.meeting.case),
+            ),
             category=data.validated_data["category"],
         )
         minutes = Minutes.objects.get(pk=minutes.pk)
@@ -417,7 +427,11 @@ class MeetingActionItemsApi(APIView):
         data = ActionItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner_id = data.validated_data["owner"]
-        owner = users_from_ids([owner_id], field="owner")[0] if owner_id else None
+        owner = (
+            users_from_ids([owner_id], field="owner", among=team_users(case=meeting.case))[0]
+            if owner_id
+            else None
+        )
         item = services.action_item_create(
             meeting=meeting,
             actor=authenticated_user(request),

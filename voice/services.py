@@ -161,7 +161,9 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         (c for c in ungdomshjelper_candidates(case=case) if c.user.pk == chosen.pk), None
     )
     if candidate is None:
-        raise ValidationError({"chosen": _("Choose one of the people in the list.")})
+        # The API's field: an unknown id gets the same answer there (voice.api), so a choice
+        # never tells whether an account exists.
+        raise ValidationError({"user": _("Choose one of the people in the list.")})
     change = _open_change(case)
     before = ungdomshjelper_of(case=case)
     if before is not None:
