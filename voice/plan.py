@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import entries_visible
-from cases.services import case_lock, entry_create
+from cases.services import case_lock, entry_create_from_workflow
 from coordination.models import User
 from coordination.services import audit_append
 
@@ -89,7 +89,7 @@ def _own_plan(*, case: Case, actor: User) -> Entry:
         raise PermissionDenied(_("Only the young person changes their plan."))
     plan = plan_of(case=case, viewer=actor)
     if plan is None:
-        plan = entry_create(
+        plan = entry_create_from_workflow(
             case=case,
             author=actor,
             kind=Entry.Kind.PLAN,

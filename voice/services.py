@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
-from cases.services import case_lock, entry_create, participant_add
+from cases.services import case_lock, entry_create_from_workflow, participant_add
 from consent.models import Disclosure
 from consent.services import participant_remove, share
 from coordination.models import Notification, User
@@ -63,7 +63,7 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
         raise ValidationError(
             {"recipients": _("Your message goes to the young person; share it to reach others.")}
         )
-    entry = entry_create(
+    entry = entry_create_from_workflow(
         case=case,
         author=author,
         kind=Entry.Kind.MESSAGE,
