@@ -27,6 +27,7 @@ from ..selectors import (
     attendance_deciders,
     can_organise,
 )
+from ..states import Change, require
 from .common import (
     _audit,
     _notify,
@@ -101,8 +102,7 @@ def meeting_update(
     case_lock(meeting.case_id)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_organiser(meeting, actor)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
+    require(meeting, Change.EDIT)
     if starts_at is not None and timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": _("Give the time with its time zone.")})
     for name, value in [
@@ -131,10 +131,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     case_lock(meeting.case_id)
     meeting = Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting.pk)
     _require_organiser(meeting, actor)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
-    if meeting.held_at is not None:
-        raise StateConflict(_("The meeting has been held; it cannot be cancelled."))
+    require(meeting, Change.CANCEL)
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
     meeting.save(update_fields=["cancelled_at", "sequence"])
@@ -199,7 +196,9 @@ def participant_left(*, participant: Participant, actor: User | None) -> None:
 def attendance_propose(*, meeting: Meeting, actor: User, users: Sequence[User]) -> None:
     """The organiser suggests people; nobody is invited until the young person has chosen."""
     case_lock(meeting.case_id)
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    require(meeting, Change.EDIT)
     ids = {u.pk for u in users}
     if not ids:
         raise ValidationError({"users": _("Choose at least one person.")})
@@ -229,8 +228,7 @@ def attendance_choose(
     invitations went out (True) or only the young person's wish was recorded (False)."""
     case = case_lock(meeting.case_id)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
+    require(meeting, Change.EDIT)
     is_youth = actor.pk == case.youth_id
     deciders = attendance_deciders(case=case)
     is_decider = actor.pk in {d.pk for d in deciders}
@@ -307,14 +305,13 @@ def attendance_choose(
 
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
+    """Once the meeting has begun, by its organiser, once: minutes and evaluation open."""
     _require_organiser(meeting, actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
-    if meeting.held_at is None:
-        meeting.held_at = timezone.now()
-        meeting.save(update_fields=["held_at"])
-        _audit(actor, "meeting.held", meeting)
+    require(meeting, Change.HOLD)
+    meeting.held_at = timezone.now()
+    meeting.save(update_fields=["held_at"])
+    _audit(actor, "meeting.held", meeting)
     return meeting
 
 
@@ -326,6 +323,8 @@ def agenda_item_add(
     *, meeting: Meeting, actor: User, title: str, details: str = "", private: bool = False
 ) -> AgendaItem:
     """Callers pass a meeting they got through access_meeting."""
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    require(meeting, Change.EDIT)
     is_youth = actor.pk == meeting.case.youth_id
     if private and not is_youth:
         raise ValidationError({"private": _("Only the young person keeps topics to themself.")})
@@ -358,6 +357,7 @@ def _agenda_publish(meeting: Meeting, actor: User | None) -> None:
 def agenda_publish(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("case__youth").get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    require(meeting, Change.EDIT)
     if meeting.agenda_published_at is not None:
         raise StateConflict(_("The agenda has already been sent out."))
     _agenda_publish(meeting, actor)
