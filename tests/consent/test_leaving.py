@@ -49,7 +49,7 @@ def test_leaving_cancels_the_pending_requests_the_leaver_asked(demo, asked):
     assert sara.get(f"/api/v1/consent-requests/{asked.pk}/").json()["status"] == "cancelled"
     response = sara.post(f"/api/v1/consent-requests/{asked.pk}/approve/")
     assert response.status_code == 409
-    assert "left the team" in response.json()["detail"] or "sluttet" in response.json()["detail"]
+    assert "ikke lenger med i saken" in response.json()["detail"]
     assert not Disclosure.objects.filter(request=asked).exists()
     assert AuditEvent.objects.filter(action="consent.cancelled").count() == 1
 
