@@ -23,8 +23,7 @@ def remove(team, user) -> None:
 
 
 def teachers_task(team) -> ActionItem:
-    meeting = decided_meeting(team)
-    hold(meeting, team.coordinator)
+    meeting = hold(decided_meeting(team), team.coordinator)
     item = action_item_create(
         meeting=meeting,
         actor=team.coordinator,
@@ -86,3 +85,31 @@ def test_a_leaver_is_no_longer_invited_to_meetings_still_to_come(team):
         format="json",
     )
     assert response.status_code == 400
+
+
+def test_meeting_endpoints_after_leaving(team):
+    # Given a held meeting with approved minutes and the teacher's task, and an upcoming one
+    item = teachers_task(team)
+    meeting = item.meeting
+    upcoming = decided_meeting(team, title="Neste")
+    # When the teacher (invited, with a task) and the coordinator (who ran both) leave
+    remove(team, team.teacher)
+    participant = Participant.objects.get(case=team.case, user=team.coordinator)
+    participant_remove(participant=participant, actor=None)
+    # Then neither acts on the meetings any more: everything is a 404, as for a stranger
+    rows = [
+        (team.teacher, "get", f"/api/v1/meetings/{meeting.pk}/", None),
+        (team.teacher, "get", f"/api/v1/meetings/{upcoming.pk}/agenda/", None),
+        (team.teacher, "post", f"/api/v1/meetings/{upcoming.pk}/agenda/", {"title": "Lekser"}),
+        (team.teacher, "get", f"/api/v1/meetings/{meeting.pk}/minutes/", None),
+        (team.teacher, "post", f"/api/v1/meetings/{meeting.pk}/evaluations/", {"heard": 2}),
+        (team.teacher, "patch", f"/api/v1/action-items/{item.pk}/", {"status": "done"}),
+        (team.coordinator, "patch", f"/api/v1/meetings/{upcoming.pk}/", {"place": "Hjemme"}),
+        (team.coordinator, "post", f"/api/v1/meetings/{upcoming.pk}/cancel/", None),
+        (team.coordinator, "get", f"/api/v1/meetings/{meeting.pk}/minutes/", None),
+        (team.coordinator, "post", f"/api/v1/meetings/{meeting.pk}/minutes/distribute/", {}),
+        (team.coordinator, "get", f"/api/v1/meetings/{meeting.pk}/evaluations/summary/", None),
+    ]
+    for user, method, path, body in rows:
+        response = getattr(as_user(user), method)(path, body, format="json")
+        assert response.status_code == 404, (user.username, method, path)
