@@ -68,7 +68,7 @@ def _case(title: str, youth: User) -> Case:
 
 def _team(case: Case, members: list[tuple[User, str, Service | None]]) -> None:
     for user, role, service in members:
-        if not Participant.objects.filter(case=case, user=user, left__isnull=True).exists():
+        if not Participant.objects.active().filter(case=case, user=user).exists():
             participant_add(case=case, actor=None, user=user, role=role, service=service)
 
 

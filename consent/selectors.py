@@ -32,11 +32,10 @@ def authority_for(*, case: Case, category: str, today: date | None = None) -> Au
 
 
 def guardians_of(*, case: Case) -> QuerySet[User]:
-    return User.objects.filter(
-        participations__case=case,
-        participations__role=Participant.Role.GUARDIAN,
-        participations__left__isnull=True,
-    ).order_by("pk")
+    guardian = Participant.objects.active().filter(
+        case=case, user=OuterRef("pk"), role=Participant.Role.GUARDIAN
+    )
+    return User.objects.filter(Exists(guardian)).order_by("pk")
 
 
 def deciders_for(*, case: Case, category: str) -> list[User]:
@@ -101,9 +100,11 @@ def access_case_rules(*, user: User, case_id: int) -> Case:
     try:
         return access_case_overview(user=user, case_id=case_id)
     except Http404:
-        participant = Participant.objects.filter(
-            case_id=case_id, user=user, left__isnull=True, role=Participant.Role.GUARDIAN
-        ).first()
+        participant = (
+            Participant.objects.active()
+            .filter(case_id=case_id, user=user, role=Participant.Role.GUARDIAN)
+            .first()
+        )
         if participant is None:
             raise
         raise PermissionDenied(
@@ -351,7 +352,8 @@ def share_candidates(*, entry: Entry) -> list[Participant]:
         entry=entry, recipient=OuterRef("user"), withdrawn_at__isnull=True
     )
     return list(
-        Participant.objects.filter(case_id=entry.case_id, left__isnull=True)
+        Participant.objects.active()
+        .filter(case_id=entry.case_id)
         .exclude(user_id__in=[entry.author_id, entry.case.youth_id])
         .exclude(Exists(has_access))
         .select_related("user", "service")

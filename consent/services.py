@@ -176,9 +176,9 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
         raise ValidationError({"recipients": _("Choose at least one person to share with.")})
     team = {
         p.user_id: p
-        for p in Participant.objects.filter(
-            case=case, user_id__in=recipient_ids, left__isnull=True
-        ).select_related("user")
+        for p in Participant.objects.active()
+        .filter(case=case, user_id__in=recipient_ids)
+        .select_related("user")
     }
     outsiders = sorted(recipient_ids - set(team))
     if outsiders:
@@ -377,9 +377,7 @@ def consent_request_approve(*, consent_request: ConsentRequest, actor: User) -> 
     case, request = _decidable_request(consent_request=consent_request, actor=actor)
     entry = request.entry
     seeing = _seeing(case=case, entry=entry)
-    on_team = set(
-        Participant.objects.filter(case=case, left__isnull=True).values_list("user_id", flat=True)
-    )
+    on_team = set(Participant.objects.active().filter(case=case).values_list("user_id", flat=True))
     recipients = [user for user in request.recipients.order_by("pk") if user.pk in on_team - seeing]
     if recipients:
         _disclose(
@@ -476,9 +474,7 @@ def _rule_recipient_errors(
         )
     if (
         recipient_user is not None
-        and not Participant.objects.filter(
-            case=case, user=recipient_user, left__isnull=True
-        ).exists()
+        and not Participant.objects.active().filter(case=case, user=recipient_user).exists()
     ):
         raise ValidationError({"recipient_user": _("This person is not on the team.")})
     if recipient_user is not None and recipient_user.pk == case.youth_id:

@@ -34,7 +34,7 @@ def meetings_visible(*, user: User) -> QuerySet[Meeting]:
     """Meetings on cases `user` is on now, if they are the young person, the organiser, the
     case's ungdomshjelper, invited, or a guardian who decides who comes (youth under the age
     of self-determination, docs/architecture.md §4)."""
-    active = Participant.objects.filter(case=OuterRef("case"), user=user, left__isnull=True)
+    active = Participant.objects.active().filter(case=OuterRef("case"), user=user)
     adult_birth = _years_before(timezone.localdate(), settings.SAMMEN_CONSENT_AGES["self"])
     guardians_decide = Q(case__youth__birth_date__isnull=True) | Q(
         case__youth__birth_date__gt=adult_birth
@@ -88,9 +88,11 @@ def can_organise(*, case: Case, user: User) -> bool:
         return False
     if participant.role == Participant.Role.UNGDOMSHJELPER:
         return True
-    has_coordinator = Participant.objects.filter(
-        case=case, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
-    ).exists()
+    has_coordinator = (
+        Participant.objects.active()
+        .filter(case=case, role=Participant.Role.UNGDOMSHJELPER)
+        .exists()
+    )
     return participant.role == Participant.Role.HELPER and not has_coordinator
 
 

@@ -123,7 +123,7 @@ def step_add(*, goal: Goal, actor: User, text: str, owner: User, due: date | Non
     plan = goal.plan
     case = case_lock(plan.case_id)
     _own_plan(case=case, actor=actor)
-    if not Participant.objects.filter(case=case, user=owner, left__isnull=True).exists():
+    if not Participant.objects.active().filter(case=case, user=owner).exists():
         raise ValidationError({"owner": _("Choose someone on the team.")})
     step = Step.objects.create(goal=goal, text=_text(text, "text"), owner=owner, due=due)
     _changed(plan=plan, actor=actor, action="step_added")
