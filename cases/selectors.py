@@ -133,13 +133,18 @@ def withholdings_for_review() -> QuerySet[Withholding]:
 
 
 def access_withholding(*, user: User, withholding_id: int) -> Withholding:
-    """The person who decided and case admins see a withholding; anyone else gets 404."""
+    """The person who decided (while on the team) and case admins see a withholding; anyone
+    else gets 404."""
     try:
-        withholding = Withholding.objects.select_related("entry", "decided_by").get(
+        withholding = Withholding.objects.select_related("entry__case", "decided_by").get(
             pk=withholding_id
         )
     except Withholding.DoesNotExist:
         raise Http404 from None
-    if user.pk == withholding.decided_by_id or user.has_perm("cases.manage_case_team"):
+    if user.has_perm("cases.manage_case_team"):
+        return withholding
+    if user.pk == withholding.decided_by_id and is_active_participant(
+        user=user, case=withholding.entry.case
+    ):
         return withholding
     raise Http404

@@ -4,6 +4,7 @@ what only a member may hold (a pending consent request they asked) ends when the
 import pytest
 
 from cases.models import Participant
+from cases.services import entry_withhold
 from consent.models import ConsentRequest, Disclosure
 from consent.services import consent_request_approve, participant_remove, share
 from coordination.models import AuditEvent
@@ -92,3 +93,18 @@ def test_leaving_leaves_others_requests_alone(demo, asked):
     # Then the nurse's request is still pending
     asked.refresh_from_db()
     assert asked.status == ConsentRequest.Status.PENDING
+
+
+def test_a_leaver_no_longer_ends_what_they_withheld(demo):
+    # Given the nurse withheld her note from Sara
+    note = write_entry(demo.sara_case, demo["helsesykepleier"])
+    withholding = entry_withhold(entry_id=note.pk, actor=demo["helsesykepleier"], reason="§ 3-4.")
+    # When she has left and tries to end it
+    remove(demo, "helsesykepleier")
+    response = as_user(demo["helsesykepleier"]).post(f"/api/v1/withholdings/{withholding.pk}/end/")
+    # Then it is not hers to act on; a case admin still reviews it
+    assert response.status_code == 404
+    assert (
+        as_user(demo["admin"]).post(f"/api/v1/withholdings/{withholding.pk}/end/").status_code
+        == 200
+    )
