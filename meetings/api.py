@@ -100,7 +100,13 @@ class MeetingDetailApi(APIView):
     @extend_schema(
         summary="Change time or place (the organiser); everyone invited is told",
         request=MeetingUpdateSerializer,
-        responses={200: MeetingOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            200: MeetingOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
         tags=TAGS,
     )
     def patch(self, request: Request, meeting_id: int) -> Response:
@@ -159,7 +165,7 @@ class ProposeApi(APIView):
     @extend_schema(
         summary="Suggest more people (the organiser); someone not on the case is 400",
         request=ProposeInputSerializer,
-        responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -189,7 +195,7 @@ class AgendaApi(APIView):
 
     @extend_schema(
         request=AgendaItemSerializer,
-        responses={201: AgendaItemSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        responses={201: AgendaItemSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
         examples=[
             OpenApiExample("Private", value={"title": "Fritid", "private": True}, request_only=True)
         ],
