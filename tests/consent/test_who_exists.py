@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.services import meeting_create
@@ -88,3 +89,18 @@ def test_someone_not_on_the_team_and_no_one_at_all_get_the_same_answer(demo):
         assert existing.content.replace(nav, b"ID") == unknown.content.replace(b"999999", b"ID"), (
             url
         )
+
+
+def test_the_share_page_answers_alike_for_an_unknown_id_and_someone_off_the_team(demo, client):
+    # Given the nurse's note and her share form (it offers only people on the team)
+    note = write_entry(demo.sara_case, demo["helsesykepleier"])
+    client.force_login(demo["helsesykepleier"])
+    url = reverse("consent:entry-share", args=[demo.sara_case.pk, note.pk])
+
+    def errors_for(person: int) -> str:
+        page = client.post(url, {"recipients": [str(person)], "basis": "auto"})
+        assert page.status_code == 400
+        return str(page.context["form"].errors).replace(str(person), "ID")
+
+    # Then naming NAV's adviser or an id nobody has gives the same error
+    assert errors_for(demo["nav"].pk) == errors_for(MISSING)
