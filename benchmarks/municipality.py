@@ -197,9 +197,7 @@ def measure(samples: int, seed: int) -> None:
 
     rng = random.Random(seed)
     helper_rows = list(
-        Participant.objects.filter(role="helper", left__isnull=True).values_list(
-            "case_id", "user_id"
-        )
+        Participant.objects.active().filter(role="helper").values_list("case_id", "user_id")
     )
     case_ids = list(Case.objects.values_list("pk", flat=True))
     users = {u.pk: u for u in User.objects.filter(username__startswith="b-")}

@@ -12,7 +12,7 @@ from coordination.models import User
 from services_registry.models import Organization, Service
 
 from .models import Case, Entry, Participant
-from .services import case_create, entry_create, participant_add
+from .services import case_create, entry_create_from_workflow, participant_add
 
 # (service, organization). Looked up by name: the demo catalogue (services_registry, seeded
 # first) has all but the school, so the helpers act for services the finder shows.
@@ -68,7 +68,7 @@ def _case(title: str, youth: User) -> Case:
 
 def _team(case: Case, members: list[tuple[User, str, Service | None]]) -> None:
     for user, role, service in members:
-        if not Participant.objects.filter(case=case, user=user, left__isnull=True).exists():
+        if not Participant.objects.active().filter(case=case, user=user).exists():
             participant_add(case=case, actor=None, user=user, role=role, service=service)
 
 
@@ -107,10 +107,12 @@ def seed_cases(*, users: dict[str, User], today: date, stdout: TextIO) -> dict[s
         Permission.objects.get(content_type__app_label="cases", codename="manage_case_team")
     )
     cases = {SARA_CASE: sara, JONAS_CASE: jonas}
+    # Demo entries stand in for what the workflows would have written (the start meeting's
+    # minutes among them), so they are written the way those workflows write.
     for case_title, author, kind, category, title, body in ENTRIES:
         case = cases[case_title]
         if not Entry.objects.filter(case=case, title=title).exists():
-            entry_create(
+            entry_create_from_workflow(
                 case=case,
                 author=users[author],
                 kind=kind,

@@ -15,7 +15,8 @@ def home_sections(*, user: User) -> list[HomeSection]:
     sections = []
     if own:
         team = (
-            Participant.objects.filter(case__in=own, left__isnull=True)
+            Participant.objects.active()
+            .filter(case__in=own)
             .exclude(user=user)
             .select_related("user", "service", "case")
             # How to reach them: the phone numbers of the service they act for.

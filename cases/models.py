@@ -43,6 +43,14 @@ class Case(models.Model):
         return self.title
 
 
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def active(self) -> "ParticipantQuerySet":
+        """THE rule for "takes part in the case now": every check of who may act on a case
+        (selectors, services, SQL filters) goes through this, so someone who left can do
+        nothing there any more."""
+        return self.filter(left__isnull=True)
+
+
 class Participant(models.Model):
     """One person's membership of a case team; `left` set means they no longer take part."""
 
@@ -73,6 +81,8 @@ class Participant(models.Model):
     )
     joined = models.DateTimeField(_("joined"), default=timezone.now)
     left = models.DateTimeField(_("left"), null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participant")

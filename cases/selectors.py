@@ -1,7 +1,7 @@
 """Reads for cases. Every `access_*` fetches and authorises in one step: what the caller may not
 see raises Http404, exactly like what does not exist."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
@@ -11,16 +11,26 @@ from .models import Attachment, Case, Entry, Participant, Withholding
 from .permissions import VIEW_ENTRY
 
 
-def _active_participations(user: User) -> QuerySet[Participant]:
-    return Participant.objects.filter(user=user, left__isnull=True)
+def takes_part(*, user: User | OuterRef, case: Case | OuterRef) -> Exists:
+    """SQL: `user` is on the team of `case` now (Participant.objects.active()). Pass
+    OuterRef("case") or similar to filter a list in one query."""
+    return Exists(Participant.objects.active().filter(Q(case=case), Q(user=user)))
+
+
+def is_active_participant(*, user: User, case: Case) -> bool:
+    """Whether `user` takes part in `case` now: the one check before anyone acts on a case."""
+    return Participant.objects.active().filter(case=case, user=user).exists()
+
+
+def team_users(*, case: Case) -> QuerySet[User]:
+    """The people on the team of `case` now (the young person included)."""
+    return User.objects.filter(takes_part(user=OuterRef("pk"), case=case))
 
 
 def cases_for_user(*, user: User) -> QuerySet[Case]:
     """The cases `user` takes part in now (one indexed EXISTS, no DISTINCT)."""
     return (
-        Case.objects.filter(
-            Exists(_active_participations(user).filter(case=OuterRef("pk"))),
-        )
+        Case.objects.filter(takes_part(user=user, case=OuterRef("pk")))
         .select_related("youth")
         .order_by("-created", "-id")
     )
@@ -35,9 +45,7 @@ def access_case(*, user: User, case_id: int) -> Case:
 
 def participant_active(*, case: Case, user: User) -> Participant | None:
     return (
-        Participant.objects.filter(case=case, user=user, left__isnull=True)
-        .select_related("service")
-        .first()
+        Participant.objects.active().filter(case=case, user=user).select_related("service").first()
     )
 
 
@@ -116,13 +124,18 @@ def withholdings_for_review() -> QuerySet[Withholding]:
 
 
 def access_withholding(*, user: User, withholding_id: int) -> Withholding:
-    """The person who decided and case admins see a withholding; anyone else gets 404."""
+    """The person who decided (while on the team) and case admins see a withholding; anyone
+    else gets 404."""
     try:
-        withholding = Withholding.objects.select_related("entry", "decided_by").get(
+        withholding = Withholding.objects.select_related("entry__case", "decided_by").get(
             pk=withholding_id
         )
     except Withholding.DoesNotExist:
         raise Http404 from None
-    if user.pk == withholding.decided_by_id or user.has_perm("cases.manage_case_team"):
+    if user.has_perm("cases.manage_case_team"):
+        return withholding
+    if user.pk == withholding.decided_by_id and is_active_participant(
+        user=user, case=withholding.entry.case
+    ):
         return withholding
     raise Http404

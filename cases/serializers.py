@@ -80,10 +80,15 @@ class EntryOutputSerializer(serializers.ModelSerializer):
 
 
 class EntryInputSerializer(serializers.Serializer):
+    """Which kinds may be written and how long title and text may be: cases.services decides
+    (a 400 from there), for the page and the API alike."""
+
     kind = serializers.ChoiceField(choices=Entry.Kind.choices)
     category = serializers.ChoiceField(choices=Entry.Category.choices)
-    title = serializers.CharField(max_length=200)
-    body = serializers.CharField(allow_blank=True, required=False, default="")
+    title = serializers.CharField()
+    body = serializers.CharField(
+        allow_blank=True, required=False, default="", trim_whitespace=False
+    )
 
 
 class AttachmentInputSerializer(serializers.Serializer):

@@ -116,13 +116,65 @@ def participant_add(
     return participant
 
 
+def entry_kinds_writable(*, case: Case, author: User) -> list[str]:
+    """The kinds `author` writes straight on the case page or API. Minutes come only from an
+    approved meeting (meetings), messages only from the conversation (voice), and the young
+    person's plan only from their plan page (voice.plan); helpers may write plans of their
+    own (e.g. the school's adjustments)."""
+    kinds: list[str] = [Entry.Kind.NOTE, Entry.Kind.DOCUMENT, Entry.Kind.PLAN]
+    if author.pk == case.youth_id:
+        kinds.remove(Entry.Kind.PLAN)
+    return kinds
+
+
+def _entry_text_errors(*, title: str, body: str) -> dict[str, str]:
+    errors = {}
+    if not title:
+        errors["title"] = _("Write a title.")
+    elif len(title) > settings.SAMMEN_ENTRY_TITLE_MAX_CHARS:
+        errors["title"] = _("A title can be at most %(max)d characters.") % {
+            "max": settings.SAMMEN_ENTRY_TITLE_MAX_CHARS
+        }
+    if len(body) > settings.SAMMEN_ENTRY_BODY_MAX_CHARS:
+        errors["body"] = _("The text can be at most %(max)d characters.") % {
+            "max": settings.SAMMEN_ENTRY_BODY_MAX_CHARS
+        }
+    return errors
+
+
 @transaction.atomic
 def entry_create(
     *, case: Case, author: User, kind: str, category: str, title: str, body: str
 ) -> Entry:
+    """Someone on the team writes an entry on the case page or through the API."""
+    if kind not in entry_kinds_writable(case=case, author=author):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Minutes, messages and the young person's plan are made on their own pages, "
+                    "not here."
+                )
+            }
+        )
+    return entry_create_from_workflow(
+        case=case, author=author, kind=kind, category=category, title=title, body=body
+    )
+
+
+@transaction.atomic
+def entry_create_from_workflow(
+    *, case: Case, author: User, kind: str, category: str, title: str, body: str
+) -> Entry:
+    """For the workflows that own a kind (minutes, messages, the young person's plan; demo
+    data): they decide the kind; the author must be on the team and the length limits hold
+    as for any entry."""
     case = case_lock(case.pk)
     if participant_active(case=case, user=author) is None:
         raise PermissionDenied(_("Only people on the team can write on the case."))
+    title = title.strip()
+    errors = _entry_text_errors(title=title, body=body)
+    if errors:
+        raise ValidationError(errors)
     entry = Entry(case=case, author=author, kind=kind, category=category, title=title, body=body)
     entry.full_clean()
     entry.save()

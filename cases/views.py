@@ -28,6 +28,7 @@ from .selectors import (
 from .services import (
     can_review_withholdings,
     entry_create,
+    entry_kinds_writable,
     entry_withhold,
     withholding_end,
 )
@@ -80,12 +81,17 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """The team, the entries I may open, and (for people on the team) a form to write one."""
     user = authenticated_user(request)
     case = access_case(user=user, case_id=case_id)
+    kinds = entry_kinds_writable(case=case, author=user)
     if request.method == "GET":
-        return _case_page(request, case, EntryForm())
-    form = EntryForm(request.POST)
+        return _case_page(request, case, EntryForm(kinds=kinds))
+    form = EntryForm(request.POST, kinds=kinds)
     if not form.is_valid():
         return _case_page(request, case, form, status=400)
-    entry = entry_create(case=case, author=user, **form.cleaned_data)
+    try:
+        entry = entry_create(case=case, author=user, **form.cleaned_data)
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return _case_page(request, case, form, status=400)
     messages.success(
         request,
         _("Saved. Only you and the young person can see it until you share it."),

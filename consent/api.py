@@ -15,9 +15,8 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND
 from cases.models import Participant
-from cases.selectors import access_case, access_entry
+from cases.selectors import access_case, access_entry, team_users
 from cases.serializers import ParticipantOutputSerializer
-from coordination.models import User
 from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
 from services_registry.models import Service
 
@@ -73,7 +72,11 @@ class ShareApi(APIView):
         entry = access_entry(user=authenticated_user(request), entry_id=entry_id)
         data = ShareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        recipients = users_from_ids(data.validated_data["recipients"], field="recipients")
+        recipients = users_from_ids(
+            data.validated_data["recipients"],
+            field="recipients",
+            among=team_users(case=entry.case),
+        )
         result = services.share(
             entry=entry,
             recipients=recipients,
@@ -243,9 +246,11 @@ class SharingRuleListApi(APIView):
         data.is_valid(raise_exception=True)
         user_id = data.validated_data.get("recipient_user")
         service_id = data.validated_data.get("recipient_service")
-        recipient_user = User.objects.filter(pk=user_id).first() if user_id else None
-        if user_id and recipient_user is None:
-            raise serializers.ValidationError({"recipient_user": [_("Unknown person.")]})
+        recipient_user = (
+            users_from_ids([user_id], field="recipient_user", among=team_users(case=case))[0]
+            if user_id
+            else None
+        )
         recipient_service = Service.objects.filter(pk=service_id).first() if service_id else None
         if service_id and recipient_service is None:
             raise serializers.ValidationError({"recipient_service": [_("Unknown service.")]})

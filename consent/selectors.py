@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant
-from cases.selectors import participant_active
+from cases.selectors import is_active_participant, participant_active, takes_part
 from coordination.models import User
 
 from .models import ConsentRequest, Disclosure, SharingRule
@@ -32,11 +32,10 @@ def authority_for(*, case: Case, category: str, today: date | None = None) -> Au
 
 
 def guardians_of(*, case: Case) -> QuerySet[User]:
-    return User.objects.filter(
-        participations__case=case,
-        participations__role=Participant.Role.GUARDIAN,
-        participations__left__isnull=True,
-    ).order_by("pk")
+    guardian = Participant.objects.active().filter(
+        case=case, user=OuterRef("pk"), role=Participant.Role.GUARDIAN
+    )
+    return User.objects.filter(Exists(guardian)).order_by("pk")
 
 
 def deciders_for(*, case: Case, category: str) -> list[User]:
@@ -125,9 +124,11 @@ def access_case_rules(*, user: User, case_id: int) -> Case:
     try:
         return access_case_overview(user=user, case_id=case_id)
     except Http404:
-        participant = Participant.objects.filter(
-            case_id=case_id, user=user, left__isnull=True, role=Participant.Role.GUARDIAN
-        ).first()
+        participant = (
+            Participant.objects.active()
+            .filter(case_id=case_id, user=user, role=Participant.Role.GUARDIAN)
+            .first()
+        )
         if participant is None:
             raise
         raise PermissionDenied(
@@ -251,9 +252,11 @@ def guardian_only(participants: list[Participant], viewer: User) -> bool:
 
 
 def consent_requests_visible(*, user: User, status: str | None = None) -> QuerySet[ConsentRequest]:
-    """Requests `user` asked, must decide, or that are about them (the youth)."""
+    """Requests `user` asked, must decide, or that are about them (the youth), on cases they
+    take part in now: someone who left no longer reads what they asked there."""
     queryset = ConsentRequest.objects.filter(
-        Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user)
+        Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user),
+        takes_part(user=user, case=OuterRef("entry__case")),
     )
     if status is not None:
         now = timezone.now()
@@ -284,7 +287,8 @@ def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:
 
 def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
     """A disclosure is visible to the youth, the consent authority for its category, the entry's
-    author and whoever granted it. The recipient is not shown the record itself."""
+    author and whoever granted it while they are on the team. The recipient is not shown the
+    record itself."""
     try:
         disclosure = Disclosure.objects.select_related("entry__case__youth", "recipient").get(
             pk=disclosure_id
@@ -292,7 +296,11 @@ def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
     except Disclosure.DoesNotExist:
         raise Http404 from None
     entry = disclosure.entry
-    if user.pk in {entry.case.youth_id, entry.author_id, disclosure.granted_by_id}:
+    if user.pk == entry.case.youth_id:
+        return disclosure
+    if user.pk in {entry.author_id, disclosure.granted_by_id} and is_active_participant(
+        user=user, case=entry.case
+    ):
         return disclosure
     if decides_for(case=entry.case, user=user, category=entry.category):
         return disclosure
@@ -368,7 +376,8 @@ def share_candidates(*, entry: Entry) -> list[Participant]:
         entry=entry, recipient=OuterRef("user"), withdrawn_at__isnull=True
     )
     return list(
-        Participant.objects.filter(case_id=entry.case_id, left__isnull=True)
+        Participant.objects.active()
+        .filter(case_id=entry.case_id)
         .exclude(user_id__in=[entry.author_id, entry.case.youth_id])
         .exclude(Exists(has_access))
         .select_related("user", "service")

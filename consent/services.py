@@ -11,6 +11,7 @@ the same transaction; delivery is queued on commit by coordination.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
-from cases.selectors import access_entry
+from cases.selectors import access_entry, is_active_participant
 from cases.services import can_manage_team, case_lock
 from coordination.locks import for_update
 from coordination.models import Guardianship, Notification, User
@@ -177,9 +178,9 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
         raise ValidationError({"recipients": _("Choose at least one person to share with.")})
     team = {
         p.user_id: p
-        for p in Participant.objects.filter(
-            case=case, user_id__in=recipient_ids, left__isnull=True
-        ).select_related("user")
+        for p in Participant.objects.active()
+        .filter(case=case, user_id__in=recipient_ids)
+        .select_related("user")
     }
     outsiders = sorted(recipient_ids - set(team))
     if outsiders:
@@ -336,6 +337,12 @@ def _decidable_request(
     )
     if not is_decider:
         raise PermissionDenied(_("Only the person who gives consent can answer this request."))
+    if request.status == ConsentRequest.Status.CANCELLED or not is_active_participant(
+        user=request.requested_by, case=case
+    ):
+        raise StateConflict(
+            _("The person who asked has left the team, so the request is cancelled.")
+        )
     if request.effective_status == ConsentRequest.Status.EXPIRED:
         raise StateConflict(_("The request has expired; ask again if it is still needed."))
     if request.status != ConsentRequest.Status.PENDING:
@@ -372,9 +379,7 @@ def consent_request_approve(*, consent_request: ConsentRequest, actor: User) -> 
     case, request = _decidable_request(consent_request=consent_request, actor=actor)
     entry = request.entry
     seeing = _seeing(case=case, entry=entry)
-    on_team = set(
-        Participant.objects.filter(case=case, left__isnull=True).values_list("user_id", flat=True)
-    )
+    on_team = set(Participant.objects.active().filter(case=case).values_list("user_id", flat=True))
     recipients = [user for user in request.recipients.order_by("pk") if user.pk in on_team - seeing]
     if recipients:
         _disclose(
@@ -469,9 +474,7 @@ def _rule_recipient_errors(
         )
     if (
         recipient_user is not None
-        and not Participant.objects.filter(
-            case=case, user=recipient_user, left__isnull=True
-        ).exists()
+        and not Participant.objects.active().filter(case=case, user=recipient_user).exists()
     ):
         raise ValidationError({"recipient_user": _("This person is not on the team.")})
     if recipient_user is not None and recipient_user.pk == case.youth_id:
@@ -560,8 +563,11 @@ def sharing_rule_end(*, rule: SharingRule, actor: User) -> SharingRule:
 @transaction.atomic
 def participant_remove(*, participant: Participant, actor: User | None) -> Participant:
     """Takes someone off the team: from this moment they see nothing on the case (their
-    disclosures end, and what they wrote is no longer theirs to open); the youth's history
-    shows when. `actor` None is the system."""
+    disclosures end, and what they wrote is no longer theirs to open) and hold nothing only a
+    member may hold: their pending consent requests are cancelled, and every app that keeps
+    such things ends its own through the AppConfig hook `participant_left(*, participant,
+    actor)` (meetings: their open tasks and invitations). The youth's history shows when.
+    `actor` None is the system."""
     case = case_lock(participant.case_id)
     if actor is not None and not can_manage_team(case=case, user=actor):
         raise PermissionDenied(_("Only the youth coordinator can change the team."))
@@ -600,6 +606,11 @@ def _participant_leave(*, case: Case, participant_id: int, actor: User | None) -
         (entry_id, user.pk)
         for entry_id in Entry.objects.filter(case=case, author=user).values_list("pk", flat=True)
     )
+    _consent_requests_cancel(case=case, requested_by=user, actor=actor)
+    for config in apps.get_app_configs():
+        left = getattr(config, "participant_left", None)
+        if left is not None:
+            left(participant=participant, actor=actor)
     if participant.role == Participant.Role.GUARDIAN:
         _guardian_left_notify(case=case)
     return participant
@@ -651,14 +662,34 @@ def guardianship_end(*, guardianship: Guardianship, actor: User, reason: str) ->
         target_url="/",
     )
     for case in cases:
-        for participant_id in Participant.objects.filter(
-            case=case,
-            user_id=guardianship.guardian_id,
-            role=Participant.Role.GUARDIAN,
-            left__isnull=True,
-        ).values_list("pk", flat=True):
+        for participant_id in (
+            Participant.objects.active()
+            .filter(case=case, user_id=guardianship.guardian_id, role=Participant.Role.GUARDIAN)
+            .values_list("pk", flat=True)
+        ):
             _participant_leave(case=case, participant_id=participant_id, actor=actor)
     return guardianship
+
+
+def _consent_requests_cancel(*, case: Case, requested_by: User, actor: User | None) -> None:
+    """The pending requests `requested_by` made on `case`: cancelled, so nobody can approve a
+    share for someone no longer on the team; the deciders see them cancelled. Caller holds the
+    case lock."""
+    pending = ConsentRequest.objects.filter(
+        entry__case=case, requested_by=requested_by, status=ConsentRequest.Status.PENDING
+    )
+    cancelled = sorted(pending.values_list("pk", flat=True))
+    if not cancelled:
+        return
+    ConsentRequest.objects.filter(pk__in=cancelled).update(status=ConsentRequest.Status.CANCELLED)
+    audit_append(
+        actor=actor,
+        action="consent.cancelled",
+        case_id=case.pk,
+        object_type="consent_request",
+        object_id=str(cancelled[0]) if len(cancelled) == 1 else "",
+        data={"reason": "left_case", "consent_requests": cancelled},
+    )
 
 
 def consent_requests_expire() -> int:

@@ -93,14 +93,17 @@ def paginated(
     return paginator.get_paginated_response(data)
 
 
-def users_from_ids(ids: Iterable[int], *, field: str) -> list[User]:
-    """The users named by `ids` in a request body; any unknown id is a 400 on `field`."""
+def users_from_ids(ids: Iterable[int], *, field: str, among: QuerySet[User]) -> list[User]:
+    """The users named by `ids` in a request body, looked up only `among` the people the
+    request may name (the team of the case, from the app that knows it). Any other id is a 400
+    on `field` in the same words whether the account exists or not, echoing only the ids the
+    caller sent, so a request never tells who has an account."""
     wanted = set(ids)
-    users = list(User.objects.filter(pk__in=wanted))
-    missing = wanted - {user.pk for user in users}
+    users = list(among.filter(pk__in=wanted))
+    missing = ", ".join(map(str, sorted(wanted - {user.pk for user in users})))
     if missing:
         raise exceptions.ValidationError(
-            {field: [_("Unknown people: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))}]}
+            {field: [_("Not on the team: %(ids)s.") % {"ids": missing}]}
         )
     return users
 

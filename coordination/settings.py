@@ -311,6 +311,10 @@ SAMMEN_CONSENT_AGES = {
 SAMMEN_ATTACHMENT_MAX_BYTES = env.int("SAMMEN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A message is a short note to a helper; longer texts are entries.
 SAMMEN_MESSAGE_MAX_CHARS = env.int("SAMMEN_MESSAGE_MAX_CHARS", default=5_000)
+# An entry's title and text (cases.services checks them for the page, the API and every
+# workflow). The title is never longer than its 200-character column.
+SAMMEN_ENTRY_TITLE_MAX_CHARS = min(env.int("SAMMEN_ENTRY_TITLE_MAX_CHARS", default=200), 200)
+SAMMEN_ENTRY_BODY_MAX_CHARS = env.int("SAMMEN_ENTRY_BODY_MAX_CHARS", default=50_000)
 
 # Demo data: the password of the demo personas (seed_demo); "demo" only in DEBUG.
 SAMMEN_DEMO_PASSWORD = env.str("SAMMEN_DEMO_PASSWORD", default="demo" if DEBUG else "")

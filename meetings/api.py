@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND
-from cases.selectors import access_case
+from cases.selectors import access_case, team_users
 from consent.api import CONFLICT, FORBIDDEN
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
 from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
@@ -83,7 +83,9 @@ class CaseMeetingsApi(APIView):
         data = MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        attendees = users_from_ids(values.pop("attendees"), field="attendees")
+        attendees = users_from_ids(
+            values.pop("attendees"), field="attendees", among=team_users(case=case)
+        )
         meeting = services.meeting_create(
             case=case, actor=authenticated_user(request), attendees=attendees, **values
         )
@@ -98,7 +100,13 @@ class MeetingDetailApi(APIView):
     @extend_schema(
         summary="Change time or place (the organiser); everyone invited is told",
         request=MeetingUpdateSerializer,
-        responses={200: MeetingOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            200: MeetingOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
         tags=TAGS,
     )
     def patch(self, request: Request, meeting_id: int) -> Response:
@@ -137,7 +145,9 @@ class AttendanceApi(APIView):
         data.is_valid(raise_exception=True)
         representative_id = data.validated_data["representative"]
         representative = (
-            users_from_ids([representative_id], field="representative")[0]
+            users_from_ids(
+                [representative_id], field="representative", among=team_users(case=meeting.case)
+            )[0]
             if representative_id
             else None
         )
@@ -155,7 +165,7 @@ class ProposeApi(APIView):
     @extend_schema(
         summary="Suggest more people (the organiser); someone not on the case is 400",
         request=ProposeInputSerializer,
-        responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
@@ -165,7 +175,9 @@ class ProposeApi(APIView):
         services.attendance_propose(
             meeting=meeting,
             actor=authenticated_user(request),
-            users=users_from_ids(data.validated_data["users"], field="users"),
+            users=users_from_ids(
+                data.validated_data["users"], field="users", among=team_users(case=meeting.case)
+            ),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -183,7 +195,7 @@ class AgendaApi(APIView):
 
     @extend_schema(
         request=AgendaItemSerializer,
-        responses={201: AgendaItemSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        responses={201: AgendaItemSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
         examples=[
             OpenApiExample("Private", value={"title": "Fritid", "private": True}, request_only=True)
         ],
@@ -372,7 +384,11 @@ class MinutesDistributeApi(APIView):
         result = services.minutes_distribute(
             minutes=minutes,
             actor=authenticated_user(request),
-            recipients=users_from_ids(data.validated_data["recipients"], field="recipients"),
+            recipients=users_from_ids(
+                data.validated_data["recipients"],
+                field="recipients",
+                among=team_users(case=minutes.meeting.case),
+            ),
             category=data.validated_data["category"],
         )
         minutes = Minutes.objects.get(pk=minutes.pk)
@@ -417,7 +433,11 @@ class MeetingActionItemsApi(APIView):
         data = ActionItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner_id = data.validated_data["owner"]
-        owner = users_from_ids([owner_id], field="owner")[0] if owner_id else None
+        owner = (
+            users_from_ids([owner_id], field="owner", among=team_users(case=meeting.case))[0]
+            if owner_id
+            else None
+        )
         item = services.action_item_create(
             meeting=meeting,
             actor=authenticated_user(request),

@@ -24,3 +24,8 @@ class MeetingsConfig(AppConfig):
         from .coordinator import meeting_items
 
         return meeting_items(user=user, cases=cases)  # type: ignore[arg-type]
+
+    def participant_left(self, *, participant: object, actor: object) -> None:
+        from .services import participant_left
+
+        participant_left(participant=participant, actor=actor)  # type: ignore[arg-type]

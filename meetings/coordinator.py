@@ -62,8 +62,8 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         & Q(Exists(proposed))
         & ~Q(Exists(proposed.filter(youth_wish__isnull=False)))
     )
-    organiser_on_case = Participant.objects.filter(
-        case=OuterRef("case"), user=OuterRef("organiser"), left__isnull=True
+    organiser_on_case = Participant.objects.active().filter(
+        case=OuterRef("case"), user=OuterRef("organiser")
     )
     to_take_over = upcoming & Q(held_at__isnull=True) & ~Q(Exists(organiser_on_case))
     for row in visible.values("case_id").annotate(

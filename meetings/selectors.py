@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
-from cases.selectors import entries_visible, participant_active
+from cases.selectors import entries_visible, participant_active, takes_part
 from consent.selectors import deciders_for
 from coordination.models import User
 
@@ -34,7 +34,7 @@ def meetings_visible(*, user: User) -> QuerySet[Meeting]:
     """Meetings on cases `user` is on now, if they are the young person, the organiser, the
     case's ungdomshjelper, invited, or a guardian who decides who comes (youth under the age
     of self-determination, docs/architecture.md §4)."""
-    active = Participant.objects.filter(case=OuterRef("case"), user=user, left__isnull=True)
+    active = Participant.objects.active().filter(case=OuterRef("case"), user=user)
     adult_birth = _years_before(timezone.localdate(), settings.SAMMEN_CONSENT_AGES["self"])
     guardians_decide = Q(case__youth__birth_date__isnull=True) | Q(
         case__youth__birth_date__gt=adult_birth
@@ -88,9 +88,11 @@ def can_organise(*, case: Case, user: User) -> bool:
         return False
     if participant.role == Participant.Role.UNGDOMSHJELPER:
         return True
-    has_coordinator = Participant.objects.filter(
-        case=case, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
-    ).exists()
+    has_coordinator = (
+        Participant.objects.active()
+        .filter(case=case, role=Participant.Role.UNGDOMSHJELPER)
+        .exists()
+    )
     return participant.role == Participant.Role.HELPER and not has_coordinator
 
 
@@ -147,11 +149,13 @@ def access_minutes(*, user: User, meeting_id: int) -> Minutes:
 
 def action_items_visible(*, user: User) -> QuerySet[ActionItem]:
     """The young person sees every item about them, the organiser the items of their meetings,
-    an owner their own once the young person has approved the minutes."""
+    an owner their own once the young person has approved the minutes; each only while on the
+    case."""
     approved = Q(meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED])
     return (
         ActionItem.objects.filter(
-            Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved)
+            Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved),
+            takes_part(user=user, case=OuterRef("meeting__case")),
         )
         .select_related("owner", "meeting__case")
         .order_by("due", "id")

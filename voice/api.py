@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND
 from cases.models import AccessEvent, Case
-from cases.selectors import access_case, access_entry
+from cases.selectors import access_case, access_entry, team_users
 from cases.serializers import ParticipantOutputSerializer
 from cases.services import entry_open
 from consent.api import CONFLICT, FORBIDDEN
@@ -103,7 +103,9 @@ class MessageListApi(APIView):
         case = access_case(user=authenticated_user(request), case_id=case_id)
         data = MessageInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        recipients = users_from_ids(data.validated_data["recipients"], field="recipients")
+        recipients = users_from_ids(
+            data.validated_data["recipients"], field="recipients", among=team_users(case=case)
+        )
         message = services.message_send(
             case=case,
             author=authenticated_user(request),
@@ -163,7 +165,13 @@ class UngdomshjelperApi(APIView):
         case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
         data = UngdomshjelperChooseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        chosen = User.objects.filter(pk=data.validated_data["user"]).first()
+        # Looked up among the candidates the caller is shown, so an id outside the list gets
+        # one answer whether or not such an account exists.
+        wanted = data.validated_data["user"]
+        chosen = next(
+            (c.user for c in selectors.ungdomshjelper_candidates(case=case) if c.user.pk == wanted),
+            None,
+        )
         if chosen is None:
             raise serializers.ValidationError(
                 {"user": [_("Choose one of the people in the list.")]}
@@ -479,9 +487,9 @@ class PlanStepApi(APIView):
         goal = plan.access_goal(user=user, goal_id=goal_id)
         data = StepInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        owner = User.objects.filter(pk=data.validated_data["owner"]).first()
-        if owner is None:
-            raise serializers.ValidationError({"owner": [_("Choose someone on the team.")]})
+        owner = users_from_ids(
+            [data.validated_data["owner"]], field="owner", among=team_users(case=goal.plan.case)
+        )[0]
         step = plan.step_add(
             goal=goal,
             actor=user,

@@ -25,9 +25,9 @@ def home_sections(*, user: User) -> list[HomeSection]:
     # Only the young person and guardians may choose; one query tells which cases the user is a
     # guardian on, so a helper with many cases costs no query per case.
     guardian_on = set(
-        Participant.objects.filter(
-            case__in=cases, user=user, role=Participant.Role.GUARDIAN, left__isnull=True
-        ).values_list("case_id", flat=True)
+        Participant.objects.active()
+        .filter(case__in=cases, user=user, role=Participant.Role.GUARDIAN)
+        .values_list("case_id", flat=True)
     )
     rows = []
     for case in cases:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import entries_visible
-from cases.services import case_lock, entry_create
+from cases.services import case_lock, entry_create_from_workflow
 from coordination.models import User
 from coordination.services import audit_append
 
@@ -89,7 +89,7 @@ def _own_plan(*, case: Case, actor: User) -> Entry:
         raise PermissionDenied(_("Only the young person changes their plan."))
     plan = plan_of(case=case, viewer=actor)
     if plan is None:
-        plan = entry_create(
+        plan = entry_create_from_workflow(
             case=case,
             author=actor,
             kind=Entry.Kind.PLAN,
@@ -123,7 +123,7 @@ def step_add(*, goal: Goal, actor: User, text: str, owner: User, due: date | Non
     plan = goal.plan
     case = case_lock(plan.case_id)
     _own_plan(case=case, actor=actor)
-    if not Participant.objects.filter(case=case, user=owner, left__isnull=True).exists():
+    if not Participant.objects.active().filter(case=case, user=owner).exists():
         raise ValidationError({"owner": _("Choose someone on the team.")})
     step = Step.objects.create(goal=goal, text=_text(text, "text"), owner=owner, due=due)
     _changed(plan=plan, actor=actor, action="step_added")

@@ -38,7 +38,8 @@ def messages_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
 def message_recipients(*, case: Case) -> list[Participant]:
     """The people a young person may write to: everyone on the team now except themself."""
     return list(
-        Participant.objects.filter(case=case, left__isnull=True)
+        Participant.objects.active()
+        .filter(case=case)
         .exclude(user_id=case.youth_id)
         .select_related("user", "service")
         .order_by("joined", "id")
@@ -67,9 +68,8 @@ def unread_messages(*, user: User) -> dict[int, int]:
 
 def ungdomshjelper_of(*, case: Case) -> Participant | None:
     return (
-        Participant.objects.filter(
-            case=case, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
-        )
+        Participant.objects.active()
+        .filter(case=case, role=Participant.Role.UNGDOMSHJELPER)
         .select_related("user", "service")
         .first()
     )
@@ -90,9 +90,8 @@ def ungdomshjelper_offered(*, case: Case) -> bool:
     if UngdomshjelperChange.objects.filter(case=case, closed_at__isnull=True).exists():
         return True
     services = (
-        Participant.objects.filter(
-            case=case, role=Participant.Role.HELPER, left__isnull=True, service__isnull=False
-        )
+        Participant.objects.active()
+        .filter(case=case, role=Participant.Role.HELPER, service__isnull=False)
         .values("service_id")
         .distinct()
         .count()
@@ -110,12 +109,13 @@ def ungdomshjelper_candidates(*, case: Case) -> list[Candidate]:
     """Helpers on the case first, then the municipal youth coordinators (two queries). The
     ungdomshjelper now is neither, so a request for another one never offers them again."""
     helpers = list(
-        Participant.objects.filter(case=case, role=Participant.Role.HELPER, left__isnull=True)
+        Participant.objects.active()
+        .filter(case=case, role=Participant.Role.HELPER)
         .select_related("user", "service")
         .order_by("joined", "id")
     )
     candidates = [Candidate(user=p.user, participant=p) for p in helpers]
-    on_team = Participant.objects.filter(case=case, user=OuterRef("pk"), left__isnull=True)
+    on_team = Participant.objects.active().filter(case=case, user=OuterRef("pk"))
     coordinators = (
         User.objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
         .exclude(Exists(on_team))
@@ -139,8 +139,8 @@ def may_choose_ungdomshjelper(*, case: Case, user: User) -> bool:
 
 def ungdomshjelper_cases(*, user: User) -> QuerySet[Case]:
     """The cases where `user` is the ungdomshjelper now, by the young person's name."""
-    role = Participant.objects.filter(
-        case=OuterRef("pk"), user=user, role=Participant.Role.UNGDOMSHJELPER, left__isnull=True
+    role = Participant.objects.active().filter(
+        case=OuterRef("pk"), user=user, role=Participant.Role.UNGDOMSHJELPER
     )
     return (
         Case.objects.filter(Exists(role))
@@ -165,18 +165,17 @@ FEEDBACK_MIN_ANSWERS = 5
 
 def feedback_services(*, user: User) -> QuerySet[Service]:
     """The services helping `user` (as the young person) on their cases now."""
-    helping = Participant.objects.filter(
+    helping = Participant.objects.active().filter(
         service=OuterRef("pk"),
         case__youth=user,
         role__in=[Participant.Role.HELPER, Participant.Role.UNGDOMSHJELPER],
-        left__isnull=True,
     )
     return Service.objects.filter(Exists(helping)).order_by("name")
 
 
 def feedback_services_for_helper(*, user: User) -> QuerySet[Service]:
     """The services `user` acts for on some case now: they may see those services' feedback."""
-    acting = Participant.objects.filter(service=OuterRef("pk"), user=user, left__isnull=True)
+    acting = Participant.objects.active().filter(service=OuterRef("pk"), user=user)
     return Service.objects.filter(Exists(acting)).order_by("name")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
-from cases.services import case_lock, entry_create, participant_add
+from cases.services import case_lock, entry_create_from_workflow, participant_add
 from consent.models import Disclosure
 from consent.services import participant_remove, share
 from coordination.locks import for_update
@@ -64,7 +64,7 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
         raise ValidationError(
             {"recipients": _("Your message goes to the young person; share it to reach others.")}
         )
-    entry = entry_create(
+    entry = entry_create_from_workflow(
         case=case,
         author=author,
         kind=Entry.Kind.MESSAGE,
@@ -159,7 +159,9 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         (c for c in ungdomshjelper_candidates(case=case) if c.user.pk == chosen.pk), None
     )
     if candidate is None:
-        raise ValidationError({"chosen": _("Choose one of the people in the list.")})
+        # The API's field: an unknown id gets the same answer there (voice.api), so a choice
+        # never tells whether an account exists.
+        raise ValidationError({"user": _("Choose one of the people in the list.")})
     change = _open_change(case)
     before = ungdomshjelper_of(case=case)
     if before is not None:

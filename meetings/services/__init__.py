@@ -15,6 +15,7 @@ from .meetings import (
     meeting_mark_held,
     meeting_take_over,
     meeting_update,
+    participant_left,
     suggested_kind,
 )
 from .minutes import (
@@ -61,5 +62,6 @@ __all__ = [
     "minutes_open",
     "minutes_save",
     "minutes_submit",
+    "participant_left",
     "suggested_kind",
 ]

@@ -21,7 +21,8 @@ REVIEW_STATES = {Minutes.Status.DRAFT, Minutes.Status.IN_REVIEW, Minutes.Status.
 
 def _team_ids(case: Case, user_ids: Iterable[int]) -> set[int]:
     return set(
-        Participant.objects.filter(case=case, user_id__in=set(user_ids), left__isnull=True)
+        Participant.objects.active()
+        .filter(case=case, user_id__in=set(user_ids))
         .exclude(user_id=case.youth_id)
         .values_list("user_id", flat=True)
     )

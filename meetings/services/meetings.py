@@ -9,15 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, Participant
 from cases.selectors import participant_active
 from cases.services import case_lock
 from coordination.locks import for_update
 from coordination.models import Notification, User
 from coordination.rest import StateConflict
+from coordination.services import audit_append
 
 from .. import links
 from ..models import (
+    ActionItem,
     AgendaItem,
     Attendance,
     Meeting,
@@ -26,6 +28,7 @@ from ..selectors import (
     attendance_deciders,
     can_organise,
 )
+from ..states import Change, require
 from .common import (
     _audit,
     _notify,
@@ -100,8 +103,7 @@ def meeting_update(
     case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
+    require(meeting, Change.EDIT)
     if starts_at is not None and timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": _("Give the time with its time zone.")})
     for name, value in [
@@ -130,10 +132,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
-    if meeting.held_at is not None:
-        raise StateConflict(_("The meeting has been held; it cannot be cancelled."))
+    require(meeting, Change.CANCEL)
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
     meeting.save(update_fields=["cancelled_at", "sequence"])
@@ -164,11 +163,43 @@ def meeting_take_over(*, meeting: Meeting, actor: User) -> Meeting:
     return meeting
 
 
+def participant_left(*, participant: Participant, actor: User | None) -> None:
+    """Someone left the case (consent.services.participant_remove calls this through the
+    AppConfig hook, holding the case lock): their open tasks are cancelled (the young person
+    and the organiser see them as dropped) and they are no longer proposed for or invited to
+    meetings still to come. Meetings they run are taken over (meeting_take_over)."""
+    case_id, user_id = participant.case_id, participant.user_id
+    items = ActionItem.objects.filter(
+        meeting__case_id=case_id, owner_id=user_id, status=ActionItem.Status.OPEN
+    )
+    cancelled = sorted(items.values_list("pk", flat=True))
+    ActionItem.objects.filter(pk__in=cancelled).update(status=ActionItem.Status.CANCELLED)
+    upcoming = Attendance.objects.filter(
+        meeting__case_id=case_id,
+        user_id=user_id,
+        meeting__held_at__isnull=True,
+        meeting__cancelled_at__isnull=True,
+    )
+    uninvited = sorted(upcoming.values_list("meeting_id", flat=True))
+    upcoming.delete()
+    if cancelled or uninvited:
+        audit_append(
+            actor=actor,
+            action="meeting.member_left",
+            case_id=case_id,
+            object_type="participant",
+            object_id=str(participant.pk),
+            data={"action_items_cancelled": cancelled, "meetings_uninvited": uninvited},
+        )
+
+
 @transaction.atomic
 def attendance_propose(*, meeting: Meeting, actor: User, users: Sequence[User]) -> None:
     """The organiser suggests people; nobody is invited until the young person has chosen."""
     case_lock(meeting.case_id)
+    meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    require(meeting, Change.EDIT)
     ids = {u.pk for u in users}
     if not ids:
         raise ValidationError({"users": _("Choose at least one person.")})
@@ -198,8 +229,7 @@ def attendance_choose(
     invitations went out (True) or only the young person's wish was recorded (False)."""
     case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
+    require(meeting, Change.EDIT)
     is_youth = actor.pk == case.youth_id
     deciders = attendance_deciders(case=case)
     is_decider = actor.pk in {d.pk for d in deciders}
@@ -276,15 +306,14 @@ def attendance_choose(
 
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
+    """Once the meeting has begun, by its organiser, once: minutes and evaluation open."""
     _require_organiser(meeting, actor)
     case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
-    if meeting.cancelled_at is not None:
-        raise StateConflict(_("The meeting is cancelled."))
-    if meeting.held_at is None:
-        meeting.held_at = timezone.now()
-        meeting.save(update_fields=["held_at"])
-        _audit(actor, "meeting.held", meeting)
+    require(meeting, Change.HOLD)
+    meeting.held_at = timezone.now()
+    meeting.save(update_fields=["held_at"])
+    _audit(actor, "meeting.held", meeting)
     return meeting
 
 
@@ -296,6 +325,8 @@ def agenda_item_add(
     *, meeting: Meeting, actor: User, title: str, details: str = "", private: bool = False
 ) -> AgendaItem:
     """Callers pass a meeting they got through access_meeting."""
+    meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
+    require(meeting, Change.EDIT)
     is_youth = actor.pk == meeting.case.youth_id
     if private and not is_youth:
         raise ValidationError({"private": _("Only the young person keeps topics to themself.")})
@@ -329,6 +360,7 @@ def agenda_publish(*, meeting: Meeting, actor: User) -> Meeting:
     case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    require(meeting, Change.EDIT)
     if meeting.agenda_published_at is not None:
         raise StateConflict(_("The agenda has already been sent out."))
     _agenda_publish(meeting, actor)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Entry
-from cases.services import case_lock, entry_create, entry_open
+from cases.services import case_lock, entry_create_from_workflow, entry_open
 from consent.services import ShareResult, share
 from coordination.locks import for_update
 from coordination.models import Notification, User
@@ -183,7 +183,7 @@ def minutes_distribute(
         raise StateConflict(
             _("The young person has not approved these minutes yet, so they cannot be sent out.")
         )
-    entry = entry_create(
+    entry = entry_create_from_workflow(
         case=meeting.case,
         author=actor,
         kind=Entry.Kind.MINUTES,

@@ -5,9 +5,7 @@ from coordination.models import User
 
 
 def _team(case: Case, *, with_youth: bool = False) -> list[Participant]:
-    team = Participant.objects.filter(case=case, left__isnull=True).select_related(
-        "user", "service"
-    )
+    team = Participant.objects.active().filter(case=case).select_related("user", "service")
     if not with_youth:
         team = team.exclude(user_id=case.youth_id)
     return list(team.order_by("joined", "id"))

@@ -14,7 +14,7 @@ from coordination.pages import attempt
 from coordination.parsing import posted_id
 from coordination.rest import authenticated_user
 
-from .. import services
+from .. import services, states
 from ..forms import (
     AgendaItemForm,
     ChooseForm,
@@ -103,7 +103,8 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
     is_youth = user.pk == case.youth_id
     is_organiser = user.pk == meeting.organiser_id
     deciders = attendance_deciders(case=case)
-    can_choose = meeting.cancelled_at is None and (is_youth or user.pk in {d.pk for d in deciders})
+    possible = states.possible(meeting)
+    can_choose = possible["edit"] and (is_youth or user.pk in {d.pk for d in deciders})
     choose_initial = {
         "coming": [
             str(a.user_id)
@@ -120,6 +121,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
         "attendances": attendances,
         "is_youth": is_youth,
         "is_organiser": is_organiser,
+        "possible": possible,
         "youth_decides": case.youth in deciders,
         "can_choose": can_choose,
         "choose_form": ChooseForm(initial=choose_initial, proposed=proposed, team=team),

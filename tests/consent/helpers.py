@@ -1,7 +1,7 @@
 from rest_framework.test import APIClient
 
 from cases.models import Entry
-from cases.services import entry_create
+from cases.services import entry_create, entry_create_from_workflow
 
 
 def as_user(user) -> APIClient:
@@ -11,6 +11,8 @@ def as_user(user) -> APIClient:
 
 
 def write_entry(case, author, *, category="health", title="Notat", kind="note") -> Entry:
-    return entry_create(
+    """A note by default; minutes and messages as their workflows write them."""
+    create = entry_create if kind in {"note", "document", "plan"} else entry_create_from_workflow
+    return create(
         case=case, author=author, kind=kind, category=category, title=title, body="Tekst."
     )

@@ -63,7 +63,7 @@ def snapshot() -> tuple[int, int, int, int, int]:
         ({"recipients": ["laerer"], "basis": "because"}, "basis"),
         ({"recipients": ["laerer"], "basis": "author"}, "basis"),
         ({"recipients": ["laerer"], "basis": "own_choice"}, "basis"),
-        ({"recipients": ["barnevern"], "basis": "legal_duty"}, "justification"),
+        ({"recipients": ["bup"], "basis": "legal_duty"}, "justification"),
         ({"recipients": ["laerer"], "basis": "legal_duty", "justification": "  "}, "justification"),
         ({"recipients": ["mor"], "basis": "agreement"}, "basis"),  # no rule covers her
         ({}, "recipients"),

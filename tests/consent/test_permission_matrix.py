@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from cases.models import Participant
 from cases.services import attachment_add
 from consent.models import SharingRule
-from consent.services import consent_request_approve, share
+from consent.services import consent_request_approve, participant_remove, share
 
 from .helpers import as_user, write_entry
 
@@ -212,3 +212,46 @@ def test_anonymous_callers_get_401_everywhere(db, method, path):
     ids |= {key: 1 for key in ("sara_request", "jonas_request", "rule", "bup_participant")}
     response = getattr(APIClient(), method)(path.format(**ids))
     assert response.status_code == 401
+
+
+# The same world after the nurse left Sara's team (issue #11 item 7): she wrote the note, asked
+# both of Sara's requests and granted nothing herself; Sara decides. (persona, method, path,
+# body, status)
+FORMER_MATRIX = [
+    ("helsesykepleier", "get", "/api/v1/cases/{sara_case}/", None, 404),
+    (
+        "helsesykepleier",
+        "post",
+        "/api/v1/cases/{sara_case}/entries/",
+        {"kind": "note", "category": "general", "title": "Hei"},
+        404,
+    ),
+    ("helsesykepleier", "get", "/api/v1/entries/{note}/", None, 404),
+    ("helsesykepleier", "post", "/api/v1/entries/{note}/share/", {"recipients": ["{bup}"]}, 404),
+    ("helsesykepleier", "get", "/api/v1/attachments/{attachment}/download/", None, 404),
+    ("helsesykepleier", "get", "/api/v1/consent-requests/{sara_request}/", None, 404),
+    ("helsesykepleier", "post", "/api/v1/disclosures/{disclosure}/withdraw/", None, 404),
+    ("sara", "get", "/api/v1/consent-requests/{sara_request}/", None, 200),
+    ("sara", "post", "/api/v1/consent-requests/{sara_request}/approve/", None, 409),
+    ("sara", "post", "/api/v1/consent-requests/{sara_request}/decline/", {"reason": ""}, 409),
+    ("sara", "post", "/api/v1/disclosures/{disclosure}/withdraw/", None, 200),
+    ("laerer", "get", "/api/v1/entries/{note}/", None, 200),
+]
+
+
+def test_permission_matrix_after_the_author_left(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = build(demo)
+    nurse = Participant.objects.get(case=demo.sara_case, user=demo["helsesykepleier"])
+    participant_remove(participant=nurse, actor=demo["ungdomshjelper"])
+    got, expected = {}, {}
+    for persona, method, path, body, status in FORMER_MATRIX:
+        with transaction.atomic():
+            kwargs = {"format": "json"} if body is not None else {}
+            response = getattr(as_user(demo[persona]), method)(
+                fill(path, world.ids), fill(body, world.ids), **kwargs
+            )
+            got[(persona, method, path)] = response.status_code
+            expected[(persona, method, path)] = status
+            transaction.set_rollback(True)
+    assert got == expected

@@ -39,9 +39,22 @@ def decided_meeting(team, **kwargs) -> Meeting:
     return meeting
 
 
+def started(meeting: Meeting) -> Meeting:
+    """Time passes: the meeting began an hour ago (it can be marked held only once begun)."""
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.refresh_from_db()
+    return meeting
+
+
+def hold(meeting: Meeting, actor) -> Meeting:
+    """The meeting began, and its organiser marks it held."""
+    return meeting_mark_held(meeting=started(meeting), actor=actor)
+
+
 def approved_minutes(team, meeting=None):
     meeting = meeting or decided_meeting(team)
-    meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    if meeting.held_at is None:
+        hold(meeting, team.coordinator)
     meeting.refresh_from_db()
     minutes = minutes_save(meeting=meeting, actor=team.coordinator, summary="Vi snakket om skole.")
     minutes_submit(minutes=minutes, actor=team.coordinator)

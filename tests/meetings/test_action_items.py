@@ -16,7 +16,6 @@ from meetings.services import (
     action_item_create,
     action_item_reminders_send,
     action_item_sentence,
-    meeting_mark_held,
     minutes_approve,
     minutes_save,
     minutes_submit,
@@ -24,12 +23,12 @@ from meetings.services import (
 from meetings.tasks import send_action_item_reminders
 
 from .conftest import build_team
-from .helpers import decided_meeting
+from .helpers import decided_meeting, hold
 
 
 def held_meeting(team):
     meeting = decided_meeting(team)
-    return meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    return hold(meeting, team.coordinator)
 
 
 def test_owner_missing_or_not_on_the_case_is_400(team):

@@ -8,7 +8,7 @@ from cases.models import Entry
 from consent.models import Disclosure
 from meetings.models import ActionItem, Meeting
 
-from .helpers import approved_minutes, as_user, decided_meeting, plan_meeting
+from .helpers import approved_minutes, as_user, decided_meeting, plan_meeting, started
 
 
 def test_plan_a_meeting_and_list_it(team, django_assert_max_num_queries):
@@ -70,6 +70,7 @@ def test_youth_chooses_through_the_api(team):
 def test_distributing_unapproved_minutes_is_409_with_a_clear_message(team):
     meeting = decided_meeting(team)
     client = as_user(team.coordinator)
+    started(meeting)
     client.post(f"/api/v1/meetings/{meeting.pk}/held/")
     assert (
         client.put(
@@ -109,6 +110,7 @@ def test_minutes_review_and_distribution(team):
 def test_action_item_owner_rules(team, django_assert_max_num_queries):
     meeting = decided_meeting(team)
     client = as_user(team.coordinator)
+    started(meeting)
     client.post(f"/api/v1/meetings/{meeting.pk}/held/")
     url = f"/api/v1/meetings/{meeting.pk}/action-items/"
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
@@ -142,6 +144,7 @@ def test_calendar_feed_reset_through_the_api(team, client):
 
 def test_evaluation_summary_only_for_the_organiser(team):
     meeting = decided_meeting(team)
+    started(meeting)
     as_user(team.coordinator).post(f"/api/v1/meetings/{meeting.pk}/held/")
     response = as_user(team.youth).post(
         f"/api/v1/meetings/{meeting.pk}/evaluations/",

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from coordination.rest import StateConflict
 from meetings.models import Evaluation
 from meetings.selectors import evaluation_for_meeting, evaluation_over_time
-from meetings.services import attendance_propose, evaluation_submit, meeting_mark_held
+from meetings.services import attendance_propose, evaluation_submit
 from tests.factories import ParticipantFactory
 
-from .helpers import decided_meeting
+from .helpers import decided_meeting, hold
 
 
 def answer(meeting, user, value=2, **kwargs):
@@ -22,7 +22,7 @@ def test_evaluation_opens_after_the_meeting_for_the_invited_only(team):
     meeting = decided_meeting(team)
     with pytest.raises(StateConflict):
         answer(meeting, team.youth)
-    meeting = meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    meeting = hold(meeting, team.coordinator)
     with pytest.raises(PermissionDenied):
         answer(meeting, team.bup)
     answer(meeting, team.nurse)
@@ -31,7 +31,7 @@ def test_evaluation_opens_after_the_meeting_for_the_invited_only(team):
 
 
 def test_anonymous_answer_keeps_no_person_and_only_the_week(team):
-    meeting = meeting_mark_held(meeting=decided_meeting(team), actor=team.coordinator)
+    meeting = hold(decided_meeting(team), team.coordinator)
     evaluation = answer(meeting, team.youth, anonymous=True, comment="Ble hørt")
     evaluation.refresh_from_db()
     assert evaluation.respondent_id is None
@@ -50,7 +50,7 @@ def test_results_hidden_below_five_answers(team):
         actor=team.youth,
         coming=[team.nurse.pk, team.teacher.pk] + [u.pk for u in extra],
     )
-    meeting = meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    meeting = hold(meeting, team.coordinator)
     for person in [team.youth, team.nurse, team.teacher, extra[0]]:
         answer(meeting, person, value=2, comment="Bra")
     summary = evaluation_for_meeting(meeting=meeting)

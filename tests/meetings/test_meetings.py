@@ -20,7 +20,7 @@ from meetings.services import (
 )
 from tests.factories import CaseFactory, ParticipantFactory
 
-from .helpers import decided_meeting, plan_meeting
+from .helpers import decided_meeting, hold, plan_meeting
 
 
 def invitations(user):
@@ -198,7 +198,7 @@ def test_a_meeting_on_someone_elses_case_is_404(team):
 
 def test_only_the_organiser_cancels_and_not_twice(team):
     from coordination.rest import StateConflict
-    from meetings.services import meeting_cancel, meeting_mark_held
+    from meetings.services import meeting_cancel
 
     meeting = decided_meeting(team)
     with pytest.raises(PermissionDenied):
@@ -206,6 +206,6 @@ def test_only_the_organiser_cancels_and_not_twice(team):
     meeting_cancel(meeting=meeting, actor=team.coordinator)
     with pytest.raises(StateConflict):
         meeting_cancel(meeting=meeting, actor=team.coordinator)
-    held = meeting_mark_held(meeting=decided_meeting(team), actor=team.coordinator)
+    held = hold(decided_meeting(team), team.coordinator)
     with pytest.raises(StateConflict):
         meeting_cancel(meeting=held, actor=team.coordinator)

@@ -15,7 +15,6 @@ from coordination.rest import StateConflict
 from meetings.models import Minutes
 from meetings.selectors import access_minutes
 from meetings.services import (
-    meeting_mark_held,
     minutes_approve,
     minutes_comment,
     minutes_distribute,
@@ -23,7 +22,7 @@ from meetings.services import (
     minutes_submit,
 )
 
-from .helpers import approved_minutes, decided_meeting
+from .helpers import approved_minutes, decided_meeting, hold
 
 
 def test_minutes_wait_for_the_meeting_to_be_held(team):
@@ -35,7 +34,7 @@ def test_minutes_wait_for_the_meeting_to_be_held(team):
 def test_review_corrections_are_versioned_and_stay_visible(team):
     # Given a held meeting with a draft sent to the youth
     meeting = decided_meeting(team)
-    meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    hold(meeting, team.coordinator)
     minutes = minutes_save(meeting=meeting, actor=team.coordinator, summary="Sara er lat.")
     minutes_submit(minutes=minutes, actor=team.coordinator)
     assert Notification.objects.filter(
@@ -69,7 +68,7 @@ def test_review_corrections_are_versioned_and_stay_visible(team):
 
 def test_only_the_youth_reviews_and_only_the_organiser_drafts(team):
     meeting = decided_meeting(team)
-    meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    hold(meeting, team.coordinator)
     with pytest.raises(PermissionDenied):
         minutes_save(meeting=meeting, actor=team.nurse, summary="x")
     minutes = minutes_save(meeting=meeting, actor=team.coordinator, summary="x")
@@ -82,7 +81,7 @@ def test_only_the_youth_reviews_and_only_the_organiser_drafts(team):
 
 def test_distributing_unapproved_minutes_is_409_and_nothing_is_shared(team):
     meeting = decided_meeting(team)
-    meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    hold(meeting, team.coordinator)
     minutes = minutes_save(meeting=meeting, actor=team.coordinator, summary="Utkast")
     minutes_submit(minutes=minutes, actor=team.coordinator)
     with pytest.raises(StateConflict, match="ikke godkjent"):

@@ -12,6 +12,7 @@ from consent.models import ConsentRequest
 from meetings.demo import DEMO_TITLE
 from meetings.models import ActionItem, Meeting, Minutes
 from tests.cases.conftest import seed
+from tests.meetings.helpers import hold, started
 
 
 @pytest.fixture
@@ -70,7 +71,8 @@ def test_done_when_path_through_the_pages(demo, django_assert_max_num_queries):
     assert "Fritid" not in coordinator.get(url).content.decode()
     with django_assert_max_num_queries(25):
         assert "Fritid" in sara.get(url).content.decode()
-    # The meeting is held; minutes with two tasks
+    # The meeting begins and is held; minutes with two tasks
+    started(meeting)
     coordinator.post(url, {"action": "held"})
     minutes_url = f"/meetings/{meeting.pk}/minutes/"
     coordinator.post(minutes_url, {"action": "save", "summary": "Sara er lat.", "decisions": ""})
@@ -151,7 +153,7 @@ def test_meeting_list_home_and_evaluation(demo, django_assert_max_num_queries):
         page = coordinator.get("/meetings/").content.decode()
     assert DEMO_TITLE in page and "/meetings/calendar/" in page
     assert DEMO_TITLE in coordinator.get("/").content.decode()
-    meeting = Meeting.objects.get(title=DEMO_TITLE)
+    meeting = started(Meeting.objects.get(title=DEMO_TITLE))
     coordinator.post(f"/meetings/{meeting.pk}/", {"action": "held"})
     sara = client_for(demo["sara"])
     response = sara.post(
@@ -200,10 +202,10 @@ def test_jonas_wishes_and_his_father_decides_who_comes(demo):
 
 
 def test_task_status_by_the_owner_only(demo):
-    from meetings.services import action_item_create, meeting_mark_held
+    from meetings.services import action_item_create
 
     meeting = Meeting.objects.get(title=DEMO_TITLE)
-    meeting_mark_held(meeting=meeting, actor=demo["ungdomshjelper"])
+    hold(meeting, demo["ungdomshjelper"])
     item = action_item_create(
         meeting=meeting,
         actor=demo["ungdomshjelper"],

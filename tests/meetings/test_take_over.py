@@ -7,10 +7,9 @@ from django.test import Client
 
 from coordination.models import AuditEvent
 from meetings.models import Meeting
-from meetings.services import meeting_mark_held
 from voice.services import ungdomshjelper_change_ask, ungdomshjelper_choose
 
-from .helpers import as_user, decided_meeting, plan_meeting
+from .helpers import as_user, decided_meeting, hold, plan_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +71,7 @@ def test_only_whoever_may_organise_takes_over(team):
 
 def test_a_held_meeting_is_not_handed_over(team):
     meeting = plan_meeting(team)
-    meeting_mark_held(meeting=meeting, actor=team.coordinator)
+    hold(meeting, team.coordinator)
     replace_coordinator(team, team.nurse)
     response = take_over(team.nurse, meeting)
     assert response.status_code == 409

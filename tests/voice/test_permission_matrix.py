@@ -11,6 +11,7 @@ from django.db import transaction
 
 from cases.models import Entry, Participant
 from cases.services import entry_withhold
+from consent.services import participant_remove
 from tests.consent.helpers import as_user
 from tests.consent.test_permission_matrix import PERSONAS, fill, statuses
 from voice.plan import goal_add, step_add
@@ -151,4 +152,47 @@ def test_voice_permission_matrix(demo):
                 )
                 got[row][persona] = response.status_code
                 transaction.set_rollback(True)
+    assert got == expected
+
+
+# The same world after the teacher left Jonas's team (issue #11 item 7): they received Jonas's
+# message and wrote the note he asked to correct. (persona, method, path, body, status)
+FORMER_MATRIX = [
+    ("laerer", "get", "/api/v1/cases/{jonas_case}/messages/", None, 404),
+    ("laerer", "post", "/api/v1/cases/{jonas_case}/messages/", {"body": "Hei"}, 404),
+    ("laerer", "get", "/api/v1/entries/{math}/remarks/", None, 404),
+    ("laerer", "post", "/api/v1/remarks/{remark}/accept/", {}, 404),
+    ("laerer", "get", "/api/v1/entries/{math}/versions/", None, 404),
+    (
+        "jonas",
+        "post",
+        "/api/v1/cases/{jonas_case}/messages/",
+        {"body": "Hei", "recipients": ["{laerer}"]},
+        400,
+    ),
+    (
+        "jonas",
+        "post",
+        "/api/v1/plan-goals/{goal}/steps/",
+        {"text": "Steg", "owner": "{laerer}"},
+        400,
+    ),
+    ("jonas", "get", "/api/v1/entries/{math}/remarks/", None, 200),
+]
+
+
+def test_voice_permission_matrix_after_the_teacher_left(demo):
+    ids = build(demo)
+    teacher = Participant.objects.get(case=demo.jonas_case, user=demo["laerer"])
+    participant_remove(participant=teacher, actor=None)
+    got, expected = {}, {}
+    for persona, method, path, body, status in FORMER_MATRIX:
+        with transaction.atomic():
+            kwargs = {"format": "json"} if body is not None else {}
+            response = getattr(as_user(demo[persona]), method)(
+                fill(path, ids), fill(body, ids), **kwargs
+            )
+            got[(persona, method, path)] = response.status_code
+            expected[(persona, method, path)] = status
+            transaction.set_rollback(True)
     assert got == expected
