@@ -6,6 +6,7 @@ from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
 from .models import ConsentRequest, Disclosure, SharingRule
+from .selectors import Knowledge
 
 
 class EntryRefSerializer(serializers.ModelSerializer):
@@ -124,11 +125,49 @@ class PersonSerializer(serializers.Serializer):
     left = serializers.DateTimeField(source="participant.left", allow_null=True)
 
 
+class KnowledgeEntrySerializer(serializers.Serializer):
+    """The entry of a who-knows-what row as the viewer may see it (`Knowledge.visible`): the id
+    and title only of an entry they may open themself; otherwise kind, category and author, and
+    for the young person an entry withheld from them is only its placeholder (`withheld`)."""
+
+    id = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    category = serializers.CharField(source="entry.category")
+    kind = serializers.SerializerMethodField()
+    author = serializers.SerializerMethodField()
+    visible = serializers.BooleanField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, knowledge: Knowledge) -> int | None:
+        return knowledge.entry.pk if knowledge.visible else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, knowledge: Knowledge) -> str | None:
+        return knowledge.entry.title if knowledge.visible else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_kind(self, knowledge: Knowledge) -> str | None:
+        return None if knowledge.withheld else knowledge.entry.kind
+
+    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    def get_author(self, knowledge: Knowledge) -> dict[str, object] | None:
+        if knowledge.withheld:
+            return None
+        return dict(UserSummarySerializer(knowledge.entry.author).data)
+
+
+class WithheldPlaceholderSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    decided_by = UserSummarySerializer()
+    decided_at = serializers.DateTimeField()
+
+
 class KnowledgeSerializer(serializers.Serializer):
-    entry = EntryRefSerializer()
-    disclosure = serializers.IntegerField(source="disclosure.pk", allow_null=True)
+    entry = KnowledgeEntrySerializer(source="*")
+    disclosure = serializers.IntegerField(source="shown_disclosure.pk", allow_null=True)
     basis = serializers.CharField()
     justification = serializers.CharField()
+    withheld = WithheldPlaceholderSerializer(source="withholding", allow_null=True)
     since = serializers.DateTimeField()
     until = serializers.DateTimeField(allow_null=True)
     last_opened = serializers.DateTimeField(allow_null=True)
