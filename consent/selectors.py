@@ -343,6 +343,14 @@ def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:
         raise Http404 from None
 
 
+def may_see_youth_opinion(*, consent_request: ConsentRequest, user: User) -> bool:
+    """The young person's view on a request is for them and the deciders only (not the asker),
+    on the page and in the API alike (docs/architecture.md §4)."""
+    return user.pk == consent_request.entry.case.youth_id or any(
+        decider.pk == user.pk for decider in consent_request.deciders.all()
+    )
+
+
 def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
     """A disclosure is visible to the youth, the consent authority for its category, the entry's
     author and whoever granted it. The recipient is not shown the record itself, nor the youth

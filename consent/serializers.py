@@ -6,7 +6,7 @@ from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
 from .models import ConsentRequest, Disclosure, SharingRule
-from .selectors import Knowledge
+from .selectors import Knowledge, may_see_youth_opinion
 
 
 class EntryRefSerializer(serializers.ModelSerializer):
@@ -62,10 +62,7 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_youth_opinion(self, request: ConsentRequest) -> str | None:
-        viewer = self.context["request"].user
-        if viewer.pk == request.entry.case.youth_id or any(
-            decider.pk == viewer.pk for decider in request.deciders.all()
-        ):
+        if may_see_youth_opinion(consent_request=request, user=self.context["request"].user):
             return request.youth_opinion
         return None
 
