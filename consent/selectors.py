@@ -312,7 +312,9 @@ def guardian_only(participants: list[Participant], viewer: User) -> bool:
 
 
 def consent_requests_visible(*, user: User, status: str | None = None) -> QuerySet[ConsentRequest]:
-    """Requests `user` asked, must decide, or that are about them (the youth)."""
+    """Requests `user` asked, must decide, or that are about them (the youth). Each carries
+    `entry_withheld_from_viewer`: the viewer is the youth and the entry is withheld from them, so
+    pages and API show the placeholder instead of its title."""
     queryset = ConsentRequest.objects.filter(
         Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user)
     )
@@ -328,8 +330,14 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
         else:
             queryset = queryset.filter(status=status)
     # The OR over a join can repeat a row; select the ids once, then the rows.
+    withheld = Withholding.objects.filter(entry=OuterRef("entry"), ended_at__isnull=True)
     return (
         ConsentRequest.objects.filter(pk__in=queryset.values("pk"))
+        .annotate(
+            entry_withheld_from_viewer=ExpressionWrapper(
+                Q(entry__case__youth=user) & Exists(withheld), output_field=BooleanField()
+            )
+        )
         .select_related("entry__case__youth", "requested_by", "decided_by")
         .prefetch_related("recipients", "deciders")
         .order_by("-created", "-id")

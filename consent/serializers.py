@@ -34,11 +34,27 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ConsentRequestEntrySerializer(serializers.Serializer):
+    """The entry of a request; for the youth, an entry withheld from them has no id or title."""
+
+    id = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    category = serializers.CharField(source="entry.category")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, request: ConsentRequest) -> int | None:
+        return None if request.entry_hidden else request.entry_id
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, request: ConsentRequest) -> str | None:
+        return None if request.entry_hidden else request.entry.title
+
+
 class ConsentRequestOutputSerializer(serializers.ModelSerializer):
     """`youth_opinion` is shown to the youth and the deciders only; `reason` is what a decider
     chose to tell the asker when declining."""
 
-    entry = EntryRefSerializer(read_only=True)
+    entry = ConsentRequestEntrySerializer(source="*", read_only=True)
     recipients = UserSummarySerializer(many=True, read_only=True)
     requested_by = UserSummarySerializer(read_only=True)
     status = serializers.CharField(source="effective_status", read_only=True)
