@@ -74,6 +74,10 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
     )
 
 
+def entry_may_open(*, user: User, entry_id: int) -> bool:
+    return entries_visible(user=user, queryset=Entry.objects.filter(pk=entry_id)).exists()
+
+
 def entries_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
     return entries_visible(
         user=user, queryset=Entry.objects.filter(case=case).select_related("author")

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND, page_of, paginated
 from cases.models import Participant
-from cases.selectors import access_case_team, access_entry
+from cases.selectors import access_case_team, access_entry, entry_may_open
 from cases.serializers import ParticipantOutputSerializer
 from coordination.models import User
 from coordination.rest import authenticated_user, users_from_ids
@@ -296,8 +296,12 @@ class DisclosureWithdrawApi(APIView):
         disclosure = selectors.access_disclosure(
             user=authenticated_user(request), disclosure_id=disclosure_id
         )
-        disclosure = services.withdraw(disclosure=disclosure, actor=authenticated_user(request))
-        return Response(DisclosureOutputSerializer(disclosure).data)
+        user = authenticated_user(request)
+        disclosure = services.withdraw(disclosure=disclosure, actor=user)
+        visible = entry_may_open(user=user, entry_id=disclosure.entry_id)
+        return Response(
+            DisclosureOutputSerializer(disclosure, context={"entry_visible": visible}).data
+        )
 
 
 class ParticipantRemoveApi(APIView):

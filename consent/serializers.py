@@ -16,8 +16,26 @@ class EntryRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DisclosedEntrySerializer(serializers.Serializer):
+    """The entry of a disclosure; its id and title only for a viewer who may open it (context
+    `entry_visible`, true unless the view says otherwise): a consent authority may end a
+    disclosure of an entry they cannot read."""
+
+    id = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    category = serializers.CharField(source="entry.category")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, disclosure: Disclosure) -> int | None:
+        return disclosure.entry_id if self.context.get("entry_visible", True) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, disclosure: Disclosure) -> str | None:
+        return disclosure.entry.title if self.context.get("entry_visible", True) else None
+
+
 class DisclosureOutputSerializer(serializers.ModelSerializer):
-    entry = EntryRefSerializer(read_only=True)
+    entry = DisclosedEntrySerializer(source="*", read_only=True)
     recipient = UserSummarySerializer(read_only=True)
     granted_by = UserSummarySerializer(read_only=True)
     withdrawn_by = UserSummarySerializer(read_only=True, allow_null=True)

@@ -182,8 +182,15 @@ def test_a_deciding_guardian_sees_titles_only_of_what_was_shared_with_him(demo):
     rows = api_of(demo["far"], demo.jonas_case)
     assert "Hjemmebesøk" not in page and "Hjemmebesøk" not in str(rows)
     assert f"om barnevern, skrevet av {demo['barnevern'].name} (du kan ikke se det)" in page
-    # until it is shared with him
+    # nor when he ends its sharing with the teacher, which is his to decide
     visit = Entry.objects.get(case=demo.jonas_case, title="Hjemmebesøk")
+    asked = share(entry=visit, recipients=[demo["laerer"]], actor=demo["barnevern"])
+    approved = consent_request_approve(consent_request=asked.consent_request, actor=demo["far"])
+    to_teacher = approved.disclosures.get()
+    ended = as_user(demo["far"]).post(f"/api/v1/disclosures/{to_teacher.pk}/withdraw/")
+    assert ended.status_code == 200 and "Hjemmebesøk" not in ended.content.decode()
+    assert ended.json()["entry"] == {"id": None, "title": None, "category": "child_welfare"}
+    # until it is shared with him
     sharing_rule_create(
         case=demo.jonas_case, actor=demo["far"], category="child_welfare", recipient_role="guardian"
     )
