@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant, Withholding
-from cases.selectors import entries_visible, participant_active
+from cases.selectors import entries_visible, entry_may_open, participant_active
 from coordination.models import User
 
 from .models import ConsentRequest, Disclosure, SharingRule
@@ -330,12 +330,13 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
         else:
             queryset = queryset.filter(status=status)
     # The OR over a join can repeat a row; select the ids once, then the rows.
-    withheld = Withholding.objects.filter(entry=OuterRef("entry"), ended_at__isnull=True)
+    # The youth opens every entry on their case but what is withheld (entries_visible's rule).
+    openable = entries_visible(user=user).values("pk")
     return (
         ConsentRequest.objects.filter(pk__in=queryset.values("pk"))
         .annotate(
             entry_withheld_from_viewer=ExpressionWrapper(
-                Q(entry__case__youth=user) & Exists(withheld), output_field=BooleanField()
+                Q(entry__case__youth=user) & ~Q(entry__in=openable), output_field=BooleanField()
             )
         )
         .select_related("entry__case__youth", "requested_by", "decided_by")
@@ -371,7 +372,7 @@ def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
         raise Http404 from None
     entry = disclosure.entry
     if user.pk == entry.case.youth_id:
-        if Withholding.objects.filter(entry=entry, ended_at__isnull=True).exists():
+        if not entry_may_open(user=user, entry_id=entry.pk):
             raise Http404
         return disclosure
     if user.pk in {entry.author_id, disclosure.granted_by_id}:

@@ -1,6 +1,8 @@
 """Pages of the young person's voice. Every write goes through a service; a refusal becomes a
 message on the page it came from (consent.views._attempt) and changes nothing."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -38,7 +40,7 @@ from .forms import (
     StepForm,
 )
 from .glossary import terms_matching
-from .models import Goal, Step
+from .models import Goal, Remark, Step
 from .overview import overview_for
 from .plain import rule_text
 from .plan import goal_add, goals_of, plan_of, step_add, step_mark
@@ -374,6 +376,14 @@ def _remarks_page(
     )
 
 
+def _posted_remark(request: HttpRequest, user: User) -> Remark:
+    # Anything but a plain id (that fits a bigint) is a remark that does not exist.
+    remark_id = request.POST.get("remark", "")
+    if not re.fullmatch(r"[0-9]{1,18}", remark_id):
+        raise Http404
+    return access_remark(user=user, remark_id=int(remark_id))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
@@ -390,7 +400,7 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
         return _remarks_page(request, entry)
     action = request.POST.get("action")
     if action in {"show", "hide"}:
-        remark = access_remark(user=user, remark_id=int(request.POST.get("remark") or 0))
+        remark = _posted_remark(request, user)
         shown = action == "show"
         if attempt(request, lambda: remark_show(remark=remark, actor=user, shown=shown)):
             messages.success(
@@ -401,7 +411,7 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
             )
         return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
     if action in {"accept", "answer"}:
-        remark = access_remark(user=user, remark_id=int(request.POST.get("remark") or 0))
+        remark = _posted_remark(request, user)
         answer_form = AnswerForm(request.POST)
         answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
         service = correction_accept if action == "accept" else remark_answer

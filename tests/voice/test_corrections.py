@@ -227,6 +227,9 @@ def test_the_youth_shows_it_from_the_page(demo, absence, corrected):
     client.force_login(demo["jonas"])
     page = client.get(remarks_url(demo, absence)).content.decode()
     assert "Vis det til alle som kan lese dette" in page
+    for bad in ("", "x", "²", "9" * 30):
+        response = client.post(remarks_url(demo, absence), {"action": "show", "remark": bad})
+        assert response.status_code == 404, bad
     client.post(remarks_url(demo, absence), {"action": "show", "remark": corrected.pk})
     corrected.refresh_from_db()
     assert corrected.shown_to_recipients
