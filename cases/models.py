@@ -212,6 +212,8 @@ class AccessEvent(models.Model):
         PAGE = "page", _("web page")
         API = "api", _("API")
         ATTACHMENT = "attachment", _("attachment download")
+        REMARKS = "remarks", _("comments and corrections")
+        VERSIONS = "versions", _("earlier texts")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="access_events", verbose_name=_("entry")

@@ -7,7 +7,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from coordination.models import User
 
-from .models import Attachment, Case, Entry, Participant, Withholding
+from .models import Attachment, Case, Entry, Participant, ParticipantQuerySet, Withholding
 from .permissions import VIEW_ENTRY
 
 
@@ -49,7 +49,7 @@ def participant_active(*, case: Case, user: User) -> Participant | None:
     )
 
 
-def participants_for_case(*, case: Case) -> QuerySet[Participant]:
+def participants_for_case(*, case: Case) -> ParticipantQuerySet:
     """The team now and before: people who left stay listed with `left` set."""
     return (
         Participant.objects.filter(case=case)
@@ -71,6 +71,10 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
         with_superuser=False,
         accept_global_perms=False,
     )
+
+
+def entry_may_open(*, user: User, entry_id: int) -> bool:
+    return entries_visible(user=user, queryset=Entry.objects.filter(pk=entry_id)).exists()
 
 
 def entries_for_case(*, user: User, case: Case) -> QuerySet[Entry]:

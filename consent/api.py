@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND
 from cases.models import Participant
-from cases.selectors import access_case, access_entry, team_users
+from cases.selectors import access_case, access_entry, entry_may_open, team_users
 from cases.serializers import ParticipantOutputSerializer
 from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
 from services_registry.models import Service
@@ -301,8 +301,12 @@ class DisclosureWithdrawApi(APIView):
         disclosure = selectors.access_disclosure(
             user=authenticated_user(request), disclosure_id=disclosure_id
         )
-        disclosure = services.withdraw(disclosure=disclosure, actor=authenticated_user(request))
-        return Response(DisclosureOutputSerializer(disclosure).data)
+        user = authenticated_user(request)
+        disclosure = services.withdraw(disclosure=disclosure, actor=user)
+        visible = entry_may_open(user=user, entry_id=disclosure.entry_id)
+        return Response(
+            DisclosureOutputSerializer(disclosure, context={"entry_visible": visible}).data
+        )
 
 
 class ParticipantRemoveApi(APIView):

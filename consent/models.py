@@ -165,6 +165,16 @@ class ConsentRequest(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
+    def entry_hidden(self) -> bool:
+        """The viewer is the youth and the entry is withheld from them (annotated by
+        consent.selectors.consent_requests_visible; other fetches are for its author)."""
+        return bool(getattr(self, "entry_withheld_from_viewer", False))
+
+    @property
+    def entry_title_shown(self) -> str:
+        return str(_("Something you cannot see")) if self.entry_hidden else self.entry.title
+
+    @property
     def effective_status(self) -> str:
         """A pending request past its expiry is expired, whether or not a writer stamped it."""
         if self.status == self.Status.PENDING and self.expires_at <= timezone.now():

@@ -9,13 +9,29 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cases.models import AccessEvent, Case, Entry, Participant
-from cases.selectors import is_active_participant, participant_active, takes_part
+from cases.models import AccessEvent, Case, Entry, Participant, Withholding
+from cases.selectors import (
+    entries_visible,
+    entry_may_open,
+    is_active_participant,
+    participant_active,
+    takes_part,
+)
 from coordination.models import User
 
 from .models import ConsentRequest, Disclosure, SharingRule
@@ -144,16 +160,46 @@ def access_case_rules(*, user: User, case_id: int) -> Case:
 
 @dataclass
 class Knowledge:
+    """One thing a person can (or could) see. `visible` says whether the viewer may read the
+    entry's title: only when they may open the entry themself. Otherwise the page and the API
+    show the hidden form: kind, category and author to others, and to the young person (from whom
+    it is withheld) only the placeholder of `withholding`, without the disclosure or its
+    justification."""
+
     entry: Entry
     basis: str
     since: datetime
     until: datetime | None = None
     disclosure: Disclosure | None = None
     last_opened: datetime | None = None
+    visible: bool = True
+    withheld: bool = False
+    withholding: Withholding | None = None
 
     @property
     def justification(self) -> str:
-        return self.disclosure.justification if self.disclosure else ""
+        if self.withheld or self.disclosure is None:
+            return ""
+        return self.disclosure.justification
+
+    @property
+    def shown_disclosure(self) -> Disclosure | None:
+        """None for the young person's placeholder: nothing there leads to the entry. A consent
+        authority may still end a disclosure of an entry they cannot open."""
+        return None if self.withheld else self.disclosure
+
+    @property
+    def label(self) -> str:
+        """The title, or what the viewer reads instead of it."""
+        if self.visible:
+            return self.entry.title
+        if self.withheld:
+            return _("Something you cannot see")
+        return _("%(kind)s about %(category)s by %(name)s (you cannot see it)") % {
+            "kind": capfirst(self.entry.get_kind_display()),
+            "category": self.entry.get_category_display(),
+            "name": self.entry.author.name,
+        }
 
 
 @dataclass
@@ -168,7 +214,9 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     """Per person: what they can (or could) see on `case`, since when, on what basis, and when
     they last opened it. Four queries whatever the size of the case.
 
-    A guardian viewer sees only the categories the guardians decide about.
+    A guardian viewer sees only the categories the guardians decide about. Every row says
+    whether the viewer may open the entry (`Knowledge.visible`), which is what page and API use
+    to show its title or only the hidden form.
     """
     # 1: the team now and before.
     participants = list(
@@ -176,10 +224,9 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         .select_related("user", "service")
         .order_by("left", "joined", "id")
     )
-    # 2: the entries.
-    entries = {
-        entry.pk: entry for entry in Entry.objects.filter(case=case).order_by("created", "id")
-    }
+    # 2: the entries, each with whether the viewer may open it (the one rule of
+    # cases.selectors.entries_visible, as a subquery) and its active withholding.
+    entries = {entry.pk: entry for entry in _entries_for_overview(case=case, viewer=viewer)}
     if viewer is not None and viewer.pk != case.youth_id and guardian_only(participants, viewer):
         allowed = categories_guardians_decide(case=case)
         entries = {pk: e for pk, e in entries.items() if e.category in allowed}
@@ -214,23 +261,46 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             people[user.pk] = PersonKnowledge(user=user, role="", participant=None)
         return people[user.pk]
 
+    viewer_is_youth = viewer is not None and viewer.pk == case.youth_id
+
+    def knowledge(
+        entry: Entry,
+        basis: str,
+        since: datetime,
+        until: datetime | None = None,
+        disclosure: Disclosure | None = None,
+    ) -> Knowledge:
+        visible: bool = getattr(entry, "viewer_may_open", True)
+        withheld = viewer_is_youth and not visible
+        return Knowledge(
+            entry=entry,
+            basis=basis,
+            since=since,
+            until=until,
+            disclosure=disclosure,
+            visible=visible,
+            withheld=withheld,
+            # The young person is told why they cannot see it; nobody else needs to know.
+            withholding=entry.active_withholding if withheld else None,  # type: ignore[attr-defined]
+        )
+
     youth = people[case.youth_id].user
     for entry in entries.values():
-        person(youth).entries.append(Knowledge(entry=entry, basis="youth", since=entry.created))
+        person(youth).entries.append(knowledge(entry, basis="youth", since=entry.created))
         if entry.author_id != case.youth_id:
             author = people.get(entry.author_id)
             if author is not None:
                 left = author.participant.left if author.participant else None
                 author.entries.append(
-                    Knowledge(entry=entry, basis="author", since=entry.created, until=left)
+                    knowledge(entry, basis="author", since=entry.created, until=left)
                 )
     for disclosure in disclosures:
         disclosed = entries.get(disclosure.entry_id)
         if disclosed is None:
             continue
         person(disclosure.recipient).entries.append(
-            Knowledge(
-                entry=disclosed,
+            knowledge(
+                disclosed,
                 basis=disclosure.basis,
                 since=disclosure.granted_at,
                 until=disclosure.withdrawn_at,
@@ -238,9 +308,30 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             )
         )
     for person_knowledge in people.values():
-        for knowledge in person_knowledge.entries:
-            knowledge.last_opened = opened.get((knowledge.entry.pk, person_knowledge.user.pk))
+        for row in person_knowledge.entries:
+            row.last_opened = opened.get((row.entry.pk, person_knowledge.user.pk))
     return list(people.values())
+
+
+def _entries_for_overview(*, case: Case, viewer: User | None) -> QuerySet[Entry]:
+    entries = (
+        Entry.objects.filter(case=case)
+        .annotate(
+            active_withholding=FilteredRelation(
+                "withholdings", condition=Q(withholdings__ended_at__isnull=True)
+            )
+        )
+        .select_related("author", "active_withholding__decided_by")  # type: ignore[misc]
+        .order_by("created", "id")
+    )
+    if viewer is None:
+        return entries
+    openable = entries_visible(user=viewer, queryset=Entry.objects.filter(case=case))
+    return entries.annotate(
+        viewer_may_open=ExpressionWrapper(
+            Q(pk__in=openable.values("pk")), output_field=BooleanField()
+        )
+    )
 
 
 def guardian_only(participants: list[Participant], viewer: User) -> bool:
@@ -253,7 +344,9 @@ def guardian_only(participants: list[Participant], viewer: User) -> bool:
 
 def consent_requests_visible(*, user: User, status: str | None = None) -> QuerySet[ConsentRequest]:
     """Requests `user` asked, must decide, or that are about them (the youth), on cases they
-    take part in now: someone who left no longer reads what they asked there."""
+    take part in now: someone who left no longer reads what they asked there. Each carries
+    `entry_withheld_from_viewer`: the viewer is the youth and the entry is withheld from them, so
+    pages and API show the placeholder instead of its title."""
     queryset = ConsentRequest.objects.filter(
         Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user),
         takes_part(user=user, case=OuterRef("entry__case")),
@@ -270,8 +363,15 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
         else:
             queryset = queryset.filter(status=status)
     # The OR over a join can repeat a row; select the ids once, then the rows.
+    # The youth opens every entry on their case but what is withheld (entries_visible's rule).
+    openable = entries_visible(user=user).values("pk")
     return (
         ConsentRequest.objects.filter(pk__in=queryset.values("pk"))
+        .annotate(
+            entry_withheld_from_viewer=ExpressionWrapper(
+                Q(entry__case__youth=user) & ~Q(entry__in=openable), output_field=BooleanField()
+            )
+        )
         .select_related("entry__case__youth", "requested_by", "decided_by")
         .prefetch_related("recipients", "deciders")
         .order_by("-created", "-id")
@@ -285,10 +385,18 @@ def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:
         raise Http404 from None
 
 
+def may_see_youth_opinion(*, consent_request: ConsentRequest, user: User) -> bool:
+    """The young person's view on a request is for them and the deciders only (not the asker),
+    on the page and in the API alike (docs/architecture.md §4)."""
+    return user.pk == consent_request.entry.case.youth_id or any(
+        decider.pk == user.pk for decider in consent_request.deciders.all()
+    )
+
+
 def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
     """A disclosure is visible to the youth, the consent authority for its category, the entry's
     author and whoever granted it while they are on the team. The recipient is not shown the
-    record itself."""
+    record itself, nor the youth one of an entry withheld from them (it names the entry)."""
     try:
         disclosure = Disclosure.objects.select_related("entry__case__youth", "recipient").get(
             pk=disclosure_id
@@ -297,6 +405,8 @@ def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
         raise Http404 from None
     entry = disclosure.entry
     if user.pk == entry.case.youth_id:
+        if not entry_may_open(user=user, entry_id=entry.pk):
+            raise Http404
         return disclosure
     if user.pk in {entry.author_id, disclosure.granted_by_id} and is_active_participant(
         user=user, case=entry.case

@@ -6,6 +6,7 @@ from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
 from .models import ConsentRequest, Disclosure, SharingRule
+from .selectors import Knowledge, may_see_youth_opinion
 
 
 class EntryRefSerializer(serializers.ModelSerializer):
@@ -15,8 +16,26 @@ class EntryRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DisclosedEntrySerializer(serializers.Serializer):
+    """The entry of a disclosure; its id and title only for a viewer who may open it (context
+    `entry_visible`, true unless the view says otherwise): a consent authority may end a
+    disclosure of an entry they cannot read."""
+
+    id = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    category = serializers.CharField(source="entry.category")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, disclosure: Disclosure) -> int | None:
+        return disclosure.entry_id if self.context.get("entry_visible", True) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, disclosure: Disclosure) -> str | None:
+        return disclosure.entry.title if self.context.get("entry_visible", True) else None
+
+
 class DisclosureOutputSerializer(serializers.ModelSerializer):
-    entry = EntryRefSerializer(read_only=True)
+    entry = DisclosedEntrySerializer(source="*", read_only=True)
     recipient = UserSummarySerializer(read_only=True)
     granted_by = UserSummarySerializer(read_only=True)
     withdrawn_by = UserSummarySerializer(read_only=True, allow_null=True)
@@ -40,11 +59,27 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ConsentRequestEntrySerializer(serializers.Serializer):
+    """The entry of a request; for the youth, an entry withheld from them has no id or title."""
+
+    id = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    category = serializers.CharField(source="entry.category")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, request: ConsentRequest) -> int | None:
+        return None if request.entry_hidden else request.entry_id
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, request: ConsentRequest) -> str | None:
+        return None if request.entry_hidden else request.entry.title
+
+
 class ConsentRequestOutputSerializer(serializers.ModelSerializer):
     """`youth_opinion` is shown to the youth and the deciders only; `reason` is what a decider
     chose to tell the asker when declining."""
 
-    entry = EntryRefSerializer(read_only=True)
+    entry = ConsentRequestEntrySerializer(source="*", read_only=True)
     recipients = UserSummarySerializer(many=True, read_only=True)
     requested_by = UserSummarySerializer(read_only=True)
     status = serializers.CharField(source="effective_status", read_only=True)
@@ -68,10 +103,7 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_youth_opinion(self, request: ConsentRequest) -> str | None:
-        viewer = self.context["request"].user
-        if viewer.pk == request.entry.case.youth_id or any(
-            decider.pk == viewer.pk for decider in request.deciders.all()
-        ):
+        if may_see_youth_opinion(consent_request=request, user=self.context["request"].user):
             return request.youth_opinion
         return None
 
@@ -138,11 +170,49 @@ class PersonSerializer(serializers.Serializer):
     left = serializers.DateTimeField(source="participant.left", allow_null=True)
 
 
+class KnowledgeEntrySerializer(serializers.Serializer):
+    """The entry of a who-knows-what row as the viewer may see it (`Knowledge.visible`): the id
+    and title only of an entry they may open themself; otherwise kind, category and author, and
+    for the young person an entry withheld from them is only its placeholder (`withheld`)."""
+
+    id = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    category = serializers.CharField(source="entry.category")
+    kind = serializers.SerializerMethodField()
+    author = serializers.SerializerMethodField()
+    visible = serializers.BooleanField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, knowledge: Knowledge) -> int | None:
+        return knowledge.entry.pk if knowledge.visible else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, knowledge: Knowledge) -> str | None:
+        return knowledge.entry.title if knowledge.visible else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_kind(self, knowledge: Knowledge) -> str | None:
+        return None if knowledge.withheld else knowledge.entry.kind
+
+    @extend_schema_field(UserSummarySerializer(allow_null=True))
+    def get_author(self, knowledge: Knowledge) -> dict[str, object] | None:
+        if knowledge.withheld:
+            return None
+        return dict(UserSummarySerializer(knowledge.entry.author).data)
+
+
+class WithheldPlaceholderSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    decided_by = UserSummarySerializer()
+    decided_at = serializers.DateTimeField()
+
+
 class KnowledgeSerializer(serializers.Serializer):
-    entry = EntryRefSerializer()
-    disclosure = serializers.IntegerField(source="disclosure.pk", allow_null=True)
+    entry = KnowledgeEntrySerializer(source="*")
+    disclosure = serializers.IntegerField(source="shown_disclosure.pk", allow_null=True)
     basis = serializers.CharField()
     justification = serializers.CharField()
+    withheld = WithheldPlaceholderSerializer(source="withholding", allow_null=True)
     since = serializers.DateTimeField()
     until = serializers.DateTimeField(allow_null=True)
     last_opened = serializers.DateTimeField(allow_null=True)

@@ -29,6 +29,7 @@ from .selectors import (
     access_disclosure,
     categories_decided_by,
     consent_requests_visible,
+    may_see_youth_opinion,
     share_candidates,
     sharing_overview_for_entry,
     who_knows_what,
@@ -200,6 +201,7 @@ def _request_page(
             "can_decide": pending and is_decider,
             "can_give_opinion": pending and is_youth and consent_request.youth_opinion_asked,
             "is_youth": is_youth,
+            "show_opinion": may_see_youth_opinion(consent_request=consent_request, user=user),
             "decline_form": decline_form or DeclineForm(),
             "opinion_form": opinion_form
             or OpinionForm(initial={"opinion": consent_request.youth_opinion}),

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from cases.api import NOT_FOUND
 from cases.models import AccessEvent, Case
-from cases.selectors import access_case, access_entry, team_users
+from cases.selectors import access_case, team_users
 from cases.serializers import ParticipantOutputSerializer
 from cases.services import entry_open
 from consent.api import CONFLICT, FORBIDDEN
@@ -46,6 +46,7 @@ from .serializers import (
     PlanOutputSerializer,
     RemarkInputSerializer,
     RemarkOutputSerializer,
+    RemarkShowInputSerializer,
     StepInputSerializer,
     StepOutputSerializer,
     StepUpdateSerializer,
@@ -334,16 +335,18 @@ class RemarkListApi(APIView):
     @extend_schema(
         summary="Comments and corrections on an entry",
         description=(
-            "The young person and the author see all; anyone else who sees the entry only the "
-            "accepted corrections."
+            "The young person and the author see all; anyone else who may open the entry only "
+            "the remarks the young person showed them (404 while there are none). Reading them "
+            "is logged as an open (via `remarks`)."
         ),
         operation_id="v1_entry_remarks_list",
         responses={200: page_of(RemarkOutputSerializer), 404: NOT_FOUND},
         tags=["corrections"],
     )
     def get(self, request: Request, entry_id: int) -> Response:
-        entry = access_entry(user=authenticated_user(request), entry_id=entry_id)
-        remarks = selectors.remarks_for_entry(entry=entry, viewer=authenticated_user(request))
+        user = authenticated_user(request)
+        entry = services.remarks_open(user=user, entry_id=entry_id, via=AccessEvent.Via.REMARKS)
+        remarks = selectors.remarks_for_entry(entry=entry, viewer=user)
         return paginated(request, self, remarks, RemarkOutputSerializer)
 
     @extend_schema(
@@ -402,6 +405,27 @@ class CorrectionAcceptApi(APIView):
         return _answered(request, remark_id, services.correction_accept)
 
 
+class RemarkShowApi(APIView):
+    @extend_schema(
+        summary="The young person shows a remark to everyone who may open the entry, or hides it",
+        description=(
+            "Shown: they read the remark, the author's answer and, for an accepted correction, "
+            "the text it replaced. Only the young person (403 for the author)."
+        ),
+        request=RemarkShowInputSerializer,
+        responses={200: RemarkOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[OpenApiExample("Show", value={"shown": True}, request_only=True)],
+        tags=["corrections"],
+    )
+    def post(self, request: Request, remark_id: int) -> Response:
+        user = authenticated_user(request)
+        remark = selectors.access_remark(user=user, remark_id=remark_id)
+        data = RemarkShowInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        remark = services.remark_show(remark=remark, actor=user, shown=data.validated_data["shown"])
+        return Response(RemarkOutputSerializer(remark).data)
+
+
 class RemarkAnswerApi(APIView):
     @extend_schema(
         summary="The author answers a comment, or says why a correction is not made",
@@ -426,7 +450,7 @@ def _plan_body(*, case: Case, user: User) -> dict[str, object]:
     return {
         "entry": entry,
         "goals": plan.goals_of(plan=entry) if entry else [],
-        "versions": selectors.versions_of(entry=entry).count() if entry else 0,
+        "versions": selectors.versions_of(entry=entry, viewer=user).count() if entry else 0,
     }
 
 
@@ -520,13 +544,17 @@ class PlanStepDetailApi(APIView):
 class EntryVersionListApi(APIView):
     @extend_schema(
         summary="Earlier texts of an entry (corrections, plan changes), oldest first",
-        description="For whoever may open the entry; reading them is logged as an open.",
+        description=(
+            "For the young person and the author; anyone else who may open the entry gets only "
+            "the texts replaced by corrections the young person showed them (404 while there "
+            "are none). Reading them is logged as an open (via `versions`)."
+        ),
         operation_id="v1_entry_versions_list",
         responses={200: page_of(EntryVersionSerializer), 404: NOT_FOUND},
         tags=["corrections"],
     )
     def get(self, request: Request, entry_id: int) -> Response:
-        entry = entry_open(
-            user=authenticated_user(request), entry_id=entry_id, via=AccessEvent.Via.API
-        )
-        return paginated(request, self, selectors.versions_of(entry=entry), EntryVersionSerializer)
+        user = authenticated_user(request)
+        entry = services.remarks_open(user=user, entry_id=entry_id, via=AccessEvent.Via.VERSIONS)
+        versions = selectors.versions_of(entry=entry, viewer=user)
+        return paginated(request, self, versions, EntryVersionSerializer)

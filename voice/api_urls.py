@@ -30,6 +30,7 @@ urlpatterns = [
     path(
         "remarks/<int:remark_id>/answer/", api.RemarkAnswerApi.as_view(), name="api-remark-answer"
     ),
+    path("remarks/<int:remark_id>/show/", api.RemarkShowApi.as_view(), name="api-remark-show"),
     path("feedback/", api.FeedbackApi.as_view(), name="api-feedback"),
     path(
         "cases/<int:case_id>/ungdomshjelper/",

@@ -83,7 +83,10 @@ class Feedback(models.Model):
 
 class Remark(models.Model):
     """The young person's comment on an entry, or a proposed correction of its text. The author
-    accepts a correction (the entry keeps its old text as an EntryVersion) or answers why not."""
+    accepts a correction (the entry keeps its old text as an EntryVersion) or answers why not.
+
+    Only the young person and the entry's author read it, unless the young person shows it to
+    everyone who may open the entry (`shown_to_recipients`; then also the text it replaced)."""
 
     class Kind(models.TextChoices):
         COMMENT = "comment", _("comment")
@@ -109,6 +112,9 @@ class Remark(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    shown_to_recipients = models.BooleanField(
+        _("shown to everyone who can read the entry"), default=False
+    )
 
     class Meta:
         verbose_name = _("comment or correction")

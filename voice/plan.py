@@ -28,7 +28,9 @@ def plan_of(*, case: Case, viewer: User) -> Entry | None:
     return (
         entries_visible(
             user=viewer,
-            queryset=Entry.objects.filter(case=case, kind=Entry.Kind.PLAN, author_id=case.youth_id),
+            queryset=Entry.objects.filter(
+                case=case, kind=Entry.Kind.PLAN, author_id=case.youth_id
+            ).select_related("case"),
         )
         .order_by("created", "id")
         .first()

@@ -206,18 +206,42 @@ def feedback_summary(*, service: Service) -> FeedbackSummary:
 # -- comments and corrections -----------------------------------------------------------------
 
 
+# Comments, answers and earlier texts are between the young person and the entry's author. The
+# young person may show a remark to everyone who can open the entry (Remark.shown_to_recipients);
+# these three functions are the whole rule, for pages and API alike.
+
+
+def _reads_every_remark(*, user: User, entry: Entry) -> bool:
+    return user.pk in {entry.author_id, entry.case.youth_id}
+
+
 def remarks_for_entry(*, entry: Entry, viewer: User) -> QuerySet[Remark]:
-    """Callers pass an entry from access_entry. The young person and the author see every
-    remark; anyone else who sees the entry only the accepted corrections (so they know the text
-    was corrected, without reading what the young person wrote to the author)."""
+    """Callers pass an entry from access_remarks: every remark for the young person and the
+    author, the ones the young person showed them for anyone else."""
     remarks = Remark.objects.filter(entry=entry).select_related("author", "answered_by")
-    if viewer.pk in {entry.author_id, entry.case.youth_id}:
+    if _reads_every_remark(user=viewer, entry=entry):
         return remarks
-    return remarks.filter(status=Remark.Status.ACCEPTED)
+    return remarks.filter(shown_to_recipients=True)
 
 
-def versions_of(*, entry: Entry) -> QuerySet[EntryVersion]:
-    return EntryVersion.objects.filter(entry=entry).order_by("replaced_at", "id")
+def versions_of(*, entry: Entry, viewer: User) -> QuerySet[EntryVersion]:
+    """Earlier texts: all for the young person and the author; for anyone else only those a
+    correction the young person showed them replaced."""
+    versions = EntryVersion.objects.filter(entry=entry).order_by("replaced_at", "id")
+    if _reads_every_remark(user=viewer, entry=entry):
+        return versions
+    return versions.filter(remark__shown_to_recipients=True)
+
+
+def access_remarks(*, user: User, entry_id: int) -> Entry:
+    """An entry whose remarks and earlier texts `user` may read: the young person and the author;
+    anyone else who may open it once the young person has shown them a remark. Else 404."""
+    entry = access_entry(user=user, entry_id=entry_id)
+    if _reads_every_remark(user=user, entry=entry):
+        return entry
+    if not remarks_for_entry(entry=entry, viewer=user).exists():
+        raise Http404
+    return entry
 
 
 def access_remark(*, user: User, remark_id: int) -> Remark:
@@ -225,7 +249,9 @@ def access_remark(*, user: User, remark_id: int) -> Remark:
         remark = Remark.objects.select_related("entry").get(pk=remark_id)
     except Remark.DoesNotExist:
         raise Http404 from None
-    access_entry(user=user, entry_id=remark.entry_id)
+    entry = access_entry(user=user, entry_id=remark.entry_id)
+    if not (remark.shown_to_recipients or _reads_every_remark(user=user, entry=entry)):
+        raise Http404
     return remark
 
 

@@ -147,7 +147,7 @@ class RemarkOutputSerializer(serializers.ModelSerializer):
         model = Remark
         fields = [
             "id", "entry", "author", "kind", "text", "proposed_body", "status", "answer",
-            "answered_by", "answered_at", "created",
+            "answered_by", "answered_at", "created", "shown_to_recipients",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -158,6 +158,10 @@ class RemarkInputSerializer(serializers.Serializer):
     proposed_body = serializers.CharField(
         allow_blank=True, required=False, default="", max_length=50_000
     )
+
+
+class RemarkShowInputSerializer(serializers.Serializer):
+    shown = serializers.BooleanField()
 
 
 class AnswerInputSerializer(serializers.Serializer):

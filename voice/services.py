@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
 from cases.services import case_lock, entry_create_from_workflow, participant_add
+from consent import links as consent_links
 from consent.models import Disclosure
 from consent.services import participant_remove, share
 from coordination.locks import for_update
@@ -25,6 +26,7 @@ from services_registry.models import Service
 from . import links
 from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
 from .selectors import (
+    access_remarks,
     feedback_services,
     may_choose_ungdomshjelper,
     ungdomshjelper_candidates,
@@ -367,7 +369,8 @@ def correction_accept(*, remark: Remark, actor: User, answer: str = "") -> Remar
             kind=Notification.Kind.ENTRY_CORRECTED,
             case_id=entry.case_id,
             entry_id=entry.pk,
-            target_url=links.remarks(entry),
+            # The entry itself: what was corrected stays between the youth and the author.
+            target_url=consent_links.entry(entry),
         )
     return remark
 
@@ -382,6 +385,36 @@ def remark_answer(*, remark: Remark, actor: User, answer: str) -> Remark:
         Remark.Status.DECLINED if remark.kind == Remark.Kind.CORRECTION else Remark.Status.ANSWERED
     )
     _answered(remark=remark, actor=actor, status=status, answer=answer)
+    return remark
+
+
+def remarks_open(*, user: User, entry_id: int, via: str) -> Entry:
+    """Fetches an entry whose remarks and earlier texts `user` may read (access_remarks) and
+    records the read as an open, so who-knows-what and the access log show it."""
+    entry = access_remarks(user=user, entry_id=entry_id)
+    AccessEvent.objects.create(entry=entry, user=user, via=via)
+    return entry
+
+
+@transaction.atomic
+def remark_show(*, remark: Remark, actor: User, shown: bool) -> Remark:
+    """The young person shows their remark (the author's answer and, for an accepted correction,
+    the text it replaced) to everyone who may open the entry, or hides it again. Audited."""
+    case_lock(remark.entry.case_id)
+    remark = for_update(Remark.objects.select_related("entry")).get(pk=remark.pk)
+    if actor.pk != remark.author_id:
+        raise PermissionDenied(_("Only the young person decides who reads their comments."))
+    if remark.shown_to_recipients != shown:
+        remark.shown_to_recipients = shown
+        remark.save(update_fields=["shown_to_recipients"])
+        audit_append(
+            actor=actor,
+            action="remark.shown" if shown else "remark.hidden",
+            case_id=remark.entry.case_id,
+            object_type="remark",
+            object_id=str(remark.pk),
+            data={"entry": remark.entry_id},
+        )
     return remark
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.markdown import render_markdown
-from cases.models import Case, Entry
+from cases.models import AccessEvent, Case, Entry
 from cases.selectors import access_case, participants_for_case
 from cases.services import entry_open
 from consent.selectors import (
@@ -47,6 +47,7 @@ from .selectors import (
     FEEDBACK_MIN_ANSWERS,
     access_case_for_choice,
     access_remark,
+    access_remarks,
     feedback_services,
     feedback_services_for_helper,
     feedback_summary,
@@ -67,6 +68,8 @@ from .services import (
     messages_read,
     remark_answer,
     remark_create,
+    remark_show,
+    remarks_open,
     ungdomshjelper_change_ask,
     ungdomshjelper_change_cancel,
     ungdomshjelper_choose,
@@ -362,10 +365,9 @@ def _remarks_page(
             "case": entry.case,
             "body_html": render_markdown(entry.body),
             "remarks": remarks_for_entry(entry=entry, viewer=user),
-            "versions": versions_of(entry=entry),
+            "versions": versions_of(entry=entry, viewer=user),
             "is_youth": is_youth,
             "is_author": user.pk == entry.author_id,
-            "full": user.pk in {entry.author_id, entry.case.youth_id},
             "form": (form or RemarkForm()) if is_youth else None,
             "answer_form": AnswerForm(),
         },
@@ -376,14 +378,29 @@ def _remarks_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
-    """An entry with the young person's comments and corrections, and its earlier texts."""
+    """An entry with the young person's comments and corrections, and its earlier texts: for the
+    young person and the author, and for others what the young person showed them (else 404)."""
     user = authenticated_user(request)
-    entry = entry_open(user=user, entry_id=entry_id, via="page")
+    if request.method == "GET":
+        entry = remarks_open(user=user, entry_id=entry_id, via=AccessEvent.Via.REMARKS)
+    else:
+        entry = access_remarks(user=user, entry_id=entry_id)
     if entry.case_id != case_id:
         raise Http404
     if request.method == "GET":
         return _remarks_page(request, entry)
     action = request.POST.get("action")
+    if action in {"show", "hide"}:
+        remark = access_remark(user=user, remark_id=posted_id(request, "remark"))
+        shown = action == "show"
+        if attempt(request, lambda: remark_show(remark=remark, actor=user, shown=shown)):
+            messages.success(
+                request,
+                _("Everyone who can read this can now see it.")
+                if shown
+                else _("Only you and the person who wrote it can see it now."),
+            )
+        return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
     if action in {"accept", "answer"}:
         remark = access_remark(user=user, remark_id=posted_id(request, "remark"))
         answer_form = AnswerForm(request.POST)
@@ -413,7 +430,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     entry = plan_of(case=case, viewer=user)
     if entry is None and not is_youth:
         raise Http404
-    team = list(participants_for_case(case=case).filter(left__isnull=True))
+    team = list(participants_for_case(case=case).active())
     if request.method == "POST" and is_youth:
         action = request.POST.get("action")
         if action == "goal":
@@ -456,7 +473,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "plan": entry,
             "goals": goals_of(plan=entry) if entry else [],
-            "versions": versions_of(entry=entry).count() if entry else 0,
+            "versions": versions_of(entry=entry, viewer=user).count() if entry else 0,
             "is_youth": is_youth,
             "goal_form": GoalForm(),
             "step_form": StepForm(team=team),

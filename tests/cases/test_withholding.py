@@ -10,7 +10,7 @@ from cases.permissions import view_entry_grant_to_author_and_youth
 from cases.services import entry_withhold
 from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import AuditEvent
-from tests.consent.helpers import as_user
+from tests.consent.helpers import as_user, write_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,42 @@ def test_the_youth_cannot_be_kept_from_what_they_wrote(demo):
     )
     assert response.status_code == 400
     assert not Withholding.objects.exists()
+
+
+def test_the_youth_meets_a_withheld_entry_only_as_its_placeholder_everywhere(demo):
+    # Given the nurse's note, withheld from Sara (16), then shared: Sara is asked for consent
+    nurse, sara = demo["helsesykepleier"], demo["sara"]
+    secret = "Hemmelig tittel om Sara"
+    note = write_entry(demo.sara_case, nurse, title=secret)
+    entry_withhold(entry_id=note.pk, actor=nurse, reason=REASON)
+    response = as_user(nurse).post(
+        f"/api/v1/entries/{note.pk}/share/", {"recipients": [demo["laerer"].pk]}, format="json"
+    )
+    request_id = response.json()["consent_request"]["id"]
+    # When Sara looks at her home page, her requests, the request and her notifications
+    page = client_for(sara)
+    request_page = f"/consent/requests/{request_id}/"
+    pages = {
+        url: page.get(url).content.decode()
+        for url in ("/", "/consent/requests/", request_page, "/notifications/")
+    }
+    api = as_user(sara)
+    answers = {
+        url: api.get(url).content.decode()
+        for url in (
+            "/api/v1/consent-requests/",
+            f"/api/v1/consent-requests/{request_id}/",
+            "/api/v1/notifications/",
+        )
+    }
+    # Then the title is nowhere; the request names it only as something she cannot see
+    for where, text in pages.items() | answers.items():
+        assert secret not in text, where
+    assert "Noe du ikke kan se" in pages[request_page]
+    entry = api.get(f"/api/v1/consent-requests/{request_id}/").json()["entry"]
+    assert entry == {"id": None, "title": None, "category": "health"}
+    # while the nurse who asked still sees what she asked about
+    assert (
+        as_user(nurse).get(f"/api/v1/consent-requests/{request_id}/").json()["entry"]["title"]
+        == secret
+    )

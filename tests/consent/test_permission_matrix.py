@@ -10,12 +10,18 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from rest_framework.test import APIClient
 
 from cases.models import Participant
 from cases.services import attachment_add
 from consent.models import SharingRule
-from consent.services import consent_request_approve, participant_remove, share
+from consent.services import (
+    consent_request_approve,
+    consent_request_opinion,
+    participant_remove,
+    share,
+)
 
 from .helpers import as_user, write_entry
 
@@ -255,3 +261,30 @@ def test_permission_matrix_after_the_author_left(demo, settings, tmp_path):
             expected[(persona, method, path)] = status
             transaction.set_rollback(True)
     assert got == expected
+
+
+OPINION = "Greit at læreren vet det."
+
+
+def test_youth_opinion_matrix_page_and_api_agree(demo):
+    # Given Jonas' view on the nurse's request to share with the teacher (his father decides)
+    nurse = demo["helsesykepleier"]
+    note = write_entry(demo.jonas_case, nurse)
+    request = share(entry=note, recipients=[demo["laerer"]], actor=nurse).consent_request
+    consent_request_opinion(consent_request=request, actor=demo["jonas"], opinion=OPINION)
+    # When each persona opens the request page and the API
+    got = {}
+    for persona in PERSONAS:
+        page_client = Client()
+        page_client.force_login(demo[persona])
+        page = page_client.get(f"/consent/requests/{request.pk}/")
+        api = as_user(demo[persona]).get(f"/api/v1/consent-requests/{request.pk}/")
+        assert page.status_code == api.status_code, persona
+        if api.status_code == 404:
+            got[persona] = 404
+            continue
+        in_page = OPINION in page.content.decode()
+        assert in_page == (api.json()["youth_opinion"] == OPINION), persona
+        got[persona] = "sees" if in_page else "hidden"
+    # Then the youth and the decider see it; the helper who asked does not; others get 404
+    assert got == statuses(404, jonas="sees", far="sees", helsesykepleier="hidden")

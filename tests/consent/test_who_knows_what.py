@@ -2,11 +2,13 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import AccessEvent
+from cases.models import AccessEvent, Entry
+from cases.services import entry_withhold
 from consent.selectors import who_knows_what
-from consent.services import consent_request_approve, share
+from consent.services import consent_request_approve, share, sharing_rule_create
 
 from .helpers import as_user, write_entry
 
@@ -96,3 +98,101 @@ def test_who_may_see_who_knows_what(demo, username, case_attr, status):
     case = getattr(demo, case_attr)
     response = as_user(demo[username]).get(f"/api/v1/cases/{case.pk}/who-knows-what/")
     assert response.status_code == status
+
+
+# -- what the viewer may read of each entry (issue #11 items 1 and 2) --------------------------
+
+SECRET = "Hemmelig tittel om Sara"
+REASON = "Pasient- og brukerrettighetsloven § 3-4."
+
+
+def page_of(user, case) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/cases/{case.pk}/who-knows-what/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def api_of(user, case) -> dict:
+    response = as_user(user).get(f"/api/v1/cases/{case.pk}/who-knows-what/")
+    assert response.status_code == 200
+    return {p["person"]["username"]: p["entries"] for p in response.json()}
+
+
+def test_the_youth_sees_a_withheld_entry_only_as_its_placeholder(demo):
+    # Given the nurse's health note, shared with the teacher with Sara's consent, then withheld
+    nurse, sara = demo["helsesykepleier"], demo["sara"]
+    note = write_entry(demo.sara_case, nurse, title=SECRET)
+    request = share(entry=note, recipients=[demo["laerer"]], actor=nurse).consent_request
+    disclosure = consent_request_approve(consent_request=request, actor=sara).disclosures.get()
+    entry_withhold(entry_id=note.pk, actor=nurse, reason=REASON)
+    # When Sara reads who knows what about her (page and API)
+    page = page_of(sara, demo.sara_case)
+    response = as_user(sara).get(f"/api/v1/cases/{demo.sara_case.pk}/who-knows-what/")
+    # Then the title is nowhere, the placeholder says who decided, when and why
+    assert SECRET not in page and SECRET not in response.content.decode()
+    assert REASON in page and "Noe du ikke kan se" in page
+    rows = {p["person"]["username"]: p["entries"] for p in response.json()}
+    withheld = [k for k in rows["helsesykepleier"] + rows["laerer"] if not k["entry"]["visible"]]
+    assert len(withheld) == 2  # the nurse wrote it, the teacher received it
+    for row in withheld:
+        assert row["entry"] == {
+            "id": None, "title": None, "category": "health", "kind": None, "author": None,
+            "visible": False,
+        }  # fmt: skip
+        assert row["withheld"]["reason"] == REASON
+        assert row["withheld"]["decided_by"]["username"] == "helsesykepleier"
+    # and nothing on the placeholder leads to the entry: no disclosure to act on
+    assert [k["disclosure"] for k in rows["laerer"] if not k["entry"]["visible"]] == [None]
+    assert f"/disclosures/{disclosure.pk}/" not in page
+    withdraw = as_user(sara).post(f"/api/v1/disclosures/{disclosure.pk}/withdraw/")
+    assert withdraw.status_code == 404 and SECRET not in withdraw.content.decode()
+
+
+def test_others_see_titles_only_of_what_they_may_open(demo):
+    # Given BUP's note on Sara's case, shared with nobody
+    bup = demo["bup"]
+    write_entry(demo.sara_case, bup, category="mental_health", title=SECRET)
+    # When the ungdomshjelper reads who knows what
+    page = page_of(demo["ungdomshjelper"], demo.sara_case)
+    rows = api_of(demo["ungdomshjelper"], demo.sara_case)
+    # Then BUP's note is only "a note about mental health by ..." in page and API
+    assert SECRET not in page and SECRET not in str(rows)
+    label = f"om psykisk helse, skrevet av {bup.name} (du kan ikke se det)"
+    assert label in page
+    hidden = [k["entry"] for k in rows["bup"]]
+    assert hidden == [
+        {
+            "id": None, "title": None, "category": "mental_health", "kind": "note",
+            "author": {"id": bup.pk, "username": "bup", "display_name": bup.name},
+            "visible": False,
+        }
+    ]  # fmt: skip
+    # and what the ungdomshjelper wrote is shown with its title
+    assert "Oppstartsmøte" in page
+    assert [k["entry"]["title"] for k in rows["ungdomshjelper"]] == ["Oppstartsmøte"]
+    # while Sara sees the title of everything not withheld from her
+    assert SECRET in page_of(demo["sara"], demo.sara_case)
+
+
+def test_a_deciding_guardian_sees_titles_only_of_what_was_shared_with_him(demo):
+    # Jonas is 13: his father decides about child welfare, but the visit note is not his to read
+    page = page_of(demo["far"], demo.jonas_case)
+    rows = api_of(demo["far"], demo.jonas_case)
+    assert "Hjemmebesøk" not in page and "Hjemmebesøk" not in str(rows)
+    assert f"om barnevern, skrevet av {demo['barnevern'].name} (du kan ikke se det)" in page
+    # nor when he ends its sharing with the teacher, which is his to decide
+    visit = Entry.objects.get(case=demo.jonas_case, title="Hjemmebesøk")
+    asked = share(entry=visit, recipients=[demo["laerer"]], actor=demo["barnevern"])
+    approved = consent_request_approve(consent_request=asked.consent_request, actor=demo["far"])
+    to_teacher = approved.disclosures.get()
+    ended = as_user(demo["far"]).post(f"/api/v1/disclosures/{to_teacher.pk}/withdraw/")
+    assert ended.status_code == 200 and "Hjemmebesøk" not in ended.content.decode()
+    assert ended.json()["entry"] == {"id": None, "title": None, "category": "child_welfare"}
+    # until it is shared with him
+    sharing_rule_create(
+        case=demo.jonas_case, actor=demo["far"], category="child_welfare", recipient_role="guardian"
+    )
+    assert share(entry=visit, recipients=[demo["far"]], actor=demo["barnevern"]).status == "shared"
+    assert "Hjemmebesøk" in page_of(demo["far"], demo.jonas_case)

@@ -1,9 +1,11 @@
 """Every endpoint of the young person's voice x every demo persona: the status each one gets.
 
 The world, on Jonas's case: Jonas's message to his teacher; a correction Jonas proposed to the
-teacher's note on his absence; Jonas's plan with one goal and one step (not shared); the
-child-welfare visit withheld from Jonas. 404 means "not yours to see", 403 "you see it but may
-not do it". One world serves every row (each request is rolled back), to keep the suite fast.
+teacher's note on his absence, which the nurse received (with his father's consent) and so may
+open, but whose remarks and earlier texts are Jonas' and the teacher's only; Jonas's plan with
+one goal and one step (not shared); the child-welfare visit withheld from Jonas. 404 means "not
+yours to see", 403 "you see it but may not do it". One world serves every row (each request is
+rolled back), to keep the suite fast.
 """
 
 import pytest
@@ -11,7 +13,7 @@ from django.db import transaction
 
 from cases.models import Entry, Participant
 from cases.services import entry_withhold
-from consent.services import participant_remove
+from consent.services import consent_request_approve, participant_remove, share
 from tests.consent.helpers import as_user
 from tests.consent.test_permission_matrix import PERSONAS, fill, statuses
 from voice.plan import goal_add, step_add
@@ -30,6 +32,8 @@ def build(demo) -> dict[str, object]:
     case, jonas, teacher = demo.jonas_case, demo["jonas"], demo["laerer"]
     message = message_send(case=case, author=jonas, body="Hei", recipients=[teacher])
     math = Entry.objects.get(case=case, title="Fravær i matematikk")
+    asked = share(entry=math, recipients=[demo["helsesykepleier"]], actor=teacher).consent_request
+    consent_request_approve(consent_request=asked, actor=demo["far"])
     remark = remark_create(
         entry_id=math.pk, author=jonas, kind="correction", text="To", proposed_body="To timer."
     )
@@ -83,14 +87,21 @@ MATRIX = [
         statuses(404, jonas=409, far=409),
     ),
     ("get", "/api/v1/ungdomshjelper/cases/", None, statuses(200)),  # empty unless one is
+    # the nurse may open the note but not its remarks or earlier texts: 404
     ("get", "/api/v1/entries/{math}/remarks/", None, statuses(404, jonas=200, laerer=200)),
     (
         "post",
         "/api/v1/entries/{math}/remarks/",
         {"kind": "comment", "text": "Hm"},
-        statuses(404, jonas=201, laerer=403),
+        statuses(404, jonas=201, laerer=403, helsesykepleier=403),
     ),
     ("post", "/api/v1/remarks/{remark}/accept/", {}, statuses(404, laerer=200, jonas=403)),
+    (
+        "post",
+        "/api/v1/remarks/{remark}/show/",
+        {"shown": True},
+        statuses(404, jonas=200, laerer=403),  # the youth's choice; the nurse cannot read it
+    ),
     (
         "post",
         "/api/v1/remarks/{remark}/answer/",
@@ -101,7 +112,7 @@ MATRIX = [
         "post",
         "/api/v1/entries/{math}/withhold/",
         {"reason": "Lov § 1."},
-        statuses(404, laerer=201, jonas=403),
+        statuses(404, laerer=201, jonas=403, helsesykepleier=403),
     ),
     ("get", "/api/v1/cases/{jonas_case}/withheld/", None, statuses(404, jonas=200)),
     (
