@@ -68,6 +68,7 @@ def build(demo) -> World:
             "rule": SharingRule.objects.get(case=demo.sara_case, category="school").pk,
             "bup_participant": Participant.objects.get(case=demo.sara_case, user=demo["bup"]).pk,
             "nav": demo["nav"].pk,
+            "far": demo["far"].pk,
             "laerer": demo["laerer"].pk,
             "bup": demo["bup"].pk,
             "school_service": str(
@@ -95,6 +96,13 @@ MATRIX = [
         "/api/v1/cases/{sara_case}/participants/",
         {"user": "{nav}", "role": "helper", "service": "{school_service}"},
         sara_team(403, ungdomshjelper=201),  # admin (a superuser) puts nobody on a case: 404
+    ),
+    (
+        # Jonas' father is nobody's guardian but Jonas': no one can make him Sara's (#11 item 5).
+        "post",
+        "/api/v1/cases/{sara_case}/participants/",
+        {"user": "{far}", "role": "guardian"},
+        sara_team(403, ungdomshjelper=400),
     ),
     ("get", "/api/v1/cases/{sara_case}/entries/", None, sara_team(200)),
     (
