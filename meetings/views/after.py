@@ -29,6 +29,7 @@ from ..models import ActionItem, Minutes
 from ..selectors import (
     access_action_item,
     access_meeting,
+    access_minutes,
     action_items_visible,
     attendances_for_meeting,
     evaluation_for_meeting,
@@ -74,10 +75,14 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
     }
 
 
-def _minutes_for(user: User, meeting_id: int) -> Minutes:
-    """The organiser's first draft needs a Minutes row before one exists."""
+def _minutes_for(user: User, meeting_id: int, *, read: bool) -> Minutes:
+    """The minutes the caller may see; showing them (`read`) records the reading, a form sent
+    from the page only acts on them. The organiser's first draft needs a Minutes row before one
+    exists."""
     try:
-        return services.minutes_open(user=user, meeting_id=meeting_id, via="page")
+        if read:
+            return services.minutes_open(user=user, meeting_id=meeting_id, via="page")
+        return access_minutes(user=user, meeting_id=meeting_id)
     except Http404:
         meeting = access_meeting(user=user, meeting_id=meeting_id)
         if meeting.organiser_id != user.pk:
@@ -89,7 +94,7 @@ def _minutes_for(user: User, meeting_id: int) -> Minutes:
 @require_http_methods(["GET", "POST"])
 def minutes_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = authenticated_user(request)
-    minutes = _minutes_for(user, meeting_id)
+    minutes = _minutes_for(user, meeting_id, read=request.method == "GET")
     if request.method == "POST":
         handler = _MINUTES_ACTIONS.get(request.POST.get("action", ""), _written(unknown_action))
         handler(request, minutes, user)
