@@ -1,6 +1,9 @@
 """Pages of the young person's voice. Every write goes through a service; a refusal becomes a
 message on the page it came from (consent.views._attempt) and changes nothing."""
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.markdown import render_markdown
-from cases.models import AccessEvent, Case, Entry
+from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_case, participants_for_case
 from cases.services import entry_open
 from consent.selectors import (
@@ -430,39 +433,13 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     entry = plan_of(case=case, viewer=user)
     if entry is None and not is_youth:
         raise Http404
-    team = list(participants_for_case(case=case).active())
-    if request.method == "POST" and is_youth:
-        action = request.POST.get("action")
-        if action == "goal":
-            goal_form = GoalForm(request.POST)
-            if goal_form.is_valid():
-                text = goal_form.cleaned_data["text"]
-                if attempt(request, lambda: goal_add(case=case, actor=user, text=text)):
-                    messages.success(request, _("Your goal is in the plan."))
-            else:
-                messages.error(request, _("Write a few words."))
-        elif action == "step":
-            goal = get_object_or_404(Goal, pk=posted_id(request, "goal"), plan__case=case)
-            step_form = StepForm(request.POST, team=team)
-            if step_form.is_valid():
-                data = step_form.cleaned_data
-                owner = get_object_or_404(User, pk=data["owner"])
-                if attempt(
-                    request,
-                    lambda: step_add(
-                        goal=goal, actor=user, text=data["text"], owner=owner, due=data["due"]
-                    ),
-                ):
-                    messages.success(request, _("The step is in the plan."))
-            else:
-                messages.error(request, _("Write the step and choose who does it."))
-        elif action in {"done", "undo"}:
-            step = get_object_or_404(Step, pk=posted_id(request, "step"), goal__plan__case=case)
-            if attempt(request, lambda: step_mark(step=step, actor=user, done=action == "done")):
-                messages.success(request, _("Saved."))
-        return redirect("voice:plan", case_id=case.pk)
     if request.method == "POST":
-        raise PermissionDenied
+        if not is_youth:
+            raise PermissionDenied
+        handler = _PLAN_ACTIONS.get(request.POST.get("action", ""))
+        if handler is not None:
+            handler(request, case, user)
+        return redirect("voice:plan", case_id=case.pk)
     if entry is not None:
         # Reading the plan is reading the plan entry: who-knows-what shows it as opened.
         entry_open(user=user, entry_id=entry.pk, via="page")
@@ -476,6 +453,52 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             "versions": versions_of(entry=entry, viewer=user).count() if entry else 0,
             "is_youth": is_youth,
             "goal_form": GoalForm(),
-            "step_form": StepForm(team=team),
+            "step_form": StepForm(team=_plan_team(case)),
         },
     )
+
+
+def _plan_team(case: Case) -> list[Participant]:
+    return list(participants_for_case(case=case).active())
+
+
+# -- one handler per form of the plan page: each parses its form and makes one service call ----
+
+
+def _plan_goal(request: HttpRequest, case: Case, user: User) -> None:
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a few words."))
+        return
+    text = form.cleaned_data["text"]
+    if attempt(request, lambda: goal_add(case=case, actor=user, text=text)):
+        messages.success(request, _("Your goal is in the plan."))
+
+
+def _plan_step(request: HttpRequest, case: Case, user: User) -> None:
+    goal = get_object_or_404(Goal, pk=posted_id(request, "goal"), plan__case=case)
+    form = StepForm(request.POST, team=_plan_team(case))
+    if not form.is_valid():
+        messages.error(request, _("Write the step and choose who does it."))
+        return
+    data = form.cleaned_data
+    owner = get_object_or_404(User, pk=data["owner"])
+    if attempt(
+        request,
+        lambda: step_add(goal=goal, actor=user, text=data["text"], owner=owner, due=data["due"]),
+    ):
+        messages.success(request, _("The step is in the plan."))
+
+
+def _plan_step_mark(request: HttpRequest, case: Case, user: User, *, done: bool) -> None:
+    step = get_object_or_404(Step, pk=posted_id(request, "step"), goal__plan__case=case)
+    if attempt(request, lambda: step_mark(step=step, actor=user, done=done)):
+        messages.success(request, _("Saved."))
+
+
+_PLAN_ACTIONS: dict[str, Callable[[HttpRequest, Case, User], None]] = {
+    "goal": _plan_goal,
+    "step": _plan_step,
+    "done": partial(_plan_step_mark, done=True),
+    "undo": partial(_plan_step_mark, done=False),
+}

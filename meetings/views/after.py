@@ -1,5 +1,8 @@
 """After the meeting: minutes, printable minutes, tasks and evaluation."""
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,12 +29,13 @@ from ..models import ActionItem, Minutes
 from ..selectors import (
     access_action_item,
     access_meeting,
+    access_minutes,
     action_items_visible,
     attendances_for_meeting,
     evaluation_for_meeting,
     evaluation_over_time,
 )
-from .common import _team, _users
+from .common import _team, _users, unknown_action
 
 # -- minutes ----------------------------------------------------------------------------------
 
@@ -71,10 +75,14 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
     }
 
 
-def _minutes_for(user: User, meeting_id: int) -> Minutes:
-    """The organiser's first draft needs a Minutes row before one exists."""
+def _minutes_for(user: User, meeting_id: int, *, read: bool) -> Minutes:
+    """The minutes the caller may see; showing them (`read`) records the reading, a form sent
+    from the page only acts on them. The organiser's first draft needs a Minutes row before one
+    exists."""
     try:
-        return services.minutes_open(user=user, meeting_id=meeting_id, via="page")
+        if read:
+            return services.minutes_open(user=user, meeting_id=meeting_id, via="page")
+        return access_minutes(user=user, meeting_id=meeting_id)
     except Http404:
         meeting = access_meeting(user=user, meeting_id=meeting_id)
         if meeting.organiser_id != user.pk:
@@ -86,96 +94,127 @@ def _minutes_for(user: User, meeting_id: int) -> Minutes:
 @require_http_methods(["GET", "POST"])
 def minutes_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = authenticated_user(request)
-    minutes = _minutes_for(user, meeting_id)
+    minutes = _minutes_for(user, meeting_id, read=request.method == "GET")
     if request.method == "POST":
-        _minutes_action(request, minutes, user)
+        handler = _MINUTES_ACTIONS.get(request.POST.get("action", ""), _written(unknown_action))
+        handler(request, minutes, user)
         return redirect("meetings:minutes", meeting_id=meeting_id)
     return render(request, "meetings/minutes.html", _minutes_context(request, minutes))
 
 
-def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
+# -- one handler per form of the minutes page: each parses its form and makes one service call --
+
+MinutesHandler = Callable[[HttpRequest, Minutes, User], None]
+
+
+def _written(handler: MinutesHandler) -> MinutesHandler:
+    """The forms that act on minutes already written (not on the organiser's first draft)."""
+
+    def checked(request: HttpRequest, minutes: Minutes, user: User) -> None:
+        if minutes.pk is None:
+            messages.error(request, _("Write the minutes first."))
+            return
+        handler(request, minutes, user)
+
+    return checked
+
+
+def _save(request: HttpRequest, minutes: Minutes, user: User) -> None:
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a summary."))
+        return
+    if attempt(
+        request,
+        lambda: services.minutes_save(meeting=minutes.meeting, actor=user, **form.cleaned_data),
+    ):
+        messages.success(request, _("A new version is saved."))
+
+
+def _action_item(request: HttpRequest, minutes: Minutes, user: User) -> None:
     meeting = minutes.meeting
-    action = request.POST.get("action")
-    if action == "save":
-        form = MinutesForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Write a summary."))
-            return
-        if attempt(
-            request, lambda: services.minutes_save(meeting=meeting, actor=user, **form.cleaned_data)
-        ):
-            messages.success(request, _("A new version is saved."))
+    form = ActionItemForm(request.POST, team=_team(meeting.case, with_youth=True))
+    if not form.is_valid():
+        messages.error(request, _("A task needs what, who and by when."))
         return
-    if action == "action_item":
-        task_form = ActionItemForm(request.POST, team=_team(meeting.case, with_youth=True))
-        if not task_form.is_valid():
-            messages.error(request, _("A task needs what, who and by when."))
-            return
-        data = task_form.cleaned_data
-        if attempt(
-            request,
-            lambda: services.action_item_create(
-                meeting=meeting,
-                actor=user,
-                description=data["description"],
-                owner=_users([data["owner"]])[0],
-                due=data["due"],
-            ),
-        ):
-            messages.success(request, _("The task is added."))
+    data = form.cleaned_data
+    if attempt(
+        request,
+        lambda: services.action_item_create(
+            meeting=meeting,
+            actor=user,
+            description=data["description"],
+            owner=_users([data["owner"]])[0],
+            due=data["due"],
+        ),
+    ):
+        messages.success(request, _("The task is added."))
+
+
+def _submit(request: HttpRequest, minutes: Minutes, user: User) -> None:
+    if attempt(request, lambda: services.minutes_submit(minutes=minutes, actor=user)):
+        messages.success(request, _("Sent to the young person to review."))
+
+
+def _comment(request: HttpRequest, minutes: Minutes, user: User, *, is_correction: bool) -> None:
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write your comment."))
         return
-    if minutes.pk is None:
-        messages.error(request, _("Write the minutes first."))
+    if attempt(
+        request,
+        lambda: services.minutes_comment(
+            minutes=minutes,
+            actor=user,
+            text=form.cleaned_data["text"],
+            is_correction=is_correction,
+        ),
+    ):
+        messages.success(request, _("Thank you. Your comment is saved with the minutes."))
+
+
+def _approve(request: HttpRequest, minutes: Minutes, user: User) -> None:
+    if attempt(request, lambda: services.minutes_approve(minutes=minutes, actor=user)):
+        messages.success(request, _("You approved the minutes."))
+
+
+def _distribute(request: HttpRequest, minutes: Minutes, user: User) -> None:
+    form = DistributeForm(request.POST, team=_team(minutes.meeting.case))
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one person."))
         return
-    if action == "submit":
-        if attempt(request, lambda: services.minutes_submit(minutes=minutes, actor=user)):
-            messages.success(request, _("Sent to the young person to review."))
-    elif action in ("comment", "correction"):
-        comment_form = CommentForm(request.POST)
-        if not comment_form.is_valid():
-            messages.error(request, _("Write your comment."))
-            return
-        if attempt(
-            request,
-            lambda: services.minutes_comment(
+    results: list = []
+    if attempt(
+        request,
+        lambda: results.append(
+            services.minutes_distribute(
                 minutes=minutes,
                 actor=user,
-                text=comment_form.cleaned_data["text"],
-                is_correction=action == "correction",
-            ),
-        ):
-            messages.success(request, _("Thank you. Your comment is saved with the minutes."))
-    elif action == "approve":
-        if attempt(request, lambda: services.minutes_approve(minutes=minutes, actor=user)):
-            messages.success(request, _("You approved the minutes."))
-    elif action == "distribute":
-        distribute_form = DistributeForm(request.POST, team=_team(meeting.case))
-        if not distribute_form.is_valid():
-            messages.error(request, _("Choose at least one person."))
-            return
-        results: list = []
-        if attempt(
-            request,
-            lambda: results.append(
-                services.minutes_distribute(
-                    minutes=minutes,
-                    actor=user,
-                    recipients=_users(distribute_form.cleaned_data["recipients"]),
-                    category=distribute_form.cleaned_data["category"],
-                )
-            ),
-        ):
-            messages.success(
-                request,
-                _("Sent out. The young person has been told.")
-                if results[0].status == "shared"
-                else _(
-                    "Not sent yet: the person who gives consent has been asked. Only those "
-                    "they approve will receive the minutes."
-                ),
+                recipients=_users(form.cleaned_data["recipients"]),
+                category=form.cleaned_data["category"],
             )
-    else:
-        messages.error(request, _("Choose what you want to do."))
+        ),
+    ):
+        messages.success(
+            request,
+            _("Sent out. The young person has been told.")
+            if results[0].status == "shared"
+            else _(
+                "Not sent yet: the person who gives consent has been asked. Only those "
+                "they approve will receive the minutes."
+            ),
+        )
+
+
+_MINUTES_ACTIONS: dict[str, MinutesHandler] = {
+    "save": _save,
+    "action_item": _action_item,
+    "submit": _written(_submit),
+    "comment": _written(partial(_comment, is_correction=False)),
+    "correction": _written(partial(_comment, is_correction=True)),
+    "approve": _written(_approve),
+    "distribute": _written(_distribute),
+}
 
 
 @login_required

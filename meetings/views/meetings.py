@@ -1,11 +1,14 @@
 """Planning, who comes, agenda and calendars."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.selectors import access_case, cases_for_user
@@ -33,7 +36,7 @@ from ..selectors import (
     meetings_for_case,
     meetings_visible,
 )
-from .common import _team, _users
+from .common import _team, _users, unknown_action
 
 
 @login_required
@@ -146,87 +149,113 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = authenticated_user(request)
     meeting = access_meeting(user=user, meeting_id=meeting_id)
     if request.method == "POST":
-        _meeting_action(request, meeting, user)
+        handler = _MEETING_ACTIONS.get(request.POST.get("action", ""), unknown_action)
+        handler(request, meeting, user)
         return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 
-def _meeting_action(request: HttpRequest, meeting: Meeting, user: User) -> None:
-    action = request.POST.get("action")
+# -- one handler per form of the meeting page: each parses its form and makes one service call --
+
+
+def _choose(request: HttpRequest, meeting: Meeting, user: User) -> None:
     team = _team(meeting.case)
-    if action == "choose":
-        by_user = {p.user_id: p for p in team}
-        proposed = [
-            by_user[a.user_id]
-            for a in attendances_for_meeting(meeting=meeting)
-            if a.user_id in by_user
-        ]
-        form = ChooseForm(request.POST, proposed=proposed, team=team)
-        if not form.is_valid():
-            messages.error(request, _("Check your choices and try again."))
-            return
-        data = form.cleaned_data
-        representative = _users([data["representative"]])[0] if data["representative"] else None
-        result: list[bool] = []
-        if attempt(
-            request,
-            lambda: result.append(
-                services.attendance_choose(
-                    meeting=meeting,
-                    actor=user,
-                    coming=[int(i) for i in data["coming"]],
-                    youth_presence=data["youth_presence"],
-                    representative=representative,
-                )
-            ),
-        ):
-            messages.success(
-                request,
-                _("Saved. The invitations follow your choice.")
-                if result[0]
-                else _("Saved. Those who decide will see what you want."),
+    by_user = {p.user_id: p for p in team}
+    proposed = [
+        by_user[a.user_id] for a in attendances_for_meeting(meeting=meeting) if a.user_id in by_user
+    ]
+    form = ChooseForm(request.POST, proposed=proposed, team=team)
+    if not form.is_valid():
+        messages.error(request, _("Check your choices and try again."))
+        return
+    data = form.cleaned_data
+    representative = _users([data["representative"]])[0] if data["representative"] else None
+    result: list[bool] = []
+    if attempt(
+        request,
+        lambda: result.append(
+            services.attendance_choose(
+                meeting=meeting,
+                actor=user,
+                coming=[int(i) for i in data["coming"]],
+                youth_presence=data["youth_presence"],
+                representative=representative,
             )
-    elif action == "propose":
-        propose_form = ProposeForm(request.POST, team=team)
-        if propose_form.is_valid() and attempt(
+        ),
+    ):
+        messages.success(
             request,
-            lambda: services.attendance_propose(
-                meeting=meeting, actor=user, users=_users(propose_form.cleaned_data["users"])
-            ),
-        ):
-            messages.success(request, _("Suggested. The young person chooses who comes."))
-    elif action == "agenda_add":
-        item_form = AgendaItemForm(request.POST)
-        if not item_form.is_valid():
-            messages.error(request, _("Write a topic."))
-            return
-        if attempt(
-            request,
-            lambda: services.agenda_item_add(meeting=meeting, actor=user, **item_form.cleaned_data),
-        ):
-            messages.success(request, _("The topic is added."))
-    elif action == "agenda_item_publish":
-        item = AgendaItem.objects.filter(
-            meeting=meeting, author=user, pk=posted_id(request, "item")
-        ).first()
-        if item is None:
-            raise Http404
-        if attempt(request, lambda: services.agenda_item_publish(item=item, actor=user)):
-            messages.success(request, _("Your topic is on the agenda now."))
-    elif action == "agenda_publish":
-        if attempt(request, lambda: services.agenda_publish(meeting=meeting, actor=user)):
-            messages.success(request, _("The agenda is sent out."))
-    elif action == "cancel":
-        if attempt(request, lambda: services.meeting_cancel(meeting=meeting, actor=user)):
-            messages.success(request, _("The meeting is cancelled. Everyone invited is told."))
-    elif action == "take_over":
-        if attempt(request, lambda: services.meeting_take_over(meeting=meeting, actor=user)):
-            messages.success(request, _("You run the meeting now."))
-    elif action == "held":
-        if attempt(request, lambda: services.meeting_mark_held(meeting=meeting, actor=user)):
-            messages.success(request, _("The meeting is marked as held."))
-    else:
-        messages.error(request, _("Choose what you want to do."))
+            _("Saved. The invitations follow your choice.")
+            if result[0]
+            else _("Saved. Those who decide will see what you want."),
+        )
+
+
+def _propose(request: HttpRequest, meeting: Meeting, user: User) -> None:
+    form = ProposeForm(request.POST, team=_team(meeting.case))
+    if form.is_valid() and attempt(
+        request,
+        lambda: services.attendance_propose(
+            meeting=meeting, actor=user, users=_users(form.cleaned_data["users"])
+        ),
+    ):
+        messages.success(request, _("Suggested. The young person chooses who comes."))
+
+
+def _agenda_add(request: HttpRequest, meeting: Meeting, user: User) -> None:
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a topic."))
+        return
+    if attempt(
+        request,
+        lambda: services.agenda_item_add(meeting=meeting, actor=user, **form.cleaned_data),
+    ):
+        messages.success(request, _("The topic is added."))
+
+
+def _agenda_item_publish(request: HttpRequest, meeting: Meeting, user: User) -> None:
+    item = AgendaItem.objects.filter(
+        meeting=meeting, author=user, pk=posted_id(request, "item")
+    ).first()
+    if item is None:
+        raise Http404
+    if attempt(request, lambda: services.agenda_item_publish(item=item, actor=user)):
+        messages.success(request, _("Your topic is on the agenda now."))
+
+
+def _meeting_step(
+    service: Callable[..., object], done: str
+) -> Callable[[HttpRequest, Meeting, User], None]:
+    """The forms that are a single button: the service takes the meeting and the actor. `done`
+    is marked with gettext_noop and translated here, in the language of the request."""
+
+    def handler(request: HttpRequest, meeting: Meeting, user: User) -> None:
+        if attempt(request, lambda: service(meeting=meeting, actor=user)):
+            messages.success(request, _(done))
+
+    return handler
+
+
+_MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting, User], None]] = {
+    "choose": _choose,
+    "propose": _propose,
+    "agenda_add": _agenda_add,
+    "agenda_item_publish": _agenda_item_publish,
+    "agenda_publish": _meeting_step(
+        services.agenda_publish, gettext_noop("The agenda is sent out.")
+    ),
+    "cancel": _meeting_step(
+        services.meeting_cancel,
+        gettext_noop("The meeting is cancelled. Everyone invited is told."),
+    ),
+    "take_over": _meeting_step(
+        services.meeting_take_over, gettext_noop("You run the meeting now.")
+    ),
+    "held": _meeting_step(
+        services.meeting_mark_held, gettext_noop("The meeting is marked as held.")
+    ),
+}
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

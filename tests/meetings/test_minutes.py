@@ -146,3 +146,22 @@ def test_reading_distributed_minutes_is_recorded_and_recipients_see_only_the_fin
     assert [v["number"] for v in body["versions"]] == [1] and body["comments"] == []
     minutes.refresh_from_db()
     assert AccessEvent.objects.filter(entry=minutes.entry, user=team.nurse, via="api").exists()
+
+
+def test_a_form_sent_from_the_minutes_page_records_no_reading(team):
+    # One write per POST: the reading is recorded when the page is shown, not again by a form
+    from django.test import Client
+
+    from cases.models import AccessEvent
+
+    minutes = approved_minutes(team)
+    minutes_distribute(minutes=minutes, actor=team.coordinator, recipients=[team.nurse])
+    minutes.refresh_from_db()
+    page = Client()
+    page.force_login(team.coordinator)
+    url = f"/meetings/{minutes.meeting_id}/minutes/"
+    response = page.post(url, {"action": "save", "summary": "Etterpå"})
+    assert response.status_code == 302
+    assert not AccessEvent.objects.filter(entry=minutes.entry).exists()
+    assert page.get(url).status_code == 200
+    assert AccessEvent.objects.filter(entry=minutes.entry, user=team.coordinator).count() == 1
