@@ -1,8 +1,9 @@
 """What every API endpoint shares: pagination, the error shape and the 404-not-403 rule.
 
-Services raise Django's own exceptions (or the ones below); this module is the single place that
-turns them into HTTP. An object the caller may not see is answered exactly like an object that
-does not exist, so a status code never confirms that something exists.
+Services raise Django's own exceptions or the domain errors of coordination.errors; this module
+is the single place that turns them into HTTP. An object the caller may not see is answered
+exactly like an object that does not exist, so a status code never confirms that something
+exists.
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import StateConflict
 from .models import User
 
 
@@ -32,10 +34,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("This cannot be done in the object's current state.")
     default_code = "conflict"
-
-
-class StateConflict(Exception):
-    """Raised by services; rendered as 409 with the message."""
 
 
 NOT_FOUND_DETAIL = _("Not found.")
