@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coordination.models import User
-from coordination.rest import authenticated_user, page_of, paginated
+from coordination.rest import NOT_FOUND, authenticated_user, page_of, paginated
 from services_registry.models import Service
 
 from . import selectors, services
@@ -31,8 +31,6 @@ from .serializers import (
     WithholdingOutputSerializer,
     WithholdInputSerializer,
 )
-
-NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same answer.")
 
 
 class CaseListApi(APIView):

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
-from coordination.rest import StateConflict
 from coordination.selectors import guardianship_active
 from coordination.services import audit_append
 from services_registry.models import Service

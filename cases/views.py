@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coordination.errors import StateConflict
 from coordination.parsing import parse_page, posted_id
-from coordination.rest import StateConflict, authenticated_user
+from coordination.rest import authenticated_user
 
 from .forms import EntryForm, WithholdForm
 from .models import Case, Participant

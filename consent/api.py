@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
 )
 from rest_framework import serializers, status
@@ -13,11 +12,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND
 from cases.models import Participant
 from cases.selectors import access_case, access_entry, entry_may_open, team_users
 from cases.serializers import ParticipantOutputSerializer
-from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
+from coordination.rest import (
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    authenticated_user,
+    page_of,
+    paginated,
+    users_from_ids,
+)
 from services_registry.models import Service
 
 from . import selectors, services
@@ -33,9 +39,6 @@ from .serializers import (
     SharingRuleInputSerializer,
     SharingRuleOutputSerializer,
 )
-
-FORBIDDEN = OpenApiResponse(description="You can see this but may not do it.")
-CONFLICT = OpenApiResponse(description="Not possible in the current state (answered, expired).")
 
 
 class ShareApi(APIView):

@@ -21,9 +21,9 @@ from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry, is_active_participant
 from cases.services import can_manage_team, case_lock
+from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import Guardianship, Notification, User
-from coordination.rest import StateConflict
 from coordination.services import audit_append, guardianship_reason_check, notification_create
 from services_registry.models import Service
 

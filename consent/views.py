@@ -91,21 +91,18 @@ def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespon
         return _entry_page(request, case_id, entry_id, form, status=400)
     recipients = list(User.objects.filter(pk__in=form.cleaned_data["recipients"]))
     legal_duty = form.cleaned_data["basis"] == BASIS_LEGAL_DUTY
-    results = []
     shared = attempt(
         request,
-        lambda: results.append(
-            share(
-                entry=entry,
-                recipients=recipients,
-                actor=user,
-                basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
-                justification=form.cleaned_data["justification"] if legal_duty else "",
-            )
+        lambda: share(
+            entry=entry,
+            recipients=recipients,
+            actor=user,
+            basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
+            justification=form.cleaned_data["justification"] if legal_duty else "",
         ),
     )
     if shared:
-        if results[0].status == "shared":
+        if shared.value.status == "shared":
             messages.success(
                 request,
                 ngettext(

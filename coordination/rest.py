@@ -1,11 +1,12 @@
 """What every API endpoint shares: pagination, the error shape and the 404-not-403 rule.
 
-Services raise Django's own exceptions (or the ones below); this module is the single place that
-turns them into HTTP. An object the caller may not see is answered exactly like an object that
-does not exist, so a status code never confirms that something exists.
+Services raise Django's own exceptions or the domain errors of coordination.errors; this module
+is the single place that turns them into HTTP. An object the caller may not see is answered
+exactly like an object that does not exist, so a status code never confirms that something
+exists.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import StateConflict
 from .models import User
 
 
@@ -34,12 +36,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class StateConflict(Exception):
-    """Raised by services; rendered as 409 with the message."""
-
-
 NOT_FOUND_DETAIL = _("Not found.")
 TOO_LARGE_DETAIL = _("The request is too large. Nothing was saved.")
+
+# The refusals every endpoint documents with `extend_schema(responses={404: NOT_FOUND, ...})`.
+NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same answer.")
+FORBIDDEN = OpenApiResponse(description="You can see this but may not do it.")
+CONFLICT = OpenApiResponse(description="Not possible in the current state (answered, expired).")
+BAD_INPUT = OpenApiResponse(description="Field errors, e.g. someone who is not on the case.")
 
 
 class StandardPagination(PageNumberPagination):
@@ -83,13 +87,18 @@ def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Seria
 def paginated(
     request: Request,
     view: APIView,
-    queryset: QuerySet[Any],
+    items: QuerySet[Any] | Sequence[Any],
     serializer_class: type[serializers.BaseSerializer],
+    *,
+    build: Callable[[list[Any]], Iterable[Any]] | None = None,
 ) -> Response:
-    """A StandardPagination page of `queryset`; declare it with `page_of(serializer_class)`."""
+    """A StandardPagination page of `items` (a queryset or a list); declare it with
+    `page_of(serializer_class)`. `build`, when given, turns the objects of the page into what is
+    serialized (rows computed for just that page, or the page itself after marking it read)."""
     paginator = StandardPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context={"request": request}).data
+    page = list(paginator.paginate_queryset(items, request, view=view) or [])  # type: ignore[arg-type]
+    rows = build(page) if build else page
+    data = serializer_class(rows, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
 
 

@@ -3,17 +3,24 @@ What the caller may not see is 404; 403 only where they see the meeting but may 
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND
 from cases.selectors import access_case, team_users
-from consent.api import CONFLICT, FORBIDDEN
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
-from coordination.rest import authenticated_user, page_of, paginated, users_from_ids
+from coordination.rest import (
+    BAD_INPUT,
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    authenticated_user,
+    page_of,
+    paginated,
+    users_from_ids,
+)
 
 from . import selectors, services
 from .models import AgendaItem, Minutes
@@ -38,7 +45,6 @@ from .serializers import (
 )
 
 TAGS = ["meetings"]
-BAD_INPUT = OpenApiResponse(description="Field errors, e.g. someone who is not on the case.")
 
 
 def _meeting_body(request: Request, meeting_id: int) -> Response:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coordination.rest import StateConflict
+from coordination.errors import StateConflict
 
 from .models import Meeting
 

@@ -12,15 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import NOT_FOUND
-from cases.models import AccessEvent, Case
+from cases.models import AccessEvent, Case, Entry
 from cases.selectors import access_case, team_users
 from cases.serializers import ParticipantOutputSerializer
 from cases.services import entry_open
-from consent.api import CONFLICT, FORBIDDEN
 from coordination.models import User
 from coordination.rest import (
-    StandardPagination,
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
     authenticated_user,
     page_of,
     paginated,
@@ -29,7 +29,7 @@ from coordination.rest import (
 from services_registry.models import Service
 
 from . import plan, selectors, services
-from .glossary import Term, terms_matching
+from .glossary import terms_matching
 from .models import Remark
 from .overview import overview_for
 from .serializers import (
@@ -67,20 +67,15 @@ class MessageListApi(APIView):
         tags=["messages"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = access_case(user=authenticated_user(request), case_id=case_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.messages_for_case(user=authenticated_user(request), case=case).select_related(
-                "author"
-            ),
-            request,
-            view=self,
-        )
-        messages = list(page or [])
-        services.messages_read(
-            case=case, user=authenticated_user(request), messages=messages, via="api"
-        )
-        return paginator.get_paginated_response(MessageOutputSerializer(messages, many=True).data)
+        user = authenticated_user(request)
+        case = access_case(user=user, case_id=case_id)
+
+        def read(messages: list[Entry]) -> list[Entry]:
+            services.messages_read(case=case, user=user, messages=messages, via="api")
+            return messages
+
+        messages = selectors.messages_for_case(user=user, case=case).select_related("author")
+        return paginated(request, self, messages, MessageOutputSerializer, build=read)
 
     @extend_schema(
         summary="Send a message",
@@ -261,12 +256,14 @@ class UngdomshjelperCasesApi(APIView):
         tags=["ungdomshjelper"],
     )
     def get(self, request: Request) -> Response:
-        paginator = StandardPagination()
-        cases = paginator.paginate_queryset(
-            selectors.ungdomshjelper_cases(user=authenticated_user(request)), request, view=self
+        user = authenticated_user(request)
+        return paginated(
+            request,
+            self,
+            selectors.ungdomshjelper_cases(user=user),
+            CaseOverviewSerializer,
+            build=lambda cases: overview_for(user=user, cases=cases),
         )
-        rows = overview_for(user=authenticated_user(request), cases=list(cases or []))
-        return paginator.get_paginated_response(CaseOverviewSerializer(rows, many=True).data)
 
 
 class GlossaryApi(APIView):
@@ -280,10 +277,8 @@ class GlossaryApi(APIView):
         tags=["glossary"],
     )
     def get(self, request: Request) -> Response:
-        paginator = StandardPagination()
         terms = terms_matching(request.query_params.get("q", "")[:100])
-        page: list[Term] = paginator.paginate_queryset(terms, request, view=self) or []  # type: ignore[arg-type]
-        return paginator.get_paginated_response(TermSerializer(page, many=True).data)
+        return paginated(request, self, terms, TermSerializer)
 
 
 class FeedbackApi(APIView):

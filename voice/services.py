@@ -17,9 +17,9 @@ from cases.services import case_lock, entry_create_from_workflow, participant_ad
 from consent import links as consent_links
 from consent.models import Disclosure
 from consent.services import participant_remove, share
+from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import Notification, User
-from coordination.rest import StateConflict
 from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 

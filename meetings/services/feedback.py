@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.errors import StateConflict
 from coordination.models import User
-from coordination.rest import StateConflict
 from coordination.services import audit_append
 
 from ..models import (

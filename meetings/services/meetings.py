@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Participant
 from cases.selectors import participant_active
 from cases.services import case_lock
+from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import Notification, User
-from coordination.rest import StateConflict
 from coordination.services import audit_append
 
 from .. import links

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from cases.models import Entry
 from cases.services import case_lock, entry_create_from_workflow, entry_open
 from consent.services import ShareResult, share
+from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import Notification, User
-from coordination.rest import StateConflict
 from coordination.services import notification_create
 
 from .. import links

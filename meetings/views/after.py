@@ -183,22 +183,19 @@ def _distribute(request: HttpRequest, minutes: Minutes, user: User) -> None:
     if not form.is_valid():
         messages.error(request, _("Choose at least one person."))
         return
-    results: list = []
-    if attempt(
+    if sent := attempt(
         request,
-        lambda: results.append(
-            services.minutes_distribute(
-                minutes=minutes,
-                actor=user,
-                recipients=_users(form.cleaned_data["recipients"]),
-                category=form.cleaned_data["category"],
-            )
+        lambda: services.minutes_distribute(
+            minutes=minutes,
+            actor=user,
+            recipients=_users(form.cleaned_data["recipients"]),
+            category=form.cleaned_data["category"],
         ),
     ):
         messages.success(
             request,
             _("Sent out. The young person has been told.")
-            if results[0].status == "shared"
+            if sent.value.status == "shared"
             else _(
                 "Not sent yet: the person who gives consent has been asked. Only those "
                 "they approve will receive the minutes."

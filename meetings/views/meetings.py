@@ -72,27 +72,24 @@ def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MeetingForm(request.POST, team=team)
     if form.is_valid():
         data = form.cleaned_data
-        created: list[Meeting] = []
-        if attempt(
+        if created := attempt(
             request,
-            lambda: created.append(
-                services.meeting_create(
-                    case=case,
-                    actor=user,
-                    title=data["title"],
-                    kind=data["kind"],
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                    place=data["place"],
-                    video_link=data["video_link"],
-                    attendees=_users(data["attendees"]),
-                )
+            lambda: services.meeting_create(
+                case=case,
+                actor=user,
+                title=data["title"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                video_link=data["video_link"],
+                attendees=_users(data["attendees"]),
             ),
         ):
             messages.success(
                 request, _("The meeting is planned. The young person chooses who comes.")
             )
-            return redirect("meetings:detail", meeting_id=created[0].pk)
+            return redirect("meetings:detail", meeting_id=created.value.pk)
     return render(request, "meetings/meeting_form.html", {"case": case, "form": form}, status=400)
 
 
@@ -170,23 +167,20 @@ def _choose(request: HttpRequest, meeting: Meeting, user: User) -> None:
         return
     data = form.cleaned_data
     representative = _users([data["representative"]])[0] if data["representative"] else None
-    result: list[bool] = []
-    if attempt(
+    if chosen := attempt(
         request,
-        lambda: result.append(
-            services.attendance_choose(
-                meeting=meeting,
-                actor=user,
-                coming=[int(i) for i in data["coming"]],
-                youth_presence=data["youth_presence"],
-                representative=representative,
-            )
+        lambda: services.attendance_choose(
+            meeting=meeting,
+            actor=user,
+            coming=[int(i) for i in data["coming"]],
+            youth_presence=data["youth_presence"],
+            representative=representative,
         ),
     ):
         messages.success(
             request,
             _("Saved. The invitations follow your choice.")
-            if result[0]
+            if chosen.value
             else _("Saved. Those who decide will see what you want."),
         )
 

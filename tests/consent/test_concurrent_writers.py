@@ -30,7 +30,7 @@ from consent.services import (
     sharing_rule_end,
     withdraw,
 )
-from coordination.rest import StateConflict
+from coordination.errors import StateConflict
 from coordination.services import audit_append
 from meetings.models import Meeting
 from meetings.services import meeting_create, meeting_update

@@ -15,8 +15,8 @@ from cases.models import Participant
 from cases.services import participant_add
 from consent.services import guardianship_end, participant_remove
 from coordination.demo import MUNICIPAL_ADMINS
+from coordination.errors import StateConflict
 from coordination.models import AuditEvent, Guardianship, Notification
-from coordination.rest import StateConflict
 from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, UserFactory
 

@@ -25,8 +25,8 @@ from consent.services import (
     sharing_rule_end,
     withdraw,
 )
+from coordination.errors import StateConflict
 from coordination.models import Guardianship
-from coordination.rest import StateConflict
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory

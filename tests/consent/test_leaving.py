@@ -7,8 +7,8 @@ from cases.models import Participant
 from cases.services import entry_withhold
 from consent.models import ConsentRequest, Disclosure
 from consent.services import consent_request_approve, participant_remove, share
+from coordination.errors import StateConflict
 from coordination.models import AuditEvent
-from coordination.rest import StateConflict
 
 from .helpers import as_user, write_entry
 

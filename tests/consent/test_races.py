@@ -12,7 +12,7 @@ from cases.models import Case, EntryUserObjectPermission
 from cases.services import case_lock
 from consent.models import Disclosure
 from consent.services import share, sharing_rule_create, sharing_rule_end, withdraw
-from coordination.rest import StateConflict
+from coordination.errors import StateConflict
 from tests.cases.conftest import seed
 
 from .helpers import write_entry

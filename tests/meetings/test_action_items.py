@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from coordination.errors import StateConflict
 from coordination.models import Notification
-from coordination.rest import StateConflict
 from meetings.models import ActionItem, ActionItemReminder
 from meetings.selectors import action_items_visible
 from meetings.services import (

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from coordination.errors import StateConflict
 from coordination.models import Notification
-from coordination.rest import StateConflict
 from meetings.selectors import agenda_for
 from meetings.services import (
     agenda_item_add,

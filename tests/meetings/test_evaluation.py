@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from coordination.rest import StateConflict
+from coordination.errors import StateConflict
 from meetings.models import Evaluation
 from meetings.selectors import evaluation_for_meeting, evaluation_over_time
 from meetings.services import attendance_propose, evaluation_submit

@@ -197,7 +197,7 @@ def test_a_meeting_on_someone_elses_case_is_404(team):
 
 
 def test_only_the_organiser_cancels_and_not_twice(team):
-    from coordination.rest import StateConflict
+    from coordination.errors import StateConflict
     from meetings.services import meeting_cancel
 
     meeting = decided_meeting(team)

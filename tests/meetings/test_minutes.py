@@ -10,8 +10,8 @@ from cases.selectors import access_entry
 from consent.models import ConsentRequest, Disclosure
 from consent.selectors import who_knows_what
 from consent.services import consent_request_approve
+from coordination.errors import StateConflict
 from coordination.models import Notification
-from coordination.rest import StateConflict
 from meetings.models import Minutes
 from meetings.selectors import access_minutes
 from meetings.services import (

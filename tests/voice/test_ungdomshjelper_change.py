@@ -12,8 +12,8 @@ from cases.models import Case, Participant
 from consent.models import Disclosure
 from consent.services import share
 from coordination.demo import birth_date_for_age
+from coordination.errors import StateConflict
 from coordination.models import AuditEvent, Notification, User
-from coordination.rest import StateConflict
 from tests.consent.helpers import as_user, write_entry
 from tests.consent.test_races import race
 from tests.factories import CaseFactory, CoordinatorFactory, ParticipantFactory, UserFactory
