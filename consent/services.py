@@ -22,12 +22,12 @@ from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry, is_active_participant
 from cases.services import can_manage_team, case_lock
 from coordination.locks import for_update
-from coordination.models import Guardianship, Notification, User
+from coordination.models import Guardianship, User
 from coordination.rest import StateConflict
 from coordination.services import audit_append, guardianship_reason_check, notification_create
 from services_registry.models import Service
 
-from . import links
+from . import links, notifications
 from .models import ConsentRequest, Disclosure, SharingRule
 from .selectors import (
     access_case_overview,
@@ -102,13 +102,13 @@ def _disclose(
     )
     # A message is received in the conversation; anything else on the entry's own page.
     if entry.kind == Entry.Kind.MESSAGE:
-        received_kind, received_url = Notification.Kind.MESSAGE_RECEIVED, links.messages(case)
+        received_kind, received_url = notifications.MESSAGE_RECEIVED, links.messages(case)
     else:
-        received_kind, received_url = Notification.Kind.ENTRY_RECEIVED, links.entry(entry)
+        received_kind, received_url = notifications.ENTRY_RECEIVED, links.entry(entry)
     if granted_by.pk != case.youth_id:
         notification_create(
             recipient=case.youth,
-            kind=Notification.Kind.ENTRY_SHARED,
+            kind=notifications.ENTRY_SHARED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.who_knows_what(case),
@@ -149,14 +149,14 @@ def _end_disclosures(
     for disclosure in disclosures:
         notification_create(
             recipient=disclosure.recipient,
-            kind=Notification.Kind.DISCLOSURE_WITHDRAWN,
+            kind=notifications.DISCLOSURE_WITHDRAWN,
             case_id=case.pk,
             entry_id=disclosure.entry_id,
         )
         if actor is None or actor.pk != case.youth_id:
             notification_create(
                 recipient=case.youth,
-                kind=Notification.Kind.DISCLOSURE_WITHDRAWN,
+                kind=notifications.DISCLOSURE_WITHDRAWN,
                 case_id=case.pk,
                 entry_id=disclosure.entry_id,
                 target_url=links.who_knows_what(case),
@@ -309,7 +309,7 @@ def _consent_request_create(
     for decider in deciders:
         notification_create(
             recipient=decider,
-            kind=Notification.Kind.CONSENT_REQUESTED,
+            kind=notifications.CONSENT_REQUESTED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.consent_request(request),
@@ -318,7 +318,7 @@ def _consent_request_create(
         # The youth is asked for their view when their guardians decide.
         notification_create(
             recipient=case.youth,
-            kind=Notification.Kind.CONSENT_REQUESTED,
+            kind=notifications.CONSENT_REQUESTED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.consent_request(request),
@@ -365,7 +365,7 @@ def _decided(*, case: Case, request: ConsentRequest, actor: User, status: str) -
     )
     notification_create(
         recipient=request.requested_by,
-        kind=Notification.Kind.CONSENT_DECIDED,
+        kind=notifications.CONSENT_DECIDED,
         case_id=case.pk,
         entry_id=request.entry_id,
         target_url=links.consent_request(request),
@@ -620,11 +620,11 @@ def _guardian_left_notify(*, case: Case) -> None:
     """Consent authority may have moved: the youth is told who decides now."""
     deciding = who_decides(case=case)
     if not deciding.guardian_categories:
-        kind = Notification.Kind.GUARDIAN_LEFT_YOUTH_DECIDES
+        kind = notifications.GUARDIAN_LEFT_YOUTH_DECIDES
     elif deciding.nobody_can_approve:
-        kind = Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES
+        kind = notifications.GUARDIAN_LEFT_NOBODY_DECIDES
     else:
-        kind = Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE
+        kind = notifications.GUARDIAN_LEFT_GUARDIANS_DECIDE
     notification_create(recipient=case.youth, kind=kind, case_id=case.pk, target_url="/")
 
 
@@ -658,7 +658,7 @@ def guardianship_end(*, guardianship: Guardianship, actor: User, reason: str) ->
     )
     notification_create(
         recipient=guardianship.youth,
-        kind=Notification.Kind.GUARDIANSHIP_ENDED,
+        kind=notifications.GUARDIANSHIP_ENDED,
         target_url="/",
     )
     for case in cases:
