@@ -65,9 +65,11 @@ def _disclose(
     rules: dict[int, SharingRule] | None = None,
     request: ConsentRequest | None = None,
     justification: str = "",
+    received_url: str = "",
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
-    and has checked that none of the recipients can see the entry yet."""
+    and has checked that none of the recipients can see the entry yet. Recipients are pointed at
+    `received_url`, or at the entry's own page."""
     now = timezone.now()
     disclosures = Disclosure.objects.bulk_create(
         [
@@ -100,11 +102,12 @@ def _disclose(
             "consent_request": request.pk if request else None,
         },
     )
-    # A message is received in the conversation; anything else on the entry's own page.
-    if entry.kind == Entry.Kind.MESSAGE:
-        received_kind, received_url = notifications.MESSAGE_RECEIVED, links.messages(case)
-    else:
-        received_kind, received_url = notifications.ENTRY_RECEIVED, links.entry(entry)
+    received_kind = (
+        notifications.MESSAGE_RECEIVED
+        if entry.kind == Entry.Kind.MESSAGE
+        else notifications.ENTRY_RECEIVED
+    )
+    received_url = received_url or links.entry(entry)
     if granted_by.pk != case.youth_id:
         notification_create(
             recipient=case.youth,
@@ -211,8 +214,12 @@ def share(
     actor: User,
     basis: str | None = None,
     justification: str = "",
+    received_url: str = "",
 ) -> ShareResult:
     """Shares `entry` with `recipients`, or asks the consent authority.
+
+    `received_url` is where the recipients' notification points when the entry lives on a page
+    of a higher app (a message in voice's conversation); by default the entry's own page.
 
     Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
     no basis the path decides: every recipient covered by a standing rule -> `agreement`,
@@ -273,6 +280,7 @@ def share(
             granted_by=actor,
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
+            received_url=received_url,
         ),
     )
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import links as cases_links
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
 from cases.services import case_lock, entry_create_from_workflow, participant_add
@@ -81,6 +82,7 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
             recipients=list(recipients),
             actor=author,
             basis=Disclosure.Basis.OWN_CHOICE,
+            received_url=links.messages(case),
         )
     else:
         notification_create(
@@ -142,7 +144,7 @@ def _step_down(*, case: Case, participant: Participant, actor: User) -> None:
         recipient=participant.user,
         kind=notifications.UNGDOMSHJELPER_CHANGED,
         case_id=case.pk,
-        target_url=links.case(case) if stays else links.overview(),
+        target_url=cases_links.case(case) if stays else links.overview(),
     )
 
 
@@ -195,7 +197,7 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         recipient=chosen,
         kind=notifications.UNGDOMSHJELPER_CHOSEN,
         case_id=case.pk,
-        target_url=links.case(case),
+        target_url=cases_links.case(case),
     )
     return participant
 
