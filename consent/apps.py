@@ -10,6 +10,13 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent and sharing")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from coordination.notifications import register
+
+        from .notifications import KINDS
+
+        register(*KINDS)
+
     def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
         from .demo import seed_rules
 

@@ -1,4 +1,6 @@
-"""Where a notification about the share path points (pages owned by the HTML views)."""
+"""Where a notification about the share path points: consent's own pages, by URL name."""
+
+from django.urls import reverse
 
 from cases.models import Case, Entry
 
@@ -6,16 +8,12 @@ from .models import ConsentRequest
 
 
 def entry(entry: Entry) -> str:
-    return f"/cases/{entry.case_id}/entries/{entry.pk}/"
-
-
-def messages(case: Case) -> str:
-    return f"/cases/{case.pk}/messages/"
+    return reverse("consent:entry", kwargs={"case_id": entry.case_id, "entry_id": entry.pk})
 
 
 def who_knows_what(case: Case) -> str:
-    return f"/cases/{case.pk}/who-knows-what/"
+    return reverse("consent:who-knows-what", kwargs={"case_id": case.pk})
 
 
 def consent_request(request: ConsentRequest) -> str:
-    return f"/consent/requests/{request.pk}/"
+    return reverse("consent:request", kwargs={"request_id": request.pk})

@@ -23,11 +23,11 @@ from cases.selectors import access_entry, is_active_participant
 from cases.services import can_manage_team, case_lock
 from coordination.errors import StateConflict
 from coordination.locks import for_update
-from coordination.models import Guardianship, Notification, User
+from coordination.models import Guardianship, User
 from coordination.services import audit_append, guardianship_reason_check, notification_create
 from services_registry.models import Service
 
-from . import links
+from . import links, notifications
 from .models import ConsentRequest, Disclosure, SharingRule
 from .selectors import (
     access_case_overview,
@@ -65,9 +65,11 @@ def _disclose(
     rules: dict[int, SharingRule] | None = None,
     request: ConsentRequest | None = None,
     justification: str = "",
+    received_url: str = "",
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
-    and has checked that none of the recipients can see the entry yet."""
+    and has checked that none of the recipients can see the entry yet. Recipients are pointed at
+    `received_url`, or at the entry's own page."""
     now = timezone.now()
     disclosures = Disclosure.objects.bulk_create(
         [
@@ -100,15 +102,16 @@ def _disclose(
             "consent_request": request.pk if request else None,
         },
     )
-    # A message is received in the conversation; anything else on the entry's own page.
-    if entry.kind == Entry.Kind.MESSAGE:
-        received_kind, received_url = Notification.Kind.MESSAGE_RECEIVED, links.messages(case)
-    else:
-        received_kind, received_url = Notification.Kind.ENTRY_RECEIVED, links.entry(entry)
+    received_kind = (
+        notifications.MESSAGE_RECEIVED
+        if entry.kind == Entry.Kind.MESSAGE
+        else notifications.ENTRY_RECEIVED
+    )
+    received_url = received_url or links.entry(entry)
     if granted_by.pk != case.youth_id:
         notification_create(
             recipient=case.youth,
-            kind=Notification.Kind.ENTRY_SHARED,
+            kind=notifications.ENTRY_SHARED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.who_knows_what(case),
@@ -149,14 +152,14 @@ def _end_disclosures(
     for disclosure in disclosures:
         notification_create(
             recipient=disclosure.recipient,
-            kind=Notification.Kind.DISCLOSURE_WITHDRAWN,
+            kind=notifications.DISCLOSURE_WITHDRAWN,
             case_id=case.pk,
             entry_id=disclosure.entry_id,
         )
         if actor is None or actor.pk != case.youth_id:
             notification_create(
                 recipient=case.youth,
-                kind=Notification.Kind.DISCLOSURE_WITHDRAWN,
+                kind=notifications.DISCLOSURE_WITHDRAWN,
                 case_id=case.pk,
                 entry_id=disclosure.entry_id,
                 target_url=links.who_knows_what(case),
@@ -211,8 +214,12 @@ def share(
     actor: User,
     basis: str | None = None,
     justification: str = "",
+    received_url: str = "",
 ) -> ShareResult:
     """Shares `entry` with `recipients`, or asks the consent authority.
+
+    `received_url` is where the recipients' notification points when the entry lives on a page
+    of a higher app (a message in voice's conversation); by default the entry's own page.
 
     Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
     no basis the path decides: every recipient covered by a standing rule -> `agreement`,
@@ -273,6 +280,7 @@ def share(
             granted_by=actor,
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
+            received_url=received_url,
         ),
     )
 
@@ -309,7 +317,7 @@ def _consent_request_create(
     for decider in deciders:
         notification_create(
             recipient=decider,
-            kind=Notification.Kind.CONSENT_REQUESTED,
+            kind=notifications.CONSENT_REQUESTED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.consent_request(request),
@@ -318,7 +326,7 @@ def _consent_request_create(
         # The youth is asked for their view when their guardians decide.
         notification_create(
             recipient=case.youth,
-            kind=Notification.Kind.CONSENT_REQUESTED,
+            kind=notifications.CONSENT_REQUESTED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.consent_request(request),
@@ -365,7 +373,7 @@ def _decided(*, case: Case, request: ConsentRequest, actor: User, status: str) -
     )
     notification_create(
         recipient=request.requested_by,
-        kind=Notification.Kind.CONSENT_DECIDED,
+        kind=notifications.CONSENT_DECIDED,
         case_id=case.pk,
         entry_id=request.entry_id,
         target_url=links.consent_request(request),
@@ -620,11 +628,11 @@ def _guardian_left_notify(*, case: Case) -> None:
     """Consent authority may have moved: the youth is told who decides now."""
     deciding = who_decides(case=case)
     if not deciding.guardian_categories:
-        kind = Notification.Kind.GUARDIAN_LEFT_YOUTH_DECIDES
+        kind = notifications.GUARDIAN_LEFT_YOUTH_DECIDES
     elif deciding.nobody_can_approve:
-        kind = Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES
+        kind = notifications.GUARDIAN_LEFT_NOBODY_DECIDES
     else:
-        kind = Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE
+        kind = notifications.GUARDIAN_LEFT_GUARDIANS_DECIDE
     notification_create(recipient=case.youth, kind=kind, case_id=case.pk, target_url="/")
 
 
@@ -658,7 +666,7 @@ def guardianship_end(*, guardianship: Guardianship, actor: User, reason: str) ->
     )
     notification_create(
         recipient=guardianship.youth,
-        kind=Notification.Kind.GUARDIANSHIP_ENDED,
+        kind=notifications.GUARDIANSHIP_ENDED,
         target_url="/",
     )
     for case in cases:

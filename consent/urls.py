@@ -1,22 +1,19 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "consent"
 
-# Included at the site root: the entry and who-knows-what pages sit under their case's path.
+# Consent's pages about one case, all under /cases/<id>/ (the case page itself is cases').
+case_pages = [
+    path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
+    path("entries/<int:entry_id>/share/", views.entry_share, name="entry-share"),
+    path("who-knows-what/", views.who_knows_what_page, name="who-knows-what"),
+]
+
+# Included once at the site root, because its other pages live under /consent/.
 urlpatterns = [
-    path("cases/<int:case_id>/entries/<int:entry_id>/", views.entry_detail, name="entry"),
-    path(
-        "cases/<int:case_id>/entries/<int:entry_id>/share/",
-        views.entry_share,
-        name="entry-share",
-    ),
-    path(
-        "cases/<int:case_id>/who-knows-what/",
-        views.who_knows_what_page,
-        name="who-knows-what",
-    ),
+    path("cases/<int:case_id>/", include(case_pages)),
     path("consent/requests/", views.consent_request_list, name="requests"),
     path("consent/requests/<int:request_id>/", views.consent_request_detail, name="request"),
     path(

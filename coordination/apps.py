@@ -7,6 +7,11 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from .notifications import KINDS, register
+
+        register(*KINDS)
+
     def home_sections(self, *, user: object) -> list:
         from .home import guardianship_sections
 

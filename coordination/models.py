@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .notifications import KIND_MAX_LENGTH, kind_for
+
 PRESENTATION_MAX_CHARS = 500
 
 
@@ -61,42 +63,12 @@ class Notification(models.Model):
     import order (docs/architecture.md §1); entries are never deleted, so they stay valid.
     """
 
-    class Kind(models.TextChoices):
-        ENTRY_SHARED = "entry_shared", _("Something about you was shared")
-        ENTRY_RECEIVED = "entry_received", _("You received information")
-        CONSENT_REQUESTED = "consent_requested", _("A request needs your answer")
-        CONSENT_DECIDED = "consent_decided", _("A request was answered")
-        DISCLOSURE_WITHDRAWN = "disclosure_withdrawn", _("Access was ended")
-        MEETING_INVITED = "meeting_invited", _("Meeting invitation")
-        AGENDA_PUBLISHED = "agenda_published", _("Meeting agenda published")
-        MINUTES_FOR_REVIEW = "minutes_for_review", _("Minutes to review")
-        ACTION_ITEM_DUE = "action_item_due", _("Task due")
-        MESSAGE_RECEIVED = "message_received", _("New message")
-        UNGDOMSHJELPER_CHOSEN = "ungdomshjelper_chosen", _("Chosen as youth coordinator")
-        UNGDOMSHJELPER_CHANGED = "ungdomshjelper_changed", _("No longer youth coordinator")
-        REMARK_MADE = "remark_made", _("A comment on something you wrote")
-        REMARK_ANSWERED = "remark_answered", _("Your comment was answered")
-        ENTRY_CORRECTED = "entry_corrected", _("Information was corrected")
-        GUARDIANSHIP_SET = "guardianship_set", _("A guardian was registered for you")
-        GUARDIANSHIP_ENDED = "guardianship_ended", _("A guardianship was ended")
-        GUARDIAN_LEFT_YOUTH_DECIDES = (
-            "guardian_left_youth_decides",
-            _("A guardian left your team: you decide"),
-        )
-        GUARDIAN_LEFT_GUARDIANS_DECIDE = (
-            "guardian_left_guardians_decide",
-            _("A guardian left your team: your other guardians decide"),
-        )
-        GUARDIAN_LEFT_NOBODY_DECIDES = (
-            "guardian_left_nobody_decides",
-            _("A guardian left your team: nobody can approve sharing now"),
-        )
-        BIRTH_DATE_CHANGED = "birth_date_changed", _("Your birth date was changed")
-
     recipient = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # A key of the registry in coordination.notifications, which each app fills with its own
+    # kinds; checked by notification_create, so a new kind needs no migration.
+    kind = models.CharField(_("kind"), max_length=KIND_MAX_LENGTH)
     case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
     entry_id = models.PositiveBigIntegerField(_("entry"), null=True, blank=True)
     target_url = models.CharField(_("link"), max_length=300, blank=True)
@@ -123,7 +95,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient}"
+        return f"{self.kind_label} → {self.recipient}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(kind_for(self.kind).label)
 
     @property
     def is_read(self) -> bool:

@@ -1,6 +1,9 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from .models import PRESENTATION_MAX_CHARS, Notification, User
+from .notifications import kind_choices
 from .services import notification_text
 
 
@@ -42,7 +45,17 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class NotificationKindField(serializers.ChoiceField):
+    """The registered kinds as an enum. DRF builds a serializer's fields anew (from these
+    arguments) for every serializer, so the choices are read after every app has registered
+    its kinds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=kind_choices(), **kwargs)
+
+
 class NotificationSerializer(serializers.ModelSerializer):
+    kind = NotificationKindField(read_only=True)
     case = serializers.IntegerField(source="case_id", allow_null=True, read_only=True)
     entry = serializers.IntegerField(source="entry_id", allow_null=True, read_only=True)
     text = serializers.SerializerMethodField()

@@ -16,6 +16,13 @@ from rest_framework.authtoken.models import Token
 
 from .locks import for_update
 from .models import PRESENTATION_MAX_CHARS, AuditEvent, Guardianship, Notification, User
+from .notifications import (
+    BIRTH_DATE_CHANGED,
+    GUARDIANSHIP_SET,
+    NotificationKind,
+    kind_check,
+    kind_for,
+)
 from .sms import send_sms
 
 logger = logging.getLogger(__name__)
@@ -91,7 +98,7 @@ def user_birth_date_changed(*, user: User, actor: User, reason: str) -> AuditEve
         object_id=str(user.pk),
         data={"reason": reason},
     )
-    notification_create(recipient=user, kind=Notification.Kind.BIRTH_DATE_CHANGED, target_url="/")
+    notification_create(recipient=user, kind=BIRTH_DATE_CHANGED, target_url="/")
     return event
 
 
@@ -189,7 +196,7 @@ def guardianship_set(
         object_id=str(guardianship.pk),
         data={"youth": youth.pk, "guardian": guardian.pk},
     )
-    notification_create(recipient=youth, kind=Notification.Kind.GUARDIANSHIP_SET, target_url="/")
+    notification_create(recipient=youth, kind=GUARDIANSHIP_SET, target_url="/")
     return guardianship
 
 
@@ -219,7 +226,7 @@ SWEEP_GRACE = timedelta(seconds=30)
 def notification_create(
     *,
     recipient: User,
-    kind: str,
+    kind: NotificationKind,
     case_id: int | None = None,
     entry_id: int | None = None,
     target_url: str = "",
@@ -229,10 +236,13 @@ def notification_create(
     If the broker is down the enqueue fails quietly and the beat sweep delivers the row later,
     so the event that caused the notification never fails because of Redis.
     """
-    if kind not in Notification.Kind.values:
-        raise ValueError(f"unknown notification kind {kind!r}")
+    kind_check(kind)
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, case_id=case_id, entry_id=entry_id, target_url=target_url
+        recipient=recipient,
+        kind=kind.key,
+        case_id=case_id,
+        entry_id=entry_id,
+        target_url=target_url,
     )
     transaction.on_commit(lambda: notification_enqueue(notification_id=notification.pk))
     return notification
@@ -252,76 +262,7 @@ def notification_enqueue(*, notification_id: int) -> bool:
 
 def notification_text(notification: Notification) -> str:
     """The text every channel uses: what happened, never what it is about (no case content)."""
-    texts = {
-        Notification.Kind.ENTRY_SHARED: translation.gettext(
-            "Something about you was shared with a helper. See who knows what in Sammen."
-        ),
-        Notification.Kind.ENTRY_RECEIVED: translation.gettext(
-            "You have received new information in Sammen."
-        ),
-        Notification.Kind.CONSENT_REQUESTED: translation.gettext(
-            "A request to share information needs your answer in Sammen."
-        ),
-        Notification.Kind.CONSENT_DECIDED: translation.gettext(
-            "A request you made has been answered in Sammen."
-        ),
-        Notification.Kind.DISCLOSURE_WITHDRAWN: translation.gettext(
-            "Access to some information has ended. See Sammen for details."
-        ),
-        Notification.Kind.MEETING_INVITED: translation.gettext(
-            "You are invited to a meeting. See Sammen for details."
-        ),
-        Notification.Kind.AGENDA_PUBLISHED: translation.gettext(
-            "The agenda for a meeting is ready in Sammen."
-        ),
-        Notification.Kind.MINUTES_FOR_REVIEW: translation.gettext(
-            "Minutes from a meeting are ready for you to review in Sammen."
-        ),
-        Notification.Kind.ACTION_ITEM_DUE: translation.gettext(
-            "A task you are responsible for is due soon. See Sammen."
-        ),
-        Notification.Kind.MESSAGE_RECEIVED: translation.gettext(
-            "You have a new message in Sammen."
-        ),
-        Notification.Kind.UNGDOMSHJELPER_CHOSEN: translation.gettext(
-            "A young person has chosen you as their youth coordinator in Sammen."
-        ),
-        Notification.Kind.UNGDOMSHJELPER_CHANGED: translation.gettext(
-            "A young person has chosen a new youth coordinator: you are no longer theirs. "
-            "See Sammen."
-        ),
-        Notification.Kind.REMARK_MADE: translation.gettext(
-            "The young person commented on something you wrote in Sammen."
-        ),
-        Notification.Kind.REMARK_ANSWERED: translation.gettext(
-            "Your comment has been answered in Sammen."
-        ),
-        Notification.Kind.ENTRY_CORRECTED: translation.gettext(
-            "Information you can see has been corrected in Sammen."
-        ),
-        Notification.Kind.GUARDIANSHIP_SET: translation.gettext(
-            "Someone has been registered as your guardian in Sammen. See who on your home page."
-        ),
-        Notification.Kind.GUARDIANSHIP_ENDED: translation.gettext(
-            "Someone is no longer registered as your guardian in Sammen. See your home page."
-        ),
-        Notification.Kind.GUARDIAN_LEFT_YOUTH_DECIDES: translation.gettext(
-            "A guardian has left your team in Sammen. You decide yourself who may see what."
-        ),
-        Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE: translation.gettext(
-            "A guardian has left your team in Sammen. The guardians still on your team decide "
-            "about sharing where you are too young to decide. See who on your home page."
-        ),
-        Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES: translation.gettext(
-            "A guardian has left your team in Sammen. Nobody can approve sharing now where you "
-            "are too young to decide, until a guardian is on your team again."
-        ),
-        Notification.Kind.BIRTH_DATE_CHANGED: translation.gettext(
-            "The municipality has changed your birth date in Sammen. This can change who "
-            "decides about sharing. Ask them if it is wrong."
-        ),
-    }
-    return texts[Notification.Kind(notification.kind)]
+    return str(kind_for(notification.kind).text)
 
 
 def _absolute_link(notification: Notification) -> str:

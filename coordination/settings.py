@@ -258,7 +258,7 @@ SPECTACULAR_SETTINGS = {
     # Several apps use the field names `kind` and `status`: name their enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "cases.models.Entry.Kind",
-        "NotificationKindEnum": "coordination.models.Notification.Kind",
+        "NotificationKindEnum": "coordination.notifications.kind_choices",
         "RemarkKindEnum": "voice.models.Remark.Kind",
         "MeetingKindEnum": "meetings.models.Meeting.Kind",
         "MinutesStatusEnum": "meetings.models.Minutes.Status",

@@ -62,6 +62,9 @@ urlpatterns = [
     # After every API route: an unknown path under /api/ answers like the API, in JSON.
     re_path(r"^api/", views.api_not_found, name="api-not-found"),
     path("services/", include("services_registry.urls")),
+    # /cases/<id>/... is shared: each app keeps its case pages in one `case_pages` list in its
+    # own urls.py under "cases/<int:case_id>/"; consent and voice sit at the root because
+    # their other pages (/consent/..., /glossary/, ...) have no common prefix.
     path("cases/", include("cases.urls")),
     path("", include("consent.urls")),
     path("", include("voice.urls")),

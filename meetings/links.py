@@ -1,15 +1,17 @@
-"""Where notifications about meetings point (pages owned by meetings.views)."""
+"""Where notifications about meetings point: meetings' own pages, by URL name."""
+
+from django.urls import reverse
 
 from .models import Meeting
 
 
 def meeting(meeting: Meeting) -> str:
-    return f"/meetings/{meeting.pk}/"
+    return reverse("meetings:detail", kwargs={"meeting_id": meeting.pk})
 
 
 def minutes(meeting: Meeting) -> str:
-    return f"/meetings/{meeting.pk}/minutes/"
+    return reverse("meetings:minutes", kwargs={"meeting_id": meeting.pk})
 
 
 def action_items() -> str:
-    return "/meetings/tasks/"
+    return reverse("meetings:tasks")

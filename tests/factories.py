@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from cases.models import Case, Entry, Participant
 from cases.services import case_create, entry_create, participant_add
+from consent import notifications as consent_notifications
 from coordination.models import Notification, User
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
@@ -38,7 +39,7 @@ class NotificationFactory(DjangoModelFactory):
         model = Notification
 
     recipient = factory.SubFactory(UserFactory)
-    kind = Notification.Kind.ENTRY_RECEIVED
+    kind = consent_notifications.ENTRY_RECEIVED.key
 
 
 # --- services_registry: the service catalogue -------------------------------------------------

@@ -15,7 +15,12 @@ class VoiceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from coordination.notifications import register
+
         from . import signals  # noqa: F401  (connects the login stamp)
+        from .notifications import KINDS
+
+        register(*KINDS)
 
     def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
         from .demo import seed_voice

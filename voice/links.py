@@ -1,32 +1,27 @@
-"""Where notifications from the young person's voice point."""
+"""Where notifications and overviews from the young person's voice point: voice's own pages,
+by URL name (the case page is cases', in cases.links)."""
+
+from django.urls import reverse
 
 from cases.models import Case, Entry
 
 
 def messages(case: Case) -> str:
-    return f"/cases/{case.pk}/messages/"
-
-
-def case(case: Case) -> str:
-    return f"/cases/{case.pk}/"
+    return reverse("voice:messages", kwargs={"case_id": case.pk})
 
 
 def remarks(entry: Entry) -> str:
-    return f"/cases/{entry.case_id}/entries/{entry.pk}/remarks/"
+    return remarks_of(case_id=entry.case_id, entry_id=entry.pk)
 
 
-def ungdomshjelper(case: Case) -> str:
-    return f"/cases/{case.pk}/ungdomshjelper/"
+def remarks_of(*, case_id: int, entry_id: int) -> str:
+    return reverse("voice:remarks", kwargs={"case_id": case_id, "entry_id": entry_id})
 
 
 def overview() -> str:
     """The ungdomshjelper's own page: every case where they have the role."""
-    return "/ungdomshjelper/"
+    return reverse("voice:overview")
 
 
 def plan(case_id: int) -> str:
-    return f"/cases/{case_id}/plan/"
-
-
-def remarks_of(*, case_id: int, entry_id: int) -> str:
-    return f"/cases/{case_id}/entries/{entry_id}/remarks/"
+    return reverse("voice:plan", kwargs={"case_id": case_id})

@@ -11,19 +11,21 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import links as cases_links
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
 from cases.services import case_lock, entry_create_from_workflow, participant_add
 from consent import links as consent_links
+from consent import notifications as consent_notifications
 from consent.models import Disclosure
 from consent.services import participant_remove, share
 from coordination.errors import StateConflict
 from coordination.locks import for_update
-from coordination.models import Notification, User
+from coordination.models import User
 from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
-from . import links
+from . import links, notifications
 from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
 from .selectors import (
     access_remarks,
@@ -80,11 +82,12 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
             recipients=list(recipients),
             actor=author,
             basis=Disclosure.Basis.OWN_CHOICE,
+            received_url=links.messages(case),
         )
     else:
         notification_create(
             recipient=case.youth,
-            kind=Notification.Kind.MESSAGE_RECEIVED,
+            kind=consent_notifications.MESSAGE_RECEIVED,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=links.messages(case),
@@ -139,9 +142,9 @@ def _step_down(*, case: Case, participant: Participant, actor: User) -> None:
     )
     notification_create(
         recipient=participant.user,
-        kind=Notification.Kind.UNGDOMSHJELPER_CHANGED,
+        kind=notifications.UNGDOMSHJELPER_CHANGED,
         case_id=case.pk,
-        target_url=links.case(case) if stays else links.overview(),
+        target_url=cases_links.case(case) if stays else links.overview(),
     )
 
 
@@ -192,9 +195,9 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
     )
     notification_create(
         recipient=chosen,
-        kind=Notification.Kind.UNGDOMSHJELPER_CHOSEN,
+        kind=notifications.UNGDOMSHJELPER_CHOSEN,
         case_id=case.pk,
-        target_url=links.case(case),
+        target_url=cases_links.case(case),
     )
     return participant
 
@@ -311,7 +314,7 @@ def remark_create(
     if entry.author_id != author.pk:
         notification_create(
             recipient=entry.author,
-            kind=Notification.Kind.REMARK_MADE,
+            kind=notifications.REMARK_MADE,
             case_id=entry.case_id,
             entry_id=entry.pk,
             target_url=links.remarks(entry),
@@ -344,7 +347,7 @@ def _answered(*, remark: Remark, actor: User, status: str, answer: str) -> None:
     )
     notification_create(
         recipient=remark.author,
-        kind=Notification.Kind.REMARK_ANSWERED,
+        kind=notifications.REMARK_ANSWERED,
         case_id=remark.entry.case_id,
         entry_id=remark.entry_id,
         target_url=links.remarks(remark.entry),
@@ -366,7 +369,7 @@ def correction_accept(*, remark: Remark, actor: User, answer: str = "") -> Remar
     ).distinct():
         notification_create(
             recipient=recipient,
-            kind=Notification.Kind.ENTRY_CORRECTED,
+            kind=notifications.ENTRY_CORRECTED,
             case_id=entry.case_id,
             entry_id=entry.pk,
             # The entry itself: what was corrected stays between the youth and the author.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Participant
 from coordination.models import User
+from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import links
@@ -55,7 +56,7 @@ def _audit(actor: User | None, action: str, meeting: Meeting, **data: object) ->
     )
 
 
-def _notify(users: Iterable[User], kind: str, meeting: Meeting, url: str) -> None:
+def _notify(users: Iterable[User], kind: NotificationKind, meeting: Meeting, url: str) -> None:
     for user in users:
         notification_create(recipient=user, kind=kind, case_id=meeting.case_id, target_url=url)
 
@@ -65,6 +66,6 @@ def _invitees(meeting: Meeting) -> list[User]:
     return [a.user for a in attendances.select_related("user").order_by("id")]
 
 
-def _notify_everyone(meeting: Meeting, kind: str) -> None:
+def _notify_everyone(meeting: Meeting, kind: NotificationKind) -> None:
     """Everyone invited and the young person, pointing at the meeting page."""
     _notify([*_invitees(meeting), meeting.case.youth], kind, meeting, links.meeting(meeting))

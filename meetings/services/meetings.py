@@ -14,10 +14,10 @@ from cases.selectors import participant_active
 from cases.services import case_lock
 from coordination.errors import StateConflict
 from coordination.locks import for_update
-from coordination.models import Notification, User
+from coordination.models import User
 from coordination.services import audit_append
 
-from .. import links
+from .. import links, notifications
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -99,7 +99,7 @@ def meeting_update(
     place: str | None = None,
     video_link: str | None = None,
 ) -> Meeting:
-    """A change reaches everyone invited (and the young person) as a new invitation."""
+    """A change reaches everyone invited (and the young person) as a change."""
     case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
@@ -120,7 +120,7 @@ def meeting_update(
     meeting.full_clean()
     meeting.save()
     if meeting.attendance_decided_at is not None:
-        _notify_everyone(meeting, Notification.Kind.MEETING_INVITED)
+        _notify_everyone(meeting, notifications.MEETING_CHANGED)
     _audit(actor, "meeting.changed", meeting)
     return meeting
 
@@ -137,7 +137,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["cancelled_at", "sequence"])
     if meeting.attendance_decided_at is not None:
-        _notify_everyone(meeting, Notification.Kind.MEETING_INVITED)
+        _notify_everyone(meeting, notifications.MEETING_CANCELLED)
     _audit(actor, "meeting.cancelled", meeting)
     return meeting
 
@@ -293,7 +293,7 @@ def attendance_choose(
     meeting.attendance_decided_at = now
     meeting.sequence += 1
     meeting.save()
-    _notify(newly_invited, Notification.Kind.MEETING_INVITED, meeting, links.meeting(meeting))
+    _notify(newly_invited, notifications.MEETING_INVITED, meeting, links.meeting(meeting))
     _audit(
         actor,
         "meeting.attendance_decided",
@@ -351,7 +351,7 @@ def agenda_item_publish(*, item: AgendaItem, actor: User) -> AgendaItem:
 def _agenda_publish(meeting: Meeting, actor: User | None) -> None:
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at"])
-    _notify_everyone(meeting, Notification.Kind.AGENDA_PUBLISHED)
+    _notify_everyone(meeting, notifications.AGENDA_PUBLISHED)
     _audit(actor, "meeting.agenda_published", meeting)
 
 

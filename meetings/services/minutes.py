@@ -14,10 +14,10 @@ from cases.services import case_lock, entry_create_from_workflow, entry_open
 from consent.services import ShareResult, share
 from coordination.errors import StateConflict
 from coordination.locks import for_update
-from coordination.models import Notification, User
+from coordination.models import User
 from coordination.services import notification_create
 
-from .. import links
+from .. import links, notifications
 from ..models import (
     ActionItem,
     ActionItemReminder,
@@ -90,9 +90,7 @@ def minutes_submit(*, minutes: Minutes, actor: User) -> Minutes:
     minutes.status = Minutes.Status.IN_REVIEW
     minutes.save(update_fields=["status"])
     meeting = minutes.meeting
-    _notify(
-        [meeting.case.youth], Notification.Kind.MINUTES_FOR_REVIEW, meeting, links.minutes(meeting)
-    )
+    _notify([meeting.case.youth], notifications.MINUTES_FOR_REVIEW, meeting, links.minutes(meeting))
     _audit(actor, "minutes.submitted", meeting, version=minutes_latest(minutes).number)  # type: ignore[union-attr]
     return minutes
 
@@ -125,7 +123,7 @@ def minutes_comment(
         # The organiser is asked to correct: the same review kind, pointing at the minutes.
         _notify(
             [meeting.organiser],
-            Notification.Kind.MINUTES_FOR_REVIEW,
+            notifications.MINUTES_FOR_REVIEW,
             meeting,
             links.minutes(meeting),
         )
@@ -253,7 +251,7 @@ def _remind(item: ActionItem, rule: str) -> bool:
             ActionItemReminder.objects.create(item=item, rule=rule)
             notification_create(
                 recipient=item.owner,
-                kind=Notification.Kind.ACTION_ITEM_DUE,
+                kind=notifications.ACTION_ITEM_DUE,
                 case_id=item.meeting.case_id,
                 target_url=links.action_items(),
             )

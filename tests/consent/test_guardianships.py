@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from cases.models import Participant
 from cases.services import participant_add
+from consent import notifications as consent_notifications
 from consent.services import guardianship_end, participant_remove
+from coordination import notifications as coordination_notifications
 from coordination.demo import MUNICIPAL_ADMINS
 from coordination.errors import StateConflict
 from coordination.models import AuditEvent, Guardianship, Notification
@@ -82,7 +84,7 @@ def test_a_guardian_registered_by_the_municipality_can_then_be_added(demo, munic
     event = AuditEvent.objects.get(action="guardianship.set", object_id=str(guardianship.pk))
     assert event.actor == municipal_admin
     assert event.data == {"youth": demo["sara"].pk, "guardian": demo["laerer"].pk}
-    assert Notification.Kind.GUARDIANSHIP_SET in kinds_told(demo["sara"])
+    assert coordination_notifications.GUARDIANSHIP_SET.key in kinds_told(demo["sara"])
     # And Sara's home page names her registered guardians
     home = page_client(demo["sara"]).get("/").content.decode()
     assert "Ole Hansen" in home and "Hilde Nilsen" in home and "foresatt" in home
@@ -152,8 +154,8 @@ def test_ending_a_guardianship_takes_the_guardian_off_and_tells_the_youth(demo, 
     )
     # And Jonas is told both, and that nobody can approve sharing now
     told = kinds_told(jonas)
-    assert Notification.Kind.GUARDIANSHIP_ENDED in told
-    assert Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES in told
+    assert consent_notifications.GUARDIANSHIP_ENDED.key in told
+    assert consent_notifications.GUARDIAN_LEFT_NOBODY_DECIDES.key in told
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"guardianship.ended", "participant.removed"} <= actions
     home = page_client(jonas).get("/")
@@ -169,10 +171,10 @@ def test_ending_a_guardianship_takes_the_guardian_off_and_tells_the_youth(demo, 
 @pytest.mark.parametrize(
     ("age", "guardians", "told"),
     [
-        (13, 2, Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE),
-        (13, 1, Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES),
-        (15, 1, Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES),
-        (16, 1, Notification.Kind.GUARDIAN_LEFT_YOUTH_DECIDES),
+        (13, 2, consent_notifications.GUARDIAN_LEFT_GUARDIANS_DECIDE.key),
+        (13, 1, consent_notifications.GUARDIAN_LEFT_NOBODY_DECIDES.key),
+        (15, 1, consent_notifications.GUARDIAN_LEFT_NOBODY_DECIDES.key),
+        (16, 1, consent_notifications.GUARDIAN_LEFT_YOUTH_DECIDES.key),
     ],
 )
 def test_a_guardian_leaving_tells_the_youth_who_decides_now(db, age, guardians, told):
@@ -185,9 +187,9 @@ def test_a_guardian_leaving_tells_the_youth_who_decides_now(db, age, guardians, 
     # Then the youth is told who decides now
     assert [kind for kind in kinds_told(case.youth) if kind.startswith("guardian_left")] == [told]
     home = page_client(case.youth).get("/").content.decode()
-    if told == Notification.Kind.GUARDIAN_LEFT_GUARDIANS_DECIDE:
+    if told == consent_notifications.GUARDIAN_LEFT_GUARDIANS_DECIDE.key:
         assert team[1].user.name in home
-    elif told == Notification.Kind.GUARDIAN_LEFT_NOBODY_DECIDES:
+    elif told == consent_notifications.GUARDIAN_LEFT_NOBODY_DECIDES.key:
         assert "Ingen kan godkjenne deling nå" in home
     else:
         assert "Du bestemmer selv" in home

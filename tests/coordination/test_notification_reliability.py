@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 
+from consent import notifications as consent_notifications
 from coordination.celery import app
 from coordination.models import Notification
 from coordination.services import notification_create, notifications_sweep
@@ -62,7 +63,7 @@ def test_redis_down_delays_but_loses_nothing(request):
     started = time.monotonic()
     for _ in range(3):
         with transaction.atomic():
-            notification_create(recipient=person, kind=Notification.Kind.ENTRY_RECEIVED)
+            notification_create(recipient=person, kind=consent_notifications.ENTRY_RECEIVED)
     assert time.monotonic() - started < 10
     assert Notification.objects.filter(delivered_at__isnull=True).count() == 3
     assert notifications_sweep(grace=timedelta(0)) == 0  # the broker is still down
@@ -133,7 +134,7 @@ def test_worker_killed_during_delivery_loses_nothing_and_repeats_at_most_the_sen
         ids = [
             notification_create(
                 recipient=people[n % 10],
-                kind=Notification.Kind.ENTRY_RECEIVED,
+                kind=consent_notifications.ENTRY_RECEIVED,
                 target_url=f"/notifications/#n{n}",
             ).pk
             for n in range(total)

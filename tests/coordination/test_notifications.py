@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from consent import notifications as consent_notifications
 from coordination.models import Notification
 from coordination.services import (
     notification_create,
@@ -38,7 +39,7 @@ def test_deliver_sends_email_and_sms_once_without_case_content(sms_file):
     youth = UserFactory(notify_by_email=True, notify_by_sms=True, phone="+4740000000")
     notification = NotificationFactory(
         recipient=youth,
-        kind=Notification.Kind.ENTRY_SHARED,
+        kind=consent_notifications.ENTRY_SHARED.key,
         case_id=3,
         entry_id=9,
         target_url="/cases/3/",
@@ -61,7 +62,9 @@ def test_deliver_sends_email_and_sms_once_without_case_content(sms_file):
 @pytest.mark.django_db
 def test_delivery_uses_the_recipients_language():
     helper = UserFactory(preferred_language="en", notify_by_email=True)
-    notification = NotificationFactory(recipient=helper, kind=Notification.Kind.ENTRY_RECEIVED)
+    notification = NotificationFactory(
+        recipient=helper, kind=consent_notifications.ENTRY_RECEIVED.key
+    )
     notification_deliver(notification_id=notification.pk)
     assert mail.outbox[0].subject == "New in Sammen"
     assert "You have received new information" in mail.outbox[0].body
@@ -107,7 +110,7 @@ def test_created_in_a_transaction_and_delivered_by_a_real_worker_after_commit(ce
     person = UserFactory(notify_by_email=True)
     with transaction.atomic():
         notification = notification_create(
-            recipient=person, kind=Notification.Kind.CONSENT_REQUESTED, case_id=1
+            recipient=person, kind=consent_notifications.CONSENT_REQUESTED, case_id=1
         )
     assert wait_until(lambda: Notification.objects.get(pk=notification.pk).delivered_at is not None)
     assert len(mail.outbox) == 1
@@ -117,7 +120,7 @@ def test_created_in_a_transaction_and_delivered_by_a_real_worker_after_commit(ce
 def test_a_rolled_back_event_sends_nothing(celery_worker):
     person = UserFactory(notify_by_email=True)
     with pytest.raises(RuntimeError), transaction.atomic():
-        notification_create(recipient=person, kind=Notification.Kind.ENTRY_RECEIVED)
+        notification_create(recipient=person, kind=consent_notifications.ENTRY_RECEIVED)
         raise RuntimeError("the event failed")
     time.sleep(0.5)
     assert not Notification.objects.exists()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from consent import notifications as consent_notifications
 from coordination.models import Notification
 from tests.factories import NotificationFactory, UserFactory
 
@@ -15,7 +16,7 @@ def sara():
 
 def test_list_shows_only_my_notifications_in_the_contract_shape(api_client, sara):
     mine = NotificationFactory(
-        recipient=sara, kind=Notification.Kind.ENTRY_SHARED, case_id=4, entry_id=8
+        recipient=sara, kind=consent_notifications.ENTRY_SHARED.key, case_id=4, entry_id=8
     )
     NotificationFactory(recipient=UserFactory())
     api_client.force_authenticate(sara)

@@ -10,6 +10,7 @@ from django.forms import CheckboxInput, MultiWidget
 from django.test import Client
 
 from cases.models import Entry, Participant
+from coordination import notifications as coordination_notifications
 from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import AuditEvent, Notification
 from coordination.services import api_token_for
@@ -122,7 +123,7 @@ def test_a_birth_date_change_needs_a_reason_is_audited_and_told(demo, staff):
     assert event.actor == staff and event.object_id == str(jonas.pk)
     assert event.data == {"reason": "Feil i Folkeregisteret, rettet 1. mars."}
     assert Notification.objects.filter(
-        recipient=jonas, kind=Notification.Kind.BIRTH_DATE_CHANGED
+        recipient=jonas, kind=coordination_notifications.BIRTH_DATE_CHANGED.key
     ).exists()
     # Saving again without changing the date needs no reason and records nothing
     data.pop("birth_date_reason")

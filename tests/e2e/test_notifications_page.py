@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from consent import notifications as consent_notifications
 from coordination.models import Notification
 from tests.factories import PASSWORD, NotificationFactory, UserFactory
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_youth_reads_her_notifications(page, axe):
     sara = UserFactory(username="sara", display_name="Sara Nilsen")
-    NotificationFactory(recipient=sara, kind=Notification.Kind.ENTRY_SHARED, target_url="/")
+    NotificationFactory(recipient=sara, kind=consent_notifications.ENTRY_SHARED.key, target_url="/")
     log_in(page, "sara", PASSWORD)
     page.get_by_role("link", name="Varsler").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Varsler")

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from coordination.errors import StateConflict
 from coordination.models import Notification
+from meetings import notifications as meetings_notifications
 from meetings.models import ActionItem, ActionItemReminder
 from meetings.selectors import action_items_visible
 from meetings.services import (
@@ -112,7 +113,9 @@ def approved_with_items(team):
 
 
 def due_notices(user):
-    return Notification.objects.filter(recipient=user, kind=Notification.Kind.ACTION_ITEM_DUE)
+    return Notification.objects.filter(
+        recipient=user, kind=meetings_notifications.ACTION_ITEM_DUE.key
+    )
 
 
 def test_reminders_once_per_item_and_rule(team):
@@ -159,13 +162,13 @@ def test_beat_task_on_the_real_worker_delivers_reminders_once(celery_worker):
         send_action_item_reminders.apply_async()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            notices = Notification.objects.filter(kind=Notification.Kind.ACTION_ITEM_DUE)
+            notices = Notification.objects.filter(kind=meetings_notifications.ACTION_ITEM_DUE.key)
             if notices.count() == 2 and all(n.delivered_at for n in notices):
                 break
             time.sleep(0.2)
     time.sleep(1)
     # Then each owner got exactly one notice, and it was delivered by the worker
-    notices = Notification.objects.filter(kind=Notification.Kind.ACTION_ITEM_DUE)
+    notices = Notification.objects.filter(kind=meetings_notifications.ACTION_ITEM_DUE.key)
     assert sorted(n.recipient_id for n in notices) == sorted([team.teacher.pk, team.nurse.pk])
     assert all(n.delivered_at is not None for n in notices)
     assert ActionItemReminder.objects.count() == 2

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coordination.errors import StateConflict
 from coordination.models import Notification
+from meetings import notifications as meetings_notifications
 from meetings.selectors import agenda_for
 from meetings.services import (
     agenda_item_add,
@@ -37,7 +38,7 @@ def test_youth_topic_is_private_until_published(team):
     meeting.refresh_from_db()
     assert (
         Notification.objects.filter(
-            kind=Notification.Kind.AGENDA_PUBLISHED, recipient__in=[team.nurse, team.youth]
+            kind=meetings_notifications.AGENDA_PUBLISHED.key, recipient__in=[team.nurse, team.youth]
         ).count()
         == 2
     )

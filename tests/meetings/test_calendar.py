@@ -57,5 +57,7 @@ def test_cancelled_meeting_stays_in_the_feed_marked_cancelled(team, client):
         client.get(f"/meetings/calendar/{feed.token}.ics").content
     ).walk("VEVENT")
     assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 2
-    assert Notification.objects.filter(recipient=team.teacher, kind="meeting_invited").count() == 2
+    told = Notification.objects.filter(recipient=team.teacher)
+    assert told.filter(kind="meeting_invited").count() == 1
+    assert told.filter(kind="meeting_cancelled").count() == 1
     assert Notification.objects.filter(recipient=team.mother).count() == 0

@@ -5,6 +5,7 @@ and the meeting page offers only what works."""
 import pytest
 
 from coordination.models import Notification
+from meetings import notifications as meetings_notifications
 from meetings.models import Meeting
 from meetings.services import meeting_cancel
 
@@ -14,7 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def invitations() -> int:
-    return Notification.objects.filter(kind=Notification.Kind.MEETING_INVITED).count()
+    """Invitations and the notices of a change or a cancellation that follow them."""
+    kinds = [
+        meetings_notifications.MEETING_INVITED.key,
+        meetings_notifications.MEETING_CHANGED.key,
+        meetings_notifications.MEETING_CANCELLED.key,
+    ]
+    return Notification.objects.filter(kind__in=kinds).count()
 
 
 def test_a_held_meeting_cannot_be_edited_and_nobody_is_invited_again(team):

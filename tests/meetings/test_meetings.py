@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.models import Participant
 from coordination.models import Notification
+from meetings import notifications as meetings_notifications
 from meetings.models import Attendance, Meeting
 from meetings.selectors import access_meeting, meetings_visible
 from meetings.services import (
@@ -24,7 +25,9 @@ from .helpers import decided_meeting, hold, plan_meeting
 
 
 def invitations(user):
-    return Notification.objects.filter(recipient=user, kind=Notification.Kind.MEETING_INVITED)
+    return Notification.objects.filter(
+        recipient=user, kind=meetings_notifications.MEETING_INVITED.key
+    )
 
 
 def test_first_meeting_is_suggested_as_start_meeting(team):
@@ -100,7 +103,7 @@ def test_nobody_is_invited_before_the_youth_chooses(team):
     # Given a planned meeting with three people proposed
     meeting = plan_meeting(team)
     # Then nobody has an invitation, and the proposed helpers cannot see it yet
-    assert not Notification.objects.filter(kind=Notification.Kind.MEETING_INVITED).exists()
+    assert not Notification.objects.filter(kind=meetings_notifications.MEETING_INVITED.key).exists()
     with pytest.raises(Http404):
         access_meeting(user=team.nurse, meeting_id=meeting.pk)
     assert access_meeting(user=team.youth, meeting_id=meeting.pk) == meeting
@@ -163,7 +166,7 @@ def test_younger_child_wishes_and_guardian_decides(young_team):
     assert access_meeting(user=team.mother, meeting_id=meeting.pk) == meeting
     # When the youth says who they want, it is recorded, and nobody is invited yet
     assert attendance_choose(meeting=meeting, actor=team.youth, coming=[team.nurse.pk]) is False
-    assert not Notification.objects.filter(kind=Notification.Kind.MEETING_INVITED).exists()
+    assert not Notification.objects.filter(kind=meetings_notifications.MEETING_INVITED.key).exists()
     # When the mother decides, invitations follow her decision, with the wish kept next to it
     assert (
         attendance_choose(
@@ -181,9 +184,14 @@ def test_a_change_notifies_everyone_invited(team):
     meeting_update(
         meeting=meeting, actor=team.coordinator, starts_at=meeting.starts_at + timedelta(hours=1)
     )
-    assert invitations(team.nurse).count() == 2
-    assert invitations(team.youth).count() == 1
+    # ... told as a change, not as a second invitation
+    changes = Notification.objects.filter(kind=meetings_notifications.MEETING_CHANGED.key)
+    assert invitations(team.nurse).count() == 1
+    assert changes.filter(recipient=team.nurse).count() == 1
+    assert invitations(team.youth).count() == 0
+    assert changes.filter(recipient=team.youth).count() == 1
     assert invitations(team.mother).count() == 0
+    assert changes.filter(recipient=team.mother).count() == 0
     meeting.refresh_from_db()
     assert meeting.sequence == 2
     with pytest.raises(PermissionDenied):

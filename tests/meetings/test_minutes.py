@@ -12,6 +12,7 @@ from consent.selectors import who_knows_what
 from consent.services import consent_request_approve
 from coordination.errors import StateConflict
 from coordination.models import Notification
+from meetings import notifications as meetings_notifications
 from meetings.models import Minutes
 from meetings.selectors import access_minutes
 from meetings.services import (
@@ -38,7 +39,7 @@ def test_review_corrections_are_versioned_and_stay_visible(team):
     minutes = minutes_save(meeting=meeting, actor=team.coordinator, summary="Sara er lat.")
     minutes_submit(minutes=minutes, actor=team.coordinator)
     assert Notification.objects.filter(
-        recipient=team.youth, kind=Notification.Kind.MINUTES_FOR_REVIEW
+        recipient=team.youth, kind=meetings_notifications.MINUTES_FOR_REVIEW.key
     ).exists()
     # When Sara asks for a correction
     minutes_comment(
@@ -47,7 +48,7 @@ def test_review_corrections_are_versioned_and_stay_visible(team):
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.CORRECTIONS
     assert Notification.objects.filter(
-        recipient=team.coordinator, kind=Notification.Kind.MINUTES_FOR_REVIEW
+        recipient=team.coordinator, kind=meetings_notifications.MINUTES_FOR_REVIEW.key
     ).exists()
     # she cannot approve until a new version is sent
     with pytest.raises(StateConflict):

@@ -1,0 +1,75 @@
+"""The notification kinds of sharing, consent and guardianship (registered in apps.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coordination.notifications import NotificationKind
+
+ENTRY_SHARED = NotificationKind(
+    "entry_shared",
+    _("Something about you was shared"),
+    _("Something about you was shared with a helper. See who knows what in Sammen."),
+)
+ENTRY_RECEIVED = NotificationKind(
+    "entry_received",
+    _("You received information"),
+    _("You have received new information in Sammen."),
+)
+MESSAGE_RECEIVED = NotificationKind(
+    "message_received",
+    _("New message"),
+    _("You have a new message in Sammen."),
+)
+CONSENT_REQUESTED = NotificationKind(
+    "consent_requested",
+    _("A request needs your answer"),
+    _("A request to share information needs your answer in Sammen."),
+)
+CONSENT_DECIDED = NotificationKind(
+    "consent_decided",
+    _("A request was answered"),
+    _("A request you made has been answered in Sammen."),
+)
+DISCLOSURE_WITHDRAWN = NotificationKind(
+    "disclosure_withdrawn",
+    _("Access was ended"),
+    _("Access to some information has ended. See Sammen for details."),
+)
+GUARDIANSHIP_ENDED = NotificationKind(
+    "guardianship_ended",
+    _("A guardianship was ended"),
+    _("Someone is no longer registered as your guardian in Sammen. See your home page."),
+)
+GUARDIAN_LEFT_YOUTH_DECIDES = NotificationKind(
+    "guardian_left_youth_decides",
+    _("A guardian left your team: you decide"),
+    _("A guardian has left your team in Sammen. You decide yourself who may see what."),
+)
+GUARDIAN_LEFT_GUARDIANS_DECIDE = NotificationKind(
+    "guardian_left_guardians_decide",
+    _("A guardian left your team: your other guardians decide"),
+    _(
+        "A guardian has left your team in Sammen. The guardians still on your team decide "
+        "about sharing where you are too young to decide. See who on your home page."
+    ),
+)
+GUARDIAN_LEFT_NOBODY_DECIDES = NotificationKind(
+    "guardian_left_nobody_decides",
+    _("A guardian left your team: nobody can approve sharing now"),
+    _(
+        "A guardian has left your team in Sammen. Nobody can approve sharing now where you "
+        "are too young to decide, until a guardian is on your team again."
+    ),
+)
+
+KINDS = (
+    ENTRY_SHARED,
+    ENTRY_RECEIVED,
+    MESSAGE_RECEIVED,
+    CONSENT_REQUESTED,
+    CONSENT_DECIDED,
+    DISCLOSURE_WITHDRAWN,
+    GUARDIANSHIP_ENDED,
+    GUARDIAN_LEFT_YOUTH_DECIDES,
+    GUARDIAN_LEFT_GUARDIANS_DECIDE,
+    GUARDIAN_LEFT_NOBODY_DECIDES,
+)

@@ -1,0 +1,45 @@
+"""The notification kinds of meetings (registered in apps.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coordination.notifications import NotificationKind
+
+MEETING_INVITED = NotificationKind(
+    "meeting_invited",
+    _("Meeting invitation"),
+    _("You are invited to a meeting. See Sammen for details."),
+)
+MEETING_CHANGED = NotificationKind(
+    "meeting_changed",
+    _("Meeting changed"),
+    _("A meeting you are invited to has been changed. See Sammen for details."),
+)
+MEETING_CANCELLED = NotificationKind(
+    "meeting_cancelled",
+    _("Meeting cancelled"),
+    _("A meeting you were invited to has been cancelled. See Sammen for details."),
+)
+AGENDA_PUBLISHED = NotificationKind(
+    "agenda_published",
+    _("Meeting agenda published"),
+    _("The agenda for a meeting is ready in Sammen."),
+)
+MINUTES_FOR_REVIEW = NotificationKind(
+    "minutes_for_review",
+    _("Minutes to review"),
+    _("Minutes from a meeting are ready for you to review in Sammen."),
+)
+ACTION_ITEM_DUE = NotificationKind(
+    "action_item_due",
+    _("Task due"),
+    _("A task you are responsible for is due soon. See Sammen."),
+)
+
+KINDS = (
+    MEETING_INVITED,
+    MEETING_CHANGED,
+    MEETING_CANCELLED,
+    AGENDA_PUBLISHED,
+    MINUTES_FOR_REVIEW,
+    ACTION_ITEM_DUE,
+)

@@ -1,0 +1,39 @@
+"""The notification kinds of the young person's voice (registered in apps.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coordination.notifications import NotificationKind
+
+UNGDOMSHJELPER_CHOSEN = NotificationKind(
+    "ungdomshjelper_chosen",
+    _("Chosen as youth coordinator"),
+    _("A young person has chosen you as their youth coordinator in Sammen."),
+)
+UNGDOMSHJELPER_CHANGED = NotificationKind(
+    "ungdomshjelper_changed",
+    _("No longer youth coordinator"),
+    _("A young person has chosen a new youth coordinator: you are no longer theirs. See Sammen."),
+)
+REMARK_MADE = NotificationKind(
+    "remark_made",
+    _("A comment on something you wrote"),
+    _("The young person commented on something you wrote in Sammen."),
+)
+REMARK_ANSWERED = NotificationKind(
+    "remark_answered",
+    _("Your comment was answered"),
+    _("Your comment has been answered in Sammen."),
+)
+ENTRY_CORRECTED = NotificationKind(
+    "entry_corrected",
+    _("Information was corrected"),
+    _("Information you can see has been corrected in Sammen."),
+)
+
+KINDS = (
+    UNGDOMSHJELPER_CHOSEN,
+    UNGDOMSHJELPER_CHANGED,
+    REMARK_MADE,
+    REMARK_ANSWERED,
+    ENTRY_CORRECTED,
+)
