@@ -287,8 +287,7 @@ def _minutes_body(request: Request, meeting_id: int) -> Response:
     minutes = services.minutes_open(
         user=authenticated_user(request), meeting_id=meeting_id, via="api"
     )
-    meeting = minutes.meeting
-    full = authenticated_user(request).pk in (meeting.case.youth_id, meeting.organiser_id)
+    full = selectors.sees_minutes_drafts(meeting=minutes.meeting, user=authenticated_user(request))
     return Response(MinutesOutputSerializer(minutes, context={"full": full}).data)
 
 

@@ -30,6 +30,7 @@ from ..selectors import (
     attendances_for_meeting,
     evaluation_for_meeting,
     evaluation_over_time,
+    sees_minutes_drafts,
 )
 from .common import _team, _users
 
@@ -41,11 +42,8 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
     meeting = minutes.meeting
     team = _team(meeting.case, with_youth=True)
     versions = list(minutes.versions.all()) if minutes.pk else []
-    shown = (
-        minutes.approved_version
-        if user.pk not in (meeting.organiser_id, meeting.case.youth_id)
-        else (versions[-1] if versions else None)
-    )
+    sees_drafts = sees_minutes_drafts(meeting=meeting, user=user)
+    shown = (versions[-1] if versions else None) if sees_drafts else minutes.approved_version
     items = list(meeting.action_items.select_related("owner").all())
     return {
         "minutes": minutes,
@@ -59,6 +57,7 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
         "items": [(item, services.action_item_sentence(item)) for item in items],
         "is_youth": user.pk == meeting.case.youth_id,
         "is_organiser": user.pk == meeting.organiser_id,
+        "sees_drafts": sees_drafts,
         "editable": minutes.status in services.REVIEW_STATES,
         "minutes_form": MinutesForm(
             initial={"summary": shown.summary, "decisions": shown.decisions} if shown else None
