@@ -115,6 +115,13 @@ def _validation_detail(error: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Imported here: coordination.conflicts builds on StateConflict from this module.
+    from .conflicts import VersionConflict
+
+    if isinstance(exc, VersionConflict):
+        # Both versions, so the client can show what changed; nothing was written.
+        body = {"detail": str(exc), "yours": exc.yours, "current": exc.current}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
         # One body whether the object is missing or hidden.
         return Response({"detail": NOT_FOUND_DETAIL}, status=status.HTTP_404_NOT_FOUND)

@@ -29,6 +29,7 @@ from coordination.rest import authenticated_user
 from services_registry.models import Service
 
 from .forms import (
+    AcceptForm,
     AnswerForm,
     ChooseForm,
     FeedbackForm,
@@ -48,6 +49,7 @@ from .selectors import (
     access_case_for_choice,
     access_remark,
     access_remarks,
+    entry_version,
     feedback_services,
     feedback_services_for_helper,
     feedback_summary,
@@ -366,6 +368,7 @@ def _remarks_page(
             "body_html": render_markdown(entry.body),
             "remarks": remarks_for_entry(entry=entry, viewer=user),
             "versions": versions_of(entry=entry, viewer=user),
+            "entry_version": entry_version(entry=entry),
             "is_youth": is_youth,
             "is_author": user.pk == entry.author_id,
             "form": (form or RemarkForm()) if is_youth else None,
@@ -403,10 +406,20 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
         return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
     if action in {"accept", "answer"}:
         remark = access_remark(user=user, remark_id=posted_id(request, "remark"))
-        answer_form = AnswerForm(request.POST)
-        answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
-        service = correction_accept if action == "accept" else remark_answer
-        if attempt(request, lambda: service(remark=remark, actor=user, answer=answer)):
+        if action == "accept":
+            accept_form = AcceptForm(request.POST)
+            if not accept_form.is_valid():
+                messages.error(request, _("Reload the page and read the text again."))
+                return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
+            done = attempt(
+                request,
+                lambda: correction_accept(remark=remark, actor=user, **accept_form.cleaned_data),
+            )
+        else:
+            answer_form = AnswerForm(request.POST)
+            answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
+            done = attempt(request, lambda: remark_answer(remark=remark, actor=user, answer=answer))
+        if done:
             messages.success(request, _("Your answer is saved, and the young person is told."))
         return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
     form = RemarkForm(request.POST)

@@ -20,6 +20,7 @@ from ..forms import (
     CommentForm,
     DistributeForm,
     EvaluationForm,
+    MinutesApproveForm,
     MinutesForm,
 )
 from ..models import ActionItem, Minutes
@@ -60,7 +61,13 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
         "sees_drafts": sees_drafts,
         "editable": minutes.status in services.REVIEW_STATES,
         "minutes_form": MinutesForm(
-            initial={"summary": shown.summary, "decisions": shown.decisions} if shown else None
+            initial={
+                "summary": shown.summary,
+                "decisions": shown.decisions,
+                "version": shown.number,
+            }
+            if shown
+            else {"version": 0}
         ),
         "item_form": ActionItemForm(team=team),
         "comment_form": CommentForm(),
@@ -98,7 +105,13 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
     if action == "save":
         form = MinutesForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Write a summary."))
+            missing_version = "version" in form.errors
+            messages.error(
+                request,
+                _("Reload the page and read the minutes again.")
+                if missing_version
+                else _("Write a summary."),
+            )
             return
         if attempt(
             request, lambda: services.minutes_save(meeting=meeting, actor=user, **form.cleaned_data)
@@ -145,7 +158,15 @@ def _minutes_action(request: HttpRequest, minutes: Minutes, user: User) -> None:
         ):
             messages.success(request, _("Thank you. Your comment is saved with the minutes."))
     elif action == "approve":
-        if attempt(request, lambda: services.minutes_approve(minutes=minutes, actor=user)):
+        approve_form = MinutesApproveForm(request.POST)
+        if not approve_form.is_valid():
+            messages.error(request, _("Reload the page and read the minutes again."))
+            return
+        version = approve_form.cleaned_data["version"]
+        if attempt(
+            request,
+            lambda: services.minutes_approve(minutes=minutes, actor=user, version=version),
+        ):
             messages.success(request, _("You approved the minutes."))
     elif action == "distribute":
         distribute_form = DistributeForm(request.POST, team=_team(meeting.case))
