@@ -123,7 +123,7 @@ def test_a_stored_guardian_no_longer_decides_once_the_youth_is_old_enough():
     assert request.status == ConsentRequest.Status.PENDING
 
 
-def test_a_stored_guardian_who_left_the_team_no_longer_decides_on_any_page(client):
+def test_a_stored_guardian_who_left_the_team_no_longer_decides_on_any_page():
     case, guardian, request = asked_of_the_guardian()
     Participant.objects.filter(case=case, user=guardian).update(left=timezone.now())
     assert page(guardian, f"/consent/requests/{request.pk}/").status_code == 404
