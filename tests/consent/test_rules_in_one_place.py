@@ -81,9 +81,13 @@ def test_the_youth_and_the_ungdomshjelper_see_the_link_and_a_helper_does_not():
 # -- who answers a consent request: stored as a decider AND deciding today --------------------
 
 
-def asked_of_the_guardian():
-    """A request about a 15-year-old's health note: the guardian is stored as the decider."""
+def asked_of_the_guardian(*, birth_known: bool = True):
+    """A request about a 15-year-old's health note (or one of unknown age): the guardian is
+    stored as the decider."""
     case, guardian, helper = case_with_guardian(born_years_ago(16, plus_days=10))
+    if not birth_known:  # guardians decide, as for a child
+        User.objects.filter(pk=case.youth_id).update(birth_date=None)
+        case.youth.refresh_from_db()
     entry = write_entry(case, helper, category=Entry.Category.HEALTH)
     recipient = ParticipantFactory(case=case).user
     request = share(entry=entry, recipients=[recipient], actor=helper).consent_request
@@ -103,8 +107,9 @@ def decider_views(user, request: ConsentRequest) -> dict[str, bool]:
     }
 
 
-def test_a_stored_guardian_decides_while_the_youth_is_under_the_age():
-    _case, guardian, request = asked_of_the_guardian()
+@pytest.mark.parametrize("birth_known", [True, False])
+def test_a_stored_guardian_decides_while_the_youth_is_under_the_age(birth_known):
+    _case, guardian, request = asked_of_the_guardian(birth_known=birth_known)
     assert all(decider_views(guardian, request).values())
     response = as_user(guardian).post(f"/api/v1/consent-requests/{request.pk}/approve/")
     assert response.status_code == 200
