@@ -11,7 +11,7 @@ from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import User
 from services_registry.models import Organization, Service
 
-from .models import Case, Entry, Participant
+from .models import CASE_ADMIN_CODENAME, Case, Entry, Participant
 from .services import case_create, entry_create_from_workflow, participant_add
 
 # (service, organization). Looked up by name: the demo catalogue (services_registry, seeded
@@ -104,7 +104,7 @@ def seed_cases(*, users: dict[str, User], today: date, stdout: TextIO) -> dict[s
     # Municipal admins review withholdings on any case (reason, who, when; never the entry).
     # They change no team: only a case's ungdomshjelper does.
     Group.objects.get(name=MUNICIPAL_ADMINS).permissions.add(
-        Permission.objects.get(content_type__app_label="cases", codename="manage_case_team")
+        Permission.objects.get(content_type__app_label="cases", codename=CASE_ADMIN_CODENAME)
     )
     cases = {SARA_CASE: sara, JONAS_CASE: jonas}
     # Demo entries stand in for what the workflows would have written (the start meeting's

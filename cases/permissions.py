@@ -8,9 +8,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
 
-from .models import Entry, EntryUserObjectPermission
+from .models import CASE_ADMIN_CODENAME, Entry, EntryUserObjectPermission
 
 VIEW_ENTRY = "view_entry"
+CASE_ADMIN_PERMISSION = f"cases.{CASE_ADMIN_CODENAME}"
 
 
 def view_entry_permission() -> Permission:

@@ -8,7 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 from coordination.models import User
 
 from .models import Attachment, Case, Entry, Participant, ParticipantQuerySet, Withholding
-from .permissions import VIEW_ENTRY
+from .permissions import CASE_ADMIN_PERMISSION, VIEW_ENTRY
 
 
 def takes_part(*, user: User | OuterRef, case: Case | OuterRef) -> Exists:
@@ -117,9 +117,13 @@ def withholdings_active(*, case: Case) -> QuerySet[Withholding]:
     )
 
 
+def is_case_admin(*, user: User) -> bool:
+    """The one check for a case admin: review and end withholdings on any case."""
+    return user.has_perm(CASE_ADMIN_PERMISSION)
+
+
 def withholdings_for_review() -> QuerySet[Withholding]:
-    """Every active withholding, for case admins (`cases.manage_case_team`) to review. Callers
-    check the permission."""
+    """Every active withholding, for case admins (is_case_admin) to review. Callers check it."""
     return (
         Withholding.objects.filter(ended_at__isnull=True)
         .select_related("decided_by", "entry__case__youth")
@@ -136,7 +140,7 @@ def access_withholding(*, user: User, withholding_id: int) -> Withholding:
         )
     except Withholding.DoesNotExist:
         raise Http404 from None
-    if user.has_perm("cases.manage_case_team"):
+    if is_case_admin(user=user):
         return withholding
     if user.pk == withholding.decided_by_id and is_active_participant(
         user=user, case=withholding.entry.case

@@ -21,7 +21,7 @@ from .permissions import (
     view_entry_grant_to_author_and_youth,
     view_entry_revoke,
 )
-from .selectors import access_attachment, access_entry, participant_active
+from .selectors import access_attachment, access_entry, is_case_admin, participant_active
 
 # Content sniffing, not the client's Content-Type: (mime type, leading bytes, extensions).
 ATTACHMENT_TYPES = [
@@ -297,16 +297,12 @@ def entry_withhold(*, entry_id: int, actor: User, reason: str) -> Withholding:
     return withholding
 
 
-def can_review_withholdings(*, user: User) -> bool:
-    return user.has_perm("cases.manage_case_team")
-
-
 @transaction.atomic
 def withholding_end(*, withholding: Withholding, actor: User) -> Withholding:
     """The author or a case admin (on review) ends a withholding: the youth sees the entry."""
     case = case_lock(withholding.entry.case_id)
     withholding = for_update(Withholding.objects.select_related("entry")).get(pk=withholding.pk)
-    if actor.pk != withholding.decided_by_id and not can_review_withholdings(user=actor):
+    if actor.pk != withholding.decided_by_id and not is_case_admin(user=actor):
         raise PermissionDenied(_("Only the person who decided or a case admin can end this."))
     if withholding.ended_at is not None:
         raise StateConflict(_("This has already ended."))

@@ -10,24 +10,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coordination.errors import StateConflict
+from coordination.home import case_sections
 from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
 
 from .forms import EntryForm, WithholdForm
-from .models import Case, Participant
+from .models import Case
 from .selectors import (
     access_case,
     access_entry,
     access_withholding,
     cases_for_user,
     entries_for_case,
+    is_case_admin,
     participant_active,
     participants_for_case,
     withholdings_active,
     withholdings_for_review,
 )
 from .services import (
-    can_review_withholdings,
     entry_create,
     entry_kinds_writable,
     entry_withhold,
@@ -63,11 +64,8 @@ def _case_page(
         "former": [p for p in participants if p.left is not None],
         "me": me,
         "is_youth": user.pk == case.youth_id,
-        "can_overview": user.pk == case.youth_id
-        or (
-            me is not None
-            and me.role in {Participant.Role.UNGDOMSHJELPER, Participant.Role.GUARDIAN}
-        ),
+        # The apps above cases add to the top of the page (consent: who-knows-what, by its rule).
+        "sections": case_sections(user=user, case=case),
         "page": page,
         "form": form,
         # The young person is told what is kept from them, why, and who decided.
@@ -129,7 +127,7 @@ def withholdings_review(request: HttpRequest) -> HttpResponse:
     """Case admins review every active withholding (reason, who, when; never the entry) and
     can end one, which gives the young person access again."""
     user = authenticated_user(request)
-    if not can_review_withholdings(user=user):
+    if not is_case_admin(user=user):
         raise Http404
     if request.method == "POST":
         withholding = access_withholding(

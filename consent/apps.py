@@ -31,3 +31,8 @@ class ConsentConfig(AppConfig):
         from .coordinator import consent_items
 
         return consent_items(user=user, cases=cases)  # type: ignore[arg-type]
+
+    def case_sections(self, *, user: object, case: object) -> list:
+        from .home import case_sections
+
+        return case_sections(user=user, case=case)  # type: ignore[arg-type]

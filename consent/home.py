@@ -3,7 +3,7 @@ from coordination.home import HomeSection
 from coordination.models import User
 
 from .models import ConsentRequest
-from .selectors import consent_requests_visible, who_decides
+from .selectors import consent_requests_visible, may_see_who_knows_what, who_decides
 
 
 def home_sections(*, user: User) -> list[HomeSection]:
@@ -14,7 +14,7 @@ def home_sections(*, user: User) -> list[HomeSection]:
         for consent_request in consent_requests_visible(
             user=user, status=ConsentRequest.Status.PENDING
         )
-        if user in consent_request.deciders.all()
+        if consent_request.viewer_decides
         or (consent_request.youth_opinion_asked and consent_request.entry.case.youth_id == user.pk)
     ]
     sections = [HomeSection("consent/home_requests.html", {"requests": pending}, order=20)]
@@ -23,3 +23,16 @@ def home_sections(*, user: User) -> list[HomeSection]:
         deciding = [(case, who_decides(case=case)) for case in own_cases]
         sections.append(HomeSection("consent/home_who_decides.html", {"cases": deciding}, order=25))
     return sections
+
+
+def case_sections(*, user: User, case: Case) -> list[HomeSection]:
+    """The case page links to who-knows-what only for whoever may open it."""
+    if not may_see_who_knows_what(user=user, case=case):
+        return []
+    return [
+        HomeSection(
+            "consent/case_who_knows_what.html",
+            {"case": case, "is_youth": user.pk == case.youth_id},
+            order=10,
+        )
+    ]

@@ -171,6 +171,12 @@ class ConsentRequest(models.Model):
         return bool(getattr(self, "entry_withheld_from_viewer", False))
 
     @property
+    def viewer_decides(self) -> bool:
+        """The viewer answers this request today (annotated by
+        consent.selectors.consent_requests_visible; False, refusing, on any other fetch)."""
+        return bool(getattr(self, "viewer_decides_now", False))
+
+    @property
     def entry_title_shown(self) -> str:
         return str(_("Something you cannot see")) if self.entry_hidden else self.entry.title
 

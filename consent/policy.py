@@ -39,6 +39,29 @@ def age_on(birth_date: date, today: date) -> int:
     return today.year - birth_date.year - (0 if had_birthday else 1)
 
 
+def born_by(*, today: date, years: int) -> date:
+    """The latest birth date of someone `years` old or older on `today`: `age_on(b, today) >=
+    years` exactly when `b <= born_by(today=today, years=years)`. SQL compares birth dates with
+    it, so a query and this module draw the line on the same day."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February in a year that has none: born on the 28th is old enough
+        return today.replace(year=today.year - years, day=28)
+
+
+def self_decision_age(*, category: str, ages: Mapping[str, int] = DEFAULT_AGES) -> int:
+    """The age from which the young person decides about `category` themself."""
+    return ages["self_child_welfare"] if category == "child_welfare" else ages["self"]
+
+
+def youth_decides_born_by(
+    *, category: str, today: date, ages: Mapping[str, int] = DEFAULT_AGES
+) -> date:
+    """A young person born on or before this date decides about `category` on `today`; one born
+    later, or of unknown birth date, does not (their guardians do)."""
+    return born_by(today=today, years=self_decision_age(category=category, ages=ages))
+
+
 def consent_authority(
     *,
     category: str,
@@ -53,8 +76,7 @@ def consent_authority(
     """
     if birth_date is None:
         return Authority(Decider.GUARDIANS, youth_opinion_asked=True)
-    age = age_on(birth_date, today)
-    self_age = ages["self_child_welfare"] if category == "child_welfare" else ages["self"]
-    if age >= self_age:
+    if birth_date <= youth_decides_born_by(category=category, today=today, ages=ages):
         return Authority(Decider.YOUTH, youth_opinion_asked=False)
-    return Authority(Decider.GUARDIANS, youth_opinion_asked=age >= ages["opinion"])
+    opinion_asked = birth_date <= born_by(today=today, years=ages["opinion"])
+    return Authority(Decider.GUARDIANS, youth_opinion_asked=opinion_asked)

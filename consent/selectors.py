@@ -35,7 +35,7 @@ from cases.selectors import (
 from coordination.models import User
 
 from .models import ConsentRequest, Disclosure, SharingRule
-from .policy import Authority, consent_authority
+from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
 def authority_for(*, case: Case, category: str, today: date | None = None) -> Authority:
@@ -45,6 +45,33 @@ def authority_for(*, case: Case, category: str, today: date | None = None) -> Au
         today=today or timezone.localdate(),
         ages=settings.SAMMEN_CONSENT_AGES,
     )
+
+
+def youth_decides_q(
+    *,
+    birth_date: str,
+    category: str | None = None,
+    category_field: str | None = None,
+    today: date | None = None,
+) -> Q:
+    """SQL twin of `authority_for(...).youth_decides`, drawn from the same policy dates: the
+    young person whose birth date is the column `birth_date` decides about `category` (or about
+    the category in the column `category_field`, row by row) today. An unknown birth date is
+    never old enough, as in consent.policy."""
+    today = today or timezone.localdate()
+    ages = settings.SAMMEN_CONSENT_AGES
+    categories = [category] if category is not None else Entry.Category.values
+    by_age: dict[int, list[str]] = {}
+    for each in categories:
+        by_age.setdefault(self_decision_age(category=each, ages=ages), []).append(each)
+    decides = Q()
+    for same_age in by_age.values():
+        cutoff = youth_decides_born_by(category=same_age[0], today=today, ages=ages)
+        born = Q(**{f"{birth_date}__lte": cutoff})
+        if category is None:
+            born &= Q(**{f"{category_field}__in": same_age})
+        decides |= born
+    return decides
 
 
 def guardians_of(*, case: Case) -> QuerySet[User]:
@@ -112,25 +139,32 @@ def who_decides(*, case: Case) -> WhoDecides:
     )
 
 
+def may_see_who_knows_what(*, user: User, case: Case) -> bool:
+    """Who sees who-knows-what and the sharing rules of `case`: the youth, the ungdomshjelper,
+    and a guardian who is the consent authority for some category. The case page shows its link
+    by this rule and the pages and API open by it (access_case_overview)."""
+    if user.pk == case.youth_id:
+        return True
+    participant = participant_active(case=case, user=user)
+    if participant is None:
+        return False
+    if participant.role == Participant.Role.UNGDOMSHJELPER:
+        return True
+    return participant.role == Participant.Role.GUARDIAN and bool(
+        categories_decided_by(case=case, user=user)
+    )
+
+
 def access_case_overview(*, user: User, case_id: int) -> Case:
-    """Cases whose who-knows-what and sharing rules `user` may see: the youth, a guardian who is
-    the consent authority for some category, and the ungdomshjelper."""
+    """A case whose who-knows-what and sharing rules `user` may see (may_see_who_knows_what),
+    else 404."""
     try:
         case = Case.objects.select_related("youth").get(pk=case_id)
     except Case.DoesNotExist:
         raise Http404 from None
-    if user.pk == case.youth_id:
-        return case
-    participant = participant_active(case=case, user=user)
-    if participant is None:
+    if not may_see_who_knows_what(user=user, case=case):
         raise Http404
-    if participant.role == Participant.Role.UNGDOMSHJELPER:
-        return case
-    if participant.role == Participant.Role.GUARDIAN and categories_decided_by(
-        case=case, user=user
-    ):
-        return case
-    raise Http404
+    return case
 
 
 def access_case_rules(*, user: User, case_id: int) -> Case:
@@ -346,7 +380,10 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
     """Requests `user` asked, must decide, or that are about them (the youth), on cases they
     take part in now: someone who left no longer reads what they asked there. Each carries
     `entry_withheld_from_viewer`: the viewer is the youth and the entry is withheld from them, so
-    pages and API show the placeholder instead of its title."""
+    pages and API show the placeholder instead of its title; and `viewer_decides_now` (read as
+    ConsentRequest.viewer_decides), the one rule of who answers a request for the service, the
+    pages and home alike: a decider stored when it was asked who still decides today, as
+    decides_for says (the policy may have moved to the youth, or the guardian left)."""
     queryset = ConsentRequest.objects.filter(
         Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user),
         takes_part(user=user, case=OuterRef("entry__case")),
@@ -365,12 +402,26 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
     # The OR over a join can repeat a row; select the ids once, then the rows.
     # The youth opens every entry on their case but what is withheld (entries_visible's rule).
     openable = entries_visible(user=user).values("pk")
+    stored_decider = ConsentRequest.deciders.through.objects.filter(
+        consentrequest=OuterRef("pk"), user=user
+    )
+    guardian = Participant.objects.active().filter(
+        case=OuterRef("entry__case"), user=user, role=Participant.Role.GUARDIAN
+    )
+    youth_decides = youth_decides_q(
+        birth_date="entry__case__youth__birth_date", category_field="entry__category"
+    )
+    is_youth = Q(entry__case__youth=user)
+    decides_now = (is_youth & youth_decides) | (~is_youth & ~youth_decides & Exists(guardian))
     return (
         ConsentRequest.objects.filter(pk__in=queryset.values("pk"))
         .annotate(
             entry_withheld_from_viewer=ExpressionWrapper(
-                Q(entry__case__youth=user) & ~Q(entry__in=openable), output_field=BooleanField()
-            )
+                is_youth & ~Q(entry__in=openable), output_field=BooleanField()
+            ),
+            viewer_decides_now=ExpressionWrapper(
+                Exists(stored_decider) & decides_now, output_field=BooleanField()
+            ),
         )
         .select_related("entry__case__youth", "requested_by", "decided_by")
         .prefetch_related("recipients", "deciders")

@@ -338,12 +338,10 @@ def _decidable_request(
     *, consent_request: ConsentRequest, actor: User
 ) -> tuple[Case, ConsentRequest]:
     case = case_lock(consent_request.entry.case_id)
-    request = access_consent_request(user=actor, request_id=consent_request.pk)
-    request = for_update(ConsentRequest.objects.select_related("entry")).get(pk=request.pk)
-    is_decider = request.deciders.filter(pk=actor.pk).exists() and decides_for(
-        case=case, user=actor, category=request.entry.category
-    )
-    if not is_decider:
+    # Read under the case lock, so who decides is today's answer (viewer_decides).
+    visible = access_consent_request(user=actor, request_id=consent_request.pk)
+    request = for_update(ConsentRequest.objects.select_related("entry")).get(pk=visible.pk)
+    if not visible.viewer_decides:
         raise PermissionDenied(_("Only the person who gives consent can answer this request."))
     if request.status == ConsentRequest.Status.CANCELLED or not is_active_participant(
         user=request.requested_by, case=case

@@ -172,9 +172,7 @@ def consent_request_list(request: HttpRequest) -> HttpResponse:
         user=user, status=None if show_all else ConsentRequest.Status.PENDING
     )
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
-    return render(
-        request, "consent/request_list.html", {"page": page, "show_all": show_all, "me": user}
-    )
+    return render(request, "consent/request_list.html", {"page": page, "show_all": show_all})
 
 
 def _request_page(
@@ -186,7 +184,6 @@ def _request_page(
 ) -> HttpResponse:
     user = authenticated_user(request)
     pending = consent_request.effective_status == ConsentRequest.Status.PENDING
-    is_decider = user in consent_request.deciders.all()
     is_youth = user.pk == consent_request.entry.case.youth_id
     return render(
         request,
@@ -195,7 +192,7 @@ def _request_page(
             "consent_request": consent_request,
             "entry": consent_request.entry,
             "pending": pending,
-            "can_decide": pending and is_decider,
+            "can_decide": pending and consent_request.viewer_decides,
             "can_give_opinion": pending and is_youth and consent_request.youth_opinion_asked,
             "is_youth": is_youth,
             "show_opinion": may_see_youth_opinion(consent_request=consent_request, user=user),

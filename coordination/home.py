@@ -3,7 +3,9 @@ layer) never imports the apps above it: an app adds a section by defining
 `home_sections(self, *, user) -> list[HomeSection]` on its AppConfig.
 
 The ungdomshjelper's overview is assembled the same way: an app adds what it knows about a
-case by defining `coordinator_items(self, *, user, cases) -> list[CaseItem]`."""
+case by defining `coordinator_items(self, *, user, cases) -> list[CaseItem]`; and so is the top of
+a case page: `case_sections(self, *, user, case) -> list[HomeSection]` (e.g. consent's link to
+who-knows-what, shown by the same rule that opens that page)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +30,16 @@ def home_sections(*, user: User) -> list[HomeSection]:
         provide = getattr(config, "home_sections", None)
         if provide is not None:
             sections.extend(provide(user=user))
+    return sorted(sections, key=lambda section: section.order)
+
+
+def case_sections(*, user: User, case: Any) -> list[HomeSection]:
+    """What the apps above cases show at the top of the page of `case` to `user`."""
+    sections: list[HomeSection] = []
+    for config in apps.get_app_configs():
+        provide = getattr(config, "case_sections", None)
+        if provide is not None:
+            sections.extend(provide(user=user, case=case))
     return sorted(sections, key=lambda section: section.order)
 
 

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import StateConflict
+from .errors import StateConflict, VersionConflict
 from .models import User
 
 
@@ -124,6 +124,10 @@ def _validation_detail(error: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, VersionConflict):
+        # Both versions, so the client can show what changed; nothing was written.
+        body = {"detail": str(exc), "yours": exc.yours, "current": exc.current}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
         # One body whether the object is missing or hidden.
         return Response({"detail": NOT_FOUND_DETAIL}, status=status.HTTP_404_NOT_FOUND)

@@ -7,6 +7,20 @@ from .notifications import kind_choices
 from .services import notification_text
 
 
+def version_field(*, min_value: int, what: str) -> serializers.IntegerField:
+    """The optional version a writer started from (coordination.errors.require_version): given,
+    it must be the current one, or nothing is written and the answer is 409
+    {"detail","yours","current"}."""
+    return serializers.IntegerField(
+        min_value=min_value,
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text=f"{what} Given, it must be the current one or nothing is written: 409 "
+        '{"detail","yours","current"}.',
+    )
+
+
 class UserSummarySerializer(serializers.ModelSerializer):
     """How a person appears inside other objects: {"id", "username", "display_name"}."""
 

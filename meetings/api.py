@@ -38,6 +38,7 @@ from .serializers import (
     MeetingInputSerializer,
     MeetingOutputSerializer,
     MeetingUpdateSerializer,
+    MinutesApproveInputSerializer,
     MinutesCommentInputSerializer,
     MinutesInputSerializer,
     MinutesOutputSerializer,
@@ -293,8 +294,7 @@ def _minutes_body(request: Request, meeting_id: int) -> Response:
     minutes = services.minutes_open(
         user=authenticated_user(request), meeting_id=meeting_id, via="api"
     )
-    meeting = minutes.meeting
-    full = authenticated_user(request).pk in (meeting.case.youth_id, meeting.organiser_id)
+    full = selectors.sees_minutes_drafts(meeting=minutes.meeting, user=authenticated_user(request))
     return Response(MinutesOutputSerializer(minutes, context={"full": full}).data)
 
 
@@ -309,6 +309,8 @@ class MinutesApi(APIView):
 
     @extend_schema(
         summary="Save a new version of the draft (the organiser)",
+        description='With `"version"`, the version the writer started from: 409 `{"detail",'
+        '"yours","current"}` (nothing saved) when someone saved a newer one since.',
         request=MinutesInputSerializer,
         responses={200: MinutesOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         tags=TAGS,
@@ -356,13 +358,19 @@ class MinutesCommentApi(APIView):
 class MinutesApproveApi(APIView):
     @extend_schema(
         summary="The young person approves the version under review",
-        request=None,
+        description='With `{"version": n}`, the version they read: 409 `{"detail","yours",'
+        '"current"}` (nothing approved) when a newer one has been sent since.',
+        request=MinutesApproveInputSerializer,
         responses={200: MinutesOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         tags=TAGS,
     )
     def post(self, request: Request, meeting_id: int) -> Response:
         minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
-        services.minutes_approve(minutes=minutes, actor=authenticated_user(request))
+        data = MinutesApproveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.minutes_approve(
+            minutes=minutes, actor=authenticated_user(request), **data.validated_data
+        )
         return _minutes_body(request, meeting_id)
 
 

@@ -12,7 +12,7 @@ from coordination.home import CaseItem, case_item
 from coordination.models import User
 
 from .models import ActionItem, Attendance, Minutes
-from .selectors import action_items_visible, meetings_visible
+from .selectors import action_items_visible, meetings_visible, sees_minutes_drafts_q
 
 # As on the home page: a meeting counts as upcoming until two hours after it started.
 UPCOMING_GRACE = timedelta(hours=2)
@@ -40,8 +40,8 @@ TASKS_OVERDUE = ngettext_lazy(
 
 
 def _minutes_url(first: int, first_mine: int | None) -> str:
-    """The minutes page when the ungdomshjelper runs the meeting, else the meeting page (only
-    the organiser and the young person open minutes under review)."""
+    """The minutes page when the ungdomshjelper may open it under review (sees_minutes_drafts:
+    they run the meeting), else the meeting page."""
     if first_mine is not None:
         return reverse("meetings:minutes", args=[first_mine])
     return reverse("meetings:detail", args=[first])
@@ -117,7 +117,7 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         .annotate(
             count=Count("id"),
             first=Min("meeting_id"),
-            first_mine=Min("meeting_id", filter=Q(meeting__organiser=user)),
+            first_mine=Min("meeting_id", filter=sees_minutes_drafts_q(user=user)),
         )
         .order_by()
     )

@@ -108,6 +108,13 @@ class MinutesForm(forms.Form):
         required=False,
         max_length=TEXT_MAX_LENGTH,
     )
+    # The version the page showed the writer (0: none yet): a newer one is not overwritten.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class MinutesApproveForm(forms.Form):
+    # The version the young person read: approving never approves one they did not see.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class ActionItemForm(forms.Form):

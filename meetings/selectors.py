@@ -4,7 +4,6 @@ what is missing and for what is hidden alike."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import entries_visible, participant_active, takes_part
-from consent.selectors import deciders_for
+from consent.selectors import deciders_for, youth_decides_q
 from coordination.models import User
 
 from .models import ActionItem, AgendaItem, Attendance, Evaluation, Meeting, Minutes
@@ -23,21 +22,13 @@ ATTENDANCE_CATEGORY = Entry.Category.GENERAL
 EVALUATION_MIN_ANSWERS = 5
 
 
-def _years_before(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def meetings_visible(*, user: User) -> QuerySet[Meeting]:
     """Meetings on cases `user` is on now, if they are the young person, the organiser, the
-    case's ungdomshjelper, invited, or a guardian who decides who comes (youth under the age
-    of self-determination, docs/architecture.md §4)."""
+    case's ungdomshjelper, invited, or a guardian who decides who comes (guardians decide about
+    ATTENDANCE_CATEGORY: consent.policy, in SQL through youth_decides_q)."""
     active = Participant.objects.active().filter(case=OuterRef("case"), user=user)
-    adult_birth = _years_before(timezone.localdate(), settings.SAMMEN_CONSENT_AGES["self"])
-    guardians_decide = Q(case__youth__birth_date__isnull=True) | Q(
-        case__youth__birth_date__gt=adult_birth
+    guardians_decide = ~youth_decides_q(
+        birth_date="case__youth__birth_date", category=ATTENDANCE_CATEGORY
     )
     invited = Attendance.objects.filter(meeting=OuterRef("pk"), user=user, invited_at__isnull=False)
     return (
@@ -120,11 +111,23 @@ def agenda_for(*, meeting: Meeting, user: User) -> QuerySet[AgendaItem]:
     )
 
 
+def sees_minutes_drafts(*, meeting: Meeting, user: User) -> bool:
+    """Drafts, every version and the young person's comments stay between the young person and
+    the organiser; whoever else reads the minutes reads the approved version only. The one rule
+    for the minutes page, the API and (as sees_minutes_drafts_q) SQL."""
+    return user.pk in (meeting.case.youth_id, meeting.organiser_id)
+
+
+def sees_minutes_drafts_q(*, user: User, meeting: str = "meeting") -> Q:
+    """sees_minutes_drafts in SQL, for rows whose meeting is the relation `meeting`."""
+    return Q(**{f"{meeting}__case__youth": user}) | Q(**{f"{meeting}__organiser": user})
+
+
 def minutes_readers_can(*, minutes: Minutes, user: User) -> bool:
-    """Draft and approved minutes: the young person and the organiser. Distributed minutes:
-    also whoever the share path gave the minutes entry to."""
+    """Draft and approved minutes: whoever sees the drafts (sees_minutes_drafts). Distributed
+    minutes: also whoever the share path gave the minutes entry to."""
     meeting = minutes.meeting
-    if user.pk in (meeting.case.youth_id, meeting.organiser_id):
+    if sees_minutes_drafts(meeting=meeting, user=user):
         return True
     if minutes.entry_id is None:
         return False

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Entry
-from coordination.serializers import UserSummarySerializer
+from coordination.serializers import UserSummarySerializer, version_field
 
 from .models import (
     ActionItem,
@@ -159,6 +159,11 @@ class MinutesOutputSerializer(serializers.ModelSerializer):
 class MinutesInputSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=5000)
     decisions = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    version = version_field(min_value=0, what="The version you started from (0: none yet).")
+
+
+class MinutesApproveInputSerializer(serializers.Serializer):
+    version = version_field(min_value=1, what="The version the young person read.")
 
 
 class MinutesCommentInputSerializer(serializers.Serializer):

@@ -33,6 +33,7 @@ from .glossary import terms_matching
 from .models import Remark
 from .overview import overview_for
 from .serializers import (
+    AcceptInputSerializer,
     AnswerInputSerializer,
     CaseOverviewSerializer,
     EntryVersionSerializer,
@@ -379,25 +380,30 @@ REMARK_ANSWER_RESPONSES = {
 }
 
 
-def _answered(request: Request, remark_id: int, service: Callable[..., Remark]) -> Response:
+def _answered(
+    request: Request,
+    remark_id: int,
+    service: Callable[..., Remark],
+    serializer: type[AnswerInputSerializer] = AnswerInputSerializer,
+) -> Response:
     remark = selectors.access_remark(user=authenticated_user(request), remark_id=remark_id)
-    data = AnswerInputSerializer(data=request.data)
+    data = serializer(data=request.data)
     data.is_valid(raise_exception=True)
-    remark = service(
-        remark=remark, actor=authenticated_user(request), answer=data.validated_data["answer"]
-    )
+    remark = service(remark=remark, actor=authenticated_user(request), **data.validated_data)
     return Response(RemarkOutputSerializer(remark).data)
 
 
 class CorrectionAcceptApi(APIView):
     @extend_schema(
         summary="The author accepts a correction: the old text is kept as a version",
-        request=AnswerInputSerializer,
+        description='With `"version"`, the entry\'s text the author read: 409 `{"detail",'
+        '"yours","current"}` (nothing written) when it has changed since.',
+        request=AcceptInputSerializer,
         responses=REMARK_ANSWER_RESPONSES,
         tags=["corrections"],
     )
     def post(self, request: Request, remark_id: int) -> Response:
-        return _answered(request, remark_id, services.correction_accept)
+        return _answered(request, remark_id, services.correction_accept, AcceptInputSerializer)
 
 
 class RemarkShowApi(APIView):

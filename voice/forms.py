@@ -168,6 +168,12 @@ class AnswerForm(forms.Form):
     )
 
 
+class AcceptForm(AnswerForm):
+    # The entry's text the author was shown (voice.selectors.entry_version): a text changed
+    # since is not overwritten.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
 class GoalForm(forms.Form):
     text = forms.CharField(
         label=_("A goal, in your own words"),

@@ -224,6 +224,12 @@ def remarks_for_entry(*, entry: Entry, viewer: User) -> QuerySet[Remark]:
     return remarks.filter(shown_to_recipients=True)
 
 
+def entry_version(*, entry: Entry) -> int:
+    """Which text of `entry` is the current one: the number of earlier texts kept (0: as
+    written). A correction is accepted only on the text its author was shown."""
+    return EntryVersion.objects.filter(entry=entry).count()
+
+
 def versions_of(*, entry: Entry, viewer: User) -> QuerySet[EntryVersion]:
     """Earlier texts: all for the young person and the author; for anyone else only those a
     correction the young person showed them replaced."""

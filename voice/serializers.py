@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from cases.models import Entry
 from cases.serializers import ParticipantOutputSerializer, ServiceSummarySerializer
-from coordination.serializers import UserSummarySerializer
+from coordination.serializers import UserSummarySerializer, version_field
 
 from .glossary import Term
 from .models import EntryVersion, Feedback, Goal, Remark, Step, UngdomshjelperChange
@@ -166,6 +166,14 @@ class RemarkShowInputSerializer(serializers.Serializer):
 
 class AnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True, required=False, default="", max_length=5_000)
+
+
+class AcceptInputSerializer(AnswerInputSerializer):
+    version = version_field(
+        min_value=0,
+        what="The entry's text you read: the number of its earlier texts (the count of "
+        "GET /entries/{id}/versions/).",
+    )
 
 
 # -- the plan ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from consent import links as consent_links
 from consent import notifications as consent_notifications
 from consent.models import Disclosure
 from consent.services import participant_remove, share
-from coordination.errors import StateConflict
+from coordination.errors import StateConflict, require_version
 from coordination.locks import for_update
 from coordination.models import User
 from coordination.services import audit_append, notification_create
@@ -29,6 +29,7 @@ from . import links, notifications
 from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
 from .selectors import (
     access_remarks,
+    entry_version,
     feedback_services,
     may_choose_ungdomshjelper,
     ungdomshjelper_candidates,
@@ -355,12 +356,23 @@ def _answered(*, remark: Remark, actor: User, status: str, answer: str) -> None:
 
 
 @transaction.atomic
-def correction_accept(*, remark: Remark, actor: User, answer: str = "") -> Remark:
+def correction_accept(
+    *, remark: Remark, actor: User, answer: str = "", version: int | None = None
+) -> Remark:
     """The author takes the young person's text: the old one is kept as an EntryVersion, and
-    everyone who can see the entry now is told it was corrected."""
+    everyone who can see the entry now is told it was corrected. `version` is the entry's text
+    the author was shown (entry_version); if it has changed since, nothing is written."""
     remark, entry = _answerable(remark=remark, actor=actor)
     if remark.kind != Remark.Kind.CORRECTION:
         raise StateConflict(_("A comment is answered, not accepted."))
+    require_version(
+        yours=version,
+        current=entry_version(entry=entry),
+        message=_(
+            "The text has changed since you read it (you read version %(yours)d, it is now "
+            "version %(current)d). Nothing was changed: read it again first."
+        ),
+    )
     EntryVersion.objects.create(entry=entry, body=entry.body, remark=remark)
     Entry.objects.filter(pk=entry.pk).update(body=remark.proposed_body)
     _answered(remark=remark, actor=actor, status=Remark.Status.ACCEPTED, answer=answer)

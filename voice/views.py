@@ -32,6 +32,7 @@ from coordination.rest import authenticated_user
 from services_registry.models import Service
 
 from .forms import (
+    AcceptForm,
     AnswerForm,
     ChooseForm,
     FeedbackForm,
@@ -42,7 +43,7 @@ from .forms import (
     StepForm,
 )
 from .glossary import terms_matching
-from .models import Goal, Step
+from .models import Goal, Remark, Step
 from .overview import overview_for
 from .plain import rule_text
 from .plan import goal_add, goals_of, plan_of, step_add, step_mark
@@ -51,6 +52,7 @@ from .selectors import (
     access_case_for_choice,
     access_remark,
     access_remarks,
+    entry_version,
     feedback_services,
     feedback_services_for_helper,
     feedback_summary,
@@ -369,6 +371,7 @@ def _remarks_page(
             "body_html": render_markdown(entry.body),
             "remarks": remarks_for_entry(entry=entry, viewer=user),
             "versions": versions_of(entry=entry, viewer=user),
+            "entry_version": entry_version(entry=entry),
             "is_youth": is_youth,
             "is_author": user.pk == entry.author_id,
             "form": (form or RemarkForm()) if is_youth else None,
@@ -376,6 +379,42 @@ def _remarks_page(
         },
         status=status,
     )
+
+
+def _remark_show(request: HttpRequest, user: User, remark: Remark, *, shown: bool) -> None:
+    if attempt(request, lambda: remark_show(remark=remark, actor=user, shown=shown)):
+        messages.success(
+            request,
+            _("Everyone who can read this can now see it.")
+            if shown
+            else _("Only you and the person who wrote it can see it now."),
+        )
+
+
+def _remark_accept(request: HttpRequest, user: User, remark: Remark) -> None:
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and read the text again."))
+        return
+    if attempt(request, lambda: correction_accept(remark=remark, actor=user, **form.cleaned_data)):
+        messages.success(request, _("Your answer is saved, and the young person is told."))
+
+
+def _remark_answer(request: HttpRequest, user: User, remark: Remark) -> None:
+    form = AnswerForm(request.POST)
+    answer = form.cleaned_data["answer"] if form.is_valid() else ""
+    if attempt(request, lambda: remark_answer(remark=remark, actor=user, answer=answer)):
+        messages.success(request, _("Your answer is saved, and the young person is told."))
+
+
+# The forms on the remarks page that act on one remark, by their `action`; each makes one
+# service call. Anything else posted is a new comment or correction.
+_REMARK_ACTIONS: dict[str, Callable[[HttpRequest, User, Remark], None]] = {
+    "show": partial(_remark_show, shown=True),
+    "hide": partial(_remark_show, shown=False),
+    "accept": _remark_accept,
+    "answer": _remark_answer,
+}
 
 
 @login_required
@@ -392,25 +431,9 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
         raise Http404
     if request.method == "GET":
         return _remarks_page(request, entry)
-    action = request.POST.get("action")
-    if action in {"show", "hide"}:
-        remark = access_remark(user=user, remark_id=posted_id(request, "remark"))
-        shown = action == "show"
-        if attempt(request, lambda: remark_show(remark=remark, actor=user, shown=shown)):
-            messages.success(
-                request,
-                _("Everyone who can read this can now see it.")
-                if shown
-                else _("Only you and the person who wrote it can see it now."),
-            )
-        return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
-    if action in {"accept", "answer"}:
-        remark = access_remark(user=user, remark_id=posted_id(request, "remark"))
-        answer_form = AnswerForm(request.POST)
-        answer = answer_form.cleaned_data["answer"] if answer_form.is_valid() else ""
-        service = correction_accept if action == "accept" else remark_answer
-        if attempt(request, lambda: service(remark=remark, actor=user, answer=answer)):
-            messages.success(request, _("Your answer is saved, and the young person is told."))
+    handler = _REMARK_ACTIONS.get(request.POST.get("action", ""))
+    if handler is not None:
+        handler(request, user, access_remark(user=user, remark_id=posted_id(request, "remark")))
         return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
     form = RemarkForm(request.POST)
     if not form.is_valid():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cases.models import Entry
 from cases.services import case_lock, entry_create_from_workflow, entry_open
 from consent.services import ShareResult, share
-from coordination.errors import StateConflict
+from coordination.errors import StateConflict, require_version
 from coordination.locks import for_update
 from coordination.models import User
 from coordination.services import notification_create
@@ -54,8 +54,17 @@ def minutes_latest(minutes: Minutes) -> MinutesVersion | None:
 
 
 @transaction.atomic
-def minutes_save(*, meeting: Meeting, actor: User, summary: str, decisions: str = "") -> Minutes:
-    """Every save is a new version; earlier ones and the young person's comments stay."""
+def minutes_save(
+    *,
+    meeting: Meeting,
+    actor: User,
+    summary: str,
+    decisions: str = "",
+    version: int | None = None,
+) -> Minutes:
+    """Every save is a new version; earlier ones and the young person's comments stay.
+    `version` is the number of the version the writer started from (0: none yet); a save on
+    top of a newer one is a VersionConflict and writes nothing."""
     case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
@@ -66,15 +75,25 @@ def minutes_save(*, meeting: Meeting, actor: User, summary: str, decisions: str 
     if minutes.status not in REVIEW_STATES:
         raise StateConflict(_("The young person has approved these minutes; they are final."))
     latest = minutes_latest(minutes)
-    version = MinutesVersion(
+    current = latest.number if latest else 0
+    require_version(
+        yours=version,
+        current=current,
+        message=_(
+            "The minutes were saved by someone else after you started (you started from "
+            "version %(yours)d, the latest is version %(current)d). Nothing was saved: read "
+            "the latest version and write your changes again."
+        ),
+    )
+    new_version = MinutesVersion(
         minutes=minutes,
-        number=(latest.number + 1) if latest else 1,
+        number=current + 1,
         summary=summary,
         decisions=decisions,
         created_by=actor,
     )
-    version.full_clean()
-    version.save()
+    new_version.full_clean()
+    new_version.save()
     minutes.status = Minutes.Status.DRAFT
     minutes.save(update_fields=["status"])
     return minutes
@@ -132,7 +151,9 @@ def minutes_comment(
 
 
 @transaction.atomic
-def minutes_approve(*, minutes: Minutes, actor: User) -> Minutes:
+def minutes_approve(*, minutes: Minutes, actor: User, version: int | None = None) -> Minutes:
+    """The young person approves the version they read (`version`); if the organiser sent a
+    newer one meanwhile, that is a VersionConflict and nothing is approved."""
     case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
@@ -140,11 +161,21 @@ def minutes_approve(*, minutes: Minutes, actor: User) -> Minutes:
         raise PermissionDenied(_("Only the young person approves the minutes."))
     if minutes.status != Minutes.Status.IN_REVIEW:
         raise StateConflict(_("These minutes are not waiting for your review."))
+    latest = minutes_latest(minutes)
+    assert latest is not None  # minutes in review have at least one version
+    require_version(
+        yours=version,
+        current=latest.number,
+        message=_(
+            "The minutes changed after you read them (you read version %(yours)d, the latest "
+            "is version %(current)d). Nothing was approved: read them again first."
+        ),
+    )
     minutes.status = Minutes.Status.APPROVED
-    minutes.approved_version = minutes_latest(minutes)
+    minutes.approved_version = latest
     minutes.approved_at = timezone.now()
     minutes.save(update_fields=["status", "approved_version", "approved_at"])
-    _audit(actor, "minutes.approved", meeting, version=minutes.approved_version.number)  # type: ignore[union-attr]
+    _audit(actor, "minutes.approved", meeting, version=latest.number)
     return minutes
 
 

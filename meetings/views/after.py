@@ -23,6 +23,7 @@ from ..forms import (
     CommentForm,
     DistributeForm,
     EvaluationForm,
+    MinutesApproveForm,
     MinutesForm,
 )
 from ..models import ActionItem, Minutes
@@ -34,6 +35,7 @@ from ..selectors import (
     attendances_for_meeting,
     evaluation_for_meeting,
     evaluation_over_time,
+    sees_minutes_drafts,
 )
 from .common import _team, _users, unknown_action
 
@@ -45,11 +47,8 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
     meeting = minutes.meeting
     team = _team(meeting.case, with_youth=True)
     versions = list(minutes.versions.all()) if minutes.pk else []
-    shown = (
-        minutes.approved_version
-        if user.pk not in (meeting.organiser_id, meeting.case.youth_id)
-        else (versions[-1] if versions else None)
-    )
+    sees_drafts = sees_minutes_drafts(meeting=meeting, user=user)
+    shown = (versions[-1] if versions else None) if sees_drafts else minutes.approved_version
     items = list(meeting.action_items.select_related("owner").all())
     return {
         "minutes": minutes,
@@ -63,9 +62,16 @@ def _minutes_context(request: HttpRequest, minutes: Minutes) -> dict:
         "items": [(item, services.action_item_sentence(item)) for item in items],
         "is_youth": user.pk == meeting.case.youth_id,
         "is_organiser": user.pk == meeting.organiser_id,
+        "sees_drafts": sees_drafts,
         "editable": minutes.status in services.REVIEW_STATES,
         "minutes_form": MinutesForm(
-            initial={"summary": shown.summary, "decisions": shown.decisions} if shown else None
+            initial={
+                "summary": shown.summary,
+                "decisions": shown.decisions,
+                "version": shown.number,
+            }
+            if shown
+            else {"version": 0}
         ),
         "item_form": ActionItemForm(team=team),
         "comment_form": CommentForm(),
@@ -122,7 +128,12 @@ def _written(handler: MinutesHandler) -> MinutesHandler:
 def _save(request: HttpRequest, minutes: Minutes, user: User) -> None:
     form = MinutesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a summary."))
+        messages.error(
+            request,
+            _("Reload the page and read the minutes again.")
+            if "version" in form.errors
+            else _("Write a summary."),
+        )
         return
     if attempt(
         request,
@@ -174,7 +185,14 @@ def _comment(request: HttpRequest, minutes: Minutes, user: User, *, is_correctio
 
 
 def _approve(request: HttpRequest, minutes: Minutes, user: User) -> None:
-    if attempt(request, lambda: services.minutes_approve(minutes=minutes, actor=user)):
+    form = MinutesApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and read the minutes again."))
+        return
+    version = form.cleaned_data["version"]
+    if attempt(
+        request, lambda: services.minutes_approve(minutes=minutes, actor=user, version=version)
+    ):
         messages.success(request, _("You approved the minutes."))
 
 

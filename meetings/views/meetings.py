@@ -35,6 +35,7 @@ from ..selectors import (
     meetings_attending,
     meetings_for_case,
     meetings_visible,
+    sees_minutes_drafts,
 )
 from .common import _team, _users, unknown_action
 
@@ -129,7 +130,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
         "agenda": agenda_for(meeting=meeting, user=user),
         "agenda_form": AgendaItemForm(),
         "minutes": minutes,
-        "can_read_minutes": minutes is not None and (is_youth or is_organiser),
+        "can_read_minutes": minutes is not None and sees_minutes_drafts(meeting=meeting, user=user),
         "can_evaluate": meeting.held_at is not None
         and services.can_evaluate(meeting=meeting, user=user),
         "can_take_over": not is_organiser

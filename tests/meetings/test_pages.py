@@ -75,7 +75,9 @@ def test_done_when_path_through_the_pages(demo, django_assert_max_num_queries):
     started(meeting)
     coordinator.post(url, {"action": "held"})
     minutes_url = f"/meetings/{meeting.pk}/minutes/"
-    coordinator.post(minutes_url, {"action": "save", "summary": "Sara er lat.", "decisions": ""})
+    coordinator.post(
+        minutes_url, {"action": "save", "summary": "Sara er lat.", "decisions": "", "version": "0"}
+    )
     for owner, what in (("laerer", "lage en plan"), ("helsesykepleier", "ringe Sara")):
         coordinator.post(
             minutes_url,
@@ -98,12 +100,15 @@ def test_done_when_path_through_the_pages(demo, django_assert_max_num_queries):
     coordinator.post(minutes_url, {"action": "submit"})
     # Sara asks for one correction, then approves the corrected version
     sara.post(minutes_url, {"action": "correction", "text": "Jeg er sliten, ikke lat."})
-    coordinator.post(minutes_url, {"action": "save", "summary": "Sara er sliten.", "decisions": ""})
+    coordinator.post(
+        minutes_url,
+        {"action": "save", "summary": "Sara er sliten.", "decisions": "", "version": "1"},
+    )
     coordinator.post(minutes_url, {"action": "submit"})
     with django_assert_max_num_queries(25):
         page = sara.get(minutes_url).content.decode()
     assert "Jeg er sliten, ikke lat." in page and "Sara er lat." in page
-    sara.post(minutes_url, {"action": "approve"})
+    sara.post(minutes_url, {"action": "approve", "version": "2"})
     assert Minutes.objects.get(meeting=meeting).status == "approved"
     # Distribution to the nurse and teacher asks Sara, who says yes
     coordinator.post(
