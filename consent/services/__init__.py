@@ -1,0 +1,39 @@
+"""THE share path (docs/architecture.md §3): the only code that lets anyone but an entry's author
+and the young person see it, and the only code that takes that access away again.
+
+Every function here runs in one transaction that first locks the case row (cases.services.
+case_lock), so shares, withdrawals, rule changes, consent decisions and team changes on one case
+are serialised: a share racing a withdrawal or the end of a rule sees the state the other left,
+and no view permission outlives its disclosure. Notifications and audit rows are written inside
+the same transaction; delivery is queued on commit by coordination.
+
+One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
+requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
+ending a guardianship).
+"""
+
+from .decisions import (
+    consent_request_approve,
+    consent_request_decline,
+    consent_request_opinion,
+    consent_requests_expire,
+    withdraw,
+)
+from .rules import sharing_rule_create, sharing_rule_end
+from .share import SHARE_BASES, ShareResult, share
+from .team import guardianship_end, participant_remove
+
+__all__ = [
+    "SHARE_BASES",
+    "ShareResult",
+    "consent_request_approve",
+    "consent_request_decline",
+    "consent_request_opinion",
+    "consent_requests_expire",
+    "guardianship_end",
+    "participant_remove",
+    "share",
+    "sharing_rule_create",
+    "sharing_rule_end",
+    "withdraw",
+]

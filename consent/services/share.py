@@ -1,0 +1,318 @@
+"""Sharing an entry and the disclosures it makes (or the consent request it asks)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Entry, Participant
+from cases.permissions import view_entry_grant, view_entry_revoke
+from cases.selectors import access_entry
+from cases.services import case_lock
+from coordination.errors import StateConflict
+from coordination.models import User
+from coordination.services import audit_append, notification_create
+
+from .. import links, notifications
+from ..models import ConsentRequest, Disclosure, SharingRule
+from ..selectors import (
+    authority_for,
+    deciders_for,
+    rules_covering,
+)
+
+SHARE_BASES = {
+    Disclosure.Basis.AGREEMENT,
+    Disclosure.Basis.CONSENT,
+    Disclosure.Basis.OWN_CHOICE,
+    Disclosure.Basis.LEGAL_DUTY,
+}
+
+
+@dataclass
+class ShareResult:
+    status: str  # "shared" or "consent_requested"
+    disclosures: list[Disclosure] = field(default_factory=list)
+    consent_request: ConsentRequest | None = None
+
+
+def _disclose(
+    *,
+    case: Case,
+    entry: Entry,
+    recipients: Sequence[User],
+    basis: str,
+    granted_by: User,
+    rules: dict[int, SharingRule] | None = None,
+    request: ConsentRequest | None = None,
+    justification: str = "",
+    received_url: str = "",
+) -> list[Disclosure]:
+    """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
+    and has checked that none of the recipients can see the entry yet. Recipients are pointed at
+    `received_url`, or at the entry's own page."""
+    now = timezone.now()
+    disclosures = Disclosure.objects.bulk_create(
+        [
+            Disclosure(
+                entry=entry,
+                recipient=recipient,
+                basis=basis,
+                rule=(rules or {}).get(recipient.pk),
+                request=request,
+                justification=justification,
+                granted_by=granted_by,
+                granted_at=now,
+            )
+            for recipient in recipients
+        ]
+    )
+    view_entry_grant((entry.pk, recipient.pk) for recipient in recipients)
+    audit_append(
+        actor=granted_by,
+        action="entry.shared",
+        case_id=case.pk,
+        object_type="entry",
+        object_id=str(entry.pk),
+        data={
+            "basis": basis,
+            "category": entry.category,
+            "disclosures": [d.pk for d in disclosures],
+            "recipients": [r.pk for r in recipients],
+            "rules": sorted({r.pk for r in (rules or {}).values()}),
+            "consent_request": request.pk if request else None,
+        },
+    )
+    received_kind = (
+        notifications.MESSAGE_RECEIVED
+        if entry.kind == Entry.Kind.MESSAGE
+        else notifications.ENTRY_RECEIVED
+    )
+    received_url = received_url or links.entry(entry)
+    if granted_by.pk != case.youth_id:
+        notification_create(
+            recipient=case.youth,
+            kind=notifications.ENTRY_SHARED,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=links.who_knows_what(case),
+        )
+    for recipient in recipients:
+        notification_create(
+            recipient=recipient,
+            kind=received_kind,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=received_url,
+        )
+    return disclosures
+
+
+def _end_disclosures(
+    *, case: Case, disclosures: Sequence[Disclosure], actor: User | None, reason: str
+) -> None:
+    """Ends active disclosures at once: stamp, revoke view_entry, audit, notify. Caller holds the
+    case lock."""
+    if not disclosures:
+        return
+    now = timezone.now()
+    Disclosure.objects.filter(pk__in=[d.pk for d in disclosures]).update(
+        withdrawn_at=now, withdrawn_by=actor, end_reason=reason
+    )
+    for disclosure in disclosures:
+        disclosure.withdrawn_at, disclosure.withdrawn_by, disclosure.end_reason = now, actor, reason
+    view_entry_revoke((d.entry_id, d.recipient_id) for d in disclosures)
+    audit_append(
+        actor=actor,
+        action="disclosure.ended",
+        case_id=case.pk,
+        object_type="disclosure",
+        object_id=str(disclosures[0].pk) if len(disclosures) == 1 else "",
+        data={"reason": reason, "disclosures": [d.pk for d in disclosures]},
+    )
+    for disclosure in disclosures:
+        notification_create(
+            recipient=disclosure.recipient,
+            kind=notifications.DISCLOSURE_WITHDRAWN,
+            case_id=case.pk,
+            entry_id=disclosure.entry_id,
+        )
+        if actor is None or actor.pk != case.youth_id:
+            notification_create(
+                recipient=case.youth,
+                kind=notifications.DISCLOSURE_WITHDRAWN,
+                case_id=case.pk,
+                entry_id=disclosure.entry_id,
+                target_url=links.who_knows_what(case),
+            )
+
+
+def _seeing(*, case: Case, entry: Entry) -> set[int]:
+    """Who may not receive `entry` again: the youth, its author and its active recipients."""
+    return {case.youth_id, entry.author_id} | set(
+        Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True).values_list(
+            "recipient_id", flat=True
+        )
+    )
+
+
+def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -> list[Participant]:
+    """Active participants who cannot see the entry yet, or a 400 naming the problem."""
+    if not recipient_ids:
+        raise ValidationError({"recipients": _("Choose at least one person to share with.")})
+    team = {
+        p.user_id: p
+        for p in Participant.objects.active()
+        .filter(case=case, user_id__in=recipient_ids)
+        .select_related("user")
+    }
+    outsiders = sorted(recipient_ids - set(team))
+    if outsiders:
+        raise ValidationError(
+            {
+                "recipients": _(
+                    "Only people on the team can receive an entry (not on it: %(ids)s)."
+                )
+                % {"ids": ", ".join(map(str, outsiders))}
+            }
+        )
+    already = sorted(recipient_ids & _seeing(case=case, entry=entry))
+    if already:
+        raise ValidationError(
+            {
+                "recipients": _("These people can already see the entry: %(ids)s.")
+                % {"ids": ", ".join(map(str, already))}
+            }
+        )
+    return [team[user_id] for user_id in sorted(recipient_ids)]
+
+
+@transaction.atomic
+def share(
+    *,
+    entry: Entry,
+    recipients: Sequence[User],
+    actor: User,
+    basis: str | None = None,
+    justification: str = "",
+    received_url: str = "",
+) -> ShareResult:
+    """Shares `entry` with `recipients`, or asks the consent authority.
+
+    `received_url` is where the recipients' notification points when the entry lives on a page
+    of a higher app (a message in voice's conversation); by default the entry's own page.
+
+    Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
+    no basis the path decides: every recipient covered by a standing rule -> `agreement`,
+    otherwise a consent request for all of them. `legal_duty` needs a justification, which the
+    youth sees.
+    """
+    case = case_lock(entry.case_id)
+    entry = access_entry(user=actor, entry_id=entry.pk)
+    if actor.pk != entry.author_id:
+        raise PermissionDenied(_("Only the person who wrote an entry can share it."))
+    if case.status != Case.Status.OPEN:
+        raise StateConflict(_("The case is closed."))
+    if basis is not None and basis not in SHARE_BASES:
+        raise ValidationError({"basis": _("Unknown basis for sharing.")})
+    justification = justification.strip()
+    actor_is_youth = actor.pk == case.youth_id
+    if actor_is_youth and basis not in (None, Disclosure.Basis.OWN_CHOICE):
+        raise ValidationError({"basis": _("What you wrote yourself you share by your own choice.")})
+    if not actor_is_youth and basis == Disclosure.Basis.OWN_CHOICE:
+        raise ValidationError({"basis": _("Only the young person shares by their own choice.")})
+    if basis == Disclosure.Basis.LEGAL_DUTY and not justification:
+        raise ValidationError(
+            {"justification": _("Write which legal duty requires this; the young person sees it.")}
+        )
+    participants = _validate_recipients(
+        case=case, entry=entry, recipient_ids={user.pk for user in recipients}
+    )
+    users = [p.user for p in participants]
+
+    rules: dict[int, SharingRule] = {}
+    if actor_is_youth:
+        basis = Disclosure.Basis.OWN_CHOICE
+    elif basis != Disclosure.Basis.LEGAL_DUTY:
+        rules = rules_covering(case=case, category=entry.category, recipients=participants)
+        if len(rules) < len(users) and basis == Disclosure.Basis.AGREEMENT:
+            raise ValidationError(
+                {
+                    "basis": _(
+                        "No standing rule covers everyone you chose; leave the basis empty to ask."
+                    )
+                }
+            )
+        if len(rules) < len(users) or basis == Disclosure.Basis.CONSENT:
+            return ShareResult(
+                "consent_requested",
+                consent_request=_consent_request_create(
+                    case=case, entry=entry, recipients=users, requested_by=actor
+                ),
+            )
+        basis = Disclosure.Basis.AGREEMENT
+    return ShareResult(
+        "shared",
+        _disclose(
+            case=case,
+            entry=entry,
+            recipients=users,
+            basis=basis,
+            granted_by=actor,
+            rules=rules,
+            justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
+            received_url=received_url,
+        ),
+    )
+
+
+def _consent_request_create(
+    *, case: Case, entry: Entry, recipients: list[User], requested_by: User
+) -> ConsentRequest:
+    authority = authority_for(case=case, category=entry.category)
+    deciders = deciders_for(case=case, category=entry.category)
+    if not deciders:
+        raise ValidationError(
+            {"recipients": _("Nobody on the team can give consent yet: a guardian must be added.")}
+        )
+    request = ConsentRequest.objects.create(
+        entry=entry,
+        requested_by=requested_by,
+        youth_opinion_asked=authority.youth_opinion_asked,
+    )
+    request.recipients.set(recipients)
+    request.deciders.set(deciders)
+    audit_append(
+        actor=requested_by,
+        action="consent.requested",
+        case_id=case.pk,
+        object_type="consent_request",
+        object_id=str(request.pk),
+        data={
+            "entry": entry.pk,
+            "category": entry.category,
+            "recipients": [r.pk for r in recipients],
+            "deciders": [d.pk for d in deciders],
+        },
+    )
+    for decider in deciders:
+        notification_create(
+            recipient=decider,
+            kind=notifications.CONSENT_REQUESTED,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=links.consent_request(request),
+        )
+    if authority.youth_opinion_asked:
+        # The youth is asked for their view when their guardians decide.
+        notification_create(
+            recipient=case.youth,
+            kind=notifications.CONSENT_REQUESTED,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=links.consent_request(request),
+        )
+    return request

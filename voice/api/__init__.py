@@ -1,0 +1,45 @@
+"""JSON API for the young person's voice (docs/architecture.md §8). Thin: selectors read,
+services write. One module per feature.
+"""
+
+from .feedback import FeedbackApi
+from .glossary import GlossaryApi
+from .messages import MessageListApi, UnreadApi
+from .plan import PlanApi, PlanGoalApi, PlanStepApi, PlanStepDetailApi
+from .remarks import (
+    REMARK_ANSWER_RESPONSES,
+    CorrectionAcceptApi,
+    EntryVersionListApi,
+    RemarkAnswerApi,
+    RemarkListApi,
+    RemarkShowApi,
+)
+from .ungdomshjelper import (
+    CHANGE_REFUSALS,
+    UngdomshjelperApi,
+    UngdomshjelperCasesApi,
+    UngdomshjelperChangeApi,
+    UngdomshjelperChangeCancelApi,
+)
+
+__all__ = [
+    "CHANGE_REFUSALS",
+    "REMARK_ANSWER_RESPONSES",
+    "CorrectionAcceptApi",
+    "EntryVersionListApi",
+    "FeedbackApi",
+    "GlossaryApi",
+    "MessageListApi",
+    "PlanApi",
+    "PlanGoalApi",
+    "PlanStepApi",
+    "PlanStepDetailApi",
+    "RemarkAnswerApi",
+    "RemarkListApi",
+    "RemarkShowApi",
+    "UngdomshjelperApi",
+    "UngdomshjelperCasesApi",
+    "UngdomshjelperChangeApi",
+    "UngdomshjelperChangeCancelApi",
+    "UnreadApi",
+]
