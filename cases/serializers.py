@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from coordination.serializers import UserSummarySerializer
@@ -59,7 +60,7 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_download(self, attachment: Attachment) -> str:
-        return f"/api/v1/attachments/{attachment.pk}/download/"
+        return reverse("api-attachment-download", kwargs={"attachment_id": attachment.pk})
 
 
 class EntryOutputSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -49,7 +50,7 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_ics(self, meeting: Meeting) -> str:
-        return f"/meetings/{meeting.pk}.ics"
+        return reverse("meetings:ics", kwargs={"meeting_id": meeting.pk})
 
 
 class MeetingInputSerializer(serializers.Serializer):

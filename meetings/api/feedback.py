@@ -1,6 +1,7 @@
 """Evaluations after a meeting, and the personal calendar feed."""
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -63,7 +64,8 @@ class EvaluationSummaryApi(APIView):
 
 
 def _feed_body(request: Request, token: str) -> Response:
-    return Response({"url": request.build_absolute_uri(f"/meetings/calendar/{token}.ics")})
+    feed = reverse("meetings:calendar-feed", kwargs={"token": token})
+    return Response({"url": request.build_absolute_uri(feed)})
 
 
 class CalendarFeedApi(APIView):
