@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cases.models import Entry
@@ -217,7 +218,11 @@ def minutes_distribute(
         author=actor,
         kind=Entry.Kind.MINUTES,
         category=category,
-        title=_("Minutes: %(title)s") % {"title": meeting.title},
+        # A meeting title may use the whole length an entry title has; the prefix must not make
+        # sending out approved minutes fail.
+        title=Truncator(_("Minutes: %(title)s") % {"title": meeting.title}).chars(
+            settings.SAMMEN_ENTRY_TITLE_MAX_CHARS
+        ),
         body=minutes_markdown(minutes=minutes, version=minutes.approved_version),
     )
     result = share(entry=entry, recipients=recipients, actor=actor)

@@ -92,6 +92,19 @@ def test_distributing_unapproved_minutes_is_409_and_nothing_is_shared(team):
     assert not ConsentRequest.objects.exists()
 
 
+def test_minutes_of_a_meeting_with_the_longest_title_can_be_sent_out(team, settings):
+    # Given approved minutes of a meeting whose title is as long as an entry title may be
+    meeting = decided_meeting(team)
+    meeting.title = "M" * settings.SAMMEN_ENTRY_TITLE_MAX_CHARS
+    meeting.save(update_fields=["title"])
+    minutes = approved_minutes(team, meeting)
+    # When they are sent out, the prefixed title is shortened instead of refused
+    minutes_distribute(minutes=minutes, actor=team.coordinator, recipients=[team.nurse])
+    title = Entry.objects.get(kind=Entry.Kind.MINUTES).title
+    assert len(title) == settings.SAMMEN_ENTRY_TITLE_MAX_CHARS
+    assert title.endswith("…")
+
+
 def test_distribution_goes_through_the_share_path(team):
     # Given minutes the youth approved
     minutes = approved_minutes(team)
