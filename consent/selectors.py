@@ -438,10 +438,10 @@ def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:
 
 def may_see_youth_opinion(*, consent_request: ConsentRequest, user: User) -> bool:
     """The young person's view on a request is for them and the deciders only (not the asker),
-    on the page and in the API alike (docs/architecture.md §4)."""
-    return user.pk == consent_request.entry.case.youth_id or any(
-        decider.pk == user.pk for decider in consent_request.deciders.all()
-    )
+    on the page and in the API alike (docs/architecture.md §4). A decider is who answers the
+    request today (`ConsentRequest.viewer_decides`, the one rule the service also asks), so a
+    guardian stored as decider before the youth could decide no longer reads it."""
+    return user.pk == consent_request.entry.case.youth_id or consent_request.viewer_decides
 
 
 def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:

@@ -128,6 +128,21 @@ def test_a_stored_guardian_no_longer_decides_once_the_youth_is_old_enough():
     assert request.status == ConsentRequest.Status.PENDING
 
 
+def test_a_stored_guardian_reads_the_youths_view_only_while_they_decide():
+    # Given a request the 15-year-old gave their view on, with the guardian as stored decider
+    case, guardian, request = asked_of_the_guardian()
+    request.youth_opinion = "Helst ikke"
+    request.save(update_fields=["youth_opinion"])
+    path = f"/api/v1/consent-requests/{request.pk}/"
+    assert as_user(guardian).get(path).json()["youth_opinion"] == "Helst ikke"
+    assert "Helst ikke" in page(guardian, f"/consent/requests/{request.pk}/").content.decode()
+    # When the youth decides for themself (the birth date is corrected to 16)
+    User.objects.filter(pk=case.youth_id).update(birth_date=born_years_ago(16))
+    # Then the guardian no longer reads it, on the page or in the API
+    assert as_user(guardian).get(path).json().get("youth_opinion") in (None, "")
+    assert "Helst ikke" not in page(guardian, f"/consent/requests/{request.pk}/").content.decode()
+
+
 def test_a_stored_guardian_who_left_the_team_no_longer_decides_on_any_page():
     case, guardian, request = asked_of_the_guardian()
     Participant.objects.filter(case=case, user=guardian).update(left=timezone.now())
