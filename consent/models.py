@@ -201,6 +201,8 @@ class Disclosure(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
         RULE_ENDED = "rule_ended", _("the standing rule was ended")
         LEFT_CASE = "left_case", _("left the case")
+        CASE_CLOSED = "case_closed", _("the case was closed")
+        YOUTH_ADULT = "youth_adult", _("the young person turned 18")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
