@@ -45,6 +45,14 @@ def case_lock(case_id: int) -> Case:
     return for_update(Case.objects.select_related("youth")).get(pk=case_id)
 
 
+def case_require_open(case: Case) -> None:
+    """Every write that adds to or changes a case asks this, under `case_lock` and after the
+    caller's access is checked (so someone outside the case gets 404, never this 409): a closed
+    case refuses it with one message."""
+    if case.status != Case.Status.OPEN:
+        raise StateConflict(_("The case is closed."))
+
+
 @transaction.atomic
 def case_create(*, title: str, youth: User, actor: User | None = None) -> Case:
     case = Case(title=title, youth=youth)

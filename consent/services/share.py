@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry
-from cases.services import case_lock
-from coordination.errors import StateConflict
+from cases.services import case_lock, case_require_open
 from coordination.models import User
 from coordination.services import audit_append, notification_create
 
@@ -214,8 +213,7 @@ def share(
     entry = access_entry(user=actor, entry_id=entry.pk)
     if actor.pk != entry.author_id:
         raise PermissionDenied(_("Only the person who wrote an entry can share it."))
-    if case.status != Case.Status.OPEN:
-        raise StateConflict(_("The case is closed."))
+    case_require_open(case)
     if basis is not None and basis not in SHARE_BASES:
         raise ValidationError({"basis": _("Unknown basis for sharing.")})
     justification = justification.strip()
