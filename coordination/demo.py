@@ -11,6 +11,8 @@ from .services import guardianship_set
 
 CATALOGUE_EDITORS = "Katalogredaktører"
 MUNICIPAL_ADMINS = "Kommuneadministratorer"
+# Helpers who may open cases (cases.open_case); two-factor applies to them outside DEBUG.
+HELPERS = "Hjelpere"
 # (guardian, youth): the parents the municipality has registered (docs/architecture.md §10).
 GUARDIANSHIPS = [("mor", "sara"), ("far", "jonas")]
 GUARDIANSHIP_REASON = "Foreldreansvar etter Folkeregisteret (demodata)."
