@@ -200,3 +200,31 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.youth}"
+
+
+class Identity(models.Model):
+    """That `user` signs in at the OpenID provider `provider` (a key of SAMMEN_OIDC_PROVIDERS).
+
+    The provider's identifying claim (an ID-porten pid, an Entra oid) is kept only as
+    HMAC-SHA256 keyed with SAMMEN_IDENTITY_HMAC_KEY (`coordination.services.identity_hash`):
+    enough to recognise the person, never enough to read who they are.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="identities", verbose_name=_("user")
+    )
+    provider = models.CharField(_("provider"), max_length=32)
+    subject_hash = models.CharField(_("identity (keyed hash)"), max_length=64)
+    created = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sign-in identity")
+        verbose_name_plural = _("sign-in identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject_hash"], name="identity_one_user_per_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} #{self.pk}"

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 
+from .demo import HELPERS
 from .locks import for_update
-from .models import AuditEvent, Guardianship, Notification, User
-from .services import GENESIS_HASH, WORKER_HEARTBEAT_KEY, audit_hash
+from .models import AuditEvent, Guardianship, Identity, Notification, User
+from .services import GENESIS_HASH, WORKER_HEARTBEAT_KEY, audit_hash, identity_hash
 
 # Beat schedules the heartbeat every minute; three missed beats mean the worker or beat is gone.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 180
@@ -95,3 +96,43 @@ def guardianships_as_guardian(*, guardian: User) -> QuerySet[Guardianship]:
         .select_related("youth")
         .order_by("created", "id")
     )
+
+
+# The roles an OpenID provider may be opened to (SAMMEN_OIDC_<KEY>_ROLES).
+SIGN_IN_ROLES = ("youth", "guardian", "helper", "staff")
+
+
+def identity_user(*, provider: str, subject: str) -> User | None:
+    """The active account linked to this person at this provider, if any."""
+    identity = (
+        Identity.objects.select_related("user")
+        .filter(
+            provider=provider,
+            subject_hash=identity_hash(provider=provider, subject=subject),
+            user__is_active=True,
+        )
+        .first()
+    )
+    return identity.user if identity else None
+
+
+def user_sign_in_roles(*, user: User) -> set[str]:
+    """What a person is, as far as choosing a sign-in goes: a young person (has a birth date), a
+    registered guardian, a helper (the helpers' group, coordination.demo.HELPERS) or staff."""
+    roles = set()
+    if user.birth_date is not None:
+        roles.add("youth")
+    if Guardianship.objects.filter(guardian=user, ended_at__isnull=True).exists():
+        roles.add("guardian")
+    if user.groups.filter(name=HELPERS).exists():
+        roles.add("helper")
+    if user.is_staff:
+        roles.add("staff")
+    return roles
+
+
+def account_named(username: object) -> User | None:
+    """The account a login form named, to audit a failed try against it."""
+    if not isinstance(username, str) or not username:
+        return None
+    return User.objects.filter(username=username).first()

@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 import logging
 import time
@@ -15,7 +16,14 @@ from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from .locks import for_update
-from .models import PRESENTATION_MAX_CHARS, AuditEvent, Guardianship, Notification, User
+from .models import (
+    PRESENTATION_MAX_CHARS,
+    AuditEvent,
+    Guardianship,
+    Identity,
+    Notification,
+    User,
+)
 from .notifications import (
     BIRTH_DATE_CHANGED,
     GUARDIANSHIP_SET,
@@ -203,6 +211,60 @@ def guardianship_set(
 def api_token_for(*, user: User) -> str:
     token, _created = Token.objects.get_or_create(user=user)
     return token.key
+
+
+# --- Sign-in ---------------------------------------------------------------------------------
+
+
+def identity_hash(*, provider: str, subject: str) -> str:
+    """The only form in which Sammen keeps the claim that identifies a person at a provider."""
+    message = f"{provider}\x00{subject}".encode()
+    return hmac.new(settings.SAMMEN_IDENTITY_HMAC_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def identity_link(*, user: User, provider: str, subject: str) -> Identity:
+    """Lets `user` sign in at `provider` as the person `subject` (the provider's claim, e.g. a
+    pid). Only an invitation or staff decide this; never a name or an e-mail address.
+    A subject already linked to someone else is a ValidationError."""
+    subject_hash = identity_hash(provider=provider, subject=subject)
+    identity, created = Identity.objects.get_or_create(
+        provider=provider, subject_hash=subject_hash, defaults={"user": user}
+    )
+    if identity.user_id != user.pk:
+        raise ValidationError("This identity already belongs to another account.")
+    if created:
+        audit_append(
+            actor=user,
+            action="identity.linked",
+            object_type="identity",
+            object_id=str(identity.pk),
+            data={"provider": provider},
+        )
+    return identity
+
+
+def sign_in_record(
+    *,
+    user: User | None,
+    method: str,
+    success: bool,
+    provider: str = "",
+    acr: str = "",
+    reason: str = "",
+) -> AuditEvent:
+    """One sign-in, accepted or refused, in the audit chain: `user` is the account signed in to
+    or tried (when known; the actor only when it succeeded). Never a password, a token, a pid or
+    a username someone typed (it may be a mistyped password)."""
+    data: dict[str, object] = {"method": method, "success": success}
+    data.update({k: v for k, v in (("provider", provider), ("acr", acr), ("reason", reason)) if v})
+    return audit_append(
+        actor=user if success else None,
+        action="sign_in.succeeded" if success else "sign_in.failed",
+        object_type="user" if user else "",
+        object_id=str(user.pk) if user else "",
+        data=data,
+    )
 
 
 WORKER_HEARTBEAT_KEY = "sammen:worker-heartbeat"

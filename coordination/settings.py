@@ -316,6 +316,46 @@ SAMMEN_MESSAGE_MAX_CHARS = env.int("SAMMEN_MESSAGE_MAX_CHARS", default=5_000)
 SAMMEN_ENTRY_TITLE_MAX_CHARS = min(env.int("SAMMEN_ENTRY_TITLE_MAX_CHARS", default=200), 200)
 SAMMEN_ENTRY_BODY_MAX_CHARS = env.int("SAMMEN_ENTRY_BODY_MAX_CHARS", default=50_000)
 
+# Identity (docs/architecture.md "Sign-in"): the claim that identifies a person at an OpenID
+# provider (an ID-porten pid is a national identity number) is stored only as HMAC-SHA256 with this
+# key. Changing it unlinks every identity, so it is kept like SECRET_KEY.
+DEVELOPMENT_IDENTITY_HMAC_KEY = "sammen-development-identity-key-never-use-in-production"
+SAMMEN_IDENTITY_HMAC_KEY = _production_value(
+    "SAMMEN_IDENTITY_HMAC_KEY", DEVELOPMENT_IDENTITY_HMAC_KEY
+)
+if not DEBUG and SAMMEN_IDENTITY_HMAC_KEY == DEVELOPMENT_IDENTITY_HMAC_KEY:
+    raise ImproperlyConfigured(
+        "SAMMEN_IDENTITY_HMAC_KEY is the development key while DEBUG is off. "
+        "Set it to a long random value and keep it (or DEBUG=true for development)."
+    )
+
+
+def _oidc_provider(key: str) -> dict:
+    """One OpenID provider from SAMMEN_OIDC_<KEY>_* (README.md, "Sign-in with OpenID Connect")."""
+    prefix = f"SAMMEN_OIDC_{key.upper()}_"
+    issuer = env.str(prefix + "ISSUER").rstrip("/")
+    return {
+        "key": key,
+        "label": env.str(prefix + "LABEL", default=""),
+        "issuer": issuer,
+        "discovery_url": env.str(
+            prefix + "DISCOVERY_URL", default=f"{issuer}/.well-known/openid-configuration"
+        ),
+        "client_id": env.str(prefix + "CLIENT_ID"),
+        "client_secret": env.str(prefix + "CLIENT_SECRET"),
+        "token_auth_method": env.str(prefix + "TOKEN_AUTH_METHOD", default="client_secret_basic"),
+        "scopes": env.str(prefix + "SCOPES", default="openid profile"),
+        "claim": env.str(prefix + "CLAIM", default="sub"),
+        "roles": env.list(prefix + "ROLES"),
+        "acr_values": env.list(prefix + "ACR_VALUES", default=[]),
+    }
+
+
+# Sign-in with OpenID Connect: the providers offered on the login page, in this order.
+SAMMEN_OIDC_PROVIDERS = {
+    key: _oidc_provider(key) for key in env.list("SAMMEN_OIDC_PROVIDERS", default=[])
+}
+
 # Demo data: the password of the demo personas (seed_demo); "demo" only in DEBUG.
 SAMMEN_DEMO_PASSWORD = env.str("SAMMEN_DEMO_PASSWORD", default="demo" if DEBUG else "")
 

@@ -4,7 +4,6 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api, views
-from .forms import LoginForm
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", api.TokenApi.as_view(), name="api-token"),
@@ -27,14 +26,10 @@ handler400 = views.bad_request
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/oidc/<slug:provider>/login/", views.oidc_login, name="oidc-login"),
+    path("accounts/oidc/<slug:provider>/callback/", views.oidc_callback, name="oidc-callback"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

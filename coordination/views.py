@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -18,20 +22,107 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import LanguageForm, PresentationForm
+from .forms import LanguageForm, LoginForm, PresentationForm
 from .home import home_sections
+from .oidc import (
+    LOGOUT_SESSION_KEY,
+    Provider,
+    SignInRefused,
+    provider_for,
+    provider_logout_url,
+    providers,
+    sign_in_begin,
+    sign_in_complete,
+)
 from .parsing import InvalidInput, parse_page
 from .rest import NOT_FOUND_DETAIL, TOO_LARGE_DETAIL, authenticated_user
-from .selectors import notifications_for, service_health
+from .selectors import account_named, notifications_for, service_health
 from .services import (
     notification_mark_read,
     notification_text,
     notifications_mark_all_read,
+    sign_in_record,
     user_presentation_set,
     user_set_language,
 )
 
 NOTIFICATIONS_PER_PAGE = 20
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login page (fields username and password) with a button per OpenID provider;
+    every password sign-in, accepted or refused, is audited here (once: not by a signal, which
+    force_login in tests and the API would also send)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        return {**super().get_context_data(**kwargs), "oidc_providers": providers()}
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        sign_in_record(user=form.get_user(), method="password", success=True)
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        if form.data.get("username"):
+            sign_in_record(
+                user=account_named(form.data.get("username")), method="password", success=False
+            )
+        return super().form_invalid(form)
+
+
+def _provider_or_404(key: str) -> Provider:
+    provider = provider_for(key)
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def _sign_in_refused(
+    request: HttpRequest, provider: Provider, refusal: SignInRefused
+) -> HttpResponse:
+    sign_in_record(
+        user=refusal.user,
+        method="oidc",
+        success=False,
+        provider=provider.key,
+        acr=refusal.acr,
+        reason=refusal.reason,
+    )
+    context = {"provider": provider, "reason": refusal.reason}
+    return render(request, "registration/oidc_refused.html", context, status=403)
+
+
+@require_POST
+def oidc_login(request: HttpRequest, provider: str) -> HttpResponse:
+    """The login page's button: off to the provider (a POST, so no other site starts it)."""
+    chosen = _provider_or_404(provider)
+    try:
+        return sign_in_begin(request, chosen)
+    except SignInRefused as refusal:
+        return _sign_in_refused(request, chosen, refusal)
+
+
+@require_GET
+@never_cache
+def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    chosen = _provider_or_404(provider)
+    try:
+        sign_in_complete(request, chosen)
+    except SignInRefused as refusal:
+        return _sign_in_refused(request, chosen, refusal)
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Logs out here and, after an OpenID sign-in, at the provider too: a shared computer must
+    not sign the next person in as this one without asking."""
+    provider_url = provider_logout_url(request, request.session.get(LOGOUT_SESSION_KEY))
+    logout(request)
+    return redirect(provider_url or settings.LOGOUT_REDIRECT_URL)
 
 
 @login_required

@@ -5,3 +5,6 @@ export SAMMEN_REDIS_PORT="${SAMMEN_REDIS_PORT:-63799}"
 export DEBUG="${DEBUG:-true}"
 export DATABASE_URL="${DATABASE_URL:-postgres://sammen:sammen@127.0.0.1:${SAMMEN_PG_PORT}/sammen}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${SAMMEN_REDIS_PORT}/0}"
+# The local OpenID providers of the sign-in tests (scripts/oidc_providers.sh).
+export SAMMEN_OIDC_IDPORTEN_PORT="${SAMMEN_OIDC_IDPORTEN_PORT:-9414}"
+export SAMMEN_OIDC_KOMMUNE_PORT="${SAMMEN_OIDC_KOMMUNE_PORT:-9415}"

@@ -15,8 +15,10 @@ source scripts/env.sh
 # Redis keeps its queue in database 0.
 export REDIS_URL="${REDIS_URL%/*}/1"
 export SAMMEN_STARTED=.data/started-test
-trap 'scripts/services.sh stop' EXIT
+trap 'scripts/oidc_providers.sh stop; scripts/services.sh stop' EXIT
 scripts/services.sh start
+# The sign-in tests drive two real local OpenID providers (tests/oidc_provider/).
+scripts/oidc_providers.sh start
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

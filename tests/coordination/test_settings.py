@@ -31,6 +31,7 @@ PRODUCTION = {
     "DATABASE_URL": os.environ["DATABASE_URL"],
     "REDIS_URL": os.environ["REDIS_URL"],
     "SAMMEN_BASE_URL": "https://sammen.kommune.no",
+    "SAMMEN_IDENTITY_HMAC_KEY": secrets.token_urlsafe(32),
 }
 
 
@@ -53,6 +54,17 @@ def test_production_refuses_to_fall_back_on_a_development_default(missing):
         # Then it refuses, naming what is missing
         assert result.returncode != 0
         assert f"{missing} is not set while DEBUG is off" in result.stderr
+
+
+def test_production_refuses_the_development_identity_key():
+    # Given production settings whose identity key is the development one (pids hashed with a
+    # published key could be found again by trying every birth number)
+    env = dict(PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false")
+    env["SAMMEN_IDENTITY_HMAC_KEY"] = "sammen-development-identity-key-never-use-in-production"
+    # When the portal starts, then it refuses
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "SAMMEN_IDENTITY_HMAC_KEY is the development key" in result.stderr
 
 
 def test_development_falls_back_on_the_local_services():
