@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .oidc import provider_origins
 from .parsing import InvalidInput
 
 NUL = "\x00"
@@ -106,4 +107,22 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class SignInProvidersFormActionMiddleware:
+    """Adds the configured OpenID providers to the page's CSP form-action: browsers apply it to
+    the redirect that follows a form too, and the login buttons and the logout button (on every
+    page) lead there. Read per request, from the providers' discovery documents."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origins = provider_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update  # type: ignore[attr-defined]
         return response

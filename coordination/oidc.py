@@ -12,7 +12,7 @@ the `oidc_new_identity` hook) and must have a role the provider is opened to.
 import base64
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
@@ -111,6 +111,24 @@ def _client(provider: Provider) -> DjangoOAuth2App:
         )
         _clients[provider] = client
     return client
+
+
+def provider_origins() -> list[str]:
+    """Where the browser goes to sign in and out at the configured providers (the issuer's
+    origin and, from the discovery document, the authorization and end-session endpoints')."""
+    origins: set[str] = set()
+    for provider in providers():
+        urls = [provider.issuer]
+        try:
+            metadata = _client(provider).load_server_metadata()
+        except (requests.RequestException, ValueError):
+            metadata = {}
+        urls += [metadata.get("authorization_endpoint"), metadata.get("end_session_endpoint")]
+        for url in urls:
+            parts = urlsplit(str(url or ""))
+            if parts.scheme in ("http", "https") and parts.netloc:
+                origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 class SignInRefused(Exception):

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "coordination.middleware.SignInProvidersFormActionMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

@@ -27,6 +27,7 @@ from meetings.services.meetings import agenda_item_add
 from meetings.services.minutes import action_item_create
 from services_registry.models import Organization, Service
 from tests.cases.conftest import seed
+from tests.coordination.oidc_providers import provider_settings
 from tests.factories import MeetingFactory
 from voice.models import Goal, Remark, Step
 from voice.plan import goal_add, step_add
@@ -178,6 +179,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "organization_id": Organization.objects.first(),
         "service_id": Service.objects.first(),
         "token": getattr(CalendarFeed.objects.first(), "token", "unknown"),
+        "provider": "idporten",
     }
     return {
         name: str(getattr(value, "pk", value) if value is not None else 1)
@@ -280,6 +282,8 @@ def _short(kwargs: dict[str, object]) -> str:
 
 @pytest.mark.django_db
 def test_no_hostile_input_gives_a_500(settings):
+    # The sign-in pages run against the real local OpenID providers (scripts/oidc_providers.sh).
+    settings.SAMMEN_OIDC_PROVIDERS = provider_settings()
     demo = seed(settings)
     values = _real_values(demo, _add_what_the_demo_lacks(demo))
     routes = [route for route in _routes(get_resolver().url_patterns)]
