@@ -10,6 +10,7 @@ the `oidc_new_identity` hook) and must have a role the provider is opened to.
 """
 
 import base64
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -113,19 +114,30 @@ def _client(provider: Provider) -> DjangoOAuth2App:
     return client
 
 
+_unreachable_since: dict[Provider, float] = {}
+RETRY_SECONDS = 60
+
+
 def provider_origins() -> list[str]:
     """Where the browser goes to sign in and out at the configured providers (the issuer's
     origin and, from the discovery document, the authorization and end-session endpoints')."""
     origins: set[str] = set()
     for provider in providers():
         urls = [provider.issuer]
-        try:
-            metadata = _client(provider).load_server_metadata()
-        except (requests.RequestException, ValueError):
-            metadata = {}
-        urls += [metadata.get("authorization_endpoint"), metadata.get("end_session_endpoint")]
+        metadata = {}
+        # A provider that did not answer is not asked again for a while: every page needs this.
+        if time.monotonic() - _unreachable_since.get(provider, -RETRY_SECONDS) >= RETRY_SECONDS:
+            try:
+                metadata = _client(provider).load_server_metadata()
+                _unreachable_since.pop(provider, None)
+            except (requests.RequestException, ValueError):
+                _unreachable_since[provider] = time.monotonic()
+        urls += [
+            str(metadata.get("authorization_endpoint") or ""),
+            str(metadata.get("end_session_endpoint") or ""),
+        ]
         for url in urls:
-            parts = urlsplit(str(url or ""))
+            parts = urlsplit(url)
             if parts.scheme in ("http", "https") and parts.netloc:
                 origins.add(f"{parts.scheme}://{parts.netloc}")
     return sorted(origins)

@@ -4,6 +4,7 @@ Development defaults point at the project's own PostgreSQL and Redis on loopback
 With DEBUG off the project refuses to start on development defaults.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -333,21 +334,32 @@ if not DEBUG and SAMMEN_IDENTITY_HMAC_KEY == DEVELOPMENT_IDENTITY_HMAC_KEY:
 
 def _oidc_provider(key: str) -> dict:
     """One OpenID provider from SAMMEN_OIDC_<KEY>_* (README.md, "Sign-in with OpenID Connect")."""
+    if not re.fullmatch(r"[a-z][a-z0-9]{0,31}", key):
+        raise ImproperlyConfigured(
+            f"SAMMEN_OIDC_PROVIDERS: {key!r} is not a provider key (small letters and digits)."
+        )
     prefix = f"SAMMEN_OIDC_{key.upper()}_"
-    issuer = env.str(prefix + "ISSUER").rstrip("/")
+    roles = env.list(prefix + "ROLES")
+    if not roles or not set(roles) <= {"youth", "guardian", "helper", "staff"}:
+        raise ImproperlyConfigured(
+            f"{prefix}ROLES must name who may use it: youth, guardian, helper and/or staff."
+        )
+    # Exactly as the tokens' `iss` says it (some issuers end in a slash).
+    issuer = env.str(prefix + "ISSUER")
     return {
         "key": key,
         "label": env.str(prefix + "LABEL", default=""),
         "issuer": issuer,
         "discovery_url": env.str(
-            prefix + "DISCOVERY_URL", default=f"{issuer}/.well-known/openid-configuration"
+            prefix + "DISCOVERY_URL",
+            default=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
         ),
         "client_id": env.str(prefix + "CLIENT_ID"),
         "client_secret": env.str(prefix + "CLIENT_SECRET"),
         "token_auth_method": env.str(prefix + "TOKEN_AUTH_METHOD", default="client_secret_basic"),
         "scopes": env.str(prefix + "SCOPES", default="openid profile"),
         "claim": env.str(prefix + "CLAIM", default="sub"),
-        "roles": env.list(prefix + "ROLES"),
+        "roles": roles,
         "acr_values": env.list(prefix + "ACR_VALUES", default=[]),
     }
 

@@ -1,5 +1,6 @@
 """Configuration: production refuses development defaults and passes Django's deploy check."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -97,3 +98,51 @@ def test_seed_demo_refuses_without_password_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SAMMEN_DEMO_PASSWORD" in result.stderr
+
+
+OIDC_ENV = {
+    "SAMMEN_OIDC_PROVIDERS": "idporten,kommune",
+    "SAMMEN_OIDC_IDPORTEN_ISSUER": "https://test.idporten.no",
+    "SAMMEN_OIDC_IDPORTEN_CLIENT_ID": "sammen-test",
+    "SAMMEN_OIDC_IDPORTEN_CLIENT_SECRET": "s3cret",
+    "SAMMEN_OIDC_IDPORTEN_CLAIM": "pid",
+    "SAMMEN_OIDC_IDPORTEN_ROLES": "youth,guardian",
+    "SAMMEN_OIDC_IDPORTEN_ACR_VALUES": "idporten-loa-substantial,idporten-loa-high",
+    "SAMMEN_OIDC_KOMMUNE_ISSUER": "https://sts.windows.net/tenant/",
+    "SAMMEN_OIDC_KOMMUNE_CLIENT_ID": "app",
+    "SAMMEN_OIDC_KOMMUNE_CLIENT_SECRET": "s3cret",
+    "SAMMEN_OIDC_KOMMUNE_CLAIM": "oid",
+    "SAMMEN_OIDC_KOMMUNE_ROLES": "helper,staff",
+}
+PRINT_PROVIDERS = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps(settings.SAMMEN_OIDC_PROVIDERS))"
+)
+
+
+def test_openid_providers_come_from_the_environment():
+    result = run_manage("shell", "-c", PRINT_PROVIDERS, DEBUG="true", **OIDC_ENV)
+    assert result.returncode == 0, result.stderr
+    providers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert list(providers) == ["idporten", "kommune"]
+    assert providers["idporten"]["acr_values"] == ["idporten-loa-substantial", "idporten-loa-high"]
+    assert providers["idporten"]["discovery_url"] == (
+        "https://test.idporten.no/.well-known/openid-configuration"
+    )
+    # The issuer is kept exactly (Entra's v1 issuer ends in a slash)
+    assert providers["kommune"]["issuer"] == "https://sts.windows.net/tenant/"
+    assert providers["kommune"]["roles"] == ["helper", "staff"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SAMMEN_OIDC_PROVIDERS", "id-porten", "is not a provider key"),
+        ("SAMMEN_OIDC_IDPORTEN_ROLES", "youth,everyone", "ROLES must name who may use it"),
+        ("SAMMEN_OIDC_IDPORTEN_ROLES", "", "ROLES must name who may use it"),
+    ],
+)
+def test_a_wrong_provider_setting_stops_the_start(name, value, message):
+    result = run_manage("check", DEBUG="true", **{**OIDC_ENV, name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
