@@ -22,6 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -240,7 +241,11 @@ def _account_for(
         user = _new_identity_user(request, provider, claims)
         if user is None:
             raise SignInRefused("unknown", acr=acr)
-        identity_link(user=user, provider=provider.key, subject=subject)
+        try:
+            identity_link(user=user, provider=provider.key, subject=subject)
+        except ValidationError as error:
+            # Linked already, to an account that is no longer active.
+            raise SignInRefused("unknown", acr=acr) from error
     if provider.roles and not user_sign_in_roles(user=user) & set(provider.roles):
         raise SignInRefused("role", acr=acr, user=user)
     return user

@@ -380,6 +380,8 @@ LOGGING = {
     "loggers": {
         # Request bodies and SQL parameters can carry case content: never log them.
         "django.db.backends": {"level": "WARNING"},
+        # Its debug lines carry PKCE verifiers and tokens (an ID token holds the pid).
+        "authlib": {"level": "WARNING"},
     },
 }
 

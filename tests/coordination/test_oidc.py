@@ -338,6 +338,25 @@ def test_a_deactivated_account_cannot_sign_in(client, oidc, youth):
     assert refusals("unknown").count() == 1
 
 
+def test_a_hook_for_an_identity_of_a_deactivated_account_is_refused(
+    client, oidc, youth, monkeypatch
+):
+    # Given Ida's account deactivated and a hook that offers another account for her pid
+    youth.is_active = False
+    youth.save()
+    monkeypatch.setattr(
+        apps.get_app_config("cases"),
+        "oidc_new_identity",
+        lambda request, provider, claims: UserFactory(username="other"),
+        raising=False,
+    )
+    response, _browser = sign_in(client, PID_IDA)
+    # Then the identity stays with the deactivated account, and nothing is created
+    assert response.status_code == 403
+    assert not User.objects.filter(username="other").exists()
+    assert Identity.objects.get().user == youth
+
+
 def test_logout_ends_the_provider_session_too(client, oidc, youth):
     # Given Ida signed in through ID-porten
     _response, browser = sign_in(client, PID_IDA)
