@@ -58,6 +58,19 @@ class Provider:
     claim: str
     roles: tuple[str, ...]
     acr_values: tuple[str, ...]
+    # A stricter list for some roles: (role, accepted values) pairs.
+    acr_by_role: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def acr_accepted(self, acr: str, roles: set[str]) -> bool:
+        """Whether `acr` is good enough for a person with these of the provider's roles: in
+        the provider's list, and in the list of each of their roles that has its own."""
+        if self.acr_values and acr not in self.acr_values:
+            return False
+        return all(acr in accepted for role, accepted in self.acr_by_role if role in roles)
+
+    @property
+    def asserts_level(self) -> bool:
+        return bool(self.acr_values or self.acr_by_role)
 
     @property
     def button(self) -> str | Promise:
@@ -82,6 +95,10 @@ def providers() -> list[Provider]:
                     "scopes": " ".join(scopes),
                     "roles": tuple(config["roles"]),
                     "acr_values": tuple(config["acr_values"]),
+                    "acr_by_role": tuple(
+                        (role, tuple(values))
+                        for role, values in config.get("acr_by_role", {}).items()
+                    ),
                 }
             )
         )
@@ -165,7 +182,8 @@ def sign_in_begin(request: HttpRequest, provider: Provider) -> HttpResponse:
         return _client(provider).authorize_redirect(
             request, redirect_uri=callback_url(request, provider), **extra
         )
-    except requests.RequestException as error:
+    except (requests.RequestException, ValueError, RuntimeError) as error:
+        # Not answering, not JSON, or a discovery document without an authorization endpoint.
         raise SignInRefused("provider_unreachable") from error
 
 
@@ -208,7 +226,7 @@ def id_token_claims(request: HttpRequest, provider: Provider) -> tuple[dict[str,
         raise SignInRefused("provider_error") from error
     except JoseError as error:
         raise SignInRefused(_claim_reason(error)) from error
-    except (requests.RequestException, ValueError) as error:
+    except (requests.RequestException, ValueError, RuntimeError) as error:
         raise SignInRefused("provider_unreachable") from error
     if not token.get("userinfo") or not token.get("id_token"):
         raise SignInRefused("token")
@@ -246,8 +264,11 @@ def _account_for(
         except ValidationError as error:
             # Linked already, to an account that is no longer active.
             raise SignInRefused("unknown", acr=acr) from error
-    if provider.roles and not user_sign_in_roles(user=user) & set(provider.roles):
+    roles = user_sign_in_roles(user=user) & set(provider.roles)
+    if not roles:
         raise SignInRefused("role", acr=acr, user=user)
+    if not provider.acr_accepted(acr, roles):
+        raise SignInRefused("acr", acr=acr, user=user)
     return user
 
 
@@ -264,12 +285,12 @@ def sign_in_complete(request: HttpRequest, provider: Provider) -> User:
     subject = claims.get(provider.claim)
     if not isinstance(subject, str) or not subject:
         raise SignInRefused("claim", acr=acr)
-    if provider.acr_values and acr not in provider.acr_values:
+    if not provider.acr_accepted(acr, set()):
         raise SignInRefused("acr", acr=acr)
     with transaction.atomic():
         user = _account_for(request, provider, claims, subject, acr)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if provider.acr_values:
+    if provider.asserts_level:
         request.session[STRONG_AUTH_SESSION_KEY] = {
             "method": "oidc",
             "provider": provider.key,

@@ -361,6 +361,12 @@ def _oidc_provider(key: str) -> dict:
         "claim": env.str(prefix + "CLAIM", default="sub"),
         "roles": roles,
         "acr_values": env.list(prefix + "ACR_VALUES", default=[]),
+        # A stricter list for a role, e.g. SAMMEN_OIDC_IDPORTEN_ACR_VALUES_GUARDIAN.
+        "acr_by_role": {
+            role: env.list(prefix + f"ACR_VALUES_{role.upper()}")
+            for role in roles
+            if env.str(prefix + f"ACR_VALUES_{role.upper()}", default="")
+        },
     }
 
 

@@ -38,6 +38,7 @@ def provider_settings(**idporten: object) -> dict:
             "claim": "pid",
             "roles": ["youth", "guardian"],
             "acr_values": ["idporten-loa-substantial", "idporten-loa-high"],
+            "acr_by_role": {},
             **idporten,
         },
         "kommune": {
@@ -52,6 +53,7 @@ def provider_settings(**idporten: object) -> dict:
             "claim": "oid",
             "roles": ["helper", "staff"],
             "acr_values": [],
+            "acr_by_role": {},
         },
     }
 

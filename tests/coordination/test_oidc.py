@@ -271,6 +271,21 @@ def test_too_low_an_acr_is_refused(client, oidc):
     assert event.data["acr"] == "idporten-loa-low"
 
 
+def test_a_role_can_require_a_higher_level(client, oidc, youth):
+    # Given ID-porten settings where young people must sign in at idporten-loa-high
+    oidc.SAMMEN_OIDC_PROVIDERS = provider_settings(acr_by_role={"youth": ["idporten-loa-high"]})
+    # When Ida signs in at substantial, then she is refused for her level
+    response, _browser = sign_in(client, PID_IDA)
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert refusals("acr").get().object_id == str(youth.pk)
+    # And someone at high is let in
+    other = UserFactory(birth_date=timezone.localdate() - timedelta(days=17 * 366))
+    identity_link(user=other, provider="idporten", subject=PID_HIGH)
+    response, _browser = sign_in(client, PID_HIGH)
+    assert response["Location"] == "/"
+
+
 def test_an_unknown_person_is_refused_with_a_clear_page_and_nothing_created(client, oidc, youth):
     users, identities = User.objects.count(), Identity.objects.count()
     response, _browser = sign_in(client, PID_UNKNOWN)

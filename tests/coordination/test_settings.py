@@ -108,6 +108,7 @@ OIDC_ENV = {
     "SAMMEN_OIDC_IDPORTEN_CLAIM": "pid",
     "SAMMEN_OIDC_IDPORTEN_ROLES": "youth,guardian",
     "SAMMEN_OIDC_IDPORTEN_ACR_VALUES": "idporten-loa-substantial,idporten-loa-high",
+    "SAMMEN_OIDC_IDPORTEN_ACR_VALUES_GUARDIAN": "idporten-loa-high",
     "SAMMEN_OIDC_KOMMUNE_ISSUER": "https://sts.windows.net/tenant/",
     "SAMMEN_OIDC_KOMMUNE_CLIENT_ID": "app",
     "SAMMEN_OIDC_KOMMUNE_CLIENT_SECRET": "s3cret",
@@ -126,6 +127,8 @@ def test_openid_providers_come_from_the_environment():
     providers = json.loads(result.stdout.strip().splitlines()[-1])
     assert list(providers) == ["idporten", "kommune"]
     assert providers["idporten"]["acr_values"] == ["idporten-loa-substantial", "idporten-loa-high"]
+    assert providers["idporten"]["acr_by_role"] == {"guardian": ["idporten-loa-high"]}
+    assert providers["kommune"]["acr_by_role"] == {}
     assert providers["idporten"]["discovery_url"] == (
         "https://test.idporten.no/.well-known/openid-configuration"
     )
