@@ -2,6 +2,7 @@
 the whole code flow over HTTP, every refusal, the identity kept only as a keyed hash, the
 session contract with two-factor, the audit, and the logout that ends the provider's session."""
 
+import io
 import json
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -13,6 +14,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from joserfc.errors import InvalidClaimError
 
@@ -455,3 +457,25 @@ def test_a_failed_password_for_nobody_is_audited_without_the_typed_name(client):
     failed = AuditEvent.objects.get(action="sign_in.failed")
     assert failed.object_id == ""
     assert "my-password-by-mistake" not in json.dumps(failed.data)
+
+
+def test_staff_link_an_existing_account_from_standard_input(oidc, monkeypatch):
+    # Given Kari's account and her oid typed on standard input (not on the command line)
+    kari = UserFactory(username="kari")
+    monkeypatch.setattr("sys.stdin", io.StringIO(kommune_oid(HELPER_KARI) + "\n"))
+    out = io.StringIO()
+    call_command("link_identity", "--user", "kari", "--provider", "kommune", stdout=out)
+    assert Identity.objects.get().user == kari
+    assert kommune_oid(HELPER_KARI) not in out.getvalue() + everything_stored()
+    # An identity already linked, an unknown provider or account: refused
+    for args, stdin in [
+        (["--user", "other", "--provider", "kommune"], kommune_oid(HELPER_KARI)),
+        (["--user", "kari", "--provider", "nowhere"], "x"),
+        (["--user", "nobody", "--provider", "kommune"], "x"),
+        (["--user", "kari", "--provider", "kommune"], ""),
+    ]:
+        UserFactory(username="other")
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin + "\n"))
+        with pytest.raises(CommandError):
+            call_command("link_identity", *args, stdout=io.StringIO())
+    assert Identity.objects.count() == 1
