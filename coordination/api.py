@@ -3,7 +3,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -13,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Notification
-from .rest import authenticated_user
+from .rest import THROTTLED, authenticated_user
 from .selectors import notifications_for
 from .serializers import (
     MeSerializer,
@@ -40,7 +45,11 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer},
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="A missing field, or a wrong username or password."),
+            429: THROTTLED,
+        },
         examples=[
             OpenApiExample(
                 "Sara", value={"username": "sara", "password": "demo"}, request_only=True

@@ -46,6 +46,9 @@ NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same 
 FORBIDDEN = OpenApiResponse(description="You can see this but may not do it.")
 CONFLICT = OpenApiResponse(description="Not possible in the current state (answered, expired).")
 BAD_INPUT = OpenApiResponse(description="Field errors, e.g. someone who is not on the case.")
+THROTTLED = OpenApiResponse(
+    description="Too many calls (or failed logins) in a short time: wait Retry-After seconds."
+)
 
 
 class StandardPagination(PageNumberPagination):

@@ -65,7 +65,7 @@ def test_the_token_ends_after_its_lifetime_and_not_before(settings):
 def test_the_default_lifetime_is_ten_hours():
     from django.conf import settings
 
-    assert settings.SAMMEN_TOKEN_TTL == datetime.timedelta(hours=10)
+    assert datetime.timedelta(hours=10) == settings.SAMMEN_TOKEN_TTL
 
 
 def test_only_a_digest_of_the_token_is_stored():
