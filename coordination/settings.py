@@ -230,6 +230,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
     "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
+    "api-tokens-expired": {
+        "task": "coordination.tasks.delete_expired_api_tokens",
+        "schedule": 3600.0,
+    },
     "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
     "meetings-action-item-reminders": {
         "task": "meetings.tasks.send_action_item_reminders",

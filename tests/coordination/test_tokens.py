@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from coordination.models import AuditEvent, User
 from coordination.services import api_token_for
+from coordination.tasks import delete_expired_api_tokens
 from tests.coordination.test_staff_powers import admin_form_data
 from tests.factories import PASSWORD, UserFactory
 
@@ -254,6 +255,26 @@ def test_creation_and_revocation_are_audited_without_the_token(user):
         assert answer["token"] not in text
         assert stored.digest not in text
         assert stored.token_key not in text
+
+
+def test_the_hourly_task_deletes_expired_tokens_only(settings):
+    # Given a token that has expired (never used again) and one that has not
+    settings.SAMMEN_TOKEN_TTL = datetime.timedelta(hours=1)
+    old, fresh = UserFactory(), UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        api_token_for(user=old)
+    with time_machine.travel(start + datetime.timedelta(minutes=30), tick=False):
+        kept = api_token_for(user=fresh)
+    # When beat runs the task after the first one's expiry
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
+        delete_expired_api_tokens()
+        # Then only the live token is left, and still works
+        assert list(AuthToken.objects.values_list("user", flat=True)) == [fresh.pk]
+        assert me_status(kept) == 200
+    assert "coordination.tasks.delete_expired_api_tokens" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
 
 
 def test_api_token_for_gives_a_working_token(user):
