@@ -44,6 +44,15 @@ def _production_value(name: str, development_default: str) -> str:
     return env.str(name)
 
 
+def _positive_int(name: str, default: int) -> int:
+    """A length of time that must be more than nothing: 0 would end every session or token at
+    once, which looks like a broken login rather than a setting."""
+    value = env.int(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0 (got {value}).")
+    return value
+
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -157,7 +166,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Shared devices (school PCs, a parent's phone): sessions end after 30 idle minutes and with the
 # browser; every request slides the window (the session row's expiry is written on each request,
 # and the database backend refuses a session past it).
-SESSION_COOKIE_AGE = env.int("SAMMEN_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_COOKIE_AGE = _positive_int("SAMMEN_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -252,7 +261,7 @@ SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", defau
 # API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
 # token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or
 # the account is deactivated.
-SAMMEN_TOKEN_TTL = timedelta(seconds=env.int("SAMMEN_TOKEN_TTL", default=10 * 60 * 60))
+SAMMEN_TOKEN_TTL = timedelta(seconds=_positive_int("SAMMEN_TOKEN_TTL", default=10 * 60 * 60))
 REST_KNOX = {"TOKEN_TTL": SAMMEN_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token"}
 
 

@@ -188,10 +188,19 @@ def test_the_real_rates_are_stricter_for_tokens_and_invitations():
     )
 
 
-def test_a_rate_that_is_not_a_rate_stops_the_start(monkeypatch):
-    monkeypatch.setenv("SAMMEN_THROTTLE_USER", "lots")
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SAMMEN_THROTTLE_USER", "lots", "SAMMEN_THROTTLE_USER must look like 20/min"),
+        ("SAMMEN_THROTTLE_TOKEN", "0/min", "SAMMEN_THROTTLE_TOKEN must look like 20/min"),
+        ("SAMMEN_TOKEN_TTL", "0", "SAMMEN_TOKEN_TTL must be a whole number above 0"),
+        ("SAMMEN_SESSION_IDLE_MINUTES", "-5", "SAMMEN_SESSION_IDLE_MINUTES must be a whole"),
+    ],
+)
+def test_a_setting_that_makes_no_sense_stops_the_start(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode != 0
-    assert "SAMMEN_THROTTLE_USER must look like 20/min" in result.stderr
+    assert message in result.stderr
