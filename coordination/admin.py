@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 # Imported first so that its registration exists to be undone below.
-from rest_framework.authtoken import admin as _authtoken_admin  # noqa: F401
-from rest_framework.authtoken.models import TokenProxy
+from knox import admin as _knox_admin  # noqa: F401
+from knox.models import AuthToken
 
 from .models import AuditEvent, Notification, User
 from .rest import authenticated_user
@@ -28,9 +28,10 @@ from .services import (
     user_permissions_changed,
 )
 
-# Listing everyone's API token would let staff act as anyone (and who-knows-what would then
-# say the young person opened something). Nobody reads tokens but their owner.
-admin.site.unregister(TokenProxy)
+# knox's admin lets staff make a token for anyone and shows it: they could then act as anyone
+# (and who-knows-what would say the young person opened something). Only the owner gets a token,
+# from the token exchange; staff end someone's tokens by deactivating them or setting a password.
+admin.site.unregister(AuthToken)
 
 
 class StaffUserChangeForm(UserChangeForm):

@@ -1,9 +1,15 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -12,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Notification
-from .rest import authenticated_user
+from .rest import THROTTLED, authenticated_user
 from .selectors import notifications_for
 from .serializers import (
     MeSerializer,
@@ -21,18 +27,29 @@ from .serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from .services import api_token_for, notification_mark_read, user_presentation_set
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    notification_mark_read,
+    user_presentation_set,
+)
 
 
 class TokenApi(APIView):
-    """Exchanges a username and password for an API token (header `Authorization: Token <t>`)."""
+    """Exchanges a username and password for an API token (header `Authorization: Token <t>`)
+    that ends at `expires` (SAMMEN_TOKEN_TTL), on logout, and when the password changes."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_scope = "token"
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer},
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="A missing field, or a wrong username or password."),
+            429: THROTTLED,
+        },
         examples=[
             OpenApiExample(
                 "Sara", value={"username": "sara", "password": "demo"}, request_only=True
@@ -53,7 +70,23 @@ class TokenApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Wrong username or password.")]}
             )
-        return Response({"token": api_token_for(user=user)}, status=status.HTTP_200_OK)
+        token, key = api_token_create(user=user)
+        return Response(
+            TokenResponseSerializer({"token": key, "expires": token.expiry}).data,
+            status=status.HTTP_200_OK,
+        )
+
+
+class LogoutApi(APIView):
+    """Ends the credentials of this call: the token at once, or the browser's session."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, AuthToken):
+            api_token_revoke(token=request.auth)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,36 @@ class User(AbstractUser):
     def name(self) -> str:
         """What the UI calls this person."""
         return str(self)
+
+    # Set by set_unusable_password; set_password leaves its mark in AbstractBaseUser._password.
+    _password_removed = False
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_removed = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every way a password changes (the password page, the admin, `changepassword`, a
+        service) ends in set_password or set_unusable_password and then here, and so does a
+        deactivation: this is the one place that ends the person's API tokens then.
+        AbstractBaseUser sets `_password` only for a new password (a hash upgraded at login
+        clears it first), so an upgrade keeps the tokens."""
+        reason = None
+        if not self._state.adding:
+            if getattr(self, "_password", None) is not None or self._password_removed:
+                reason = "password_changed"
+            elif not self.is_active:
+                reason = "deactivated"
+        if reason is None:
+            super().save(*args, **kwargs)
+            return
+        # coordination.services imports this module.
+        from .services import api_tokens_revoke_all
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._password_removed = False
+            api_tokens_revoke_all(user=self, reason=reason)
 
 
 class Notification(models.Model):

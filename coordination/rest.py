@@ -6,6 +6,7 @@ exactly like an object that does not exist, so a status code never confirms that
 exists.
 """
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -44,6 +46,9 @@ NOT_FOUND = OpenApiResponse(description="Missing, or not yours to see: the same 
 FORBIDDEN = OpenApiResponse(description="You can see this but may not do it.")
 CONFLICT = OpenApiResponse(description="Not possible in the current state (answered, expired).")
 BAD_INPUT = OpenApiResponse(description="Field errors, e.g. someone who is not on the case.")
+THROTTLED = OpenApiResponse(
+    description="Too many calls (or failed logins) in a short time: wait Retry-After seconds."
+)
 
 
 class StandardPagination(PageNumberPagination):
@@ -137,10 +142,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(_validation_detail(exc))
     elif isinstance(exc, StateConflict):
         exc = Conflict(str(exc) or None)
+    elif isinstance(exc, exceptions.Throttled):
+        return _throttled(exc)
     elif isinstance(exc, RequestDataTooBig):
         # Django would answer with its HTML 400 page; API clients get the usual JSON shape.
         exc = exceptions.ParseError(TOO_LARGE_DETAIL)
     return drf_exception_handler(exc, context)
+
+
+def _throttled(exc: exceptions.Throttled) -> Response:
+    """429 in plain words, with the seconds to wait in the body and in Retry-After."""
+    seconds = max(1, math.ceil(getattr(exc, "wait", None) or 0))
+    detail = ngettext(
+        "Too many requests. Try again in %(seconds)d second.",
+        "Too many requests. Try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    return Response(
+        {"detail": detail},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 def authenticated_user(request: HttpRequest | Request) -> User:

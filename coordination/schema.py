@@ -7,8 +7,25 @@ drf-spectacular's generator imports DRF's settings, so the generator cannot be i
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from .authentication import TokenAuthentication
 from .rest import PAGE_PARAMETERS, PAGES
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the schema names coordination.authentication.TokenAuthentication."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An expiring token from /api/v1/auth/token/, sent as "Token <token>".',
+        }
 
 
 class AutoSchema(openapi.AutoSchema):

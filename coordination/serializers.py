@@ -57,6 +57,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField()
 
 
 class NotificationKindField(serializers.ChoiceField):

@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from .locks import for_update
 from .models import (
@@ -208,9 +208,68 @@ def guardianship_set(
     return guardianship
 
 
+# --- API tokens (django-rest-knox: only a digest is stored) -----------------------------------
+# The audit chain names the person and why, never the token, its digest or its first characters.
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new token for `user`, valid for settings.SAMMEN_TOKEN_TTL: the stored row and the token
+    itself, which exists only in this answer. The person's expired tokens are deleted here, so
+    the table does not grow with every login."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+    token, key = AuthToken.objects.create(user=user, expiry=settings.SAMMEN_TOKEN_TTL)
+    audit_append(
+        actor=user,
+        action="token.created",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"expires": token.expiry.isoformat() if token.expiry else None},
+    )
+    return token, key
+
+
 def api_token_for(*, user: User) -> str:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    """A new token for `user` (the token exchange, demo clients, tests)."""
+    return api_token_create(user=user)[1]
+
+
+def api_tokens_expired_delete() -> int:
+    """Deletes every expired token. knox deletes one when it is used, and api_token_create the
+    owner's at their next login; a token nobody uses again would otherwise stay for ever."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
+@transaction.atomic
+def api_token_revoke(*, token: AuthToken) -> None:
+    """Logout: the token used stops working at once."""
+    user = token.user
+    AuthToken.objects.filter(digest=token.digest).delete()
+    audit_append(
+        actor=user,
+        action="token.revoked",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"reason": "logout"},
+    )
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
+    """Ends every token of `user` (`reason`: password_changed or deactivated). Called by
+    User.save, the one place both happen, so no page, admin form or service can forget it. Who
+    changed the password is not known there: the row's actor is the system."""
+    revoked, _ = AuthToken.objects.filter(user=user).delete()
+    if revoked:
+        audit_append(
+            actor=None,
+            action="token.revoked_all",
+            object_type="user",
+            object_id=str(user.pk),
+            data={"reason": reason, "count": revoked},
+        )
+    return revoked
 
 
 # --- Sign-in ---------------------------------------------------------------------------------

@@ -44,6 +44,15 @@ def _production_value(name: str, development_default: str) -> str:
     return env.str(name)
 
 
+def _positive_int(name: str, default: int) -> int:
+    """A length of time that must be more than nothing: 0 would end every session or token at
+    once, which looks like a broken login rather than a setting."""
+    value = env.int(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0 (got {value}).")
+    return value
+
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -60,6 +69,17 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # ~70 ms each time; our queries are short, so it only ever adds latency.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 REDIS_URL = _production_value("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/0")
+# The cache (today: the API's throttle counters) lives on the same Redis as Celery's queue, under
+# its own key prefix. Short timeouts: the throttles let requests through while Redis is down
+# (coordination/throttling.py), and must not make them wait for it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sammen-cache",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,7 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -145,8 +165,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Shared devices (school PCs, a parent's phone): sessions end after 30 idle minutes and with the
-# browser; every request slides the window.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+# browser; every request slides the window (the session row's expiry is written on each request,
+# and the database backend refuses a session past it).
+SESSION_COOKIE_AGE = _positive_int("SAMMEN_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -219,6 +240,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "coordination.tasks.record_worker_heartbeat", "schedule": 60.0},
     "notification-sweep": {"task": "coordination.tasks.sweep_notifications", "schedule": 60.0},
+    "api-tokens-expired": {
+        "task": "coordination.tasks.delete_expired_api_tokens",
+        "schedule": 3600.0,
+    },
     "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
     "meetings-action-item-reminders": {
         "task": "meetings.tasks.send_action_item_reminders",
@@ -234,12 +259,46 @@ CELERY_BEAT_SCHEDULE: dict = {
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
 SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
 
+# API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
+# token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or
+# the account is deactivated.
+SAMMEN_TOKEN_TTL = timedelta(seconds=_positive_int("SAMMEN_TOKEN_TTL", default=10 * 60 * 60))
+REST_KNOX = {"TOKEN_TTL": SAMMEN_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token"}
+
+
+def _throttle_rate(name: str, default: str) -> str:
+    """A rate as DRF reads it ("20/min": a number, then second, minute, hour or day), checked at
+    start-up: a typo would otherwise be a 500 on every API call."""
+    rate = env.str(name, default=default)
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", rate):
+        raise ImproperlyConfigured(f"{name} must look like 20/min (got {rate!r}).")
+    return rate
+
+
+# API throttling (coordination/throttling.py), counted in the Redis cache: per IP for anonymous
+# calls, per person otherwise, stricter for the token exchange and for invitations (views that
+# set throttle_scope = "invitation").
+SAMMEN_THROTTLE_RATES = {
+    "anon": _throttle_rate("SAMMEN_THROTTLE_ANON", "120/min"),
+    "user": _throttle_rate("SAMMEN_THROTTLE_USER", "600/min"),
+    "token": _throttle_rate("SAMMEN_THROTTLE_TOKEN", "20/min"),
+    "invitation": _throttle_rate("SAMMEN_THROTTLE_INVITATION", "30/hour"),
+}
+
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call then gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "coordination.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "coordination.throttling.AnonThrottle",
+        "coordination.throttling.UserThrottle",
+        "coordination.throttling.ScopedThrottle",
+    ],
+    # The client's address is the one the last SAMMEN_NUM_PROXIES proxies saw. Unset, DRF would
+    # take the whole X-Forwarded-For header, which a client can fill with anything.
+    "NUM_PROXIES": env.int("SAMMEN_NUM_PROXIES", default=0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "coordination.rest.StandardPagination",
     "PAGE_SIZE": 25,

@@ -1,6 +1,11 @@
 from celery import shared_task
 
-from .services import notification_deliver, notifications_sweep, worker_heartbeat_record
+from .services import (
+    api_tokens_expired_delete,
+    notification_deliver,
+    notifications_sweep,
+    worker_heartbeat_record,
+)
 
 
 @shared_task(ignore_result=True)
@@ -18,3 +23,9 @@ def deliver(notification_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_notifications() -> None:
     notifications_sweep()
+
+
+@shared_task(ignore_result=True)
+def delete_expired_api_tokens() -> None:
+    """Scheduled by beat every hour; a re-run finds nothing more to delete."""
+    api_tokens_expired_delete()

@@ -7,6 +7,7 @@ from . import api, views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", api.TokenApi.as_view(), name="api-token"),
+    path("auth/logout/", api.LogoutApi.as_view(), name="api-logout"),
     path("me/", api.MeApi.as_view(), name="api-me"),
     path("me/presentation/", api.PresentationApi.as_view(), name="api-me-presentation"),
     path("notifications/", api.NotificationListApi.as_view(), name="api-notifications"),

@@ -34,6 +34,8 @@ def pytest_configure(config):
         raise pytest.UsageError(f"xdist worker {worker} would need Redis database {database}")
     url = parts._replace(path=f"/{database}").geturl()
     os.environ["REDIS_URL"] = settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+    # The throttles' counters too: two workers' tests share 127.0.0.1 and user ids.
+    settings.CACHES["default"]["LOCATION"] = url
     assert celery_app.conf.broker_url == url, "the Celery app read its broker URL too early"
 
 
@@ -47,6 +49,14 @@ def pytest_runtest_setup(item):
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; nothing here tests the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _roomy_throttle_rates(settings):
+    """Throttling stays on, counted in the real Redis, with rates no test reaches by accident:
+    the whole suite calls from 127.0.0.1 as a few personas. tests/coordination/test_throttling.py
+    sets the real rates back where it tests them."""
+    settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "100000/min")
 
 
 @pytest.fixture

@@ -88,6 +88,8 @@ def sara_team(status: int, **overrides: int) -> dict[str, int]:
 
 # (method, path template, body, expected status per persona)
 MATRIX = [
+    # Everyone ends their own credentials; nobody anyone else's (there is no id to name).
+    ("post", "/api/v1/auth/logout/", None, statuses(204)),
     ("get", "/api/v1/cases/", None, statuses(200)),
     ("get", "/api/v1/cases/{sara_case}/", None, sara_team(200)),
     ("get", "/api/v1/cases/{sara_case}/participants/", None, sara_team(200)),
