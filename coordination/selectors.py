@@ -4,6 +4,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .locks import for_update
 from .models import AuditEvent, Guardianship, Notification, User
@@ -95,3 +97,12 @@ def guardianships_as_guardian(*, guardian: User) -> QuerySet[Guardianship]:
         .select_related("youth")
         .order_by("created", "id")
     )
+
+
+def second_factor_app(*, user: User) -> TOTPDevice | None:
+    """The person's authenticator app, once set up (confirmed)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
