@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from .forms import LanguageForm, OneTimeCodeForm, PresentationForm
@@ -143,6 +144,13 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def _second_factor_given(request: HttpRequest, device: Device) -> None:
+    # The session now carries more rights: a new key, as Django's login gives after the password,
+    # so a session id planted before cannot ride on it.
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 def _code_refused(request: HttpRequest, form: OneTimeCodeForm, message: str) -> HttpResponse | None:
     """After a refused code: if that locked the person out, the session ends with the same
     answer a locked password sign-in gets; otherwise the form says why (None)."""
@@ -187,7 +195,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         )
         if outcome is not None:
             confirmed, codes = outcome
-            otp_login(request, confirmed)
+            _second_factor_given(request, confirmed)
             context: dict[str, object] = {"codes": codes, "next": _next_url(request)}
             return render(request, "coordination/two_factor_codes.html", context)
         locked = _code_refused(
@@ -227,7 +235,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         device = second_factor_verify(user=user, code=form.cleaned_data["otp"], request=request)
         if device is not None:
-            otp_login(request, device)
+            _second_factor_given(request, device)
             if isinstance(device, StaticDevice):
                 messages.warning(
                     request,

@@ -2,6 +2,7 @@
 it up and ask for it, the lockout it shares with wrong passwords, recovery codes, resets, and
 the admin site that stays closed without it."""
 
+import base64
 import re
 import secrets
 import time
@@ -191,6 +192,31 @@ def test_admin_sets_up_the_app_on_first_login_then_reaches_the_admin(client, sta
     assert device.key not in str(event.data) and not any(c in str(event.data) for c in codes)
 
 
+def test_a_wrong_code_at_set_up_turns_nothing_on_and_counts(client, staff, settings):
+    # Given admin on the set-up page
+    password_login(client, staff)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    # When he types a wrong code, nothing is turned on, and it counts and is audited
+    response = client.post(SETUP, {"otp": wrong})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+    assert not StaticDevice.objects.filter(user=staff).exists()
+    assert AccessAttempt.objects.get(username=staff.username).failures_since_start == 1
+    assert actions(staff) == ["two_factor.failed"]
+    # and the page keeps the same key (reloading does not make a new one)
+    assert (
+        client.get(SETUP).context["secret"].replace(" ", "")
+        == base64.b32encode(device.bin_key).decode()
+    )
+    # When the lockout is reached at set-up, the session ends there too
+    settings.AXES_FAILURE_LIMIT = 2
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    assert client.post(SETUP, {"otp": wrong}).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_the_admin_site_itself_refuses_a_session_without_the_second_factor(staff):
     # Even if a path were let past the middleware, the admin site asks the same rule.
     request = RequestFactory().get("/admin/")
@@ -216,10 +242,13 @@ def test_a_later_login_asks_for_the_code_and_the_right_one_lets_in(client, staff
     client.post("/accounts/logout/")
     password_login(client, staff)
     assert client.get("/admin/").url.startswith(VERIFY)
+    before = client.session.session_key
     with later():
         response = client.post(VERIFY, {"otp": totp_code(device), "next": "/admin/"})
         assert response.status_code == 302 and response.url == "/admin/"
         assert client.get("/admin/").status_code == 200
+    # with a new session key: a session id planted before the code cannot ride on it
+    assert client.session.session_key != before
 
 
 def test_a_wrong_code_is_refused_counted_and_audited(client, staff):
