@@ -12,8 +12,13 @@ from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-# Imported first so that its registration exists to be undone below.
+# Imported first so that their registrations exist to be undone below.
+from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox import admin as _knox_admin  # noqa: F401
 from knox.models import AuthToken
 
@@ -23,6 +28,7 @@ from .services import (
     PERMISSION_FIELDS,
     birth_date_reason_check,
     group_permissions_changed,
+    second_factor_reset,
     user_birth_date_changed,
     user_password_set_by_staff,
     user_permissions_changed,
@@ -32,6 +38,10 @@ from .services import (
 # (and who-knows-what would say the young person opened something). Only the owner gets a token,
 # from the token exchange; staff end someone's tokens by deactivating them or setting a password.
 admin.site.unregister(AuthToken)
+# django-otp's device pages show each person's secret key, QR code and recovery codes: staff
+# would hold everyone's second factor. Staff only reset someone's devices (UserAdmin's action).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class StaffUserChangeForm(UserChangeForm):
@@ -61,6 +71,7 @@ class StaffUserChangeForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = StaffUserChangeForm
+    actions = ["second_factor_reset"]
     list_display = ["username", "display_name", "email", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = (
@@ -80,6 +91,25 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"), permissions=["change"])
+    def second_factor_reset(self, request: HttpRequest, queryset: Any) -> None:
+        """Removes the chosen people's authenticator apps and recovery codes (audited); each is
+        asked to set it up again at their next request."""
+        actor = authenticated_user(request)
+        with transaction.atomic():
+            people = list(queryset)
+            for person in people:
+                second_factor_reset(user=person, actor=actor)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in is reset for %(count)d person.",
+                "Two-factor sign-in is reset for %(count)d people.",
+                len(people),
+            )
+            % {"count": len(people)},
+        )
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,11 @@ class CoordinationConfig(AppConfig):
         from .home import guardianship_sections
 
         return guardianship_sections(user=user)  # type: ignore[arg-type]
+
+
+class SammenAdminConfig(admin_apps.AdminConfig):
+    """Django's admin (settings.INSTALLED_APPS names it instead of django.contrib.admin) on a
+    site that asks for the second factor too."""
+
+    default = False  # CoordinationConfig stays this module's app
+    default_site = "coordination.admin_site.SammenAdminSite"

@@ -44,3 +44,16 @@ class PresentationForm(forms.Form):
         max_length=PRESENTATION_MAX_CHARS,
         required=False,
     )
+
+
+class OneTimeCodeForm(forms.Form):
+    """A code from the authenticator app, or a recovery code (the field name `otp` is masked in
+    django-axes' record of failed sign-ins)."""
+
+    otp = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )

@@ -1,14 +1,19 @@
+import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .oidc import provider_origins
 from .parsing import InvalidInput
+from .two_factor import requires_second_factor, second_factor_satisfied
 
 NUL = "\x00"
 JSON_NUL_ESCAPE = b"\\u0000"
@@ -108,6 +113,47 @@ class UserLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+@functools.cache
+def _second_factor_free_paths() -> tuple[str, ...]:
+    """What a person who still owes their second factor may open: the two-factor pages, logging
+    out, the language switch, static files and the health check. Nothing else."""
+    return (
+        reverse("two-factor"),
+        reverse("logout"),
+        reverse("admin:logout"),
+        reverse("language-switch"),
+        reverse("health"),
+        settings.STATIC_URL,
+    )
+
+
+class SecondFactorRequiredMiddleware:
+    """After a password sign-in, someone who needs a second factor (coordination.two_factor)
+    and has not given one in this session is sent to give it (or to set it up) before anything
+    else; the API answers 403 in JSON. API calls with a token are not seen here: the token
+    endpoint asks for the code before it issues one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            and not request.path_info.startswith(_second_factor_free_paths())
+            and not second_factor_satisfied(request)
+            and requires_second_factor(request.user)
+        ):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Confirm your sign-in with a code from your app first.")},
+                    status=403,
+                )
+            return redirect_to_login(
+                request.get_full_path(), reverse("two-factor-verify"), REDIRECT_FIELD_NAME
+            )
+        return self.get_response(request)
 
 
 class SignInProvidersFormActionMiddleware:

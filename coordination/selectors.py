@@ -4,6 +4,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .demo import HELPERS
 from .locks import for_update
@@ -136,3 +138,10 @@ def account_named(username: object) -> User | None:
     if not isinstance(username, str) or not username:
         return None
     return User.objects.filter(username=username).first()
+def second_factor_app(*, user: User) -> TOTPDevice | None:
+    """The person's authenticator app, once set up (confirmed)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

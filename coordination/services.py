@@ -6,15 +6,22 @@ import time
 from datetime import timedelta
 
 import redis
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.utils import timezone, translation
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from .errors import StateConflict
 from .locks import for_update
 from .models import (
     PRESENTATION_MAX_CHARS,
@@ -148,6 +155,137 @@ def group_permissions_changed(*, group: Group, actor: User) -> AuditEvent:
         object_id=str(group.pk),
         data={"permissions": sorted(group.permissions.values_list("pk", flat=True))},
     )
+
+
+# --- Two-factor sign-in (the rule: coordination/two_factor.py) ------------------------------
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DIGITS = 6
+
+
+def _code_normalised(code: str) -> str:
+    # People copy codes with spaces ("123 456") or type recovery codes in capitals.
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def second_factor_setup_start(*, user: User) -> TOTPDevice:
+    """The authenticator app the person is adding: their unconfirmed TOTP device, made on the
+    first visit and kept until confirmed, so reloading the page keeps the QR code."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise StateConflict(
+            translation.gettext("Two-factor sign-in is already set up. Reset it first.")
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+
+
+def second_factor_setup_confirm(
+    *, user: User, code: str, request: HttpRequest | None
+) -> tuple[TOTPDevice, list[str]] | None:
+    """Turns the app on when `code` is its current code, and makes fresh recovery codes (the
+    only time they are shown). None, counted as a failed sign-in, when the code is wrong."""
+    code = _code_normalised(code)
+    if second_factor_locked_out(user=user, request=request):
+        return None
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        verified = device is not None and device.verify_token(code)
+    if not verified or device is None:
+        _second_factor_failed(user=user, request=request, kind="totp")
+        return None
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+        codes = [StaticToken.random_token() for _index in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
+        audit_append(
+            actor=user, action="two_factor.set_up", object_type="user", object_id=str(user.pk)
+        )
+    return device, codes
+
+
+def second_factor_verify(*, user: User, code: str, request: HttpRequest | None) -> Device | None:
+    """The device that accepts `code` (the app's current code, or an unused recovery code,
+    which is then spent), or None. django-otp refuses a code already used and slows down
+    guessing per device; a refusal also counts toward django-axes' lockout for the person and
+    address, the same one wrong passwords fill, and is audited (never the code)."""
+    code = _code_normalised(code)
+    kind = "totp" if code.isdigit() and len(code) == TOTP_DIGITS else "recovery_code"
+    if second_factor_locked_out(user=user, request=request):
+        return None
+    model: type[TOTPDevice] | type[StaticDevice] = TOTPDevice if kind == "totp" else StaticDevice
+    with transaction.atomic():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
+        verified = device is not None and device.verify_token(code)
+        if verified and isinstance(device, StaticDevice):
+            audit_append(
+                actor=user,
+                action="two_factor.recovery_code_used",
+                object_type="user",
+                object_id=str(user.pk),
+                data={"left": device.token_set.count()},
+            )
+    if not verified:
+        _second_factor_failed(user=user, request=request, kind=kind)
+        return None
+    return device
+
+
+def second_factor_reset_own(*, user: User, code: str, request: HttpRequest | None) -> bool:
+    """The person turns two-factor off to set it up again (a new phone), proving with a fresh
+    code that they still hold it. False, counted as a failure, when the code is refused."""
+    if second_factor_verify(user=user, code=code, request=request) is None:
+        return False
+    second_factor_reset(user=user, actor=user)
+    return True
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, actor: User) -> None:
+    """Removes every device and recovery code of `user` (staff do this from the admin for a
+    person who lost their phone). Their sessions are no longer verified: at the next request
+    they are asked to set it up again."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_append(
+        actor=actor,
+        action="two_factor.reset",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"by_self": actor.pk == user.pk},
+    )
+
+
+def second_factor_locked_out(*, user: User, request: HttpRequest | None) -> bool:
+    """Whether django-axes has locked this username from this address (wrong passwords and
+    wrong codes alike); without a request nothing is known."""
+    if request is None:
+        return False
+    return AxesProxyHandler.is_locked(request, {"username": user.get_username()})
+
+
+def _second_factor_failed(*, user: User, request: HttpRequest | None, kind: str) -> None:
+    """A refused code: audited, and (through Django's failed-login signal, which django-axes
+    listens to) counted like a wrong password for this username and address."""
+    audit_append(
+        actor=user,
+        action="two_factor.failed",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"kind": kind},
+    )
+    if request is not None:
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
 
 
 # --- Guardianships: who is a young person's guardian ---------------------------------------

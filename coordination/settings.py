@@ -82,7 +82,8 @@ CACHES = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that also asks for the second factor (coordination/admin_site.py).
+    "coordination.apps.SammenAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,6 +97,11 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    # Two-factor sign-in (coordination/two_factor.py). Before coordination, whose admin module
+    # unregisters their admin pages (they would show everyone's secrets to staff).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "coordination",
     "services_registry",
@@ -116,7 +122,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when this session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "coordination.middleware.UserLanguageMiddleware",
+    # After the language, so its page and JSON answer speak the person's language.
+    "coordination.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each catalogue change (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -180,6 +190,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "coordination.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A wrong one-time code counts as a failed login too (coordination/two_factor.py); axes keeps the
+# posted fields of failures, so the code is masked like the password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp"]
+
+# Two-factor sign-in (docs/architecture.md §7a): staff and catalogue editors always; helpers
+# (coordination.demo.HELPERS) too unless this is off, as it is by default in development so the
+# demo personas keep password-only login.
+SAMMEN_REQUIRE_2FA_FOR_HELPERS = env.bool("SAMMEN_REQUIRE_2FA_FOR_HELPERS", default=not DEBUG)
+# The name an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sammen")
 
 # Internationalisation: Norwegian bokmål by default, English available.
 LANGUAGE_CODE = "nb"

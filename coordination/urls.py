@@ -42,6 +42,12 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/presentation/", views.presentation, name="presentation"),
+    # Two-factor sign-in; the middleware lets a person who still owes their code reach only
+    # these (under the first path), logging out, the language switch, static files and health.
+    path("accounts/two-factor/", views.two_factor_overview, name="two-factor"),
+    path("accounts/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/reset/", views.two_factor_reset, name="two-factor-reset"),
     path("language/", views.language_switch, name="language-switch"),
     path("notifications/", views.notification_list, name="notifications"),
     path(

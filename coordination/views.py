@@ -1,3 +1,6 @@
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,14 +18,18 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from .forms import LanguageForm, LoginForm, PresentationForm
+from .forms import LanguageForm, LoginForm, OneTimeCodeForm, PresentationForm
 from .home import home_sections
 from .oidc import (
     LOGOUT_SESSION_KEY,
@@ -36,15 +43,27 @@ from .oidc import (
 )
 from .parsing import InvalidInput, parse_page
 from .rest import NOT_FOUND_DETAIL, TOO_LARGE_DETAIL, authenticated_user
-from .selectors import account_named, notifications_for, service_health
+from .selectors import (
+    account_named,
+    notifications_for,
+    recovery_codes_left,
+    second_factor_app,
+    service_health,
+)
 from .services import (
     notification_mark_read,
     notification_text,
     notifications_mark_all_read,
+    second_factor_locked_out,
+    second_factor_reset_own,
+    second_factor_setup_confirm,
+    second_factor_setup_start,
+    second_factor_verify,
     sign_in_record,
     user_presentation_set,
     user_set_language,
 )
+from .two_factor import requires_second_factor, second_factor_satisfied
 
 NOTIFICATIONS_PER_PAGE = 20
 
@@ -204,6 +223,153 @@ def language_switch(request: HttpRequest) -> HttpResponse:
             samesite="Lax",
         )
     return response
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the second factor: the page asked for, on this site only."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _second_factor_given(request: HttpRequest, device: Device) -> None:
+    # The session now carries more rights: a new key, as Django's login gives after the password,
+    # so a session id planted before cannot ride on it.
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+def _code_refused(request: HttpRequest, form: OneTimeCodeForm, message: str) -> HttpResponse | None:
+    """After a refused code: if that locked the person out, the session ends with the same
+    answer a locked password sign-in gets; otherwise the form says why (None)."""
+    if second_factor_locked_out(user=authenticated_user(request), request=request):
+        logout(request)
+        return lockout_response(request, None, None)
+    form.add_error("otp", message)
+    return None
+
+
+@login_required
+@never_cache
+@require_GET
+def two_factor_overview(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    return render(
+        request,
+        "coordination/two_factor.html",
+        {
+            "app": second_factor_app(user=user),
+            "codes_left": recovery_codes_left(user=user),
+            "required": requires_second_factor(user),
+            "form": OneTimeCodeForm(),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Adds the authenticator app (QR code or key, then its current code); on success shows the
+    recovery codes, once."""
+    user = authenticated_user(request)
+    if not requires_second_factor(user) or second_factor_app(user=user) is not None:
+        return redirect("two-factor")
+    device = second_factor_setup_start(user=user)
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        outcome = second_factor_setup_confirm(
+            user=user, code=form.cleaned_data["otp"], request=request
+        )
+        if outcome is not None:
+            confirmed, codes = outcome
+            _second_factor_given(request, confirmed)
+            context: dict[str, object] = {"codes": codes, "next": _next_url(request)}
+            return render(request, "coordination/two_factor_codes.html", context)
+        locked = _code_refused(
+            request,
+            form,
+            _(
+                "That code is not right. Type the code the app shows now (it changes every 30 "
+                "seconds)."
+            ),
+        )
+        if locked is not None:
+            return locked
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        # segno draws paths only (no text, no style attributes): safe to inline, CSP-clean.
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, light="#fff"),
+        "secret": " ".join(secret[start : start + 4] for start in range(0, len(secret), 4)),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "coordination/two_factor_setup.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """Asks for the code after the password (the middleware sends people here)."""
+    user = authenticated_user(request)
+    if second_factor_satisfied(request):
+        return redirect(_next_url(request))
+    if second_factor_app(user=user) is None:
+        setup = reverse("two-factor-setup")
+        return redirect(f"{setup}?{urlencode({'next': _next_url(request)})}")
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        device = second_factor_verify(user=user, code=form.cleaned_data["otp"], request=request)
+        if device is not None:
+            _second_factor_given(request, device)
+            if isinstance(device, StaticDevice):
+                messages.warning(
+                    request,
+                    _("You used a recovery code. You have %(left)d left.")
+                    % {"left": recovery_codes_left(user=user)},
+                )
+            return redirect(_next_url(request))
+        locked = _code_refused(
+            request, form, _("That code is not right, or it has been used already. Try again.")
+        )
+        if locked is not None:
+            return locked
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "coordination/two_factor_verify.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_POST
+def two_factor_reset(request: HttpRequest) -> HttpResponse:
+    """The person turns two-factor off with a fresh code, to set it up again (a new phone)."""
+    user = authenticated_user(request)
+    form = OneTimeCodeForm(request.POST)
+    if form.is_valid() and second_factor_reset_own(
+        user=user, code=form.cleaned_data["otp"], request=request
+    ):
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        messages.success(request, _("Two-factor sign-in is reset. Set it up again now."))
+        return redirect("two-factor-setup")
+    if form.is_valid():
+        locked = _code_refused(
+            request, form, _("That code is not right, or it has been used already. Try again.")
+        )
+        if locked is not None:
+            return locked
+    context = {
+        "app": second_factor_app(user=user),
+        "codes_left": recovery_codes_left(user=user),
+        "required": requires_second_factor(user),
+        "form": form,
+    }
+    return render(request, "coordination/two_factor.html", context, status=400)
 
 
 def lockout_response(

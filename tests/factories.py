@@ -3,6 +3,9 @@
 import datetime
 
 import factory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from cases.models import Case, Entry, Participant
@@ -32,6 +35,23 @@ class UserFactory(DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator app shows now for `device`."""
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+def login_with_second_factor(client, user) -> TOTPDevice:
+    """Logs `user` in with a second factor already given in this session, as the code page
+    leaves it (staff, catalogue editors and, outside DEBUG, helpers need one)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
 
 
 class NotificationFactory(DjangoModelFactory):

@@ -11,6 +11,7 @@ from cases.services import entry_withhold
 from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import AuditEvent
 from tests.consent.helpers import as_user, write_entry
+from tests.factories import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,9 @@ REASON = "Pasient- og brukerrettighetsloven § 3-4: det kan skade deg å få vit
 
 
 def client_for(user):
+    """Logged in as `user`; staff (`admin`) past the second factor they give after the password."""
     client = Client()
-    client.force_login(user)
+    login_with_second_factor(client, user)
     return client
 
 

@@ -20,7 +20,12 @@ from coordination.demo import MUNICIPAL_ADMINS
 from coordination.errors import StateConflict
 from coordination.models import AuditEvent, Guardianship, Notification
 from coordination.services import guardianship_set
-from tests.factories import CaseFactory, ParticipantFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    ParticipantFactory,
+    UserFactory,
+    login_with_second_factor,
+)
 
 from .helpers import as_user
 
@@ -38,8 +43,9 @@ def municipal_admin(demo):
 
 
 def page_client(user) -> Client:
+    """Logged in as `user`, past the second factor staff give after their password."""
     client = Client()
-    client.force_login(user)
+    login_with_second_factor(client, user)
     return client
 
 

@@ -8,12 +8,13 @@ from cases.models import Entry
 from cases.services import entry_create
 from consent.models import ConsentRequest, Disclosure
 from consent.services import share
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_with_second_factor
 
 
 def client_for(user):
+    """Logged in as `user`; staff (`admin`) past the second factor they give after the password."""
     client = Client()
-    client.force_login(user)
+    login_with_second_factor(client, user)
     return client
 
 

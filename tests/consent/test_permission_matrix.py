@@ -22,6 +22,7 @@ from consent.services import (
     participant_remove,
     share,
 )
+from tests.factories import login_with_second_factor
 
 from .helpers import as_user, write_entry
 
@@ -286,7 +287,8 @@ def test_youth_opinion_matrix_page_and_api_agree(demo):
     got = {}
     for persona in PERSONAS:
         page_client = Client()
-        page_client.force_login(demo[persona])
+        # `admin` is staff: past his second factor, as he would be
+        login_with_second_factor(page_client, demo[persona])
         page = page_client.get(f"/consent/requests/{request.pk}/")
         api = as_user(demo[persona]).get(f"/api/v1/consent-requests/{request.pk}/")
         assert page.status_code == api.status_code, persona

@@ -15,13 +15,15 @@ from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import AuditEvent, Notification
 from coordination.services import api_token_for
 from tests.consent.helpers import as_user
+from tests.factories import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def page_client(user) -> Client:
+    """Logged in as `user`, past the second factor staff give after their password."""
     client = Client()
-    client.force_login(user)
+    login_with_second_factor(client, user)
     return client
 
 

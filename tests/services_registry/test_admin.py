@@ -14,7 +14,7 @@ from django.utils import timezone
 from coordination.demo import CATALOGUE_EDITORS
 from services_registry.models import Service
 from services_registry.selectors import review_cutoff
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import ServiceFactory, UserFactory, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_the_editors_group_has_the_catalogue_model_permissions():
 
 def test_an_editor_edits_a_service_and_it_shows_in_history_and_export(client, editor, tmp_path):
     service = ServiceFactory(name="Helsestasjon for ungdom", minimum_age=13, maximum_age=23)
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     url = reverse("admin:services_registry_service_change", args=[service.pk])
 
     # When the editor renames the service in the admin
@@ -84,7 +84,7 @@ def test_an_editor_reverts_a_change_from_history(client, editor):
     first = service.history.earliest()
     service.name = "Nytt navn"
     service.save()
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
 
     url = reverse(
         "admin:services_registry_service_simple_history", args=[service.pk, first.history_id]
@@ -101,7 +101,7 @@ def test_an_editor_reverts_a_change_from_history(client, editor):
 def test_staff_outside_the_editors_group_cannot_change_the_catalogue(client):
     staff = UserFactory(username="ansatt", is_staff=True)
     service = ServiceFactory()
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     url = reverse("admin:services_registry_service_change", args=[service.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "x"}).status_code == 403
@@ -112,7 +112,7 @@ def test_the_review_list_shows_services_not_reviewed_for_six_months(client, edit
     fresh = ServiceFactory(name="Fersk", assured_date=today)
     stale = ServiceFactory(name="Gammel", assured_date=review_cutoff(today).replace(day=1))
     never = ServiceFactory(name="Aldri", assured_date=None)
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
 
     response = client.get(reverse("admin:services_registry_servicedueforreview_changelist"))
 
@@ -127,7 +127,7 @@ def test_the_review_list_shows_services_not_reviewed_for_six_months(client, edit
 
 def test_mark_reviewed_stamps_today(client, editor):
     service = ServiceFactory(assured_date=None)
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     client.post(
         reverse("admin:services_registry_service_changelist"),
         {"action": "mark_reviewed", "_selected_action": [str(service.pk)]},

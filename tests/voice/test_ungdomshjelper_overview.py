@@ -168,16 +168,17 @@ def test_a_fixed_number_of_queries_for_1_and_10_cases(django_assert_num_queries)
     client.force_login(coordinator)
     api = as_user(coordinator)
     # API: the count and the cases, consent 1, voice 3, meetings 3 (the user is forced). The page
-    # adds the session (read, and saved again for the idle timeout) and the header's unread count.
+    # adds the session (read, and saved again for the idle timeout), the header's unread count and
+    # whether the person needs a second factor (their groups: coordination.two_factor).
     with django_assert_num_queries(9):
         assert api.get(API).json()["count"] == 1
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(PAGE)
     for _ in range(9):
         busy_case(coordinator)
     with django_assert_num_queries(9):
         assert len(api.get(API).json()["results"]) == 10
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         page = client.get(PAGE)
     assert page.content.decode().count('class="card overview-case"') == 10
 
