@@ -49,6 +49,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _sms_to_tmp_path(settings, tmp_path):
+    # In DEBUG an SMS is a line in a file; a test's never lands in the shared .data/.
+    settings.SAMMEN_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
