@@ -97,8 +97,14 @@ def test_without_the_permission_it_is_403_and_nothing_is_saved(demo, persona):
     [
         ({"youth": _ali(display_name="  ")}, "youth"),
         ({"youth": _ali(birth_date=(date.today() + timedelta(days=1)).isoformat())}, "youth"),
-        ({"youth": _ali(birth_date=birth_date_for_age(9, today=date.today()).isoformat())}, "youth"),
-        ({"youth": _ali(birth_date=birth_date_for_age(26, today=date.today()).isoformat())}, "youth"),
+        (
+            {"youth": _ali(birth_date=birth_date_for_age(9, today=date.today()).isoformat())},
+            "youth",
+        ),
+        (
+            {"youth": _ali(birth_date=birth_date_for_age(26, today=date.today()).isoformat())},
+            "youth",
+        ),
         ({"youth": _ali(email="", phone="")}, "youth"),
         ({"youth": _ali(phone="123")}, "youth"),
         ({"youth": _ali(email="not-an-address")}, "youth"),
