@@ -35,11 +35,13 @@ class ParticipantOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The roles someone can be added or invited in: a case has its one young person from the start.
+ROLES_TO_ADD = [c for c in Participant.Role.choices if c[0] != Participant.Role.YOUTH]
+
+
 class ParticipantInputSerializer(serializers.Serializer):
     user = serializers.IntegerField()
-    role = serializers.ChoiceField(
-        choices=[c for c in Participant.Role.choices if c[0] != Participant.Role.YOUTH]
-    )
+    role = serializers.ChoiceField(choices=ROLES_TO_ADD)
     service = serializers.UUIDField(required=False, allow_null=True)
 
 
@@ -184,13 +186,7 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
 class InvitationInputSerializer(serializers.Serializer):
     """An account (`user`) or a new person (`display_name` and `email` and/or `phone`)."""
 
-    role = serializers.ChoiceField(
-        choices=[
-            Participant.Role.HELPER,
-            Participant.Role.GUARDIAN,
-            Participant.Role.UNGDOMSHJELPER,
-        ]
-    )
+    role = serializers.ChoiceField(choices=ROLES_TO_ADD)
     display_name = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=150
     )

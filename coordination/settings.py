@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     # Several apps use the field names `kind` and `status`: name their enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "cases.models.Entry.Kind",
+        "ParticipantRoleEnum": "cases.models.Participant.Role",
+        "RoleToAddEnum": "cases.serializers.ROLES_TO_ADD",
         "NotificationKindEnum": "coordination.notifications.kind_choices",
         "RemarkKindEnum": "voice.models.Remark.Kind",
         "MeetingKindEnum": "meetings.models.Meeting.Kind",
