@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from coordination.ages import age_on
 from coordination.errors import StateConflict
@@ -102,7 +102,7 @@ def case_create(*, title: str, youth: User, actor: User | None = None) -> Case:
     return case
 
 
-GUARDIAN_NOT_REGISTERED = _lazy(
+GUARDIAN_NOT_REGISTERED = gettext_lazy(
     "Only someone registered as the young person's guardian can be added as "
     "guardian. The municipality registers guardians."
 )
