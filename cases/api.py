@@ -104,14 +104,14 @@ def _service_or_400(service_id: UUID | None) -> Service | None:
     """The catalogue service named by a request, or a 400 on `service`."""
     if service_id is None:
         return None
-    service = Service.objects.filter(pk=service_id).first()
+    service = selectors.catalogue_service(service_id=service_id)
     if service is None:
         raise exceptions.ValidationError({"service": [_("No such service in the catalogue.")]})
     return service
 
 
 def _user_or_400(user_id: int, *, field: str) -> User:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = selectors.person_to_name(user_id=user_id)
     if user is None:
         raise exceptions.ValidationError({field: [_("No such person.")]})
     return user

@@ -2,6 +2,7 @@
 see raises Http404, exactly like what does not exist."""
 
 from datetime import date
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -261,5 +262,29 @@ def invitation_for_token(*, token: str) -> Invitation | None:
         Invitation.objects.pending()
         .filter(token_hash=token_hash(token))
         .select_related("invitee", "invited_by", "service")
+        .first()
+    )
+
+
+def person_to_name(*, user_id: int | None = None, username: str = "") -> User | None:
+    """An active account named in a request (by id in the API, by username on a page), for
+    opening a case or inviting; None when there is none."""
+    people = User.objects.filter(is_active=True)
+    if user_id is not None:
+        return people.filter(pk=user_id).first()
+    return people.filter(username=username).first() if username else None
+
+
+def catalogue_service(*, service_id: UUID | None) -> Service | None:
+    """The catalogue service a request names (from the picker or the API), or None."""
+    return Service.objects.filter(pk=service_id).first() if service_id else None
+
+
+def team_member(*, case: Case, participant_id: int) -> Participant | None:
+    """Someone on the team of `case` now, by their participant id (the remove form)."""
+    return (
+        Participant.objects.active()
+        .filter(case=case, pk=participant_id)
+        .select_related("user")
         .first()
     )

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coordination.errors import StateConflict
 from coordination.home import case_sections
-from coordination.models import User
 from coordination.pages import Done, Refused, attempt
 from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
@@ -31,6 +30,7 @@ from .selectors import (
     access_invitation_as_invitee,
     access_withholding,
     cases_for_user,
+    catalogue_service,
     entries_for_case,
     invitation_for_token,
     invitations_for_case,
@@ -39,6 +39,7 @@ from .selectors import (
     may_open_case,
     participant_active,
     participants_for_case,
+    person_to_name,
     service_acted_for,
     withholdings_active,
     withholdings_for_review,
@@ -183,7 +184,7 @@ def _refusal_on_form(form: forms.Form, refusal: ValidationError) -> None:
 
 def _service_chosen(form: forms.Form) -> Service | None:
     service_id = form.cleaned_data.get("service")
-    return Service.objects.filter(pk=service_id).first() if service_id else None
+    return catalogue_service(service_id=service_id)
 
 
 @login_required
@@ -199,7 +200,7 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         youth = None
         if data["youth_username"]:
-            youth = User.objects.filter(username=data["youth_username"], is_active=True).first()
+            youth = person_to_name(username=data["youth_username"])
             if youth is None:
                 form.add_error("youth_username", _("Nobody uses Sammen with that username."))
         if not form.errors:
@@ -256,7 +257,7 @@ def _invite(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         invitee = None
         if data["username"]:
-            invitee = User.objects.filter(username=data["username"], is_active=True).first()
+            invitee = person_to_name(username=data["username"])
             if invitee is None:
                 form.add_error("username", _("Nobody uses Sammen with that username."))
         if not form.errors:
@@ -375,9 +376,7 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
             )
-        except InvitationUnusable:
-            return _link_unusable(request)
-        except StateConflict:
+        except (InvitationUnusable, StateConflict):
             return _link_unusable(request)
         except ValidationError as refusal:
             _refusal_on_form(form, refusal)

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.forms import RemoveForm
 from cases.markdown import render_markdown
-from cases.models import Participant
-from cases.selectors import access_case, attachments_for_entry
+from cases.selectors import access_case, attachments_for_entry, team_member
 from cases.services import entry_open
 from coordination.models import User
 from coordination.pages import attempt
@@ -258,12 +257,7 @@ def team_remove(request: HttpRequest, case_id: int) -> HttpResponse:
     consent's write. Someone who removed themself lands on their case list."""
     user = authenticated_user(request)
     case = access_case(user=user, case_id=case_id)
-    participant = (
-        Participant.objects.active()
-        .filter(case=case, pk=posted_id(request, "participant"))
-        .select_related("user")
-        .first()
-    )
+    participant = team_member(case=case, participant_id=posted_id(request, "participant"))
     if participant is None:
         raise Http404
     form = RemoveForm(request.POST)
