@@ -130,8 +130,12 @@ def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
     expect(used.get_by_role("heading", level=1)).to_have_text("Denne lenken virker ikke")
     axe_clean_at_both_widths(axe, used)
 
-    # bup follows his link, logged in, and joins
+    # bup sees the invitation on his own page (from his in-app notification), then follows the
+    # link in his mail, logged in, and joins
     bup = as_user("bup")
+    bup.goto(Notification.objects.get(recipient__username="bup", kind="invited").target_url)
+    expect(bup.get_by_role("button", name="Bli med i teamet")).to_be_visible()
+    axe_clean_at_both_widths(axe, bup)
     bup.goto(bup_link)
     expect(bup.locator("main")).to_contain_text("som hjelper for BUP Fjordvik")
     axe_clean_at_both_widths(axe, bup)
