@@ -170,5 +170,5 @@ def test_the_page_opens_a_case_with_the_remembered_service(demo):
     before = _counts()
     response = nurse.post("/cases/new/", {"title": "X", "display_name": "", "service": ""})
     assert response.status_code == 400
-    assert "Choose the service you act for." in response.content.decode()
+    assert "Velg tjenesten du representerer." in response.content.decode()
     assert _counts() == before
