@@ -414,6 +414,7 @@ def withholding_end(*, withholding: Withholding, actor: User) -> Withholding:
 YOUTH_MIN_AGE = 10
 YOUTH_MAX_AGE = 25
 NAME_MAX_CHARS = 150
+EMAIL_MAX_CHARS = 254  # User.email's column
 # The region a phone number without a country code is read in.
 PHONE_REGION = "NO"
 
@@ -460,6 +461,8 @@ def _new_person_checked(person: NewPerson) -> NewPerson:
     if email:
         try:
             validate_email(email)
+            if len(email) > EMAIL_MAX_CHARS:
+                raise ValidationError("too long")
         except ValidationError:
             errors["email"] = _("Write a valid e-mail address.")
     phone = ""

@@ -193,6 +193,15 @@ def test_a_youth_of_16_may_invite_an_ungdomshjelper_helpers_may_not(demo):
         ({"role": "guardian", "user": "{mor}"}, "user"),  # Sara's mother, not Jonas' guardian
         ({"role": "guardian", "display_name": "Ny", "email": "ny@example.org"}, "user"),
         ({"role": "owner", "user": "{nav}"}, "role"),
+        (
+            {
+                "role": "helper",
+                "display_name": "L",
+                "email": "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".no",
+                "service": "{bup_service}",
+            },
+            "email",
+        ),
         ({"role": "helper", "user": 2**70, "service": "{bup_service}"}, "user"),
     ],
 )
