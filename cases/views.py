@@ -362,7 +362,8 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
         if logged_in is not None and request.method == "POST":
             try:
                 invitation_accept_by_link(token=token, user=invitation.invitee)
-            except (InvitationUnusable, StateConflict):
+            except (InvitationUnusable, StateConflict, ValidationError):
+                # E.g. the guardianship ended since the invitation: it cannot be used now.
                 return _link_unusable(request)
             messages.success(request, _("Welcome to the team."))
             return redirect("cases:team", case_id=invitation.case_id)

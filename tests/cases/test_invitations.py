@@ -20,7 +20,7 @@ from cases.models import Case, Invitation, Participant
 from cases.tokens import token_for
 from coordination.celery import app
 from coordination.demo import birth_date_for_age
-from coordination.models import AuditEvent, Notification, User
+from coordination.models import AuditEvent, Guardianship, Notification, User
 from coordination.services import notification_deliver, notifications_sweep
 from services_registry.models import Service
 from tests.cases.conftest import seed
@@ -474,3 +474,21 @@ def test_an_invitation_leaves_through_the_outbox_when_redis_is_back(request, set
     (message,) = mail.outbox
     assert f"/invite/{token_for(invitation.nonce)}/" in message.body
     assert case.title not in message.body
+
+
+def test_a_guardianship_ended_since_the_invitation_makes_the_link_unusable(demo):
+    # Given Sara's mother left the case and was invited back as guardian
+    mor = demo["mor"]
+    Participant.objects.active().get(case=demo.sara_case, user=mor).delete()
+    invitation = Invitation.objects.get(
+        pk=_invite(demo, "sara", demo.sara_case, role="guardian", user=mor.pk).json()["id"]
+    )
+    # When the municipality ends her guardianship before she accepts
+    Guardianship.objects.filter(youth=demo["sara"], guardian=mor).update(ended_at=timezone.now())
+    client = Client()
+    client.force_login(mor)
+    before = _written()
+    # Then the link is unusable (not a 500) and the API says why; nothing is written
+    assert _unusable(client.post(_sent_link(invitation)))
+    assert as_user(mor).post(f"/api/v1/invitations/{invitation.pk}/accept/").status_code == 400
+    assert _written() == before
