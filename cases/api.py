@@ -1,20 +1,31 @@
 """JSON API for cases (docs/architecture.md §8). Thin: selectors read, services write."""
 
+from uuid import UUID
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
 )
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coordination.models import User
-from coordination.rest import NOT_FOUND, authenticated_user, page_of, paginated
+from coordination.rest import (
+    BAD_INPUT,
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    authenticated_user,
+    page_of,
+    paginated,
+)
 from services_registry.models import Service
 
 from . import selectors, services
@@ -22,10 +33,13 @@ from .models import AccessEvent
 from .serializers import (
     AttachmentInputSerializer,
     AttachmentOutputSerializer,
+    CaseOpenInputSerializer,
     CaseOutputSerializer,
     EntryInputSerializer,
     EntryOutputSerializer,
     EntrySummarySerializer,
+    InvitationInputSerializer,
+    InvitationOutputSerializer,
     ParticipantInputSerializer,
     ParticipantOutputSerializer,
     WithholdingOutputSerializer,
@@ -47,6 +61,60 @@ class CaseListApi(APIView):
             selectors.cases_for_user(user=authenticated_user(request)),
             CaseOutputSerializer,
         )
+
+    @extend_schema(
+        summary="Open a case for a young person (helpers with cases.open_case)",
+        request=CaseOpenInputSerializer,
+        responses={201: CaseOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+        examples=[
+            OpenApiExample(
+                "A new young person",
+                value={
+                    "title": "Ali - oppfølging på skolen",
+                    "service": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+                    "youth": {
+                        "display_name": "Ali Hassan",
+                        "birth_date": "2011-03-14",
+                        "email": "ali@example.org",
+                    },
+                },
+                request_only=True,
+            )
+        ],
+        tags=["cases"],
+    )
+    def post(self, request: Request) -> Response:
+        user = authenticated_user(request)
+        if not selectors.may_open_case(user=user):
+            raise exceptions.PermissionDenied(_("Only helpers can open a case."))
+        data = CaseOpenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        youth = data.validated_data["youth"]
+        case = services.case_open(
+            actor=user,
+            title=data.validated_data["title"],
+            service=_service_or_400(data.validated_data["service"]),
+            youth=_user_or_400(youth, field="youth") if isinstance(youth, int) else None,
+            new_youth=services.NewPerson(**youth) if isinstance(youth, dict) else None,
+        )
+        return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+def _service_or_400(service_id: UUID | None) -> Service | None:
+    """The catalogue service named by a request, or a 400 on `service`."""
+    if service_id is None:
+        return None
+    service = selectors.catalogue_service(service_id=service_id)
+    if service is None:
+        raise exceptions.ValidationError({"service": [_("No such service in the catalogue.")]})
+    return service
+
+
+def _user_or_400(user_id: int, *, field: str) -> User:
+    user = selectors.person_to_name(user_id=user_id)
+    if user is None:
+        raise exceptions.ValidationError({field: [_("No such person.")]})
+    return user
 
 
 class CaseDetailApi(APIView):
@@ -272,3 +340,104 @@ class WithholdingEndApi(APIView):
             withholding=withholding, actor=authenticated_user(request)
         )
         return Response(WithholdingOutputSerializer(withholding).data)
+
+
+class InvitationListApi(APIView):
+    @extend_schema(
+        summary="Invitations to the case, waiting and answered (the people on the team)",
+        operation_id="v1_case_invitations_list",
+        responses={200: page_of(InvitationOutputSerializer), 404: NOT_FOUND},
+        tags=["cases"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
+        return paginated(
+            request, self, selectors.invitations_for_case(case=case), InvitationOutputSerializer
+        )
+
+    @extend_schema(
+        summary="Invite someone to the case (a one-time link goes out by e-mail and/or SMS)",
+        request=InvitationInputSerializer,
+        responses={
+            201: InvitationOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "A helper with an account",
+                value={
+                    "role": "helper",
+                    "user": 7,
+                    "service": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A new helper",
+                value={
+                    "role": "helper",
+                    "display_name": "Lise Moe",
+                    "phone": "+4741234567",
+                    "service": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+                },
+                request_only=True,
+            ),
+        ],
+        tags=["cases"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        actor = authenticated_user(request)
+        case = selectors.access_case(user=actor, case_id=case_id)
+        data = InvitationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user_id = values.get("user")
+        invitation = services.invitation_create(
+            case_id=case.pk,
+            actor=actor,
+            role=values["role"],
+            user=_user_or_400(user_id, field="user") if user_id is not None else None,
+            person=services.NewPerson(
+                display_name=values["display_name"], email=values["email"], phone=values["phone"]
+            )
+            if user_id is None
+            else None,
+            service=_service_or_400(values.get("service")),
+        )
+        return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeApi(APIView):
+    @extend_schema(
+        summary="Withdraw a waiting invitation (who invited, or the youth coordinator)",
+        request=None,
+        responses={
+            200: InvitationOutputSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        tags=["cases"],
+    )
+    def post(self, request: Request, invitation_id: int) -> Response:
+        invitation = services.invitation_revoke(
+            invitation_id=invitation_id, actor=authenticated_user(request)
+        )
+        return Response(InvitationOutputSerializer(invitation).data)
+
+
+class InvitationAcceptApi(APIView):
+    @extend_schema(
+        summary="Accept an invitation to me (logged in as exactly the invited account)",
+        request=None,
+        responses={200: InvitationOutputSerializer, 404: NOT_FOUND, 409: CONFLICT},
+        tags=["cases"],
+    )
+    def post(self, request: Request, invitation_id: int) -> Response:
+        invitation = services.invitation_accept(
+            invitation_id=invitation_id, user=authenticated_user(request)
+        )
+        return Response(InvitationOutputSerializer(invitation).data)

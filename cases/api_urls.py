@@ -25,6 +25,21 @@ urlpatterns = [
         name="api-withholding-end",
     ),
     path(
+        "cases/<int:case_id>/invitations/",
+        api.InvitationListApi.as_view(),
+        name="api-case-invitations",
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        api.InvitationRevokeApi.as_view(),
+        name="api-invitation-revoke",
+    ),
+    path(
+        "invitations/<int:invitation_id>/accept/",
+        api.InvitationAcceptApi.as_view(),
+        name="api-invitation-accept",
+    ),
+    path(
         "attachments/<int:attachment_id>/download/",
         api.AttachmentDownloadApi.as_view(),
         name="api-attachment-download",

@@ -10,6 +10,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from coordination.notifications import register
+
+        from .notifications import KINDS
+
+        register(*KINDS)
+
     def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
         from .demo import seed_cases
 

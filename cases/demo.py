@@ -7,11 +7,11 @@ from typing import TextIO
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from coordination.demo import MUNICIPAL_ADMINS
+from coordination.demo import HELPERS, MUNICIPAL_ADMINS
 from coordination.models import User
 from services_registry.models import Organization, Service
 
-from .models import CASE_ADMIN_CODENAME, Case, Entry, Participant
+from .models import CASE_ADMIN_CODENAME, OPEN_CASE_CODENAME, Case, Entry, Participant
 from .services import case_create, entry_create_from_workflow, participant_add
 
 # (service, organization). Looked up by name: the demo catalogue (services_registry, seeded
@@ -23,6 +23,10 @@ SCHOOL_HEALTH = (
 SCHOOL = ("Fjordvik ungdomsskole", "Fjordvik kommune – Oppvekst og utdanning")
 BUP = ("BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)", "Helse Fjord HF")
 CHILD_WELFARE = ("Barnevernstjenesten", "Fjordvik kommune – Barnevernstjenesten")
+
+# Everyone who helps young people for a service, and the municipal coordinator, may open a
+# case; `nav` too, though on no case.
+HELPER_PERSONAS = ["laerer", "helsesykepleier", "bup", "barnevern", "nav", "ungdomshjelper"]
 
 SARA_CASE = "Sara - samarbeid rundt skole og helse"
 JONAS_CASE = "Jonas - oppfølging hjemme og på skolen"
@@ -106,6 +110,11 @@ def seed_cases(*, users: dict[str, User], today: date, stdout: TextIO) -> dict[s
     Group.objects.get(name=MUNICIPAL_ADMINS).permissions.add(
         Permission.objects.get(content_type__app_label="cases", codename=CASE_ADMIN_CODENAME)
     )
+    helpers, _created = Group.objects.get_or_create(name=HELPERS)
+    helpers.permissions.add(
+        Permission.objects.get(content_type__app_label="cases", codename=OPEN_CASE_CODENAME)
+    )
+    helpers.user_set.add(*(users[name] for name in HELPER_PERSONAS))
     cases = {SARA_CASE: sara, JONAS_CASE: jonas}
     # Demo entries stand in for what the workflows would have written (the start meeting's
     # minutes among them), so they are written the way those workflows write.

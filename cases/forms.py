@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Entry
+from .models import Entry, Participant
 
 
 class EntryForm(forms.Form):
@@ -38,4 +38,86 @@ class WithholdForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2_000,
         error_messages={"required": _("Write the legal reason. The young person will read it.")},
+    )
+
+
+class CaseOpenForm(forms.Form):
+    """The young person is an account (their username) or a new person (name, birth date and
+    e-mail and/or phone); the service comes from the catalogue picker (`service` radios)."""
+
+    title = forms.CharField(
+        label=_("Title of the case"),
+        max_length=200,
+        help_text=_("The young person reads it. For example: Ali - support at school."),
+    )
+    display_name = forms.CharField(
+        label=_("The young person's name"), required=False, max_length=150
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Write the date as YYYY-MM-DD.")},
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=32,
+        help_text=_("The invitation goes to the e-mail address and/or the phone."),
+    )
+    youth_username = forms.CharField(
+        label=_("Or: their username, if they already use Sammen"), required=False, max_length=150
+    )
+    service = forms.UUIDField(
+        required=False, error_messages={"invalid": _("Choose a service from the list.")}
+    )
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(label=_("Invite as"))
+    username = forms.CharField(
+        label=_("Username, if they already use Sammen"), required=False, max_length=150
+    )
+    display_name = forms.CharField(label=_("Or a new person: name"), required=False, max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Mobile phone"), required=False, max_length=32)
+    service = forms.UUIDField(
+        required=False, error_messages={"invalid": _("Choose a service from the list.")}
+    )
+
+    def __init__(self, *args: object, roles: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [
+            (value, label) for value, label in Participant.Role.choices if value in roles
+        ]
+
+
+class AccountForm(forms.Form):
+    """A new person takes over the account their invitation made: their own username and
+    password (Django's password validators, checked by the service)."""
+
+    username = forms.CharField(
+        label=_("Choose a username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        help_text=_("Letters, digits and @ . + - _ only. You log in with it."),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, and not too common."),
+    )
+
+
+class RemoveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary (optional)"),
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: BUP has ended the treatment."),
     )

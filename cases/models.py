@@ -21,6 +21,8 @@ from services_registry.models import Service
 # cases.selectors): it puts nobody on a case and reads no entry. The codename and its label are
 # older than that rule; renaming them needs a migration, left out on purpose.
 CASE_ADMIN_CODENAME = "manage_case_team"
+# Opening a case for a young person (cases.services.case_open); held by the helpers' group.
+OPEN_CASE_CODENAME = "open_case"
 
 
 class Case(models.Model):
@@ -42,7 +44,10 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created", "-id"]
-        permissions = [(CASE_ADMIN_CODENAME, _("Can add and remove participants on any case"))]
+        permissions = [
+            (CASE_ADMIN_CODENAME, _("Can add and remove participants on any case")),
+            (OPEN_CASE_CODENAME, _("Can open a case for a young person")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -86,6 +91,15 @@ class Participant(models.Model):
     )
     joined = models.DateTimeField(_("joined"), default=timezone.now)
     left = models.DateTimeField(_("left"), null=True, blank=True)
+    # Who sent the invitation this person joined through (null: opened the case, demo data).
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -276,3 +290,110 @@ class Withholding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} withheld"
+
+
+class ServiceActedFor(models.Model):
+    """The catalogue service a helper last opened a case for, offered first next time. Kept in
+    cases: coordination (the user) sits below the catalogue and may not point at it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    updated = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("service a helper acts for")
+        verbose_name_plural = _("services helpers act for")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.service_id}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked, and not yet expired (expiry needs no job: it is the
+        time itself)."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A one-time link that brings `invitee` onto `case` in `role`.
+
+    Only a SHA-256 of the token is stored. The token itself is an HMAC (Django's salted_hmac,
+    keyed by SECRET_KEY) of the row's id and a random nonce, so the outbox can put it into the
+    e-mail or SMS when it sends, without the link ever being written down; a copy of the
+    database alone opens nothing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        REVOKED = "revoked", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("case")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Participant.Role.choices)
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("invited person"),
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The outbox row that carries the link (its e-mail/SMS derive the token when sent).
+    notification = models.OneToOneField(
+        "coordination.Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.invitee_id} -> {self.case_id} ({self.role})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)

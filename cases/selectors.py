@@ -1,14 +1,34 @@
 """Reads for cases. Every `access_*` fetches and authorises in one step: what the caller may not
 see raises Http404, exactly like what does not exist."""
 
+from datetime import date
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
+from coordination.ages import age_on
 from coordination.models import User
+from services_registry.models import Service
 
-from .models import Attachment, Case, Entry, Participant, ParticipantQuerySet, Withholding
+from .models import (
+    OPEN_CASE_CODENAME,
+    Attachment,
+    Case,
+    Entry,
+    Invitation,
+    InvitationQuerySet,
+    Participant,
+    ParticipantQuerySet,
+    ServiceActedFor,
+    Withholding,
+)
 from .permissions import CASE_ADMIN_PERMISSION, VIEW_ENTRY
+from .tokens import token_hash
 
 
 def takes_part(*, user: User | OuterRef, case: Case | OuterRef) -> Exists:
@@ -49,11 +69,19 @@ def participant_active(*, case: Case, user: User) -> Participant | None:
     )
 
 
+def has_ungdomshjelper(*, case: Case) -> bool:
+    return (
+        Participant.objects.active()
+        .filter(case=case, role=Participant.Role.UNGDOMSHJELPER)
+        .exists()
+    )
+
+
 def participants_for_case(*, case: Case) -> ParticipantQuerySet:
     """The team now and before: people who left stay listed with `left` set."""
     return (
         Participant.objects.filter(case=case)
-        .select_related("user", "service")
+        .select_related("user", "service", "invited_by")
         .order_by("left", "joined", "id")
     )
 
@@ -147,3 +175,116 @@ def access_withholding(*, user: User, withholding_id: int) -> Withholding:
     ):
         return withholding
     raise Http404
+
+
+# --- Opening cases and inviting people --------------------------------------------------------
+
+
+def may_open_case(*, user: User) -> bool:
+    """The one rule for opening a case: the permission cases.open_case, from a group (the
+    helpers') or given to the person. Not `has_perm`: being a superuser opens no case, since
+    opening one puts the opener on it."""
+    if not user.is_active:
+        return False
+    return (
+        Permission.objects.filter(content_type__app_label="cases", codename=OPEN_CASE_CODENAME)
+        .filter(Q(group__user=user) | Q(user=user))
+        .exists()
+    )
+
+
+def service_acted_for(*, user: User) -> Service | None:
+    """The service `user` opened their last case for: offered first on the next one."""
+    remembered = ServiceActedFor.objects.select_related("service").filter(user=user).first()
+    return remembered.service if remembered else None
+
+
+def invite_roles(*, case: Case, user: User, today: date | None = None) -> list[str]:
+    """The one rule for who may invite whom (empty: may not invite). The ungdomshjelper and the
+    helpers on the case invite helpers and guardians; the young person from the age they decide
+    about their own health information (16) invites anyone, their own choice of helper or
+    ungdomshjelper included; guardians and younger youth invite nobody."""
+    me = participant_active(case=case, user=user)
+    if me is None:
+        return []
+    if me.role in (Participant.Role.HELPER, Participant.Role.UNGDOMSHJELPER):
+        return [Participant.Role.HELPER, Participant.Role.GUARDIAN]
+    if me.role == Participant.Role.YOUTH and user.birth_date is not None:
+        today = today or timezone.localdate()
+        if age_on(user.birth_date, today) >= settings.SAMMEN_CONSENT_AGES["self"]:
+            return [
+                Participant.Role.HELPER,
+                Participant.Role.GUARDIAN,
+                Participant.Role.UNGDOMSHJELPER,
+            ]
+    return []
+
+
+def invitations_for_case(*, case: Case) -> InvitationQuerySet:
+    """Every invitation on `case`, newest first, for the people on its team."""
+    return (
+        Invitation.objects.filter(case=case)
+        .select_related("invitee", "invited_by", "service")
+        .order_by("-created", "-id")
+    )
+
+
+def access_invitation(*, user: User, invitation_id: int) -> Invitation:
+    """An invitation on a case `user` is on the team of now; 404 otherwise."""
+    invitation = (
+        Invitation.objects.filter(pk=invitation_id, case__in=cases_for_user(user=user))
+        .select_related("invitee", "invited_by", "service", "case")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def access_invitation_as_invitee(*, user: User, invitation_id: int) -> Invitation:
+    """An invitation to `user` themself; 404 for anyone else, like a missing one."""
+    invitation = (
+        Invitation.objects.filter(pk=invitation_id, invitee=user)
+        .select_related("invitee", "invited_by", "service", "case")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    """The pending invitation whose link this is; None for a wrong, used, withdrawn or expired
+    one alike (the page says the same for all, and nothing about the case)."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Invitation.objects.pending()
+        .filter(token_hash=token_hash(token))
+        .select_related("invitee", "invited_by", "service")
+        .first()
+    )
+
+
+def person_to_name(*, user_id: int | None = None, username: str = "") -> User | None:
+    """An active account named in a request (by id in the API, by username on a page), for
+    opening a case or inviting; None when there is none."""
+    people = User.objects.filter(is_active=True)
+    if user_id is not None:
+        return people.filter(pk=user_id).first()
+    return people.filter(username=username).first() if username else None
+
+
+def catalogue_service(*, service_id: UUID | None) -> Service | None:
+    """The catalogue service a request names (from the picker or the API), or None."""
+    return Service.objects.filter(pk=service_id).first() if service_id else None
+
+
+def team_member(*, case: Case, participant_id: int) -> Participant | None:
+    """Someone on the team of `case` now, by their participant id (the remove form)."""
+    return (
+        Participant.objects.active()
+        .filter(case=case, pk=participant_id)
+        .select_related("user")
+        .first()
+    )

@@ -1,10 +1,13 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coordination.parsing import MAX_ID
 from coordination.serializers import UserSummarySerializer
 
 from .markdown import render_markdown
-from .models import Attachment, Case, Entry, Participant, Withholding
+from .models import Attachment, Case, Entry, Invitation, Participant, Withholding
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -24,18 +27,21 @@ class ServiceSummarySerializer(serializers.Serializer):
 class ParticipantOutputSerializer(serializers.ModelSerializer):
     user = UserSummarySerializer(read_only=True)
     service = ServiceSummarySerializer(read_only=True, allow_null=True)
+    invited_by = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Participant
-        fields = ["id", "user", "role", "service", "joined", "left"]
+        fields = ["id", "user", "role", "service", "joined", "left", "invited_by"]
         read_only_fields = fields
+
+
+# The roles someone can be added or invited in: a case has its one young person from the start.
+ROLES_TO_ADD = [c for c in Participant.Role.choices if c[0] != Participant.Role.YOUTH]
 
 
 class ParticipantInputSerializer(serializers.Serializer):
     user = serializers.IntegerField()
-    role = serializers.ChoiceField(
-        choices=[c for c in Participant.Role.choices if c[0] != Participant.Role.YOUTH]
-    )
+    role = serializers.ChoiceField(choices=ROLES_TO_ADD)
     service = serializers.UUIDField(required=False, allow_null=True)
 
 
@@ -110,3 +116,81 @@ class WithholdingOutputSerializer(serializers.ModelSerializer):
 
 class WithholdInputSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=2_000)
+
+
+class NewYouthSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=150, allow_blank=True)
+    birth_date = serializers.DateField()
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "description": "The id of a person's account."},
+            {
+                "type": "object",
+                "description": "A new person: they get an invitation.",
+                "properties": {
+                    "display_name": {"type": "string", "maxLength": 150},
+                    "birth_date": {"type": "string", "format": "date"},
+                    "email": {"type": "string", "format": "email"},
+                    "phone": {"type": "string", "maxLength": 32},
+                },
+                "required": ["display_name", "birth_date"],
+            },
+        ]
+    }
+)
+class YouthField(serializers.Field):
+    """The young person of a new case: an account's id, or a new person."""
+
+    default_error_messages = {
+        "invalid": _("Give the id of a person's account, or a new person's name and birth date.")
+    }
+
+    def to_internal_value(self, data: object) -> int | dict:
+        if isinstance(data, int) and not isinstance(data, bool):
+            if not 1 <= data <= MAX_ID:
+                raise serializers.ValidationError(_("No such person."))
+            return data
+        if isinstance(data, dict):
+            person = NewYouthSerializer(data=data)
+            person.is_valid(raise_exception=True)
+            return dict(person.validated_data)
+        self.fail("invalid")
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
+class CaseOpenInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    service = serializers.UUIDField(help_text="The catalogue service I act for.")
+    youth = YouthField()
+
+
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(source="invitee.name", read_only=True)
+    service = ServiceSummarySerializer(read_only=True, allow_null=True)
+    status = serializers.ChoiceField(choices=Invitation.Status.choices, read_only=True)
+    invited_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "role", "display_name", "service", "status", "invited_by", "expires"]
+        read_only_fields = fields
+
+
+class InvitationInputSerializer(serializers.Serializer):
+    """An account (`user`) or a new person (`display_name` and `email` and/or `phone`)."""
+
+    role = serializers.ChoiceField(choices=ROLES_TO_ADD)
+    display_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=150
+    )
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+    user = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    service = serializers.UUIDField(required=False, allow_null=True)

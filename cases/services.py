@@ -1,27 +1,60 @@
 """Writes for cases. Sharing, withdrawing and removing someone from a team change who may see
 entries, so they live in consent.services (the one share path)."""
 
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import phonenumbers
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from coordination.ages import age_on
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
 from coordination.selectors import guardianship_active
-from coordination.services import audit_append
+from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
-from .models import AccessEvent, Attachment, Case, Entry, Participant, Withholding
+from . import links
+from .models import (
+    AccessEvent,
+    Attachment,
+    Case,
+    Entry,
+    Invitation,
+    Participant,
+    ServiceActedFor,
+    Withholding,
+)
+from .notifications import CASE_OPENED, INVITED, PARTICIPANT_JOINED
 from .permissions import (
     view_entry_grant,
     view_entry_grant_to_author_and_youth,
     view_entry_revoke,
 )
-from .selectors import access_attachment, access_entry, is_case_admin, participant_active
+from .selectors import (
+    access_attachment,
+    access_case,
+    access_entry,
+    access_invitation,
+    access_invitation_as_invitee,
+    has_ungdomshjelper,
+    invitation_for_token,
+    invite_roles,
+    is_case_admin,
+    may_open_case,
+    participant_active,
+)
+from .tokens import nonce_new, token_for, token_hash
 
 # Content sniffing, not the client's Content-Type: (mime type, leading bytes, extensions).
 ATTACHMENT_TYPES = [
@@ -69,6 +102,12 @@ def case_create(*, title: str, youth: User, actor: User | None = None) -> Case:
     return case
 
 
+GUARDIAN_NOT_REGISTERED = gettext_lazy(
+    "Only someone registered as the young person's guardian can be added as "
+    "guardian. The municipality registers guardians."
+)
+
+
 def can_manage_team(*, case: Case, user: User) -> bool:
     """The one rule for who changes a case's team: the active ungdomshjelper of that case.
 
@@ -86,6 +125,20 @@ def participant_add(
     case = case_lock(case.pk)
     if actor is not None and not can_manage_team(case=case, user=actor):
         raise PermissionDenied(_("Only the youth coordinator can change the team."))
+    return _participant_insert(case=case, actor=actor, user=user, role=role, service=service)
+
+
+def _participant_insert(
+    *,
+    case: Case,
+    actor: User | None,
+    user: User,
+    role: str,
+    service: Service | None,
+    invited_by: User | None = None,
+) -> Participant:
+    """What every way onto a team checks and writes; the caller holds the case lock and has
+    decided that `actor` may bring `user` in."""
     if role == Participant.Role.YOUTH:
         raise ValidationError({"role": _("A case has exactly one young person.")})
     if role == Participant.Role.HELPER and service is None:
@@ -97,15 +150,10 @@ def participant_add(
         role == Participant.Role.GUARDIAN
         and guardianship_active(youth=case.youth, guardian=user, lock=True) is None
     ):
-        raise ValidationError(
-            {
-                "user": _(
-                    "Only someone registered as the young person's guardian can be added as "
-                    "guardian. The municipality registers guardians."
-                )
-            }
-        )
-    participant = Participant(case=case, user=user, role=role, service=service)
+        raise ValidationError({"user": GUARDIAN_NOT_REGISTERED})
+    participant = Participant(
+        case=case, user=user, role=role, service=service, invited_by=invited_by
+    )
     participant.full_clean()
     participant.save()
     # Someone returning to the team sees again what they wrote (leaving had removed it).
@@ -119,7 +167,39 @@ def participant_add(
         case_id=case.pk,
         object_type="participant",
         object_id=str(participant.pk),
-        data={"user": user.pk, "role": role, "service": str(service.pk) if service else None},
+        data={
+            "user": user.pk,
+            "role": role,
+            "service": str(service.pk) if service else None,
+            "invited_by": invited_by.pk if invited_by else None,
+        },
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_join(
+    *,
+    case: Case,
+    user: User,
+    role: str,
+    service: Service | None,
+    invited_by: User | None,
+    actor: User | None,
+) -> Participant:
+    """Someone joins a team through what let them in (an invitation they accepted; later a
+    referral the service accepted): the caller has checked that. The checks of every way onto a
+    team hold, the case must be open, a case has one ungdomshjelper, and the young person is
+    told."""
+    case = case_lock(case.pk)
+    case_require_open(case)
+    if role == Participant.Role.UNGDOMSHJELPER and has_ungdomshjelper(case=case):
+        raise StateConflict(_("The case already has a youth coordinator."))
+    participant = _participant_insert(
+        case=case, actor=actor, user=user, role=role, service=service, invited_by=invited_by
+    )
+    notification_create(
+        recipient=case.youth, kind=PARTICIPANT_JOINED, case_id=case.pk, target_url=links.team(case)
     )
     return participant
 
@@ -326,3 +406,392 @@ def withholding_end(*, withholding: Withholding, actor: User) -> Withholding:
         data={"entry": withholding.entry_id},
     )
     return withholding
+
+
+# --- Opening a case and inviting people (issue #13) -------------------------------------------
+
+# Who can be the young person of a case, by age on the day it is opened.
+YOUTH_MIN_AGE = 10
+YOUTH_MAX_AGE = 25
+NAME_MAX_CHARS = 150
+EMAIL_MAX_CHARS = 254  # User.email's column
+# The region a phone number without a country code is read in.
+PHONE_REGION = "NO"
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone without an account yet: they choose a username and password through the
+    invitation's link. The young person of a new case has a birth date too."""
+
+    display_name: str
+    email: str = ""
+    phone: str = ""
+    birth_date: date | None = None
+
+
+def phone_normalize(phone: str) -> str:
+    """A Norwegian number (with or without +47) or an international one in E.164, stored as
+    E.164; anything else is a ValidationError on `phone`."""
+    phone = phone.strip()
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            {"phone": _("Write a valid phone number, e.g. 412 34 567 or +46 70 123 45 67.")}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _new_person_checked(person: NewPerson) -> NewPerson:
+    """The person's name and contact, cleaned; every problem at once as field errors."""
+    errors: dict[str, str] = {}
+    name = person.display_name.strip()
+    if not name:
+        errors["display_name"] = _("Write the person's name.")
+    elif len(name) > NAME_MAX_CHARS:
+        errors["display_name"] = _("A name can be at most %(max)d characters.") % {
+            "max": NAME_MAX_CHARS
+        }
+    email = person.email.strip()
+    if email:
+        try:
+            validate_email(email)
+            if len(email) > EMAIL_MAX_CHARS:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors["email"] = _("Write a valid e-mail address.")
+    phone = ""
+    try:
+        phone = phone_normalize(person.phone)
+    except ValidationError as error:
+        errors["phone"] = error.message_dict["phone"][0]
+    if not email and not person.phone.strip():
+        errors["email"] = _(
+            "Write an e-mail address or a phone number: the invitation is sent there."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return NewPerson(display_name=name, email=email, phone=phone, birth_date=person.birth_date)
+
+
+def _youth_age_error(birth_date: date | None) -> str | None:
+    """Why someone born on `birth_date` cannot be the young person of a new case, or None."""
+    today = timezone.localdate()
+    if birth_date is None:
+        return _("The young person's birth date is needed: it decides who may consent.")
+    if birth_date > today:
+        return _("The birth date is in the future.")
+    age = age_on(birth_date, today)
+    if not YOUTH_MIN_AGE <= age <= YOUTH_MAX_AGE:
+        return _("Sammen is for young people aged %(min)d to %(max)d.") % {
+            "min": YOUTH_MIN_AGE,
+            "max": YOUTH_MAX_AGE,
+        }
+    return None
+
+
+def _person_create(person: NewPerson) -> User:
+    """An account the person takes over through their invitation: no usable password until
+    then, and a username they replace with their own."""
+    user = User(
+        username=f"invitert-{secrets.token_hex(8)}",
+        display_name=person.display_name,
+        email=person.email,
+        phone=person.phone,
+        birth_date=person.birth_date,
+        notify_by_email=bool(person.email),
+        notify_by_sms=bool(person.phone),
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _title_error(title: str) -> str | None:
+    if not title:
+        return _("Write a title.")
+    if len(title) > settings.SAMMEN_ENTRY_TITLE_MAX_CHARS:
+        return _("A title can be at most %(max)d characters.") % {
+            "max": settings.SAMMEN_ENTRY_TITLE_MAX_CHARS
+        }
+    return None
+
+
+def _youth_errors(
+    *, actor: User, youth: User | None, new_youth: NewPerson | None
+) -> tuple[list[str], NewPerson | None]:
+    """Why the young person named cannot have a case opened for them (and the new person,
+    cleaned)."""
+    if (youth is None) == (new_youth is None):
+        return [_("Name one young person: an account, or a new person.")], new_youth
+    if youth is not None:
+        if youth.pk == actor.pk or not youth.is_active:
+            return [_("This person cannot be the young person of a case.")], None
+        age_error = _youth_age_error(youth.birth_date)
+        return ([age_error] if age_error else []), None
+    assert new_youth is not None
+    errors: list[str] = []
+    try:
+        new_youth = _new_person_checked(new_youth)
+    except ValidationError as error:
+        errors.extend(message for messages in error.message_dict.values() for message in messages)
+    if age_error := _youth_age_error(new_youth.birth_date):
+        errors.append(age_error)
+    return errors, new_youth
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    title: str,
+    service: Service | None,
+    youth: User | None = None,
+    new_youth: NewPerson | None = None,
+) -> Case:
+    """A helper with cases.open_case opens a case for a young person aged 10-25 (an account,
+    or a new person who gets an invitation) and joins it as helper for `service`, which is
+    remembered for next time. Audited (case.created, participant.added); an existing young
+    person is told (case_opened), a new one through their invitation."""
+    if not may_open_case(user=actor):
+        raise PermissionDenied(_("Only helpers can open a case."))
+    errors: dict[str, object] = {}
+    title = title.strip()
+    if title_error := _title_error(title):
+        errors["title"] = title_error
+    if service is None:
+        errors["service"] = _("Choose the service you act for.")
+    youth_errors, new_youth = _youth_errors(actor=actor, youth=youth, new_youth=new_youth)
+    if youth_errors:
+        errors["youth"] = youth_errors
+    if errors:
+        raise ValidationError(errors)
+    assert service is not None
+    if new_youth is not None:
+        youth = _person_create(new_youth)
+    assert youth is not None
+    case = case_create(title=title, youth=youth, actor=actor)
+    _participant_insert(
+        case=case, actor=actor, user=actor, role=Participant.Role.HELPER, service=service
+    )
+    ServiceActedFor.objects.update_or_create(user=actor, defaults={"service": service})
+    if new_youth is not None:
+        _invitation_create(
+            case=case, role=Participant.Role.YOUTH, invitee=youth, service=None, invited_by=actor
+        )
+    else:
+        notification_create(
+            recipient=youth, kind=CASE_OPENED, case_id=case.pk, target_url=links.case(case)
+        )
+    return case
+
+
+def _invitation_create(
+    *, case: Case, role: str, invitee: User, service: Service | None, invited_by: User
+) -> Invitation:
+    """Writes the invitation and its outbox row (the link is derived when it is sent)."""
+    invitation = Invitation.objects.create(
+        case=case,
+        role=role,
+        invitee=invitee,
+        service=service,
+        invited_by=invited_by,
+        nonce=(nonce := nonce_new()),
+        token_hash=token_hash(token_for(nonce)),
+        expires=timezone.now() + timedelta(days=settings.SAMMEN_INVITATION_TTL_DAYS),
+    )
+    # No case id: the invited person cannot see the case until they join.
+    invitation.notification = notification_create(
+        recipient=invitee, kind=INVITED, target_url=links.invitation(invitation)
+    )
+    invitation.save(update_fields=["notification"])
+    audit_append(
+        actor=invited_by,
+        action="invitation.created",
+        case_id=case.pk,
+        object_type="invitation",
+        object_id=str(invitation.pk),
+        data={
+            "invitee": invitee.pk,
+            "role": role,
+            "service": str(service.pk) if service else None,
+        },
+    )
+    return invitation
+
+
+def _invitee_errors(
+    *, case: Case, role: str, user: User | None, person: NewPerson | None
+) -> dict[str, object]:
+    """Why this person cannot be invited to `case` in `role`, by field."""
+    errors: dict[str, object] = {}
+    if (user is None) == (person is None):
+        errors["user"] = _("Invite one person: an account, or a new person.")
+    elif user is not None:
+        if participant_active(case=case, user=user) is not None:
+            errors["user"] = _("This person is already on the team.")
+        elif case.invitations.pending().filter(invitee=user).exists():
+            errors["user"] = _("This person already has an invitation that is waiting.")
+        elif (
+            role == Participant.Role.GUARDIAN
+            and guardianship_active(youth=case.youth, guardian=user) is None
+        ):
+            errors["user"] = GUARDIAN_NOT_REGISTERED
+    elif role == Participant.Role.GUARDIAN:
+        errors["user"] = GUARDIAN_NOT_REGISTERED
+    if role == Participant.Role.UNGDOMSHJELPER and has_ungdomshjelper(case=case):
+        errors["role"] = _("The case already has a youth coordinator.")
+    if person is not None:
+        try:
+            _new_person_checked(person)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    return errors
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    case_id: int,
+    actor: User,
+    role: str,
+    user: User | None = None,
+    person: NewPerson | None = None,
+    service: Service | None = None,
+) -> Invitation:
+    """Someone on the team invites an account (`user`) or a new person (`person`, who needs an
+    e-mail address or a phone number) to join in `role`; `invite_roles` says who may invite
+    whom. A guardian must be registered as this young person's guardian (an account)."""
+    case = case_lock(case_id)
+    access_case(user=actor, case_id=case.pk)
+    case_require_open(case)
+    if role not in invite_roles(case=case, user=actor):
+        raise PermissionDenied(_("You cannot invite anyone in this role to this case."))
+    errors = _invitee_errors(case=case, role=role, user=user, person=person)
+    if role == Participant.Role.HELPER and service is None:
+        errors["service"] = _("Say which service the helper acts for.")
+    if role == Participant.Role.GUARDIAN:
+        service = None
+    if errors:
+        raise ValidationError(errors)
+    invitee = user if user is not None else _person_create(_new_person_checked(person))  # type: ignore[arg-type]
+    return _invitation_create(
+        case=case, role=role, invitee=invitee, service=service, invited_by=actor
+    )
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation_id: int, actor: User) -> Invitation:
+    """The inviter or the case's ungdomshjelper withdraws a waiting invitation: its link stops
+    working at once."""
+    invitation = access_invitation(user=actor, invitation_id=invitation_id)
+    case = case_lock(invitation.case_id)
+    access_case(user=actor, case_id=case.pk)
+    case_require_open(case)
+    invitation = for_update(Invitation.objects.all()).get(pk=invitation.pk)
+    if actor.pk != invitation.invited_by_id and not can_manage_team(case=case, user=actor):
+        raise PermissionDenied(
+            _("Only the person who invited and the youth coordinator can withdraw this.")
+        )
+    if invitation.status != Invitation.Status.PENDING:
+        raise StateConflict(_("This invitation is no longer waiting."))
+    invitation.revoked_at, invitation.revoked_by = timezone.now(), actor
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit_append(
+        actor=actor,
+        action="invitation.revoked",
+        case_id=case.pk,
+        object_type="invitation",
+        object_id=str(invitation.pk),
+    )
+    return invitation
+
+
+def _invitation_accept(*, invitation_id: int, user: User) -> Invitation:
+    """`user` is the invited person (checked by the caller); under the locks the invitation
+    must still wait. The young person of a new case is on it already; anyone else joins."""
+    invitation = Invitation.objects.get(pk=invitation_id)
+    case = case_lock(invitation.case_id)
+    invitation = for_update(Invitation.objects.select_related("invited_by", "service")).get(
+        pk=invitation_id
+    )
+    if invitation.invitee_id != user.pk or invitation.status != Invitation.Status.PENDING:
+        raise StateConflict(_("This invitation can no longer be used."))
+    case_require_open(case)
+    if invitation.role != Participant.Role.YOUTH:
+        participant_join(
+            case=case,
+            user=user,
+            role=invitation.role,
+            service=invitation.service,
+            invited_by=invitation.invited_by,
+            actor=user,
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_append(
+        actor=user,
+        action="invitation.accepted",
+        case_id=case.pk,
+        object_type="invitation",
+        object_id=str(invitation.pk),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation_id: int, user: User) -> Invitation:
+    """The invited account accepts, logged in as exactly that account (else 404)."""
+    access_invitation_as_invitee(user=user, invitation_id=invitation_id)
+    return _invitation_accept(invitation_id=invitation_id, user=user)
+
+
+class InvitationUnusable(Exception):
+    """A link that is wrong, used, withdrawn, expired or meant for someone else: the page says
+    so in the same words for all, and nothing is written."""
+
+
+@transaction.atomic
+def invitation_accept_by_link(*, token: str, user: User) -> Invitation:
+    """The logged-in invited account accepts from the link."""
+    invitation = invitation_for_token(token=token)
+    if invitation is None or invitation.invitee_id != user.pk:
+        raise InvitationUnusable
+    return _invitation_accept(invitation_id=invitation.pk, user=user)
+
+
+@transaction.atomic
+def invitation_accept_new_account(*, token: str, username: str, password: str) -> User:
+    """Someone whose account has no password yet (a new person, or a registered guardian who
+    never had one) chooses a username and a password (Django's validators) and joins."""
+    invitation = invitation_for_token(token=token)
+    if invitation is None or invitation.invitee.has_usable_password():
+        raise InvitationUnusable
+    invitee: User = for_update(User.objects.all()).get(pk=invitation.invitee_id)
+    username = username.strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        User.username_validator(username)
+        if len(username) > NAME_MAX_CHARS or not username:
+            raise ValidationError(_("Choose a username of 1 to 150 characters."))
+    except ValidationError as error:
+        errors["username"] = error.messages
+    else:
+        if User.objects.filter(username__iexact=username).exclude(pk=invitee.pk).exists():
+            errors["username"] = [_("This username is taken. Choose another.")]
+    invitee.username = username
+    try:
+        validate_password(password, invitee)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    invitee.set_password(password)
+    invitee.save(update_fields=["username", "password"])
+    _invitation_accept(invitation_id=invitation.pk, user=invitee)
+    return invitee

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from coordination.ages import age_on  # noqa: F401  (re-exported: the policy's callers use it)
+
 # Norwegian defaults: health-legal majority at 16 (pasient- og brukerrettighetsloven § 4-3),
 # child welfare at 15 (barnevernsloven § 1-7), the child's view heard from 12 (§ 1-4; FN art. 12).
 DEFAULT_AGES: Mapping[str, int] = {
@@ -32,11 +34,6 @@ class Authority:
     @property
     def youth_decides(self) -> bool:
         return self.decider is Decider.YOUTH
-
-
-def age_on(birth_date: date, today: date) -> int:
-    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - (0 if had_birthday else 1)
 
 
 def born_by(*, today: date, years: int) -> date:

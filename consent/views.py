@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.forms import RemoveForm
 from cases.markdown import render_markdown
-from cases.selectors import attachments_for_entry
+from cases.selectors import access_case, attachments_for_entry, team_member
 from cases.services import entry_open
 from coordination.models import User
 from coordination.pages import attempt
-from coordination.parsing import parse_page
+from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
 
 from .forms import BASIS_LEGAL_DUTY, DeclineForm, OpinionForm, ShareForm
@@ -38,6 +39,7 @@ from .services import (
     consent_request_approve,
     consent_request_decline,
     consent_request_opinion,
+    participant_remove,
     share,
     withdraw,
 )
@@ -246,3 +248,25 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
     else:
         messages.error(request, _("Choose what you want to do."))
     return redirect("consent:request", request_id=request_id)
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The remove form of the team page (cases): removing someone ends their access, so it is
+    consent's write. Someone who removed themself lands on their case list."""
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    participant = team_member(case=case, participant_id=posted_id(request, "participant"))
+    if participant is None:
+        raise Http404
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors.get("summary", [])))
+    elif attempt(request, lambda: participant_remove(participant=participant, actor=user)):
+        messages.success(
+            request, _("%(name)s is no longer on the team.") % {"name": participant.user.name}
+        )
+        if participant.user_id == user.pk:
+            return redirect("cases:list")
+    return redirect("cases:team", case_id=case.pk)

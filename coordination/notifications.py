@@ -5,11 +5,16 @@ them in its AppConfig.ready(), so a new kind needs no migration here: `Notificat
 plain string that `notification_create` checks against this registry.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Notification
 
 KIND_MAX_LENGTH = 32
 
@@ -17,11 +22,14 @@ KIND_MAX_LENGTH = 32
 @dataclass(frozen=True)
 class NotificationKind:
     """`label` names the kind in lists; `text` is what every channel says: what happened,
-    never what it is about (no case content)."""
+    never what it is about (no case content). `link`, when set, gives the path an e-mail or SMS
+    links to at sending time instead of the row's `target_url` (an invitation's one-time link,
+    which is never stored)."""
 
     key: str
     label: str | Promise
     text: str | Promise
+    link: "Callable[[Notification], str] | None" = None
 
 
 _registry: dict[str, NotificationKind] = {}

@@ -525,7 +525,9 @@ def notification_text(notification: Notification) -> str:
 
 
 def _absolute_link(notification: Notification) -> str:
-    return settings.SAMMEN_BASE_URL.rstrip("/") + (notification.target_url or "/notifications/")
+    link = kind_for(notification.kind).link
+    path = link(notification) if link else notification.target_url
+    return settings.SAMMEN_BASE_URL.rstrip("/") + (path or "/notifications/")
 
 
 def _send_email(notification: Notification, text: str) -> None:

@@ -223,15 +223,22 @@ STORAGES = {
     },
 }
 
-# E-mail (notification bodies carry no case content; see docs/architecture.md §5).
+# E-mail (notification bodies carry no case content; see docs/architecture.md §5). In
+# development every message is a file under .data/mail/, so someone trying the demo can follow
+# an invitation link (README). django-environ drops one leading slash of the path: filemail:///<abs>.
 EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+    "EMAIL_URL",
+    default=f"filemail:///{BASE_DIR / '.data' / 'mail'}" if DEBUG else "smtp://localhost:25",
 )
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sammen <ikke-svar@sammen.localhost>")
 
-# SMS: a dotted path to a class with send(phone, text); console in development.
-SAMMEN_SMS_BACKEND = env.str("SAMMEN_SMS_BACKEND", default="coordination.sms.ConsoleSmsBackend")
+# SMS: a dotted path to a class with send(phone, text); in development one JSON line a message
+# in SAMMEN_SMS_FILE_PATH (.data/sms.jsonl), like the mail files.
+SAMMEN_SMS_BACKEND = env.str(
+    "SAMMEN_SMS_BACKEND",
+    default="coordination.sms.FileSmsBackend" if DEBUG else "coordination.sms.ConsoleSmsBackend",
+)
 SAMMEN_SMS_FILE_PATH = env.str(
     "SAMMEN_SMS_FILE_PATH", default=str(BASE_DIR / ".data" / "sms.jsonl")
 )
@@ -239,6 +246,8 @@ SAMMEN_SMS_FILE_PATH = env.str(
 SAMMEN_BASE_URL = _production_value(
     "SAMMEN_BASE_URL", f"http://127.0.0.1:{env.int('SAMMEN_WEB_PORT', default=8000)}"
 )
+# An invitation link works once, for this many days (cases.Invitation).
+SAMMEN_INVITATION_TTL_DAYS = env.int("SAMMEN_INVITATION_TTL_DAYS", default=7)
 # A worker holds a notification this long while delivering; after that the sweep may retry it.
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
 
@@ -339,6 +348,8 @@ SPECTACULAR_SETTINGS = {
     # Several apps use the field names `kind` and `status`: name their enums explicitly.
     "ENUM_NAME_OVERRIDES": {
         "EntryKindEnum": "cases.models.Entry.Kind",
+        "ParticipantRoleEnum": "cases.models.Participant.Role",
+        "RoleToAddEnum": "cases.serializers.ROLES_TO_ADD",
         "NotificationKindEnum": "coordination.notifications.kind_choices",
         "RemarkKindEnum": "voice.models.Remark.Kind",
         "MeetingKindEnum": "meetings.models.Meeting.Kind",

@@ -68,6 +68,7 @@ urlpatterns = [
     # own urls.py under "cases/<int:case_id>/"; consent and voice sit at the root because
     # their other pages (/consent/..., /glossary/, ...) have no common prefix.
     path("cases/", include("cases.urls")),
+    path("", include("cases.invite_urls")),
     path("", include("consent.urls")),
     path("", include("voice.urls")),
     path("meetings/", include("meetings.urls")),

@@ -59,6 +59,12 @@ def _roomy_throttle_rates(settings):
     settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "100000/min")
 
 
+@pytest.fixture(autouse=True)
+def _sms_to_tmp_path(settings, tmp_path):
+    # In DEBUG an SMS is a line in a file; a test's never lands in the shared .data/.
+    settings.SAMMEN_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

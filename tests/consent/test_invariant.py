@@ -12,8 +12,14 @@ from django.http import Http404
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Entry, EntryUserObjectPermission, Participant, Withholding
-from cases.services import entry_withhold, participant_add, withholding_end
+from cases.models import Entry, EntryUserObjectPermission, Invitation, Participant, Withholding
+from cases.services import (
+    entry_withhold,
+    invitation_accept,
+    invitation_create,
+    participant_add,
+    withholding_end,
+)
 from consent.models import ConsentRequest, Disclosure, SharingRule
 from consent.services import (
     consent_request_approve,
@@ -50,6 +56,8 @@ OPERATIONS = [
     "unwithhold",
     "end_guardianship",
     "guardian_back",
+    "invite",
+    "accept",
 ]
 
 
@@ -159,6 +167,19 @@ def run(op: str, a: int, b: int, world) -> None:
             user=world["guardian"],
             role=Participant.Role.GUARDIAN,
         )
+    elif op == "invite":
+        # Someone on the team invites a helper (back): accepting joins through participant_join.
+        invitation_create(
+            case_id=case.pk,
+            actor=pick(team, b).user,
+            role=Participant.Role.HELPER,
+            user=pick(people, a),
+            service=world["service"],
+        )
+    elif op == "accept":
+        invitation = pick(Invitation.objects.filter(case=case).pending().order_by("pk"), a)
+        if invitation is not None:
+            invitation_accept(invitation_id=invitation.pk, user=invitation.invitee)
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:

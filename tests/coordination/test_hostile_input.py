@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cases.models import Entry, Participant, Withholding
+from cases.models import Entry, Invitation, Participant, Withholding
 from cases.services import entry_withhold
 from consent.models import ConsentRequest, Disclosure, SharingRule
 from coordination.models import Notification, User
@@ -176,6 +176,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "request_id": ConsentRequest.objects.first(),
         "rule_id": SharingRule.objects.filter(case=case).first(),
         "withholding_id": Withholding.objects.first(),
+        "invitation_id": Invitation.objects.first(),
         "organization_id": Organization.objects.first(),
         "service_id": Service.objects.first(),
         "token": getattr(CalendarFeed.objects.first(), "token", "unknown"),

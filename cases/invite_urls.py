@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "invitations"
+
+# At the site root: the one-time link, and the invited account's own page.
+urlpatterns = [
+    path("invite/<str:token>/", views.invitation_link, name="accept"),
+    path("invitations/<int:invitation_id>/", views.invitation_detail, name="detail"),
+]

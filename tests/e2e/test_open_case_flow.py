@@ -1,0 +1,150 @@
+"""Issue #13's "Done when", up to bup joining, in Chromium: the nurse opens a case for a new
+young person, Ali Hassan (15), who is invited by e-mail; she invites `bup` as helper; Ali
+follows the link from the mail file, makes his account, logs in, sees his team (who invited
+whom) and an empty who-knows-what; bup accepts and joins. Every page axe-clean at 390 and
+1280 px."""
+
+import re
+from datetime import date
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Case
+from coordination.demo import birth_date_for_age
+from coordination.models import Notification
+from coordination.services import notification_deliver
+
+from .conftest import log_in, serious_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDE = {"width": 1280, "height": 900}
+PASSWORD = "Sommer-2026-fjord"
+
+
+def axe_clean_at_both_widths(axe, page) -> None:
+    for viewport in ({"width": 390, "height": 844}, WIDE):
+        page.set_viewport_size(viewport)
+        assert serious_violations(axe, page) == [], (page.url, viewport)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+
+def deliver_outbox() -> None:
+    """What the Celery worker does with each outbox row (tests/cases/test_invitations.py runs
+    the real worker)."""
+    for notification_id in Notification.objects.filter(delivered_at=None).values_list(
+        "pk", flat=True
+    ):
+        notification_deliver(notification_id=notification_id)
+
+
+def link_in_mail_to(folder: Path, address: str) -> str:
+    for path in sorted(folder.iterdir()):
+        for raw in path.read_bytes().split(b"-" * 79):
+            message = message_from_bytes(raw.strip())
+            if message["To"] == address:
+                body = message.get_payload(decode=True).decode()
+                return re.search(r"https?://\S+?(/invite/[0-9a-f]+/)", body).group(1)
+    raise AssertionError(f"no mail to {address}")
+
+
+def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
+    demo, as_user, browser, live_server, axe, settings, tmp_path
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    # The nurse opens a case for Ali from her case list
+    nurse = as_user("helsesykepleier")
+    nurse.goto("/cases/")
+    nurse.get_by_role("link", name="Åpne en sak").click()
+    expect(nurse.get_by_role("heading", level=1)).to_have_text("Åpne en sak")
+    axe_clean_at_both_widths(axe, nurse)
+    nurse.get_by_label("Tittel på saken").fill("Ali - oppfølging på skolen")
+    nurse.get_by_label("Navnet til den unge").fill("Ali Hassan")
+    nurse.get_by_label("Fødselsdato").fill(birth_date_for_age(15, today=date.today()).isoformat())
+    nurse.get_by_label("E-post").fill("ali@example.org")
+    nurse.get_by_label("Søk i katalogen").fill("Skolehelsetjenesten")
+    nurse.get_by_label(re.compile("Skolehelsetjenesten, Fjordvik ungdomsskole")).check()
+    axe_clean_at_both_widths(axe, nurse)
+    nurse.get_by_role("button", name="Åpne saken").click()
+    expect(nurse.get_by_role("status")).to_contain_text("Saken er åpnet")
+    case = Case.objects.get(title="Ali - oppfølging på skolen")
+    expect(nurse.locator(".invitation", has_text="Ali Hassan")).to_contain_text(
+        "Invitert av Kari Nordmann"
+    )
+
+    # She invites bup as helper for BUP
+    nurse.get_by_label("Inviter som").select_option(label="hjelper")
+    nurse.get_by_label("Brukernavn, hvis de allerede bruker Sammen").fill("bup")
+    nurse.get_by_label("Søk i katalogen").fill("BUP")
+    nurse.get_by_label(re.compile(r"^BUP Fjordvik")).check()
+    nurse.get_by_role("button", name="Send invitasjonen").click()
+    expect(nurse.get_by_role("status")).to_contain_text("Invitert")
+    expect(nurse.locator(".invitation", has_text="Ahmed Khan")).to_be_visible()
+    axe_clean_at_both_widths(axe, nurse)
+
+    # The outbox sends both; Ali's link is in the mail file
+    deliver_outbox()
+    ali_link = link_in_mail_to(Path(settings.EMAIL_FILE_PATH), "ali@example.org")
+    bup_link = link_in_mail_to(Path(settings.EMAIL_FILE_PATH), "bup@sammen.localhost")
+
+    # Ali follows it, makes his account and lands on his team
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    ali = context.new_page()
+    ali.goto(ali_link)
+    expect(ali.get_by_role("heading", level=1)).to_have_text("Du er invitert")
+    expect(ali.locator("main")).to_contain_text("Kari Nordmann inviterer deg")
+    axe_clean_at_both_widths(axe, ali)
+    ali.get_by_label("Velg et brukernavn").fill("ali")
+    ali.get_by_label("Velg et passord").fill("123")
+    ali.get_by_role("button", name="Lag kontoen og bli med").click()
+    expect(ali.locator(".error-summary")).to_be_visible()
+    axe_clean_at_both_widths(axe, ali)
+    ali.get_by_label("Velg et brukernavn").fill("ali")
+    ali.get_by_label("Velg et passord").fill(PASSWORD)
+    ali.get_by_role("button", name="Lag kontoen og bli med").click()
+    expect(ali.get_by_role("status")).to_contain_text("Velkommen til Sammen")
+    # He logs out and in again with his own password
+    ali.get_by_role("button", name=re.compile("Logg ut")).click()
+    log_in(ali, "ali", PASSWORD)
+    expect(ali.get_by_role("heading", level=1)).to_contain_text("Hei")
+    # His team: the nurse, and bup invited by her, waiting
+    ali.goto(f"/cases/{case.pk}/team/")
+    expect(ali.locator(".team-member", has_text="Kari Nordmann")).to_contain_text(
+        "Skolehelsetjenesten"
+    )
+    expect(ali.locator(".invitation", has_text="Ahmed Khan")).to_contain_text(
+        "Invitert av Kari Nordmann"
+    )
+    axe_clean_at_both_widths(axe, ali)
+    # Nobody knows anything about him yet
+    ali.goto(f"/cases/{case.pk}/who-knows-what/")
+    expect(ali.locator("main")).to_contain_text("Kan ikke se noe om deg nå")
+    axe_clean_at_both_widths(axe, ali)
+    # The link does not work twice
+    used = context.new_page()
+    used.goto(ali_link)
+    expect(used.get_by_role("heading", level=1)).to_have_text("Denne lenken virker ikke")
+    axe_clean_at_both_widths(axe, used)
+
+    # bup sees the invitation on his own page (from his in-app notification), then follows the
+    # link in his mail, logged in, and joins
+    bup = as_user("bup")
+    bup.goto(Notification.objects.get(recipient__username="bup", kind="invited").target_url)
+    expect(bup.get_by_role("button", name="Bli med i teamet")).to_be_visible()
+    axe_clean_at_both_widths(axe, bup)
+    bup.goto(bup_link)
+    expect(bup.locator("main")).to_contain_text("som hjelper for BUP Fjordvik")
+    axe_clean_at_both_widths(axe, bup)
+    bup.get_by_role("button", name="Bli med i teamet").click()
+    expect(bup.get_by_role("status")).to_contain_text("Velkommen i teamet")
+    # Ali sees who invited him
+    ali.goto(f"/cases/{case.pk}/team/")
+    expect(ali.locator(".team-member", has_text="Ahmed Khan")).to_contain_text(
+        "invitert av Kari Nordmann"
+    )
+    axe_clean_at_both_widths(axe, ali)
+    context.close()
