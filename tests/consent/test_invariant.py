@@ -12,10 +12,12 @@ from django.http import Http404
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Entry, EntryUserObjectPermission, Participant, Withholding
+from cases.models import Case, Entry, EntryUserObjectPermission, Participant, Withholding
 from cases.services import entry_withhold, participant_add, withholding_end
 from consent.models import ConsentRequest, Disclosure, SharingRule
 from consent.services import (
+    case_close,
+    case_reopen,
     consent_request_approve,
     consent_request_decline,
     guardianship_end,
@@ -50,6 +52,8 @@ OPERATIONS = [
     "unwithhold",
     "end_guardianship",
     "guardian_back",
+    "close",
+    "reopen",
 ]
 
 
@@ -159,6 +163,10 @@ def run(op: str, a: int, b: int, world) -> None:
             user=world["guardian"],
             role=Participant.Role.GUARDIAN,
         )
+    elif op == "close":
+        case_close(case=case, actor=world["coordinator"], summary="Hjelpen er ferdig.")
+    elif op == "reopen":
+        case_reopen(case=case, actor=world["coordinator"])
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
@@ -228,4 +236,10 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
                 )
                 .exists()
             )
+            # A closed case has no active disclosure at all (closing ended them, and nothing
+            # shares on it until it is reopened).
+            if Case.objects.get(pk=case.pk).is_closed:
+                assert not Disclosure.objects.filter(
+                    entry__case=case, withdrawn_at__isnull=True
+                ).exists(), (op, a, b)
         transaction.set_rollback(True)
