@@ -335,3 +335,41 @@ def test_the_case_list_keeps_constant_queries_with_closed_cases(demo, django_ass
     with django_assert_num_queries(2):  # count + page (youth and closer joined)
         as_user(demo["laerer"]).get("/api/v1/cases/")
     assert Case.objects.filter(status="closed").count() == 1
+
+
+def test_the_pages_of_a_closed_case_say_so_instead_of_offering_forms(demo, shared):
+    """Sara's pages (entry, comments, messages, plan, rules), the organiser's meeting pages and
+    Jonas' ungdomshjelper offer: the notice, and no form that would write."""
+    from meetings.services import meeting_create
+
+    meeting = meeting_create(
+        case=demo.sara_case,
+        actor=demo["ungdomshjelper"],
+        title="Oppfølging",
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Rom 1",
+    )
+    for case in (demo.sara_case, demo.jonas_case):
+        case_close(case=case, actor=demo["helsesykepleier"], summary="Ferdig.")
+    notice = "Saken er avsluttet. Ingenting nytt kan skrives i den."
+    sara_case = demo.sara_case.pk
+    pages = {
+        "sara": [
+            f"/cases/{sara_case}/",
+            f"/cases/{sara_case}/messages/",
+            f"/cases/{sara_case}/plan/",
+            f"/cases/{sara_case}/sharing-rules/",
+            f"/cases/{sara_case}/entries/{shared.pk}/remarks/",
+        ],
+        "helsesykepleier": [f"/cases/{sara_case}/entries/{shared.pk}/"],
+        "ungdomshjelper": [f"/meetings/case/{sara_case}/", f"/meetings/{meeting.pk}/"],
+        "jonas": [f"/cases/{demo.jonas_case.pk}/ungdomshjelper/"],
+    }
+    for persona, urls in pages.items():
+        client = browser(demo[persona])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            assert notice in html, url
+            assert 'type="submit"' not in html.split("<main", 1)[1].split("</main>")[0], url
