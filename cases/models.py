@@ -24,6 +24,9 @@ CASE_ADMIN_CODENAME = "manage_case_team"
 # Opening a case for a young person (cases.services.case_open); held by the helpers' group.
 OPEN_CASE_CODENAME = "open_case"
 
+# The summary written when a case is closed (consent.services.case_close).
+CLOSING_SUMMARY_MAX_CHARS = 2000
+
 
 class Case(models.Model):
     class Status(models.TextChoices):
@@ -39,6 +42,22 @@ class Case(models.Model):
         verbose_name=_("young person"),
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # The last closing (consent.services.case_close); kept when the case is reopened, so the
+    # page can still say when and why it was closed. The summary is for the team and the youth.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closing_summary = models.TextField(_("summary when closed"), blank=True)
+    follow_up_on = models.DateField(_("follow-up on"), null=True, blank=True)
+    # Stamped when the follow-up reminder is written: the beat task sends it once.
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -51,6 +70,12 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        """THE rule for "nothing more is written on this case" (cases.services.case_require_open
+        and the pages that hide their forms)."""
+        return self.status != self.Status.OPEN
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):

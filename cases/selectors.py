@@ -51,7 +51,7 @@ def cases_for_user(*, user: User) -> QuerySet[Case]:
     """The cases `user` takes part in now (one indexed EXISTS, no DISTINCT)."""
     return (
         Case.objects.filter(takes_part(user=user, case=OuterRef("pk")))
-        .select_related("youth")
+        .select_related("youth", "closed_by")
         .order_by("-created", "-id")
     )
 

@@ -7,16 +7,45 @@ from coordination.parsing import MAX_ID
 from coordination.serializers import UserSummarySerializer
 
 from .markdown import render_markdown
-from .models import Attachment, Case, Entry, Invitation, Participant, Withholding
+from .models import (
+    CLOSING_SUMMARY_MAX_CHARS,
+    Attachment,
+    Case,
+    Entry,
+    Invitation,
+    Participant,
+    Withholding,
+)
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
+    """A case; `closed_at`, `closed_by`, `summary` and `follow_up_on` describe its last closing
+    (kept when it is reopened, with `reopened_at`)."""
+
     youth = UserSummarySerializer(read_only=True)
+    closed_by = UserSummarySerializer(read_only=True, allow_null=True)
+    summary = serializers.CharField(source="closing_summary", read_only=True)
 
     class Meta:
         model = Case
-        fields = ["id", "title", "status", "youth", "created"]
+        fields = [
+            "id",
+            "title",
+            "status",
+            "youth",
+            "created",
+            "closed_at",
+            "closed_by",
+            "summary",
+            "follow_up_on",
+            "reopened_at",
+        ]
         read_only_fields = fields
+
+
+class CaseCloseInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=CLOSING_SUMMARY_MAX_CHARS, allow_blank=True)
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
 
 
 class ServiceSummarySerializer(serializers.Serializer):

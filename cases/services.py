@@ -82,7 +82,7 @@ def case_require_open(case: Case) -> None:
     """Every write that adds to or changes a case asks this, under `case_lock` and after the
     caller's access is checked (so someone outside the case gets 404, never this 409): a closed
     case refuses it with one message."""
-    if case.status != Case.Status.OPEN:
+    if case.is_closed:
         raise StateConflict(_("The case is closed."))
 
 
@@ -117,6 +117,16 @@ def can_manage_team(*, case: Case, user: User) -> bool:
     return participant is not None and participant.role == Participant.Role.UNGDOMSHJELPER
 
 
+def can_close_case(*, case: Case, user: User) -> bool:
+    """The one rule for who closes and reopens a case: its ungdomshjelper or a helper on the
+    team now (the youth and guardians do not; someone off the team is never asked: 404)."""
+    participant = participant_active(case=case, user=user)
+    return participant is not None and participant.role in (
+        Participant.Role.HELPER,
+        Participant.Role.UNGDOMSHJELPER,
+    )
+
+
 @transaction.atomic
 def participant_add(
     *, case: Case, actor: User | None, user: User, role: str, service: Service | None = None
@@ -125,6 +135,7 @@ def participant_add(
     case = case_lock(case.pk)
     if actor is not None and not can_manage_team(case=case, user=actor):
         raise PermissionDenied(_("Only the youth coordinator can change the team."))
+    case_require_open(case)
     return _participant_insert(case=case, actor=actor, user=user, role=role, service=service)
 
 
@@ -259,6 +270,7 @@ def entry_create_from_workflow(
     case = case_lock(case.pk)
     if participant_active(case=case, user=author) is None:
         raise PermissionDenied(_("Only people on the team can write on the case."))
+    case_require_open(case)
     title = title.strip()
     errors = _entry_text_errors(title=title, body=body)
     if errors:
@@ -310,6 +322,7 @@ def _attachment_type(upload: UploadedFile) -> str:
 def attachment_add(*, entry: Entry, uploaded_by: User, upload: UploadedFile) -> Attachment:
     if entry.author_id != uploaded_by.pk:
         raise PermissionDenied(_("Only the person who wrote the entry can attach files."))
+    case_require_open(case_lock(entry.case_id))
     if upload.size is None or upload.size > settings.SAMMEN_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {
@@ -318,7 +331,6 @@ def attachment_add(*, entry: Entry, uploaded_by: User, upload: UploadedFile) -> 
             }
         )
     content_type = _attachment_type(upload)
-    case_lock(entry.case_id)
     attachment = Attachment(
         entry=entry,
         original_name=(upload.name or "file")[-255:],
@@ -363,6 +375,7 @@ def entry_withhold(*, entry_id: int, actor: User, reason: str) -> Withholding:
         raise PermissionDenied(_("Only the person who wrote it can withhold it."))
     if entry.author_id == case.youth_id:
         raise ValidationError({"entry": _("The young person wrote this.")})
+    case_require_open(case)
     reason = reason.strip()
     if not reason:
         raise ValidationError(

@@ -14,7 +14,11 @@ from rest_framework.views import APIView
 
 from cases.models import Participant
 from cases.selectors import access_case, access_entry, entry_may_open, team_users
-from cases.serializers import ParticipantOutputSerializer
+from cases.serializers import (
+    CaseCloseInputSerializer,
+    CaseOutputSerializer,
+    ParticipantOutputSerializer,
+)
 from coordination.rest import (
     CONFLICT,
     FORBIDDEN,
@@ -326,3 +330,62 @@ class ParticipantRemoveApi(APIView):
             participant=participant, actor=authenticated_user(request)
         )
         return Response(ParticipantOutputSerializer(participant).data)
+
+
+class CaseCloseApi(APIView):
+    @extend_schema(
+        summary="Close a case (its ungdomshjelper or a helper on it)",
+        description=(
+            "Every disclosure on the case ends (reason `case_closed`), every write on the case "
+            "then answers 409, and the young person and the team are told. The young person "
+            "keeps reading everything. `follow_up_on` (today or later): the closer is reminded "
+            "that day. Closing a closed case: 409."
+        ),
+        request=CaseCloseInputSerializer,
+        responses={
+            200: CaseOutputSerializer,
+            400: None,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "Closing",
+                value={
+                    "summary": "BUP har avsluttet behandlingen. Oppfølgingssamtale etter jul.",
+                    "follow_up_on": "2027-01-15",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["cases"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = access_case(user=authenticated_user(request), case_id=case_id)
+        data = CaseCloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_close(
+            case=case,
+            actor=authenticated_user(request),
+            summary=data.validated_data["summary"],
+            follow_up_on=data.validated_data.get("follow_up_on"),
+        )
+        return Response(CaseOutputSerializer(case).data)
+
+
+class CaseReopenApi(APIView):
+    @extend_schema(
+        summary="Open a closed case again (its ungdomshjelper or a helper on it)",
+        description=(
+            "Within SAMMEN_REOPEN_WITHIN_DAYS of the closing; the team is as it was and what "
+            "ended at the closing stays ended. An open case, or one closed too long ago: 409."
+        ),
+        request=None,
+        responses={200: CaseOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        tags=["cases"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = access_case(user=authenticated_user(request), case_id=case_id)
+        case = services.case_reopen(case=case, actor=authenticated_user(request))
+        return Response(CaseOutputSerializer(case).data)

@@ -43,6 +43,8 @@ urlpatterns = [
         api.DisclosureWithdrawApi.as_view(),
         name="api-disclosure-withdraw",
     ),
+    path("cases/<int:case_id>/close/", api.CaseCloseApi.as_view(), name="api-case-close"),
+    path("cases/<int:case_id>/reopen/", api.CaseReopenApi.as_view(), name="api-case-reopen"),
     path(
         "participants/<int:participant_id>/remove/",
         api.ParticipantRemoveApi.as_view(),

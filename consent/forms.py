@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Participant
+from cases.models import CLOSING_SUMMARY_MAX_CHARS, Participant
 
 BASIS_ASK_OR_RULE = "auto"
 BASIS_LEGAL_DUTY = "legal_duty"
@@ -77,4 +77,27 @@ class OpinionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_MAX_LENGTH,
         error_messages={"required": _("Write what you think.")},
+    )
+
+
+class CaseCloseForm(forms.Form):
+    """The service checks the summary and the date again (consent.services.case_close)."""
+
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": CLOSING_SUMMARY_MAX_CHARS}),
+        max_length=CLOSING_SUMMARY_MAX_CHARS,
+        help_text=_(
+            "What was done, and what happens now. The young person and everyone on the team "
+            "can read it."
+        ),
+        error_messages={
+            "required": _("Write a short summary: what was done, and what happens now.")
+        },
+    )
+    follow_up_on = forms.DateField(
+        label=_("Follow-up date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("You get a reminder that day, for example for a follow-up talk."),
     )

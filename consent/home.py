@@ -1,4 +1,5 @@
 from cases.models import Case
+from cases.services import can_close_case
 from coordination.home import HomeSection
 from coordination.models import User
 
@@ -26,13 +27,17 @@ def home_sections(*, user: User) -> list[HomeSection]:
 
 
 def case_sections(*, user: User, case: Case) -> list[HomeSection]:
-    """The case page links to who-knows-what only for whoever may open it."""
-    if not may_see_who_knows_what(user=user, case=case):
-        return []
-    return [
-        HomeSection(
-            "consent/case_who_knows_what.html",
-            {"case": case, "is_youth": user.pk == case.youth_id},
-            order=10,
+    """The case page links to who-knows-what only for whoever may open it, and offers closing
+    (or reopening) to whoever may do that (cases.services.can_close_case)."""
+    sections = []
+    if may_see_who_knows_what(user=user, case=case):
+        sections.append(
+            HomeSection(
+                "consent/case_who_knows_what.html",
+                {"case": case, "is_youth": user.pk == case.youth_id},
+                order=10,
+            )
         )
-    ]
+    if can_close_case(case=case, user=user):
+        sections.append(HomeSection("consent/case_closing.html", {"case": case}, order=90))
+    return sections

@@ -60,6 +60,24 @@ GUARDIAN_LEFT_NOBODY_DECIDES = NotificationKind(
         "are too young to decide, until a guardian is on your team again."
     ),
 )
+CASE_CLOSED = NotificationKind(
+    "case_closed",
+    _("A case was closed"),
+    _(
+        "A case you are on was closed in Sammen. Helpers can no longer see what was shared "
+        "with them. See the case page for the summary."
+    ),
+)
+CASE_REOPENED = NotificationKind(
+    "case_reopened",
+    _("A case was opened again"),
+    _("A closed case you are on was opened again in Sammen. See the case page."),
+)
+FOLLOW_UP_DUE = NotificationKind(
+    "follow_up_due",
+    _("Time for a follow-up"),
+    _("Today is the follow-up date you set when you closed a case in Sammen."),
+)
 
 KINDS = (
     ENTRY_SHARED,
@@ -72,4 +90,7 @@ KINDS = (
     GUARDIAN_LEFT_YOUTH_DECIDES,
     GUARDIAN_LEFT_GUARDIANS_DECIDE,
     GUARDIAN_LEFT_NOBODY_DECIDES,
+    CASE_CLOSED,
+    CASE_REOPENED,
+    FOLLOW_UP_DUE,
 )

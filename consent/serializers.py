@@ -210,6 +210,8 @@ class WithheldPlaceholderSerializer(serializers.Serializer):
 class KnowledgeSerializer(serializers.Serializer):
     entry = KnowledgeEntrySerializer(source="*")
     disclosure = serializers.IntegerField(source="shown_disclosure.pk", allow_null=True)
+    # Why an ended disclosure ended ("" while it is active; null on author and youth rows).
+    end_reason = serializers.CharField(source="shown_disclosure.end_reason", allow_null=True)
     basis = serializers.CharField()
     justification = serializers.CharField()
     withheld = WithheldPlaceholderSerializer(source="withholding", allow_null=True)

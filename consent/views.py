@@ -6,6 +6,7 @@ shown as a message on the page it came from and changes nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms import RemoveForm
 from cases.markdown import render_markdown
 from cases.selectors import access_case, attachments_for_entry, team_member
-from cases.services import entry_open
+from cases.services import can_close_case, entry_open
 from coordination.models import User
 from coordination.pages import attempt
 from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
 
-from .forms import BASIS_LEGAL_DUTY, DeclineForm, OpinionForm, ShareForm
+from .forms import BASIS_LEGAL_DUTY, CaseCloseForm, DeclineForm, OpinionForm, ShareForm
 from .models import ConsentRequest, Disclosure
 from .selectors import (
     access_case_overview,
@@ -36,6 +37,8 @@ from .selectors import (
     who_knows_what,
 )
 from .services import (
+    case_close,
+    case_reopen,
     consent_request_approve,
     consent_request_decline,
     consent_request_opinion,
@@ -270,3 +273,46 @@ def team_remove(request: HttpRequest, case_id: int) -> HttpResponse:
         if participant.user_id == user.pk:
             return redirect("cases:list")
     return redirect("cases:team", case_id=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The ungdomshjelper or a helper closes the case with a summary (and a follow-up date)."""
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    if not can_close_case(case=case, user=user):
+        raise PermissionDenied
+    if case.is_closed:
+        messages.error(request, _("The case is closed."))
+        return redirect("cases:detail", case_id=case.pk)
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if attempt(
+            request,
+            lambda: case_close(
+                case=case,
+                actor=user,
+                summary=form.cleaned_data["summary"],
+                follow_up_on=form.cleaned_data["follow_up_on"],
+            ),
+        ):
+            messages.success(
+                request,
+                _("The case is closed. The young person and the team have been told."),
+            )
+        return redirect("cases:detail", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "consent/case_close.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def case_reopen_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    if attempt(request, lambda: case_reopen(case=case, actor=user)):
+        messages.success(
+            request, _("The case is open again. The young person and the team have been told.")
+        )
+    return redirect("cases:detail", case_id=case.pk)

@@ -138,6 +138,8 @@ def account_named(username: object) -> User | None:
     if not isinstance(username, str) or not username:
         return None
     return User.objects.filter(username=username).first()
+
+
 def second_factor_app(*, user: User) -> TOTPDevice | None:
     """The person's authenticator app, once set up (confirmed)."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -282,11 +282,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.publish_due_agendas",
         "schedule": 300.0,
     },
+    "cases-follow-up-reminders": {"task": "consent.tasks.remind_follow_ups", "schedule": 3600.0},
 }
 # Meetings (docs/architecture.md §6): an agenda not yet sent out goes out by itself this long
 # before the meeting; task owners are reminded this many days before the due date.
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
 SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
+# A closed case can be opened again (by the same people) this many days after it was closed.
+# Generous until the retention rules (#17) say how long a closed case is kept.
+SAMMEN_REOPEN_WITHIN_DAYS = env.int("SAMMEN_REOPEN_WITHIN_DAYS", default=365)
 
 # API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
 # token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import entries_visible
-from cases.services import case_lock, entry_create_from_workflow
+from cases.services import case_lock, case_require_open, entry_create_from_workflow
 from coordination.models import User
 from coordination.services import audit_append
 
@@ -89,6 +89,7 @@ def _changed(*, plan: Entry, actor: User, action: str) -> None:
 def _own_plan(*, case: Case, actor: User) -> Entry:
     if actor.pk != case.youth_id:
         raise PermissionDenied(_("Only the young person changes their plan."))
+    case_require_open(case)
     plan = plan_of(case=case, viewer=actor)
     if plan is None:
         plan = entry_create_from_workflow(
@@ -113,7 +114,7 @@ def _text(text: str, field: str) -> str:
 
 @transaction.atomic
 def goal_add(*, case: Case, actor: User, text: str) -> Goal:
-    case_lock(case.pk)
+    case = case_lock(case.pk)
     plan = _own_plan(case=case, actor=actor)
     goal = Goal.objects.create(plan=plan, text=_text(text, "text"))
     _changed(plan=plan, actor=actor, action="goal_added")

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from cases import links as cases_links
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import access_entry
-from cases.services import case_lock, entry_create_from_workflow, participant_add
+from cases.services import (
+    case_lock,
+    case_require_open,
+    entry_create_from_workflow,
+    participant_add,
+)
 from consent import links as consent_links
 from consent import notifications as consent_notifications
 from consent.models import Disclosure
@@ -159,6 +164,7 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
     case = case_lock(case.pk)
     if not may_choose_ungdomshjelper(case=case, user=actor):
         raise PermissionDenied(_("Only the young person or the guardian deciding can choose."))
+    case_require_open(case)
     if not ungdomshjelper_offered(case=case):
         raise StateConflict(_("An ungdomshjelper is not offered on this case now."))
     candidate = next(
@@ -211,6 +217,7 @@ def ungdomshjelper_change_ask(*, case: Case, actor: User) -> UngdomshjelperChang
     case = case_lock(case.pk)
     if not may_choose_ungdomshjelper(case=case, user=actor):
         raise PermissionDenied(_("Only the young person or the guardian deciding can ask."))
+    case_require_open(case)
     current = ungdomshjelper_of(case=case)
     if current is None:
         raise StateConflict(_("There is no ungdomshjelper to change on this case."))
@@ -234,6 +241,7 @@ def ungdomshjelper_change_cancel(*, case: Case, actor: User) -> UngdomshjelperCh
     case = case_lock(case.pk)
     if not may_choose_ungdomshjelper(case=case, user=actor):
         raise PermissionDenied(_("Only the young person or the guardian deciding can cancel."))
+    case_require_open(case)
     change = _open_change(case)
     if change is None:
         raise StateConflict(_("There is no request for another ungdomshjelper to cancel."))
@@ -286,9 +294,10 @@ def remark_create(
     """The young person comments on an entry they can see, or proposes a corrected text. An
     entry they cannot see is a 404 (access_entry), exactly like one that does not exist."""
     entry = access_entry(user=author, entry_id=entry_id)
-    case_lock(entry.case_id)
-    if author.pk != entry.case.youth_id:
+    case = case_lock(entry.case_id)
+    if author.pk != case.youth_id:
         raise PermissionDenied(_("Only the young person comments and proposes corrections."))
+    case_require_open(case)
     if kind not in Remark.Kind.values:
         raise ValidationError({"kind": _("Choose a comment or a correction.")})
     proposed_body = proposed_body.strip()
@@ -324,11 +333,12 @@ def remark_create(
 
 
 def _answerable(*, remark: Remark, actor: User) -> tuple[Remark, Entry]:
-    case_lock(remark.entry.case_id)
+    case = case_lock(remark.entry.case_id)
     remark = for_update(Remark.objects.select_related("entry")).get(pk=remark.pk)
     entry = access_entry(user=actor, entry_id=remark.entry_id)
     if actor.pk != entry.author_id:
         raise PermissionDenied(_("Only the person who wrote the entry answers."))
+    case_require_open(case)
     if remark.status != Remark.Status.OPEN:
         raise StateConflict(_("This has already been answered."))
     return remark, entry
@@ -415,10 +425,11 @@ def remarks_open(*, user: User, entry_id: int, via: str) -> Entry:
 def remark_show(*, remark: Remark, actor: User, shown: bool) -> Remark:
     """The young person shows their remark (the author's answer and, for an accepted correction,
     the text it replaced) to everyone who may open the entry, or hides it again. Audited."""
-    case_lock(remark.entry.case_id)
+    case = case_lock(remark.entry.case_id)
     remark = for_update(Remark.objects.select_related("entry")).get(pk=remark.pk)
     if actor.pk != remark.author_id:
         raise PermissionDenied(_("Only the young person decides who reads their comments."))
+    case_require_open(case)
     if remark.shown_to_recipients != shown:
         remark.shown_to_recipients = shown
         remark.save(update_fields=["shown_to_recipients"])

@@ -9,9 +9,10 @@ the same transaction; delivery is queued on commit by coordination.
 
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
-ending a guardianship).
+ending a guardianship), `closing` (closing and reopening a case).
 """
 
+from .closing import case_close, case_reopen, follow_ups_remind
 from .decisions import (
     consent_request_approve,
     consent_request_decline,
@@ -26,10 +27,13 @@ from .team import guardianship_end, participant_remove
 __all__ = [
     "SHARE_BASES",
     "ShareResult",
+    "case_close",
+    "case_reopen",
     "consent_request_approve",
     "consent_request_decline",
     "consent_request_opinion",
     "consent_requests_expire",
+    "follow_ups_remind",
     "guardianship_end",
     "participant_remove",
     "share",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Participant
 from cases.selectors import is_active_participant
-from cases.services import case_lock
+from cases.services import case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
@@ -32,6 +32,7 @@ def _decidable_request(
     request = for_update(ConsentRequest.objects.select_related("entry")).get(pk=visible.pk)
     if not visible.viewer_decides:
         raise PermissionDenied(_("Only the person who gives consent can answer this request."))
+    case_require_open(case)
     if request.status == ConsentRequest.Status.CANCELLED or not is_active_participant(
         user=request.requested_by, case=case
     ):
@@ -110,6 +111,7 @@ def consent_request_opinion(
     request = for_update(ConsentRequest.objects.all()).get(pk=request.pk)
     if actor.pk != case.youth_id or not request.youth_opinion_asked:
         raise PermissionDenied(_("Only the young person gives their view, when others decide."))
+    case_require_open(case)
     if request.effective_status != ConsentRequest.Status.PENDING:
         raise StateConflict(_("The request has already been answered."))
     opinion = opinion.strip()
@@ -147,6 +149,7 @@ def withdraw(*, disclosure: Disclosure, actor: User) -> Disclosure:
         )
     if not is_author_side and not decides_for(case=case, user=actor, category=entry.category):
         raise PermissionDenied(_("Only the person who gives consent can withdraw this."))
+    case_require_open(case)
     if disclosure.withdrawn_at is not None:
         raise StateConflict(_("This sharing has already ended."))
     _end_disclosures(

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
-from cases.services import case_lock
+from cases.services import case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
@@ -58,6 +58,7 @@ def sharing_rule_create(
         raise ValidationError({"category": _("Unknown category.")})
     if not decides_for(case=case, user=actor, category=category):
         raise PermissionDenied(_("Only the person who gives consent can set standing rules."))
+    case_require_open(case)
     _rule_recipient_errors(
         case=case,
         recipient_user=recipient_user,
@@ -98,6 +99,7 @@ def sharing_rule_end(*, rule: SharingRule, actor: User) -> SharingRule:
     access_case_overview(user=actor, case_id=case.pk)
     if not decides_for(case=case, user=actor, category=rule.category):
         raise PermissionDenied(_("Only the person who gives consent can end standing rules."))
+    case_require_open(case)
     if rule.ended_at is not None:
         raise StateConflict(_("This rule has already ended."))
     rule.ended_at, rule.ended_by = timezone.now(), actor

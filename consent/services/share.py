@@ -111,10 +111,16 @@ def _disclose(
 
 
 def _end_disclosures(
-    *, case: Case, disclosures: Sequence[Disclosure], actor: User | None, reason: str
+    *,
+    case: Case,
+    disclosures: Sequence[Disclosure],
+    actor: User | None,
+    reason: str,
+    notify: bool = True,
 ) -> None:
-    """Ends active disclosures at once: stamp, revoke view_entry, audit, notify. Caller holds the
-    case lock."""
+    """Ends active disclosures at once: stamp, revoke view_entry, audit, notify (unless the
+    caller tells everyone concerned in one notification of its own, as closing a case does).
+    Caller holds the case lock."""
     if not disclosures:
         return
     now = timezone.now()
@@ -132,6 +138,8 @@ def _end_disclosures(
         object_id=str(disclosures[0].pk) if len(disclosures) == 1 else "",
         data={"reason": reason, "disclosures": [d.pk for d in disclosures]},
     )
+    if not notify:
+        return
     for disclosure in disclosures:
         notification_create(
             recipient=disclosure.recipient,

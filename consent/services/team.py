@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_revoke
-from cases.services import can_manage_team, case_lock
+from cases.services import can_manage_team, case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import Guardianship, User
@@ -32,6 +32,7 @@ def participant_remove(*, participant: Participant, actor: User | None) -> Parti
     case = case_lock(participant.case_id)
     if actor is not None and not can_manage_team(case=case, user=actor):
         raise PermissionDenied(_("Only the youth coordinator can change the team."))
+    case_require_open(case)
     return _participant_leave(case=case, participant_id=participant.pk, actor=actor)
 
 

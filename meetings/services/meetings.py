@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Participant
 from cases.selectors import participant_active
-from cases.services import case_lock
+from cases.services import case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
@@ -65,6 +65,7 @@ def meeting_create(
         raise PermissionDenied(
             _("The youth coordinator plans meetings (or a helper when there is none).")
         )
+    case_require_open(case)
     if timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": _("Give the time with its time zone.")})
     _require_team(case, {u.pk for u in attendees}, "attendees")
@@ -100,9 +101,10 @@ def meeting_update(
     video_link: str | None = None,
 ) -> Meeting:
     """A change reaches everyone invited (and the young person) as a change."""
-    case_lock(meeting.case_id)
+    case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    case_require_open(case)
     require(meeting, Change.EDIT)
     if starts_at is not None and timezone.is_naive(starts_at):
         raise ValidationError({"starts_at": _("Give the time with its time zone.")})
@@ -129,9 +131,10 @@ def meeting_update(
 def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     """Everyone invited is told; calendar feeds keep the event, marked cancelled, so calendar
     programs remove it."""
-    case_lock(meeting.case_id)
+    case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    case_require_open(case)
     require(meeting, Change.CANCEL)
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
@@ -148,10 +151,11 @@ def meeting_take_over(*, meeting: Meeting, actor: User) -> Meeting:
     whoever may organise meetings on the case now takes over an upcoming meeting. A held meeting
     is not handed over: its draft minutes and the young person's comments on them stay between
     the young person and the person who ran it."""
-    case_lock(meeting.case_id)
+    case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     if not can_organise(case=meeting.case, user=actor):
         raise PermissionDenied(_("Only the ungdomshjelper (or a helper, when there is none) can."))
+    case_require_open(case)
     if participant_active(case=meeting.case, user=meeting.organiser) is not None:
         raise StateConflict(_("The person who runs the meeting is still on the case."))
     if meeting.cancelled_at is not None or meeting.held_at is not None:
@@ -196,9 +200,10 @@ def participant_left(*, participant: Participant, actor: User | None) -> None:
 @transaction.atomic
 def attendance_propose(*, meeting: Meeting, actor: User, users: Sequence[User]) -> None:
     """The organiser suggests people; nobody is invited until the young person has chosen."""
-    case_lock(meeting.case_id)
+    case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    case_require_open(case)
     require(meeting, Change.EDIT)
     ids = {u.pk for u in users}
     if not ids:
@@ -235,6 +240,7 @@ def attendance_choose(
     is_decider = actor.pk in {d.pk for d in deciders}
     if not (is_youth or is_decider):
         raise PermissionDenied(_("Only the young person (or whoever decides for them) chooses."))
+    case_require_open(case)
     attendances = {a.user_id: a for a in Attendance.objects.filter(meeting=meeting)}
     coming_ids = set(coming)
     unknown = sorted(coming_ids - set(attendances))
@@ -308,7 +314,7 @@ def attendance_choose(
 def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     """Once the meeting has begun, by its organiser, once: minutes and evaluation open."""
     _require_organiser(meeting, actor)
-    case_lock(meeting.case_id)
+    case_require_open(case_lock(meeting.case_id))
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     require(meeting, Change.HOLD)
     meeting.held_at = timezone.now()
@@ -325,6 +331,7 @@ def agenda_item_add(
     *, meeting: Meeting, actor: User, title: str, details: str = "", private: bool = False
 ) -> AgendaItem:
     """Callers pass a meeting they got through access_meeting."""
+    case_require_open(case_lock(meeting.case_id))
     meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     require(meeting, Change.EDIT)
     is_youth = actor.pk == meeting.case.youth_id
@@ -342,6 +349,7 @@ def agenda_item_add(
 def agenda_item_publish(*, item: AgendaItem, actor: User) -> AgendaItem:
     if actor.pk != item.author_id:
         raise PermissionDenied(_("Only the person who added the topic can share it."))
+    case_require_open(case_lock(item.meeting.case_id))
     if item.private:
         item.private = False
         item.save(update_fields=["private"])
@@ -357,9 +365,10 @@ def _agenda_publish(meeting: Meeting, actor: User | None) -> None:
 
 @transaction.atomic
 def agenda_publish(*, meeting: Meeting, actor: User) -> Meeting:
-    case_lock(meeting.case_id)
+    case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    case_require_open(case)
     require(meeting, Change.EDIT)
     if meeting.agenda_published_at is not None:
         raise StateConflict(_("The agenda has already been sent out."))
@@ -380,7 +389,8 @@ def agendas_publish_due(*, now: datetime | None = None) -> int:
     published = 0
     for meeting_id, case_id in list(due):
         with transaction.atomic():
-            case_lock(case_id)
+            if case_lock(case_id).is_closed:  # nothing goes out from a closed case
+                continue
             meeting = for_update(Meeting.objects.select_related("case__youth")).get(pk=meeting_id)
             if meeting.agenda_published_at is None:  # a concurrent run got there first
                 _agenda_publish(meeting, None)

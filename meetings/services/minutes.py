@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cases.models import Entry
-from cases.services import case_lock, entry_create_from_workflow, entry_open
+from cases.services import case_lock, case_require_open, entry_create_from_workflow, entry_open
 from consent.services import ShareResult, share
 from coordination.errors import StateConflict, require_version
 from coordination.locks import for_update
@@ -66,9 +66,10 @@ def minutes_save(
     """Every save is a new version; earlier ones and the young person's comments stay.
     `version` is the number of the version the writer started from (0: none yet); a save on
     top of a newer one is a VersionConflict and writes nothing."""
-    case_lock(meeting.case_id)
+    case = case_lock(meeting.case_id)
     meeting = for_update(Meeting.objects.select_related("case")).get(pk=meeting.pk)
     _require_organiser(meeting, actor)
+    case_require_open(case)
     if meeting.held_at is None:
         raise StateConflict(_("Minutes are written once the meeting has been held."))
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
@@ -102,9 +103,10 @@ def minutes_save(
 
 @transaction.atomic
 def minutes_submit(*, minutes: Minutes, actor: User) -> Minutes:
-    case_lock(minutes.meeting.case_id)
+    case = case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     _require_organiser(minutes.meeting, actor)
+    case_require_open(case)
     if minutes.status != Minutes.Status.DRAFT:
         raise StateConflict(_("Only a draft can be sent to the young person."))
     minutes.status = Minutes.Status.IN_REVIEW
@@ -119,11 +121,12 @@ def minutes_submit(*, minutes: Minutes, actor: User) -> Minutes:
 def minutes_comment(
     *, minutes: Minutes, actor: User, text: str, is_correction: bool = False
 ) -> MinutesComment:
-    case_lock(minutes.meeting.case_id)
+    case = case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     if actor.pk != meeting.case.youth_id:
         raise PermissionDenied(_("Only the young person reviews the minutes."))
+    case_require_open(case)
     if minutes.status != Minutes.Status.IN_REVIEW:
         raise StateConflict(_("These minutes are not waiting for your review."))
     if not text.strip():
@@ -155,11 +158,12 @@ def minutes_comment(
 def minutes_approve(*, minutes: Minutes, actor: User, version: int | None = None) -> Minutes:
     """The young person approves the version they read (`version`); if the organiser sent a
     newer one meanwhile, that is a VersionConflict and nothing is approved."""
-    case_lock(minutes.meeting.case_id)
+    case = case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     if actor.pk != meeting.case.youth_id:
         raise PermissionDenied(_("Only the young person approves the minutes."))
+    case_require_open(case)
     if minutes.status != Minutes.Status.IN_REVIEW:
         raise StateConflict(_("These minutes are not waiting for your review."))
     latest = minutes_latest(minutes)
@@ -203,10 +207,11 @@ def minutes_distribute(
     """Approved minutes become an Entry of kind `minutes` that goes through the share path:
     shared at once where a standing rule covers the recipients, otherwise the consent
     authority is asked and only those they approve receive it."""
-    case_lock(minutes.meeting.case_id)
+    case = case_lock(minutes.meeting.case_id)
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     _require_organiser(meeting, actor)
+    case_require_open(case)
     if minutes.status == Minutes.Status.DISTRIBUTED:
         raise StateConflict(_("These minutes have already been sent out."))
     if minutes.status != Minutes.Status.APPROVED or minutes.approved_version is None:
@@ -253,6 +258,7 @@ def action_item_create(
     *, meeting: Meeting, actor: User, description: str, owner: User | None, due: date
 ) -> ActionItem:
     _require_organiser(meeting, actor)
+    case_require_open(case_lock(meeting.case_id))
     if owner is None:
         raise ValidationError({"owner": _("Every task needs exactly one person responsible.")})
     if owner.pk != meeting.case.youth_id and not _team_ids(meeting.case, [owner.pk]):
@@ -272,6 +278,7 @@ def action_item_create(
 def action_item_set_status(*, item: ActionItem, actor: User, status: str) -> ActionItem:
     if actor.pk not in (item.owner_id, item.meeting.organiser_id):
         raise PermissionDenied(_("Only the person responsible or the organiser can change this."))
+    case_require_open(case_lock(item.meeting.case_id))
     if status not in ActionItem.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     item.status = status

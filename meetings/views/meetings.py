@@ -104,7 +104,10 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
     is_youth = user.pk == case.youth_id
     is_organiser = user.pk == meeting.organiser_id
     deciders = attendance_deciders(case=case)
+    # Nothing changes on a closed case: the page shows the notice instead of the forms.
     possible = states.possible(meeting)
+    if case.is_closed:
+        possible = dict.fromkeys(possible, False)
     can_choose = possible["edit"] and (is_youth or user.pk in {d.pk for d in deciders})
     choose_initial = {
         "coming": [
@@ -137,6 +140,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
         and meeting.held_at is None
         and meeting.cancelled_at is None
         and meeting.organiser_id not in by_user
+        and not case.is_closed
         and can_organise(case=case, user=user),
     }
 
@@ -295,6 +299,6 @@ def case_meetings(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "meetings": meetings_for_case(user=user, case=case),
-            "can_organise": can_organise(case=case, user=user),
+            "can_organise": not case.is_closed and can_organise(case=case, user=user),
         },
     )

@@ -21,7 +21,10 @@ def test_cases_list_holds_only_my_current_cases(demo):
     assert titles("nav") == []
     assert titles("admin") == []  # staff sees no case by being staff
     detail = as_user(demo["mor"]).get(f"/api/v1/cases/{demo.sara_case.pk}/").json()
-    assert set(detail) == {"id", "title", "status", "youth", "created"}
+    assert set(detail) == {
+        "id", "title", "status", "youth", "created",
+        "closed_at", "closed_by", "summary", "follow_up_on", "reopened_at",
+    }  # fmt: skip
     assert detail["youth"]["username"] == "sara"
     assert detail["created"][-6] in "+-"  # ISO 8601 with offset
 

@@ -12,7 +12,14 @@ from django.http import Http404
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Entry, EntryUserObjectPermission, Invitation, Participant, Withholding
+from cases.models import (
+    Case,
+    Entry,
+    EntryUserObjectPermission,
+    Invitation,
+    Participant,
+    Withholding,
+)
 from cases.services import (
     entry_withhold,
     invitation_accept,
@@ -22,6 +29,8 @@ from cases.services import (
 )
 from consent.models import ConsentRequest, Disclosure, SharingRule
 from consent.services import (
+    case_close,
+    case_reopen,
     consent_request_approve,
     consent_request_decline,
     guardianship_end,
@@ -58,6 +67,8 @@ OPERATIONS = [
     "guardian_back",
     "invite",
     "accept",
+    "close",
+    "reopen",
 ]
 
 
@@ -180,6 +191,10 @@ def run(op: str, a: int, b: int, world) -> None:
         invitation = pick(Invitation.objects.filter(case=case).pending().order_by("pk"), a)
         if invitation is not None:
             invitation_accept(invitation_id=invitation.pk, user=invitation.invitee)
+    elif op == "close":
+        case_close(case=case, actor=world["coordinator"], summary="Hjelpen er ferdig.")
+    elif op == "reopen":
+        case_reopen(case=case, actor=world["coordinator"])
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
@@ -249,4 +264,10 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
                 )
                 .exists()
             )
+            # A closed case has no active disclosure at all (closing ended them, and nothing
+            # shares on it until it is reopened).
+            if Case.objects.get(pk=case.pk).is_closed:
+                assert not Disclosure.objects.filter(
+                    entry__case=case, withdrawn_at__isnull=True
+                ).exists(), (op, a, b)
         transaction.set_rollback(True)

@@ -17,6 +17,7 @@ from cases.models import Participant
 from cases.services import attachment_add
 from consent.models import SharingRule
 from consent.services import (
+    case_close,
     consent_request_approve,
     consent_request_opinion,
     participant_remove,
@@ -189,6 +190,16 @@ MATRIX = [
         None,
         sara_team(403, ungdomshjelper=200),
     ),
+    (
+        # The ungdomshjelper or a helper on the case closes it; the youth and guardians see
+        # the case but may not (403); nobody else sees it (404, the superuser included).
+        "post",
+        "/api/v1/cases/{sara_case}/close/",
+        {"summary": "Ferdig."},
+        sara_team(200, sara=403, mor=403),
+    ),
+    # Reopening an open case is a conflict for those who may reopen.
+    ("post", "/api/v1/cases/{sara_case}/reopen/", None, sara_team(409, sara=403, mor=403)),
 ]
 
 
@@ -263,6 +274,45 @@ def test_permission_matrix_after_the_author_left(demo, settings, tmp_path):
     participant_remove(participant=nurse, actor=demo["ungdomshjelper"])
     got, expected = {}, {}
     for persona, method, path, body, status in FORMER_MATRIX:
+        with transaction.atomic():
+            kwargs = {"format": "json"} if body is not None else {}
+            response = getattr(as_user(demo[persona]), method)(
+                fill(path, world.ids), fill(body, world.ids), **kwargs
+            )
+            got[(persona, method, path)] = response.status_code
+            expected[(persona, method, path)] = status
+            transaction.set_rollback(True)
+    assert got == expected
+
+
+# The same world after a helper closed Sara's case (issue #13 item 5): the youth still reads
+# everything, the author what she wrote, the teacher's disclosure has ended. Writes: see
+# tests/cases/test_closed_case_writes.py. (persona, method, path, body, status)
+CLOSED_MATRIX = [
+    ("sara", "get", "/api/v1/entries/{note}/", None, 200),
+    ("sara", "get", "/api/v1/attachments/{attachment}/download/", None, 200),
+    ("sara", "get", "/api/v1/cases/{sara_case}/who-knows-what/", None, 200),
+    ("helsesykepleier", "get", "/api/v1/entries/{note}/", None, 200),
+    ("laerer", "get", "/api/v1/entries/{note}/", None, 404),
+    ("laerer", "get", "/api/v1/attachments/{attachment}/download/", None, 404),
+    ("mor", "get", "/api/v1/cases/{sara_case}/", None, 200),
+    ("nav", "get", "/api/v1/cases/{sara_case}/", None, 404),
+    ("bup", "post", "/api/v1/cases/{sara_case}/close/", {"summary": "Igjen."}, 409),
+    ("sara", "post", "/api/v1/cases/{sara_case}/reopen/", None, 403),
+    ("mor", "post", "/api/v1/cases/{sara_case}/reopen/", None, 403),
+    ("nav", "post", "/api/v1/cases/{sara_case}/reopen/", None, 404),
+    ("admin", "post", "/api/v1/cases/{sara_case}/reopen/", None, 404),
+    ("laerer", "post", "/api/v1/cases/{sara_case}/reopen/", None, 200),
+    ("ungdomshjelper", "post", "/api/v1/cases/{sara_case}/reopen/", None, 200),
+]
+
+
+def test_permission_matrix_after_the_case_closed(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = build(demo)
+    case_close(case=demo.sara_case, actor=demo["bup"], summary="Ferdig.")
+    got, expected = {}, {}
+    for persona, method, path, body, status in CLOSED_MATRIX:
         with transaction.atomic():
             kwargs = {"format": "json"} if body is not None else {}
             response = getattr(as_user(demo[persona]), method)(
