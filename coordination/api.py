@@ -33,6 +33,7 @@ from .services import (
     notification_mark_read,
     user_presentation_set,
 )
+from .two_factor import requires_second_factor, verify_otp
 
 
 class TokenApi(APIView):
@@ -47,7 +48,10 @@ class TokenApi(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(description="A missing field, or a wrong username or password."),
+            400: OpenApiResponse(
+                description="A missing field, a wrong username or password, or (for those who "
+                "need two-factor sign-in) a missing or refused `otp`."
+            ),
             429: THROTTLED,
         },
         examples=[
@@ -70,6 +74,14 @@ class TokenApi(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Wrong username or password.")]}
             )
+        if requires_second_factor(user):
+            code = data.validated_data.get("otp", "")
+            if not code:
+                raise serializers.ValidationError(
+                    {"otp": [_("Send the code from your authenticator app as well.")]}
+                )
+            if not verify_otp(user, code, request=request._request):
+                raise serializers.ValidationError({"otp": [_("The code was not accepted.")]})
         token, key = api_token_create(user=user)
         return Response(
             TokenResponseSerializer({"token": key, "expires": token.expiry}).data,

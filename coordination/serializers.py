@@ -53,6 +53,13 @@ class TokenRequestSerializer(serializers.Serializer):
     # its 255-character column (the bound is Django's AuthenticationForm's).
     username = serializers.CharField(max_length=User._meta.get_field("username").max_length or 254)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    # Staff, catalogue editors and (outside development) helpers need it: see two_factor.py.
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="The code from the authenticator app, or a recovery code.",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

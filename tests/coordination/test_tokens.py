@@ -7,10 +7,12 @@ import hashlib
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -18,7 +20,7 @@ from coordination.models import AuditEvent, User
 from coordination.services import api_token_for
 from coordination.tasks import delete_expired_api_tokens
 from tests.coordination.test_staff_powers import admin_form_data
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, login_with_second_factor, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +145,8 @@ def test_a_refused_password_change_keeps_the_tokens(user):
 @pytest.mark.parametrize("usable", ["true", "false"])
 def test_a_password_set_or_removed_in_the_admin_ends_every_token(user, usable):
     tokens = tokens_of(user)
-    admin = page_client(UserFactory(is_staff=True, is_superuser=True))
+    admin = Client()
+    login_with_second_factor(admin, UserFactory(is_staff=True, is_superuser=True))
     response = admin.post(
         f"/admin/coordination/user/{user.pk}/password/",
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": usable}
@@ -174,7 +177,8 @@ def test_an_unusable_password_ends_every_token(user):
 
 def test_deactivating_in_the_admin_ends_every_token_for_good(user):
     tokens = tokens_of(user)
-    admin = page_client(UserFactory(is_staff=True, is_superuser=True))
+    admin = Client()
+    login_with_second_factor(admin, UserFactory(is_staff=True, is_superuser=True))
     url = f"/admin/coordination/user/{user.pk}/change/"
     data = admin_form_data(admin, url)
     data.pop("is_active")
@@ -307,3 +311,43 @@ def test_the_schema_documents_the_exchange_and_logout(client):
     assert set(schema["components"]["schemas"][ref]["properties"]) == {"token", "expires"}
     assert "204" in schema["paths"]["/api/v1/auth/logout/"]["post"]["responses"]
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+
+
+def token_call(**data) -> "tuple[int, dict]":
+    response = APIClient().post("/api/v1/auth/token/", data, format="json")
+    return response.status_code, response.json()
+
+
+def test_someone_who_needs_two_factor_gets_a_token_only_with_a_good_code():
+    # Given staff with an authenticator app (two-factor is always required for staff)
+    staff = UserFactory(is_staff=True)
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    # Without a code, or with a wrong one: 400 on `otp`, no token, the failure counted
+    status, body = token_call(username=staff.username, password=PASSWORD)
+    assert status == 400 and "otp" in body
+    status, body = token_call(username=staff.username, password=PASSWORD, otp="000000")
+    assert status == 400 and "otp" in body
+    assert AccessAttempt.objects.get(username=staff.username).failures_since_start == 1
+    assert not AuthToken.objects.filter(user=staff).exists()
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp pauses the device after a wrong code
+    # With the app's current code: a token; the same code again is refused (used once)
+    code = totp_code(device)
+    status, body = token_call(username=staff.username, password=PASSWORD, otp=code)
+    assert status == 200 and body["token"]
+    status, body = token_call(username=staff.username, password=PASSWORD, otp=code)
+    assert status == 400 and "otp" in body
+    assert AuthToken.objects.filter(user=staff).count() == 1
+
+
+def test_a_wrong_password_is_refused_before_any_code_is_asked_for():
+    staff = UserFactory(is_staff=True)
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    status, body = token_call(username=staff.username, password="feil", otp="123456")
+    assert status == 400 and "otp" not in body
+
+
+def test_people_who_need_no_second_factor_ignore_the_code_field():
+    youth = UserFactory()
+    status, body = token_call(username=youth.username, password=PASSWORD, otp="")
+    assert status == 200 and body["token"]
