@@ -22,6 +22,7 @@ from coordination.rest import (
     CONFLICT,
     FORBIDDEN,
     NOT_FOUND,
+    THROTTLED,
     authenticated_user,
     page_of,
     paginated,
@@ -48,6 +49,9 @@ from .serializers import (
 
 
 class CaseListApi(APIView):
+    # Opening a case for a new person sends an invitation (coordination/throttling.py).
+    throttle_scope = "invitation"
+
     @extend_schema(
         summary="Cases I take part in",
         operation_id="v1_cases_list",
@@ -65,7 +69,12 @@ class CaseListApi(APIView):
     @extend_schema(
         summary="Open a case for a young person (helpers with cases.open_case)",
         request=CaseOpenInputSerializer,
-        responses={201: CaseOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+        responses={
+            201: CaseOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            429: THROTTLED,
+        },
         examples=[
             OpenApiExample(
                 "A new young person",
@@ -343,6 +352,8 @@ class WithholdingEndApi(APIView):
 
 
 class InvitationListApi(APIView):
+    throttle_scope = "invitation"
+
     @extend_schema(
         summary="Invitations to the case, waiting and answered (the people on the team)",
         operation_id="v1_case_invitations_list",
@@ -364,6 +375,7 @@ class InvitationListApi(APIView):
             403: FORBIDDEN,
             404: NOT_FOUND,
             409: CONFLICT,
+            429: THROTTLED,
         },
         examples=[
             OpenApiExample(

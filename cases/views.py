@@ -19,6 +19,7 @@ from coordination.home import case_sections
 from coordination.pages import Done, Refused, attempt
 from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
+from coordination.throttling import page_throttle_wait, throttled_message
 from services_registry.models import Service
 
 from .forms import AccountForm, CaseOpenForm, EntryForm, InviteForm, RemoveForm, WithholdForm
@@ -182,6 +183,16 @@ def _refusal_on_form(form: forms.Form, refusal: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _throttled(request: HttpRequest, form: forms.Form) -> bool:
+    """A form that sends a link (opening a case for a new person, inviting) counts in the API's
+    "invitation" scope: page and API share one limit. Throttled: said on the form, nothing done."""
+    wait = page_throttle_wait(request, "invitation")
+    if wait is None:
+        return False
+    form.add_error(None, throttled_message(wait))
+    return True
+
+
 def _service_chosen(form: forms.Form) -> Service | None:
     service_id = form.cleaned_data.get("service")
     return catalogue_service(service_id=service_id)
@@ -196,7 +207,8 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     remembered = service_acted_for(user=user)
     form = CaseOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    throttled = request.method == "POST" and _throttled(request, form)
+    if request.method == "POST" and not throttled and form.is_valid():
         data = form.cleaned_data
         youth = None
         if data["youth_username"]:
@@ -224,7 +236,7 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The case is open. You are on the team."))
                 return redirect("cases:team", case_id=case.pk)
-    status = 400 if request.method == "POST" else 200
+    status = 429 if throttled else 400 if request.method == "POST" else 200
     context = {"form": form, "remembered": remembered}
     return render(request, "cases/case_open.html", context, status=status)
 
@@ -253,6 +265,8 @@ def _team_page(
 def _invite(request: HttpRequest, case: Case) -> HttpResponse:
     user = authenticated_user(request)
     form = InviteForm(request.POST, roles=invite_roles(case=case, user=user))
+    if _throttled(request, form):
+        return _team_page(request, case, form, status=429)
     if form.is_valid():
         data = form.cleaned_data
         invitee = None

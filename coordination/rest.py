@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -28,6 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StateConflict, VersionConflict
 from .models import User
+from .throttling import throttled_message
 
 
 class Conflict(exceptions.APIException):
@@ -153,13 +153,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def _throttled(exc: exceptions.Throttled) -> Response:
     """429 in plain words, with the seconds to wait in the body and in Retry-After."""
     seconds = max(1, math.ceil(getattr(exc, "wait", None) or 0))
-    detail = ngettext(
-        "Too many requests. Try again in %(seconds)d second.",
-        "Too many requests. Try again in %(seconds)d seconds.",
-        seconds,
-    ) % {"seconds": seconds}
     return Response(
-        {"detail": detail},
+        {"detail": throttled_message(seconds)},
         status=status.HTTP_429_TOO_MANY_REQUESTS,
         headers={"Retry-After": str(seconds)},
     )

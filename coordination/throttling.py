@@ -6,13 +6,18 @@ Redis that does not answer lets the request through. The counters are a guard ag
 not a lock: PostgreSQL holds everything that matters, and the portal keeps working without Redis
 (notifications wait in the outbox meanwhile). Scopes: "anon" per IP address for calls without
 credentials, "user" per person, and the stricter scopes that views name with `throttle_scope`:
-"token" (the token exchange) and "invitation".
+"token" (the token exchange) and "invitation" (inviting, opening a case: each sends a link;
+pages that do the same count in the same scope through `page_throttle_wait`).
 """
 
 import logging
+import math
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import ngettext
 from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
@@ -42,4 +47,29 @@ class UserThrottle(_RateFromSettings, throttling.UserRateThrottle):
 
 
 class ScopedThrottle(_RateFromSettings, throttling.ScopedRateThrottle):
-    pass
+    """A view's `throttle_scope` counts its writes only: what the stricter scopes guard against
+    is sending (invitations, token guesses), and reading a list on the same view sends nothing."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+
+def throttled_message(seconds: int) -> str:
+    return ngettext(
+        "Too many requests. Try again in %(seconds)d second.",
+        "Too many requests. Try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def page_throttle_wait(request: HttpRequest, scope: str) -> int | None:
+    """For a page form that does what a throttled API endpoint does (invite someone, open a case
+    for a new person): None if this request may go on, else the seconds to wait. It counts in the
+    same scope and the same counters as the API, so page and API share one limit per person."""
+    throttle = ScopedThrottle()
+    view = SimpleNamespace(throttle_scope=scope)
+    if throttle.allow_request(request, view):  # type: ignore[arg-type]
+        return None
+    return max(1, math.ceil(throttle.wait() or 0))
