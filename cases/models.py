@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from coordination.ages import adult_born_by
 from services_registry.models import Service
 
 # A case admin reviews and ends withholdings on any case, and nothing more (is_case_admin in
 # cases.selectors): it puts nobody on a case and reads no entry. The codename and its label are
 # older than that rule; renaming them needs a migration, left out on purpose.
 CASE_ADMIN_CODENAME = "manage_case_team"
+LEFT_SUMMARY_MAX_CHARS = 500
 
 
 class Case(models.Model):
@@ -52,8 +54,15 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
     def active(self) -> "ParticipantQuerySet":
         """THE rule for "takes part in the case now": every check of who may act on a case
         (selectors, services, SQL filters) goes through this, so someone who left can do
-        nothing there any more."""
-        return self.filter(left__isnull=True)
+        nothing there any more.
+
+        A guardian of a young person who is of age (18, coordination.ages) takes part no more
+        from the birthday on, in SQL, before the daily job has stamped `left` (consent.services.
+        youth_adult_transitions): the rule holds on the day whether or not the job has run."""
+        adult = Q(role=Participant.Role.GUARDIAN) & Q(
+            case__youth__birth_date__lte=adult_born_by(today=timezone.localdate())
+        )
+        return self.filter(Q(left__isnull=True) & ~adult)
 
 
 class Participant(models.Model):
@@ -86,6 +95,11 @@ class Participant(models.Model):
     )
     joined = models.DateTimeField(_("joined"), default=timezone.now)
     left = models.DateTimeField(_("left"), null=True, blank=True)
+    # What the person who ended the participation wrote ("BUP har avsluttet behandlingen"):
+    # shown to the team and the youth on the case page, never sent by e-mail or SMS.
+    left_summary = models.TextField(
+        _("why they left"), max_length=LEFT_SUMMARY_MAX_CHARS, blank=True
+    )
 
     objects = ParticipantQuerySet.as_manager()
 

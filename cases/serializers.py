@@ -27,7 +27,7 @@ class ParticipantOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = ["id", "user", "role", "service", "joined", "left"]
+        fields = ["id", "user", "role", "service", "joined", "left", "left_summary"]
         read_only_fields = fields
 
 

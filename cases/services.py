@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.ages import is_adult
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
@@ -15,7 +16,15 @@ from coordination.selectors import guardianship_active
 from coordination.services import audit_append
 from services_registry.models import Service
 
-from .models import AccessEvent, Attachment, Case, Entry, Participant, Withholding
+from .models import (
+    LEFT_SUMMARY_MAX_CHARS,
+    AccessEvent,
+    Attachment,
+    Case,
+    Entry,
+    Participant,
+    Withholding,
+)
 from .permissions import (
     view_entry_grant,
     view_entry_grant_to_author_and_youth,
@@ -78,6 +87,52 @@ def can_manage_team(*, case: Case, user: User) -> bool:
     return participant is not None and participant.role == Participant.Role.UNGDOMSHJELPER
 
 
+def participants_removable(
+    *, case: Case, actor: User | None, participants: list[Participant]
+) -> set[int]:
+    """THE rule for ending someone's participation, for a whole team at once (the page asks it
+    for its buttons, the service for the one it ends): the young person never leaves their own
+    case; anyone else may leave by themself; the case's ungdomshjelper takes anyone else off;
+    the system (`actor` None) may. Returns the ids of the participants `actor` may end. The
+    caller has made sure `actor` is on the case (404 otherwise)."""
+    others = actor is None or can_manage_team(case=case, user=actor)
+    return {
+        participant.pk
+        for participant in participants
+        if participant.role != Participant.Role.YOUTH
+        and (others or participant.user_id == getattr(actor, "pk", None))
+    }
+
+
+def participant_removal_check(*, case: Case, actor: User | None, participant: Participant) -> None:
+    """Refuses what participants_removable does not allow: the youth (400), someone else's
+    participation unless the actor is the ungdomshjelper (403)."""
+    if participant.role == Participant.Role.YOUTH:
+        raise ValidationError({"participant": _("The young person cannot be removed.")})
+    if participant.pk not in participants_removable(
+        case=case, actor=actor, participants=[participant]
+    ):
+        raise PermissionDenied(
+            _(
+                "Only the youth coordinator can take someone else off the team. "
+                "You can leave the team yourself."
+            )
+        )
+
+
+def left_summary_check(summary: str) -> str:
+    """The optional words about why someone left: plain text, at most LEFT_SUMMARY_MAX_CHARS."""
+    summary = summary.strip()
+    if len(summary) > LEFT_SUMMARY_MAX_CHARS:
+        raise ValidationError(
+            {
+                "summary": _("Write at most %(max)d characters (you wrote %(count)d).")
+                % {"max": LEFT_SUMMARY_MAX_CHARS, "count": len(summary)}
+            }
+        )
+    return summary
+
+
 @transaction.atomic
 def participant_add(
     *, case: Case, actor: User | None, user: User, role: str, service: Service | None = None
@@ -93,6 +148,12 @@ def participant_add(
     if participant_active(case=case, user=user) is not None:
         raise StateConflict(_("This person is already on the team."))
     # Held until commit, so the guardianship cannot end while its guardian is being added.
+    if role == Participant.Role.GUARDIAN and is_adult(
+        birth_date=case.youth.birth_date, today=timezone.localdate()
+    ):
+        raise ValidationError(
+            {"role": _("The young person is 18 or older: guardians no longer take part.")}
+        )
     if (
         role == Participant.Role.GUARDIAN
         and guardianship_active(youth=case.youth, guardian=user, lock=True) is None

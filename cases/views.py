@@ -23,6 +23,7 @@ from .selectors import (
     cases_for_user,
     entries_for_case,
     is_case_admin,
+    on_team,
     participant_active,
     participants_for_case,
     withholdings_active,
@@ -32,6 +33,7 @@ from .services import (
     entry_create,
     entry_kinds_writable,
     entry_withhold,
+    participants_removable,
     withholding_end,
 )
 
@@ -54,14 +56,16 @@ def _case_page(
 ) -> HttpResponse:
     user = authenticated_user(request)
     participants = list(participants_for_case(case=case))
+    team = [p for p in participants if on_team(p)]
     me = participant_active(case=case, user=user)
     page = Paginator(entries_for_case(user=user, case=case), ENTRIES_PER_PAGE).get_page(
         parse_page(request.GET.get("page"))
     )
     context = {
         "case": case,
-        "team": [p for p in participants if p.left is None],
-        "former": [p for p in participants if p.left is not None],
+        "team": team,
+        "former": [p for p in participants if p not in team],
+        "removable": participants_removable(case=case, actor=user, participants=team),
         "me": me,
         "is_youth": user.pk == case.youth_id,
         # The apps above cases add to the top of the page (consent: who-knows-what, by its rule).

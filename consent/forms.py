@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Participant
+from cases.models import LEFT_SUMMARY_MAX_CHARS, Participant
 
 BASIS_ASK_OR_RULE = "auto"
 BASIS_LEGAL_DUTY = "legal_duty"
@@ -77,4 +77,14 @@ class OpinionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=TEXT_MAX_LENGTH,
         error_messages={"required": _("Write what you think.")},
+    )
+
+
+class LeaveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("A few words for the young person and the team (optional)"),
+        help_text=_("For example: BUP has finished the treatment. Everyone on the case reads it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LEFT_SUMMARY_MAX_CHARS,
     )

@@ -1,9 +1,16 @@
 from celery import shared_task
 
-from .services import consent_requests_expire
+from .services import consent_requests_expire, youth_adult_transitions
 
 
 @shared_task(ignore_result=True)
 def expire_consent_requests() -> None:
     """Scheduled by beat every hour; idempotent."""
     consent_requests_expire()
+
+
+@shared_task(ignore_result=True)
+def youth_adult_leave() -> None:
+    """Scheduled by beat just after midnight every day; idempotent (a re-run changes nothing).
+    Access already ended on the birthday: this records it and tells people."""
+    youth_adult_transitions()

@@ -6,6 +6,7 @@ shown as a message on the page it came from and changes nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,14 +15,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.markdown import render_markdown
-from cases.selectors import attachments_for_entry
-from cases.services import entry_open
+from cases.models import Participant
+from cases.selectors import access_case, attachments_for_entry
+from cases.services import entry_open, participants_removable
 from coordination.models import User
 from coordination.pages import attempt
 from coordination.parsing import parse_page
 from coordination.rest import authenticated_user
 
-from .forms import BASIS_LEGAL_DUTY, DeclineForm, OpinionForm, ShareForm
+from .forms import BASIS_LEGAL_DUTY, DeclineForm, LeaveForm, OpinionForm, ShareForm
 from .models import ConsentRequest, Disclosure
 from .selectors import (
     access_case_overview,
@@ -38,6 +40,7 @@ from .services import (
     consent_request_approve,
     consent_request_decline,
     consent_request_opinion,
+    participant_remove,
     share,
     withdraw,
 )
@@ -246,3 +249,48 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
     else:
         messages.error(request, _("Choose what you want to do."))
     return redirect("consent:request", request_id=request_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_remove_page(
+    request: HttpRequest, case_id: int, participant_id: int
+) -> HttpResponse:
+    """Leaving the team, or (the ungdomshjelper) taking someone off it, with an optional
+    summary the young person and the team read. Who may: cases.services.participants_removable,
+    asked by the service."""
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    participant = (
+        Participant.objects.filter(case=case, pk=participant_id, left__isnull=True)
+        .select_related("user", "service")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    if participant.pk not in participants_removable(
+        case=case, actor=user, participants=[participant]
+    ):
+        raise PermissionDenied
+    form = LeaveForm(request.POST or None)
+    leaving = participant.user_id == user.pk
+    if request.method == "POST" and form.is_valid():
+        summary = form.cleaned_data["summary"]
+        if attempt(
+            request,
+            lambda: participant_remove(participant=participant, actor=user, summary=summary),
+        ):
+            if leaving:
+                messages.success(
+                    request, _("You have left the team. You can no longer see the case.")
+                )
+                return redirect("home")
+            messages.success(
+                request,
+                _("%(name)s is off the team now. The young person and the team have been told.")
+                % {"name": participant.user.name},
+            )
+        return redirect("cases:detail", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "participant": participant, "leaving": leaving, "form": form}
+    return render(request, "consent/participant_remove.html", context, status=status)

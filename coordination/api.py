@@ -12,16 +12,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Notification
-from .rest import authenticated_user
+from .rest import BAD_INPUT, authenticated_user
 from .selectors import notifications_for
 from .serializers import (
     MeSerializer,
+    MeUpdateSerializer,
     NotificationSerializer,
     PresentationSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from .services import api_token_for, notification_mark_read, user_presentation_set
+from .services import (
+    api_token_for,
+    notification_mark_read,
+    user_presentation_set,
+    user_profile_update,
+)
 
 
 class TokenApi(APIView):
@@ -57,9 +63,32 @@ class TokenApi(APIView):
 
 
 class MeApi(APIView):
-    @extend_schema(responses={200: MeSerializer}, tags=["auth"])
+    @extend_schema(summary="My profile", responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(authenticated_user(request)).data)
+
+    @extend_schema(
+        summary="Change my profile (all or nothing; the birth date only the municipality)",
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer, 400: BAD_INPUT},
+        examples=[
+            OpenApiExample(
+                "SMS too",
+                value={"phone": "912 34 567", "channels": ["in_app", "email", "sms"]},
+                request_only=True,
+            )
+        ],
+        tags=["auth"],
+    )
+    def patch(self, request: Request) -> Response:
+        if isinstance(request.data, dict) and "birth_date" in request.data:
+            raise serializers.ValidationError(
+                {"birth_date": [_("Only the municipality can change your birth date.")]}
+            )
+        data = MeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_profile_update(user=authenticated_user(request), **data.validated_data)
+        return Response(MeSerializer(user).data)
 
 
 class PresentationApi(APIView):

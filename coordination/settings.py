@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -225,6 +226,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "meetings-publish-due-agendas": {
         "task": "meetings.tasks.publish_due_agendas",
         "schedule": 300.0,
+    },
+    # Guardians leave the case of a young person who turned 18 today (access ended at
+    # midnight already: cases.models.ParticipantQuerySet.active).
+    "consent-youth-adult": {
+        "task": "consent.tasks.youth_adult_leave",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 # Meetings (docs/architecture.md §6): an agenda not yet sent out goes out by itself this long

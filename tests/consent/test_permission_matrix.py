@@ -184,8 +184,19 @@ MATRIX = [
         "post",
         "/api/v1/participants/{bup_participant}/remove/",
         None,
-        sara_team(403, ungdomshjelper=200),
+        # The ungdomshjelper takes anyone off; bup may leave by themself (issue #13).
+        sara_team(403, ungdomshjelper=200, bup=200),
     ),
+    (
+        "post",
+        "/api/v1/participants/{bup_participant}/remove/",
+        {"summary": "x" * 501},
+        sara_team(400),
+    ),
+    # Everyone reads and changes their own profile, and only their own (issue #13).
+    ("get", "/api/v1/me/", None, statuses(200)),
+    ("patch", "/api/v1/me/", {"language": "en"}, statuses(200)),
+    ("patch", "/api/v1/me/", {"birth_date": "2000-01-01"}, statuses(400)),
 ]
 
 
