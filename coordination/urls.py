@@ -45,6 +45,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/profile/", views.profile, name="profile"),
     path("accounts/presentation/", views.presentation, name="presentation"),
     path("language/", views.language_switch, name="language-switch"),
     path("notifications/", views.notification_list, name="notifications"),

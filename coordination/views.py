@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
@@ -18,16 +18,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import LanguageForm, PresentationForm
+from .forms import LanguageForm, PresentationForm, ProfileForm
 from .home import home_sections
 from .parsing import InvalidInput, parse_page
 from .rest import NOT_FOUND_DETAIL, TOO_LARGE_DETAIL, authenticated_user
 from .selectors import notifications_for, service_health
 from .services import (
+    CHANNEL_IN_APP,
     notification_mark_read,
     notification_text,
     notifications_mark_all_read,
+    user_channels,
     user_presentation_set,
+    user_profile_update,
     user_set_language,
 )
 
@@ -104,15 +107,58 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(user=request.user, language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        _language_cookie(response, language)
     return response
+
+
+def _language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """My profile: name, e-mail, phone, how I am told about news, language. The birth date is
+    shown, not changed (the municipality changes it); the presentation has its own page."""
+    user = authenticated_user(request)
+    initial = {
+        "display_name": user.display_name,
+        "email": user.email,
+        "phone": user.phone,
+        "channels": [c for c in user_channels(user) if c != CHANNEL_IN_APP],
+        "language": user.preferred_language,
+    }
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_profile_update(
+                user=user,
+                display_name=data["display_name"],
+                email=data["email"],
+                phone=data["phone"],
+                channels=[CHANNEL_IN_APP, *data["channels"]],
+                language=data["language"],
+            )
+        except ValidationError as refusal:
+            for field, errors in refusal.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("profile")
+            _language_cookie(response, data["language"])
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "coordination/profile.html", {"form": form, "person": user}, status=status
+    )
 
 
 def lockout_response(

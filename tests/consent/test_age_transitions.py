@@ -132,11 +132,10 @@ def test_on_the_18th_birthday_the_guardian_sees_nothing_before_the_job_runs(adul
 
 
 def test_the_guardian_cannot_be_added_back_after_18(adult):
-    with time_machine.travel(BIRTHDAY_MORNING, tick=False):
-        with pytest.raises(ValidationError):
-            participant_add(
-                case=adult.case, actor=None, user=UserFactory(), role=Participant.Role.GUARDIAN
-            )
+    with time_machine.travel(BIRTHDAY_MORNING, tick=False), pytest.raises(ValidationError):
+        participant_add(
+            case=adult.case, actor=None, user=UserFactory(), role=Participant.Role.GUARDIAN
+        )
 
 
 def test_the_job_records_it_once_and_tells_the_youth_first(adult):
