@@ -27,6 +27,7 @@ from consent.services import (
 )
 from coordination.errors import StateConflict
 from coordination.models import Guardianship
+from coordination.ages import born_by
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
@@ -166,7 +167,9 @@ def run(op: str, a: int, b: int, world) -> None:
 
 
 def build_world(age: int):
-    youth = UserFactory(birth_date=date(date.today().year - age - 1, 1, 1))
+    # Exactly `age` today (1 January of `age` + 1 years ago made a 17-year-old 18 for most of
+    # the year, and guardians leave at 18).
+    youth = UserFactory(birth_date=born_by(today=date.today(), years=age))
     case = CaseFactory(youth=youth)
     guardian = ParticipantFactory(case=case, role=Participant.Role.GUARDIAN).user
     staff = UserFactory(is_staff=True)
