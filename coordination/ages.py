@@ -34,3 +34,12 @@ def adult_born_by(*, today: date) -> date:
 def is_adult(*, birth_date: date | None, today: date) -> bool:
     """Python's side of adult_born_by: an unknown birth date proves no one of age."""
     return birth_date is not None and birth_date <= adult_born_by(today=today)
+
+
+def adult_since(birth_date: date) -> date:
+    """The first day on which someone born on `birth_date` is of age (is_adult says so): the
+    18th birthday, or 1 March for someone born on 29 February when that year has none."""
+    try:
+        return birth_date.replace(year=birth_date.year + ADULT_AGE)
+    except ValueError:
+        return date(birth_date.year + ADULT_AGE, 3, 1)

@@ -24,6 +24,7 @@ from cases.services import participant_add
 from consent.models import Disclosure
 from consent.services import share, youth_adult_transitions
 from consent.tasks import youth_adult_leave
+from coordination.ages import adult_since, is_adult
 from coordination.models import AuditEvent, Notification, User
 from tests.consent.helpers import as_user, write_entry
 from tests.factories import CaseFactory, ParticipantFactory, UserFactory
@@ -129,6 +130,29 @@ def test_on_the_18th_birthday_the_guardian_sees_nothing_before_the_job_runs(adul
         "entry_page": 404,
         "cases": 0,
     }
+
+
+def test_on_the_18th_birthday_who_knows_what_shows_the_guardian_gone_before_the_job(adult):
+    def mother_row(moment: dt.datetime) -> dict:
+        with time_machine.travel(moment, tick=False):
+            people = as_user(adult.youth).get(f"/api/v1/cases/{adult.case.pk}/who-knows-what/")
+        return next(p for p in people.json() if p["person"]["id"] == adult.mother.pk)
+
+    before = mother_row(DAY_BEFORE)
+    assert before["person"]["left"] is None and before["entries"][0]["until"] is None
+    # From midnight on the birthday she can see nothing, and the youth's overview says so
+    after = mother_row(BIRTHDAY_MORNING)
+    midnight = at(BIRTHDAY, 0, 0)
+    assert dt.datetime.fromisoformat(after["person"]["left"]) == midnight
+    assert dt.datetime.fromisoformat(after["entries"][0]["until"]) == midnight
+
+
+def test_a_youth_born_on_29_february_is_of_age_on_1_march():
+    born = dt.date(2008, 2, 29)
+    assert adult_since(born) == dt.date(2026, 3, 1)
+    assert not is_adult(birth_date=born, today=dt.date(2026, 2, 28))
+    assert is_adult(birth_date=born, today=dt.date(2026, 3, 1))
+    assert adult_since(dt.date(2010, 2, 28)) == dt.date(2028, 2, 28)
 
 
 def test_the_guardian_cannot_be_added_back_after_18(adult):

@@ -24,10 +24,11 @@ from consent.services import (
     sharing_rule_create,
     sharing_rule_end,
     withdraw,
+    youth_adult_transitions,
 )
-from coordination.errors import StateConflict
-from coordination.models import Guardianship
 from coordination.ages import born_by
+from coordination.errors import StateConflict
+from coordination.models import Guardianship, User
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
@@ -51,6 +52,7 @@ OPERATIONS = [
     "unwithhold",
     "end_guardianship",
     "guardian_back",
+    "adult",
 ]
 
 
@@ -160,6 +162,14 @@ def run(op: str, a: int, b: int, world) -> None:
             user=world["guardian"],
             role=Participant.Role.GUARDIAN,
         )
+    elif op == "adult":
+        # The young person turns 18 (a staff correction of the birth date does the same): the
+        # daily job takes the guardians off the case.
+        User.objects.filter(pk=case.youth_id).update(
+            birth_date=born_by(today=date.today(), years=18)
+        )
+        case.youth.refresh_from_db()
+        youth_adult_transitions()
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:

@@ -137,9 +137,7 @@ def test_bad_input_is_a_400_naming_the_field_and_nothing_is_saved(body, field):
 
 @pytest.mark.parametrize("raw", [b"[1, 2]", b'"text"', b"{not json", b"\x00"])
 def test_a_body_that_is_not_an_object_is_a_400(raw):
-    response = as_user(UserFactory()).patch(
-        "/api/v1/me/", raw, content_type="application/json"
-    )
+    response = as_user(UserFactory()).patch("/api/v1/me/", raw, content_type="application/json")
     assert response.status_code == 400
 
 
