@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cases.links import case as case_link
 from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_revoke
-from cases.selectors import is_active_participant
+from cases.selectors import access_case
 from cases.services import (
     case_lock,
     case_require_open,
@@ -46,8 +46,8 @@ def participant_remove(
     system."""
     summary = left_summary_check(summary)
     case = case_lock(participant.case_id)
-    if actor is not None and not is_active_participant(user=actor, case=case):
-        raise Participant.DoesNotExist
+    if actor is not None:
+        access_case(user=actor, case_id=case.pk)  # someone not on the case: 404
     participant = Participant.objects.get(pk=participant.pk)
     participant_removal_check(case=case, actor=actor, participant=participant)
     if actor is not None:
