@@ -111,13 +111,3 @@ class AccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, and not too common."),
     )
-
-
-class RemoveForm(forms.Form):
-    summary = forms.CharField(
-        label=_("Summary (optional)"),
-        required=False,
-        max_length=2_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: BUP has ended the treatment."),
-    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from coordination.ages import adult_born_by
 from services_registry.models import Service
 
 # A case admin reviews and ends withholdings on any case, and nothing more (is_case_admin in
@@ -26,6 +27,8 @@ OPEN_CASE_CODENAME = "open_case"
 
 # The summary written when a case is closed (consent.services.case_close).
 CLOSING_SUMMARY_MAX_CHARS = 2000
+
+LEFT_SUMMARY_MAX_CHARS = 500
 
 
 class Case(models.Model):
@@ -82,8 +85,15 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
     def active(self) -> "ParticipantQuerySet":
         """THE rule for "takes part in the case now": every check of who may act on a case
         (selectors, services, SQL filters) goes through this, so someone who left can do
-        nothing there any more."""
-        return self.filter(left__isnull=True)
+        nothing there any more.
+
+        A guardian of a young person who is of age (18, coordination.ages) takes part no more
+        from the birthday on, in SQL, before the daily job has stamped `left` (consent.services.
+        youth_adult_transitions): the rule holds on the day whether or not the job has run."""
+        adult = Q(role=Participant.Role.GUARDIAN) & Q(
+            case__youth__birth_date__lte=adult_born_by(today=timezone.localdate())
+        )
+        return self.filter(Q(left__isnull=True) & ~adult)
 
 
 class Participant(models.Model):
@@ -124,6 +134,11 @@ class Participant(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("invited by"),
+    )
+    # What the person who ended the participation wrote ("BUP har avsluttet behandlingen"):
+    # shown to the team and the youth on the case page, never sent by e-mail or SMS.
+    left_summary = models.TextField(
+        _("why they left"), max_length=LEFT_SUMMARY_MAX_CHARS, blank=True
     )
 
     objects = ParticipantQuerySet.as_manager()

@@ -78,23 +78,35 @@ def has_ungdomshjelper(*, case: Case) -> bool:
 
 
 def participants_for_case(*, case: Case) -> ParticipantQuerySet:
-    """The team now and before: people who left stay listed with `left` set."""
+    """The team now and before: people who left stay listed with `left` set; `on_team` is the
+    rule of Participant.objects.active() (a guardian of a youth who turned 18 today is off the
+    team even before the daily job stamps `left`)."""
     return (
         Participant.objects.filter(case=case)
+        .annotate(on_team=Exists(Participant.objects.active().filter(pk=OuterRef("pk"))))
         .select_related("user", "service", "invited_by")
         .order_by("left", "joined", "id")
     )
 
 
+def on_team(participant: Participant) -> bool:
+    """For a row of participants_for_case: whether they are on the team now."""
+    return bool(participant.on_team)  # type: ignore[attr-defined]
+
+
 def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> QuerySet[Entry]:
     """`queryset` (all entries by default) narrowed in SQL to what `user` may open.
 
-    Only object permissions count: not global ones, not groups, not being a superuser.
+    Only object permissions count: not global ones, not groups, not being a superuser. And
+    only on a case the user takes part in now (or is the young person of): a permission row
+    outlives the participation for a moment where the team rule changes by the calendar (a
+    guardian on the youth's 18th birthday, before the daily job ends their disclosures).
     """
+    queryset = queryset if queryset is not None else Entry.objects.all()
     return get_objects_for_user(
         user,
         VIEW_ENTRY,
-        klass=queryset if queryset is not None else Entry.objects.all(),
+        klass=queryset.filter(Q(case__youth=user) | takes_part(user=user, case=OuterRef("case"))),
         use_groups=False,
         with_superuser=False,
         accept_global_perms=False,
@@ -278,13 +290,3 @@ def person_to_name(*, user_id: int | None = None, username: str = "") -> User | 
 def catalogue_service(*, service_id: UUID | None) -> Service | None:
     """The catalogue service a request names (from the picker or the API), or None."""
     return Service.objects.filter(pk=service_id).first() if service_id else None
-
-
-def team_member(*, case: Case, participant_id: int) -> Participant | None:
-    """Someone on the team of `case` now, by their participant id (the remove form)."""
-    return (
-        Participant.objects.active()
-        .filter(case=case, pk=participant_id)
-        .select_related("user")
-        .first()
-    )

@@ -60,7 +60,7 @@ class ParticipantOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = ["id", "user", "role", "service", "joined", "left", "invited_by"]
+        fields = ["id", "user", "role", "service", "joined", "left", "invited_by", "left_summary"]
         read_only_fields = fields
 
 

@@ -5,27 +5,31 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coordination.ages import age_on
+from coordination.ages import age_on, is_adult
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
 from coordination.selectors import guardianship_active
-from coordination.services import audit_append, notification_create
+from coordination.services import (
+    audit_append,
+    email_error,
+    notification_create,
+    phone_normalize,
+)
 from services_registry.models import Service
 
 from . import links
 from .models import (
+    LEFT_SUMMARY_MAX_CHARS,
     AccessEvent,
     Attachment,
     Case,
@@ -127,6 +131,52 @@ def can_close_case(*, case: Case, user: User) -> bool:
     )
 
 
+def participants_removable(
+    *, case: Case, actor: User | None, participants: list[Participant]
+) -> set[int]:
+    """THE rule for ending someone's participation, for a whole team at once (the page asks it
+    for its buttons, the service for the one it ends): the young person never leaves their own
+    case; anyone else may leave by themself; the case's ungdomshjelper takes anyone else off;
+    the system (`actor` None) may. Returns the ids of the participants `actor` may end. The
+    caller has made sure `actor` is on the case (404 otherwise)."""
+    others = actor is None or can_manage_team(case=case, user=actor)
+    return {
+        participant.pk
+        for participant in participants
+        if participant.role != Participant.Role.YOUTH
+        and (others or participant.user_id == getattr(actor, "pk", None))
+    }
+
+
+def participant_removal_check(*, case: Case, actor: User | None, participant: Participant) -> None:
+    """Refuses what participants_removable does not allow: the youth (400), someone else's
+    participation unless the actor is the ungdomshjelper (403)."""
+    if participant.role == Participant.Role.YOUTH:
+        raise ValidationError({"participant": _("The young person cannot be removed.")})
+    if participant.pk not in participants_removable(
+        case=case, actor=actor, participants=[participant]
+    ):
+        raise PermissionDenied(
+            _(
+                "Only the youth coordinator can take someone else off the team. "
+                "You can leave the team yourself."
+            )
+        )
+
+
+def left_summary_check(summary: str) -> str:
+    """The optional words about why someone left: plain text, at most LEFT_SUMMARY_MAX_CHARS."""
+    summary = summary.strip()
+    if len(summary) > LEFT_SUMMARY_MAX_CHARS:
+        raise ValidationError(
+            {
+                "summary": _("Write at most %(max)d characters (you wrote %(count)d).")
+                % {"max": LEFT_SUMMARY_MAX_CHARS, "count": len(summary)}
+            }
+        )
+    return summary
+
+
 @transaction.atomic
 def participant_add(
     *, case: Case, actor: User | None, user: User, role: str, service: Service | None = None
@@ -157,6 +207,12 @@ def _participant_insert(
     if participant_active(case=case, user=user) is not None:
         raise StateConflict(_("This person is already on the team."))
     # Held until commit, so the guardianship cannot end while its guardian is being added.
+    if role == Participant.Role.GUARDIAN and is_adult(
+        birth_date=case.youth.birth_date, today=timezone.localdate()
+    ):
+        raise ValidationError(
+            {"role": _("The young person is 18 or older: guardians no longer take part.")}
+        )
     if (
         role == Participant.Role.GUARDIAN
         and guardianship_active(youth=case.youth, guardian=user, lock=True) is None
@@ -427,9 +483,6 @@ def withholding_end(*, withholding: Withholding, actor: User) -> Withholding:
 YOUTH_MIN_AGE = 10
 YOUTH_MAX_AGE = 25
 NAME_MAX_CHARS = 150
-EMAIL_MAX_CHARS = 254  # User.email's column
-# The region a phone number without a country code is read in.
-PHONE_REGION = "NO"
 
 
 @dataclass(frozen=True)
@@ -443,23 +496,6 @@ class NewPerson:
     birth_date: date | None = None
 
 
-def phone_normalize(phone: str) -> str:
-    """A Norwegian number (with or without +47) or an international one in E.164, stored as
-    E.164; anything else is a ValidationError on `phone`."""
-    phone = phone.strip()
-    if not phone:
-        return ""
-    try:
-        number = phonenumbers.parse(phone, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            {"phone": _("Write a valid phone number, e.g. 412 34 567 or +46 70 123 45 67.")}
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def _new_person_checked(person: NewPerson) -> NewPerson:
     """The person's name and contact, cleaned; every problem at once as field errors."""
     errors: dict[str, str] = {}
@@ -471,13 +507,8 @@ def _new_person_checked(person: NewPerson) -> NewPerson:
             "max": NAME_MAX_CHARS
         }
     email = person.email.strip()
-    if email:
-        try:
-            validate_email(email)
-            if len(email) > EMAIL_MAX_CHARS:
-                raise ValidationError("too long")
-        except ValidationError:
-            errors["email"] = _("Write a valid e-mail address.")
+    if problem := email_error(email):
+        errors["email"] = problem
     phone = ""
     try:
         phone = phone_normalize(person.phone)

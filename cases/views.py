@@ -22,7 +22,7 @@ from coordination.rest import authenticated_user
 from coordination.throttling import page_throttle_wait, throttled_message
 from services_registry.models import Service
 
-from .forms import AccountForm, CaseOpenForm, EntryForm, InviteForm, RemoveForm, WithholdForm
+from .forms import AccountForm, CaseOpenForm, EntryForm, InviteForm, WithholdForm
 from .models import Case, Invitation
 from .selectors import (
     access_case,
@@ -38,6 +38,7 @@ from .selectors import (
     invite_roles,
     is_case_admin,
     may_open_case,
+    on_team,
     participant_active,
     participants_for_case,
     person_to_name,
@@ -58,6 +59,7 @@ from .services import (
     invitation_accept_new_account,
     invitation_create,
     invitation_revoke,
+    participants_removable,
     withholding_end,
 )
 
@@ -84,14 +86,16 @@ def _case_page(
 ) -> HttpResponse:
     user = authenticated_user(request)
     participants = list(participants_for_case(case=case))
+    team = [p for p in participants if on_team(p)]
     me = participant_active(case=case, user=user)
     page = Paginator(entries_for_case(user=user, case=case), ENTRIES_PER_PAGE).get_page(
         parse_page(request.GET.get("page"))
     )
     context = {
         "case": case,
-        "team": [p for p in participants if p.left is None],
-        "former": [p for p in participants if p.left is not None],
+        "team": team,
+        "former": [p for p in participants if p not in team],
+        "removable": participants_removable(case=case, actor=user, participants=team),
         "me": me,
         "is_youth": user.pk == case.youth_id,
         # The apps above cases add to the top of the page (consent: who-knows-what, by its rule).
@@ -257,7 +261,8 @@ def _team_page(
         "pending": [i for i in invitations if i.status == Invitation.Status.PENDING],
         "answered": [i for i in invitations if i.status != Invitation.Status.PENDING],
         "invite_form": invite_form,
-        "remove_form": RemoveForm(),
+        # Leaving or taking someone off is consent's page (it ends access), with the summary.
+        "removable": participants_removable(case=case, actor=user, participants=participants),
     }
     return render(request, "cases/team.html", context, status=status)
 

@@ -20,6 +20,7 @@ from cases.serializers import (
     ParticipantOutputSerializer,
 )
 from coordination.rest import (
+    BAD_INPUT,
     CONFLICT,
     FORBIDDEN,
     NOT_FOUND,
@@ -37,6 +38,7 @@ from .serializers import (
     DeclineInputSerializer,
     DisclosureOutputSerializer,
     OpinionInputSerializer,
+    ParticipantRemoveInputSerializer,
     PersonKnowledgeSerializer,
     ShareInputSerializer,
     ShareOutputSerializer,
@@ -318,16 +320,38 @@ class DisclosureWithdrawApi(APIView):
 
 class ParticipantRemoveApi(APIView):
     @extend_schema(
-        summary="Take someone off the team (the youth coordinator); their access ends",
-        request=None,
-        responses={200: ParticipantOutputSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        summary="Leave the team, or (the youth coordinator) take someone off it",
+        description=(
+            "Anyone but the young person may leave by themself; the youth coordinator may take "
+            "anyone but the young person off. Their access ends at once. The young person and "
+            "the rest of the team are told who left; `summary` (optional, at most 500 "
+            "characters) is shown to them on the case page."
+        ),
+        request=ParticipantRemoveInputSerializer,
+        responses={
+            200: ParticipantOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "BUP is done",
+                value={"summary": "BUP har avsluttet behandlingen."},
+                request_only=True,
+            )
+        ],
         tags=["cases"],
     )
     def post(self, request: Request, participant_id: int) -> Response:
+        user = authenticated_user(request)
         participant = get_object_or_404(Participant, pk=participant_id)
-        access_case(user=authenticated_user(request), case_id=participant.case_id)
+        access_case(user=user, case_id=participant.case_id)
+        data = ParticipantRemoveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         participant = services.participant_remove(
-            participant=participant, actor=authenticated_user(request)
+            participant=participant, actor=user, summary=data.validated_data["summary"]
         )
         return Response(ParticipantOutputSerializer(participant).data)
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CLOSING_SUMMARY_MAX_CHARS, Participant
+from cases.models import CLOSING_SUMMARY_MAX_CHARS, LEFT_SUMMARY_MAX_CHARS, Participant
 
 BASIS_ASK_OR_RULE = "auto"
 BASIS_LEGAL_DUTY = "legal_duty"
@@ -100,4 +100,14 @@ class CaseCloseForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("You get a reminder that day, for example for a follow-up talk."),
+    )
+
+
+class LeaveForm(forms.Form):
+    summary = forms.CharField(
+        label=_("A few words for the young person and the team (optional)"),
+        help_text=_("For example: BUP has finished the treatment. Everyone on the case reads it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LEFT_SUMMARY_MAX_CHARS,
     )

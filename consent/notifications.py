@@ -79,7 +79,33 @@ FOLLOW_UP_DUE = NotificationKind(
     _("Today is the follow-up date you set when you closed a case in Sammen."),
 )
 
+PARTICIPANT_LEFT = NotificationKind(
+    "participant_left",
+    _("Someone left the team"),
+    _("Someone has left the team on a case in Sammen. See who on the case page."),
+)
+# What turning 18 changes, for the young person themself, in plain words.
+YOUTH_ADULT_YOU = NotificationKind(
+    "youth_adult_you",
+    _("You are 18 now"),
+    _(
+        "You are 18 now. Your parents or guardians are no longer part of your case and can "
+        "no longer see anything in it. You decide yourself what is shared, and with whom."
+    ),
+)
+YOUTH_ADULT = NotificationKind(
+    "youth_adult",
+    _("The young person has turned 18"),
+    _(
+        "The young person on a case you are part of has turned 18. Guardians are no longer "
+        "part of the case and can no longer see anything in it."
+    ),
+)
+
 KINDS = (
+    PARTICIPANT_LEFT,
+    YOUTH_ADULT_YOU,
+    YOUTH_ADULT,
     ENTRY_SHARED,
     ENTRY_RECEIVED,
     MESSAGE_RECEIVED,

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from coordination.ages import age_on  # noqa: F401  (re-exported: the policy's callers use it)
+# age_on is offered here too: the policy's tests and callers read ages from one module.
+from coordination.ages import age_on as age_on
+from coordination.ages import born_by
 
 # Norwegian defaults: health-legal majority at 16 (pasient- og brukerrettighetsloven § 4-3),
 # child welfare at 15 (barnevernsloven § 1-7), the child's view heard from 12 (§ 1-4; FN art. 12).
@@ -34,16 +36,6 @@ class Authority:
     @property
     def youth_decides(self) -> bool:
         return self.decider is Decider.YOUTH
-
-
-def born_by(*, today: date, years: int) -> date:
-    """The latest birth date of someone `years` old or older on `today`: `age_on(b, today) >=
-    years` exactly when `b <= born_by(today=today, years=years)`. SQL compares birth dates with
-    it, so a query and this module draw the line on the same day."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a year that has none: born on the 28th is old enough
-        return today.replace(year=today.year - years, day=28)
 
 
 def self_decision_age(*, category: str, ages: Mapping[str, int] = DEFAULT_AGES) -> int:

@@ -5,7 +5,7 @@ may not see.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -29,9 +29,12 @@ from cases.selectors import (
     entries_visible,
     entry_may_open,
     is_active_participant,
+    on_team,
     participant_active,
+    participants_for_case,
     takes_part,
 )
+from coordination.ages import adult_since
 from coordination.models import User
 
 from .models import ConsentRequest, Disclosure, SharingRule
@@ -252,12 +255,10 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     whether the viewer may open the entry (`Knowledge.visible`), which is what page and API use
     to show its title or only the hidden form.
     """
-    # 1: the team now and before.
-    participants = list(
-        Participant.objects.filter(case=case)
-        .select_related("user", "service")
-        .order_by("left", "joined", "id")
-    )
+    # 1: the team now and before, each with whether they are on it by the rule of
+    # Participant.objects.active().
+    participants = list(participants_for_case(case=case))
+    ended_by_age = _ended_by_age(participants, case=case)
     # 2: the entries, each with whether the viewer may open it (the one rule of
     # cases.selectors.entries_visible, as a subquery) and its active withholding.
     entries = {entry.pk: entry for entry in _entries_for_overview(case=case, viewer=viewer)}
@@ -337,7 +338,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
                 disclosed,
                 basis=disclosure.basis,
                 since=disclosure.granted_at,
-                until=disclosure.withdrawn_at,
+                until=disclosure.withdrawn_at or ended_by_age.get(disclosure.recipient_id),
                 disclosure=disclosure,
             )
         )
@@ -345,6 +346,22 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         for row in person_knowledge.entries:
             row.last_opened = opened.get((row.entry.pk, person_knowledge.user.pk))
     return list(people.values())
+
+
+def _ended_by_age(participants: list[Participant], *, case: Case) -> dict[int, datetime]:
+    """Guardians whom the age rule took off the team (the youth is 18) before the daily job
+    stamped it: shown as having left, and their shares as ended, at midnight on the birthday,
+    which is when their access ended. Sets `left` on those rows in memory only."""
+    youth = next((p.user for p in participants if p.user_id == case.youth_id), None)
+    if youth is None or youth.birth_date is None:
+        return {}
+    since = timezone.make_aware(datetime.combine(adult_since(youth.birth_date), time.min))
+    ended = {}
+    for participant in participants:
+        if participant.left is None and not on_team(participant):
+            participant.left = since
+            ended[participant.user_id] = since
+    return ended
 
 
 def _entries_for_overview(*, case: Case, viewer: User | None) -> QuerySet[Entry]:

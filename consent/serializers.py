@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Entry, Participant
+from cases.models import LEFT_SUMMARY_MAX_CHARS, Entry, Participant
 from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
@@ -223,3 +223,13 @@ class KnowledgeSerializer(serializers.Serializer):
 class PersonKnowledgeSerializer(serializers.Serializer):
     person = PersonSerializer(source="*")
     entries = KnowledgeSerializer(many=True)
+
+
+class ParticipantRemoveInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=LEFT_SUMMARY_MAX_CHARS,
+        help_text="Why they leave, in a few words the young person and the team read.",
+    )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import consent_requests_expire, follow_ups_remind
+from .services import consent_requests_expire, follow_ups_remind, youth_adult_transitions
 
 
 @shared_task(ignore_result=True)
@@ -13,3 +13,10 @@ def expire_consent_requests() -> None:
 def remind_follow_ups() -> int:
     """Scheduled by beat every hour; idempotent (the case row records the reminder)."""
     return follow_ups_remind()
+
+
+@shared_task(ignore_result=True)
+def youth_adult_leave() -> None:
+    """Scheduled by beat just after midnight every day; idempotent (a re-run changes nothing).
+    Access already ended on the birthday: this records it and tells people."""
+    youth_adult_transitions()

@@ -9,9 +9,13 @@ case_pages = [
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("entries/<int:entry_id>/share/", views.entry_share, name="entry-share"),
     path("who-knows-what/", views.who_knows_what_page, name="who-knows-what"),
-    path("team/remove/", views.team_remove, name="team-remove"),
     path("close/", views.case_close_page, name="case-close"),
     path("reopen/", views.case_reopen_page, name="case-reopen"),
+    path(
+        "participants/<int:participant_id>/remove/",
+        views.participant_remove_page,
+        name="participant-remove",
+    ),
 ]
 
 # Included once at the site root, because its other pages live under /consent/.

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.forms import RemoveForm
 from cases.markdown import render_markdown
-from cases.selectors import access_case, attachments_for_entry, team_member
-from cases.services import can_close_case, entry_open
+from cases.models import Participant
+from cases.selectors import access_case, attachments_for_entry
+from cases.services import can_close_case, entry_open, participants_removable
 from coordination.models import User
 from coordination.pages import attempt
-from coordination.parsing import parse_page, posted_id
+from coordination.parsing import parse_page
 from coordination.rest import authenticated_user
 
-from .forms import BASIS_LEGAL_DUTY, CaseCloseForm, DeclineForm, OpinionForm, ShareForm
+from .forms import BASIS_LEGAL_DUTY, CaseCloseForm, DeclineForm, LeaveForm, OpinionForm, ShareForm
 from .models import ConsentRequest, Disclosure
 from .selectors import (
     access_case_overview,
@@ -254,28 +254,6 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
 
 
 @login_required
-@require_POST
-def team_remove(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The remove form of the team page (cases): removing someone ends their access, so it is
-    consent's write. Someone who removed themself lands on their case list."""
-    user = authenticated_user(request)
-    case = access_case(user=user, case_id=case_id)
-    participant = team_member(case=case, participant_id=posted_id(request, "participant"))
-    if participant is None:
-        raise Http404
-    form = RemoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors.get("summary", [])))
-    elif attempt(request, lambda: participant_remove(participant=participant, actor=user)):
-        messages.success(
-            request, _("%(name)s is no longer on the team.") % {"name": participant.user.name}
-        )
-        if participant.user_id == user.pk:
-            return redirect("cases:list")
-    return redirect("cases:team", case_id=case.pk)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def case_close_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """The ungdomshjelper or a helper closes the case with a summary (and a follow-up date)."""
@@ -316,3 +294,48 @@ def case_reopen_page(request: HttpRequest, case_id: int) -> HttpResponse:
             request, _("The case is open again. The young person and the team have been told.")
         )
     return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_remove_page(
+    request: HttpRequest, case_id: int, participant_id: int
+) -> HttpResponse:
+    """Leaving the team, or (the ungdomshjelper) taking someone off it, with an optional
+    summary the young person and the team read. Who may: cases.services.participants_removable,
+    asked by the service."""
+    user = authenticated_user(request)
+    case = access_case(user=user, case_id=case_id)
+    participant = (
+        Participant.objects.filter(case=case, pk=participant_id, left__isnull=True)
+        .select_related("user", "service")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    if participant.pk not in participants_removable(
+        case=case, actor=user, participants=[participant]
+    ):
+        raise PermissionDenied
+    form = LeaveForm(request.POST or None)
+    leaving = participant.user_id == user.pk
+    if request.method == "POST" and form.is_valid():
+        summary = form.cleaned_data["summary"]
+        if attempt(
+            request,
+            lambda: participant_remove(participant=participant, actor=user, summary=summary),
+        ):
+            if leaving:
+                messages.success(
+                    request, _("You have left the team. You can no longer see the case.")
+                )
+                return redirect("home")
+            messages.success(
+                request,
+                _("%(name)s is off the team now. The young person and the team have been told.")
+                % {"name": participant.user.name},
+            )
+        return redirect("cases:detail", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"case": case, "participant": participant, "leaving": leaving, "form": form}
+    return render(request, "consent/participant_remove.html", context, status=status)

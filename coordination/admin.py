@@ -28,6 +28,7 @@ from .services import (
     PERMISSION_FIELDS,
     birth_date_reason_check,
     group_permissions_changed,
+    phone_normalize,
     second_factor_reset,
     user_birth_date_changed,
     user_password_set_by_staff,
@@ -57,6 +58,13 @@ class StaffUserChangeForm(UserChangeForm):
         required=False,
         max_length=1_000,
     )
+
+    def clean_phone(self) -> str:
+        """Staff type numbers as people say them; stored as E.164 like the profile does."""
+        try:
+            return phone_normalize(self.cleaned_data.get("phone", ""))
+        except ValidationError as refusal:
+            raise ValidationError(refusal.message_dict["phone"]) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -18,10 +18,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Notification
-from .rest import THROTTLED, authenticated_user
+from .rest import BAD_INPUT, THROTTLED, authenticated_user
 from .selectors import notifications_for
 from .serializers import (
     MeSerializer,
+    MeUpdateSerializer,
     NotificationSerializer,
     PresentationSerializer,
     TokenRequestSerializer,
@@ -32,6 +33,7 @@ from .services import (
     api_token_revoke,
     notification_mark_read,
     user_presentation_set,
+    user_profile_update,
 )
 from .two_factor import requires_second_factor, verify_otp
 
@@ -102,9 +104,32 @@ class LogoutApi(APIView):
 
 
 class MeApi(APIView):
-    @extend_schema(responses={200: MeSerializer}, tags=["auth"])
+    @extend_schema(summary="My profile", responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(authenticated_user(request)).data)
+
+    @extend_schema(
+        summary="Change my profile (all or nothing; the birth date only the municipality)",
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer, 400: BAD_INPUT},
+        examples=[
+            OpenApiExample(
+                "SMS too",
+                value={"phone": "912 34 567", "channels": ["in_app", "email", "sms"]},
+                request_only=True,
+            )
+        ],
+        tags=["auth"],
+    )
+    def patch(self, request: Request) -> Response:
+        if isinstance(request.data, dict) and "birth_date" in request.data:
+            raise serializers.ValidationError(
+                {"birth_date": [_("Only the municipality can change your birth date.")]}
+            )
+        data = MeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_profile_update(user=authenticated_user(request), **data.validated_data)
+        return Response(MeSerializer(user).data)
 
 
 class PresentationApi(APIView):

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import PRESENTATION_MAX_CHARS
+from .services import EMAIL_MAX_CHARS, PHONE_INPUT_MAX_CHARS
 
 
 class LoginForm(AuthenticationForm):
@@ -57,3 +58,33 @@ class OneTimeCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
         ),
     )
+
+
+class ProfileForm(forms.Form):
+    """A person's own profile. Shapes only: the rules (a reachable phone, an address for each
+    channel) are coordination.services.user_profile_update's, which the page calls."""
+
+    display_name = forms.CharField(
+        label=_("Your name as others see it"), max_length=150, required=False
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=EMAIL_MAX_CHARS,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        help_text=_("A Norwegian number, or another country's with + and the country code."),
+        max_length=PHONE_INPUT_MAX_CHARS,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Tell me about news also by"),
+        help_text=_("You always see news here in Sammen."),
+        choices=[("email", _("E-mail")), ("sms", _("SMS"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -1,10 +1,12 @@
 from typing import Any
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import PRESENTATION_MAX_CHARS, Notification, User
 from .notifications import kind_choices
-from .services import notification_text
+from .services import PHONE_INPUT_MAX_CHARS, PROFILE_CHANNELS, notification_text, user_channels
 
 
 def version_field(*, min_value: int, what: str) -> serializers.IntegerField:
@@ -35,11 +37,57 @@ class UserSummarySerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="name", read_only=True)
     language = serializers.CharField(source="preferred_language", read_only=True)
+    channels = serializers.SerializerMethodField()
+    birth_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Only the municipality changes it."
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "display_name", "language"]
+        fields = [
+            "id",
+            "username",
+            "display_name",
+            "email",
+            "phone",
+            "channels",
+            "language",
+            "presentation",
+            "birth_date",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=PROFILE_CHANNELS))
+    )
+    def get_channels(self, user: User) -> list[str]:
+        return user_channels(user)
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """What a person changes on their own profile; every field optional. The service checks
+    the rules (a reachable phone, an address for each channel) and saves all or nothing."""
+
+    display_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, trim_whitespace=True
+    )
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=PHONE_INPUT_MAX_CHARS,
+        help_text="Norwegian (+47 assumed) or international with a country code; stored as E.164.",
+    )
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=PROFILE_CHANNELS),
+        required=False,
+        max_length=len(PROFILE_CHANNELS),
+        help_text='"in_app" is always on and must be in the list.',
+    )
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    presentation = serializers.CharField(
+        required=False, allow_blank=True, max_length=PRESENTATION_MAX_CHARS
+    )
 
 
 class PresentationSerializer(serializers.Serializer):

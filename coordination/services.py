@@ -5,6 +5,7 @@ import logging
 import time
 from datetime import timedelta
 
+import phonenumbers
 import redis
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
@@ -50,8 +52,7 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
 
 
-def user_presentation_set(*, user: User, presentation: str) -> User:
-    """The few words a person writes about themself; plain text, shown escaped."""
+def presentation_check(presentation: str) -> str:
     presentation = presentation.strip()
     if len(presentation) > PRESENTATION_MAX_CHARS:
         raise ValidationError(
@@ -62,9 +63,154 @@ def user_presentation_set(*, user: User, presentation: str) -> User:
                 % {"max": PRESENTATION_MAX_CHARS, "count": len(presentation)}
             }
         )
+    return presentation
+
+
+def user_presentation_set(*, user: User, presentation: str) -> User:
+    """The few words a person writes about themself; plain text, shown escaped."""
+    presentation = presentation_check(presentation)
     if user.presentation != presentation:
         user.presentation = presentation
         user.save(update_fields=["presentation"])
+    return user
+
+
+# --- A person's own profile ----------------------------------------------------------------
+
+CHANNEL_IN_APP = "in_app"
+PROFILE_CHANNELS = ("in_app", "email", "sms")
+PHONE_INPUT_MAX_CHARS = 32
+EMAIL_MAX_CHARS = 254
+
+
+def phone_normalize(raw: str) -> str:
+    """A phone number as E.164 ("+4791234567"): Norwegian without a country code (+47 is
+    assumed), or international with one; "" stays "". ValidationError on the field `phone`
+    for anything that is not a number that can exist."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    invalid = ValidationError(
+        {
+            "phone": translation.gettext(
+                "Write a phone number that can be reached, e.g. 912 34 567 or +46 70 123 45 67."
+            )
+        }
+    )
+    if len(raw) > PHONE_INPUT_MAX_CHARS:
+        raise invalid
+    try:
+        number = phonenumbers.parse(raw, "NO")
+    except phonenumbers.NumberParseException:
+        raise invalid from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def user_channels(user: User) -> list[str]:
+    """The channels a person chose, as the profile shows them; in-app is always on."""
+    channels = [CHANNEL_IN_APP]
+    if user.notify_by_email:
+        channels.append(CHANNEL_EMAIL)
+    if user.notify_by_sms:
+        channels.append(CHANNEL_SMS)
+    return channels
+
+
+def email_error(email: str) -> str | None:
+    """What to tell someone about an e-mail address they wrote; None for "" or a usable one.
+    The length is the column's: a longer one would be a database error, not a 400."""
+    if email and len(email) <= EMAIL_MAX_CHARS:
+        try:
+            validate_email(email)
+            return None
+        except ValidationError:
+            pass
+    return translation.gettext("Write an e-mail address like name@example.no.") if email else None
+
+
+def _profile_errors(
+    *, email: str, phone: str, channels: list[str], language: str, display_name: str
+) -> tuple[dict[str, str], str]:
+    errors: dict[str, str] = {}
+    if problem := email_error(email):
+        errors["email"] = problem
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError as error:
+        errors["phone"] = " ".join(error.message_dict["phone"])
+    if len(display_name) > User._meta.get_field("display_name").max_length:  # type: ignore[operator]
+        errors["display_name"] = translation.gettext("Write a shorter name.")
+    unknown = set(channels) - set(PROFILE_CHANNELS)
+    if unknown or CHANNEL_IN_APP not in channels:
+        errors["channels"] = translation.gettext(
+            "Messages in Sammen are always on. You can add e-mail and SMS."
+        )
+    elif CHANNEL_EMAIL in channels and not email and "email" not in errors:
+        errors["channels"] = translation.gettext("Add an e-mail address to get e-mail.")
+    elif CHANNEL_SMS in channels and not phone and "phone" not in errors:
+        errors["channels"] = translation.gettext("Add a phone number to get SMS.")
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = translation.gettext("Choose one of the languages offered.")
+    return errors, phone
+
+
+@transaction.atomic
+def user_profile_update(
+    *,
+    user: User,
+    display_name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    channels: list[str] | None = None,
+    language: str | None = None,
+    presentation: str | None = None,
+) -> User:
+    """A person changes their own profile; None leaves a field as it is. Every field is checked
+    before anything is saved, so one wrong field saves nothing (ValidationError naming each).
+    The phone is stored as E.164. A new e-mail or phone is used from the next notification on:
+    delivery reads the recipient's row when it sends. The birth date is not here: only staff
+    change it (the admin, user_birth_date_changed). Audited by field name, never the values."""
+    user = for_update(User.objects.all()).get(pk=user.pk)
+    display_name = user.display_name if display_name is None else display_name.strip()
+    email = user.email if email is None else email.strip()
+    phone = user.phone if phone is None else phone
+    channels = user_channels(user) if channels is None else list(channels)
+    language = user.preferred_language if language is None else language
+    errors, phone = _profile_errors(
+        email=email, phone=phone, channels=channels, language=language, display_name=display_name
+    )
+    if presentation is not None:
+        try:
+            presentation = presentation_check(presentation)
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "display_name": display_name,
+        "email": email,
+        "phone": phone,
+        "notify_by_email": CHANNEL_EMAIL in channels,
+        "notify_by_sms": CHANNEL_SMS in channels,
+        "preferred_language": language,
+    }
+    if presentation is not None:
+        values["presentation"] = presentation
+    changed = [field for field, value in values.items() if getattr(user, field) != value]
+    if not changed:
+        return user
+    for field in changed:
+        setattr(user, field, values[field])
+    user.save(update_fields=changed)
+    audit_append(
+        actor=user,
+        action="user.profile_changed",
+        object_type="user",
+        object_id=str(user.pk),
+        data={"changed": sorted(changed)},
+    )
     return user
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -283,6 +284,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
     "cases-follow-up-reminders": {"task": "consent.tasks.remind_follow_ups", "schedule": 3600.0},
+    # Guardians leave the case of a young person who turned 18 today (access ended at
+    # midnight already: cases.models.ParticipantQuerySet.active).
+    "consent-youth-adult": {
+        "task": "consent.tasks.youth_adult_leave",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 # Meetings (docs/architecture.md §6): an agenda not yet sent out goes out by itself this long
 # before the meeting; task owners are reminded this many days before the due date.

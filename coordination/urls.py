@@ -41,6 +41,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/profile/", views.profile, name="profile"),
     path("accounts/presentation/", views.presentation, name="presentation"),
     # Two-factor sign-in; the middleware lets a person who still owes their code reach only
     # these (under the first path), logging out, the language switch, static files and health.

@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from .forms import LanguageForm, LoginForm, OneTimeCodeForm, PresentationForm
+from .forms import LanguageForm, LoginForm, OneTimeCodeForm, PresentationForm, ProfileForm
 from .home import home_sections
 from .oidc import (
     LOGOUT_SESSION_KEY,
@@ -51,6 +51,7 @@ from .selectors import (
     service_health,
 )
 from .services import (
+    CHANNEL_IN_APP,
     notification_mark_read,
     notification_text,
     notifications_mark_all_read,
@@ -60,7 +61,9 @@ from .services import (
     second_factor_setup_start,
     second_factor_verify,
     sign_in_record,
+    user_channels,
     user_presentation_set,
+    user_profile_update,
     user_set_language,
 )
 from .two_factor import requires_second_factor, second_factor_satisfied
@@ -214,15 +217,19 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(user=request.user, language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        _language_cookie(response, language)
     return response
+
+
+def _language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 60 * 60,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -370,6 +377,45 @@ def two_factor_reset(request: HttpRequest) -> HttpResponse:
         "form": form,
     }
     return render(request, "coordination/two_factor.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """My profile: name, e-mail, phone, how I am told about news, language. The birth date is
+    shown, not changed (the municipality changes it); the presentation has its own page."""
+    user = authenticated_user(request)
+    initial = {
+        "display_name": user.display_name,
+        "email": user.email,
+        "phone": user.phone,
+        "channels": [c for c in user_channels(user) if c != CHANNEL_IN_APP],
+        "language": user.preferred_language,
+    }
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_profile_update(
+                user=user,
+                display_name=data["display_name"],
+                email=data["email"],
+                phone=data["phone"],
+                channels=[CHANNEL_IN_APP, *data["channels"]],
+                language=data["language"],
+            )
+        except ValidationError as refusal:
+            for field, errors in refusal.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("profile")
+            _language_cookie(response, data["language"])
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "coordination/profile.html", {"form": form, "person": user}, status=status
+    )
 
 
 def lockout_response(

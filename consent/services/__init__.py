@@ -22,7 +22,7 @@ from .decisions import (
 )
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
-from .team import guardianship_end, participant_remove
+from .team import guardianship_end, participant_remove, youth_adult_transitions
 
 __all__ = [
     "SHARE_BASES",
@@ -40,4 +40,5 @@ __all__ = [
     "sharing_rule_create",
     "sharing_rule_end",
     "withdraw",
+    "youth_adult_transitions",
 ]

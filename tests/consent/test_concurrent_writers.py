@@ -30,6 +30,7 @@ from consent.services import (
     sharing_rule_end,
     withdraw,
 )
+from coordination.ages import born_by
 from coordination.errors import StateConflict
 from coordination.services import audit_append
 from meetings.models import Meeting
@@ -56,7 +57,8 @@ def build_case(*, teacher, bup) -> dict:
     already waiting: school notes shared and to share, health notes waiting for her consent and
     to ask about.
     The teacher and BUP are on every case, so writers on different cases meet on their rows."""
-    youth = UserFactory(birth_date=date(date.today().year - 18, 1, 1))
+    # 17 today (1 January 18 years ago made her 18, and guardians leave at 18).
+    youth = UserFactory(birth_date=born_by(today=date.today(), years=17))
     case = CaseFactory(youth=youth)
     ParticipantFactory(case=case, role=Participant.Role.GUARDIAN)
     coordinator = ParticipantFactory(case=case, role=Participant.Role.UNGDOMSHJELPER).user

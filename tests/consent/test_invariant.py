@@ -39,9 +39,11 @@ from consent.services import (
     sharing_rule_create,
     sharing_rule_end,
     withdraw,
+    youth_adult_transitions,
 )
+from coordination.ages import born_by
 from coordination.errors import StateConflict
-from coordination.models import Guardianship
+from coordination.models import Guardianship, User
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
@@ -69,6 +71,7 @@ OPERATIONS = [
     "accept",
     "close",
     "reopen",
+    "adult",
 ]
 
 
@@ -195,6 +198,14 @@ def run(op: str, a: int, b: int, world) -> None:
         case_close(case=case, actor=world["coordinator"], summary="Hjelpen er ferdig.")
     elif op == "reopen":
         case_reopen(case=case, actor=world["coordinator"])
+    elif op == "adult":
+        # The young person turns 18 (a staff correction of the birth date does the same): the
+        # daily job takes the guardians off the case.
+        User.objects.filter(pk=case.youth_id).update(
+            birth_date=born_by(today=date.today(), years=18)
+        )
+        case.youth.refresh_from_db()
+        youth_adult_transitions()
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
@@ -202,7 +213,9 @@ def run(op: str, a: int, b: int, world) -> None:
 
 
 def build_world(age: int):
-    youth = UserFactory(birth_date=date(date.today().year - age - 1, 1, 1))
+    # Exactly `age` today (1 January of `age` + 1 years ago made a 17-year-old 18 for most of
+    # the year, and guardians leave at 18).
+    youth = UserFactory(birth_date=born_by(today=date.today(), years=age))
     case = CaseFactory(youth=youth)
     guardian = ParticipantFactory(case=case, role=Participant.Role.GUARDIAN).user
     staff = UserFactory(is_staff=True)

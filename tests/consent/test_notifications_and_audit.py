@@ -98,9 +98,14 @@ def test_rules_and_team_changes_are_audited_and_end_access_with_notice(demo):
         participant=Participant.objects.get(case=demo.sara_case, user=demo["laerer"]),
         actor=coordinator,
     )
+    # The rest of the team is told who left (#13; Sara first: tests/cases/test_removal.py)
     assert kinds_since(mark) == [
+        ("bup", "participant_left"),
+        ("helsesykepleier", "participant_left"),
         ("laerer", "disclosure_withdrawn"),
+        ("mor", "participant_left"),
         ("sara", "disclosure_withdrawn"),
+        ("sara", "participant_left"),
     ]
     assert actions_since(audit) == [
         "rule.created",

@@ -188,7 +188,8 @@ MATRIX = [
         "post",
         "/api/v1/participants/{bup_participant}/remove/",
         None,
-        sara_team(403, ungdomshjelper=200),
+        # The ungdomshjelper takes anyone off; bup may leave by themself (issue #13).
+        sara_team(403, ungdomshjelper=200, bup=200),
     ),
     (
         # The ungdomshjelper or a helper on the case closes it; the youth and guardians see
@@ -200,6 +201,16 @@ MATRIX = [
     ),
     # Reopening an open case is a conflict for those who may reopen.
     ("post", "/api/v1/cases/{sara_case}/reopen/", None, sara_team(409, sara=403, mor=403)),
+    (
+        "post",
+        "/api/v1/participants/{bup_participant}/remove/",
+        {"summary": "x" * 501},
+        sara_team(400),
+    ),
+    # Everyone reads and changes their own profile, and only their own (issue #13).
+    ("get", "/api/v1/me/", None, statuses(200)),
+    ("patch", "/api/v1/me/", {"language": "en"}, statuses(200)),
+    ("patch", "/api/v1/me/", {"birth_date": "2000-01-01"}, statuses(400)),
 ]
 
 

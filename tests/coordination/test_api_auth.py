@@ -27,7 +27,12 @@ def test_token_for_valid_credentials_then_me_with_it(api_client):
         "id": user.id,
         "username": "sara",
         "display_name": "Sara Nilsen",
+        "email": "sara@example.test",
+        "phone": "",
+        "channels": ["in_app", "email"],
         "language": "en",
+        "presentation": "",
+        "birth_date": None,
     }
 
 

@@ -18,7 +18,9 @@ def test_the_page_saves_my_presentation_and_shows_it_inert():
     helper = UserFactory(presentation="")
     client = Client()
     client.force_login(helper)
-    assert 'href="/accounts/presentation/"' in client.get("/").content.decode()
+    # the menu links "My profile", which links the presentation (#13)
+    assert 'href="/accounts/profile/"' in client.get("/").content.decode()
+    assert 'href="/accounts/presentation/"' in client.get("/accounts/profile/").content.decode()
     # when they write a presentation with markup in it
     done = client.post(PAGE, {"presentation": "  Jeg liker <b>fotball</b>.  "}, follow=True)
     # then it is stored as typed (trimmed) and shown escaped
