@@ -19,7 +19,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from cases.models import Participant
-from cases.services import entry_withhold
+from cases.services import entry_withhold, invitation_create
 from consent.models import SharingRule
 from consent.services import case_close, consent_request_approve, share
 from coordination.models import AuditEvent, Notification
@@ -43,6 +43,9 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 # Write endpoints that do not write to a case, or that a closed case deliberately allows.
 NOT_CASE_WRITES = {
     ("post", "/api/v1/auth/token/"): "signing in",
+    ("post", "/api/v1/auth/logout/"): "signing out",
+    ("patch", "/api/v1/me/"): "one's own profile",
+    ("post", "/api/v1/cases/"): "opens a new case",
     ("post", "/api/v1/calendar-feed/reset/"): "one's own calendar link",
     ("post", "/api/v1/feedback/"): "feedback on a service, not on a case",
     ("put", "/api/v1/me/presentation/"): "one's own presentation",
@@ -106,6 +109,13 @@ def build(demo):
         owner=demo["bup"],
         due=timezone.localdate() + timedelta(days=7),
     )
+    invitation = invitation_create(
+        case_id=case.pk,
+        actor=nurse,
+        role="helper",
+        user=demo["barnevern"],
+        service=Participant.objects.get(case=case, user=demo["laerer"]).service,
+    )
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -127,6 +137,7 @@ def build(demo):
         "action_item": item.pk,
         "withholding_id": withholding.pk,
         "withheld_entry": withheld.pk,
+        "invitation_id": invitation.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -144,6 +155,10 @@ def writes(demo, ids, service):
         ("post", "/api/v1/agenda-items/{item_id}/publish/"): (
             "sara", {"item_id": ids["agenda_item"]}, None),
         ("post", "/api/v1/cases/{case_id}/close/"): ("bup", {}, {"summary": "Igjen."}),
+        ("post", "/api/v1/cases/{case_id}/invitations/"): (
+            "helsesykepleier", {}, {"role": "helper", "user": u["nav"], "service": service}),
+        ("post", "/api/v1/invitations/{invitation_id}/accept/"): ("barnevern", {}, None),
+        ("post", "/api/v1/invitations/{invitation_id}/revoke/"): ("helsesykepleier", {}, None),
         ("post", "/api/v1/cases/{case_id}/entries/"): (
             "laerer", {}, {"kind": "note", "category": "school", "title": "Hei"}),
         ("post", "/api/v1/cases/{case_id}/meetings/"): (

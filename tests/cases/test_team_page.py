@@ -11,14 +11,22 @@ from cases.models import Invitation, Participant
 from cases.services import NewPerson, invitation_create
 from consent.services import participant_remove
 from coordination.models import User
-from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory
+from tests.factories import (
+    CaseFactory,
+    ParticipantFactory,
+    ServiceFactory,
+    login_with_second_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    if user.is_staff:
+        login_with_second_factor(client, user)
+    else:
+        client.force_login(user)
     return client
 
 

@@ -17,14 +17,17 @@ from coordination.models import AuditEvent, Notification, User
 from coordination.services import notification_deliver
 from tests.consent.helpers import as_user
 from tests.coordination.test_staff_powers import admin_form_data, staff  # noqa: F401
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def page_client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    if user.is_staff:
+        login_with_second_factor(client, user)
+    else:
+        client.force_login(user)
     return client
 
 
