@@ -2,7 +2,12 @@ from datetime import date
 from typing import TextIO
 
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+# What the invitation's page keeps in the session while its person signs in at an identity
+# provider: the hash of the link's token (never the token itself).
+INVITATION_SESSION_KEY = "sammen_invitation"
 
 
 class CasesConfig(AppConfig):
@@ -26,3 +31,21 @@ class CasesConfig(AppConfig):
         from .home import home_sections
 
         return home_sections(user=user)  # type: ignore[arg-type]
+
+    def oidc_new_identity(self, request: HttpRequest, provider: str, claims: dict) -> object:
+        """coordination.oidc asks this for a person it does not know yet: someone who came from
+        an invitation's page (cases.views.invitation_sign_in) joins as the invited account; for
+        anyone else the answer is None (refused). The claims are not stored."""
+        from django.core.exceptions import ValidationError
+
+        from coordination.errors import StateConflict
+
+        from .services import InvitationUnusable, invitation_accept_new_identity
+
+        digest = request.session.pop(INVITATION_SESSION_KEY, None)
+        if not isinstance(digest, str):
+            return None
+        try:
+            return invitation_accept_new_identity(digest=digest)
+        except (InvitationUnusable, StateConflict, ValidationError):
+            return None

@@ -270,9 +270,15 @@ def invitation_for_token(*, token: str) -> Invitation | None:
     one alike (the page says the same for all, and nothing about the case)."""
     if not token or len(token) > 200:
         return None
+    return invitation_for_token_hash(digest=token_hash(token))
+
+
+def invitation_for_token_hash(*, digest: str) -> Invitation | None:
+    """invitation_for_token by the stored hash (what a session keeps while its person signs in
+    at an identity provider, so the link itself is never stored)."""
     return (
         Invitation.objects.pending()
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=digest)
         .select_related("invitee", "invited_by", "service")
         .first()
     )

@@ -53,6 +53,7 @@ from .selectors import (
     access_invitation_as_invitee,
     has_ungdomshjelper,
     invitation_for_token,
+    invitation_for_token_hash,
     invite_roles,
     is_case_admin,
     may_open_case,
@@ -807,6 +808,19 @@ def invitation_accept_by_link(*, token: str, user: User) -> Invitation:
     if invitation is None or invitation.invitee_id != user.pk:
         raise InvitationUnusable
     return _invitation_accept(invitation_id=invitation.pk, user=user)
+
+
+@transaction.atomic
+def invitation_accept_new_identity(*, digest: str) -> User:
+    """A new person (an account without a password yet) signs in at an identity provider from
+    the invitation's link (cases.apps.CasesConfig.oidc_new_identity): they join as the invited
+    account, which coordination then links to that identity. Run inside the sign-in's
+    transaction, so a sign-in refused after all (the wrong role, a too low level) undoes it."""
+    invitation = invitation_for_token_hash(digest=digest)
+    if invitation is None or invitation.invitee.has_usable_password():
+        raise InvitationUnusable
+    _invitation_accept(invitation_id=invitation.pk, user=invitation.invitee)
+    return invitation.invitee
 
 
 @transaction.atomic

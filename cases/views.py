@@ -12,18 +12,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coordination.errors import StateConflict
 from coordination.home import case_sections
+from coordination.oidc import Provider, SignInRefused, provider_for, providers, sign_in_begin
 from coordination.pages import Done, Refused, attempt
 from coordination.parsing import parse_page, posted_id
 from coordination.rest import authenticated_user
 from coordination.throttling import page_throttle_wait, throttled_message
 from services_registry.models import Service
 
+from .apps import INVITATION_SESSION_KEY
 from .forms import AccountForm, CaseOpenForm, EntryForm, InviteForm, WithholdForm
-from .models import Case, Invitation
+from .models import Case, Invitation, Participant
 from .selectors import (
     access_case,
     access_entry,
@@ -367,6 +369,45 @@ def _link_unusable(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/invitation_unusable.html", status=404)
 
 
+# Who may join from an invitation's page by signing in at an identity provider instead of
+# choosing a password, as the provider's roles (SAMMEN_OIDC_<KEY>_ROLES) name them. Helpers are
+# linked by staff (`manage.py link_identity`): the helpers' group decides their sign-in role.
+SIGN_IN_ROLE = {Participant.Role.YOUTH: "youth", Participant.Role.GUARDIAN: "guardian"}
+
+
+def invitation_sign_in_providers(invitation: Invitation) -> list[Provider]:
+    if invitation.invitee.has_usable_password():
+        return []
+    role = SIGN_IN_ROLE.get(invitation.role)  # type: ignore[call-overload]
+    return [provider for provider in providers() if role in provider.roles]
+
+
+@require_POST
+def invitation_sign_in(request: HttpRequest, token: str, provider: str) -> HttpResponse:
+    """A new person answers the invitation by signing in at an identity provider (ID-porten):
+    the session keeps the token's hash until the sign-in comes back, and
+    CasesConfig.oidc_new_identity then lets them join as the invited account."""
+    invitation = invitation_for_token(token=token)
+    chosen = provider_for(provider)
+    if (
+        invitation is None
+        or request.user.is_authenticated
+        or chosen is None
+        or chosen not in invitation_sign_in_providers(invitation)
+    ):
+        return _link_unusable(request)
+    request.session[INVITATION_SESSION_KEY] = invitation.token_hash
+    try:
+        return sign_in_begin(request, chosen)
+    except SignInRefused:
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        messages.error(
+            request,
+            _("The sign-in service does not answer now. Try again later, or make an account."),
+        )
+        return redirect("invitations:accept", token=token)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link. A person without a password yet chooses a username and a password
@@ -376,7 +417,11 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     logged_in = request.user if request.user.is_authenticated else None
     if invitation is None or (logged_in is not None and logged_in.pk != invitation.invitee_id):
         return _link_unusable(request)
-    context: dict[str, object] = {"invitation": invitation}
+    context: dict[str, object] = {
+        "invitation": invitation,
+        "sign_in_providers": invitation_sign_in_providers(invitation),
+        "token": token,
+    }
     if invitation.invitee.has_usable_password():
         if logged_in is not None and request.method == "POST":
             try:

@@ -6,10 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.models import OPEN_CASE_CODENAME, Invitation
+from cases.services import NewPerson, case_open
+from cases.tokens import token_for
 from coordination.demo import HELPERS
 from coordination.models import AuditEvent, Identity, User
 from coordination.services import identity_link
@@ -23,7 +26,7 @@ from tests.coordination.oidc_providers import (
     kommune_oid,
     provider_settings,
 )
-from tests.factories import UserFactory
+from tests.factories import ServiceFactory, UserFactory
 
 from .conftest import serious_violations
 
@@ -94,3 +97,36 @@ def test_an_unknown_person_sees_a_clear_page_and_nothing_is_created(page, axe, v
     assert User.objects.count() == users
     assert not Identity.objects.exists()
     assert AuditEvent.objects.filter(action="sign_in.failed", data__reason="unknown").exists()
+
+
+@pytest.mark.parametrize("viewport", [None, DESKTOP], ids=["390px", "1280px"])
+def test_an_invited_youth_joins_by_signing_in_with_id_porten(page, axe, viewport):
+    # Given a case opened for Ali, new to Sammen: his invitation's link (as in the e-mail)
+    nurse = UserFactory(display_name="Helsesykepleier")
+    nurse.groups.add(Group.objects.get_or_create(name=HELPERS)[0])
+    nurse.user_permissions.add(Permission.objects.get(codename=OPEN_CASE_CODENAME))
+    case = case_open(
+        actor=nurse,
+        title="Ali",
+        service=ServiceFactory(),
+        new_youth=NewPerson(
+            display_name="Ali Hassan",
+            email="ali@example.org",
+            phone="",
+            birth_date=timezone.localdate() - timedelta(days=15 * 366),
+        ),
+    )
+    invitation = Invitation.objects.get(case=case)
+    if viewport:
+        page.set_viewport_size(viewport)
+    # The invitation's page offers ID-porten and is axe-clean
+    page.goto(f"/invite/{token_for(invitation.nonce)}/")
+    expect(page.get_by_role("heading", name="Bli med ved å bruke elektronisk ID")).to_be_visible()
+    assert serious_violations(axe, page) == []
+    # When he signs in there instead of making a password
+    page.get_by_role("button", name="Logg inn med ID-porten").click()
+    log_in_at_provider(page, IDPORTEN_URL, PID_UNKNOWN)
+    # Then he is home, on his case's team, his identity linked (only as a hash)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hei, Ali Hassan!")
+    assert Identity.objects.get().user_id == case.youth_id
+    assert Invitation.objects.get(pk=invitation.pk).accepted_at is not None
