@@ -335,10 +335,7 @@ def second_factor_setup_confirm(
         return None
     with transaction.atomic():
         device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=False)
-            .order_by("pk")
-            .first()
+            for_update(TOTPDevice.objects.filter(user=user, confirmed=False)).order_by("pk").first()
         )
         verified = device is not None and device.verify_token(code)
     if not verified or device is None:
@@ -369,7 +366,7 @@ def second_factor_verify(*, user: User, code: str, request: HttpRequest | None) 
         return None
     model: type[TOTPDevice] | type[StaticDevice] = TOTPDevice if kind == "totp" else StaticDevice
     with transaction.atomic():
-        device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
+        device = for_update(model.objects.filter(user=user, confirmed=True)).first()
         verified = device is not None and device.verify_token(code)
         if verified and isinstance(device, StaticDevice):
             audit_append(

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from coordination.services import api_token_for
 from tests.coordination.test_settings import ROOT
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,8 @@ def test_the_routes_are_read_from_the_resolver():
 def browser():
     """A logged-in browser that sends no CSRF token unless told to."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # Staff, past the second factor (owing it, every POST is sent to give it before any view)
+    login_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
     return client
 
 
