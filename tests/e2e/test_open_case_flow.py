@@ -1,8 +1,9 @@
-"""Issue #13's "Done when", up to bup joining, in Chromium: the nurse opens a case for a new
-young person, Ali Hassan (15), who is invited by e-mail; she invites `bup` as helper; Ali
-follows the link from the mail file, makes his account, logs in, sees his team (who invited
-whom) and an empty who-knows-what; bup accepts and joins. Every page axe-clean at 390 and
-1280 px."""
+"""Issue #13's "Done when" in Chromium: the nurse opens a case for a new young person, Ali
+Hassan (15), who is invited by e-mail; she invites `bup` as helper; Ali follows the link from
+the mail file, makes his account, logs in, sees his team (who invited whom) and an empty
+who-knows-what; bup accepts and joins; the nurse leaves with a summary and Ali is told; bup
+closes the case; every write is then 409 and Ali still reads everything. Every page axe-clean
+at 390 and 1280 px."""
 
 import re
 from datetime import date
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from rest_framework.test import APIClient
 
-from cases.models import Case
+from cases.models import Case, Participant
 from coordination.demo import birth_date_for_age
-from coordination.models import Notification
+from coordination.models import Notification, User
 from coordination.services import notification_deliver
 
 from .conftest import log_in, serious_violations
@@ -147,4 +149,52 @@ def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
         "invitert av Kari Nordmann"
     )
     axe_clean_at_both_widths(axe, ali)
+
+    # The nurse leaves the team with a summary; Ali is told who left and reads why
+    nurse.goto(f"/cases/{case.pk}/team/")
+    nurse.get_by_role("link", name="Gå ut av teamet").click()
+    axe_clean_at_both_widths(axe, nurse)
+    nurse.get_by_label("Noen ord til den unge og teamet (valgfritt)").fill(
+        "BUP følger deg opp videre."
+    )
+    nurse.get_by_role("button", name="Gå ut av teamet").click()
+    expect(nurse.get_by_role("status")).to_contain_text("Du har gått ut av teamet")
+    assert Notification.objects.filter(
+        recipient__username="ali", kind="participant_left", case_id=case.pk
+    ).exists()
+    ali.goto(f"/cases/{case.pk}/")
+    expect(ali.locator("main")).to_contain_text("BUP følger deg opp videre.")
+
+    # bup closes the case with a summary
+    bup.goto(f"/cases/{case.pk}/")
+    bup.get_by_role("link", name="Avslutt saken").click()
+    axe_clean_at_both_widths(axe, bup)
+    bup.get_by_label("Oppsummering").fill("Behandlingen er ferdig. Ny samtale om tre måneder.")
+    bup.get_by_role("button", name="Avslutt saken").click()
+    expect(bup.locator(".case-closed")).to_be_visible()
+
+    # Every write is now 409 with one message, for Ali as for bup; Ali still reads it all
+    note = {"kind": "note", "category": "general", "title": "Hei", "body": "Hei"}
+    service = str(Participant.objects.get(case=case, user__username="bup").service_id)
+    invite = {"role": "helper", "display_name": "Ny", "email": "ny@example.org"}
+    for persona, path, body in (
+        ("ali", f"/api/v1/cases/{case.pk}/entries/", note),
+        ("bup", f"/api/v1/cases/{case.pk}/entries/", note),
+        ("bup", f"/api/v1/cases/{case.pk}/invitations/", invite | {"service": service}),
+    ):
+        response = api_as(persona).post(path, body, format="json")
+        assert (response.status_code, response.json()) == (409, {"detail": "Saken er avsluttet."})
+    ali.goto(f"/cases/{case.pk}/")
+    expect(ali.locator(".case-closed")).to_contain_text("Behandlingen er ferdig")
+    axe_clean_at_both_widths(axe, ali)
+    ali.goto(f"/cases/{case.pk}/who-knows-what/")
+    expect(ali.get_by_role("heading", level=1)).to_be_visible()
+    axe_clean_at_both_widths(axe, ali)
+    assert api_as("ali").get(f"/api/v1/cases/{case.pk}/participants/").status_code == 200
     context.close()
+
+
+def api_as(username: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username=username))
+    return client
