@@ -49,8 +49,7 @@ def service_search_refresh(*, service_ids: Iterable[UUID | str] | None = None) -
 def catalogue_import_path(*, path: Path) -> ImportReport:
     """Imports an HSDS file or data package folder (see hsds/). Raises hsds.formats.
     ImportRejected when the input as a whole is unreadable or too large."""
-    rows, errors = read_path(path, max_bytes=settings.HSDS_IMPORT_MAX_BYTES)
-    report = catalogue_import(rows, errors)
+    report = catalogue_import(read_path(path, max_bytes=settings.HSDS_IMPORT_MAX_BYTES))
     service_search_refresh(service_ids=report.service_ids)
     return report
 
