@@ -1,6 +1,6 @@
 """Reading and writing HSDS 3: every shape a publisher produces, turned into flat rows.
 
-Accepted input (`read_path`, `read_bytes`):
+Accepted input (`read_path`, `read_bytes`, `read_upload`):
 - the nested organization file: {"taxonomies": [...], "taxonomy_terms": [...], "organizations":
   [...]}, each organization holding its services, locations, contacts and phones, each service its
   attributes, contacts, languages, phones, schedules and service_at_locations (see spec.CHILDREN);
@@ -9,7 +9,7 @@ Accepted input (`read_path`, `read_bytes`):
   terms nested (spec.NESTED_OBJECTS); or an organization with its services;
 - an HSDS API page ({"total_items", ..., "contents": [...]}) or a plain list of either;
 - a data package folder: `datapackage.json` whose `resources` name an entity (`name`) and a JSON
-  or CSV table beside it (`path`), as the HSDS tabular layout has it.
+  or CSV table beside it (`path`), as the HSDS tabular layout has it; uploaded, as a .zip.
 
 Compiled objects repeat the same phone or contact under several parents; a repeat whose fields
 are the same apart from where it sits is read once (the first place wins) and counted in
@@ -21,9 +21,11 @@ Writing sorts everything by id and keys, so the same catalogue always gives the 
 import csv
 import io
 import json
+import tempfile
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .spec import (
@@ -105,6 +107,32 @@ def read_path(path: Path, *, max_bytes: int) -> Reading:
         raise ImportRejected(f"{path}: no such file or folder")
     _check_size(path.stat().st_size, max_bytes)
     return read_bytes(path.read_bytes(), name=path.name, max_bytes=max_bytes)
+
+
+def read_upload(content: bytes, *, name: str, max_bytes: int) -> Reading:
+    """An uploaded file: one JSON file, or a data package folder packed as a .zip (flat: the
+    descriptor and its tables side by side, or all inside one folder)."""
+    if not name.lower().endswith(".zip"):
+        return read_bytes(content, name=name, max_bytes=max_bytes)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportRejected(f"{name}: not a readable .zip file. {EXPECTED}") from error
+    # Sizes as the archive states them, checked before anything is unpacked.
+    _check_size(sum(info.file_size for info in members), max_bytes)
+    with tempfile.TemporaryDirectory() as folder:
+        for info in members:
+            file_name = PurePosixPath(info.filename).name
+            if file_name in ("", ".", ".."):
+                continue
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, OSError, RuntimeError) as error:
+                raise ImportRejected(f"{name}: {file_name} cannot be unpacked.") from error
+            _check_size(len(data), max_bytes)
+            (Path(folder) / file_name).write_bytes(data)
+        return _finish(_read_datapackage(Path(folder)))
 
 
 def read_bytes(content: bytes, *, name: str, max_bytes: int) -> Reading:
