@@ -143,7 +143,7 @@ def read_bytes(content: bytes, *, name: str, max_bytes: int) -> Reading:
             f"{name}: a CSV table is read as part of its data package; import the folder with "
             f"{DATAPACKAGE}. {EXPECTED}"
         )
-    return _finish(read_document(_parse_json(content, name), name=name))
+    return read_document(_parse_json(content, name), name=name)
 
 
 def _finish(reading: Reading) -> Reading:
@@ -197,7 +197,11 @@ def _load_json(path: Path) -> Any:
 
 
 def read_document(document: Any, *, name: str) -> Reading:
-    """The rows of one JSON document, whichever one-file shape it has."""
+    """The rows of one parsed JSON document, whichever one-file shape it has."""
+    return _finish(_read_document(document, name=name))
+
+
+def _read_document(document: Any, *, name: str) -> Reading:
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         items: Any = document["contents"]  # an HSDS API page
     elif isinstance(document, list):

@@ -9,8 +9,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from services_registry.hsds.formats import ImportRejected
+from services_registry.hsds.formats import ImportRejected, read_document
+from services_registry.hsds.importer import catalogue_import
 from services_registry.models import (
     Address,
     Attribute,
@@ -343,3 +346,46 @@ def test_a_repeated_record_that_differs_is_still_a_duplicate(tmp_path):
     report = catalogue_import_path(path=write(tmp_path, service, "service.json"))
     assert ("phone", PHONE_ID, "id") in [(e.entity, e.record_id, e.field) for e in report.errors]
     assert not Service.objects.exists()
+
+
+HSDS_KEYS = st.sampled_from(
+    [
+        "id",
+        "name",
+        "status",
+        "organization",
+        "organization_id",
+        "organizations",
+        "services",
+        "contents",
+        "service_at_locations",
+        "location",
+        "attributes",
+        "taxonomy_term",
+        "taxonomy_detail",
+        "phones",
+        "schedules",
+        "taxonomies",
+    ]
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(HSDS_KEYS | st.text(max_size=3), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=JSON)
+def test_any_json_is_imported_or_refused_with_a_reason_never_a_crash(document):
+    # Whatever a publisher sends, reading and loading end in a report or ImportRejected.
+    try:
+        reading = read_document(document, name="fuzz.json")
+        report = catalogue_import(reading)
+    except ImportRejected as error:
+        assert "Expected HSDS 3" in str(error)
+    else:
+        assert report.errors or report.organizations_loaded
