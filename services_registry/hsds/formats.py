@@ -59,6 +59,12 @@ EXPECTED = (
 )
 
 
+# What `Reading.skipped` counts: a field with a value Sammen has no column for ("service.alert"),
+# a top-level key of a nested file that is no HSDS list, a record repeated in a compiled document
+# and read once ("phone"), a data package table of an entity Sammen does not model ("funding").
+SKIP_KINDS = ("field", "key", "repeat", "table")
+
+
 class ImportRejected(Exception):
     """The input as a whole cannot be read; nothing is imported."""
 
@@ -91,11 +97,11 @@ class Row:
 @dataclass
 class Reading:
     """What an input holds: rows to load, errors found while reading, and what was read but
-    not kept (a field, a table or a repeated record, in words -> how many records)."""
+    not kept: (kind, name) -> how many records, kind one of SKIP_KINDS."""
 
     rows: list[Row] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def read_path(path: Path, *, max_bytes: int) -> Reading:
@@ -154,7 +160,7 @@ def _finish(reading: Reading) -> Reading:
         )
     for row in reading.rows:
         for name in unmodelled_fields(row):
-            reading.skipped[f"field {row.entity.name}.{name} (Sammen has no place for it)"] += 1
+            reading.skipped[("field", f"{row.entity.name}.{name}")] += 1
     return reading
 
 
@@ -217,7 +223,9 @@ def _read_document(document: Any, *, name: str) -> Reading:
     reading = Reading()
     for item in items:
         if not isinstance(item, dict):
-            reading.errors.append(RecordError("", "", name, "each entry must be an object"))
+            reading.errors.append(
+                RecordError("document", name, "contents", "each entry must be an object")
+            )
             continue
         entity = _compiled_entity(item)
         _walk(entity, [item], entity.plural, None, None, reading, None)
@@ -240,7 +248,7 @@ def flatten_document(document: dict[str, Any]) -> Reading:
     )
     for key, value in document.items():
         if key not in TOP_LEVEL and key != "organizations" and value not in _EMPTY:
-            reading.skipped[f"top-level key {key} (not an HSDS list)"] += 1
+            reading.skipped[("key", key)] += 1
     return reading
 
 
@@ -318,7 +326,7 @@ def _record(
     return record
 
 
-def _merge_repeats(rows: list[Row], skipped: Counter[str]) -> list[Row]:
+def _merge_repeats(rows: list[Row], skipped: Counter[tuple[str, str]]) -> list[Row]:
     """Drops later copies of a record that differ only in where they are nested; a real
     conflict stays in, for the importer to report as a duplicate id."""
     first: dict[tuple[str, str], Record] = {}
@@ -327,7 +335,7 @@ def _merge_repeats(rows: list[Row], skipped: Counter[str]) -> list[Row]:
         key = (row.entity.name, row.id)
         content = {name: value for name, value in row.record.items() if name not in row.entity.refs}
         if key in first and row.id and first[key] == content:
-            skipped[f"repeated {row.entity.name} record (read where it first appears)"] += 1
+            skipped[("repeat", row.entity.name)] += 1
             continue
         first.setdefault(key, content)
         kept.append(row)
@@ -358,7 +366,7 @@ def _read_datapackage(folder: Path) -> Reading:
         entity = BY_NAME.get(name)
         if entity is None:
             # A table Sammen does not model (funding, programs, metadata, ...): say so.
-            reading.skipped[f"table {name} (Sammen does not model it)"] += len(items)
+            reading.skipped[("table", name)] += len(items)
             continue
         for item in items:
             if isinstance(item, dict):

@@ -21,6 +21,7 @@ import jsonschema
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
+from django.utils.translation import ngettext
 
 from .. import models as m
 from .formats import Reading, RecordError, Row
@@ -72,12 +73,38 @@ class ImportReport:
     rejected_organizations: list[str] = field(default_factory=list)
     service_ids: set[str] = field(default_factory=set)
     # Read but not kept, from formats.Reading.skipped: what -> how many records.
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def skipped_lines(report: ImportReport) -> list[str]:
-    """What was read but not kept, one line each, for the command and the admin page."""
-    return [f"Skipped: {what}: {count} record(s)" for what, count in sorted(report.skipped.items())]
+    """What was read but not kept, one line each, for the command and the admin page (in the
+    active language: English in a management command)."""
+    texts = {
+        "field": lambda n: ngettext(
+            "Skipped: field %(name)s (Sammen has no place for it): %(count)d record",
+            "Skipped: field %(name)s (Sammen has no place for it): %(count)d records",
+            n,
+        ),
+        "key": lambda n: ngettext(
+            "Skipped: key %(name)s (not an HSDS list): %(count)d",
+            "Skipped: key %(name)s (not an HSDS list): %(count)d",
+            n,
+        ),
+        "repeat": lambda n: ngettext(
+            "Read once: %(name)s repeated in the document: %(count)d repeat",
+            "Read once: %(name)s repeated in the document: %(count)d repeats",
+            n,
+        ),
+        "table": lambda n: ngettext(
+            "Skipped: table %(name)s (Sammen does not model it): %(count)d record",
+            "Skipped: table %(name)s (Sammen does not model it): %(count)d records",
+            n,
+        ),
+    }
+    return [
+        texts[kind](count) % {"name": name, "count": count}
+        for (kind, name), count in sorted(report.skipped.items())
+    ]
 
 
 @cache

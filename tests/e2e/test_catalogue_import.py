@@ -56,7 +56,7 @@ def test_an_editor_uploads_a_service_and_then_a_bad_file(page, axe, live_server,
     page.get_by_label("HSDS-fil").set_input_files(str(good))
     page.get_by_role("button", name="Importer").click()
     expect(page.get_by_role("heading", name="Import fullført")).to_be_visible()
-    expect(page.get_by_text("field service.alert (Sammen has no place for it)")).to_be_visible()
+    expect(page.get_by_text("feltet service.alert (Sammen har ikke plass til det)")).to_be_visible()
     axe_clean_at_both_sizes(page, axe)
 
     # When the file holds nothing to import, the page says so and what was expected

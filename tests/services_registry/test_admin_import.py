@@ -56,7 +56,7 @@ def test_an_editor_imports_a_service_and_sees_the_report(client, editor):
     assert Service.objects.filter(pk=SERVICE_ID).exists()
     text = response.content.decode()
     assert "Import fullført" in text
-    assert "field service.alert (Sammen has no place for it)" in text
+    assert "Hoppet over: feltet service.alert (Sammen har ikke plass til det): 1 post" in text
     event = AuditEvent.objects.get(action="catalogue.imported")
     assert event.actor == editor and event.data["organizations"] == 1
 

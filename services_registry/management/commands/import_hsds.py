@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from services_registry.hsds.formats import ImportRejected
 from services_registry.hsds.importer import skipped_lines
@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
 
+    @no_translations  # the command speaks English, like the rest of its output
     def handle(self, *args: object, **options: object) -> None:
         path = options["path"]
         assert isinstance(path, Path)
