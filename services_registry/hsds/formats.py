@@ -59,12 +59,6 @@ EXPECTED = (
 )
 
 
-# What `Reading.skipped` counts: a field with a value Sammen has no column for ("service.alert"),
-# a top-level key of a nested file that is no HSDS list, a record repeated in a compiled document
-# and read once ("phone"), a data package table of an entity Sammen does not model ("funding").
-SKIP_KINDS = ("field", "key", "repeat", "table")
-
-
 class ImportRejected(Exception):
     """The input as a whole cannot be read; nothing is imported."""
 
@@ -97,7 +91,10 @@ class Row:
 @dataclass
 class Reading:
     """What an input holds: rows to load, errors found while reading, and what was read but
-    not kept: (kind, name) -> how many records, kind one of SKIP_KINDS."""
+    not kept, as (kind, name) -> how many: ("field", "service.alert") a field with a value Sammen
+    has no column for; ("key", name) a top-level key of a nested file that is no HSDS list;
+    ("repeat", "phone") a record repeated in a compiled document and read once; ("table",
+    "funding") a data package table of an entity Sammen does not model."""
 
     rows: list[Row] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
