@@ -4,16 +4,22 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models as m
+from .forms import CatalogueImportForm
+from .hsds.formats import ImportRejected
+from .hsds.importer import skipped_lines
 from .selectors import review_cutoff, services_due_for_review
-from .services import service_mark_reviewed, service_search_refresh
+from .services import catalogue_import_upload, service_mark_reviewed, service_search_refresh
 
 # Editors type addresses without a scheme; https is the safe guess (and Django 6's default).
 URLS_ASSUME_HTTPS: dict[type[models.Field], dict[str, Any]] = {
@@ -232,6 +238,43 @@ class OrganizationAdmin(CatalogueAdmin):
     list_display = ["name", "email", "website"]
     search_fields = ["name", "name_en", "alternate_name"]
     inlines = [ContactInline]
+    change_list_template = "admin/services_registry/organization/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.import_view)
+        urls: list[URLPattern] = [
+            path("import/", view, name="services_registry_organization_import")
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload an HSDS file and see the report; a bad record saves nothing at all."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = CatalogueImportForm(request.POST or None, request.FILES or None)
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import HSDS"),
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = catalogue_import_upload(
+                    actor=request.user,  # type: ignore[arg-type]
+                    name=upload.name or "",
+                    content=upload.read(),
+                )
+            except ImportRejected as error:
+                context["rejected"] = str(error)
+            else:
+                context["report"] = report
+                context["saved"] = sum(report.saved.values())
+                context["skipped"] = skipped_lines(report)
+        return TemplateResponse(
+            request, "admin/services_registry/organization/import.html", context
+        )
 
 
 class TaxonomyTermInline(admin.TabularInline):

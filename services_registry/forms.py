@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import MAX_QUERY_LENGTH, FinderQuery, topics_in_use
@@ -53,3 +56,24 @@ class FinderForm(forms.Form):
             anonymous=data["anonymous"],
             open_now=data["open_now"],
         )
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HSDS file"),
+        help_text=_(
+            "An HSDS 3 JSON file (a nested organization file, one service or organization, or an "
+            "API page), or a data package with JSON or CSV tables packed as a .zip."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.zip,application/json"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.HSDS_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than the limit of %(limit)s MB.")
+                % {"limit": f"{limit / 1_000_000:.1f}"}
+            )
+        return upload

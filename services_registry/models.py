@@ -10,6 +10,7 @@ them in each service's `sammen` object (docs/architecture.md §7).
 """
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.postgres.indexes import GinIndex
@@ -34,6 +35,20 @@ class Translatable(models.Model):
             if english:
                 return str(english)
         return str(getattr(self, field))
+
+
+def optional_owner(to: type[models.Model], related_name: str, label: Any) -> models.ForeignKey:
+    """One of several possible owners of a row (HSDS lets a phone, schedule, contact or
+    language belong to an organization, service, location or contact): nullable, and deleted
+    with its owner."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        null=True,
+        blank=True,
+        verbose_name=label,
+    )
 
 
 class Organization(Translatable):
@@ -289,22 +304,8 @@ class Schedule(Translatable):
         WEEKLY = "WEEKLY", _("weekly")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(
-        Service,
-        on_delete=models.CASCADE,
-        related_name="schedules",
-        null=True,
-        blank=True,
-        verbose_name=_("service"),
-    )
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.CASCADE,
-        related_name="schedules",
-        null=True,
-        blank=True,
-        verbose_name=_("location"),
-    )
+    service = optional_owner(Service, "schedules", _("service"))
+    location = optional_owner(Location, "schedules", _("location"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     freq = models.CharField(
@@ -352,22 +353,8 @@ class Schedule(Translatable):
 
 class Contact(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="contacts",
-        null=True,
-        blank=True,
-        verbose_name=_("organization"),
-    )
-    service = models.ForeignKey(
-        Service,
-        on_delete=models.CASCADE,
-        related_name="contacts",
-        null=True,
-        blank=True,
-        verbose_name=_("service"),
-    )
+    organization = optional_owner(Organization, "contacts", _("organization"))
+    service = optional_owner(Service, "contacts", _("service"))
     name = models.CharField(_("name"), max_length=255, blank=True)
     title = models.CharField(_("title"), max_length=255, blank=True)
     department = models.CharField(_("department"), max_length=255, blank=True)
@@ -386,38 +373,10 @@ class Contact(models.Model):
 
 class Phone(Translatable):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="phones",
-        null=True,
-        blank=True,
-        verbose_name=_("organization"),
-    )
-    service = models.ForeignKey(
-        Service,
-        on_delete=models.CASCADE,
-        related_name="phones",
-        null=True,
-        blank=True,
-        verbose_name=_("service"),
-    )
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.CASCADE,
-        related_name="phones",
-        null=True,
-        blank=True,
-        verbose_name=_("location"),
-    )
-    contact = models.ForeignKey(
-        Contact,
-        on_delete=models.CASCADE,
-        related_name="phones",
-        null=True,
-        blank=True,
-        verbose_name=_("contact"),
-    )
+    organization = optional_owner(Organization, "phones", _("organization"))
+    service = optional_owner(Service, "phones", _("service"))
+    location = optional_owner(Location, "phones", _("location"))
+    contact = optional_owner(Contact, "phones", _("contact"))
     number = models.CharField(_("number"), max_length=32)
     extension = models.PositiveIntegerField(_("extension"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=16, blank=True)
@@ -439,22 +398,8 @@ class Language(models.Model):
     """A language the service or location can be used in (ISO 639-1 code)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(
-        Service,
-        on_delete=models.CASCADE,
-        related_name="languages",
-        null=True,
-        blank=True,
-        verbose_name=_("service"),
-    )
-    location = models.ForeignKey(
-        Location,
-        on_delete=models.CASCADE,
-        related_name="languages",
-        null=True,
-        blank=True,
-        verbose_name=_("location"),
-    )
+    service = optional_owner(Service, "languages", _("service"))
+    location = optional_owner(Location, "languages", _("location"))
     name = models.CharField(_("name"), max_length=64, blank=True)
     code = models.CharField(_("code"), max_length=8, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)

@@ -11,8 +11,10 @@ from django.db import connection, transaction
 
 from coordination.demo import CATALOGUE_EDITORS
 from coordination.locks import for_update
+from coordination.models import User
+from coordination.services import audit_append
 
-from .hsds.formats import read_path
+from .hsds.formats import read_path, read_upload
 from .hsds.importer import ImportReport, catalogue_import
 from .models import Service
 
@@ -49,9 +51,35 @@ def service_search_refresh(*, service_ids: Iterable[UUID | str] | None = None) -
 def catalogue_import_path(*, path: Path) -> ImportReport:
     """Imports an HSDS file or data package folder (see hsds/). Raises hsds.formats.
     ImportRejected when the input as a whole is unreadable or too large."""
-    rows, errors = read_path(path, max_bytes=settings.HSDS_IMPORT_MAX_BYTES)
-    report = catalogue_import(rows, errors)
+    report = catalogue_import(read_path(path, max_bytes=settings.HSDS_IMPORT_MAX_BYTES))
     service_search_refresh(service_ids=report.service_ids)
+    return report
+
+
+def catalogue_import_upload(*, actor: User, name: str, content: bytes) -> ImportReport:
+    """Imports an uploaded HSDS file (or a data package as .zip) all or nothing: any bad record
+    rolls the whole upload back, so the report describes a catalogue left as it was. Raises
+    hsds.formats.ImportRejected when the input as a whole is unreadable, empty or too large."""
+    reading = read_upload(content, name=name, max_bytes=settings.HSDS_IMPORT_MAX_BYTES)
+    with transaction.atomic():
+        report = catalogue_import(reading)
+        if report.errors:
+            transaction.set_rollback(True)
+            report.organizations_loaded = 0
+            report.saved.clear()
+            report.deleted = 0
+            return report
+        service_search_refresh(service_ids=report.service_ids)
+        audit_append(
+            actor=actor,
+            action="catalogue.imported",
+            object_type="catalogue",
+            data={
+                "organizations": report.organizations_loaded,
+                "saved": sum(report.saved.values()),
+                "deleted": report.deleted,
+            },
+        )
     return report
 
 

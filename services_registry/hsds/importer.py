@@ -11,21 +11,20 @@ longer has are deleted, except services and locations themselves: case participa
 services, so a service leaves the catalogue by its status, not by deletion.
 """
 
-import json
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
+from django.utils.translation import ngettext
 
 from .. import models as m
-from .formats import RecordError, Row
+from .formats import Reading, RecordError, Row
 from .spec import (
     ATTRIBUTE,
     ENTITIES,
@@ -34,10 +33,10 @@ from .spec import (
     TAXONOMY,
     TAXONOMY_TERM,
     Entity,
+    entity_schema,
     values_from_record,
 )
 
-SCHEMA_DIR = Path(__file__).parent / "schema"
 CHANGE_REASON = "import_hsds"
 # The reference that leads from each entity towards its organization, in order of preference.
 OWNER_REFS: dict[str, tuple[str, ...]] = {
@@ -73,11 +72,44 @@ class ImportReport:
     errors: list[RecordError] = field(default_factory=list)
     rejected_organizations: list[str] = field(default_factory=list)
     service_ids: set[str] = field(default_factory=set)
+    # Read but not kept, from formats.Reading.skipped: what -> how many records.
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+def skipped_lines(report: ImportReport) -> list[str]:
+    """What was read but not kept, one line each, for the command and the admin page (in the
+    active language: English in a management command)."""
+    texts = {
+        "field": lambda n: ngettext(
+            "Skipped: field %(name)s (Sammen has no place for it): %(count)d record",
+            "Skipped: field %(name)s (Sammen has no place for it): %(count)d records",
+            n,
+        ),
+        "key": lambda n: ngettext(
+            "Skipped: key %(name)s (not an HSDS list): %(count)d",
+            "Skipped: key %(name)s (not an HSDS list): %(count)d",
+            n,
+        ),
+        "repeat": lambda n: ngettext(
+            "Read once: %(name)s repeated in the document: %(count)d repeat",
+            "Read once: %(name)s repeated in the document: %(count)d repeats",
+            n,
+        ),
+        "table": lambda n: ngettext(
+            "Skipped: table %(name)s (Sammen does not model it): %(count)d record",
+            "Skipped: table %(name)s (Sammen does not model it): %(count)d records",
+            n,
+        ),
+    }
+    return [
+        texts[kind](count) % {"name": name, "count": count}
+        for (kind, name), count in sorted(report.skipped.items())
+    ]
 
 
 @cache
 def _validator(entity_name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMA_DIR / f"{entity_name}.json").read_text(encoding="utf-8"))
+    schema = entity_schema(entity_name)
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
     return jsonschema.Draft202012Validator(schema, format_checker=checker)
 
@@ -180,8 +212,9 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def catalogue_import(rows: list[Row], errors: list[RecordError]) -> ImportReport:
-    report = ImportReport(errors=list(errors))
+def catalogue_import(reading: Reading) -> ImportReport:
+    rows = reading.rows
+    report = ImportReport(errors=list(reading.errors), skipped=Counter(reading.skipped))
     catalogue = _Catalogue(rows)
     bad_rows: set[int] = set()
     seen: dict[tuple[str, str], int] = {}

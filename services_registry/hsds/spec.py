@@ -7,8 +7,11 @@ so the same row always gives the same record.
 
 import datetime
 import decimal
+import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db import models
@@ -16,6 +19,8 @@ from django.db import models
 from .. import models as m
 
 Record = dict[str, Any]
+# Sammen's own runtime schemas: the HSDS subset it keeps, with its own limits.
+SCHEMA_DIR = Path(__file__).parent / "schema"
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity
@@ -219,12 +224,37 @@ CHILDREN: dict[str, tuple[tuple[str, Entity, str], ...]] = {
     ),
     "contact": (("phones", PHONE, "contact_id"),),
 }
+# Compiled documents (HSDS API responses) nest one object where a table has a reference:
+# (key of the object, its entity, the reference it stands for).
+NESTED_OBJECTS: dict[str, tuple[tuple[str, Entity, str], ...]] = {
+    "service": (("organization", ORGANIZATION, "organization_id"),),
+    "service_at_location": (("location", LOCATION, "location_id"),),
+    "attribute": (("taxonomy_term", TAXONOMY_TERM, "taxonomy_term_id"),),
+    "taxonomy_term": (("taxonomy_detail", TAXONOMY, "taxonomy_id"),),
+}
 PARENT_ORDER: dict[str, tuple[str, ...]] = {
     "phone": ("contact_id", "service_id", "location_id", "organization_id"),
     "contact": ("service_id", "organization_id"),
     "schedule": ("service_id", "location_id"),
     "language": ("service_id", "location_id"),
 }
+
+
+@cache
+def entity_schema(entity_name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        (SCHEMA_DIR / f"{entity_name}.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+def field_types(entity_name: str) -> dict[str, tuple[str, ...]]:
+    """JSON types of each field Sammen keeps for this entity, from its runtime schema."""
+    types = {}
+    for name, spec in entity_schema(entity_name)["properties"].items():
+        declared = spec.get("type", ())
+        types[name] = (declared,) if isinstance(declared, str) else tuple(declared)
+    return types
 
 
 def _to_json(value: Any) -> Any:
