@@ -75,6 +75,21 @@ def test_the_service_page_costs_the_same_queries_however_many_staff(
     assert sum("servicestaff" in q["sql"] for q in captured.captured_queries) == 1
 
 
+def test_staff_are_in_no_export_and_no_public_api(client, tmp_path):
+    service = ServiceFactory(name="BUP Fjordvik")
+    intake = UserFactory(username="inntaksperson", display_name="Ida Inntak")
+    service_staff_set(service=service, user=intake, receives_referrals=True)
+
+    path = tmp_path / "export.json"
+    call_command("export_hsds", str(path), stdout=io.StringIO())
+    hsds_api = client.get(f"/api/v1/hsds/services/{service.pk}/").content.decode()
+    finder_api = client.get("/api/v1/services/", {"q": "BUP"}).content.decode()
+
+    assert "BUP Fjordvik" in finder_api and "BUP Fjordvik" in hsds_api
+    for published in (path.read_text(encoding="utf-8"), hsds_api, finder_api):
+        assert "inntaksperson" not in published and "Ida Inntak" not in published
+
+
 def test_setting_staff_again_changes_nothing(client):
     service = ServiceFactory()
     user = UserFactory()
