@@ -25,8 +25,16 @@ BUP = ("BUP Fjordvik (barne- og ungdomspsykiatrisk poliklinikk)", "Helse Fjord H
 CHILD_WELFARE = ("Barnevernstjenesten", "Fjordvik kommune – Barnevernstjenesten")
 
 # Everyone who helps young people for a service, and the municipal coordinator, may open a
-# case; `nav` too, though on no case.
-HELPER_PERSONAS = ["laerer", "helsesykepleier", "bup", "barnevern", "nav", "ungdomshjelper"]
+# case; `nav` and `helsestasjon` too, though on no case.
+HELPER_PERSONAS = [
+    "laerer",
+    "helsesykepleier",
+    "bup",
+    "barnevern",
+    "nav",
+    "helsestasjon",
+    "ungdomshjelper",
+]
 
 SARA_CASE = "Sara - samarbeid rundt skole og helse"
 JONAS_CASE = "Jonas - oppfølging hjemme og på skolen"

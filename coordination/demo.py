@@ -63,6 +63,12 @@ PERSONAS = [
         presentation="Jeg er veileder på NAV og hjelper unge med skole, jobb og penger.",
     ),
     Persona(
+        "helsestasjon",
+        "Linn Aas",
+        presentation="Jeg er helsesykepleier på Helsestasjon for ungdom. Du kan komme innom "
+        "uten avtale, og du trenger ikke si hvem du er.",
+    ),
+    Persona(
         "ungdomshjelper",
         "Nora Bakken",
         presentation="Jeg er ungdomshjelper i kommunen. Jobben min er å holde oversikten for "

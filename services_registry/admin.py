@@ -3,7 +3,9 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -85,6 +87,29 @@ class ServiceAtLocationInline(admin.TabularInline):
     extra = 0
 
 
+class StaffUserField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # Display names repeat; the username tells two Kari Nordmanns apart.
+        return f"{obj} ({obj.username})"
+
+
+class ServiceStaffInline(admin.TabularInline):
+    """Who works at the service, and who of them receives its referrals (its intake)."""
+
+    model = m.ServiceStaff
+    fields = ["user", "receives_referrals"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":
+            # Editors choose among people who can sign in; they get no user admin of their own.
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_active=True).order_by("username")
+            )
+            kwargs["form_class"] = StaffUserField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(m.Service)
 class ServiceAdmin(CatalogueAdmin):
     list_display = ["name", "organization", "level", "sector", "drop_in", "status", "assured_date"]
@@ -109,6 +134,7 @@ class ServiceAdmin(CatalogueAdmin):
         ContactInline,
         LanguageInline,
         ServiceAtLocationInline,
+        ServiceStaffInline,
     ]
     actions = ["mark_reviewed"]
     fieldsets = [

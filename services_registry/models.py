@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -522,3 +523,40 @@ class Attribute(models.Model):
 
     def __str__(self) -> str:
         return str(self.taxonomy_term)
+
+
+class ServiceStaff(models.Model):
+    """Someone who works at a service. With `receives_referrals` they are its intake: referrals
+    to the service reach them (issue #15). Public pages say only that a service takes referrals
+    in Sammen, never who its staff are."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="staff", verbose_name=_("service")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="service_memberships",
+        verbose_name=_("person"),
+    )
+    receives_referrals = models.BooleanField(_("receives referrals"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["service", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "user"], name="service_staff_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "service"],
+                condition=models.Q(receives_referrals=True),
+                name="service_staff_intake",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.service})"

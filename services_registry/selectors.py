@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import SEARCH_COLUMNS, Attribute, Service, TaxonomyTerm
+from .models import SEARCH_COLUMNS, Attribute, Service, ServiceStaff, TaxonomyTerm
 from .opening import open_now_q
 
 # Longer queries are refused by the forms; this only bounds what reaches PostgreSQL.
@@ -145,9 +145,12 @@ def finder_page(*, services: QuerySet[Service], number: int, size: int) -> Finde
 
 
 def service_get_public(*, service_id: UUID) -> Service:
-    """One active service with everything its page shows; 404 for anything else."""
+    """One active service with everything its page shows; 404 for anything else.
+    `takes_referrals` says whether anyone receives its referrals in Sammen (never who)."""
     services = _with_display_relations(
-        Service.objects.filter(status=Service.Status.ACTIVE)
+        Service.objects.filter(status=Service.Status.ACTIVE).annotate(
+            takes_referrals=Exists(intake_staff(service_id=OuterRef("pk")))
+        )
     ).prefetch_related(
         "phones",
         "contacts__phones",
@@ -193,4 +196,11 @@ def review_cutoff(today: date) -> date:
 def services_due_for_review(*, today: date) -> QuerySet[Service]:
     return Service.objects.filter(
         Q(assured_date__isnull=True) | Q(assured_date__lt=review_cutoff(today))
+    )
+
+
+def intake_staff(*, service_id: UUID | OuterRef) -> QuerySet[ServiceStaff]:
+    """The service's intake: active staff who receive its referrals."""
+    return ServiceStaff.objects.filter(
+        Q(service_id=service_id), receives_referrals=True, user__is_active=True
     )

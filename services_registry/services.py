@@ -16,7 +16,7 @@ from coordination.services import audit_append
 
 from .hsds.formats import read_path, read_upload
 from .hsds.importer import ImportReport, catalogue_import
-from .models import Service
+from .models import Service, ServiceStaff
 
 # Name and topics weigh most, then the description; typo matching looks at names and topics.
 _REFRESH_SEARCH_SQL = """
@@ -104,3 +104,15 @@ def service_mark_reviewed(*, service_ids: Iterable[UUID], today: date) -> int:
         service.save(update_fields=["assured_date"])
         count += 1
     return count
+
+
+def service_staff_set(*, service: Service, user: User, receives_referrals: bool) -> ServiceStaff:
+    """Makes `user` staff of `service`; saves (and adds history) only when something changes.
+    Editors do the same through the service's admin page."""
+    staff, created = ServiceStaff.objects.get_or_create(
+        service=service, user=user, defaults={"receives_referrals": receives_referrals}
+    )
+    if not created and staff.receives_referrals != receives_referrals:
+        staff.receives_referrals = receives_referrals
+        staff.save(update_fields=["receives_referrals"])
+    return staff

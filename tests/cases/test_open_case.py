@@ -46,7 +46,15 @@ def _counts() -> tuple[int, int, int, int, int]:
 
 def test_seed_demo_gives_the_helpers_group_open_case(demo):
     helpers = set(Group.objects.get(name=HELPERS).user_set.values_list("username", flat=True))
-    assert helpers == {"laerer", "helsesykepleier", "bup", "barnevern", "nav", "ungdomshjelper"}
+    assert helpers == {
+        "laerer",
+        "helsesykepleier",
+        "bup",
+        "barnevern",
+        "nav",
+        "helsestasjon",
+        "ungdomshjelper",
+    }
     assert {name for name in demo.users if may_open_case(user=demo[name])} == helpers
     # Sara's and Jonas' cases are as before.
     assert demo.sara_case.participants.count() == 6

@@ -21,6 +21,7 @@ PERSONAS = {
     "bup",
     "barnevern",
     "nav",
+    "helsestasjon",
     "ungdomshjelper",
     "admin",
 }

@@ -9,8 +9,13 @@ from django.utils.dates import WEEKDAYS
 from playwright.sync_api import expect
 
 from services_registry.apps import DEMO_CATALOGUE
-from services_registry.models import Schedule
-from services_registry.services import catalogue_import_path, service_search_refresh
+from services_registry.models import Schedule, Service
+from services_registry.services import (
+    catalogue_import_path,
+    service_search_refresh,
+    service_staff_set,
+)
+from tests.factories import UserFactory
 
 from .conftest import serious_violations
 
@@ -37,6 +42,12 @@ def catalogue():
             description="Åpent hele dagen i dag",
         )
     service_search_refresh()
+    # The clinic has an intake worker in Sammen; its page says so and names nobody.
+    service_staff_set(
+        service=Service.objects.get(name="Helsestasjon for ungdom"),
+        user=UserFactory(display_name="Linn Aas"),
+        receives_referrals=True,
+    )
     return today
 
 
@@ -70,6 +81,8 @@ def test_a_young_person_finds_who_to_talk_to_now(page, axe, catalogue):
         weekday = str(WEEKDAYS[catalogue.weekday()]).capitalize()
     expect(page.locator("tr[aria-current='date'] th")).to_have_text(weekday)
     expect(page.get_by_role("link", name="Vis Helsehuset på kart (OpenStreetMap)")).to_be_visible()
+    expect(page.get_by_text("Tar imot henvisninger i Sammen.")).to_be_visible()
+    expect(page.get_by_text("Linn Aas")).to_have_count(0)
     assert serious_violations(axe, page) == []
 
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
