@@ -298,6 +298,29 @@ SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", defau
 # A closed case can be opened again (by the same people) this many days after it was closed.
 # Generous until the retention rules (#17) say how long a closed case is kept.
 SAMMEN_REOPEN_WITHIN_DAYS = env.int("SAMMEN_REOPEN_WITHIN_DAYS", default=365)
+# How many years after a case closes the content of its entries is kept, per entry category
+# (GDPR Art. 5(1)(e), storage limitation). None: never erased here; the records are transferred
+# to the archive depository instead. The numbers are defaults; each municipality confirms them
+# against its own archive plan (arkivforskrifta § 15 and the Riksarkivaren's disposal rules).
+SAMMEN_RETENTION_YEARS: dict[str, int | None] = {
+    # Child-welfare records are kept and transferred to the archive depository, not erased
+    # (arkivlova § 9: no disposal without authority; the Riksarkivaren's rules preserve
+    # municipal child-welfare case files).
+    "child_welfare": None,
+    # Health: the health service's own journal is the original and is kept there
+    # (pasientjournalforskriften § 15); the copy here follows the journal's ten-year minimum.
+    "health": 10,
+    "mental_health": 10,
+    # NAV and police keep their own records under their own acts (NAV-loven, politiregisterloven);
+    # what was shared here is a copy.
+    "nav": 5,
+    "police": 5,
+    # School and general notes: the shortest period the coordination work needs afterwards
+    # (GDPR Art. 5(1)(e); opplæringslova keeps the school's own records).
+    "school": 3,
+    "family": 3,
+    "general": 3,
+}
 
 # API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
 # token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or
