@@ -298,6 +298,12 @@ SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", defau
 # A closed case can be opened again (by the same people) this many days after it was closed.
 # Generous until the retention rules (#17) say how long a closed case is kept.
 SAMMEN_REOPEN_WITHIN_DAYS = env.int("SAMMEN_REOPEN_WITHIN_DAYS", default=365)
+# The controller (the municipality) and where a person sends a privacy complaint or question: the
+# complaint page (voice) and the Art. 30 record name them.
+SAMMEN_CONTROLLER_NAME = env.str("SAMMEN_CONTROLLER_NAME", default="Sammen kommune (demo)")
+SAMMEN_PRIVACY_CONTACT_EMAIL = env.str(
+    "SAMMEN_PRIVACY_CONTACT_EMAIL", default="personvernombud@sammen.localhost"
+)
 # How many years after a case closes the content of its entries is kept, per entry category
 # (GDPR Art. 5(1)(e), storage limitation). None: never erased here; the records are transferred
 # to the archive depository instead. The numbers are defaults; each municipality confirms them
