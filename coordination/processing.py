@@ -423,7 +423,8 @@ def processing_record_markdown() -> str:
         "",
         "## Retention of case content per category (settings.SAMMEN_RETENTION_YEARS)",
         "",
-        "Counted from the day the case closes.",
+        "Counted from the day the case closes; a legal hold on a case stops erasure. Erasure "
+        "replaces titles and texts and deletes files; who could see what, and when, stays.",
         "",
         *_retention_lines(),
         "",

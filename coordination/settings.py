@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cases-follow-up-reminders": {"task": "consent.tasks.remind_follow_ups", "schedule": 3600.0},
     # Guardians leave the case of a young person who turned 18 today (access ended at
     # midnight already: cases.models.ParticipantQuerySet.active).
+    # Content of closed cases past retention (SAMMEN_RETENTION_YEARS) is erased at night.
+    "cases-retention": {
+        "task": "cases.tasks.erase_expired_content",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "consent-youth-adult": {
         "task": "consent.tasks.youth_adult_leave",
         "schedule": crontab(hour=0, minute=5),
@@ -295,8 +300,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # before the meeting; task owners are reminded this many days before the due date.
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
 SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
-# A closed case can be opened again (by the same people) this many days after it was closed.
-# Generous until the retention rules (#17) say how long a closed case is kept.
+# A closed case can be opened again (by the same people) this many days after it was closed;
+# well inside the shortest retention below, so a reopened case still has its content.
 SAMMEN_REOPEN_WITHIN_DAYS = env.int("SAMMEN_REOPEN_WITHIN_DAYS", default=365)
 # The controller (the municipality) and where a person sends a privacy complaint or question: the
 # complaint page (voice) and the Art. 30 record name them.
