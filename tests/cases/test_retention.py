@@ -26,6 +26,7 @@ from consent.models import Disclosure
 from consent.services import case_close, case_reopen, share
 from coordination.models import AuditEvent
 from coordination.selectors import audit_chain_first_broken
+from meetings.models import Meeting, Minutes, MinutesComment, MinutesVersion
 from voice.models import Remark
 from voice.services import remark_create
 
@@ -230,3 +231,37 @@ def test_an_erasure_racing_an_open_never_errors(demo, world):
     assert failures == []
     assert during.title == "Hemmelig skoletittel"
     assert after.title == "slettet etter 3 år"
+
+
+@pytest.mark.django_db
+def test_the_minutes_drafts_and_comments_of_an_erased_entry_go_with_it(demo, world):
+    # Given minutes whose distributed entry is the school note (rows as the workflow leaves them)
+    nurse = demo["helsesykepleier"]
+    meeting = Meeting.objects.create(
+        case=demo.sara_case,
+        title="Startmøte",
+        kind=Meeting.Kind.START,
+        starts_at=CLOSED,
+        place="Møterom 1",
+        organiser=demo["ungdomshjelper"],
+    )
+    minutes = Minutes.objects.create(meeting=meeting, entry=world["school"])
+    version = MinutesVersion.objects.create(
+        minutes=minutes,
+        number=1,
+        summary="Hemmelig referat",
+        decisions="Hemmelig vedtak",
+        created_by=nurse,
+    )
+    MinutesComment.objects.create(
+        minutes=minutes, version=version, author=demo["sara"], text="Hemmelig kommentar"
+    )
+
+    # When the note's time has come
+    with time_machine.travel(AFTER_3_YEARS, tick=False):
+        retention_run()
+
+    # Then the drafts and comments say only that they were erased; the rows stay
+    version.refresh_from_db()
+    assert (version.summary, version.decisions) == ("slettet etter 3 år", "")
+    assert MinutesComment.objects.get(minutes=minutes).text == "slettet etter 3 år"
