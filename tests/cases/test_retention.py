@@ -111,6 +111,12 @@ def test_nothing_goes_before_its_time_and_school_content_goes_after_three_years(
     # the skeleton stays: who could see it, and who opened it, when
     assert Disclosure.objects.filter(entry=school).count() == disclosures > 0
     assert AccessEvent.objects.filter(entry=school).count() == opens > 0
+    # and Sara's who-knows-what still says the teacher could see it, since when, on what basis
+    knows = as_user(demo["sara"]).get(f"/api/v1/cases/{demo.sara_case.pk}/who-knows-what/")
+    assert knows.status_code == 200
+    assert "slettet etter 3 år" in knows.content.decode()
+    assert "Hemmelig" not in knows.content.decode()
+    assert demo["laerer"].name in knows.content.decode()
     # one audit event, without content, and the chain still verifies
     [event] = _erased_events(school)
     assert event.object_id == str(school.pk) and event.actor is None
