@@ -264,15 +264,28 @@ class AttachmentUploadApi(APIView):
 class AttachmentDownloadApi(APIView):
     @extend_schema(
         summary="Download an attachment (recorded like opening the entry)",
-        responses={(200, "application/octet-stream"): bytes, 404: NOT_FOUND},
+        responses={
+            (200, "application/octet-stream"): bytes,
+            404: NOT_FOUND,
+            410: OpenApiResponse(description="The file was erased after the retention period."),
+        },
         tags=["entries"],
     )
-    def get(self, request: Request, attachment_id: int) -> FileResponse:
+    def get(self, request: Request, attachment_id: int) -> FileResponse | Response:
         attachment = services.attachment_open(
             user=authenticated_user(request), attachment_id=attachment_id
         )
+        try:
+            handle = attachment.file.open("rb")
+        except (OSError, ValueError):
+            # Erased by retention (no file name), or its file deleted after this request read
+            # the row: a clear answer, never a 500.
+            return Response(
+                {"detail": _("The file was erased after the retention period.")},
+                status=status.HTTP_410_GONE,
+            )
         response = FileResponse(
-            attachment.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,

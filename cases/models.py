@@ -61,6 +61,12 @@ class Case(models.Model):
     # Stamped when the follow-up reminder is written: the beat task sends it once.
     follow_up_sent_at = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    # A legal hold (a lawsuit, a complaint under review, an archive transfer under way) stops the
+    # retention job from erasing this case's content (cases.services.case_legal_hold_set).
+    legal_hold_since = models.DateTimeField(_("legal hold since"), null=True, blank=True)
+    legal_hold_reason = models.TextField(
+        _("reason for the legal hold"), blank=True, max_length=1_000
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -202,6 +208,9 @@ class Entry(models.Model):
         verbose_name=_("written by"),
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the retention job replaced the title and text (and deleted the files): the row,
+    # its disclosures and its access log stay, so who-knows-what still tells who could see it.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entry")

@@ -1,7 +1,7 @@
 """Reads for cases. Every `access_*` fetches and authorises in one step: what the caller may not
 see raises Http404, exactly like what does not exist."""
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.conf import settings
@@ -296,3 +296,28 @@ def person_to_name(*, user_id: int | None = None, username: str = "") -> User | 
 def catalogue_service(*, service_id: UUID | None) -> Service | None:
     """The catalogue service a request names (from the picker or the API), or None."""
     return Service.objects.filter(pk=service_id).first() if service_id else None
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February, counted back to a year without it
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def entries_due_for_erasure(*, now: datetime | None = None) -> QuerySet[Entry]:
+    """The retention rule (GDPR Art. 5(1)(e)), in SQL: entries not yet erased on a closed case
+    without a legal hold, closed at least as many years before `now` as their category keeps
+    content (settings.SAMMEN_RETENTION_YEARS). A category kept for the archive (None) or not
+    listed is never erased here. The job, its dry run and the erasure's re-check all ask this."""
+    now = now or timezone.now()
+    due = Q(pk__in=[])
+    for category, years in settings.SAMMEN_RETENTION_YEARS.items():
+        if years is not None:
+            due |= Q(category=category, case__closed_at__lte=_years_before(now, years))
+    return Entry.objects.filter(
+        due,
+        case__status=Case.Status.CLOSED,
+        case__legal_hold_since__isnull=True,
+        erased_at__isnull=True,
+    )

@@ -3,11 +3,14 @@ entries, so they live in consent.services (the one share path)."""
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +54,7 @@ from .selectors import (
     access_entry,
     access_invitation,
     access_invitation_as_invitee,
+    entries_due_for_erasure,
     has_ungdomshjelper,
     invitation_for_token,
     invitation_for_token_hash,
@@ -853,3 +857,94 @@ def invitation_accept_new_account(*, token: str, username: str, password: str) -
     invitee.save(update_fields=["username", "password"])
     _invitation_accept(invitation_id=invitation.pk, user=invitee)
     return invitee
+
+
+# -- retention (docs/architecture.md, GDPR) ---------------------------------------------------
+
+
+def erased_text(years: int) -> str:
+    """What an erased entry's title and text say (stored, so in the portal's own language)."""
+    return f"slettet etter {years} år"
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def entry_erase(*, entry_id: int, now: datetime | None = None) -> bool:
+    """Erases the content of one entry whose time has come (entries_due_for_erasure, asked again
+    under the case lock, so a reopening, a legal hold or an earlier run wins): title and text
+    become "slettet etter N år", its attachments lose their names and their files (deleted after
+    commit), and every app above erases its copies of the text (`entry_erased(self, *, entry,
+    text)` on its AppConfig: voice's earlier texts and comments, meetings' minutes). The row, its
+    disclosures and its access log stay; one audit event. Not a write a closed case refuses:
+    erasing is what a closed case waits for. Returns whether it erased."""
+    case_id = Entry.objects.filter(pk=entry_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        return False
+    case_lock(case_id)
+    entry = for_update(entries_due_for_erasure(now=now).filter(pk=entry_id)).first()
+    years = settings.SAMMEN_RETENTION_YEARS.get(entry.category) if entry else None
+    if entry is None or years is None:
+        return False
+    text = erased_text(years)
+    attachments = Attachment.objects.filter(entry=entry)
+    files = [name for name in attachments.values_list("file", flat=True) if name]
+    count = attachments.update(file="", original_name=text, content_type="")
+    entry.title = entry.body = text
+    entry.erased_at = now or timezone.now()
+    entry.save(update_fields=["title", "body", "erased_at"])
+    for config in apps.get_app_configs():
+        erased = getattr(config, "entry_erased", None)
+        if erased is not None:
+            erased(entry=entry, text=text)
+    audit_append(
+        actor=None,
+        action="entry.erased",
+        case_id=case_id,
+        object_type="entry",
+        object_id=str(entry.pk),
+        data={"category": entry.category, "years": years, "attachments": count},
+    )
+    transaction.on_commit(partial(_files_delete, files))
+    return True
+
+
+def retention_run(*, now: datetime | None = None) -> int:
+    """The daily job: erases every entry whose time has come, each in its own transaction, so a
+    failure leaves the others done and a re-run (or a second worker) does nothing twice.
+    Returns how many it erased."""
+    now = now or timezone.now()
+    due = entries_due_for_erasure(now=now).order_by("pk").values_list("pk", flat=True)
+    return sum(entry_erase(entry_id=entry_id, now=now) for entry_id in list(due))
+
+
+@transaction.atomic
+def case_legal_hold_set(*, case_id: int, actor: User, reason: str | None) -> Case:
+    """A case admin puts a case on legal hold with a reason (a lawsuit, a complaint under review,
+    an archive transfer under way), or lifts it (`reason` None): while held, nothing of it is
+    erased. Allowed on a closed case, which is what it is for. Audited without the reason."""
+    case = case_lock(case_id)
+    if not is_case_admin(user=actor):
+        raise PermissionDenied(_("Only a case administrator sets a legal hold."))
+    if reason is None:
+        case.legal_hold_since, case.legal_hold_reason = None, ""
+    else:
+        reason = reason.strip()
+        if not reason or len(reason) > 1_000:
+            raise ValidationError(
+                {"reason": _("Write why the case is held (at most 1000 characters).")}
+            )
+        case.legal_hold_since = case.legal_hold_since or timezone.now()
+        case.legal_hold_reason = reason
+    case.save(update_fields=["legal_hold_since", "legal_hold_reason"])
+    audit_append(
+        actor=actor,
+        action="case.legal_hold_set" if reason is not None else "case.legal_hold_lifted",
+        case_id=case.pk,
+        object_type="case",
+        object_id=str(case.pk),
+    )
+    return case

@@ -5,7 +5,9 @@ layer) never imports the apps above it: an app adds a section by defining
 The ungdomshjelper's overview is assembled the same way: an app adds what it knows about a
 case by defining `coordinator_items(self, *, user, cases) -> list[CaseItem]`; and so is the top of
 a case page: `case_sections(self, *, user, case) -> list[HomeSection]` (e.g. consent's link to
-who-knows-what, shown by the same rule that opens that page)."""
+who-knows-what, shown by the same rule that opens that page); and so is the part of the profile
+about one's rights: `profile_sections(self, *, user) -> list[HomeSection]` (voice's links to
+one's comments and corrections and to the complaint page)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,23 +26,28 @@ class HomeSection:
     order: int = 100
 
 
-def home_sections(*, user: User) -> list[HomeSection]:
+def _sections(hook: str, **context: Any) -> list[HomeSection]:
+    """The sections every app's AppConfig offers through its method `hook`, in their order."""
     sections: list[HomeSection] = []
     for config in apps.get_app_configs():
-        provide = getattr(config, "home_sections", None)
+        provide = getattr(config, hook, None)
         if provide is not None:
-            sections.extend(provide(user=user))
+            sections.extend(provide(**context))
     return sorted(sections, key=lambda section: section.order)
+
+
+def home_sections(*, user: User) -> list[HomeSection]:
+    return _sections("home_sections", user=user)
+
+
+def profile_sections(*, user: User) -> list[HomeSection]:
+    """What the apps above show on the profile about the person's rights."""
+    return _sections("profile_sections", user=user)
 
 
 def case_sections(*, user: User, case: Any) -> list[HomeSection]:
     """What the apps above cases show at the top of the page of `case` to `user`."""
-    sections: list[HomeSection] = []
-    for config in apps.get_app_configs():
-        provide = getattr(config, "case_sections", None)
-        if provide is not None:
-            sections.extend(provide(user=user, case=case))
-    return sorted(sections, key=lambda section: section.order)
+    return _sections("case_sections", user=user, case=case)
 
 
 def guardianship_sections(*, user: User) -> list[HomeSection]:

@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cases-follow-up-reminders": {"task": "consent.tasks.remind_follow_ups", "schedule": 3600.0},
     # Guardians leave the case of a young person who turned 18 today (access ended at
     # midnight already: cases.models.ParticipantQuerySet.active).
+    # Content of closed cases past retention (SAMMEN_RETENTION_YEARS) is erased at night.
+    "cases-retention": {
+        "task": "cases.tasks.erase_expired_content",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "consent-youth-adult": {
         "task": "consent.tasks.youth_adult_leave",
         "schedule": crontab(hour=0, minute=5),
@@ -295,9 +300,38 @@ CELERY_BEAT_SCHEDULE: dict = {
 # before the meeting; task owners are reminded this many days before the due date.
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
 SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
-# A closed case can be opened again (by the same people) this many days after it was closed.
-# Generous until the retention rules (#17) say how long a closed case is kept.
+# A closed case can be opened again (by the same people) this many days after it was closed;
+# well inside the shortest retention below, so a reopened case still has its content.
 SAMMEN_REOPEN_WITHIN_DAYS = env.int("SAMMEN_REOPEN_WITHIN_DAYS", default=365)
+# The controller (the municipality) and where a person sends a privacy complaint or question: the
+# complaint page (voice) and the Art. 30 record name them.
+SAMMEN_CONTROLLER_NAME = env.str("SAMMEN_CONTROLLER_NAME", default="Sammen kommune (demo)")
+SAMMEN_PRIVACY_CONTACT_EMAIL = env.str(
+    "SAMMEN_PRIVACY_CONTACT_EMAIL", default="personvernombud@sammen.localhost"
+)
+# How many years after a case closes the content of its entries is kept, per entry category
+# (GDPR Art. 5(1)(e), storage limitation). None: never erased here; the records are transferred
+# to the archive depository instead. The numbers are defaults; each municipality confirms them
+# against its own archive plan (arkivforskrifta § 15 and the Riksarkivaren's disposal rules).
+SAMMEN_RETENTION_YEARS: dict[str, int | None] = {
+    # Child-welfare records are kept and transferred to the archive depository, not erased
+    # (arkivlova § 9: no disposal without authority; the Riksarkivaren's rules preserve
+    # municipal child-welfare case files).
+    "child_welfare": None,
+    # Health: the health service's own journal is the original and is kept there
+    # (pasientjournalforskriften § 15); the copy here follows the journal's ten-year minimum.
+    "health": 10,
+    "mental_health": 10,
+    # NAV and police keep their own records under their own acts (NAV-loven, politiregisterloven);
+    # what was shared here is a copy.
+    "nav": 5,
+    "police": 5,
+    # School and general notes: the shortest period the coordination work needs afterwards
+    # (GDPR Art. 5(1)(e); opplæringslova keeps the school's own records).
+    "school": 3,
+    "family": 3,
+    "general": 3,
+}
 
 # API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
 # token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or

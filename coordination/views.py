@@ -30,7 +30,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from .forms import LanguageForm, LoginForm, OneTimeCodeForm, PresentationForm, ProfileForm
-from .home import home_sections
+from .home import home_sections, profile_sections
 from .oidc import (
     LOGOUT_SESSION_KEY,
     Provider,
@@ -413,9 +413,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             _language_cookie(response, data["language"])
             return response
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "coordination/profile.html", {"form": form, "person": user}, status=status
-    )
+    context = {"form": form, "person": user, "sections": profile_sections(user=user)}
+    return render(request, "coordination/profile.html", context, status=status)
 
 
 def lockout_response(

@@ -32,6 +32,11 @@ class MeetingsConfig(AppConfig):
 
         return meeting_items(user=user, cases=cases)  # type: ignore[arg-type]
 
+    def entry_erased(self, *, entry: object, text: str) -> None:
+        from .services import minutes_content_erase
+
+        minutes_content_erase(entry=entry, text=text)  # type: ignore[arg-type]
+
     def participant_left(self, *, participant: object, actor: object) -> None:
         from .services import participant_left
 

@@ -32,6 +32,16 @@ class VoiceConfig(AppConfig):
 
         return home_sections(user=user)  # type: ignore[arg-type]
 
+    def entry_erased(self, *, entry: object, text: str) -> None:
+        from .services import entry_content_erase
+
+        entry_content_erase(entry=entry, text=text)  # type: ignore[arg-type]
+
+    def profile_sections(self, *, user: object) -> list:
+        from .home import profile_sections
+
+        return profile_sections(user=user)  # type: ignore[arg-type]
+
     def coordinator_items(self, *, user: object, cases: list) -> list:
         from .overview import voice_items
 

@@ -4,6 +4,7 @@ from coordination.home import HomeSection
 from coordination.models import User
 
 from .selectors import (
+    is_youth_of_a_case,
     may_choose_ungdomshjelper,
     news_for_youth,
     ungdomshjelper_cases,
@@ -63,3 +64,11 @@ def home_sections(*, user: User) -> list[HomeSection]:
         "coordinating": ungdomshjelper_cases(user=user).count(),
     }
     return [HomeSection("voice/home_voice.html", context, order=15)]
+
+
+def profile_sections(*, user: User) -> list[HomeSection]:
+    """Your rights on the profile: a young person's comments and corrections (Art. 16), and for
+    everyone the way to complain (Art. 77)."""
+    return [
+        HomeSection("voice/profile_rights.html", {"youth": is_youth_of_a_case(user=user)}, order=10)
+    ]

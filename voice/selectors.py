@@ -250,6 +250,20 @@ def access_remarks(*, user: User, entry_id: int) -> Entry:
     return entry
 
 
+def remarks_by_author(*, user: User) -> QuerySet[Remark]:
+    """The young person's own comments and corrections, newest first, on entries they may still
+    open (narrowed in SQL by entries_visible), with the entry and its case."""
+    return (
+        Remark.objects.filter(author=user, entry__in=entries_visible(user=user))
+        .select_related("entry__case")
+        .order_by("-created", "-id")
+    )
+
+
+def is_youth_of_a_case(*, user: User) -> bool:
+    return Case.objects.filter(youth=user).exists()
+
+
 def access_remark(*, user: User, remark_id: int) -> Remark:
     try:
         remark = Remark.objects.select_related("entry").get(pk=remark_id)

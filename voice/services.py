@@ -453,3 +453,10 @@ def visit_stamp(*, user: User) -> Visit:
         Visit.objects.filter(pk=visit.pk).update(previous=F("current"), current=now)
         visit.refresh_from_db()
     return visit
+
+
+def entry_content_erase(*, entry: Entry, text: str) -> None:
+    """Retention (cases.services.entry_erase, inside its transaction and case lock): the earlier
+    texts and the comments on an erased entry go with it; the rows stay, as its skeleton."""
+    EntryVersion.objects.filter(entry=entry).update(body=text)
+    Remark.objects.filter(entry=entry).update(text=text, proposed_body="", answer="")

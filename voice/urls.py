@@ -21,4 +21,6 @@ urlpatterns = [
     path("ungdomshjelper/", views.ungdomshjelper_overview, name="overview"),
     path("glossary/", views.glossary, name="glossary"),
     path("feedback/", views.feedback, name="feedback"),
+    path("my-comments/", views.my_remarks, name="my-remarks"),
+    path("complain/", views.complain, name="complain"),
 ]

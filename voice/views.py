@@ -4,6 +4,7 @@ message on the page it came from (consent.views._attempt) and changes nothing.""
 from collections.abc import Callable
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -58,6 +59,7 @@ from .selectors import (
     feedback_summary,
     message_recipients,
     messages_for_case,
+    remarks_by_author,
     remarks_for_entry,
     ungdomshjelper_candidates,
     ungdomshjelper_cases,
@@ -441,6 +443,33 @@ def remarks(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
     if attempt(request, lambda: remark_create(entry_id=entry.pk, author=user, **form.cleaned_data)):
         messages.success(request, _("Sent. The person who wrote it will answer you here."))
     return redirect("voice:remarks", case_id=case_id, entry_id=entry_id)
+
+
+REMARKS_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def my_remarks(request: HttpRequest) -> HttpResponse:
+    """The young person's own comments and corrections on every case (GDPR Art. 16), each with
+    its answer and a way to the entry; the profile links here."""
+    page = Paginator(remarks_by_author(user=authenticated_user(request)), REMARKS_PER_PAGE)
+    return render(
+        request,
+        "voice/my_remarks.html",
+        {"page": page.get_page(parse_page(request.GET.get("page")))},
+    )
+
+
+@require_GET
+def complain(request: HttpRequest) -> HttpResponse:
+    """ "Jeg vil klage": how to complain to the municipality and to Datatilsynet, in plain words.
+    Open to everyone, logged in or not (a text; no form, nothing stored)."""
+    context = {
+        "controller": settings.SAMMEN_CONTROLLER_NAME,
+        "contact": settings.SAMMEN_PRIVACY_CONTACT_EMAIL,
+    }
+    return render(request, "voice/complain.html", context)
 
 
 # -- the plan ---------------------------------------------------------------------------------

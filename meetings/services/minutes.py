@@ -324,3 +324,10 @@ def action_item_reminders_send(*, today: date | None = None) -> int:
         )
         sent += _remind(item, rule)
     return sent
+
+
+def minutes_content_erase(*, entry: Entry, text: str) -> None:
+    """Retention (cases.services.entry_erase, inside its transaction and case lock): the drafts
+    and the comments of minutes whose entry is erased go with it; the rows stay."""
+    MinutesVersion.objects.filter(minutes__entry=entry).update(summary=text, decisions="")
+    MinutesComment.objects.filter(minutes__entry=entry).update(text=text)
