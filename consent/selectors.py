@@ -379,7 +379,8 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             # The young person is told why they cannot see it; nobody else needs to know.
             withholding=entry.active_withholding if withheld else None,  # type: ignore[attr-defined]
             viewer_id=viewer.pk if viewer is not None else None,
-            youth=case.youth,
+            # From the team query: case.youth may not be loaded.
+            youth=youth,
         )
 
     youth = people[case.youth_id].user
