@@ -125,10 +125,12 @@ class EndsForm(forms.Form):
     until a date. `ends_on()` is the last day in force (None: no end), checked like the API
     (consent.periods.until_check)."""
 
+    # Not given (a plain "yes"): until it is stopped, as before end dates existed.
     ends = forms.ChoiceField(
         label=_("For how long?"),
         widget=forms.RadioSelect,
         initial=Ends.NEVER.value,
+        required=False,
     )
     until = forms.DateField(
         label=_("Last day (if you chose a date)"),
@@ -157,11 +159,11 @@ class EndsForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
-        ends = cleaned.get("ends")
+        ends = cleaned.get("ends") or Ends.NEVER.value
         if ends == Ends.DATE and cleaned.get("until") is None and "until" not in self.errors:
             self.add_error("until", _("Choose the last day."))
             return cleaned
-        if ends is None or self.errors:
+        if self.errors:
             return cleaned
         today = timezone.localdate()
         last_day = until_for(
