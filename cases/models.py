@@ -226,6 +226,9 @@ class EntryUserObjectPermission(UserObjectPermissionBase):
     """Direct-FK guardian table: indexed joins, and rows go with the entry (no orphaned ids)."""
 
     content_object = models.ForeignKey(Entry, on_delete=models.CASCADE)
+    # A disclosure that ends by itself (consent's end dates): from this moment the row grants
+    # nothing (cases.selectors.entries_visible), before the sweep deletes it.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [

@@ -5,6 +5,7 @@ to the team) and from consent.services (the share path). Rows go to the direct-F
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth.models import Permission
 
@@ -19,8 +20,11 @@ def view_entry_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
 
 
-def view_entry_grant(pairs: Iterable[tuple[int, int]]) -> None:
-    """Grants view_entry for each (entry_id, user_id); pairs already granted are left alone."""
+def view_entry_grant(
+    pairs: Iterable[tuple[int, int]], *, expires_at: datetime | None = None
+) -> None:
+    """Grants view_entry for each (entry_id, user_id), until `expires_at` if given (a
+    disclosure that ends by itself); pairs already granted are left alone."""
     pairs = set(pairs)
     if not pairs:
         return
@@ -28,7 +32,10 @@ def view_entry_grant(pairs: Iterable[tuple[int, int]]) -> None:
     EntryUserObjectPermission.objects.bulk_create(
         [
             EntryUserObjectPermission(
-                content_object_id=entry_id, user_id=user_id, permission=permission
+                content_object_id=entry_id,
+                user_id=user_id,
+                permission=permission,
+                expires_at=expires_at,
             )
             for entry_id, user_id in sorted(pairs)
         ],

@@ -20,6 +20,7 @@ from .models import (
     Attachment,
     Case,
     Entry,
+    EntryUserObjectPermission,
     Invitation,
     InvitationQuerySet,
     Participant,
@@ -103,10 +104,18 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
     guardian on the youth's 18th birthday, before the daily job ends their disclosures).
     """
     queryset = queryset if queryset is not None else Entry.objects.all()
+    # A row past its expiry (a disclosure that ended by itself, before the sweep removed it)
+    # grants nothing.
+    expired = EntryUserObjectPermission.objects.filter(
+        user=user, content_object=OuterRef("pk"), expires_at__lte=timezone.now()
+    )
     return get_objects_for_user(
         user,
         VIEW_ENTRY,
-        klass=queryset.filter(Q(case__youth=user) | takes_part(user=user, case=OuterRef("case"))),
+        klass=queryset.filter(
+            Q(case__youth=user) | takes_part(user=user, case=OuterRef("case")),
+            ~Exists(expired),
+        ),
         use_groups=False,
         with_superuser=False,
         accept_global_perms=False,

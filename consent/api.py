@@ -34,6 +34,7 @@ from services_registry.models import Service
 from . import selectors, services
 from .models import ConsentRequest
 from .serializers import (
+    ApproveInputSerializer,
     ConsentRequestOutputSerializer,
     DeclineInputSerializer,
     DisclosureOutputSerializer,
@@ -156,16 +157,28 @@ DECISION_RESPONSES = {
 class ConsentRequestApproveApi(APIView):
     @extend_schema(
         summary="Approve (a decider only): the entry is shared with basis `consent`",
-        request=None,
-        responses=DECISION_RESPONSES,
+        description=(
+            "`until` (optional): the last day it is shared, today up to two years ahead; the "
+            "disclosures end by themselves after it (reason `expired`). Another date: 400."
+        ),
+        request=ApproveInputSerializer,
+        responses={**DECISION_RESPONSES, 400: BAD_INPUT},
+        examples=[
+            OpenApiExample("Until further notice", value={}, request_only=True),
+            OpenApiExample("For a month", value={"until": "2027-01-31"}, request_only=True),
+        ],
         tags=["consent"],
     )
     def post(self, request: Request, request_id: int) -> Response:
         consent_request = selectors.access_consent_request(
             user=authenticated_user(request), request_id=request_id
         )
+        data = ApproveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         services.consent_request_approve(
-            consent_request=consent_request, actor=authenticated_user(request)
+            consent_request=consent_request,
+            actor=authenticated_user(request),
+            until=data.validated_data["until"],
         )
         return _consent_request_response(request, request_id)
 
@@ -232,7 +245,11 @@ class SharingRuleListApi(APIView):
 
     @extend_schema(
         summary="Add a standing rule (the consent authority for the category)",
-        description="Exactly one of `recipient_user`, `recipient_service`, `recipient_role`.",
+        description=(
+            "Exactly one of `recipient_user`, `recipient_service`, `recipient_role`. `until` "
+            "(optional): the last day the rule is in force, today up to two years ahead; after "
+            "it the rule and what it shared end by themselves (reason `expired`)."
+        ),
         request=SharingRuleInputSerializer,
         responses={201: SharingRuleOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
         examples=[
@@ -270,6 +287,7 @@ class SharingRuleListApi(APIView):
             recipient_user=recipient_user,
             recipient_service=recipient_service,
             recipient_role=data.validated_data["recipient_role"],
+            until=data.validated_data["until"],
         )
         return Response(SharingRuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)
 

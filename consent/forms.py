@@ -1,7 +1,14 @@
+from datetime import date
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CLOSING_SUMMARY_MAX_CHARS, LEFT_SUMMARY_MAX_CHARS, Participant
+
+from .periods import Ends, school_year_end, until_check, until_for
 
 BASIS_ASK_OR_RULE = "auto"
 BASIS_LEGAL_DUTY = "legal_duty"
@@ -111,3 +118,66 @@ class LeaveForm(forms.Form):
         required=False,
         max_length=LEFT_SUMMARY_MAX_CHARS,
     )
+
+
+class EndsForm(forms.Form):
+    """For how long: until someone ends it, 1 month, 3 months, until the school year ends, or
+    until a date. `ends_on()` is the last day in force (None: no end), checked like the API
+    (consent.periods.until_check)."""
+
+    # Not given (a plain "yes"): until it is stopped, as before end dates existed.
+    ends = forms.ChoiceField(
+        label=_("For how long?"),
+        widget=forms.RadioSelect,
+        initial=Ends.NEVER.value,
+        required=False,
+    )
+    until = forms.DateField(
+        label=_("Last day (if you chose a date)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        school_ends = school_year_end(
+            today=timezone.localdate(), month_day=settings.SAMMEN_SCHOOL_YEAR_ENDS
+        )
+        ends = self.fields["ends"]
+        assert isinstance(ends, forms.ChoiceField)
+        ends.choices = [
+            (Ends.NEVER.value, _("Until it is stopped")),
+            (Ends.ONE_MONTH.value, _("1 month")),
+            (Ends.THREE_MONTHS.value, _("3 months")),
+            (
+                Ends.SCHOOL_YEAR.value,
+                _("Until the school year ends (%(date)s)")
+                % {"date": formats.date_format(school_ends, "j. F Y")},
+            ),
+            (Ends.DATE.value, _("Until a date I choose")),
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        ends = cleaned.get("ends") or Ends.NEVER.value
+        if ends == Ends.DATE and cleaned.get("until") is None and "until" not in self.errors:
+            self.add_error("until", _("Choose the last day."))
+            return cleaned
+        if self.errors:
+            return cleaned
+        today = timezone.localdate()
+        last_day = until_for(
+            ends=ends,
+            today=today,
+            month_day=settings.SAMMEN_SCHOOL_YEAR_ENDS,
+            chosen=cleaned.get("until"),
+        )
+        try:
+            until_check(last_day, today=today)
+        except ValidationError as error:
+            self.add_error("until", error.message_dict["until"])
+        cleaned["ends_on"] = last_day
+        return cleaned
+
+    def ends_on(self) -> date | None:
+        return self.cleaned_data.get("ends_on")

@@ -59,6 +59,10 @@ class SharingRule(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The last day the rule is in force (consent.periods); null: until it is removed. Past it
+    # the rule covers nothing (consent.selectors.sharing_rules_active) and the sweep ends it
+    # and what it shared (consent.services.disclosures_expire).
+    until = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sharing rule")
@@ -145,6 +149,8 @@ class ConsentRequest(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # An approval may end by itself: the last day the disclosures it made are in force.
+    until = models.DateField(_("until"), null=True, blank=True)
     # Told to the asker only if the decider chose to write one.
     decline_reason = models.TextField(_("reason given"), blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
@@ -203,6 +209,7 @@ class Disclosure(models.Model):
         LEFT_CASE = "left_case", _("left the case")
         CASE_CLOSED = "case_closed", _("the case was closed")
         YOUTH_ADULT = "youth_adult", _("the young person turned 18")
+        EXPIRED = "expired", _("the time it was given for ran out")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
@@ -233,6 +240,10 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # When access ends by itself (the rule's or the approval's end date, consent.periods.ends_at);
+    # the view permission carries the same moment, so access ends then even before the sweep
+    # stamps `withdrawn_at`.
+    until = models.DateTimeField(_("until"), null=True, blank=True)
     end_reason = models.CharField(
         _("why it ended"), max_length=16, choices=EndReason.choices, blank=True
     )

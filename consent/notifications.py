@@ -34,6 +34,14 @@ DISCLOSURE_WITHDRAWN = NotificationKind(
     _("Access was ended"),
     _("Access to some information has ended. See Sammen for details."),
 )
+DISCLOSURE_EXPIRED = NotificationKind(
+    "disclosure_expired",
+    _("Sharing ended by itself"),
+    _(
+        "Something was shared for a set time, and that time has run out. It can no longer be "
+        "seen. See Sammen for details."
+    ),
+)
 GUARDIANSHIP_ENDED = NotificationKind(
     "guardianship_ended",
     _("A guardianship was ended"),
@@ -112,6 +120,7 @@ KINDS = (
     CONSENT_REQUESTED,
     CONSENT_DECIDED,
     DISCLOSURE_WITHDRAWN,
+    DISCLOSURE_EXPIRED,
     GUARDIANSHIP_ENDED,
     GUARDIAN_LEFT_YOUTH_DECIDES,
     GUARDIAN_LEFT_GUARDIANS_DECIDE,

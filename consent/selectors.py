@@ -20,7 +20,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -212,12 +212,73 @@ class Knowledge:
     visible: bool = True
     withheld: bool = False
     withholding: Withholding | None = None
+    viewer_id: int | None = None
+    youth: User | None = None
+
+    @property
+    def in_force(self) -> bool:
+        """The person can see it now: no end, or an end still ahead (consent that ends by
+        itself shows its planned end in `until`)."""
+        return self.until is None or self.until > timezone.now()
+
+    @property
+    def basis_text(self) -> str:
+        """Why they can see it, naming who decided, in the viewer's words: "you said yes on 3
+        March" only when the viewer said it; otherwise the name of who did."""
+        disclosure = self.disclosure
+        viewer_is_youth = self.youth is not None and self.viewer_id == self.youth.pk
+        if self.basis == "author":
+            return _("wrote it")
+        if self.basis == "youth":
+            return _("it is about you") if viewer_is_youth else _("it is about the young person")
+        if disclosure is None:
+            return self.basis
+        if disclosure.basis == Disclosure.Basis.AGREEMENT and disclosure.rule is not None:
+            rule = disclosure.rule
+            date = formats.date_format(timezone.localtime(rule.created), "j. F Y")
+            if rule.created_by_id == self.viewer_id:
+                return _("your standing rule, set %(date)s") % {"date": date}
+            return _("a standing rule %(name)s set %(date)s") % {
+                "name": rule.created_by.name,
+                "date": date,
+            }
+        if disclosure.basis == Disclosure.Basis.CONSENT:
+            request = disclosure.request
+            if request is None or request.decided_by is None or request.decided_at is None:
+                return _("consent was given")
+            date = formats.date_format(timezone.localtime(request.decided_at), "j. F Y")
+            if request.decided_by_id == self.viewer_id:
+                return _("you said yes %(date)s") % {"date": date}
+            return _("%(name)s said yes %(date)s") % {"name": request.decided_by.name, "date": date}
+        if disclosure.basis == Disclosure.Basis.OWN_CHOICE:
+            if viewer_is_youth:
+                return _("you chose to share it")
+            return _("%(name)s chose to share it") % {"name": self.youth.name if self.youth else ""}
+        if disclosure.basis == Disclosure.Basis.LEGAL_DUTY:
+            return _("the law requires it")
+        return self.basis
 
     @property
     def justification(self) -> str:
         if self.withheld or self.disclosure is None:
             return ""
         return self.disclosure.justification
+
+    @property
+    def end_reason(self) -> str | None:
+        """Why the disclosure ended ("" while in force; None on author and youth rows). One
+        past its end date ended then, before the sweep records it."""
+        disclosure = self.shown_disclosure
+        if disclosure is None:
+            return None
+        if not disclosure.end_reason and self.until is not None and self.until <= timezone.now():
+            return str(Disclosure.EndReason.EXPIRED)
+        return disclosure.end_reason
+
+    @property
+    def end_reason_label(self) -> str:
+        reason = self.end_reason
+        return str(Disclosure.EndReason(reason).label) if reason else ""
 
     @property
     def shown_disclosure(self) -> Disclosure | None:
@@ -268,7 +329,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     # 3: every disclosure, active and ended, with its recipient.
     disclosures = list(
         Disclosure.objects.filter(entry__case=case)
-        .select_related("recipient")
+        .select_related("recipient", "rule__created_by", "request__decided_by")
         .order_by("granted_at", "id")
     )
     # 4: the last open per (entry, person).
@@ -317,6 +378,9 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             withheld=withheld,
             # The young person is told why they cannot see it; nobody else needs to know.
             withholding=entry.active_withholding if withheld else None,  # type: ignore[attr-defined]
+            viewer_id=viewer.pk if viewer is not None else None,
+            # From the team query: case.youth may not be loaded.
+            youth=youth,
         )
 
     youth = people[case.youth_id].user
@@ -338,7 +402,9 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
                 disclosed,
                 basis=disclosure.basis,
                 since=disclosure.granted_at,
-                until=disclosure.withdrawn_at or ended_by_age.get(disclosure.recipient_id),
+                until=disclosure.withdrawn_at
+                or ended_by_age.get(disclosure.recipient_id)
+                or disclosure.until,
                 disclosure=disclosure,
             )
         )
@@ -486,8 +552,11 @@ def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
 
 
 def sharing_rules_active(*, case: Case) -> QuerySet[SharingRule]:
+    """The rules in force: not ended, and not past their last day (before the sweep ends
+    them, consent.services.disclosures_expire)."""
     return (
         SharingRule.objects.filter(case=case, ended_at__isnull=True)
+        .filter(Q(until__isnull=True) | Q(until__gte=timezone.localdate()))
         .select_related("recipient_user", "recipient_service")
         .order_by("created", "id")
     )

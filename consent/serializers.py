@@ -54,7 +54,7 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
         model = Disclosure
         fields = [
             "id", "entry", "recipient", "basis", "justification", "rule", "consent_request",
-            "granted_by", "granted_at", "withdrawn_by", "withdrawn_at", "end_reason",
+            "granted_by", "granted_at", "until", "withdrawn_by", "withdrawn_at", "end_reason",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -92,7 +92,7 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
         model = ConsentRequest
         fields = [
             "id", "entry", "recipients", "requested_by", "status", "deciders",
-            "youth_opinion_asked", "youth_opinion", "decided_by", "decided_at", "reason",
+            "youth_opinion_asked", "youth_opinion", "decided_by", "decided_at", "until", "reason",
             "created", "expires_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -120,6 +120,16 @@ class ShareOutputSerializer(serializers.Serializer):
     consent_request = ConsentRequestOutputSerializer(required=False)
 
 
+class ApproveInputSerializer(serializers.Serializer):
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The last day it is shared (today up to two years ahead); empty: until "
+        "someone ends it.",
+    )
+
+
 class DeclineInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -144,7 +154,7 @@ class SharingRuleOutputSerializer(serializers.ModelSerializer):
         model = SharingRule
         fields = [
             "id", "case", "category", "recipient_user", "recipient_service", "recipient_role",
-            "created_by", "created",
+            "created_by", "created", "until",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -158,6 +168,13 @@ class SharingRuleInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+    )
+    until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The last day the rule is in force (today up to two years ahead); empty: "
+        "until it is removed.",
     )
 
 
@@ -211,8 +228,11 @@ class KnowledgeSerializer(serializers.Serializer):
     entry = KnowledgeEntrySerializer(source="*")
     disclosure = serializers.IntegerField(source="shown_disclosure.pk", allow_null=True)
     # Why an ended disclosure ended ("" while it is active; null on author and youth rows).
-    end_reason = serializers.CharField(source="shown_disclosure.end_reason", allow_null=True)
+    end_reason = serializers.CharField(allow_null=True)
     basis = serializers.CharField()
+    basis_text = serializers.CharField(
+        help_text='Why, in the viewer\'s words, naming who decided ("Mor said yes 3 March").'
+    )
     justification = serializers.CharField()
     withheld = WithheldPlaceholderSerializer(source="withholding", allow_null=True)
     since = serializers.DateTimeField()

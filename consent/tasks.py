@@ -1,12 +1,24 @@
 from celery import shared_task
 
-from .services import consent_requests_expire, follow_ups_remind, youth_adult_transitions
+from .services import (
+    consent_requests_expire,
+    disclosures_expire,
+    follow_ups_remind,
+    youth_adult_transitions,
+)
 
 
 @shared_task(ignore_result=True)
 def expire_consent_requests() -> None:
     """Scheduled by beat every hour; idempotent."""
     consent_requests_expire()
+
+
+@shared_task(ignore_result=True)
+def expire_disclosures() -> int:
+    """Scheduled by beat every five minutes; idempotent (each case is re-read under its lock).
+    Access already ended at the end date: this records it and tells people."""
+    return disclosures_expire()
 
 
 @shared_task(ignore_result=True)

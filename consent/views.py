@@ -23,7 +23,15 @@ from coordination.pages import attempt
 from coordination.parsing import parse_page
 from coordination.rest import authenticated_user
 
-from .forms import BASIS_LEGAL_DUTY, CaseCloseForm, DeclineForm, LeaveForm, OpinionForm, ShareForm
+from .forms import (
+    BASIS_LEGAL_DUTY,
+    CaseCloseForm,
+    DeclineForm,
+    EndsForm,
+    LeaveForm,
+    OpinionForm,
+    ShareForm,
+)
 from .models import ConsentRequest, Disclosure
 from .selectors import (
     access_case_overview,
@@ -139,8 +147,8 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
     for person in who_knows_what(case=case, viewer=user):
         if person.user.pk == case.youth_id:
             continue  # the youth sees everything about themself; the page is about the others
-        current = [k for k in person.entries if k.until is None]
-        ended = [k for k in person.entries if k.until is not None]
+        current = [k for k in person.entries if k.in_force]
+        ended = [k for k in person.entries if not k.in_force]
         people.append({"person": person, "current": current, "ended": ended})
     return render(
         request,
@@ -185,6 +193,7 @@ def _request_page(
     consent_request: ConsentRequest,
     decline_form: DeclineForm | None = None,
     opinion_form: OpinionForm | None = None,
+    approve_form: EndsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = authenticated_user(request)
@@ -202,11 +211,27 @@ def _request_page(
             "is_youth": is_youth,
             "show_opinion": may_see_youth_opinion(consent_request=consent_request, user=user),
             "decline_form": decline_form or DeclineForm(),
+            "approve_form": approve_form or EndsForm(),
             "opinion_form": opinion_form
             or OpinionForm(initial={"opinion": consent_request.youth_opinion}),
         },
         status=status,
     )
+
+
+def _approve(request: HttpRequest, consent_request: ConsentRequest) -> HttpResponse | None:
+    """Yes, for as long as the form says; the page again (400) when the period is not valid."""
+    approve_form = EndsForm(request.POST)
+    if not approve_form.is_valid():
+        return _request_page(request, consent_request, approve_form=approve_form, status=400)
+    until = approve_form.ends_on()
+    user = authenticated_user(request)
+    if attempt(
+        request,
+        lambda: consent_request_approve(consent_request=consent_request, actor=user, until=until),
+    ):
+        messages.success(request, _("You said yes. It is shared now, and everyone is told."))
+    return None
 
 
 @login_required
@@ -218,10 +243,9 @@ def consent_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
         return _request_page(request, consent_request)
     action = request.POST.get("action")
     if action == "approve":
-        if attempt(
-            request, lambda: consent_request_approve(consent_request=consent_request, actor=user)
-        ):
-            messages.success(request, _("You said yes. It is shared now, and everyone is told."))
+        refused = _approve(request, consent_request)
+        if refused is not None:
+            return refused
     elif action == "decline":
         decline_form = DeclineForm(request.POST)
         if not decline_form.is_valid():

@@ -275,6 +275,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
     },
     "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
+    # Rules and disclosures whose end date has passed end (access already ended at midnight:
+    # cases.selectors.entries_visible reads the permission row's expiry).
+    "consent-disclosure-expiry": {"task": "consent.tasks.expire_disclosures", "schedule": 300.0},
     "meetings-action-item-reminders": {
         "task": "meetings.tasks.send_action_item_reminders",
         "schedule": 3600.0,
@@ -332,6 +335,9 @@ SAMMEN_RETENTION_YEARS: dict[str, int | None] = {
     "family": 3,
     "general": 3,
 }
+# The last day of the school year (month, day): "until the school year ends" on a sharing rule
+# or an approval (consent.periods). Norwegian schools end in the second half of June.
+SAMMEN_SCHOOL_YEAR_ENDS = (6, 20)
 
 # API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
 # token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or

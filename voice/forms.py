@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Entry, Participant
+from consent.forms import EndsForm
 from services_registry.models import Service
 
 from .plain import TOPICS
@@ -15,11 +16,13 @@ def _person_label(participant: Participant) -> str:
     return label + (f", {participant.service.name}" if participant.service else "")
 
 
-class RuleForm(forms.Form):
-    """A standing rule in the young person's words: what topic, and who may see it."""
+class RuleForm(EndsForm):
+    """A standing rule in the young person's words: what topic, who may see it, and for how
+    long."""
 
     category = forms.ChoiceField(label=_("What is it about?"))
     recipient = forms.ChoiceField(label=_("Who may see it?"))
+    field_order = ["category", "recipient", "ends", "until"]
 
     def __init__(
         self,
@@ -28,7 +31,7 @@ class RuleForm(forms.Form):
         team: list[Participant],
         **kwargs: object,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
         category.choices = [

@@ -1,5 +1,6 @@
 """Standing rules in plain words, for a 13-year-old ("Skolen kan se det som handler om skole")."""
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +30,12 @@ def rule_who(rule: SharingRule) -> str:
 
 
 def rule_text(rule: SharingRule) -> str:
-    return _("%(who)s can see what is about %(topic)s.") % {
+    text = _("%(who)s can see what is about %(topic)s.") % {
         "who": rule_who(rule),
         "topic": TOPICS[Entry.Category(rule.category)],
     }
+    if rule.until is None:
+        return text
+    return " ".join(
+        [text, _("Until %(date)s.") % {"date": formats.date_format(rule.until, "j. F Y")}]
+    )

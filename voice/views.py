@@ -148,6 +148,7 @@ def sharing_rules(request: HttpRequest, case_id: int) -> HttpResponse:
             recipient_user=recipient_user,
             recipient_service=recipient_service,
             recipient_role=value if kind == "role" else "",
+            until=form.ends_on(),
         ),
     ):
         messages.success(

@@ -9,7 +9,8 @@ the same transaction; delivery is queued on commit by coordination.
 
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
-ending a guardianship), `closing` (closing and reopening a case).
+ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
+ends by itself).
 """
 
 from .closing import case_close, case_reopen, follow_ups_remind
@@ -20,6 +21,7 @@ from .decisions import (
     consent_requests_expire,
     withdraw,
 )
+from .expiry import disclosures_expire
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
@@ -33,6 +35,7 @@ __all__ = [
     "consent_request_decline",
     "consent_request_opinion",
     "consent_requests_expire",
+    "disclosures_expire",
     "follow_ups_remind",
     "guardianship_end",
     "participant_remove",

@@ -1,5 +1,7 @@
 """Consent requests answered, and disclosures withdrawn."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +17,13 @@ from coordination.services import audit_append, notification_create
 
 from .. import links, notifications
 from ..models import ConsentRequest, Disclosure
+from ..periods import until_check
 from ..selectors import (
     access_consent_request,
     access_disclosure,
     decides_for,
 )
-from .share import _disclose, _end_disclosures, _seeing
+from .share import _disclose, _end_disclosures, _expire_due, _seeing
 
 
 def _decidable_request(
@@ -50,7 +53,7 @@ def _decided(*, case: Case, request: ConsentRequest, actor: User, status: str) -
     request.status = status
     request.decided_by = actor
     request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason", "until"])
     audit_append(
         actor=actor,
         action=f"consent.{status}",
@@ -69,10 +72,16 @@ def _decided(*, case: Case, request: ConsentRequest, actor: User, status: str) -
 
 
 @transaction.atomic
-def consent_request_approve(*, consent_request: ConsentRequest, actor: User) -> ConsentRequest:
+def consent_request_approve(
+    *, consent_request: ConsentRequest, actor: User, until: date | None = None
+) -> ConsentRequest:
     """Approving runs the share path for every recipient still on the team and not yet seeing
-    the entry (someone may have left, or been covered otherwise, since the request)."""
+    the entry (someone may have left, or been covered otherwise, since the request). With
+    `until` (the last day, consent.periods) the disclosures end by themselves."""
     case, request = _decidable_request(consent_request=consent_request, actor=actor)
+    until_check(until, today=timezone.localdate())
+    request.until = until
+    _expire_due(case=case)
     entry = request.entry
     seeing = _seeing(case=case, entry=entry)
     on_team = set(Participant.objects.active().filter(case=case).values_list("user_id", flat=True))

@@ -1,5 +1,7 @@
 """Standing sharing rules: set and ended (ending one ends what it shared)."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,7 @@ from coordination.services import audit_append
 from services_registry.models import Service
 
 from ..models import Disclosure, SharingRule
+from ..periods import until_check
 from ..selectors import (
     access_case_overview,
     decides_for,
@@ -51,7 +54,10 @@ def sharing_rule_create(
     recipient_user: User | None = None,
     recipient_service: Service | None = None,
     recipient_role: str = "",
+    until: date | None = None,
 ) -> SharingRule:
+    """`until`: the last day the rule is in force (at most consent.periods.MAX_YEARS_AHEAD
+    ahead); what it shares ends by itself then."""
     case = case_lock(case.pk)
     access_case_overview(user=actor, case_id=case.pk)
     if category not in Entry.Category.values:
@@ -65,6 +71,7 @@ def sharing_rule_create(
         recipient_service=recipient_service,
         recipient_role=recipient_role,
     )
+    until_check(until, today=timezone.localdate())
     rule = SharingRule(
         case=case,
         category=category,
@@ -72,6 +79,7 @@ def sharing_rule_create(
         recipient_service=recipient_service,
         recipient_role=recipient_role,
         created_by=actor,
+        until=until,
     )
     rule.full_clean()
     rule.save()
@@ -86,6 +94,7 @@ def sharing_rule_create(
             "recipient_user": recipient_user.pk if recipient_user else None,
             "recipient_service": str(recipient_service.pk) if recipient_service else None,
             "recipient_role": recipient_role,
+            "until": until.isoformat() if until else None,
         },
     )
     return rule

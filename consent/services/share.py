@@ -2,9 +2,12 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +16,12 @@ from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry
 from cases.services import case_lock, case_require_open
 from coordination.models import User
+from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import links, notifications
 from ..models import ConsentRequest, Disclosure, SharingRule
+from ..periods import ends_at
 from ..selectors import (
     authority_for,
     deciders_for,
@@ -54,22 +59,28 @@ def _disclose(
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
     `received_url`, or at the entry's own page."""
     now = timezone.now()
+    rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
         [
             Disclosure(
                 entry=entry,
                 recipient=recipient,
                 basis=basis,
-                rule=(rules or {}).get(recipient.pk),
+                rule=rules.get(recipient.pk),
                 request=request,
                 justification=justification,
                 granted_by=granted_by,
                 granted_at=now,
+                until=_ends(rule=rules.get(recipient.pk), request=request),
             )
             for recipient in recipients
         ]
     )
-    view_entry_grant((entry.pk, recipient.pk) for recipient in recipients)
+    by_end: dict[datetime | None, list[int]] = {}
+    for disclosure in disclosures:
+        by_end.setdefault(disclosure.until, []).append(disclosure.recipient_id)
+    for until, user_ids in by_end.items():
+        view_entry_grant(((entry.pk, user_id) for user_id in user_ids), expires_at=until)
     audit_append(
         actor=granted_by,
         action="entry.shared",
@@ -81,7 +92,7 @@ def _disclose(
             "category": entry.category,
             "disclosures": [d.pk for d in disclosures],
             "recipients": [r.pk for r in recipients],
-            "rules": sorted({r.pk for r in (rules or {}).values()}),
+            "rules": sorted({r.pk for r in rules.values()}),
             "consent_request": request.pk if request else None,
         },
     )
@@ -110,6 +121,13 @@ def _disclose(
     return disclosures
 
 
+def _ends(*, rule: SharingRule | None, request: ConsentRequest | None) -> datetime | None:
+    """When a new disclosure ends by itself: its rule's end date, or its approval's."""
+    if rule is not None:
+        return ends_at(rule.until)
+    return ends_at(request.until) if request is not None else None
+
+
 def _end_disclosures(
     *,
     case: Case,
@@ -117,18 +135,24 @@ def _end_disclosures(
     actor: User | None,
     reason: str,
     notify: bool = True,
+    kind: NotificationKind = notifications.DISCLOSURE_WITHDRAWN,
 ) -> None:
-    """Ends active disclosures at once: stamp, revoke view_entry, audit, notify (unless the
-    caller tells everyone concerned in one notification of its own, as closing a case does).
+    """Ends active disclosures at once: stamp, revoke view_entry, audit, notify with `kind`
+    (unless the caller tells everyone concerned in one notification of its own, as closing a
+    case does). One whose end date passed already is stamped as ended then, when access ended.
     Caller holds the case lock."""
     if not disclosures:
         return
     now = timezone.now()
     Disclosure.objects.filter(pk__in=[d.pk for d in disclosures]).update(
-        withdrawn_at=now, withdrawn_by=actor, end_reason=reason
+        withdrawn_at=Least(Coalesce(F("until"), Value(now)), Value(now)),
+        withdrawn_by=actor,
+        end_reason=reason,
     )
     for disclosure in disclosures:
-        disclosure.withdrawn_at, disclosure.withdrawn_by, disclosure.end_reason = now, actor, reason
+        ended = min(disclosure.until or now, now)
+        disclosure.withdrawn_at, disclosure.withdrawn_by = ended, actor
+        disclosure.end_reason = reason
     view_entry_revoke((d.entry_id, d.recipient_id) for d in disclosures)
     audit_append(
         actor=actor,
@@ -143,18 +167,56 @@ def _end_disclosures(
     for disclosure in disclosures:
         notification_create(
             recipient=disclosure.recipient,
-            kind=notifications.DISCLOSURE_WITHDRAWN,
+            kind=kind,
             case_id=case.pk,
             entry_id=disclosure.entry_id,
         )
         if actor is None or actor.pk != case.youth_id:
             notification_create(
                 recipient=case.youth,
-                kind=notifications.DISCLOSURE_WITHDRAWN,
+                kind=kind,
                 case_id=case.pk,
                 entry_id=disclosure.entry_id,
                 target_url=links.who_knows_what(case),
             )
+
+
+def _expire_due(*, case: Case) -> int:
+    """Ends what has run out on `case`: rules past their last day, and disclosures past their
+    end (reason expired; the recipient and the youth are told with disclosure_expired). Access
+    ended at that moment already (cases.selectors.entries_visible); this records it, so a share
+    under the lock sees the state as it is. Caller holds the case lock; a second call finds
+    nothing. Returns how many disclosures ended."""
+    now = timezone.now()
+    rules = list(
+        SharingRule.objects.filter(
+            case=case, ended_at__isnull=True, until__lt=timezone.localdate(now)
+        ).order_by("pk")
+    )
+    for rule in rules:
+        rule.ended_at = ends_at(rule.until)
+        rule.save(update_fields=["ended_at"])
+        audit_append(
+            actor=None,
+            action="rule.expired",
+            case_id=case.pk,
+            object_type="sharing_rule",
+            object_id=str(rule.pk),
+            data={"category": rule.category},
+        )
+    due = list(
+        Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True, until__lte=now)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    _end_disclosures(
+        case=case,
+        disclosures=due,
+        actor=None,
+        reason=Disclosure.EndReason.EXPIRED,
+        kind=notifications.DISCLOSURE_EXPIRED,
+    )
+    return len(due)
 
 
 def _seeing(*, case: Case, entry: Entry) -> set[int]:
@@ -222,6 +284,7 @@ def share(
     if actor.pk != entry.author_id:
         raise PermissionDenied(_("Only the person who wrote an entry can share it."))
     case_require_open(case)
+    _expire_due(case=case)
     if basis is not None and basis not in SHARE_BASES:
         raise ValidationError({"basis": _("Unknown basis for sharing.")})
     justification = justification.strip()

@@ -2,13 +2,15 @@
 changes access: every view_entry row belongs to the youth (unless the entry is withheld from
 them), an author still on the team, or an active disclosure, and each of those has its row."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +22,7 @@ from cases.models import (
     Participant,
     Withholding,
 )
+from cases.selectors import entries_visible
 from cases.services import (
     entry_withhold,
     invitation_accept,
@@ -33,6 +36,7 @@ from consent.services import (
     case_reopen,
     consent_request_approve,
     consent_request_decline,
+    disclosures_expire,
     guardianship_end,
     participant_remove,
     share,
@@ -72,6 +76,7 @@ OPERATIONS = [
     "close",
     "reopen",
     "adult",
+    "expire",
 ]
 
 
@@ -131,8 +136,15 @@ def run(op: str, a: int, b: int, world) -> None:
         request = pick(ConsentRequest.objects.filter(entry__case=case, status="pending"), a)
         if request is not None:
             decider = pick(request.deciders.all(), b)
-            action = consent_request_approve if op == "approve" else consent_request_decline
-            action(consent_request=request, actor=decider or case.youth)
+            if op == "approve":
+                # Every other approval lasts until the end of today (then "expire" ends it).
+                consent_request_approve(
+                    consent_request=request,
+                    actor=decider or case.youth,
+                    until=date.today() if (b // 8) % 2 else None,
+                )
+            else:
+                consent_request_decline(consent_request=request, actor=decider or case.youth)
     elif op == "withdraw":
         disclosure = pick(Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True), a)
         if disclosure is not None:
@@ -156,6 +168,7 @@ def run(op: str, a: int, b: int, world) -> None:
             actor=case.youth,
             category=pick(["health", "school", "general"], a),
             recipient_user=pick([p.user for p in team], b),
+            until=date.today() if (a // 3) % 2 else None,
         )
     elif op == "end_rule":
         rule = pick(SharingRule.objects.filter(case=case, ended_at__isnull=True), a)
@@ -206,6 +219,10 @@ def run(op: str, a: int, b: int, world) -> None:
         )
         case.youth.refresh_from_db()
         youth_adult_transitions()
+    elif op == "expire":
+        # A day passes: what was given until today ends, then the sweep records it.
+        world["clock"].shift(timedelta(days=1))
+        disclosures_expire()
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
@@ -257,8 +274,9 @@ def build_world(age: int):
     ),
 )
 def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, steps):
-    with transaction.atomic():
+    with transaction.atomic(), time_machine.travel(timezone.now(), tick=True) as clock:
         world = build_world(age)
+        world["clock"] = clock
         case = world["case"]
         for op, a, b in steps:
             try:
@@ -277,6 +295,13 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
                 )
                 .exists()
             )
+            # A disclosure past its end opens nothing, before the sweep as after it.
+            for disclosure in Disclosure.objects.filter(
+                entry__case=case, withdrawn_at__isnull=True, until__lte=timezone.now()
+            ).select_related("recipient"):
+                assert not entries_visible(
+                    user=disclosure.recipient, queryset=Entry.objects.filter(pk=disclosure.entry_id)
+                ).exists(), (op, a, b)
             # A closed case has no active disclosure at all (closing ended them, and nothing
             # shares on it until it is reopened).
             if Case.objects.get(pk=case.pk).is_closed:
