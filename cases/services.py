@@ -2,6 +2,7 @@
 entries, so they live in consent.services (the one share path)."""
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -186,9 +187,13 @@ def left_summary_check(summary: str) -> str:
     return summary
 
 
+# Line breaks and control characters; a non-breaking space (pasted phone numbers) is fine.
+NOT_ON_ONE_LINE = {"Cc", "Zl", "Zp"}
+
+
 def _one_line_error(*, text: str, limit: int) -> str | None:
     """A plain line of text: no line breaks or other control characters, at most `limit`."""
-    if any(not character.isprintable() for character in text):
+    if any(unicodedata.category(character) in NOT_ON_ONE_LINE for character in text):
         return _("Write it on one line, as plain text.")
     return _too_long(text=text, limit=limit)
 

@@ -84,6 +84,7 @@ def test_a_closed_case_refuses_the_line(demo):
         ({"what": "", "direct_contact": "9" * (HELP_CONTACT_MAX_CHARS + 1)}, "direct_contact"),
         ({"what": "Første linje\nandre linje", "direct_contact": ""}, "what"),
         ({"what": "a\tb", "direct_contact": ""}, "what"),
+        ({"what": "a\u2028b", "direct_contact": ""}, "what"),
         ({"what": "ok"}, "direct_contact"),
         ({"what": ["a"], "direct_contact": ""}, "what"),
         ({"what": None, "direct_contact": ""}, "what"),
@@ -96,6 +97,12 @@ def test_bad_text_is_a_400_naming_the_field_and_saves_nothing(demo, body, field)
     assert field in response.json()
     nurse.refresh_from_db()
     assert nurse.help_what == "" and nurse.help_direct_contact == ""
+
+
+def test_a_pasted_number_with_non_breaking_spaces_is_one_line(demo):
+    body = {"what": "Søvn 😴", "direct_contact": "900\u00a000\u202f000"}
+    response = _put(demo["helsesykepleier"], _nurse(demo).pk, body)
+    assert response.status_code == 200 and response.json()["help"] == body
 
 
 def test_the_limits_themselves_are_allowed(demo):
