@@ -41,6 +41,7 @@ from .serializers import (
     EntrySummarySerializer,
     InvitationInputSerializer,
     InvitationOutputSerializer,
+    ParticipantHelpSerializer,
     ParticipantInputSerializer,
     ParticipantOutputSerializer,
     WithholdingOutputSerializer,
@@ -107,6 +108,47 @@ class CaseListApi(APIView):
             new_youth=services.NewPerson(**youth) if isinstance(youth, dict) else None,
         )
         return Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class ParticipantHelpApi(APIView):
+    @extend_schema(
+        summary="A helper says what they help with and how to reach them directly",
+        description=(
+            "Only the helper or youth coordinator of this participation, for themself. Plain "
+            "text on one line: `what` at most 200 characters, `direct_contact` at most 150; "
+            "both empty clears the line. Shown to the team and the young person."
+        ),
+        request=ParticipantHelpSerializer,
+        responses={
+            200: ParticipantOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "The school nurse",
+                value={
+                    "what": "Jeg hjelper deg med søvn og hodepine.",
+                    "direct_contact": "Ring meg på 900 00 000, tirsdager 9-11.",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["cases"],
+    )
+    def put(self, request: Request, participant_id: int) -> Response:
+        user = authenticated_user(request)
+        data = ParticipantHelpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        participant = services.participant_help_set(
+            participant_id=participant_id,
+            actor=user,
+            what=data.validated_data["what"],
+            direct_contact=data.validated_data["direct_contact"],
+        )
+        return Response(ParticipantOutputSerializer(participant).data)
 
 
 def _service_or_400(service_id: UUID | None) -> Service | None:

@@ -10,6 +10,11 @@ urlpatterns = [
         api.ParticipantListApi.as_view(),
         name="api-case-participants",
     ),
+    path(
+        "participants/<int:participant_id>/help/",
+        api.ParticipantHelpApi.as_view(),
+        name="api-participant-help",
+    ),
     path("cases/<int:case_id>/entries/", api.EntryListApi.as_view(), name="api-case-entries"),
     path("entries/<int:entry_id>/", api.EntryDetailApi.as_view(), name="api-entry"),
     path(

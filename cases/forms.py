@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Entry, Participant
+from .models import HELP_CONTACT_MAX_CHARS, HELP_WHAT_MAX_CHARS, Entry, Participant
 
 
 class EntryForm(forms.Form):
@@ -30,6 +30,25 @@ class EntryForm(forms.Form):
         kind.choices = [(value, label) for value, label in Entry.Kind.choices if value in kinds]
         self.fields["title"].widget.attrs["maxlength"] = settings.SAMMEN_ENTRY_TITLE_MAX_CHARS
         self.fields["body"].widget.attrs["maxlength"] = settings.SAMMEN_ENTRY_BODY_MAX_CHARS
+
+
+class HelpForm(forms.Form):
+    """A helper's own line (cases.services.participant_help_set checks it for page and API)."""
+
+    what = forms.CharField(
+        label=_("What I help with"),
+        required=False,
+        strip=False,
+        help_text=_("One plain sentence the young person understands."),
+        widget=forms.TextInput(attrs={"maxlength": HELP_WHAT_MAX_CHARS}),
+    )
+    direct_contact = forms.CharField(
+        label=_("How to reach me directly"),
+        required=False,
+        strip=False,
+        help_text=_("Your own phone or when you can be found, not only the switchboard."),
+        widget=forms.TextInput(attrs={"maxlength": HELP_CONTACT_MAX_CHARS}),
+    )
 
 
 class WithholdForm(forms.Form):

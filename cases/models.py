@@ -29,6 +29,9 @@ OPEN_CASE_CODENAME = "open_case"
 CLOSING_SUMMARY_MAX_CHARS = 2000
 
 LEFT_SUMMARY_MAX_CHARS = 500
+# A helper's own line on the team page and the youth's home (cases.services.participant_help_set).
+HELP_WHAT_MAX_CHARS = 200
+HELP_CONTACT_MAX_CHARS = 150
 
 
 class Case(models.Model):
@@ -145,6 +148,13 @@ class Participant(models.Model):
     # shown to the team and the youth on the case page, never sent by e-mail or SMS.
     left_summary = models.TextField(
         _("why they left"), max_length=LEFT_SUMMARY_MAX_CHARS, blank=True
+    )
+
+    # What this helper helps with and how to reach them directly (issue #19 item 3), written by
+    # the helper themself; plain one-line text, shown to the team and the youth.
+    help_what = models.CharField(_("what I help with"), max_length=HELP_WHAT_MAX_CHARS, blank=True)
+    help_direct_contact = models.CharField(
+        _("how to reach me directly"), max_length=HELP_CONTACT_MAX_CHARS, blank=True
     )
 
     objects = ParticipantQuerySet.as_manager()

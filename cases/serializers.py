@@ -53,15 +53,38 @@ class ServiceSummarySerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+class ParticipantHelpSerializer(serializers.Serializer):
+    """A helper's own line: what they help with, how to reach them directly (both may be "")."""
+
+    # Limits and the one-line rule: cases.services.participant_help_set (a 400 naming the field).
+    what = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    direct_contact = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
 class ParticipantOutputSerializer(serializers.ModelSerializer):
     user = UserSummarySerializer(read_only=True)
     service = ServiceSummarySerializer(read_only=True, allow_null=True)
     invited_by = UserSummarySerializer(read_only=True, allow_null=True)
+    help = serializers.SerializerMethodField()
 
     class Meta:
         model = Participant
-        fields = ["id", "user", "role", "service", "joined", "left", "invited_by", "left_summary"]
+        fields = [
+            "id",
+            "user",
+            "role",
+            "service",
+            "joined",
+            "left",
+            "invited_by",
+            "left_summary",
+            "help",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ParticipantHelpSerializer)
+    def get_help(self, participant: Participant) -> dict[str, str]:
+        return {"what": participant.help_what, "direct_contact": participant.help_direct_contact}
 
 
 # The roles someone can be added or invited in: a case has its one young person from the start.

@@ -2,6 +2,7 @@
 entries, so they live in consent.services (the one share path)."""
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +34,8 @@ from services_registry.models import Service
 
 from . import links
 from .models import (
+    HELP_CONTACT_MAX_CHARS,
+    HELP_WHAT_MAX_CHARS,
     LEFT_SUMMARY_MAX_CHARS,
     AccessEvent,
     Attachment,
@@ -169,17 +173,89 @@ def participant_removal_check(*, case: Case, actor: User | None, participant: Pa
         )
 
 
+def _too_long(*, text: str, limit: int) -> str | None:
+    if len(text) <= limit:
+        return None
+    return _("Write at most %(max)d characters (you wrote %(count)d).") % {
+        "max": limit,
+        "count": len(text),
+    }
+
+
 def left_summary_check(summary: str) -> str:
     """The optional words about why someone left: plain text, at most LEFT_SUMMARY_MAX_CHARS."""
     summary = summary.strip()
-    if len(summary) > LEFT_SUMMARY_MAX_CHARS:
-        raise ValidationError(
-            {
-                "summary": _("Write at most %(max)d characters (you wrote %(count)d).")
-                % {"max": LEFT_SUMMARY_MAX_CHARS, "count": len(summary)}
-            }
-        )
+    error = _too_long(text=summary, limit=LEFT_SUMMARY_MAX_CHARS)
+    if error:
+        raise ValidationError({"summary": error})
     return summary
+
+
+# Line breaks and control characters; a non-breaking space (pasted phone numbers) is fine.
+NOT_ON_ONE_LINE = {"Cc", "Zl", "Zp"}
+
+
+def _one_line_error(*, text: str, limit: int) -> str | None:
+    """A plain line of text: no line breaks or other control characters, at most `limit`."""
+    if any(unicodedata.category(character) in NOT_ON_ONE_LINE for character in text):
+        return _("Write it on one line, as plain text.")
+    return _too_long(text=text, limit=limit)
+
+
+def may_say_help(*, participant: Participant, user: User) -> bool:
+    """THE rule for who writes a participation's help line: the helper or ungdomshjelper of that
+    participation, themself, while on the team (the page's form and the service ask it)."""
+    return (
+        participant.user_id == user.pk
+        and participant.left is None
+        and participant.role in (Participant.Role.HELPER, Participant.Role.UNGDOMSHJELPER)
+    )
+
+
+@transaction.atomic
+def participant_help_set(
+    *, participant_id: int, actor: User, what: str, direct_contact: str
+) -> Participant:
+    """A helper says, for one case, what they help with and how to reach them directly (issue
+    #19 item 3): shown on the team page, the youth's home and in the participants API. Someone
+    not on the case gets 404, anyone but that helper 403, a closed case 409. Both empty clears
+    the line. The audit names the fields, never the words."""
+    case_id = (
+        Participant.objects.filter(pk=participant_id).values_list("case_id", flat=True).first()
+    )
+    if case_id is None:
+        raise Http404
+    case = case_lock(case_id)
+    access_case(user=actor, case_id=case.pk)
+    participant = Participant.objects.get(pk=participant_id)
+    if not may_say_help(participant=participant, user=actor):
+        raise PermissionDenied(_("Only the helper themself can say what they help with."))
+    case_require_open(case)
+    what, direct_contact = what.strip(), direct_contact.strip()
+    errors = {
+        field: error
+        for field, error in (
+            ("what", _one_line_error(text=what, limit=HELP_WHAT_MAX_CHARS)),
+            (
+                "direct_contact",
+                _one_line_error(text=direct_contact, limit=HELP_CONTACT_MAX_CHARS),
+            ),
+        )
+        if error
+    }
+    if errors:
+        raise ValidationError(errors)
+    participant.help_what, participant.help_direct_contact = what, direct_contact
+    participant.save(update_fields=["help_what", "help_direct_contact"])
+    audit_append(
+        actor=actor,
+        action="participant.help_set",
+        case_id=case.pk,
+        object_type="participant",
+        object_id=str(participant.pk),
+        data={"what": bool(what), "direct_contact": bool(direct_contact)},
+    )
+    return participant
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from coordination.throttling import page_throttle_wait, throttled_message
 from services_registry.models import Service
 
 from .apps import INVITATION_SESSION_KEY
-from .forms import AccountForm, CaseOpenForm, EntryForm, InviteForm, WithholdForm
+from .forms import AccountForm, CaseOpenForm, EntryForm, HelpForm, InviteForm, WithholdForm
 from .models import Case, Invitation, Participant
 from .selectors import (
     access_case,
@@ -61,6 +61,8 @@ from .services import (
     invitation_accept_new_account,
     invitation_create,
     invitation_revoke,
+    may_say_help,
+    participant_help_set,
     participants_removable,
     withholding_end,
 )
@@ -248,11 +250,19 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
 
 
 def _team_page(
-    request: HttpRequest, case: Case, invite_form: InviteForm | None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    invite_form: InviteForm | None,
+    status: int = 200,
+    help_form: HelpForm | None = None,
 ) -> HttpResponse:
     user = authenticated_user(request)
     participants = list(participants_for_case(case=case))
     me = participant_active(case=case, user=user)
+    if help_form is None and me is not None and may_say_help(participant=me, user=user):
+        help_form = HelpForm(
+            initial={"what": me.help_what, "direct_contact": me.help_direct_contact}
+        )
     invitations = list(invitations_for_case(case=case))
     context = {
         "case": case,
@@ -263,6 +273,7 @@ def _team_page(
         "pending": [i for i in invitations if i.status == Invitation.Status.PENDING],
         "answered": [i for i in invitations if i.status != Invitation.Status.PENDING],
         "invite_form": invite_form,
+        "help_form": help_form,
         # Leaving or taking someone off is consent's page (it ends access), with the summary.
         "removable": participants_removable(case=case, actor=user, participants=participants),
     }
@@ -316,7 +327,33 @@ def _revoke(request: HttpRequest, case: Case) -> HttpResponse:
     return redirect("cases:team", case_id=case.pk)
 
 
-TEAM_ACTIONS = {"invite": _invite, "revoke": _revoke}
+def _say_help(request: HttpRequest, case: Case) -> HttpResponse:
+    user = authenticated_user(request)
+    me = participant_active(case=case, user=user)
+    if me is None:
+        raise Http404
+    form = HelpForm(request.POST)
+    # Two optional text fields: the service checks what they say (limits, one line).
+    outcome = form.is_valid() and attempt_on_form(
+        request,
+        form,
+        lambda: participant_help_set(
+            participant_id=me.pk,
+            actor=user,
+            what=form.cleaned_data["what"],
+            direct_contact=form.cleaned_data["direct_contact"],
+        ),
+    )
+    if outcome:
+        messages.success(request, _("Saved. The young person and the team see it."))
+    if outcome or not form.errors:
+        return redirect("cases:team", case_id=case.pk)
+    roles = invite_roles(case=case, user=user)
+    invite_form = InviteForm(roles=roles) if roles else None
+    return _team_page(request, case, invite_form, status=400, help_form=form)
+
+
+TEAM_ACTIONS = {"invite": _invite, "revoke": _revoke, "help": _say_help}
 
 
 @login_required

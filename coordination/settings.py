@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.send_action_item_reminders",
         "schedule": 3600.0,
     },
+    "meetings-evaluation-reminders": {
+        "task": "meetings.tasks.send_evaluation_reminders",
+        "schedule": 3600.0,
+    },
     "meetings-publish-due-agendas": {
         "task": "meetings.tasks.publish_due_agendas",
         "schedule": 300.0,
@@ -303,6 +307,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # before the meeting; task owners are reminded this many days before the due date.
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
 SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
+# The young person is reminded once, this many days after a meeting was held, to say what they
+# thought (unless they answered); meetings held longer ago than the window are left alone.
+SAMMEN_EVALUATION_REMIND_DAYS = env.int("SAMMEN_EVALUATION_REMIND_DAYS", default=2)
+SAMMEN_EVALUATION_REMIND_WINDOW_DAYS = env.int("SAMMEN_EVALUATION_REMIND_WINDOW_DAYS", default=7)
 # A closed case can be opened again (by the same people) this many days after it was closed;
 # well inside the shortest retention below, so a reopened case still has its content.
 SAMMEN_REOPEN_WITHIN_DAYS = env.int("SAMMEN_REOPEN_WITHIN_DAYS", default=365)

@@ -15,3 +15,7 @@ def minutes(meeting: Meeting) -> str:
 
 def action_items() -> str:
     return reverse("meetings:tasks")
+
+
+def evaluation(meeting: Meeting) -> str:
+    return reverse("meetings:evaluation", kwargs={"meeting_id": meeting.pk})

@@ -314,6 +314,24 @@ class EvaluationReceipt(models.Model):
         return f"{self.user_id} answered {self.meeting_id}"
 
 
+class EvaluationReminder(models.Model):
+    """That the young person was reminded once to say what they thought of a held meeting (the
+    invitation itself goes out when the meeting is marked held). The unique row makes the beat
+    task send it once, across restarts and concurrent workers."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="evaluation_reminded_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} reminded of {self.meeting_id}"
+
+
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 

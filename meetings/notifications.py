@@ -35,6 +35,17 @@ ACTION_ITEM_DUE = NotificationKind(
     _("A task you are responsible for is due soon. See Sammen."),
 )
 
+EVALUATION_INVITED = NotificationKind(
+    "evaluation_invited",
+    _("How was the meeting?"),
+    _("A meeting is over. Tell us what you thought in Sammen. You can answer anonymously."),
+)
+EVALUATION_REMINDED = NotificationKind(
+    "evaluation_reminded",
+    _("How was the meeting? (reminder)"),
+    _("You can still tell us what you thought of a meeting in Sammen. You can answer anonymously."),
+)
+
 KINDS = (
     MEETING_INVITED,
     MEETING_CHANGED,
@@ -42,4 +53,6 @@ KINDS = (
     AGENDA_PUBLISHED,
     MINUTES_FOR_REVIEW,
     ACTION_ITEM_DUE,
+    EVALUATION_INVITED,
+    EVALUATION_REMINDED,
 )

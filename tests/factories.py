@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,6 +53,16 @@ def login_with_second_factor(client, user) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def page_client(user) -> Client:
+    """A browser-like client logged in as `user`, past the second factor where staff need it."""
+    client = Client()
+    if user.is_staff:
+        login_with_second_factor(client, user)
+    else:
+        client.force_login(user)
+    return client
 
 
 class NotificationFactory(DjangoModelFactory):

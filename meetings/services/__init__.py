@@ -2,7 +2,14 @@
 consent.services.share (THE share path); nothing here grants access to an entry."""
 
 from .common import REVIEW_STATES
-from .feedback import calendar_feed_for, calendar_feed_reset, can_evaluate, evaluation_submit
+from .feedback import (
+    calendar_feed_for,
+    calendar_feed_reset,
+    can_evaluate,
+    evaluation_invite,
+    evaluation_reminders_send,
+    evaluation_submit,
+)
 from .meetings import (
     agenda_item_add,
     agenda_item_publish,
@@ -49,6 +56,8 @@ __all__ = [
     "calendar_feed_for",
     "calendar_feed_reset",
     "can_evaluate",
+    "evaluation_invite",
+    "evaluation_reminders_send",
     "evaluation_submit",
     "meeting_cancel",
     "meeting_create",

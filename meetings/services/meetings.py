@@ -36,6 +36,7 @@ from .common import (
     _require_organiser,
     _require_team,
 )
+from .feedback import evaluation_invite
 
 # -- meetings and who comes -------------------------------------------------------------------
 
@@ -314,12 +315,14 @@ def attendance_choose(
 def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     """Once the meeting has begun, by its organiser, once: minutes and evaluation open."""
     _require_organiser(meeting, actor)
-    case_require_open(case_lock(meeting.case_id))
+    case = case_lock(meeting.case_id)
+    case_require_open(case)
     meeting = for_update(Meeting.objects.all()).get(pk=meeting.pk)
     require(meeting, Change.HOLD)
     meeting.held_at = timezone.now()
     meeting.save(update_fields=["held_at"])
     _audit(actor, "meeting.held", meeting)
+    evaluation_invite(meeting=meeting, youth=case.youth)
     return meeting
 
 

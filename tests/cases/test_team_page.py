@@ -15,19 +15,10 @@ from tests.factories import (
     CaseFactory,
     ParticipantFactory,
     ServiceFactory,
-    login_with_second_factor,
+    page_client,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    if user.is_staff:
-        login_with_second_factor(client, user)
-    else:
-        client.force_login(user)
-    return client
 
 
 def _bup_service(demo):
@@ -41,13 +32,13 @@ def test_the_team_page_shows_who_invited_whom_and_what_waits(demo):
         case_id=jonas_case.pk, actor=nurse, role="helper", user=demo["bup"],
         service=_bup_service(demo),
     )  # fmt: skip
-    _client(demo["bup"]).post(f"/invitations/{bup_invitation.pk}/")
+    page_client(demo["bup"]).post(f"/invitations/{bup_invitation.pk}/")
     invitation_create(
         case_id=jonas_case.pk, actor=nurse, role="helper",
         person=NewPerson("Lise Moe", email="lise@example.org"), service=_bup_service(demo),
     )  # fmt: skip
     # When Jonas opens his team page
-    page = _client(demo["jonas"]).get(f"/cases/{jonas_case.pk}/team/")
+    page = page_client(demo["jonas"]).get(f"/cases/{jonas_case.pk}/team/")
     html = page.content.decode()
     # Then he sees the team with who invited bup, and who waits, but no forms (he is 13)
     assert page.status_code == 200
@@ -56,25 +47,27 @@ def test_the_team_page_shows_who_invited_whom_and_what_waits(demo):
     assert 'name="action" value="invite"' not in html
     assert "Trekk tilbake" not in html
     # The nurse sees the invite form and can withdraw what she sent
-    nurse_html = _client(nurse).get(f"/cases/{jonas_case.pk}/team/").content.decode()
+    nurse_html = page_client(nurse).get(f"/cases/{jonas_case.pk}/team/").content.decode()
     assert 'name="action" value="invite"' in nurse_html
     assert "Trekk tilbake invitasjonen til Lise Moe" in nurse_html
     # and the case page links to the team page
-    case_page = _client(demo["jonas"]).get(f"/cases/{jonas_case.pk}/").content.decode()
+    case_page = page_client(demo["jonas"]).get(f"/cases/{jonas_case.pk}/").content.decode()
     assert f"/cases/{jonas_case.pk}/team/" in case_page
 
 
 def test_outsiders_get_404(demo):
     for persona in ["nav", "mor", "admin"]:
-        assert _client(demo[persona]).get(f"/cases/{demo.jonas_case.pk}/team/").status_code == 404
-        response = _client(demo[persona]).post(
+        assert (
+            page_client(demo[persona]).get(f"/cases/{demo.jonas_case.pk}/team/").status_code == 404
+        )
+        response = page_client(demo[persona]).post(
             f"/cases/{demo.jonas_case.pk}/team/", {"action": "invite", "role": "helper"}
         )
         assert response.status_code == 404
 
 
 def test_inviting_and_withdrawing_from_the_page(demo):
-    nurse = _client(demo["helsesykepleier"])
+    nurse = page_client(demo["helsesykepleier"])
     path = f"/cases/{demo.jonas_case.pk}/team/"
     response = nurse.post(
         path,
@@ -101,10 +94,12 @@ def test_inviting_and_withdrawing_from_the_page(demo):
     assert guardian.status_code == 400 and "registrert" in guardian.content.decode()
     assert (Invitation.objects.count(), User.objects.count()) == before
     # A guardian posting the form: refused, nothing written
-    far = _client(demo["far"]).post(path, {"action": "invite", "role": "helper", "username": "nav"})
+    far = page_client(demo["far"]).post(
+        path, {"action": "invite", "role": "helper", "username": "nav"}
+    )
     assert far.status_code == 400 and Invitation.objects.count() == before[0]
     # Another helper cannot withdraw the nurse's invitation; the nurse can
-    _client(demo["laerer"]).post(path, {"action": "revoke", "invitation": invitation.pk})
+    page_client(demo["laerer"]).post(path, {"action": "revoke", "invitation": invitation.pk})
     assert Invitation.objects.get(pk=invitation.pk).status == "pending"
     nurse.post(path, {"action": "revoke", "invitation": invitation.pk})
     assert Invitation.objects.get(pk=invitation.pk).status == "revoked"
@@ -120,7 +115,7 @@ def test_the_team_page_links_leaving_and_removal_to_the_removal_page(demo):
     youth = Participant.objects.get(case=case, user=demo["sara"])
 
     def links(persona):
-        html = _client(demo[persona]).get(f"/cases/{case.pk}/team/").content.decode()
+        html = page_client(demo[persona]).get(f"/cases/{case.pk}/team/").content.decode()
         return {p.pk for p in (bup, nurse, youth) if f"/participants/{p.pk}/remove/" in html}
 
     # The ungdomshjelper may take anyone but the youth off; a helper only leaves himself;
@@ -129,13 +124,13 @@ def test_the_team_page_links_leaving_and_removal_to_the_removal_page(demo):
     assert links("bup") == {bup.pk}
     assert links("sara") == set()
     # The page behind the link takes the summary and ends the participation
-    response = _client(demo["ungdomshjelper"]).post(
+    response = page_client(demo["ungdomshjelper"]).post(
         f"/cases/{case.pk}/participants/{bup.pk}/remove/",
         {"summary": "BUP har avsluttet behandlingen"},
     )
     assert response.status_code == 302
     assert Participant.objects.get(pk=bup.pk).left_summary == "BUP har avsluttet behandlingen"
-    html = _client(demo["sara"]).get(f"/cases/{case.pk}/team/").content.decode()
+    html = page_client(demo["sara"]).get(f"/cases/{case.pk}/team/").content.decode()
     assert "Tidligere" in html and "Ahmed Khan" in html
 
 
@@ -165,7 +160,7 @@ def _queries(client: Client, path: str) -> int:
 def test_the_team_page_and_the_case_list_keep_their_queries_as_the_team_grows(db):
     small_case, small_helper = _team_of(1)
     big_case, big_helper = _team_of(20)
-    small, big = _client(small_helper), _client(big_helper)
+    small, big = page_client(small_helper), page_client(big_helper)
     assert _queries(small, f"/cases/{small_case.pk}/team/") == _queries(
         big, f"/cases/{big_case.pk}/team/"
     )

@@ -34,6 +34,9 @@ def build(demo) -> dict[str, object]:
         "sara_case": demo.sara_case.pk,
         "jonas_case": demo.jonas_case.pk,
         "invitation": invitation.pk,
+        "nurse_on_sara": Participant.objects.get(
+            case=demo.sara_case, user=demo["helsesykepleier"]
+        ).pk,
         "barnevern": demo["barnevern"].pk,
         "bup": demo["bup"].pk,
         "school_service": str(school.pk),
@@ -75,6 +78,13 @@ MATRIX = [
         sara_team(403, helsesykepleier=200, ungdomshjelper=200),
     ),
     ("post", "/api/v1/invitations/{invitation}/accept/", None, statuses(404, nav=200)),
+    # A helper's own line (issue #19 item 3): only that helper; the rest of the team 403
+    (
+        "put",
+        "/api/v1/participants/{nurse_on_sara}/help/",
+        {"what": "Søvn og hodepine", "direct_contact": "Tirsdager 9-11"},
+        sara_team(403, helsesykepleier=200),
+    ),
 ]
 
 
@@ -97,5 +107,5 @@ def test_permission_matrix(demo, method, path, body, expected):
 
 @pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _, _ in MATRIX])
 def test_anonymous_callers_get_401_everywhere(db, method, path):
-    ids = {"sara_case": 1, "jonas_case": 1, "invitation": 1}
+    ids = {"sara_case": 1, "jonas_case": 1, "invitation": 1, "nurse_on_sara": 1}
     assert getattr(APIClient(), method)(path.format(**ids)).status_code == 401
