@@ -287,6 +287,15 @@ RECORDS: dict[str, Processing] = {
         retention="as long as the case",
     ),
     "meetings.EvaluationReceipt": _CASE_SKELETON,
+    # Which held meeting's youth was reminded to evaluate it (once), no answers.
+    "meetings.EvaluationReminder": _CASE_SKELETON,
+    "services_registry.ServiceStaff": Processing(
+        purpose="who at a catalogue service takes its referrals in Sammen",
+        data="the person, the service, whether they receive referrals",
+        people=(HELPERS,),
+        recipients="catalogue editors; the public service page says only that it takes referrals",
+        retention="as long as the person works there (removed by catalogue editors)",
+    ),
     "meetings.CalendarFeed": Processing(
         purpose="a private calendar feed of one's meetings",
         data="the person, a secret token",

@@ -207,6 +207,8 @@ def writes(demo, ids, service):
             "ungdomshjelper", {}, {"users": [u["bup"]]}),
         ("post", "/api/v1/meetings/{meeting_id}/take-over/"): ("ungdomshjelper", {}, None),
         ("post", "/api/v1/participants/{participant_id}/remove/"): ("ungdomshjelper", {}, None),
+        ("put", "/api/v1/participants/{participant_id}/help/"): (
+            "bup", {}, {"what": "Samtaler", "direct_contact": ""}),
         ("post", "/api/v1/plan-goals/{goal_id}/steps/"): (
             "sara", {}, {"text": "Nytt steg", "owner": u["bup"]}),
         ("patch", "/api/v1/plan-steps/{step_id}/"): ("sara", {}, {"done": True}),
