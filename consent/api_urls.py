@@ -39,6 +39,11 @@ urlpatterns = [
         name="api-case-who-knows-what",
     ),
     path(
+        "cases/<int:case_id>/access-log/",
+        api.AccessLogApi.as_view(),
+        name="api-case-access-log",
+    ),
+    path(
         "disclosures/<int:disclosure_id>/withdraw/",
         api.DisclosureWithdrawApi.as_view(),
         name="api-disclosure-withdraw",

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.markdown import render_markdown
-from cases.models import Participant
+from cases.models import Entry, Participant
 from cases.selectors import access_case, attachments_for_entry
 from cases.services import can_close_case, entry_open, participants_removable
 from coordination.models import User
@@ -23,7 +23,23 @@ from coordination.pages import attempt
 from coordination.parsing import parse_page
 from coordination.rest import authenticated_user
 
-from .forms import BASIS_LEGAL_DUTY, CaseCloseForm, DeclineForm, LeaveForm, OpinionForm, ShareForm
+from .access_log import (
+    access_case_log,
+    access_log,
+    access_log_categories,
+    access_log_people,
+    access_log_rows,
+    access_log_team,
+)
+from .forms import (
+    BASIS_LEGAL_DUTY,
+    AccessLogFilterForm,
+    CaseCloseForm,
+    DeclineForm,
+    LeaveForm,
+    OpinionForm,
+    ShareForm,
+)
 from .models import ConsentRequest, Disclosure
 from .selectors import (
     access_case_overview,
@@ -150,7 +166,44 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "people": people,
             "is_youth": user.pk == case.youth_id,
             "decided_categories": decided,
+            "reads_access_log": bool(access_log_categories(user=user, case=case)),
         },
+    )
+
+
+ACCESS_LOG_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def access_log_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The access log in plain words: who opened what, when and why; filters by person,
+    entry and period (a wrong filter is a message on the page and shows nothing)."""
+    user = authenticated_user(request)
+    case, categories = access_case_log(user=user, case_id=case_id)
+    team = access_log_team(case=case)
+    form = AccessLogFilterForm(request.GET, people=access_log_people(team))
+    page, rows = None, []
+    if form.is_valid():
+        events = access_log(case=case, categories=categories, viewer=user, narrow=form.narrowed())
+        page = Paginator(events, ACCESS_LOG_PER_PAGE).get_page(parse_page(request.GET.get("page")))
+        rows = access_log_rows(case=case, team=team, viewer=user, events=list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consent/access_log.html",
+        {
+            "case": case,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "is_youth": user.pk == case.youth_id,
+            "narrowed": any(request.GET.get(name) for name in form.fields),
+            "all_categories": categories == set(Entry.Category.values),
+        },
+        status=200 if page is not None else 400,
     )
 
 
