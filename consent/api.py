@@ -44,9 +44,11 @@ from .forms import AccessLogFilterForm
 from .models import ConsentRequest
 from .serializers import (
     AccessLogSerializer,
+    CategoryWatchSerializer,
     ConsentRequestOutputSerializer,
     DeclineInputSerializer,
     DisclosureOutputSerializer,
+    EntryWatchSerializer,
     OpinionInputSerializer,
     ParticipantRemoveInputSerializer,
     PersonKnowledgeSerializer,
@@ -340,6 +342,62 @@ class AccessLogApi(APIView):
             AccessLogSerializer,
             build=lambda page: access_log_rows(case=case, team=team, viewer=user, events=page),
         )
+
+
+WATCH_RESPONSES = {403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+class EntryWatchApi(APIView):
+    """The young person is told (entry_opened) whenever someone else opens the entry."""
+
+    @extend_schema(
+        summary="Be told when someone else opens this entry (the young person)",
+        request=None,
+        responses={201: EntryWatchSerializer, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        services.entry_watch(entry_id=entry_id, actor=authenticated_user(request), watching=True)
+        return Response({"entry": entry_id, "watching": True}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Stop being told when this entry is opened",
+        request=None,
+        responses={204: None, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def delete(self, request: Request, entry_id: int) -> Response:
+        services.entry_watch(entry_id=entry_id, actor=authenticated_user(request), watching=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CategoryWatchApi(APIView):
+    """Like EntryWatchApi, for every entry of one category on the case, now and later."""
+
+    @extend_schema(
+        summary="Be told when someone else opens anything in this category (the young person)",
+        request=None,
+        responses={201: CategoryWatchSerializer, 400: None, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def post(self, request: Request, case_id: int, category: str) -> Response:
+        services.category_watch(
+            case_id=case_id, category=category, actor=authenticated_user(request), watching=True
+        )
+        body = {"case": case_id, "category": category, "watching": True}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Stop being told when this category is opened",
+        request=None,
+        responses={204: None, 400: None, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def delete(self, request: Request, case_id: int, category: str) -> Response:
+        services.category_watch(
+            case_id=case_id, category=category, actor=authenticated_user(request), watching=False
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DisclosureWithdrawApi(APIView):

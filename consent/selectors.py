@@ -37,7 +37,7 @@ from cases.selectors import (
 from coordination.ages import adult_since
 from coordination.models import User
 
-from .models import ConsentRequest, Disclosure, SharingRule
+from .models import ConsentRequest, Disclosure, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -566,4 +566,19 @@ def share_candidates(*, entry: Entry) -> list[Participant]:
         .exclude(Exists(has_access))
         .select_related("user", "service")
         .order_by("joined", "id")
+    )
+
+
+# -- watching ---------------------------------------------------------------------------------
+
+
+def watches_entry(*, user: User, entry: Entry) -> bool:
+    return Watch.objects.filter(watcher=user, entry=entry).exists()
+
+
+def categories_watched(*, user: User, case: Case) -> set[str]:
+    return set(
+        Watch.objects.filter(watcher=user, case=case, entry__isnull=True).values_list(
+            "category", flat=True
+        )
     )

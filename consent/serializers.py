@@ -245,3 +245,14 @@ class AccessLogSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     basis = serializers.CharField(allow_null=True)
     via = serializers.ChoiceField(choices=AccessEvent.Via.choices)
+
+
+class EntryWatchSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+    watching = serializers.BooleanField()
+
+
+class CategoryWatchSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=Entry.Category.choices)
+    watching = serializers.BooleanField()
