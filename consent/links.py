@@ -20,7 +20,7 @@ def who_knows_what(case: Case) -> str:
 def access_log(entry: Entry) -> str:
     """The access log narrowed to one entry (who opened it, when and why)."""
     path = reverse("consent:access-log", kwargs={"case_id": entry.case_id})
-    return f"{path}?{urlencode({'entry': entry.pk})}"
+    return path + "?" + urlencode({"entry": entry.pk})
 
 
 def consent_request(request: ConsentRequest) -> str:
