@@ -247,7 +247,6 @@ def access_log_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "query": query.urlencode(),
             "is_youth": user.pk == case.youth_id,
             "narrowed": any(request.GET.get(name) for name in form.fields),
-            "all_categories": categories == set(Entry.Category.values),
             "categories": [
                 (value, label, value in watched) for value, label in Entry.Category.choices
             ],
