@@ -3,6 +3,7 @@ entries, so they live in consent.services (the one share path)."""
 
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -427,10 +428,28 @@ def entry_create_from_workflow(
     return entry
 
 
+# No savepoint when nested (the conversation's read runs in its own transaction): the events
+# and the alerts they cause commit or fail together with the caller's work.
+@transaction.atomic(savepoint=False)
+def access_events_record(
+    *, user: User, entries: Sequence[Entry], via: str, attachment: Attachment | None = None
+) -> None:
+    """Records that `user` opened `entries` (the one place an AccessEvent is written), then
+    asks each app that defines `entries_opened(user=, entries=)` on its AppConfig to react
+    (consent tells a young person who watches them). Callers have checked access."""
+    AccessEvent.objects.bulk_create(
+        [AccessEvent(entry=entry, user=user, via=via, attachment=attachment) for entry in entries]
+    )
+    for config in apps.get_app_configs():
+        opened = getattr(config, "entries_opened", None)
+        if opened is not None:
+            opened(user=user, entries=entries)
+
+
 def entry_open(*, user: User, entry_id: int, via: str) -> Entry:
     """Fetches an entry for reading and records that `user` opened it."""
     entry = access_entry(user=user, entry_id=entry_id)
-    AccessEvent.objects.create(entry=entry, user=user, via=via)
+    access_events_record(user=user, entries=[entry], via=via)
     return entry
 
 
@@ -496,8 +515,8 @@ def attachment_add(*, entry: Entry, uploaded_by: User, upload: UploadedFile) -> 
 
 def attachment_open(*, user: User, attachment_id: int) -> Attachment:
     attachment = access_attachment(user=user, attachment_id=attachment_id)
-    AccessEvent.objects.create(
-        entry=attachment.entry, user=user, via=AccessEvent.Via.ATTACHMENT, attachment=attachment
+    access_events_record(
+        user=user, entries=[attachment.entry], via=AccessEvent.Via.ATTACHMENT, attachment=attachment
     )
     return attachment
 

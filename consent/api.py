@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -32,12 +33,23 @@ from coordination.rest import (
 from services_registry.models import Service
 
 from . import selectors, services
+from .access_log import (
+    access_case_log,
+    access_log,
+    access_log_people,
+    access_log_rows,
+    access_log_team,
+)
+from .forms import AccessLogFilterForm
 from .models import ConsentRequest
 from .serializers import (
+    AccessLogSerializer,
     ApproveInputSerializer,
+    CategoryWatchSerializer,
     ConsentRequestOutputSerializer,
     DeclineInputSerializer,
     DisclosureOutputSerializer,
+    EntryWatchSerializer,
     OpinionInputSerializer,
     ParticipantRemoveInputSerializer,
     PersonKnowledgeSerializer,
@@ -315,6 +327,95 @@ class WhoKnowsWhatApi(APIView):
         case = selectors.access_case_overview(user=authenticated_user(request), case_id=case_id)
         people = selectors.who_knows_what(case=case, viewer=authenticated_user(request))
         return Response(PersonKnowledgeSerializer(people, many=True).data)
+
+
+class AccessLogApi(APIView):
+    @extend_schema(
+        summary="Every open of an entry on the case (the young person; a deciding guardian "
+        "for the categories the guardians decide)",
+        operation_id="v1_cases_access_log_list",
+        parameters=[
+            OpenApiParameter("person", int, required=False, description="a user id on the team"),
+            OpenApiParameter("entry", int, required=False),
+            OpenApiParameter("since", OpenApiTypes.DATE, required=False, description="first day"),
+            OpenApiParameter("until", OpenApiTypes.DATE, required=False, description="last day"),
+        ],
+        responses={200: page_of(AccessLogSerializer), 400: None, 404: NOT_FOUND},
+        tags=["sharing"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        user = authenticated_user(request)
+        case, categories = access_case_log(user=user, case_id=case_id)
+        team = access_log_team(case=case)
+        form = AccessLogFilterForm(request.query_params, people=access_log_people(team))
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+            )
+        events = access_log(case=case, categories=categories, viewer=user, narrow=form.narrowed())
+        return paginated(
+            request,
+            self,
+            events,
+            AccessLogSerializer,
+            build=lambda page: access_log_rows(case=case, team=team, viewer=user, events=page),
+        )
+
+
+WATCH_RESPONSES = {403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+class EntryWatchApi(APIView):
+    """The young person is told (entry_opened) whenever someone else opens the entry."""
+
+    @extend_schema(
+        summary="Be told when someone else opens this entry (the young person)",
+        request=None,
+        responses={201: EntryWatchSerializer, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def post(self, request: Request, entry_id: int) -> Response:
+        services.entry_watch(entry_id=entry_id, actor=authenticated_user(request), watching=True)
+        return Response({"entry": entry_id, "watching": True}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Stop being told when this entry is opened",
+        request=None,
+        responses={204: None, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def delete(self, request: Request, entry_id: int) -> Response:
+        services.entry_watch(entry_id=entry_id, actor=authenticated_user(request), watching=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CategoryWatchApi(APIView):
+    """Like EntryWatchApi, for every entry of one category on the case, now and later."""
+
+    @extend_schema(
+        summary="Be told when someone else opens anything in this category (the young person)",
+        request=None,
+        responses={201: CategoryWatchSerializer, 400: None, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def post(self, request: Request, case_id: int, category: str) -> Response:
+        services.category_watch(
+            case_id=case_id, category=category, actor=authenticated_user(request), watching=True
+        )
+        body = {"case": case_id, "category": category, "watching": True}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Stop being told when this category is opened",
+        request=None,
+        responses={204: None, 400: None, **WATCH_RESPONSES},
+        tags=["sharing"],
+    )
+    def delete(self, request: Request, case_id: int, category: str) -> Response:
+        services.category_watch(
+            case_id=case_id, category=category, actor=authenticated_user(request), watching=False
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DisclosureWithdrawApi(APIView):

@@ -39,6 +39,17 @@ urlpatterns = [
         name="api-case-who-knows-what",
     ),
     path(
+        "cases/<int:case_id>/access-log/",
+        api.AccessLogApi.as_view(),
+        name="api-case-access-log",
+    ),
+    path("entries/<int:entry_id>/watch/", api.EntryWatchApi.as_view(), name="api-entry-watch"),
+    path(
+        "cases/<int:case_id>/watch/<str:category>/",
+        api.CategoryWatchApi.as_view(),
+        name="api-case-category-watch",
+    ),
+    path(
         "disclosures/<int:disclosure_id>/withdraw/",
         api.DisclosureWithdrawApi.as_view(),
         name="api-disclosure-withdraw",

@@ -32,6 +32,12 @@ class ConsentConfig(AppConfig):
 
         return consent_items(user=user, cases=cases)  # type: ignore[arg-type]
 
+    def entries_opened(self, *, user: object, entries: list) -> None:
+        """cases.services.access_events_record: tell a young person who watches them."""
+        from .services import entries_opened
+
+        entries_opened(user=user, entries=entries)  # type: ignore[arg-type]
+
     def case_sections(self, *, user: object, case: object) -> list:
         from .home import case_sections
 

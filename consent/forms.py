@@ -7,7 +7,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CLOSING_SUMMARY_MAX_CHARS, LEFT_SUMMARY_MAX_CHARS, Participant
+from coordination.parsing import MAX_ID
 
+from .access_log import AccessLogFilter
 from .periods import Ends, school_year_end, until_check, until_for
 
 BASIS_ASK_OR_RULE = "auto"
@@ -181,3 +183,53 @@ class EndsForm(forms.Form):
 
     def ends_on(self) -> date | None:
         return self.cleaned_data.get("ends_on")
+
+
+# The access log's period: far enough either way for any real case, near enough that a day's
+# start and end stay dates PostgreSQL and Python can both hold.
+ACCESS_LOG_FIRST_DAY = date(1900, 1, 1)
+ACCESS_LOG_LAST_DAY = date(9998, 12, 31)
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters, for the page and the API alike (the API answers a form error
+    with a 400 by field): one person who was ever on the team, one entry, a period of days."""
+
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
+    entry = forms.IntegerField(
+        label=_("Entry"), min_value=1, max_value=MAX_ID, required=False, widget=forms.HiddenInput
+    )
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["person"].choices = [("", _("Everyone")), *people]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        for name in ("since", "until"):
+            day = cleaned.get(name)
+            if isinstance(day, date) and not ACCESS_LOG_FIRST_DAY <= day <= ACCESS_LOG_LAST_DAY:
+                self.add_error(name, _("Choose a real date."))
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if isinstance(since, date) and isinstance(until, date) and since > until:
+            self.add_error("until", _("The end of the period is before its start."))
+        return cleaned
+
+    def narrowed(self) -> AccessLogFilter:
+        """Callers ask this of a valid form."""
+        return AccessLogFilter(
+            person=self.cleaned_data["person"],
+            entry=self.cleaned_data["entry"],
+            since=self.cleaned_data["since"],
+            until=self.cleaned_data["until"],
+        )

@@ -1,5 +1,7 @@
 """Where a notification about the share path points: consent's own pages, by URL name."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from cases.models import Case, Entry
@@ -13,6 +15,12 @@ def entry(entry: Entry) -> str:
 
 def who_knows_what(case: Case) -> str:
     return reverse("consent:who-knows-what", kwargs={"case_id": case.pk})
+
+
+def access_log(entry: Entry) -> str:
+    """The access log narrowed to one entry (who opened it, when and why)."""
+    path = reverse("consent:access-log", kwargs={"case_id": entry.case_id})
+    return path + "?" + urlencode({"entry": entry.pk})
 
 
 def consent_request(request: ConsentRequest) -> str:

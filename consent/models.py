@@ -278,3 +278,69 @@ class Disclosure(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class Watch(models.Model):
+    """The young person asked to be told whenever someone else opens one entry, or any entry of
+    one category, on their case (issue #16 item 4). Exactly one of `entry` and `category`."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    watcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    category = models.CharField(
+        _("category"), max_length=32, choices=Entry.Category.choices, blank=True
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("watch")
+        verbose_name_plural = _("watches")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(entry__isnull=False) & Q(category=""))
+                | (Q(entry__isnull=True) & ~Q(category="")),
+                name="watch_entry_or_category",
+            ),
+            models.UniqueConstraint(
+                fields=["watcher", "entry"],
+                condition=Q(entry__isnull=False),
+                name="watch_entry_once",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "watcher", "category"],
+                condition=~Q(category=""),
+                name="watch_category_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.watcher_id} watches {self.entry_id or self.category}"
+
+
+class OpenAlert(models.Model):
+    """When `watcher` was last told that `opened_by` opened `entry`: at most one alert per
+    person per entry per ENTRY_OPENED_ALERT_EVERY, claimed by a conditional update of this row
+    (consent.services.watch)."""
+
+    watcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["watcher", "entry", "opened_by"], name="open_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.watcher_id}: {self.opened_by_id} -> {self.entry_id}"

@@ -110,7 +110,14 @@ YOUTH_ADULT = NotificationKind(
     ),
 )
 
+ENTRY_OPENED = NotificationKind(
+    "entry_opened",
+    _("Someone opened something you watch"),
+    _("Someone opened something about you that you asked to hear about. See who in Sammen."),
+)
+
 KINDS = (
+    ENTRY_OPENED,
     PARTICIPANT_LEFT,
     YOUTH_ADULT_YOU,
     YOUTH_ADULT,

@@ -37,7 +37,7 @@ from cases.selectors import (
 from coordination.ages import adult_since
 from coordination.models import User
 
-from .models import ConsentRequest, Disclosure, SharingRule
+from .models import ConsentRequest, Disclosure, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -195,6 +195,21 @@ def access_case_rules(*, user: User, case_id: int) -> Case:
 # -- who knows what ---------------------------------------------------------------------------
 
 
+def entry_label(*, entry: Entry, visible: bool, withheld: bool) -> str:
+    """An entry's title for a viewer who may open it, or what they read instead: the young
+    person (`withheld`: it is kept from them) only that it exists, anyone else its kind,
+    category and author (who-knows-what and the access log alike)."""
+    if visible:
+        return entry.title
+    if withheld:
+        return _("Something you cannot see")
+    return _("%(kind)s about %(category)s by %(name)s (you cannot see it)") % {
+        "kind": capfirst(entry.get_kind_display()),
+        "category": entry.get_category_display(),
+        "name": entry.author.name,
+    }
+
+
 @dataclass
 class Knowledge:
     """One thing a person can (or could) see. `visible` says whether the viewer may read the
@@ -288,16 +303,7 @@ class Knowledge:
 
     @property
     def label(self) -> str:
-        """The title, or what the viewer reads instead of it."""
-        if self.visible:
-            return self.entry.title
-        if self.withheld:
-            return _("Something you cannot see")
-        return _("%(kind)s about %(category)s by %(name)s (you cannot see it)") % {
-            "kind": capfirst(self.entry.get_kind_display()),
-            "category": self.entry.get_category_display(),
-            "name": self.entry.author.name,
-        }
+        return entry_label(entry=self.entry, visible=self.visible, withheld=self.withheld)
 
 
 @dataclass
@@ -629,4 +635,19 @@ def share_candidates(*, entry: Entry) -> list[Participant]:
         .exclude(Exists(has_access))
         .select_related("user", "service")
         .order_by("joined", "id")
+    )
+
+
+# -- watching ---------------------------------------------------------------------------------
+
+
+def watches_entry(*, user: User, entry: Entry) -> bool:
+    return Watch.objects.filter(watcher=user, entry=entry).exists()
+
+
+def categories_watched(*, user: User, case: Case) -> set[str]:
+    return set(
+        Watch.objects.filter(watcher=user, case=case, entry__isnull=True).values_list(
+            "category", flat=True
+        )
     )

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import LEFT_SUMMARY_MAX_CHARS, Entry, Participant
+from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
 from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
@@ -253,3 +253,26 @@ class ParticipantRemoveInputSerializer(serializers.Serializer):
         max_length=LEFT_SUMMARY_MAX_CHARS,
         help_text="Why they leave, in a few words the young person and the team read.",
     )
+
+
+class AccessLogSerializer(serializers.Serializer):
+    """One open in the access log (consent.access_log.AccessLogRow): the entry as the reader
+    may see it (as in who-knows-what), who opened it, when, how, and on what basis they could
+    (`youth`, `author`, or their disclosure's basis then; null when nothing explains it)."""
+
+    entry = KnowledgeEntrySerializer(source="*")
+    person = PersonSerializer(source="*")
+    at = serializers.DateTimeField()
+    basis = serializers.CharField(allow_null=True)
+    via = serializers.ChoiceField(choices=AccessEvent.Via.choices)
+
+
+class EntryWatchSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+    watching = serializers.BooleanField()
+
+
+class CategoryWatchSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    category = serializers.ChoiceField(choices=Entry.Category.choices)
+    watching = serializers.BooleanField()

@@ -8,7 +8,10 @@ app_name = "consent"
 case_pages = [
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("entries/<int:entry_id>/share/", views.entry_share, name="entry-share"),
+    path("entries/<int:entry_id>/watch/", views.entry_watch_page, name="entry-watch"),
     path("who-knows-what/", views.who_knows_what_page, name="who-knows-what"),
+    path("access-log/", views.access_log_page, name="access-log"),
+    path("access-log/watch/", views.category_watch_page, name="category-watch"),
     path("close/", views.case_close_page, name="case-close"),
     path("reopen/", views.case_reopen_page, name="case-reopen"),
     path(

@@ -15,16 +15,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.markdown import render_markdown
-from cases.models import Participant
-from cases.selectors import access_case, attachments_for_entry
+from cases.models import Entry, Participant
+from cases.selectors import access_case, access_entry, attachments_for_entry
 from cases.services import can_close_case, entry_open, participants_removable
 from coordination.models import User
 from coordination.pages import attempt
 from coordination.parsing import parse_page
 from coordination.rest import authenticated_user
 
+from . import links
+from .access_log import (
+    access_case_log,
+    access_log,
+    access_log_categories,
+    access_log_people,
+    access_log_rows,
+    access_log_team,
+)
 from .forms import (
     BASIS_LEGAL_DUTY,
+    AccessLogFilterForm,
     CaseCloseForm,
     DeclineForm,
     EndsForm,
@@ -38,18 +48,22 @@ from .selectors import (
     access_consent_request,
     access_disclosure,
     categories_decided_by,
+    categories_watched,
     consent_requests_visible,
     may_see_youth_opinion,
     share_candidates,
     sharing_overview_for_entry,
+    watches_entry,
     who_knows_what,
 )
 from .services import (
     case_close,
     case_reopen,
+    category_watch,
     consent_request_approve,
     consent_request_decline,
     consent_request_opinion,
+    entry_watch,
     participant_remove,
     share,
     withdraw,
@@ -72,6 +86,8 @@ def _entry_page(
         "body_html": render_markdown(entry.body),
         "attachments": attachments_for_entry(entry=entry),
         "is_author": is_author,
+        "is_youth": user.pk == entry.case.youth_id,
+        "watching": user.pk == entry.case.youth_id and watches_entry(user=user, entry=entry),
     }
     if is_author:
         candidates = share_candidates(entry=entry)
@@ -158,7 +174,85 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "people": people,
             "is_youth": user.pk == case.youth_id,
             "decided_categories": decided,
+            "reads_access_log": bool(access_log_categories(user=user, case=case)),
         },
+    )
+
+
+def _watching_posted(request: HttpRequest) -> bool:
+    return request.POST.get("watching") == "on"
+
+
+@login_required
+@require_POST
+def entry_watch_page(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
+    """The young person's "tell me when someone else opens this" on the entry's page."""
+    user = authenticated_user(request)
+    entry = access_entry(user=user, entry_id=entry_id)
+    if entry.case_id != case_id:
+        raise Http404
+    watching = _watching_posted(request)
+    if attempt(request, lambda: entry_watch(entry_id=entry.pk, actor=user, watching=watching)):
+        messages.success(
+            request,
+            _("You will be told when someone else opens this.")
+            if watching
+            else _("You will no longer be told when this is opened."),
+        )
+    return redirect(links.entry(entry))
+
+
+@login_required
+@require_POST
+def category_watch_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The young person's "tell me when someone else opens anything about ..." on the log."""
+    user = authenticated_user(request)
+    watching = _watching_posted(request)
+    category = request.POST.get("category", "")
+    if attempt(
+        request,
+        lambda: category_watch(case_id=case_id, category=category, actor=user, watching=watching),
+    ):
+        messages.success(request, _("Your choice is saved."))
+    return redirect("consent:access-log", case_id=case_id)
+
+
+ACCESS_LOG_PER_PAGE = 25
+
+
+@login_required
+@require_GET
+def access_log_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The access log in plain words: who opened what, when and why; filters by person,
+    entry and period (a wrong filter is a message on the page and shows nothing)."""
+    user = authenticated_user(request)
+    case, categories = access_case_log(user=user, case_id=case_id)
+    team = access_log_team(case=case)
+    form = AccessLogFilterForm(request.GET, people=access_log_people(team))
+    watched = categories_watched(user=user, case=case) if user.pk == case.youth_id else set()
+    page, rows = None, []
+    if form.is_valid():
+        events = access_log(case=case, categories=categories, viewer=user, narrow=form.narrowed())
+        page = Paginator(events, ACCESS_LOG_PER_PAGE).get_page(parse_page(request.GET.get("page")))
+        rows = access_log_rows(case=case, team=team, viewer=user, events=list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consent/access_log.html",
+        {
+            "case": case,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "is_youth": user.pk == case.youth_id,
+            "narrowed": any(request.GET.get(name) for name in form.fields),
+            "categories": [
+                (value, label, value in watched) for value, label in Entry.Category.choices
+            ],
+        },
+        status=200 if page is not None else 400,
     )
 
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import links as cases_links
-from cases.models import AccessEvent, Case, Entry, Participant
+from cases.models import Case, Entry, Participant
 from cases.selectors import access_entry
 from cases.services import (
+    access_events_record,
     case_lock,
     case_require_open,
     entry_create_from_workflow,
@@ -111,9 +112,7 @@ def messages_read(*, case: Case, user: User, messages: Sequence[Entry], via: str
     """`user` read the conversation: every message shown is logged as opened (the young person
     sees who opened what), and the unread count starts again from now. Callers pass messages
     they got from voice.selectors.messages_for_case."""
-    AccessEvent.objects.bulk_create(
-        [AccessEvent(entry=message, user=user, via=via) for message in messages]
-    )
+    access_events_record(user=user, entries=messages, via=via)
     _mark_read(case=case, user=user)
 
 
@@ -417,7 +416,7 @@ def remarks_open(*, user: User, entry_id: int, via: str) -> Entry:
     """Fetches an entry whose remarks and earlier texts `user` may read (access_remarks) and
     records the read as an open, so who-knows-what and the access log show it."""
     entry = access_remarks(user=user, entry_id=entry_id)
-    AccessEvent.objects.create(entry=entry, user=user, via=via)
+    access_events_record(user=user, entries=[entry], via=via)
     return entry
 
 

@@ -10,7 +10,7 @@ the same transaction; delivery is queued on commit by coordination.
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
-ends by itself).
+ends by itself), `watch` (the young person's alerts when someone opens what they watch).
 """
 
 from .closing import case_close, case_reopen, follow_ups_remind
@@ -25,17 +25,21 @@ from .expiry import disclosures_expire
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
+from .watch import category_watch, entries_opened, entry_watch
 
 __all__ = [
     "SHARE_BASES",
     "ShareResult",
     "case_close",
     "case_reopen",
+    "category_watch",
     "consent_request_approve",
     "consent_request_decline",
     "consent_request_opinion",
     "consent_requests_expire",
     "disclosures_expire",
+    "entries_opened",
+    "entry_watch",
     "follow_ups_remind",
     "guardianship_end",
     "participant_remove",

@@ -178,6 +178,25 @@ MATRIX = [
         statuses(404, sara=200, ungdomshjelper=200),
     ),
     ("get", "/api/v1/cases/{jonas_case}/who-knows-what/", None, statuses(404, jonas=200, far=200)),
+    # The access log: the young person, and a guardian who decides (Sara is 16, so her mother
+    # decides nothing; Jonas is 13); the ungdomshjelper and the helpers get 404 (issue #16).
+    ("get", "/api/v1/cases/{sara_case}/access-log/", None, statuses(404, sara=200)),
+    ("get", "/api/v1/cases/{jonas_case}/access-log/", None, statuses(404, jonas=200, far=200)),
+    # Watching: the young person only; others who see the entry or the case 403, the rest 404.
+    (
+        "post",
+        "/api/v1/entries/{note}/watch/",
+        None,
+        statuses(404, sara=201, helsesykepleier=403, laerer=403),
+    ),
+    (
+        "delete",
+        "/api/v1/entries/{note}/watch/",
+        None,
+        statuses(404, sara=204, helsesykepleier=403, laerer=403),
+    ),
+    ("post", "/api/v1/cases/{sara_case}/watch/health/", None, sara_team(403, sara=201)),
+    ("delete", "/api/v1/cases/{sara_case}/watch/health/", None, sara_team(403, sara=204)),
     (
         "post",
         "/api/v1/disclosures/{disclosure}/withdraw/",

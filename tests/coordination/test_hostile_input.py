@@ -181,6 +181,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "service_id": Service.objects.first(),
         "token": getattr(CalendarFeed.objects.first(), "token", "unknown"),
         "provider": "idporten",
+        "category": "health",
     }
     return {
         name: str(getattr(value, "pk", value) if value is not None else 1)
