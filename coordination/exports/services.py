@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..errors import StateConflict
 from ..models import Export, User
@@ -108,7 +108,9 @@ def export_build(*, export_id: int) -> bool:
         return False
     export = Export.objects.select_related("user").get(pk=export_id)
     try:
-        sections = export_sections(user=export.user)
+        # The JSON's words (notification texts, "why" in who-knows-what) in the person's language.
+        with translation.override(export.user.preferred_language):
+            sections = export_sections(user=export.user)
         name, size = _write(export, sections)
     except Exception:
         # No content in the log: only which export and how many tries.

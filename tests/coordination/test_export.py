@@ -13,13 +13,15 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import close_old_connections
-from django.utils import timezone
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from cases.models import AccessEvent, Attachment, Entry
 from cases.services import entry_withhold
 from consent.services import consent_request_approve, share
 from coordination.exports.build import SCHEMA_PATH
+from coordination.exports.sections import export_sections
 from coordination.exports.services import (
     export_build,
     export_request,
@@ -27,6 +29,7 @@ from coordination.exports.services import (
     exports_sweep,
 )
 from coordination.models import AuditEvent, Export, Notification
+from coordination.notifications import kind_for
 from tests.cases.conftest import seed
 from tests.consent.helpers import as_user, write_entry
 from tests.consent.test_permission_matrix import PERSONAS, statuses
@@ -144,12 +147,21 @@ def test_a_guardian_gets_themself_and_only_what_they_may_see(demo):
     asked = share(entry=school, recipients=[mother], actor=demo["laerer"]).consent_request
     consent_request_approve(consent_request=asked, actor=demo["sara"])
 
+    mother.preferred_language = "en"
+    mother.save(update_fields=["preferred_language"])
+
     export = built(mother)
 
     data = zip_bytes(export)
     assert_nowhere(data, SECRET_TITLE, SECRET_BODY)
     sections = json.loads(members(data)["data/export.json"])["sections"]
     assert sections["profile"][0]["username"] == "mor"
+    # In her language: the pages and the words in the JSON
+    assert "Everything Sammen has about you" in members(data)["index.html"].decode()
+    assert sections["notifications"]
+    with translation.override("en"):
+        for notification in sections["notifications"]:
+            assert notification["text"] == str(kind_for(notification["kind"]).text)
     assert "Til mor" in {entry["title"] for entry in sections["entries"]}
     # Sara is 16 and decides herself: her mother sees neither who knows what nor the log
     assert sections["who_knows_what"] == [] and sections["access_log"] == []
@@ -349,10 +361,27 @@ def test_the_worker_builds_it_after_commit_and_tells_her(settings, celery_worker
 
 def test_the_sweep_hands_on_a_pending_export_nobody_holds(demo, settings):
     held, _ = export_request(user=demo["sara"])
-    lost, _ = export_request(user=demo["mor"])
+    export_request(user=demo["mor"])  # nobody holds this one
     Export.objects.filter(pk=held.pk).update(
         claimed_until=timezone.now() + timedelta(seconds=settings.SAMMEN_EXPORT_CLAIM_SECONDS)
     )
     assert exports_sweep() == 0  # both too young: the on_commit enqueue is theirs
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         assert exports_sweep() == 1  # the held one is left to its worker
+
+
+def test_the_sections_cost_the_same_queries_for_a_few_entries_or_many(demo):
+    """Entries, attachments and access events are read per person, not per entry."""
+    sara, nurse = demo["sara"], demo["helsesykepleier"]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            export_sections(user=sara)
+        return len(captured)
+
+    write_entry(demo.sara_case, nurse)
+    few = queries()
+    for n in range(10):
+        entry = write_entry(demo.sara_case, nurse, title=f"Notat {n}")
+        AccessEvent.objects.create(entry=entry, user=nurse, via="page")
+    assert queries() == few
