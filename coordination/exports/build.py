@@ -90,8 +90,16 @@ def readable_pages(
             yield f"{section.key}.html", _page("exports/section.html", context)
 
 
-def _member(name: str, modified: datetime, size: int, chunks: Iterable[bytes]) -> tuple:
-    return (name, modified, FILE_MODE, ZIP_AUTO(size), chunks)
+# Attachments are mostly compressed already (PDF, JPEG, PNG, Office files): the fastest deflate
+# level costs a fraction of the CPU of the default and gains nearly as much on the rest.
+FILE_LEVEL = 1
+TEXT_LEVEL = 9
+
+
+def _member(
+    name: str, modified: datetime, size: int, chunks: Iterable[bytes], *, level: int = TEXT_LEVEL
+) -> tuple:
+    return (name, modified, FILE_MODE, ZIP_AUTO(size, level=level), chunks)
 
 
 def zip_chunks(*, user: User, sections: list[ExportSection]) -> Iterable[bytes]:
@@ -113,6 +121,7 @@ def zip_chunks(*, user: User, sections: list[ExportSection]) -> Iterable[bytes]:
         for section in sections:
             for file in section.files:
                 chunks = read_chunks(file.open())
-                yield _member(f"{folder}/{file.path}", file.modified, file.size, chunks)
+                path = f"{folder}/{file.path}"
+                yield _member(path, file.modified, file.size, chunks, level=FILE_LEVEL)
 
     return stream_zip(members())
