@@ -6,15 +6,16 @@ with hundreds of megabytes of attachments never holds more than a chunk of them 
 JSON and the pages are built whole: text only)."""
 
 import json
+import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -49,10 +50,28 @@ def export_document(
     }
 
 
+# An ISO 8601 day or time as export_document writes them (sections.iso).
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z))?")
+
+
+def _moment_in_words(text: str) -> str:
+    """A day as "3. mars 2026", a time as "3. mars 2026 14:05" (local time), in the active
+    language; text that only looks like a day (a title "2026-13-45") stays as it is."""
+    try:
+        if "T" not in text:
+            return formats.date_format(date.fromisoformat(text), "j. F Y")
+        moment = timezone.localtime(datetime.fromisoformat(text))
+    except ValueError:
+        return text
+    return formats.date_format(moment, "j. F Y H:i")
+
+
 def _readable(value: Any, *, key: str = "", choices: dict[str, dict[str, Any]]) -> SafeString:
     """A JSON value as HTML for people: codes in words (`choices`), lists as lists, objects as
     definitions, links as links; everything escaped."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "":
+        return format_html("<span class=none>{}</span>", "–")
+    if value == []:
         return format_html("<span class=none>{}</span>", _("nothing"))
     if isinstance(value, bool):
         return format_html("{}", _("yes") if value else _("no"))
@@ -68,6 +87,8 @@ def _readable(value: Any, *, key: str = "", choices: dict[str, dict[str, Any]]) 
     text = str(value)
     if key in choices and text in choices[key]:
         return format_html("{}", choices[key][text])
+    if ISO_MOMENT.fullmatch(text):
+        return format_html("{}", _moment_in_words(text))
     if key in ("url", "file") and (text.startswith(("http://", "https://", "files/"))):
         return format_html('<a href="{}">{}</a>', text, text)
     return format_html("{}", text)

@@ -20,15 +20,15 @@ from django.utils import timezone, translation
 from cases.models import AccessEvent, Attachment, Entry
 from cases.services import entry_withhold
 from consent.services import consent_request_approve, share
-from coordination.exports.build import SCHEMA_PATH
-from coordination.exports.sections import export_sections
+from coordination.exports.build import SCHEMA_PATH, readable_pages
+from coordination.exports.sections import ExportSection, code_words, export_sections
 from coordination.exports.services import (
     export_build,
     export_request,
     exports_expired_delete,
     exports_sweep,
 )
-from coordination.models import AuditEvent, Export, Notification
+from coordination.models import AuditEvent, Export, Notification, User
 from coordination.notifications import kind_for
 from tests.cases.conftest import seed
 from tests.consent.helpers import as_user, write_entry
@@ -40,6 +40,7 @@ pytestmark = pytest.mark.django_db
 SECRET_TITLE = "Bekymringsmelding-hemmelig-tittel"
 SECRET_BODY = "Hemmelig-innhold-som-aldri-skal-ut"
 REASON = "Barnevernloven § 12-1: kan skade henne å lese nå."
+CHOICES = {"category": code_words(Entry.Category.choices)}
 
 
 @pytest.fixture(autouse=True)
@@ -385,3 +386,24 @@ def test_the_sections_cost_the_same_queries_for_a_few_entries_or_many(demo):
         entry = write_entry(demo.sara_case, nurse, title=f"Notat {n}")
         AccessEvent.objects.create(entry=entry, user=nurse, via="page")
     assert queries() == few
+
+
+def test_the_readable_pages_escape_everything_and_say_times_in_words():
+    person = User(username="sara", display_name="Sara <b>", preferred_language="nb")
+    item = {
+        "title": "<script>alert(1)</script>",
+        "created": "2026-11-02T10:00:00+01:00",
+        "due": "2026-03-03",
+        "looks_like_a_day": "2026-13-45",
+        "erased": None,
+        "category": "health",
+    }
+    section = ExportSection("entries", "Det du kan lese", "Alt.", [item], choices=CHOICES)
+
+    pages = dict(readable_pages(user=person, sections=[section], generated=timezone.now()))
+
+    page = pages["entries.html"].decode()
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "2. november 2026 10:00" in page and "3. mars 2026" in page and "2026-13-45" in page
+    assert "<dd>helse</dd>" in page
+    assert "Sara &lt;b&gt;" in pages["index.html"].decode()
