@@ -27,6 +27,19 @@ class CasesConfig(AppConfig):
 
         seed_cases(users=users, today=today, stdout=stdout)
 
+    def export_sections(self, *, user: object) -> list:
+        from .export import export_sections
+
+        return export_sections(user=user)  # type: ignore[arg-type]
+
+    def entries_exported(self, *, user: object, entry_ids: list[int]) -> None:
+        """A ready export of `user` carries these entries: each counts as opened by them."""
+        from .models import AccessEvent, Entry
+        from .services import access_events_record
+
+        entries = list(Entry.objects.filter(pk__in=entry_ids))
+        access_events_record(user=user, entries=entries, via=AccessEvent.Via.EXPORT)  # type: ignore[arg-type]
+
     def home_sections(self, *, user: object) -> list:
         from .home import home_sections
 

@@ -295,6 +295,7 @@ class AccessEvent(models.Model):
         ATTACHMENT = "attachment", _("attachment download")
         REMARKS = "remarks", _("comments and corrections")
         VERSIONS = "versions", _("earlier texts")
+        EXPORT = "export", _("download of everything about me")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="access_events", verbose_name=_("entry")

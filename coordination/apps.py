@@ -18,6 +18,11 @@ class CoordinationConfig(AppConfig):
 
         return guardianship_sections(user=user)  # type: ignore[arg-type]
 
+    def export_sections(self, *, user: object) -> list:
+        from .exports.own import platform_sections
+
+        return platform_sections(user=user)  # type: ignore[arg-type]
+
 
 class SammenAdminConfig(admin_apps.AdminConfig):
     """Django's admin (settings.INSTALLED_APPS names it instead of django.contrib.admin) on a

@@ -260,3 +260,59 @@ class Identity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} #{self.pk}"
+
+
+class Export(models.Model):
+    """One "everything about me" download (GDPR Art. 15), asked for by `user` and built by a
+    Celery job (coordination.exports).
+
+    The row is its own outbox: written `pending` in the request's transaction, the build is
+    enqueued after commit, and the beat sweep re-enqueues a pending row whose enqueue was lost or
+    whose worker died (`claimed_until`). At most one pending export a person. The zip's link
+    works once (`downloaded_at`) and until `expires_at`; its file is deleted after either
+    (`file_deleted_at`), while the row stays as the record that an export was made.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being made")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="exports", verbose_name=_("person")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    created = models.DateTimeField(_("asked for"), default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Relative to the default storage; empty until ready, emptied again when the file goes.
+    file_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    file_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="export_one_pending_per_user",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(file_deleted_at__isnull=True),
+                name="export_file_kept",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"export #{self.pk}"

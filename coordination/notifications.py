@@ -83,4 +83,13 @@ BIRTH_DATE_CHANGED = NotificationKind(
     ),
 )
 
-KINDS = (GUARDIANSHIP_SET, BIRTH_DATE_CHANGED)
+EXPORT_READY = NotificationKind(
+    "export_ready",
+    _("Your download is ready"),
+    _(
+        "The copy of everything Sammen has about you is ready. The link works once and for "
+        "seven days."
+    ),
+)
+
+KINDS = (GUARDIANSHIP_SET, BIRTH_DATE_CHANGED, EXPORT_READY)

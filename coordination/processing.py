@@ -91,6 +91,15 @@ RECORDS: dict[str, Processing] = {
         recipients="the recipient; e-mail and SMS providers get the text and a link",
         retention="as long as the account",
     ),
+    "coordination.Export": Processing(
+        purpose="a person's copy of everything about them (GDPR Art. 15, coordination.exports)",
+        data="who asked for a copy and when, its state, when it was downloaded; the zip file "
+        "itself holds everything the person may see",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="the person themself only, through a one-time link",
+        retention="the file: until its link is used or expires "
+        f"({settings.SAMMEN_EXPORT_TTL_DAYS} days); the row: as long as the account",
+    ),
     "coordination.AuditEvent": Processing(
         purpose="accountability: a hash-chained log of every change of who may see what",
         data="actor, action, object ids, bases and categories (never case content)",

@@ -3,7 +3,9 @@ import hmac
 import json
 import logging
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import phonenumbers
 import redis
@@ -15,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django_otp.models import Device
@@ -734,6 +736,32 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
+def outbox_sweep(
+    rows: QuerySet[Any],
+    *,
+    now: datetime,
+    grace: timedelta,
+    batch_size: int,
+    enqueue: Callable[[int], bool],
+) -> int:
+    """The sweep of a database outbox (notifications, exports): hands `enqueue(id)` the
+    oldest `rows` older than `grace` that no worker holds (`claimed_until` unset or past), and
+    stops at the first refusal (the broker is down: the next sweep goes on). Returns how many
+    were handed over."""
+    pending_ids = list(
+        rows.filter(created__lt=now - grace)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("created")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    enqueued = 0
+    for row_id in pending_ids:
+        if not enqueue(row_id):
+            break
+        enqueued += 1
+    return enqueued
+
+
 def notifications_sweep(
     *, batch_size: int = SWEEP_BATCH_SIZE, grace: timedelta = SWEEP_GRACE
 ) -> int:
@@ -741,19 +769,13 @@ def notifications_sweep(
 
     Returns how many were handed to the broker.
     """
-    now = timezone.now()
-    pending_ids = list(
-        Notification.objects.filter(delivered_at__isnull=True, created__lt=now - grace)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("created")
-        .values_list("pk", flat=True)[:batch_size]
+    return outbox_sweep(
+        Notification.objects.filter(delivered_at__isnull=True),
+        now=timezone.now(),
+        grace=grace,
+        batch_size=batch_size,
+        enqueue=lambda notification_id: notification_enqueue(notification_id=notification_id),
     )
-    enqueued = 0
-    for notification_id in pending_ids:
-        if not notification_enqueue(notification_id=notification_id):
-            break
-        enqueued += 1
-    return enqueued
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

@@ -249,6 +249,12 @@ SAMMEN_BASE_URL = _production_value(
 )
 # An invitation link works once, for this many days (cases.Invitation).
 SAMMEN_INVITATION_TTL_DAYS = env.int("SAMMEN_INVITATION_TTL_DAYS", default=7)
+# "Everything about me" (coordination.exports): the zip's link works once, for this many days;
+# then the file is deleted. A build that failed this many times is given up (status failed).
+SAMMEN_EXPORT_TTL_DAYS = env.int("SAMMEN_EXPORT_TTL_DAYS", default=7)
+SAMMEN_EXPORT_MAX_ATTEMPTS = env.int("SAMMEN_EXPORT_MAX_ATTEMPTS", default=3)
+# A worker holds an export this long while building; after that the sweep may hand it on.
+SAMMEN_EXPORT_CLAIM_SECONDS = env.int("SAMMEN_EXPORT_CLAIM_SECONDS", default=30 * 60)
 # A worker holds a notification this long while delivering; after that the sweep may retry it.
 NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=120)
 
@@ -274,6 +280,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "coordination.tasks.delete_expired_api_tokens",
         "schedule": 3600.0,
     },
+    # Exports whose enqueue was lost are built; files of used or expired links are deleted.
+    "exports-sweep": {"task": "coordination.tasks.sweep_exports", "schedule": 60.0},
+    "exports-expired": {"task": "coordination.tasks.delete_expired_exports", "schedule": 3600.0},
     "consent-request-expiry": {"task": "consent.tasks.expire_consent_requests", "schedule": 3600.0},
     # Rules and disclosures whose end date has passed end (access already ended at midnight:
     # cases.selectors.entries_visible reads the permission row's expiry).
@@ -415,6 +424,7 @@ SPECTACULAR_SETTINGS = {
         "MinutesStatusEnum": "meetings.models.Minutes.Status",
         "ActionItemStatusEnum": "meetings.models.ActionItem.Status",
         "EvaluationAnswerEnum": "meetings.models.Evaluation.Answer",
+        "ExportStatusEnum": "coordination.models.Export.Status",
     },
 }
 

@@ -4,12 +4,16 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api, views
+from .exports import api as export_api
+from .exports import views as export_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", api.TokenApi.as_view(), name="api-token"),
     path("auth/logout/", api.LogoutApi.as_view(), name="api-logout"),
     path("me/", api.MeApi.as_view(), name="api-me"),
     path("me/presentation/", api.PresentationApi.as_view(), name="api-me-presentation"),
+    path("me/export/", export_api.ExportRequestApi.as_view(), name="api-me-export"),
+    path("exports/<int:export_id>/", export_api.ExportApi.as_view(), name="api-export"),
     path("notifications/", api.NotificationListApi.as_view(), name="api-notifications"),
     path(
         "notifications/<int:notification_id>/read/",
@@ -50,6 +54,13 @@ urlpatterns = [
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/reset/", views.two_factor_reset, name="two-factor-reset"),
     path("language/", views.language_switch, name="language-switch"),
+    path("me/export/", export_views.export_start, name="export-start"),
+    path("exports/<int:export_id>/", export_views.export_status, name="export"),
+    path(
+        "exports/<int:export_id>/download/",
+        export_views.export_download,
+        name="export-download",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path(
         "notifications/<int:notification_id>/open/",
@@ -61,6 +72,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/export-schema.json", export_views.export_schema, name="export-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # After every API route: an unknown path under /api/ answers like the API, in JSON.
     re_path(r"^api/", views.api_not_found, name="api-not-found"),

@@ -29,6 +29,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from .exports.selectors import exports_of
 from .forms import LanguageForm, LoginForm, OneTimeCodeForm, PresentationForm, ProfileForm
 from .home import home_sections, profile_sections
 from .oidc import (
@@ -413,7 +414,12 @@ def profile(request: HttpRequest) -> HttpResponse:
             _language_cookie(response, data["language"])
             return response
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "person": user, "sections": profile_sections(user=user)}
+    context = {
+        "form": form,
+        "person": user,
+        "sections": profile_sections(user=user),
+        "last_export": exports_of(user=user).first(),
+    }
     return render(request, "coordination/profile.html", context, status=status)
 
 

@@ -27,6 +27,11 @@ class VoiceConfig(AppConfig):
 
         seed_voice(users=users, today=today, stdout=stdout)
 
+    def export_sections(self, *, user: object) -> list:
+        from .export import export_sections
+
+        return export_sections(user=user)  # type: ignore[arg-type]
+
     def home_sections(self, *, user: object) -> list:
         from .home import home_sections
 

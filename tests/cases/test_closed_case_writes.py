@@ -49,6 +49,8 @@ NOT_CASE_WRITES = {
     ("post", "/api/v1/calendar-feed/reset/"): "one's own calendar link",
     ("post", "/api/v1/feedback/"): "feedback on a service, not on a case",
     ("put", "/api/v1/me/presentation/"): "one's own presentation",
+    # A copy of what one may see: reading, and a closed case is still read by its youth.
+    ("post", "/api/v1/me/export/"): "one's own copy of everything (reads only)",
     ("post", "/api/v1/notifications/{notification_id}/read/"): "one's own notifications",
     ("post", "/api/v1/cases/{case_id}/reopen/"): "the way back (test_close_reopen.py)",
     # Ending a withholding gives the youth back what they may read: the youth keeps reading

@@ -20,7 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from cases.models import Entry, Invitation, Participant, Withholding
 from cases.services import entry_withhold
 from consent.models import ConsentRequest, Disclosure, SharingRule
-from coordination.models import Notification, User
+from coordination.exports.services import export_request
+from coordination.models import Export, Notification, User
 from coordination.parsing import parse_id, parse_page
 from meetings.models import ActionItem, CalendarFeed, Meeting
 from meetings.services.meetings import agenda_item_add
@@ -138,6 +139,7 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
     # A topic someone other than the organiser has not yet put on the agenda.
     helper = next(user for user in team if user.pk not in (sara.pk, meeting.organiser_id))
     agenda_item_add(meeting=meeting, actor=helper, title="Fravær")
+    export_request(user=sara)
     action_item_create(
         meeting=meeting,
         actor=meeting.organiser,
@@ -171,6 +173,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "item_id": ActionItem.objects.first(),
         "meeting_id": meeting,
         "notification_id": Notification.objects.first(),
+        "export_id": Export.objects.first(),
         "participant_id": Participant.objects.filter(case=case).first(),
         "remark_id": Remark.objects.first(),
         "request_id": ConsentRequest.objects.first(),

@@ -27,7 +27,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from cases.models import Attachment, Case, Entry, Participant, Withholding
 from consent.models import ConsentRequest, Disclosure, SharingRule
 from coordination.demo import PERSONAS
-from coordination.models import Notification, User
+from coordination.exports.services import export_request
+from coordination.models import Export, Notification, User
 from coordination.services import api_token_for
 from coordination.urls import api_v1
 from coordination.wsgi import application
@@ -62,6 +63,7 @@ MODELS_BY_SEGMENT = {
     "consent-requests": ConsentRequest,
     "disclosures": Disclosure,
     "entries": Entry,
+    "exports": Export,
     "meetings": Meeting,
     "notifications": Notification,
     "participants": Participant,
@@ -115,6 +117,8 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
             transaction.atomic(),
         ):
             call_command("seed_demo", stdout=StringIO())
+            # One export (pending) for /exports/{export_id}/: Sara's, everyone else's 404.
+            export_request(user=User.objects.get(username="sara"))
             for segment, model in MODELS_BY_SEGMENT.items():
                 DEMO_IDS[segment] = list(model.objects.order_by("pk").values_list("pk", flat=True))
             yield {user.username: api_token_for(user=user) for user in User.objects.all()}
