@@ -50,6 +50,8 @@ urlpatterns = [
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/reset/", views.two_factor_reset, name="two-factor-reset"),
     path("language/", views.language_switch, name="language-switch"),
+    # The same switch under Django's usual address (DESIGN §11: /i18n/setlang/ takes language=nn).
+    path("i18n/setlang/", views.language_switch, name="setlang"),
     path("notifications/", views.notification_list, name="notifications"),
     path(
         "notifications/<int:notification_id>/open/",
