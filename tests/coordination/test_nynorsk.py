@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 
 from cases.models import Participant
+from coordination import notifications as coordination_notifications
 from coordination.models import User
+from coordination.services import notification_create, notification_deliver
+from tests.consent.helpers import as_user
 from tests.factories import CaseFactory, ParticipantFactory, UserFactory
 from voice.glossary import TERMS, terms_matching
 
@@ -72,6 +76,19 @@ def test_setlang_refuses_an_unknown_language_and_keeps_the_old_one(client):
     assert response.status_code == 302
     assert django_settings.LANGUAGE_COOKIE_NAME not in response.cookies
     assert '<html lang="nn">' in client.get("/accounts/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_takes_nynorsk_and_notifications_then_come_in_nynorsk():
+    person = UserFactory(username="ola-nn", email="ola@example.test")
+    response = as_user(person).patch("/api/v1/me/", {"language": "nn"}, format="json")
+    assert response.status_code == 200 and response.json()["language"] == "nn"
+    notification = notification_create(
+        recipient=person, kind=coordination_notifications.GUARDIANSHIP_SET
+    )
+    assert notification_deliver(notification_id=notification.pk) is True
+    assert mail.outbox[0].subject == "Nytt i Sammen"
+    assert mail.outbox[0].body.startswith("Nokon er registrert som føresett for deg i Sammen.")
 
 
 # -- pages in nynorsk ------------------------------------------------------------------------
