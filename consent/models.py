@@ -113,8 +113,9 @@ class ConsentRequest(models.Model):
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
         EXPIRED = "expired", _("expired")
-        # The person who asked left the team: only a member may hold a request open.
-        CANCELLED = "cancelled", _("cancelled: the person who asked has left the team")
+        # The person who asked left the team (only a member may hold a request open), or the
+        # case was closed (consent.services.closing).
+        CANCELLED = "cancelled", _("cancelled")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="consent_requests", verbose_name=_("entry")

@@ -233,6 +233,20 @@ RECORDS: dict[str, Processing] = {
         recipients="the young person; the team for what concerns them",
         retention="as long as the case's skeleton (who-knows-what outlives the content)",
     ),
+    "consent.Watch": Processing(
+        purpose="telling the young person when someone else opens what they chose to watch",
+        data="the case, the young person, an entry or a category, since when",
+        people=(YOUTH,),
+        recipients="the young person",
+        retention="as long as the case's skeleton",
+    ),
+    "consent.OpenAlert": Processing(
+        purpose="at most one alert an hour per opener and entry for a watched entry",
+        data="the young person, the entry, who opened it, when they were last told",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="nobody; used by the portal to space the alerts",
+        retention="as long as the case's skeleton",
+    ),
     "voice.MessageRead": Processing(
         purpose="which messages a person has read",
         data="the person, the case, when",

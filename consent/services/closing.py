@@ -23,6 +23,7 @@ from coordination.services import audit_append, notification_create
 from .. import notifications
 from ..models import Disclosure
 from .share import _end_disclosures
+from .team import _consent_requests_cancel
 
 
 def _require_closer(*, case: Case, actor: User) -> None:
@@ -76,8 +77,10 @@ def case_close(*, case: Case, actor: User, summary: str, follow_up_on: date | No
     a date for a follow-up (they are reminded that day: follow_ups_remind). Every disclosure
     on the case ends (reason case_closed; the rows stay, so who-knows-what shows the periods),
     nothing more is written on it (case_require_open), and the team and the youth are told.
-    The youth keeps reading everything; authors keep reading what they wrote, as their own
-    record, and people stay on the team, so a reopened case has the same people."""
+    Pending consent requests are cancelled: an answer after a reopening would share on a
+    question asked about a case that has since ended. The youth keeps reading everything;
+    authors keep reading what they wrote, as their own record, and people stay on the team, so
+    a reopened case has the same people."""
     case = case_lock(case.pk)
     _require_closer(case=case, actor=actor)
     case_require_open(case)
@@ -115,6 +118,7 @@ def case_close(*, case: Case, actor: User, summary: str, follow_up_on: date | No
         reason=Disclosure.EndReason.CASE_CLOSED,
         notify=False,
     )
+    _consent_requests_cancel(case=case, actor=actor, reason="case_closed")
     _tell_everyone(case=case, actor=actor, kind=notifications.CASE_CLOSED)
     return case
 

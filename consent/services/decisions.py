@@ -36,12 +36,12 @@ def _decidable_request(
     if not visible.viewer_decides:
         raise PermissionDenied(_("Only the person who gives consent can answer this request."))
     case_require_open(case)
-    if request.status == ConsentRequest.Status.CANCELLED or not is_active_participant(
-        user=request.requested_by, case=case
-    ):
+    if not is_active_participant(user=request.requested_by, case=case):
         raise StateConflict(
             _("The person who asked has left the team, so the request is cancelled.")
         )
+    if request.status == ConsentRequest.Status.CANCELLED:  # the case was closed meanwhile
+        raise StateConflict(_("The request was cancelled; ask again if it is still needed."))
     if request.effective_status == ConsentRequest.Status.EXPIRED:
         raise StateConflict(_("The request has expired; ask again if it is still needed."))
     if request.status != ConsentRequest.Status.PENDING:

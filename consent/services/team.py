@@ -250,13 +250,15 @@ def guardianship_end(*, guardianship: Guardianship, actor: User, reason: str) ->
     return guardianship
 
 
-def _consent_requests_cancel(*, case: Case, requested_by: User, actor: User | None) -> None:
-    """The pending requests `requested_by` made on `case`: cancelled, so nobody can approve a
-    share for someone no longer on the team; the deciders see them cancelled. Caller holds the
-    case lock."""
-    pending = ConsentRequest.objects.filter(
-        entry__case=case, requested_by=requested_by, status=ConsentRequest.Status.PENDING
-    )
+def _consent_requests_cancel(
+    *, case: Case, actor: User | None, requested_by: User | None = None, reason: str = "left_case"
+) -> None:
+    """The pending requests on `case` (only those `requested_by` made, if given): cancelled, so
+    nobody approves a share for someone no longer on the team, or on a closed case; the deciders
+    see them cancelled. Caller holds the case lock."""
+    pending = ConsentRequest.objects.filter(entry__case=case, status=ConsentRequest.Status.PENDING)
+    if requested_by is not None:
+        pending = pending.filter(requested_by=requested_by)
     cancelled = sorted(pending.values_list("pk", flat=True))
     if not cancelled:
         return
@@ -267,5 +269,5 @@ def _consent_requests_cancel(*, case: Case, requested_by: User, actor: User | No
         case_id=case.pk,
         object_type="consent_request",
         object_id=str(cancelled[0]) if len(cancelled) == 1 else "",
-        data={"reason": "left_case", "consent_requests": cancelled},
+        data={"reason": reason, "consent_requests": cancelled},
     )

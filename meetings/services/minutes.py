@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from cases.models import Entry
+from cases.models import Case, Entry
 from cases.services import case_lock, case_require_open, entry_create_from_workflow, entry_open
 from consent.services import ShareResult, share
 from coordination.errors import StateConflict, require_version
@@ -305,13 +305,15 @@ def _remind(item: ActionItem, rule: str) -> bool:
 
 def action_item_reminders_send(*, today: date | None = None) -> int:
     """Beat: a reminder SAMMEN_ACTION_ITEM_REMIND_DAYS before the due date and an overdue notice
-    the day after, for open items on minutes the young person approved."""
+    the day after, for open items on minutes the young person approved, on open cases (nothing
+    can be done on a closed case; a reopened one is reminded again)."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=settings.SAMMEN_ACTION_ITEM_REMIND_DAYS)
     items = (
         ActionItem.objects.filter(
             status=ActionItem.Status.OPEN,
             due__lte=soon,
+            meeting__case__status=Case.Status.OPEN,
             meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED],
         )
         .exclude(reminders__rule=ActionItemReminder.Rule.OVERDUE)

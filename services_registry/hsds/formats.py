@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .spec import (
+    ATTRIBUTE,
     BY_NAME,
     CHILDREN,
     ENTITIES,
@@ -94,7 +95,10 @@ class Reading:
     not kept, as (kind, name) -> how many: ("field", "service.alert") a field with a value Sammen
     has no column for; ("key", name) a top-level key of a nested file that is no HSDS list;
     ("repeat", "phone") a record repeated in a compiled document and read once; ("table",
-    "funding") a data package table of an entity Sammen does not model."""
+    "funding") a data package table of an entity Sammen does not model; ("attribute",
+    "organization") an attribute of another HSDS table than service; ("outside",
+    "taxonomy_term.parent_id") an optional reference to a record neither in the input nor in
+    the catalogue, left out (the importer notes those)."""
 
     rows: list[Row] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
@@ -149,8 +153,39 @@ def read_bytes(content: bytes, *, name: str, max_bytes: int) -> Reading:
     return read_document(_parse_json(content, name), name=name)
 
 
+# HSDS tables an attribute may describe besides services (attribute.link_entity); Sammen keeps
+# attributes of services only. Any other value is no HSDS table and is refused by the schema.
+OTHER_ATTRIBUTE_TABLES = frozenset(
+    {
+        "organization",
+        "location",
+        "service_at_location",
+        "contact",
+        "phone",
+        "address",
+        "schedule",
+        "program",
+        "language",
+        "accessibility",
+        "funding",
+        "cost_option",
+        "required_document",
+        "service_area",
+        "organization_identifier",
+    }
+)
+
+
 def _finish(reading: Reading) -> Reading:
     reading.rows = _merge_repeats(reading.rows, reading.skipped)
+    kept = []
+    for row in reading.rows:
+        link_entity = row.record.get("link_entity") if row.entity is ATTRIBUTE else None
+        if link_entity in OTHER_ATTRIBUTE_TABLES:
+            reading.skipped[("attribute", str(link_entity))] += 1
+            continue
+        kept.append(row)
+    reading.rows = kept
     if not any(row.entity in (ORGANIZATION, SERVICE) for row in reading.rows):
         raise ImportRejected(
             f"No organization or service found, so nothing was imported. {EXPECTED}"

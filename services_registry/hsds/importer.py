@@ -95,6 +95,16 @@ def skipped_lines(report: ImportReport) -> list[str]:
             "Read once: %(name)s repeated in the document: %(count)d repeats",
             n,
         ),
+        "attribute": lambda n: ngettext(
+            "Skipped: attribute of %(name)s (Sammen keeps service attributes): %(count)d record",
+            "Skipped: attribute of %(name)s (Sammen keeps service attributes): %(count)d records",
+            n,
+        ),
+        "outside": lambda n: ngettext(
+            "Left out: %(name)s (not in the input nor the catalogue): %(count)d record",
+            "Left out: %(name)s (not in the input nor the catalogue): %(count)d records",
+            n,
+        ),
         "table": lambda n: ngettext(
             "Skipped: table %(name)s (Sammen does not model it): %(count)d record",
             "Skipped: table %(name)s (Sammen does not model it): %(count)d records",
@@ -219,6 +229,7 @@ def catalogue_import(reading: Reading) -> ImportReport:
     bad_rows: set[int] = set()
     seen: dict[tuple[str, str], int] = {}
     for index, row in enumerate(rows):
+        _leave_out_dangling_parent(row, catalogue, report)
         found = schema_errors(row)
         key = (row.entity.name, row.id)
         if not found and key in seen:
@@ -321,6 +332,16 @@ def _dependency_order(by_owner: dict[str, list[Row]], catalogue: _Catalogue) -> 
     for owner in sorted(by_owner):
         visit(owner)
     return ordered
+
+
+def _leave_out_dangling_parent(row: Row, catalogue: _Catalogue, report: ImportReport) -> None:
+    """A compiled service names its terms' parents without including them (HSDS makes the
+    parent optional): a parent neither in the input nor in the catalogue is left out and
+    counted, instead of refusing the term and, with it, every service that uses it."""
+    parent = row.record.get("parent_id") if row.entity is TAXONOMY_TERM else None
+    if isinstance(parent, str) and not catalogue.exists("taxonomy_term", parent):
+        row.record = {name: value for name, value in row.record.items() if name != "parent_id"}
+        report.skipped[("outside", "taxonomy_term.parent_id")] += 1
 
 
 def _reference_errors(row: Row, catalogue: _Catalogue) -> list[RecordError]:

@@ -373,3 +373,33 @@ def test_the_pages_of_a_closed_case_say_so_instead_of_offering_forms(demo, share
             html = response.content.decode()
             assert notice in html, url
             assert 'type="submit"' not in html.split("<main", 1)[1].split("</main>")[0], url
+
+
+def test_closing_cancels_pending_consent_requests_and_a_reopening_does_not_revive_them(demo):
+    """A question asked about a case that then ended is not answered after a reopening: the
+    request is cancelled at the closing, shown as cancelled, and approving it later is a 409."""
+    case, nurse = demo.sara_case, demo["helsesykepleier"]
+    note = write_entry(case, nurse)
+    request = share(entry=note, recipients=[demo["laerer"]], actor=nurse).consent_request
+    case_close(case=case, actor=demo["bup"], summary="Ferdig.")
+    request.refresh_from_db()
+    assert request.status == "cancelled"
+    cancelled = AuditEvent.objects.filter(action="consent.cancelled").order_by("-id").first()
+    assert cancelled is not None and cancelled.data["reason"] == "case_closed"
+    assert cancelled.data["consent_requests"] == [request.pk]
+
+    case_reopen(case=case, actor=demo["bup"])
+    response = as_user(demo["sara"]).post(f"/api/v1/consent-requests/{request.pk}/approve/")
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "Forespørselen er avbrutt; spør på nytt hvis det fortsatt trengs."
+    )
+    assert not Disclosure.objects.filter(entry=note, recipient=demo["laerer"]).exists()
+    assert (
+        as_user(demo["sara"]).get(f"/api/v1/consent-requests/{request.pk}/").json()["status"]
+        == "cancelled"
+    )
+    page = browser(demo["sara"]).get(f"/consent/requests/{request.pk}/")
+    assert page.status_code == 200
+    assert "avbrutt" in page.content.decode()
+    assert "utløpt" not in page.content.decode()

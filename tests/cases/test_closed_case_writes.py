@@ -173,6 +173,10 @@ def writes(demo, ids, service):
             "sara", {}, {"user": u["laerer"]}),  # a helper on the case is a candidate
         ("post", "/api/v1/cases/{case_id}/ungdomshjelper/change/"): ("sara", {}, None),
         ("post", "/api/v1/cases/{case_id}/ungdomshjelper/change/cancel/"): ("sara", {}, None),
+        ("post", "/api/v1/cases/{case_id}/watch/{category}/"): (
+            "sara", {"category": "health"}, None),
+        ("delete", "/api/v1/cases/{case_id}/watch/{category}/"): (
+            "sara", {"category": "health"}, None),
         ("post", "/api/v1/consent-requests/{request_id}/approve/"): ("sara", {}, None),
         ("post", "/api/v1/consent-requests/{request_id}/decline/"): (
             "sara", {}, {"reason": "Nei"}),
@@ -184,6 +188,8 @@ def writes(demo, ids, service):
             "sara", {}, {"kind": "comment", "text": "Enda en"}),
         ("post", "/api/v1/entries/{entry_id}/share/"): (
             "helsesykepleier", {"entry_id": ids["other_entry"]}, {"recipients": [u["laerer"]]}),
+        ("post", "/api/v1/entries/{entry_id}/watch/"): ("sara", {}, None),
+        ("delete", "/api/v1/entries/{entry_id}/watch/"): ("sara", {}, None),
         ("post", "/api/v1/entries/{entry_id}/withhold/"): (
             "helsesykepleier", {}, {"reason": "Pbrl. § 3-4."}),
         ("patch", "/api/v1/meetings/{meeting_id}/"): ("ungdomshjelper", {}, {"place": "Rom 3"}),

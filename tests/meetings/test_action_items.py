@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from consent.services import case_close, case_reopen
 from coordination.errors import StateConflict
 from coordination.models import Notification
 from meetings import notifications as meetings_notifications
@@ -138,6 +139,14 @@ def test_reminders_once_per_item_and_rule(team):
     far.status = ActionItem.Status.DONE
     far.save()
     assert action_item_reminders_send(today=far.due) == 0
+
+
+def test_no_reminders_on_a_closed_case_until_it_is_reopened(team):
+    approved_with_items(team)
+    case_close(case=team.case, actor=team.coordinator, summary="Ferdig.")
+    assert action_item_reminders_send() == 0
+    case_reopen(case=team.case, actor=team.coordinator)
+    assert action_item_reminders_send() == 2
 
 
 def test_no_reminders_before_the_youth_approves(team):

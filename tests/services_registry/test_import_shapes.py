@@ -357,6 +357,73 @@ def test_the_command_lists_what_it_did_not_keep(tmp_path):
     assert "Import complete." in text
 
 
+def test_a_term_whose_parent_is_not_in_the_input_imports_without_it_and_says_so(tmp_path):
+    """A compiled service names its terms' parents without including them (the parent is
+    optional in HSDS 3): the term and the service import, the parent link is left out."""
+    document = compiled_service()
+    term = document["attributes"][0]["taxonomy_term"]
+    term["parent_id"] = "5b0c2a1e-6f1d-4c8e-9a51-0d7f3b2e1aff"
+    out = io.StringIO()
+    call_command("import_hsds", str(write(tmp_path, document, "s.json")), stdout=out)
+    text = out.getvalue()
+    assert (
+        "Left out: taxonomy_term.parent_id (not in the input nor the catalogue): 1 record\n" in text
+    )
+    assert "Import complete." in text
+    assert TaxonomyTerm.objects.get(pk=TERM_ID).parent is None
+    assert Attribute.objects.filter(service_id=SERVICE_ID).count() == 1
+
+
+def test_a_term_whose_parent_is_in_the_catalogue_keeps_it(tmp_path):
+    parent = copy.deepcopy(compiled_service())
+    call_command("import_hsds", str(write(tmp_path, parent, "first.json")), stdout=io.StringIO())
+    document = compiled_service(service_id=SECOND_SERVICE_ID, name="Samtaletilbud")
+    child_id = "5b0c2a1e-6f1d-4c8e-9a51-0d7f3b2e1a10"
+    document["attributes"][0]["id"] = f"{SECOND_SERVICE_ID[:-2]}d1"
+    document["attributes"][0]["taxonomy_term"] = {
+        "id": child_id,
+        "code": "lekser",
+        "name": "Lekser",
+        "description": "Lekser og prøver",
+        "taxonomy_id": TAXONOMY_ID,
+        "parent_id": TERM_ID,
+    }
+    out = io.StringIO()
+    call_command("import_hsds", str(write(tmp_path, document, "second.json")), stdout=out)
+    assert "Left out" not in out.getvalue()
+    assert str(TaxonomyTerm.objects.get(pk=child_id).parent_id) == TERM_ID
+
+
+def test_attributes_of_other_hsds_tables_are_skipped_and_counted_but_nonsense_is_refused(
+    tmp_path,
+):
+    folder = csv_package(tmp_path)
+    with open(folder / "attributes.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "link_id", "link_entity", "taxonomy_term_id", "value"])
+        writer.writerow(
+            ["5b0c2a1e-6f1d-4c8e-9a51-0d7f3b2e1a11", ORGANIZATION_ID, "organization", TERM_ID, ""]
+        )
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"].append({"name": "attribute", "path": "attributes.csv", "format": "csv"})
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    out = io.StringIO()
+    call_command("import_hsds", str(folder), stdout=out)
+    assert (
+        "Skipped: attribute of organization (Sammen keeps service attributes): 1 record\n"
+        in out.getvalue()
+    )
+    assert not Attribute.objects.filter(pk="5b0c2a1e-6f1d-4c8e-9a51-0d7f3b2e1a11").exists()
+
+    document = compiled_service()
+    document["attributes"][0]["link_entity"] = "link_entity"  # no HSDS table
+    with pytest.raises(CommandError):
+        call_command(
+            "import_hsds", str(write(tmp_path, document, "bad.json")), stdout=out, stderr=out
+        )
+    assert "link_entity: 'service' was expected" in out.getvalue()
+
+
 def test_a_repeated_record_that_differs_is_still_a_duplicate(tmp_path):
     service = compiled_service()
     location_phone = copy.deepcopy(phone())
