@@ -13,7 +13,7 @@ help:
 	@echo "make test   lint, type-check and run the whole test suite against real services"
 	@echo "make manage ARGS=\"import_hsds file.json\"  a management command on make run's database"
 	@echo "make stop   stop PostgreSQL and Redis if a run left them running"
-	@echo "make messages  refresh the bokmål catalogues (locale/nb and <app>/locale/nb)"
+	@echo "make messages  refresh the catalogues (locale/{nb,nn} and <app>/locale/{nb,nn})"
 
 sysdeps-run:
 	@scripts/sysdeps.sh run

@@ -87,11 +87,12 @@ def _value_has_nul(value: Any) -> bool:
 
 
 class UserLanguageMiddleware:
-    """Activates the language the person chose, bokmål otherwise.
+    """Activates the language the person chose, else the municipality's default (LANGUAGE_CODE,
+    from SAMMEN_DEFAULT_LANGUAGE: bokmål unless set to nynorsk or English).
 
     A logged-in user's saved preference wins, then the language cookie set by the switch.
     The browser's Accept-Language is deliberately ignored: a Norwegian municipal service is in
-    bokmål unless the person asks for English.
+    its own language unless the person asks for another.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -124,6 +125,7 @@ def _second_factor_free_paths() -> tuple[str, ...]:
         reverse("logout"),
         reverse("admin:logout"),
         reverse("language-switch"),
+        reverse("setlang"),
         reverse("health"),
         settings.STATIC_URL,
     )

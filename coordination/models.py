@@ -12,6 +12,11 @@ from .notifications import KIND_MAX_LENGTH, kind_for
 PRESENTATION_MAX_CHARS = 500
 
 
+def default_language() -> str:
+    """A new account's language: the municipality's default (SAMMEN_DEFAULT_LANGUAGE)."""
+    return str(settings.LANGUAGE_CODE)
+
+
 class User(AbstractUser):
     """Everyone who logs in: young people, guardians, helpers, coordinators and staff.
 
@@ -30,7 +35,7 @@ class User(AbstractUser):
         _("preferred language"),
         max_length=8,
         choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
+        default=default_language,
     )
     notify_by_email = models.BooleanField(_("notify me by e-mail"), default=True)
     notify_by_sms = models.BooleanField(_("notify me by SMS"), default=False)

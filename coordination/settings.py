@@ -202,9 +202,19 @@ SAMMEN_REQUIRE_2FA_FOR_HELPERS = env.bool("SAMMEN_REQUIRE_2FA_FOR_HELPERS", defa
 # The name an authenticator app shows next to the account.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sammen")
 
-# Internationalisation: Norwegian bokmål by default, English available.
-LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian bokmål")), ("en", _("English"))]
+# Internationalisation: Norwegian bokmål, nynorsk and English. A municipality whose language
+# is nynorsk sets SAMMEN_DEFAULT_LANGUAGE=nn: the language of visitors who have not chosen one
+# and of new accounts (a person's own choice always wins).
+LANGUAGES = [
+    ("nb", _("Norwegian bokmål")),
+    ("nn", _("Norwegian nynorsk")),
+    ("en", _("English")),
+]
+LANGUAGE_CODE = env.str("SAMMEN_DEFAULT_LANGUAGE", default="nb")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"SAMMEN_DEFAULT_LANGUAGE must be one of nb, nn, en (got {LANGUAGE_CODE!r})."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

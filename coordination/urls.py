@@ -61,6 +61,8 @@ urlpatterns = [
         export_views.export_download,
         name="export-download",
     ),
+    # The same switch under Django's usual address (DESIGN §11: /i18n/setlang/ takes language=nn).
+    path("i18n/setlang/", views.language_switch, name="setlang"),
     path("notifications/", views.notification_list, name="notifications"),
     path(
         "notifications/<int:notification_id>/open/",

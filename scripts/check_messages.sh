@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Fails when a bokmål catalogue misses a string the code uses, or has one untranslated or fuzzy.
-# Each app keeps its own catalogue (<app>/locale/nb/), the project one is locale/nb/; so parallel
-# work on different apps never edits the same file. Catalogues are refreshed in place so the
-# developer sees exactly what to translate.
+# Fails when a bokmål or nynorsk catalogue misses a string the code uses, or has one
+# untranslated or fuzzy. Each app keeps its own catalogues (<app>/locale/<lang>/), the project
+# ones are locale/<lang>/; so parallel work on different apps never edits the same file.
+# Catalogues are refreshed in place so the developer sees exactly what to translate;
+# scripts/untranslated.py <lang> lists what is left, file by file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-catalogues() { ls locale/nb/LC_MESSAGES/django.po */locale/nb/LC_MESSAGES/django.po 2>/dev/null; }
+LANGS=(nb nn)
+catalogues() {
+    for lang in "${LANGS[@]}"; do
+        ls "locale/$lang/LC_MESSAGES/django.po" */locale/"$lang"/LC_MESSAGES/django.po 2>/dev/null
+    done
+}
 fingerprint() { catalogues | xargs cat | grep -v '^"POT-Creation-Date' | sha256sum; }
 before="$(fingerprint)"
 scripts/make_messages.sh
 if [[ "$(fingerprint)" != "$before" ]]; then
-    echo "bokmål catalogues were out of date and have been refreshed; translate and commit them:" >&2
+    echo "catalogues were out of date and have been refreshed; translate and commit them:" >&2
     git --no-pager diff --stat -- $(catalogues) >&2 || true
     exit 1
 fi

@@ -102,12 +102,12 @@ class CaseOverviewSerializer(serializers.Serializer):
 
 
 class TermSerializer(serializers.Serializer):
-    word = serializers.CharField()
+    word = serializers.CharField(source="shown_word")
     slug = serializers.CharField()
     explanation = serializers.SerializerMethodField()
 
     def get_explanation(self, term: Term) -> str:
-        """In the caller's language (the word itself stays Norwegian)."""
+        """In the caller's language (the word itself stays Norwegian, in nynorsk spelled so)."""
         return term.explanation()
 
 
