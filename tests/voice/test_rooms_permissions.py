@@ -8,10 +8,10 @@ serves every row (each request is rolled back).
 """
 
 import pytest
-from django.db import transaction
 
 from tests.consent.helpers import as_user
-from tests.consent.test_permission_matrix import PERSONAS, fill, statuses
+from tests.consent.test_permission_matrix import PERSONAS, statuses
+from tests.voice.test_permission_matrix import matrix_statuses
 from voice.rooms.services import room_create, room_message_send
 
 pytestmark = pytest.mark.django_db
@@ -61,18 +61,7 @@ def test_room_permission_matrix(demo):
         "laerer": teacher.pk,
         "barnevern": demo["barnevern"].pk,
     }
-    got, expected = {}, {}
-    for method, path, body, wanted in MATRIX:
-        row = f"{method} {path}"
-        expected[row], got[row] = wanted, {}
-        for persona in PERSONAS:
-            with transaction.atomic():
-                kwargs = {"format": "json"} if body is not None else {}
-                response = getattr(as_user(demo[persona]), method)(
-                    fill(path, ids), fill(body, ids), **kwargs
-                )
-                got[row][persona] = response.status_code
-                transaction.set_rollback(True)
+    got, expected = matrix_statuses(demo, MATRIX, ids)
     assert got == expected
 
 
