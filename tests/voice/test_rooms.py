@@ -79,10 +79,22 @@ def test_sara_opens_a_room_the_teacher_writes_and_who_knows_what_names_her_choic
     assert [m["body"] for m in as_user(nurse).get(messages_url(room_id)).json()["results"]] == [
         "Hei alle!"
     ]
-    # Sara's who-knows-what shows the message and why, in her words
+    # Sara's who-knows-what shows the message and why, in her words (and the teacher reads
+    # that Sara chose, by name)
     known = knowledge_of(demo.sara_case, sara, nurse, entry)
     assert known.basis == "room"
-    assert known.basis_text == "you chose who is in the room «Skolen og helsa»"
+    assert known.basis_text == "du valgte hvem som er med i rommet «Skolen og helsa»"
+    teacher_view = knowledge_of(demo.sara_case, teacher, nurse, entry)
+    assert (
+        teacher_view.basis_text == "Sara Nilsen valgte hvem som er med i rommet «Skolen og helsa»"
+    )
+    # the ungdomshjelper, not in the room, reads who chose but not the room's name
+    outside_view = knowledge_of(demo.sara_case, demo["ungdomshjelper"], nurse, entry)
+    assert outside_view.basis_text == "Sara Nilsen valgte hvem som er med i et rom"
+    coordinator_api = as_user(demo["ungdomshjelper"]).get(
+        f"/api/v1/cases/{demo.sara_case.pk}/who-knows-what/"
+    )
+    assert "Skolen og helsa" not in coordinator_api.content.decode()
     api_rows = as_user(sara).get(f"/api/v1/cases/{demo.sara_case.pk}/who-knows-what/").json()
     nurse_row = next(r for r in api_rows if r["person"]["id"] == nurse.pk)
     assert any(e["entry"]["id"] == entry.pk and e["basis"] == "room" for e in nurse_row["entries"])
@@ -102,9 +114,7 @@ def test_what_sara_writes_is_her_own_choice_and_stays_out_of_the_conversation(de
         (nurse, "own_choice"),
         (teacher, "own_choice"),
     }
-    assert knowledge_of(demo.sara_case, sara, teacher, entry).basis_text == (
-        "you chose to share it"
-    )
+    assert knowledge_of(demo.sara_case, sara, teacher, entry).basis_text == "du valgte å dele det"
     # a room's messages are not the one-to-one conversation's
     conversation = as_user(teacher).get(f"/api/v1/cases/{demo.sara_case.pk}/messages/").json()
     assert conversation["count"] == 0
