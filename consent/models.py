@@ -203,6 +203,9 @@ class Disclosure(models.Model):
         CONSENT = "consent", _("consent")
         OWN_CHOICE = "own_choice", _("the young person's own choice")
         LEGAL_DUTY = "legal_duty", _("legal duty")
+        # A member's message in a room: the members the young person chose are their standing
+        # consent for that conversation (Room).
+        ROOM = "room", _("the young person chose who is in the room")
 
     class EndReason(models.TextChoices):
         WITHDRAWN = "withdrawn", _("withdrawn")
@@ -211,6 +214,7 @@ class Disclosure(models.Model):
         CASE_CLOSED = "case_closed", _("the case was closed")
         YOUTH_ADULT = "youth_adult", _("the young person turned 18")
         EXPIRED = "expired", _("the time it was given for ran out")
+        ROOM_LEFT = "room_left", _("no longer in the room")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
@@ -231,6 +235,11 @@ class Disclosure(models.Model):
         null=True,
         blank=True,
         related_name="disclosures",
+    )
+    # The room a message was shared in (basis `room`, or the young person's own message there):
+    # leaving the room ends these.
+    room = models.ForeignKey(
+        "Room", on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
     )
     justification = models.TextField(_("justification"), blank=True)
     granted_by = models.ForeignKey(
@@ -279,6 +288,68 @@ class Disclosure(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+ROOM_TITLE_MAX_CHARS = 100
+
+
+class Room(models.Model):
+    """A conversation the young person opened for people on the team they chose (issue #19
+    item 1). The members are the young person's standing consent for that conversation: each
+    message goes through the share path to exactly the members of the moment. Closed: read
+    only. Rows are never deleted."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("case")
+    )
+    title = models.CharField(_("title"), max_length=ROOM_TITLE_MAX_CHARS)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"room {self.pk} on case {self.case_id}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class RoomMember(models.Model):
+    """`user` (on the team, never the young person, who is in every room of their case) is in
+    `room` from `added_at` until `left_at` (they left, or the young person took them out)."""
+
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "user"],
+                condition=Q(left_at__isnull=True),
+                name="room_member_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in room {self.room_id}"
+
+
+class RoomMessage(models.Model):
+    """The entry (kind `message`) that is a message in `room`."""
+
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="messages")
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="room_message")
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id} in room {self.room_id}"
 
 
 class Watch(models.Model):

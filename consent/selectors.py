@@ -271,6 +271,19 @@ class Knowledge:
             return _("%(name)s chose to share it") % {"name": self.youth.name if self.youth else ""}
         if disclosure.basis == Disclosure.Basis.LEGAL_DUTY:
             return _("the law requires it")
+        if disclosure.basis == Disclosure.Basis.ROOM and disclosure.room is not None:
+            # The room's title is the young person's words: only for those who may read it.
+            if viewer_is_youth:
+                return _("you chose who is in the room «%(title)s»") % {
+                    "title": disclosure.room.title
+                }
+            name = self.youth.name if self.youth else ""
+            if self.visible:
+                return _("%(name)s chose who is in the room «%(title)s»") % {
+                    "name": name,
+                    "title": disclosure.room.title,
+                }
+            return _("%(name)s chose who is in a room") % {"name": name}
         return self.basis
 
     @property
@@ -335,7 +348,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     # 3: every disclosure, active and ended, with its recipient.
     disclosures = list(
         Disclosure.objects.filter(entry__case=case)
-        .select_related("recipient", "rule__created_by", "request__decided_by")
+        .select_related("recipient", "rule__created_by", "request__decided_by", "room")
         .order_by("granted_at", "id")
     )
     # 4: the last open per (entry, person).

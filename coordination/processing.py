@@ -25,7 +25,8 @@ CONTACTS = "contact people of the services in the catalogue"
 CASE_RETENTION = "per entry category after the case closes (see Retention)"
 CASE_RECIPIENTS = (
     "the young person; team members only through a disclosure (basis: standing rule, consent, "
-    "the young person's own choice or legal duty); guardians within the consent policy"
+    "the young person's own choice, the room the young person chose the members of, or legal "
+    "duty); guardians within the consent policy"
 )
 
 
@@ -255,6 +256,34 @@ RECORDS: dict[str, Processing] = {
         people=(YOUTH, GUARDIANS, HELPERS),
         recipients="nobody; used by the portal to space the alerts",
         retention="as long as the case's skeleton",
+    ),
+    "consent.Room": Processing(
+        purpose="a conversation the young person opens for people on the team they choose",
+        data="the case, the room's name (the young person's words), when opened and closed",
+        people=(YOUTH,),
+        recipients="the young person and the people in the room",
+        retention="as long as the case's skeleton",
+    ),
+    "consent.RoomMember": Processing(
+        purpose="who the young person chose to be in a room: their consent for that room",
+        data="the room, the person, from and until",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="the young person and the people in the room",
+        retention="as long as the case's skeleton (who-knows-what shows the basis)",
+    ),
+    "consent.RoomMessage": Processing(
+        purpose="which message (an entry) belongs to which room",
+        data="the room and the entry",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="the young person and the people in the room",
+        retention=CASE_RETENTION,
+    ),
+    "voice.RoomRead": Processing(
+        purpose="how far a person has read a room (unread counts)",
+        data="the person, the room, when",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="nobody",
+        retention="as long as the case",
     ),
     "voice.MessageRead": Processing(
         purpose="which messages a person has read",

@@ -20,6 +20,20 @@ urlpatterns = [
         api.UngdomshjelperCasesApi.as_view(),
         name="api-ungdomshjelper-cases",
     ),
+    path("cases/<int:case_id>/rooms/", api.RoomListApi.as_view(), name="api-case-rooms"),
+    path(
+        "rooms/<int:room_id>/messages/",
+        api.RoomMessageListApi.as_view(),
+        name="api-room-messages",
+    ),
+    path("rooms/<int:room_id>/members/", api.RoomMemberAddApi.as_view(), name="api-room-members"),
+    path(
+        "rooms/<int:room_id>/members/<int:user_id>/remove/",
+        api.RoomMemberRemoveApi.as_view(),
+        name="api-room-member-remove",
+    ),
+    path("rooms/<int:room_id>/leave/", api.RoomLeaveApi.as_view(), name="api-room-leave"),
+    path("rooms/<int:room_id>/close/", api.RoomCloseApi.as_view(), name="api-room-close"),
     path("glossary/", api.GlossaryApi.as_view(), name="api-glossary"),
     path("entries/<int:entry_id>/remarks/", api.RemarkListApi.as_view(), name="api-entry-remarks"),
     path(

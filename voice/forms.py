@@ -11,7 +11,7 @@ from .plain import TOPICS
 from .selectors import Candidate
 
 
-def _person_label(participant: Participant) -> str:
+def person_label(participant: Participant) -> str:
     label = f"{participant.user.name} – {participant.get_role_display()}"
     return label + (f", {participant.service.name}" if participant.service else "")
 
@@ -48,7 +48,7 @@ class RuleForm(EndsForm):
             (f"service:{service.pk}", str(_("Everyone at %(service)s") % {"service": service.name}))
             for service in services.values()
         ]
-        choices += [(f"user:{p.user_id}", _person_label(p)) for p in team]
+        choices += [(f"user:{p.user_id}", person_label(p)) for p in team]
         recipient = self.fields["recipient"]
         assert isinstance(recipient, forms.ChoiceField)
         recipient.choices = choices
@@ -72,7 +72,7 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["recipients"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(str(p.user_id), _person_label(p)) for p in recipients]
+        field.choices = [(str(p.user_id), person_label(p)) for p in recipients]
         if not recipients:
             del self.fields["recipients"]
 
@@ -91,7 +91,7 @@ class ChooseForm(forms.Form):
         field.choices = [
             (
                 str(c.user.pk),
-                _person_label(c.participant)
+                person_label(c.participant)
                 if c.participant
                 else str(_("%(name)s – youth coordinator in the municipality"))
                 % {"name": c.user.name},
@@ -202,4 +202,4 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [(str(p.user_id), _person_label(p)) for p in team]
+        owner.choices = [(str(p.user_id), person_label(p)) for p in team]

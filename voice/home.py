@@ -3,6 +3,7 @@ from cases.selectors import cases_for_user, entries_visible
 from coordination.home import HomeSection
 from coordination.models import User
 
+from .rooms.selectors import room_unread_by_case
 from .selectors import (
     is_youth_of_a_case,
     may_choose_ungdomshjelper,
@@ -22,6 +23,7 @@ def home_sections(*, user: User) -> list[HomeSection]:
     latest information about them, to read, comment on or correct; for an ungdomshjelper the
     way to their own page."""
     unread = unread_messages(user=user)
+    unread_in_rooms = room_unread_by_case(user=user)
     cases = list(cases_for_user(user=user))
     # Only the young person and guardians may choose; one query tells which cases the user is a
     # guardian on, so a helper with many cases costs no query per case.
@@ -40,6 +42,7 @@ def home_sections(*, user: User) -> list[HomeSection]:
             {
                 "case": case,
                 "unread": unread.get(case.pk, 0),
+                "rooms_unread": unread_in_rooms.get(case.pk, 0),
                 "rules": chooser,
                 "offer": offer,
                 "change": offer and ungdomshjelper_change_open(case=case) is not None,

@@ -25,3 +25,15 @@ def overview() -> str:
 
 def plan(case_id: int) -> str:
     return reverse("voice:plan", kwargs={"case_id": case_id})
+
+
+def rooms(case_id: int) -> str:
+    return reverse("voice:rooms", kwargs={"case_id": case_id})
+
+
+def room(room_id: int) -> str:
+    return reverse("voice:room", kwargs={"room_id": room_id})
+
+
+def room_members(room_id: int) -> str:
+    return reverse("voice:room-members", kwargs={"room_id": room_id})

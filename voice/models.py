@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Entry
+from consent.models import Room
 from services_registry.models import Service
 
 
@@ -36,6 +37,20 @@ class MessageRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.case_id} up to {self.read_at}"
+
+
+class RoomRead(models.Model):
+    """`user` has read `room` up to `read_at`: later messages they may open count as unread."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("read up to"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "user"], name="roomread_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read room {self.room_id} up to {self.read_at}"
 
 
 class Feedback(models.Model):

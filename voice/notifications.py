@@ -30,10 +30,35 @@ ENTRY_CORRECTED = NotificationKind(
     _("Information you can see has been corrected in Sammen."),
 )
 
+ROOM_MESSAGE = NotificationKind(
+    "room_message",
+    _("A new message in a room"),
+    _("There is a new message for you in a room in Sammen."),
+)
+ROOM_ADDED = NotificationKind(
+    "room_added",
+    _("You were added to a room"),
+    _("A young person has added you to a room in Sammen."),
+)
+ROOM_REMOVED = NotificationKind(
+    "room_removed",
+    _("You are no longer in a room"),
+    _("A young person has taken you out of a room in Sammen."),
+)
+ROOM_LEFT = NotificationKind(
+    "room_left",
+    _("Someone left a room"),
+    _("Someone has left one of your rooms in Sammen."),
+)
+
 KINDS = (
     UNGDOMSHJELPER_CHOSEN,
     UNGDOMSHJELPER_CHANGED,
     REMARK_MADE,
     REMARK_ANSWERED,
     ENTRY_CORRECTED,
+    ROOM_MESSAGE,
+    ROOM_ADDED,
+    ROOM_REMOVED,
+    ROOM_LEFT,
 )

@@ -27,10 +27,11 @@ COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
 
 
 def messages_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
-    """The messages on `case` that `user` may read, oldest first (filtered in SQL by guardian)."""
+    """The messages on `case` that `user` may read, oldest first (filtered in SQL by guardian).
+    A room's messages are the room's (voice.rooms), not the conversation's."""
     return (
         entries_for_case(user=user, case=case)
-        .filter(kind=Entry.Kind.MESSAGE)
+        .filter(kind=Entry.Kind.MESSAGE, room_message__isnull=True)
         .order_by("created", "id")
     )
 
@@ -51,7 +52,7 @@ def unread_messages(*, user: User) -> dict[int, int]:
     read the conversation (not counting their own). One query."""
     read = MessageRead.objects.filter(case=OuterRef("case"), user=user)
     messages = Entry.objects.filter(
-        case__in=cases_for_user(user=user), kind=Entry.Kind.MESSAGE
+        case__in=cases_for_user(user=user), kind=Entry.Kind.MESSAGE, room_message__isnull=True
     ).exclude(author=user)
     rows = (
         entries_visible(user=user, queryset=messages)

@@ -46,7 +46,22 @@ from .selectors import (
 MESSAGE_TITLE_LENGTH = 60
 
 
-def _message_title(text: str) -> str:
+def message_body_clean(body: str) -> str:
+    """The text of a message (in the conversation or a room), or a 400 on `body`."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > settings.SAMMEN_MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            {
+                "body": _("A message can be at most %(max)d characters.")
+                % {"max": settings.SAMMEN_MESSAGE_MAX_CHARS}
+            }
+        )
+    return body
+
+
+def message_title(text: str) -> str:
     first_line = text.splitlines()[0].strip() if text else ""
     if len(first_line) > MESSAGE_TITLE_LENGTH:
         return first_line[: MESSAGE_TITLE_LENGTH - 1] + "…"
@@ -58,16 +73,7 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
     """A message is an Entry of kind `message`. The young person chooses who gets it, and each
     recipient is a disclosure by their own choice (so who-knows-what shows it); a helper's
     message goes to the young person, who sees every entry on their case anyway."""
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": _("Write a message.")})
-    if len(body) > settings.SAMMEN_MESSAGE_MAX_CHARS:
-        raise ValidationError(
-            {
-                "body": _("A message can be at most %(max)d characters.")
-                % {"max": settings.SAMMEN_MESSAGE_MAX_CHARS}
-            }
-        )
+    body = message_body_clean(body)
     is_youth = author.pk == case.youth_id
     if is_youth and not recipients:
         raise ValidationError({"recipients": _("Choose who gets the message.")})
@@ -80,7 +86,7 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
         author=author,
         kind=Entry.Kind.MESSAGE,
         category=Entry.Category.GENERAL,
-        title=_message_title(body),
+        title=message_title(body),
         body=body,
     )
     if is_youth:

@@ -10,7 +10,8 @@ the same transaction; delivery is queued on commit by coordination.
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
-ends by itself), `watch` (the young person's alerts when someone opens what they watch).
+ends by itself), `watch` (the young person's alerts when someone opens what they watch), `rooms`
+(what a room shared ends for someone who is out of it).
 """
 
 from .closing import case_close, case_reopen, follow_ups_remind
@@ -22,6 +23,7 @@ from .decisions import (
     withdraw,
 )
 from .expiry import disclosures_expire
+from .rooms import room_access_end
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
@@ -43,6 +45,7 @@ __all__ = [
     "follow_ups_remind",
     "guardianship_end",
     "participant_remove",
+    "room_access_end",
     "share",
     "sharing_rule_create",
     "sharing_rule_end",

@@ -15,12 +15,13 @@ from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry
 from cases.services import case_lock, case_require_open
+from coordination.errors import StateConflict
 from coordination.models import User
 from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import links, notifications
-from ..models import ConsentRequest, Disclosure, SharingRule
+from ..models import ConsentRequest, Disclosure, Room, RoomMember, RoomMessage, SharingRule
 from ..periods import ends_at
 from ..selectors import (
     authority_for,
@@ -54,10 +55,14 @@ def _disclose(
     request: ConsentRequest | None = None,
     justification: str = "",
     received_url: str = "",
+    room: Room | None = None,
+    received_kind: NotificationKind | None = None,
+    notify_recipients: bool = True,
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
-    `received_url`, or at the entry's own page."""
+    `received_url`, or at the entry's own page. A message in a room tells the young person, who
+    is in every room of their case, with the room's own `received_kind` too."""
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -68,6 +73,7 @@ def _disclose(
                 basis=basis,
                 rule=rules.get(recipient.pk),
                 request=request,
+                room=room,
                 justification=justification,
                 granted_by=granted_by,
                 granted_at=now,
@@ -94,23 +100,25 @@ def _disclose(
             "recipients": [r.pk for r in recipients],
             "rules": sorted({r.pk for r in rules.values()}),
             "consent_request": request.pk if request else None,
+            "room": room.pk if room else None,
         },
     )
-    received_kind = (
+    received_kind = received_kind or (
         notifications.MESSAGE_RECEIVED
         if entry.kind == Entry.Kind.MESSAGE
         else notifications.ENTRY_RECEIVED
     )
     received_url = received_url or links.entry(entry)
     if granted_by.pk != case.youth_id:
+        in_room = room is not None
         notification_create(
             recipient=case.youth,
-            kind=notifications.ENTRY_SHARED,
+            kind=received_kind if in_room else notifications.ENTRY_SHARED,
             case_id=case.pk,
             entry_id=entry.pk,
-            target_url=links.who_knows_what(case),
+            target_url=received_url if in_room else links.who_knows_what(case),
         )
-    for recipient in recipients:
+    for recipient in recipients if notify_recipients else ():
         notification_create(
             recipient=recipient,
             kind=received_kind,
@@ -268,11 +276,21 @@ def share(
     basis: str | None = None,
     justification: str = "",
     received_url: str = "",
+    room: Room | None = None,
+    received_kind: NotificationKind | None = None,
+    notify_recipients: bool = True,
 ) -> ShareResult:
     """Shares `entry` with `recipients`, or asks the consent authority.
 
     `received_url` is where the recipients' notification points when the entry lives on a page
-    of a higher app (a message in voice's conversation); by default the entry's own page.
+    of a higher app (a message in voice's conversation); by default the entry's own page, and
+    `received_kind` the kind they are told with (by default entry_received or
+    message_received). `notify_recipients=False` when the caller tells them once itself.
+
+    A message in a `room` (consent.Room) goes only to people in that room, shared by its author
+    or, for earlier messages shown to someone the young person adds, by the young person. The
+    basis is the room: `own_choice` for what the young person wrote, else `room` (the members
+    the young person chose are their standing consent for that conversation).
 
     Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
     no basis the path decides: every recipient covered by a standing rule -> `agreement`,
@@ -281,10 +299,23 @@ def share(
     """
     case = case_lock(entry.case_id)
     entry = access_entry(user=actor, entry_id=entry.pk)
-    if actor.pk != entry.author_id:
+    shows_room_history = room is not None and actor.pk == case.youth_id
+    if actor.pk != entry.author_id and not shows_room_history:
         raise PermissionDenied(_("Only the person who wrote an entry can share it."))
     case_require_open(case)
     _expire_due(case=case)
+    if room is not None:
+        return _share_in_room(
+            case=case,
+            entry=entry,
+            recipients=recipients,
+            actor=actor,
+            room=room,
+            basis=basis,
+            received_url=received_url,
+            received_kind=received_kind,
+            notify_recipients=notify_recipients,
+        )
     if basis is not None and basis not in SHARE_BASES:
         raise ValidationError({"basis": _("Unknown basis for sharing.")})
     justification = justification.strip()
@@ -334,6 +365,61 @@ def share(
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
             received_url=received_url,
+        ),
+    )
+
+
+def _share_in_room(
+    *,
+    case: Case,
+    entry: Entry,
+    recipients: Sequence[User],
+    actor: User,
+    room: Room,
+    basis: str | None,
+    received_url: str,
+    received_kind: NotificationKind | None,
+    notify_recipients: bool,
+) -> ShareResult:
+    """The room's members are the consent: every recipient must be in the room now, and so must
+    the actor (or be the young person). Caller holds the case lock."""
+    room = Room.objects.get(pk=room.pk)
+    if room.case_id != case.pk or not RoomMessage.objects.filter(room=room, entry=entry).exists():
+        raise ValidationError({"room": _("This is not a message in that room.")})
+    if basis is not None:
+        raise ValidationError({"basis": _("A message in a room is shared by the room.")})
+    if room.is_closed:
+        raise StateConflict(_("The room is closed."))
+    members = set(
+        RoomMember.objects.filter(room=room, left_at__isnull=True).values_list("user_id", flat=True)
+    )
+    if actor.pk != case.youth_id and actor.pk not in members:
+        raise PermissionDenied(_("Only people in the room can write there."))
+    recipient_ids = {user.pk for user in recipients}
+    outside = sorted(recipient_ids - members)
+    if outside:
+        raise ValidationError(
+            {
+                "recipients": _(
+                    "Only people in the room can get its messages (not in it: %(ids)s)."
+                )
+                % {"ids": ", ".join(map(str, outside))}
+            }
+        )
+    participants = _validate_recipients(case=case, entry=entry, recipient_ids=recipient_ids)
+    youth_wrote = entry.author_id == case.youth_id
+    return ShareResult(
+        "shared",
+        _disclose(
+            case=case,
+            entry=entry,
+            recipients=[p.user for p in participants],
+            basis=Disclosure.Basis.OWN_CHOICE if youth_wrote else Disclosure.Basis.ROOM,
+            granted_by=actor,
+            received_url=received_url,
+            room=room,
+            received_kind=received_kind,
+            notify_recipients=notify_recipients,
         ),
     )
 

@@ -31,6 +31,7 @@ from meetings.services import (
 )
 from tests.meetings.helpers import hold
 from voice.plan import goal_add, step_add
+from voice.rooms.services import room_create
 from voice.services import remark_create
 
 from ..consent.helpers import as_user, write_entry
@@ -118,6 +119,7 @@ def build(demo):
         user=demo["barnevern"],
         service=Participant.objects.get(case=case, user=demo["laerer"]).service,
     )
+    room = room_create(case_id=case.pk, actor=sara, title="Rommet", members=[demo["laerer"], nurse])
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -140,6 +142,7 @@ def build(demo):
         "withholding_id": withholding.pk,
         "withheld_entry": withheld.pk,
         "invitation_id": invitation.pk,
+        "room_id": room.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -226,6 +229,14 @@ def writes(demo, ids, service):
             "helsesykepleier", {}, {"answer": "Svar"}),
         ("post", "/api/v1/remarks/{remark_id}/show/"): ("sara", {}, {"shown": True}),
         ("delete", "/api/v1/sharing-rules/{rule_id}/"): ("sara", {}, None),
+        ("post", "/api/v1/cases/{case_id}/rooms/"): (
+            "sara", {}, {"title": "Nytt rom", "members": [u["bup"]]}),
+        ("post", "/api/v1/rooms/{room_id}/messages/"): ("sara", {}, {"body": "Hei"}),
+        ("post", "/api/v1/rooms/{room_id}/members/"): ("sara", {}, {"user": u["bup"]}),
+        ("post", "/api/v1/rooms/{room_id}/members/{user_id}/remove/"): (
+            "sara", {"user_id": u["laerer"]}, None),
+        ("post", "/api/v1/rooms/{room_id}/leave/"): ("laerer", {}, None),
+        ("post", "/api/v1/rooms/{room_id}/close/"): ("sara", {}, None),
     }  # fmt: skip
 
 

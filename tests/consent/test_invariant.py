@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
@@ -30,7 +30,7 @@ from cases.services import (
     participant_add,
     withholding_end,
 )
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.models import ConsentRequest, Disclosure, Room, RoomMember, SharingRule
 from consent.services import (
     case_close,
     case_reopen,
@@ -51,6 +51,14 @@ from coordination.models import Guardianship, User
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
+from voice.rooms.services import (
+    room_close,
+    room_create,
+    room_leave,
+    room_member_add,
+    room_member_remove,
+    room_message_send,
+)
 
 from .helpers import write_entry
 
@@ -77,6 +85,11 @@ OPERATIONS = [
     "reopen",
     "adult",
     "expire",
+    "room_open",
+    "room_write",
+    "room_add",
+    "room_out",
+    "room_close",
 ]
 
 
@@ -223,10 +236,44 @@ def run(op: str, a: int, b: int, world) -> None:
         # A day passes: what was given until today ends, then the sweep records it.
         world["clock"].shift(timedelta(days=1))
         disclosures_expire()
+    elif op.startswith("room_"):
+        run_room(op, a, b, case=case, team=team)
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
             withholding_end(withholding=withholding, actor=withholding.decided_by)
+
+
+def run_room(op: str, a: int, b: int, *, case, team) -> None:
+    """Rooms (#19 item 1): the young person opens one for some of the team, people write in it,
+    the young person adds (with or without the earlier messages) and takes out, members leave,
+    the room closes."""
+    others = [p.user for p in team if p.user_id != case.youth_id]
+    if op == "room_open":
+        chosen = [user for i, user in enumerate(others) if (b >> i) & 1]
+        room_create(case_id=case.pk, actor=case.youth, title="Rom", members=chosen)
+        return
+    room = pick(Room.objects.filter(case=case).order_by("pk"), a)
+    if room is None:
+        return
+    members = [
+        m.user for m in RoomMember.objects.filter(room=room, left_at__isnull=True).order_by("pk")
+    ]
+    if op == "room_write":
+        author = pick([case.youth, *members], b)
+        room_message_send(room_id=room.pk, author=author, body="Hei")
+    elif op == "room_add":
+        room_member_add(
+            room_id=room.pk, actor=case.youth, user=pick(others, b), show_earlier=bool(a % 2)
+        )
+    elif op == "room_out" and members:
+        member = pick(members, b)
+        if a % 2:
+            room_member_remove(room_id=room.pk, actor=case.youth, user_id=member.pk)
+        else:
+            room_leave(room_id=room.pk, actor=member)
+    elif op == "room_close":
+        room_close(room_id=room.pk, actor=case.youth)
 
 
 def build_world(age: int):
@@ -302,6 +349,17 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
                 assert not entries_visible(
                     user=disclosure.recipient, queryset=Entry.objects.filter(pk=disclosure.entry_id)
                 ).exists(), (op, a, b)
+            # A room's message reaches only who is in the room now.
+            assert (
+                not Disclosure.objects.filter(
+                    entry__case=case, withdrawn_at__isnull=True, room__isnull=False
+                )
+                .exclude(
+                    room__memberships__user=models.F("recipient"),
+                    room__memberships__left_at__isnull=True,
+                )
+                .exists()
+            ), (op, a, b)
             # A closed case has no active disclosure at all (closing ended them, and nothing
             # shares on it until it is reopened).
             if Case.objects.get(pk=case.pk).is_closed:

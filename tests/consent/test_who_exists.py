@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meetings.services import meeting_create
 from voice.plan import goal_add
+from voice.rooms.services import room_create
 
 from .helpers import as_user, write_entry
 
@@ -44,6 +45,8 @@ ENDPOINTS = [
     ),
     ("sara", "/api/v1/plan-goals/{goal}/steps/", {"text": "Et steg", "owner": "X"}),
     ("jonas", "/api/v1/cases/{jonas_case}/ungdomshjelper/", {"user": "X"}),
+    ("sara", "/api/v1/cases/{sara_case}/rooms/", {"title": "Rom", "members": ["X"]}),
+    ("sara", "/api/v1/rooms/{room}/members/", {"user": "X"}),
 ]  # fmt: skip
 
 
@@ -73,6 +76,9 @@ def test_someone_not_on_the_team_and_no_one_at_all_get_the_same_answer(demo):
         "jonas_case": demo.jonas_case.pk,
         "meeting": meeting.pk,
         "goal": goal_add(case=case, actor=demo["sara"], text="Sove bedre").pk,
+        "room": room_create(
+            case_id=case.pk, actor=demo["sara"], title="Rom", members=[demo["laerer"]]
+        ).pk,
         "when": (timezone.now() + timedelta(days=3)).isoformat(),
         "due": (timezone.localdate() + timedelta(days=10)).isoformat(),
     }

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Entry, Invitation, Participant, Withholding
 from cases.services import entry_withhold
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.models import ConsentRequest, Disclosure, Room, RoomMember, SharingRule
 from coordination.exports.services import export_request
 from coordination.models import Export, Notification, User
 from coordination.parsing import parse_id, parse_page
@@ -32,6 +32,7 @@ from tests.coordination.oidc_providers import provider_settings
 from tests.factories import MeetingFactory
 from voice.models import Goal, Remark, Step
 from voice.plan import goal_add, step_add
+from voice.rooms.services import room_create, room_message_send
 from voice.services import remark_create
 
 HOSTILE = [
@@ -133,6 +134,9 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
         if entry != commented
         and _made(entry_withhold, entry_id=entry.pk, actor=entry.author, reason="Må vurderes.")
     )
+    members = [user for user in team if user != sara][:2]
+    room = room_create(case_id=case.pk, actor=sara, title="Skolen", members=members)
+    room_message_send(room_id=room.pk, author=members[0], body="Hei")
     goal = goal_add(case=case, actor=sara, text="Komme meg på skolen")
     step_add(goal=goal, actor=sara, text="Stå opp kl. 7", owner=next(u for u in team if u != sara))
     meeting = Meeting.objects.get(case=case)
@@ -185,6 +189,8 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "token": getattr(CalendarFeed.objects.first(), "token", "unknown"),
         "provider": "idporten",
         "category": "health",
+        "room_id": Room.objects.first(),
+        "user_id": RoomMember.objects.first().user_id,  # type: ignore[union-attr]
     }
     return {
         name: str(getattr(value, "pk", value) if value is not None else 1)

@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Attachment, Case, Entry, Participant, Withholding
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.models import ConsentRequest, Disclosure, Room, SharingRule
 from coordination.demo import PERSONAS
 from coordination.exports.services import export_request
 from coordination.models import Export, Notification, User
@@ -36,6 +36,7 @@ from meetings.models import ActionItem, AgendaItem, Meeting
 from tests.consent.helpers import write_entry
 from tests.factories import PASSWORD
 from voice.models import Goal, Remark, Step
+from voice.rooms.services import room_create, room_message_send
 
 # Loaded at import, without the database: the schema view only introspects the URLconf.
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -70,6 +71,7 @@ MODELS_BY_SEGMENT = {
     "plan-goals": Goal,
     "plan-steps": Step,
     "remarks": Remark,
+    "rooms": Room,
     "sharing-rules": SharingRule,
     "withholdings": Withholding,
 }
@@ -119,6 +121,7 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
             call_command("seed_demo", stdout=StringIO())
             # One export (pending) for /exports/{export_id}/: Sara's, everyone else's 404.
             export_request(user=User.objects.get(username="sara"))
+            _open_a_room()
             for segment, model in MODELS_BY_SEGMENT.items():
                 DEMO_IDS[segment] = list(model.objects.order_by("pk").values_list("pk", flat=True))
             yield {user.username: api_token_for(user=user) for user in User.objects.all()}
@@ -127,6 +130,14 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
         DEMO_IDS.clear()
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def _open_a_room() -> None:
+    """The demo has no room: Sara opens one with her teacher, who writes in it."""
+    sara, teacher = User.objects.get(username="sara"), User.objects.get(username="laerer")
+    case = Case.objects.get(youth=sara)
+    room = room_create(case_id=case.pk, actor=sara, title="Skolen", members=[teacher])
+    room_message_send(room_id=room.pk, author=teacher, body="Hei Sara")
 
 
 def call_as(case: Any, caller: str, tokens: dict[str, str]) -> Any:

@@ -148,10 +148,10 @@ MATRIX = [
 ]
 
 
-def test_voice_permission_matrix(demo):
-    ids = build(demo)
+def matrix_statuses(demo, matrix, ids) -> tuple[dict, dict]:
+    """(got, expected): per row of `matrix`, the status each persona gets and should get."""
     got, expected = {}, {}
-    for method, path, body, wanted in MATRIX:
+    for method, path, body, wanted in matrix:
         row = f"{method} {path}"
         expected[row], got[row] = wanted, {}
         for persona in PERSONAS:
@@ -163,6 +163,11 @@ def test_voice_permission_matrix(demo):
                 )
                 got[row][persona] = response.status_code
                 transaction.set_rollback(True)
+    return got, expected
+
+
+def test_voice_permission_matrix(demo):
+    got, expected = matrix_statuses(demo, MATRIX, build(demo))
     assert got == expected
 
 

@@ -14,6 +14,14 @@ from .remarks import (
     RemarkListApi,
     RemarkShowApi,
 )
+from .rooms import (
+    RoomCloseApi,
+    RoomLeaveApi,
+    RoomListApi,
+    RoomMemberAddApi,
+    RoomMemberRemoveApi,
+    RoomMessageListApi,
+)
 from .ungdomshjelper import (
     CHANGE_REFUSALS,
     UngdomshjelperApi,
@@ -37,6 +45,12 @@ __all__ = [
     "RemarkAnswerApi",
     "RemarkListApi",
     "RemarkShowApi",
+    "RoomCloseApi",
+    "RoomLeaveApi",
+    "RoomListApi",
+    "RoomMemberAddApi",
+    "RoomMemberRemoveApi",
+    "RoomMessageListApi",
     "UngdomshjelperApi",
     "UngdomshjelperCasesApi",
     "UngdomshjelperChangeApi",

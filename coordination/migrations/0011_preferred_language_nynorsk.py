@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0009_drop_plaintext_api_tokens'),
+        ('coordination', '0010_export'),
     ]
 
     operations = [

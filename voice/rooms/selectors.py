@@ -1,0 +1,132 @@
+"""Reads about rooms; each returns only what the caller may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from cases.models import Case, Entry, Participant
+from cases.selectors import cases_for_user, entries_visible, takes_part
+from consent.models import Room, RoomMember
+from coordination.models import User
+
+from ..models import RoomRead
+
+
+def _member_now(*, user: User) -> Exists:
+    """SQL: `user` is in the outer room now: a member who has not left and is still on the
+    team."""
+    return Exists(
+        RoomMember.objects.filter(room=OuterRef("pk"), user=user, left_at__isnull=True).filter(
+            takes_part(user=OuterRef("user"), case=OuterRef("room__case"))
+        )
+    )
+
+
+def rooms_visible(*, user: User) -> QuerySet[Room]:
+    """The rooms `user` is in: every room of the young person's own case, and the rooms where
+    they are a member now, on a case they take part in."""
+    return Room.objects.filter(
+        Q(case__youth=user) | _member_now(user=user),
+        case__in=cases_for_user(user=user),
+    )
+
+
+def rooms_for_case(*, user: User, case: Case) -> QuerySet[Room]:
+    """The rooms of `case` that `user` is in, open ones first, newest first."""
+    return rooms_visible(user=user).filter(case=case).order_by("closed_at", "-created", "-id")
+
+
+def access_room(*, user: User, room_id: int) -> Room:
+    try:
+        return rooms_visible(user=user).select_related("case__youth").get(pk=room_id)
+    except Room.DoesNotExist:
+        raise Http404 from None
+
+
+def room_members(*, room: Room) -> QuerySet[RoomMember]:
+    """Who is in `room` now besides the young person (members still on the team)."""
+    return (
+        RoomMember.objects.filter(room=room, left_at__isnull=True)
+        .filter(takes_part(user=OuterRef("user"), case=OuterRef("room__case")))
+        .select_related("user")
+        .order_by("added_at", "id")
+    )
+
+
+def room_member_ids(*, rooms: list[Room]) -> dict[int, list[int]]:
+    """Per room, the ids of who is in it now besides the young person. One query."""
+    rows = (
+        RoomMember.objects.filter(room__in=rooms, left_at__isnull=True)
+        .filter(takes_part(user=OuterRef("user"), case=OuterRef("room__case")))
+        .order_by("added_at", "id")
+        .values_list("room_id", "user_id")
+    )
+    members: dict[int, list[int]] = {room.pk: [] for room in rooms}
+    for room_id, user_id in rows:
+        members[room_id].append(user_id)
+    return members
+
+
+def room_member_candidates(*, room: Room) -> list[Participant]:
+    """Who the young person may add: the team now, but not themself and not who is in already."""
+    return list(
+        Participant.objects.active()
+        .filter(case_id=room.case_id)
+        .exclude(user_id=room.case.youth_id)
+        .exclude(user_id__in=room_members(room=room).values("user_id"))
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )
+
+
+def room_messages(*, user: User, room: Room) -> QuerySet[Entry]:
+    """The messages of `room` that `user` may open, oldest first: someone added later sees
+    earlier ones only if the young person showed them."""
+    return entries_visible(
+        user=user,
+        queryset=Entry.objects.filter(room_message__room=room).select_related(
+            "author", "room_message"
+        ),
+    ).order_by("created", "id")
+
+
+def _unread(*, user: User, rooms: QuerySet[Room] | list[Room], per: str) -> dict[int, int]:
+    """Messages in `rooms` that `user` may open, not their own, since they last read each room,
+    counted per `per` (the room or the case). One query."""
+    read = RoomRead.objects.filter(room=OuterRef("room_message__room"), user=user)
+    messages = Entry.objects.filter(room_message__room__in=rooms).exclude(author=user)
+    rows = (
+        entries_visible(user=user, queryset=messages)
+        .filter(~Exists(read) | Q(created__gt=Subquery(read.values("read_at")[:1])))
+        .values(per)
+        .annotate(unread=Count("id"))
+        .order_by()
+    )
+    return {row[per]: row["unread"] for row in rows}
+
+
+def room_unread(*, user: User, rooms: list[Room]) -> dict[int, int]:
+    """Per room: what is unread for `user` (rooms with none are left out). One query."""
+    return _unread(user=user, rooms=rooms, per="room_message__room")
+
+
+@dataclass
+class RoomRow:
+    """A room as a list shows it to one person."""
+
+    room: Room
+    member_ids: list[int]
+    unread_count: int
+
+
+def room_rows(*, user: User, rooms: list[Room]) -> list[RoomRow]:
+    """`rooms` with who is in each and what is unread for `user`: two queries for any number."""
+    members = room_member_ids(rooms=rooms)
+    unread = room_unread(user=user, rooms=rooms)
+    return [RoomRow(room, members[room.pk], unread.get(room.pk, 0)) for room in rooms]
+
+
+def room_unread_by_case(*, user: User) -> dict[int, int]:
+    """Per case: the unread messages in every room of it that `user` is in. One query."""
+    return _unread(user=user, rooms=rooms_visible(user=user), per="case_id")
