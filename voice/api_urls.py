@@ -42,6 +42,16 @@ urlpatterns = [
     path("plan-goals/<int:goal_id>/steps/", api.PlanStepApi.as_view(), name="api-plan-steps"),
     path("plan-steps/<int:step_id>/", api.PlanStepDetailApi.as_view(), name="api-plan-step"),
     path(
+        "plan-steps/<int:step_id>/comments/",
+        api.PlanStepCommentApi.as_view(),
+        name="api-plan-step-comments",
+    ),
+    path(
+        "plan-goals/<int:goal_id>/evaluations/",
+        api.PlanGoalEvaluationApi.as_view(),
+        name="api-plan-goal-evaluations",
+    ),
+    path(
         "entries/<int:entry_id>/versions/",
         api.EntryVersionListApi.as_view(),
         name="api-entry-versions",

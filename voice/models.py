@@ -196,6 +196,16 @@ class Step(models.Model):
     due = models.DateField(_("by when"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # The young person, or a helper adding what they themself will do (issue #19 item 2);
+    # empty on steps from before it was recorded, which the young person added.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("added by"),
+    )
 
     class Meta:
         verbose_name = _("step")
@@ -204,6 +214,71 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class StepComment(models.Model):
+    """The young person's comment on a step of their plan (often on what a helper will do)."""
+
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("comment"), max_length=500)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment on a step")
+        verbose_name_plural = _("comments on steps")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GoalEvaluation(models.Model):
+    """ "Did it help?": the young person's score (1-5) and own words on a goal, at a meeting or
+    on their own. A goal's evaluations over time are its progress."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="evaluations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("did it help? (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    words = models.CharField(_("in your own words"), max_length=500, blank=True)
+    at_meeting = models.BooleanField(_("at a meeting"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation of a goal")
+        verbose_name_plural = _("evaluations of goals")
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="goal_evaluation_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.score}"
+
+
+class StepReminder(models.Model):
+    """One row per reminder sent about a step: the unique constraint makes the beat task
+    idempotent across restarts and concurrent workers (as meetings.ActionItemReminder)."""
+
+    class Rule(models.TextChoices):
+        BEFORE = "before", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reminders")
+    rule = models.CharField(max_length=16, choices=Rule.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["step", "rule"], name="step_reminder_once_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.rule}"
 
 
 class UngdomshjelperChange(models.Model):

@@ -30,10 +30,29 @@ ENTRY_CORRECTED = NotificationKind(
     _("Information you can see has been corrected in Sammen."),
 )
 
+PLAN_STEP_ADDED = NotificationKind(
+    "plan_step_added",
+    _("A helper added a step to your plan"),
+    _("One of your helpers wrote in your plan what they will do. See Sammen."),
+)
+PLAN_STEP_COMMENTED = NotificationKind(
+    "plan_step_commented",
+    _("A comment on a step you own"),
+    _("The young person commented on a step in their plan that you do. See Sammen."),
+)
+PLAN_STEP_DUE = NotificationKind(
+    "plan_step_due",
+    _("A step in a plan is due"),
+    _("A step you do in a young person's plan is due soon or overdue. See Sammen."),
+)
+
 KINDS = (
     UNGDOMSHJELPER_CHOSEN,
     UNGDOMSHJELPER_CHANGED,
     REMARK_MADE,
     REMARK_ANSWERED,
     ENTRY_CORRECTED,
+    PLAN_STEP_ADDED,
+    PLAN_STEP_COMMENTED,
+    PLAN_STEP_DUE,
 )

@@ -212,6 +212,8 @@ def writes(demo, ids, service):
         ("post", "/api/v1/plan-goals/{goal_id}/steps/"): (
             "sara", {}, {"text": "Nytt steg", "owner": u["bup"]}),
         ("patch", "/api/v1/plan-steps/{step_id}/"): ("sara", {}, {"done": True}),
+        ("post", "/api/v1/plan-steps/{step_id}/comments/"): ("sara", {}, {"text": "Takk"}),
+        ("post", "/api/v1/plan-goals/{goal_id}/evaluations/"): ("sara", {}, {"score": 4}),
         ("post", "/api/v1/remarks/{remark_id}/accept/"): (
             "helsesykepleier", {"remark_id": ids["correction"]}, {"answer": "Ja"}),
         ("post", "/api/v1/remarks/{remark_id}/answer/"): (

@@ -135,6 +135,18 @@ MATRIX = [
         statuses(404, jonas=201),
     ),
     ("patch", "/api/v1/plan-steps/{step}/", {"done": True}, statuses(404, jonas=200)),
+    (
+        "post",
+        "/api/v1/plan-steps/{step}/comments/",
+        {"text": "Hei"},
+        statuses(404, jonas=201),  # the plan is not shared: 404 for everyone else
+    ),
+    (
+        "post",
+        "/api/v1/plan-goals/{goal}/evaluations/",
+        {"score": 3},
+        statuses(404, jonas=201),
+    ),
     ("get", "/api/v1/entries/{plan}/versions/", None, statuses(404, jonas=200)),
     ("get", "/api/v1/entries/{math}/versions/", None, statuses(404, jonas=200, laerer=200)),
     ("get", "/api/v1/glossary/", None, statuses(200)),

@@ -5,7 +5,14 @@ services write. One module per feature.
 from .feedback import FeedbackApi
 from .glossary import GlossaryApi
 from .messages import MessageListApi, UnreadApi
-from .plan import PlanApi, PlanGoalApi, PlanStepApi, PlanStepDetailApi
+from .plan import (
+    PlanApi,
+    PlanGoalApi,
+    PlanGoalEvaluationApi,
+    PlanStepApi,
+    PlanStepCommentApi,
+    PlanStepDetailApi,
+)
 from .remarks import (
     REMARK_ANSWER_RESPONSES,
     CorrectionAcceptApi,
@@ -32,7 +39,9 @@ __all__ = [
     "MessageListApi",
     "PlanApi",
     "PlanGoalApi",
+    "PlanGoalEvaluationApi",
     "PlanStepApi",
+    "PlanStepCommentApi",
     "PlanStepDetailApi",
     "RemarkAnswerApi",
     "RemarkListApi",
