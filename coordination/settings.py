@@ -290,6 +290,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "voice.tasks.send_plan_step_reminders",
         "schedule": 3600.0,
     },
+    "voice-check-ins": {"task": "voice.tasks.schedule_check_ins", "schedule": 3600.0},
     "meetings-publish-due-agendas": {
         "task": "meetings.tasks.publish_due_agendas",
         "schedule": 300.0,

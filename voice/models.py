@@ -328,3 +328,62 @@ class UngdomshjelperChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.outcome or 'open'}"
+
+
+class CheckInRhythm(models.Model):
+    """How often the ungdomshjelper gets in touch without being asked (issue #19 item 4): every
+    `every_days` days (a whole number of weeks) on `weekday` at `time`, from `starts_on`."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+    )
+    every_days = models.PositiveSmallIntegerField(_("every how many days"))
+    weekday = models.PositiveSmallIntegerField(_("weekday (0 is Monday)"))
+    time = models.TimeField(_("time"))
+    starts_on = models.DateField(_("first time"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in rhythm")
+        verbose_name_plural = _("check-in rhythms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6) & Q(every_days__in=[7, 14, 21, 28]),
+                name="check_in_rhythm_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.every_days}"
+
+
+class CheckIn(models.Model):
+    """One time the ungdomshjelper is to get in touch: the first contact after being chosen, or
+    one of the rhythm's. The unique constraint makes the beat task idempotent; a check-in not
+    marked done by the end of its day is missed."""
+
+    class Kind(models.TextChoices):
+        FIRST_CONTACT = "first_contact", _("first contact")
+        RHYTHM = "rhythm", _("check-in")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    ungdomshjelper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    due_on = models.DateField(_("by"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "ungdomshjelper", "kind", "due_on"], name="check_in_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on}"

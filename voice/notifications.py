@@ -46,6 +46,12 @@ PLAN_STEP_DUE = NotificationKind(
     _("A step you do in a young person's plan is due soon or overdue. See Sammen."),
 )
 
+CHECK_IN_DUE = NotificationKind(
+    "check_in_due",
+    _("Time to get in touch"),
+    _("Today you get in touch with a young person, as you agreed. See Sammen."),
+)
+
 KINDS = (
     UNGDOMSHJELPER_CHOSEN,
     UNGDOMSHJELPER_CHANGED,
@@ -55,4 +61,5 @@ KINDS = (
     PLAN_STEP_ADDED,
     PLAN_STEP_COMMENTED,
     PLAN_STEP_DUE,
+    CHECK_IN_DUE,
 )

@@ -32,6 +32,7 @@ from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
 from . import links, notifications
+from .checkins import first_contact_create
 from .models import (
     EntryVersion,
     Feedback,
@@ -198,6 +199,7 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         )
     if change is not None:
         _change_close(change, UngdomshjelperChange.Outcome.CHOSEN, chosen)
+    first_contact_create(case=case, ungdomshjelper=chosen)
     audit_append(
         actor=actor,
         action="ungdomshjelper.chosen",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import checkin_views, views
 
 app_name = "voice"
 
@@ -11,6 +11,7 @@ case_pages = [
     path("ungdomshjelper/", views.ungdomshjelper, name="ungdomshjelper"),
     path("entries/<int:entry_id>/remarks/", views.remarks, name="remarks"),
     path("plan/", views.plan, name="plan"),
+    path("check-ins/", checkin_views.check_ins, name="check_ins"),
 ]
 
 # Included once at the site root, because its other pages (/ungdomshjelper/, /glossary/,

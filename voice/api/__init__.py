@@ -2,6 +2,7 @@
 services write. One module per feature.
 """
 
+from .checkins import CheckInDoneApi, CheckInRhythmApi
 from .feedback import FeedbackApi
 from .glossary import GlossaryApi
 from .messages import MessageListApi, UnreadApi
@@ -32,6 +33,8 @@ from .ungdomshjelper import (
 __all__ = [
     "CHANGE_REFUSALS",
     "REMARK_ANSWER_RESPONSES",
+    "CheckInDoneApi",
+    "CheckInRhythmApi",
     "CorrectionAcceptApi",
     "EntryVersionListApi",
     "FeedbackApi",
