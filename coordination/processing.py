@@ -316,6 +316,14 @@ RECORDS: dict[str, Processing] = {
     ),
     "voice.Goal": _CASE_CONTENT,
     "voice.Step": _CASE_CONTENT,
+    # The young person's comments on steps and their "did it help?" on goals: part of the plan.
+    "voice.StepComment": _CASE_CONTENT,
+    "voice.GoalEvaluation": _CASE_CONTENT,
+    # Which step's owner was reminded (once per rule), no content.
+    "voice.StepReminder": _CASE_SKELETON,
+    # When the ungdomshjelper gets in touch, and whether they did: no content.
+    "voice.CheckInRhythm": _CASE_SKELETON,
+    "voice.CheckIn": _CASE_SKELETON,
     "voice.UngdomshjelperChange": Processing(
         purpose="the young person's choice and change of ungdomshjelper",
         data="who was chosen, who was replaced, the reason given",

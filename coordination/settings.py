@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.send_evaluation_reminders",
         "schedule": 3600.0,
     },
+    "voice-plan-step-reminders": {
+        "task": "voice.tasks.send_plan_step_reminders",
+        "schedule": 3600.0,
+    },
+    "voice-check-ins": {"task": "voice.tasks.schedule_check_ins", "schedule": 3600.0},
     "meetings-publish-due-agendas": {
         "task": "meetings.tasks.publish_due_agendas",
         "schedule": 300.0,
@@ -326,6 +331,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # before the meeting; task owners are reminded this many days before the due date.
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))
 SAMMEN_ACTION_ITEM_REMIND_DAYS = env.int("SAMMEN_ACTION_ITEM_REMIND_DAYS", default=2)
+# The owner of a step in a young person's plan is reminded this many days before its date.
+SAMMEN_PLAN_STEP_REMIND_DAYS = env.int("SAMMEN_PLAN_STEP_REMIND_DAYS", default=2)
 # The young person is reminded once, this many days after a meeting was held, to say what they
 # thought (unless they answered); meetings held longer ago than the window are left alone.
 SAMMEN_EVALUATION_REMIND_DAYS = env.int("SAMMEN_EVALUATION_REMIND_DAYS", default=2)

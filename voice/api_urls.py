@@ -55,6 +55,20 @@ urlpatterns = [
     path("cases/<int:case_id>/plan/goals/", api.PlanGoalApi.as_view(), name="api-plan-goals"),
     path("plan-goals/<int:goal_id>/steps/", api.PlanStepApi.as_view(), name="api-plan-steps"),
     path("plan-steps/<int:step_id>/", api.PlanStepDetailApi.as_view(), name="api-plan-step"),
+    path("cases/<int:case_id>/check-ins/", api.CheckInRhythmApi.as_view(), name="api-check-ins"),
+    path(
+        "check-ins/<int:check_in_id>/done/", api.CheckInDoneApi.as_view(), name="api-check-in-done"
+    ),
+    path(
+        "plan-steps/<int:step_id>/comments/",
+        api.PlanStepCommentApi.as_view(),
+        name="api-plan-step-comments",
+    ),
+    path(
+        "plan-goals/<int:goal_id>/evaluations/",
+        api.PlanGoalEvaluationApi.as_view(),
+        name="api-plan-goal-evaluations",
+    ),
     path(
         "entries/<int:entry_id>/versions/",
         api.EntryVersionListApi.as_view(),

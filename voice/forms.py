@@ -203,3 +203,39 @@ class StepForm(forms.Form):
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
         owner.choices = [(str(p.user_id), person_label(p)) for p in team]
+
+
+class CommitForm(forms.Form):
+    """A helper's own step under the young person's goal: what they will do, by when."""
+
+    text = forms.CharField(
+        label=_("What will you do?"),
+        max_length=300,
+        error_messages={"required": _("Write a few words.")},
+    )
+    due = forms.DateField(label=_("By when? (optional)"), required=False)
+
+
+class StepCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=500,
+        error_messages={"required": _("Write a few words.")},
+    )
+
+
+class GoalEvaluationForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Did it help?"),
+        coerce=int,
+        choices=[
+            (1, _("1 – not at all")),
+            (2, _("2 – a little")),
+            (3, _("3 – somewhat")),
+            (4, _("4 – quite a lot")),
+            (5, _("5 – a lot")),
+        ],
+        error_messages={"required": _("Choose a number.")},
+    )
+    words = forms.CharField(label=_("In your own words (optional)"), required=False, max_length=500)
+    at_meeting = forms.BooleanField(label=_("We talked about it at a meeting"), required=False)

@@ -1,8 +1,9 @@
-from cases.models import Entry, Participant
+from cases.models import Case, Entry, Participant
 from cases.selectors import cases_for_user, entries_visible
 from coordination.home import HomeSection
 from coordination.models import User
 
+from .checkins import rhythm_of, rhythm_sentence, ungdomshjelper_participant
 from .rooms.selectors import room_unread_by_case
 from .selectors import (
     is_youth_of_a_case,
@@ -60,6 +61,7 @@ def home_sections(*, user: User) -> list[HomeSection]:
         .order_by("-created", "-id")[:LATEST]
     )
     context = {
+        "check_in": _check_in_sentence(own[0]) if own else "",
         "rows": rows,
         "latest": latest,
         "news": news_for_youth(user=user, cases=own) if own else None,
@@ -67,6 +69,15 @@ def home_sections(*, user: User) -> list[HomeSection]:
         "coordinating": ungdomshjelper_cases(user=user).count(),
     }
     return [HomeSection("voice/home_voice.html", context, order=15)]
+
+
+def _check_in_sentence(case: Case) -> str:
+    """ "Nora tar kontakt med deg annenhver torsdag kl. 15:00" once a rhythm is set."""
+    rhythm = rhythm_of(case=case)
+    coordinator = ungdomshjelper_participant(case=case) if rhythm else None
+    if rhythm is None or coordinator is None:
+        return ""
+    return rhythm_sentence(rhythm=rhythm, name=coordinator.user.name)
 
 
 def profile_sections(*, user: User) -> list[HomeSection]:

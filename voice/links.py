@@ -23,6 +23,10 @@ def overview() -> str:
     return reverse("voice:overview")
 
 
+def check_ins(case_id: int) -> str:
+    return reverse("voice:check_ins", kwargs={"case_id": case_id})
+
+
 def plan(case_id: int) -> str:
     return reverse("voice:plan", kwargs={"case_id": case_id})
 

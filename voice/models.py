@@ -211,6 +211,16 @@ class Step(models.Model):
     due = models.DateField(_("by when"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # The young person, or a helper adding what they themself will do (issue #19 item 2);
+    # empty on steps from before it was recorded, which the young person added.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("added by"),
+    )
 
     class Meta:
         verbose_name = _("step")
@@ -219,6 +229,71 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class StepComment(models.Model):
+    """The young person's comment on a step of their plan (often on what a helper will do)."""
+
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(_("comment"), max_length=500)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment on a step")
+        verbose_name_plural = _("comments on steps")
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GoalEvaluation(models.Model):
+    """ "Did it help?": the young person's score (1-5) and own words on a goal, at a meeting or
+    on their own. A goal's evaluations over time are its progress."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="evaluations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("did it help? (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    words = models.CharField(_("in your own words"), max_length=500, blank=True)
+    at_meeting = models.BooleanField(_("at a meeting"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation of a goal")
+        verbose_name_plural = _("evaluations of goals")
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="goal_evaluation_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.score}"
+
+
+class StepReminder(models.Model):
+    """One row per reminder sent about a step: the unique constraint makes the beat task
+    idempotent across restarts and concurrent workers (as meetings.ActionItemReminder)."""
+
+    class Rule(models.TextChoices):
+        BEFORE = "before", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reminders")
+    rule = models.CharField(max_length=16, choices=Rule.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["step", "rule"], name="step_reminder_once_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.rule}"
 
 
 class UngdomshjelperChange(models.Model):
@@ -268,3 +343,62 @@ class UngdomshjelperChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.outcome or 'open'}"
+
+
+class CheckInRhythm(models.Model):
+    """How often the ungdomshjelper gets in touch without being asked (issue #19 item 4): every
+    `every_days` days (a whole number of weeks) on `weekday` at `time`, from `starts_on`."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+    )
+    every_days = models.PositiveSmallIntegerField(_("every how many days"))
+    weekday = models.PositiveSmallIntegerField(_("weekday (0 is Monday)"))
+    time = models.TimeField(_("time"))
+    starts_on = models.DateField(_("first time"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in rhythm")
+        verbose_name_plural = _("check-in rhythms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6) & Q(every_days__in=[7, 14, 21, 28]),
+                name="check_in_rhythm_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.every_days}"
+
+
+class CheckIn(models.Model):
+    """One time the ungdomshjelper is to get in touch: the first contact after being chosen, or
+    one of the rhythm's. The unique constraint makes the beat task idempotent; a check-in not
+    marked done by the end of its day is missed."""
+
+    class Kind(models.TextChoices):
+        FIRST_CONTACT = "first_contact", _("first contact")
+        RHYTHM = "rhythm", _("check-in")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    ungdomshjelper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    due_on = models.DateField(_("by"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "ungdomshjelper", "kind", "due_on"], name="check_in_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on}"

@@ -50,6 +50,27 @@ ROOM_LEFT = NotificationKind(
     _("Someone left a room"),
     _("Someone has left one of your rooms in Sammen."),
 )
+PLAN_STEP_ADDED = NotificationKind(
+    "plan_step_added",
+    _("A helper added a step to your plan"),
+    _("One of your helpers wrote in your plan what they will do. See Sammen."),
+)
+PLAN_STEP_COMMENTED = NotificationKind(
+    "plan_step_commented",
+    _("A comment on a step you own"),
+    _("The young person commented on a step in their plan that you do. See Sammen."),
+)
+PLAN_STEP_DUE = NotificationKind(
+    "plan_step_due",
+    _("A step in a plan is due"),
+    _("A step you do in a young person's plan is due soon or overdue. See Sammen."),
+)
+
+CHECK_IN_DUE = NotificationKind(
+    "check_in_due",
+    _("Time to get in touch"),
+    _("Today you get in touch with a young person, as you agreed. See Sammen."),
+)
 
 KINDS = (
     UNGDOMSHJELPER_CHOSEN,
@@ -61,4 +82,8 @@ KINDS = (
     ROOM_ADDED,
     ROOM_REMOVED,
     ROOM_LEFT,
+    PLAN_STEP_ADDED,
+    PLAN_STEP_COMMENTED,
+    PLAN_STEP_DUE,
+    CHECK_IN_DUE,
 )

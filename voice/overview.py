@@ -15,7 +15,7 @@ from coordination.home import CaseItem, case_item, coordinator_items
 from coordination.models import User
 
 from . import links
-from .models import Remark, Step
+from .models import CheckIn, Remark, Step
 from .selectors import unread_messages
 
 NEW_MESSAGES = ngettext_lazy("%(count)d new message", "%(count)d new messages", "count")
@@ -29,6 +29,12 @@ MY_STEPS = ngettext_lazy(
     "%(count)d of your steps in the plan are overdue",
     "count",
 )
+CHECK_INS_MISSED = ngettext_lazy(
+    "%(count)d missed check-in: get in touch",
+    "%(count)d missed check-ins: get in touch",
+    "count",
+)
+CHECK_INS_DUE = ngettext_lazy("%(count)d check-in to do", "%(count)d check-ins to do", "count")
 YOUTH_STEPS = ngettext_lazy(
     "%(count)d overdue step in the plan", "%(count)d overdue steps in the plan", "count"
 )
@@ -113,4 +119,34 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         for key, youth in (("mine", False), ("youth", True))
         if row[key]
     ]
-    return items
+    return items + check_in_items(user=user, cases=cases)
+
+
+def check_in_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
+    """The ungdomshjelper's check-ins not marked done: missed (their day has passed) and to do
+    (the first contact, or today's). One query."""
+    today = timezone.localdate()
+    rows = (
+        CheckIn.objects.filter(case__in=cases, ungdomshjelper=user, done_at__isnull=True)
+        .values("case_id")
+        .annotate(
+            missed=Count("id", filter=Q(due_on__lt=today)),
+            due=Count("id", filter=Q(due_on__gte=today)),
+        )
+        .order_by()
+    )
+    return [
+        case_item(
+            case_id=row["case_id"],
+            kind=kind,
+            count=row[key],
+            label=label,
+            url=links.check_ins(row["case_id"]),
+        )
+        for row in rows
+        for key, kind, label in (
+            ("missed", "check_ins_missed", CHECK_INS_MISSED),
+            ("due", "check_ins_due", CHECK_INS_DUE),
+        )
+        if row[key]
+    ]

@@ -86,18 +86,17 @@ def ungdomshjelper_change_open(*, case: Case) -> UngdomshjelperChange | None:
 
 
 def ungdomshjelper_offered(*, case: Case) -> bool:
-    """Offered while the case has no ungdomshjelper and helpers from two different services,
-    and again while the young person's request for another ungdomshjelper is open."""
+    """Offered from the first helper on the case while it has no ungdomshjelper (issue #19 item
+    4: the young person hears of the right as soon as one service helps), and again while the
+    young person's request for another ungdomshjelper is open."""
     if UngdomshjelperChange.objects.filter(case=case, closed_at__isnull=True).exists():
         return True
-    services = (
+    helped = (
         Participant.objects.active()
         .filter(case=case, role=Participant.Role.HELPER, service__isnull=False)
-        .values("service_id")
-        .distinct()
-        .count()
+        .exists()
     )
-    return services >= 2 and ungdomshjelper_of(case=case) is None
+    return helped and ungdomshjelper_of(case=case) is None
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cases.models import Entry
@@ -5,7 +6,16 @@ from cases.serializers import ParticipantOutputSerializer, ServiceSummarySeriali
 from coordination.serializers import UserSummarySerializer, version_field
 
 from .glossary import Term
-from .models import EntryVersion, Feedback, Goal, Remark, Step, UngdomshjelperChange
+from .models import (
+    EntryVersion,
+    Feedback,
+    Goal,
+    GoalEvaluation,
+    Remark,
+    Step,
+    StepComment,
+    UngdomshjelperChange,
+)
 
 
 class MessageOutputSerializer(serializers.ModelSerializer):
@@ -179,25 +189,59 @@ class AcceptInputSerializer(AnswerInputSerializer):
 # -- the plan ---------------------------------------------------------------------------------
 
 
+class StepCommentOutputSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = StepComment
+        fields = ["id", "step", "author", "text", "created"]
+        read_only_fields = fields
+
+
 class StepOutputSerializer(serializers.ModelSerializer):
     owner = UserSummarySerializer(read_only=True)
+    added_by = UserSummarySerializer(
+        read_only=True, allow_null=True, help_text="null on steps from before it was recorded."
+    )
+    title = serializers.CharField(source="text", read_only=True, help_text="The same as `text`.")
     done = serializers.SerializerMethodField()
+    comments = StepCommentOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = Step
-        fields = ["id", "goal", "text", "owner", "due", "done", "done_at", "created"]
+        fields = [
+            "id",
+            "goal",
+            "text",
+            "title",
+            "owner",
+            "added_by",
+            "due",
+            "done",
+            "done_at",
+            "created",
+            "comments",
+        ]
         read_only_fields = fields
 
     def get_done(self, step: Step) -> bool:
         return step.done_at is not None
 
 
+class GoalEvaluationOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoalEvaluation
+        fields = ["id", "goal", "score", "words", "at_meeting", "created"]
+        read_only_fields = fields
+
+
 class GoalOutputSerializer(serializers.ModelSerializer):
     steps = StepOutputSerializer(many=True, read_only=True)
+    evaluations = GoalEvaluationOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = Goal
-        fields = ["id", "text", "created", "steps"]
+        fields = ["id", "text", "created", "steps", "evaluations"]
         read_only_fields = fields
 
 
@@ -221,9 +265,33 @@ class GoalInputSerializer(serializers.Serializer):
 
 
 class StepInputSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    owner = serializers.IntegerField(help_text="A person on the team, or the young person.")
+    """`title` (the name in the wave-2 contract) and `text` are the same field; give one."""
+
+    title = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    owner = serializers.IntegerField(
+        help_text="A person on the team, or the young person; a helper names themself."
+    )
     due = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict) -> dict:
+        if "title" not in attrs and "text" not in attrs:
+            raise serializers.ValidationError({"title": [_("Write a few words.")]})
+        return {**attrs, "text": attrs.get("title", attrs.get("text", ""))}
+
+
+class StepCommentInputSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class GoalEvaluationInputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="Did it help? 1 not at all ... 5 a lot."
+    )
+    words = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, default=""
+    )
+    at_meeting = serializers.BooleanField(required=False, default=False)
 
 
 class StepUpdateSerializer(serializers.Serializer):

@@ -32,7 +32,19 @@ from coordination.services import audit_append, notification_create
 from services_registry.models import Service
 
 from . import links, notifications
-from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
+from .checkins import first_contact_create
+from .models import (
+    EntryVersion,
+    Feedback,
+    Goal,
+    GoalEvaluation,
+    MessageRead,
+    Remark,
+    Step,
+    StepComment,
+    UngdomshjelperChange,
+    Visit,
+)
 from .selectors import (
     access_remarks,
     entry_version,
@@ -193,6 +205,7 @@ def ungdomshjelper_choose(*, case: Case, actor: User, chosen: User) -> Participa
         )
     if change is not None:
         _change_close(change, UngdomshjelperChange.Outcome.CHOSEN, chosen)
+    first_contact_create(case=case, ungdomshjelper=chosen)
     audit_append(
         actor=actor,
         action="ungdomshjelper.chosen",
@@ -465,3 +478,8 @@ def entry_content_erase(*, entry: Entry, text: str) -> None:
     texts and the comments on an erased entry go with it; the rows stay, as its skeleton."""
     EntryVersion.objects.filter(entry=entry).update(body=text)
     Remark.objects.filter(entry=entry).update(text=text, proposed_body="", answer="")
+    # A plan's goals, steps, the young person's comments and evaluations are its content too.
+    Goal.objects.filter(plan=entry).update(text=text)
+    Step.objects.filter(goal__plan=entry).update(text=text)
+    StepComment.objects.filter(step__goal__plan=entry).update(text=text)
+    GoalEvaluation.objects.filter(goal__plan=entry).update(words="")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import checkin_views, views
 from .rooms import views as room_views
 
 app_name = "voice"
@@ -12,6 +12,7 @@ case_pages = [
     path("ungdomshjelper/", views.ungdomshjelper, name="ungdomshjelper"),
     path("entries/<int:entry_id>/remarks/", views.remarks, name="remarks"),
     path("plan/", views.plan, name="plan"),
+    path("check-ins/", checkin_views.check_ins, name="check_ins"),
     path("rooms/", room_views.rooms, name="rooms"),
     path("rooms/new/", room_views.room_new, name="room-new"),
 ]

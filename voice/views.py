@@ -36,18 +36,31 @@ from .forms import (
     AcceptForm,
     AnswerForm,
     ChooseForm,
+    CommitForm,
     FeedbackForm,
+    GoalEvaluationForm,
     GoalForm,
     MessageForm,
     RemarkForm,
     RuleForm,
+    StepCommentForm,
     StepForm,
 )
 from .glossary import terms_matching
 from .models import Goal, Remark, Step
 from .overview import overview_for
 from .plain import rule_text
-from .plan import goal_add, goals_of, plan_of, step_add, step_mark
+from .plan import (
+    goal_add,
+    goal_evaluate,
+    goal_progress,
+    goals_of,
+    helper_may_add_steps,
+    plan_of,
+    step_add,
+    step_comment_add,
+    step_mark,
+)
 from .selectors import (
     FEEDBACK_MIN_ANSWERS,
     access_case_for_choice,
@@ -479,7 +492,9 @@ def complain(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The young person's plan; others see it once the young person has shared it with them."""
+    """The young person's plan; others see it once the young person has shared it with them.
+    Helpers on the team who see it add what they will do and mark their own steps; the
+    services decide who may do what."""
     user = authenticated_user(request)
     case = access_case(user=user, case_id=case_id)
     is_youth = user.pk == case.youth_id
@@ -487,8 +502,6 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     if entry is None and not is_youth:
         raise Http404
     if request.method == "POST":
-        if not is_youth:
-            raise PermissionDenied
         handler = _PLAN_ACTIONS.get(request.POST.get("action", ""))
         if handler is not None:
             handler(request, case, user)
@@ -496,17 +509,22 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     if entry is not None:
         # Reading the plan is reading the plan entry: who-knows-what shows it as opened.
         entry_open(user=user, entry_id=entry.pk, via="page")
+    goals = goals_of(plan=entry) if entry else []
     return render(
         request,
         "voice/plan.html",
         {
             "case": case,
             "plan": entry,
-            "goals": goals_of(plan=entry) if entry else [],
+            "goals": [(goal, goal_progress(goal)) for goal in goals],
             "versions": versions_of(entry=entry, viewer=user).count() if entry else 0,
             "is_youth": is_youth,
+            "may_commit": not is_youth and helper_may_add_steps(case=case, user=user),
             "goal_form": GoalForm(),
             "step_form": StepForm(team=_plan_team(case)),
+            "commit_form": CommitForm(),
+            "comment_form": StepCommentForm(),
+            "evaluation_form": GoalEvaluationForm(),
         },
     )
 
@@ -549,9 +567,57 @@ def _plan_step_mark(request: HttpRequest, case: Case, user: User, *, done: bool)
         messages.success(request, _("Saved."))
 
 
+def _plan_commit(request: HttpRequest, case: Case, user: User) -> None:
+    goal = get_object_or_404(Goal, pk=posted_id(request, "goal"), plan__case=case)
+    form = CommitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what you will do."))
+        return
+    data = form.cleaned_data
+    if attempt(
+        request,
+        lambda: step_add(goal=goal, actor=user, text=data["text"], owner=user, due=data["due"]),
+    ):
+        messages.success(request, _("What you will do is in the plan. The young person is told."))
+
+
+def _plan_comment(request: HttpRequest, case: Case, user: User) -> None:
+    step = get_object_or_404(Step, pk=posted_id(request, "step"), goal__plan__case=case)
+    form = StepCommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a few words."))
+        return
+    text = form.cleaned_data["text"]
+    if attempt(request, lambda: step_comment_add(step=step, actor=user, text=text)):
+        messages.success(request, _("Your comment is in the plan."))
+
+
+def _plan_evaluate(request: HttpRequest, case: Case, user: User) -> None:
+    goal = get_object_or_404(Goal, pk=posted_id(request, "goal"), plan__case=case)
+    form = GoalEvaluationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a number from 1 to 5."))
+        return
+    data = form.cleaned_data
+    if attempt(
+        request,
+        lambda: goal_evaluate(
+            goal=goal,
+            actor=user,
+            score=data["score"],
+            words=data["words"],
+            at_meeting=data["at_meeting"],
+        ),
+    ):
+        messages.success(request, _("Thank you. Your answer is in the plan."))
+
+
 _PLAN_ACTIONS: dict[str, Callable[[HttpRequest, Case, User], None]] = {
     "goal": _plan_goal,
     "step": _plan_step,
     "done": partial(_plan_step_mark, done=True),
     "undo": partial(_plan_step_mark, done=False),
+    "commit": _plan_commit,
+    "comment": _plan_comment,
+    "evaluate": _plan_evaluate,
 }

@@ -30,6 +30,7 @@ from meetings.services import (
     minutes_save,
 )
 from tests.meetings.helpers import hold
+from voice.checkins import first_contact_create
 from voice.plan import goal_add, step_add
 from voice.rooms.services import room_create
 from voice.services import remark_create
@@ -120,6 +121,7 @@ def build(demo):
         service=Participant.objects.get(case=case, user=demo["laerer"]).service,
     )
     room = room_create(case_id=case.pk, actor=sara, title="Rommet", members=[demo["laerer"], nurse])
+    check_in = first_contact_create(case=case, ungdomshjelper=coordinator)
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -143,6 +145,7 @@ def build(demo):
         "withheld_entry": withheld.pk,
         "invitation_id": invitation.pk,
         "room_id": room.pk,
+        "check_in_id": check_in.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -223,6 +226,11 @@ def writes(demo, ids, service):
         ("post", "/api/v1/plan-goals/{goal_id}/steps/"): (
             "sara", {}, {"text": "Nytt steg", "owner": u["bup"]}),
         ("patch", "/api/v1/plan-steps/{step_id}/"): ("sara", {}, {"done": True}),
+        ("put", "/api/v1/cases/{case_id}/check-ins/"): (
+            "ungdomshjelper", {}, {"every_days": 14, "weekday": 3, "time": "15:00"}),
+        ("post", "/api/v1/check-ins/{check_in_id}/done/"): ("ungdomshjelper", {}, None),
+        ("post", "/api/v1/plan-steps/{step_id}/comments/"): ("sara", {}, {"text": "Takk"}),
+        ("post", "/api/v1/plan-goals/{goal_id}/evaluations/"): ("sara", {}, {"score": 4}),
         ("post", "/api/v1/remarks/{remark_id}/accept/"): (
             "helsesykepleier", {"remark_id": ids["correction"]}, {"answer": "Ja"}),
         ("post", "/api/v1/remarks/{remark_id}/answer/"): (

@@ -27,7 +27,8 @@ from consent.services import case_close, case_reopen, share
 from coordination.models import AuditEvent
 from coordination.selectors import audit_chain_first_broken
 from meetings.models import Meeting, Minutes, MinutesComment, MinutesVersion
-from voice.models import Remark
+from voice.models import GoalEvaluation, Remark, StepComment
+from voice.plan import goal_add, goal_evaluate, step_add, step_comment_add
 from voice.services import remark_create
 
 from ..consent.helpers import as_user, write_entry
@@ -271,3 +272,27 @@ def test_the_minutes_drafts_and_comments_of_an_erased_entry_go_with_it(demo, wor
     version.refresh_from_db()
     assert (version.summary, version.decisions) == ("slettet etter 3 år", "")
     assert MinutesComment.objects.get(minutes=minutes).text == "slettet etter 3 år"
+
+
+@pytest.mark.django_db
+def test_the_goals_steps_comments_and_evaluations_of_an_erased_plan_go_with_it(demo):
+    # Given Sara's plan with a goal, a step, her comment on it and her evaluation, then closed
+    sara, case = demo["sara"], demo.sara_case
+    with time_machine.travel(datetime(2020, 1, 15, tzinfo=UTC), tick=False):
+        goal = goal_add(case=case, actor=sara, text="Hemmelig mål")
+        step = step_add(goal=goal, actor=sara, text="Hemmelig steg", owner=sara)
+        step_comment_add(step=step, actor=sara, text="Hemmelig kommentar")
+        goal_evaluate(goal=goal, actor=sara, score=3, words="Hemmelige ord")
+    with time_machine.travel(CLOSED, tick=False):
+        case_close(case=case, actor=demo["ungdomshjelper"], summary="Ferdig.")
+
+    # When the plan's time has come (general information: three years)
+    with time_machine.travel(AFTER_3_YEARS, tick=False):
+        retention_run()
+
+    # Then nothing of what Sara wrote is left; the rows stay
+    goal.refresh_from_db()
+    step.refresh_from_db()
+    assert (goal.text, step.text) == ("slettet etter 3 år",) * 2
+    assert StepComment.objects.get(step=step).text == "slettet etter 3 år"
+    assert GoalEvaluation.objects.get(goal=goal).words == ""

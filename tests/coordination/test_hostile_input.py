@@ -30,7 +30,8 @@ from services_registry.models import Organization, Service
 from tests.cases.conftest import seed
 from tests.coordination.oidc_providers import provider_settings
 from tests.factories import MeetingFactory
-from voice.models import Goal, Remark, Step
+from voice.checkins import first_contact_create
+from voice.models import CheckIn, Goal, Remark, Step
 from voice.plan import goal_add, step_add
 from voice.rooms.services import room_create, room_message_send
 from voice.services import remark_create
@@ -139,6 +140,8 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
     room_message_send(room_id=room.pk, author=members[0], body="Hei")
     goal = goal_add(case=case, actor=sara, text="Komme meg på skolen")
     step_add(goal=goal, actor=sara, text="Stå opp kl. 7", owner=next(u for u in team if u != sara))
+    # A check-in for the ungdomshjelper: the check-in page shows its form and its button.
+    first_contact_create(case=case, ungdomshjelper=User.objects.get(username="ungdomshjelper"))
     meeting = Meeting.objects.get(case=case)
     # A topic someone other than the organiser has not yet put on the agenda.
     helper = next(user for user in team if user.pk not in (sara.pk, meeting.organiser_id))
@@ -174,6 +177,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "disclosure_id": Disclosure.objects.first(),
         "goal_id": Goal.objects.filter(plan__case=case).first(),
         "step_id": Step.objects.filter(goal__plan__case=case).first(),
+        "check_in_id": CheckIn.objects.filter(case=case).first(),
         "item_id": ActionItem.objects.first(),
         "meeting_id": meeting,
         "notification_id": Notification.objects.first(),

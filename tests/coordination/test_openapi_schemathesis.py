@@ -35,7 +35,7 @@ from coordination.wsgi import application
 from meetings.models import ActionItem, AgendaItem, Meeting
 from tests.consent.helpers import write_entry
 from tests.factories import PASSWORD
-from voice.models import Goal, Remark, Step
+from voice.models import CheckIn, Goal, Remark, Step
 from voice.rooms.services import room_create, room_message_send
 
 # Loaded at import, without the database: the schema view only introspects the URLconf.
@@ -61,6 +61,7 @@ MODELS_BY_SEGMENT = {
     "agenda-items": AgendaItem,
     "attachments": Attachment,
     "cases": Case,
+    "check-ins": CheckIn,
     "consent-requests": ConsentRequest,
     "disclosures": Disclosure,
     "entries": Entry,

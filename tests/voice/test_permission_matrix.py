@@ -135,8 +135,28 @@ MATRIX = [
         statuses(404, jonas=201),
     ),
     ("patch", "/api/v1/plan-steps/{step}/", {"done": True}, statuses(404, jonas=200)),
+    (
+        "post",
+        "/api/v1/plan-steps/{step}/comments/",
+        {"text": "Hei"},
+        statuses(404, jonas=201),  # the plan is not shared: 404 for everyone else
+    ),
+    (
+        "post",
+        "/api/v1/plan-goals/{goal}/evaluations/",
+        {"score": 3},
+        statuses(404, jonas=201),
+    ),
     ("get", "/api/v1/entries/{plan}/versions/", None, statuses(404, jonas=200)),
     ("get", "/api/v1/entries/{math}/versions/", None, statuses(404, jonas=200, laerer=200)),
+    # Jonas has no ungdomshjelper: the rhythm is his alone to read, nobody's to set
+    ("get", "/api/v1/cases/{jonas_case}/check-ins/", None, statuses(404, jonas=200)),
+    (
+        "put",
+        "/api/v1/cases/{jonas_case}/check-ins/",
+        {"every_days": 14, "weekday": 3, "time": "15:00"},
+        statuses(404, jonas=403),
+    ),
     ("get", "/api/v1/glossary/", None, statuses(200)),
     ("get", "/api/v1/feedback/", None, statuses(200)),
     (

@@ -119,6 +119,7 @@ def test_the_overview_shows_what_needs_the_ungdomshjelper_and_the_youth():
         ("meetings_upcoming", 1),
         ("minutes_corrections", 1),
         ("action_items_overdue", 1),
+        ("check_ins_due", 1),  # the first contact after being chosen
     }
     assert kinds(row["youth_pending"]) == {
         ("consent_pending", 1),
@@ -167,18 +168,19 @@ def test_a_fixed_number_of_queries_for_1_and_10_cases(django_assert_num_queries)
     client = Client()
     client.force_login(coordinator)
     api = as_user(coordinator)
-    # API: the count and the cases, consent 1, voice 3, meetings 3 (the user is forced). The page
+    # API: the count and the cases, consent 1, voice 4 (with check-ins), meetings 3 (the user is
+    # forced). The page
     # adds the session (read, and saved again for the idle timeout), the header's unread count and
     # whether the person needs a second factor (their groups: coordination.two_factor).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert api.get(API).json()["count"] == 1
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(PAGE)
     for _ in range(9):
         busy_case(coordinator)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert len(api.get(API).json()["results"]) == 10
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         page = client.get(PAGE)
     assert page.content.decode().count('class="card overview-case"') == 10
 
@@ -196,12 +198,12 @@ def test_guardians_decide_below_16_and_the_youth_gives_their_view():
     row = as_user(coordinator).get(API).json()["results"][0]
     # the young person's view is asked: theirs
     assert kinds(row["youth_pending"]) == {("consent_pending", 1)}
-    assert kinds(row["needs_action"]) == set()
+    assert kinds(row["needs_action"]) == {("check_ins_due", 1)}  # only the first contact
     consent_request_opinion(consent_request=request, actor=youth, opinion="Greit.")
     # then it waits for the guardians, which the ungdomshjelper follows up
     row = as_user(coordinator).get(API).json()["results"][0]
     assert kinds(row["youth_pending"]) == set()
-    assert kinds(row["needs_action"]) == {("consent_pending", 1)}
+    assert kinds(row["needs_action"]) == {("consent_pending", 1), ("check_ins_due", 1)}
 
 
 def test_the_plan_counts_only_when_shared_with_the_ungdomshjelper():
@@ -217,7 +219,9 @@ def test_the_plan_counts_only_when_shared_with_the_ungdomshjelper():
     )  # fmt: skip
     assert Goal.objects.count() == 1
     row = as_user(coordinator).get(API).json()["results"][0]
-    assert row["needs_action"] == [] and row["youth_pending"] == []
+    # only the first contact after being chosen
+    assert [item["kind"] for item in row["needs_action"]] == ["check_ins_due"]
+    assert row["youth_pending"] == []
 
 
 def test_only_the_ungdomshjelper_sees_the_case_and_only_while_they_are():

@@ -2,10 +2,18 @@
 services write. One module per feature.
 """
 
+from .checkins import CheckInDoneApi, CheckInRhythmApi
 from .feedback import FeedbackApi
 from .glossary import GlossaryApi
 from .messages import MessageListApi, UnreadApi
-from .plan import PlanApi, PlanGoalApi, PlanStepApi, PlanStepDetailApi
+from .plan import (
+    PlanApi,
+    PlanGoalApi,
+    PlanGoalEvaluationApi,
+    PlanStepApi,
+    PlanStepCommentApi,
+    PlanStepDetailApi,
+)
 from .remarks import (
     REMARK_ANSWER_RESPONSES,
     CorrectionAcceptApi,
@@ -33,6 +41,8 @@ from .ungdomshjelper import (
 __all__ = [
     "CHANGE_REFUSALS",
     "REMARK_ANSWER_RESPONSES",
+    "CheckInDoneApi",
+    "CheckInRhythmApi",
     "CorrectionAcceptApi",
     "EntryVersionListApi",
     "FeedbackApi",
@@ -40,7 +50,9 @@ __all__ = [
     "MessageListApi",
     "PlanApi",
     "PlanGoalApi",
+    "PlanGoalEvaluationApi",
     "PlanStepApi",
+    "PlanStepCommentApi",
     "PlanStepDetailApi",
     "RemarkAnswerApi",
     "RemarkListApi",

@@ -20,9 +20,13 @@ from coordination.rest import (
 
 from .. import plan, selectors
 from ..serializers import (
+    GoalEvaluationInputSerializer,
+    GoalEvaluationOutputSerializer,
     GoalInputSerializer,
     GoalOutputSerializer,
     PlanOutputSerializer,
+    StepCommentInputSerializer,
+    StepCommentOutputSerializer,
     StepInputSerializer,
     StepOutputSerializer,
     StepUpdateSerializer,
@@ -83,13 +87,19 @@ class PlanGoalApi(APIView):
 
 class PlanStepApi(APIView):
     @extend_schema(
-        summary="The young person adds a small step to a goal: who does it, by when",
+        summary="A step under a goal: who does it, by when",
+        description=(
+            "The young person adds a step for anyone on the team. A helper or the "
+            "ungdomshjelper who can open the plan adds what they themself will do (`owner` is "
+            "their own id, else 400), and the young person is told. Guardians: 403. Anyone "
+            "who cannot open the plan: 404."
+        ),
         request=StepInputSerializer,
         responses={201: StepOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
         examples=[
             OpenApiExample(
                 "A step",
-                value={"text": "Snakke med læreren om lekser", "owner": 5, "due": "2026-12-01"},
+                value={"title": "Snakke med læreren om lekser", "owner": 5, "due": "2026-12-01"},
                 request_only=True,
             )
         ],
@@ -115,7 +125,8 @@ class PlanStepApi(APIView):
 
 class PlanStepDetailApi(APIView):
     @extend_schema(
-        summary="The young person marks a step done, or not done after all",
+        summary="A step marked done, or not done after all",
+        description="The young person marks any step; a helper the steps they own.",
         request=StepUpdateSerializer,
         responses={200: StepOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
         examples=[OpenApiExample("Done", value={"done": True}, request_only=True)],
@@ -128,3 +139,64 @@ class PlanStepDetailApi(APIView):
         data.is_valid(raise_exception=True)
         step = plan.step_mark(step=step, actor=user, done=data.validated_data["done"])
         return Response(StepOutputSerializer(step).data)
+
+
+class PlanStepCommentApi(APIView):
+    @extend_schema(
+        summary="The young person comments on a step of their plan",
+        description=(
+            "The step's owner is told (without the text) when they can open the plan. Only the "
+            "young person comments (403 for others who can open the plan)."
+        ),
+        request=StepCommentInputSerializer,
+        responses={201: StepCommentOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "A comment", value={"text": "Kan vi ta det på tirsdag?"}, request_only=True
+            )
+        ],
+        tags=["plan"],
+    )
+    def post(self, request: Request, step_id: int) -> Response:
+        user = authenticated_user(request)
+        step = plan.access_step(user=user, step_id=step_id)
+        data = StepCommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = plan.step_comment_add(step=step, actor=user, text=data.validated_data["text"])
+        return Response(StepCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class PlanGoalEvaluationApi(APIView):
+    @extend_schema(
+        summary="The young person says whether the work on a goal helped",
+        description=(
+            "A score from 1 (not at all) to 5 (a lot), their own words if they like, and "
+            "whether it was said at a meeting. The goal's evaluations over time are its "
+            "progress (in `goals[].evaluations` of the plan). Only the young person (403 for "
+            "others who can open the plan)."
+        ),
+        request=GoalEvaluationInputSerializer,
+        responses={
+            201: GoalEvaluationOutputSerializer,
+            400: None,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "An evaluation",
+                value={"score": 4, "words": "Det hjelper å ha en fast dag", "at_meeting": False},
+                request_only=True,
+            )
+        ],
+        tags=["plan"],
+    )
+    def post(self, request: Request, goal_id: int) -> Response:
+        user = authenticated_user(request)
+        goal = plan.access_goal(user=user, goal_id=goal_id)
+        data = GoalEvaluationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evaluation = plan.goal_evaluate(goal=goal, actor=user, **data.validated_data)
+        return Response(
+            GoalEvaluationOutputSerializer(evaluation).data, status=status.HTTP_201_CREATED
+        )
