@@ -10,7 +10,8 @@ the same transaction; delivery is queued on commit by coordination.
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
-ends by itself), `watch` (the young person's alerts when someone opens what they watch).
+ends by itself), `watch` (the young person's alerts when someone opens what they watch),
+`payload` (a referral's entries to a service's intake, who are not on the team).
 """
 
 from .closing import case_close, case_reopen, follow_ups_remind
@@ -22,6 +23,7 @@ from .decisions import (
     withdraw,
 )
 from .expiry import disclosures_expire
+from .payload import PayloadResult, payload_end, payload_send
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
@@ -29,6 +31,7 @@ from .watch import category_watch, entries_opened, entry_watch
 
 __all__ = [
     "SHARE_BASES",
+    "PayloadResult",
     "ShareResult",
     "case_close",
     "case_reopen",
@@ -43,6 +46,8 @@ __all__ = [
     "follow_ups_remind",
     "guardianship_end",
     "participant_remove",
+    "payload_end",
+    "payload_send",
     "share",
     "sharing_rule_create",
     "sharing_rule_end",

@@ -18,6 +18,8 @@ from cases.services import case_lock, case_require_open
 from coordination.models import User
 from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
+from services_registry.models import Service
+from services_registry.selectors import intake_staff
 
 from .. import links, notifications
 from ..models import ConsentRequest, Disclosure, SharingRule
@@ -54,10 +56,12 @@ def _disclose(
     request: ConsentRequest | None = None,
     justification: str = "",
     received_url: str = "",
+    intake_of: Service | None = None,
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
-    `received_url`, or at the entry's own page."""
+    `received_url`, or at the entry's own page. With `intake_of` the recipients receive it as
+    that service's intake (a referral's payload), off the team."""
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -72,6 +76,7 @@ def _disclose(
                 granted_by=granted_by,
                 granted_at=now,
                 until=_ends(rule=rules.get(recipient.pk), request=request),
+                service=intake_of,
             )
             for recipient in recipients
         ]
@@ -80,7 +85,9 @@ def _disclose(
     for disclosure in disclosures:
         by_end.setdefault(disclosure.until, []).append(disclosure.recipient_id)
     for until, user_ids in by_end.items():
-        view_entry_grant(((entry.pk, user_id) for user_id in user_ids), expires_at=until)
+        view_entry_grant(
+            ((entry.pk, user_id) for user_id in user_ids), expires_at=until, via_service=intake_of
+        )
     audit_append(
         actor=granted_by,
         action="entry.shared",
@@ -94,6 +101,7 @@ def _disclose(
             "recipients": [r.pk for r in recipients],
             "rules": sorted({r.pk for r in rules.values()}),
             "consent_request": request.pk if request else None,
+            "intake_of": str(intake_of.pk) if intake_of else None,
         },
     )
     received_kind = (
@@ -228,8 +236,13 @@ def _seeing(*, case: Case, entry: Entry) -> set[int]:
     )
 
 
-def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -> list[Participant]:
-    """Active participants who cannot see the entry yet, or a 400 naming the problem."""
+def _validate_recipients(
+    *, case: Case, entry: Entry, recipient_ids: set[int], intake_of: Service | None = None
+) -> tuple[list[User], list[Participant]]:
+    """The recipients, who cannot see the entry yet, or a 400 naming the problem; and those of
+    them on the team, as participants (what standing rules key on). Everyone must be on the
+    team, except the intake of `intake_of` (a referral's payload): they receive the entry
+    without joining the case."""
     if not recipient_ids:
         raise ValidationError({"recipients": _("Choose at least one person to share with.")})
     team = {
@@ -238,7 +251,15 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
         .filter(case=case, user_id__in=recipient_ids)
         .select_related("user")
     }
-    outsiders = sorted(recipient_ids - set(team))
+    users = {user_id: p.user for user_id, p in team.items()}
+    if intake_of is not None:
+        users |= {
+            staff.user_id: staff.user
+            for staff in intake_staff(service_id=intake_of.pk)
+            .filter(user_id__in=recipient_ids)
+            .select_related("user")
+        }
+    outsiders = sorted(recipient_ids - set(users))
     if outsiders:
         raise ValidationError(
             {
@@ -256,7 +277,10 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
                 % {"ids": ", ".join(map(str, already))}
             }
         )
-    return [team[user_id] for user_id in sorted(recipient_ids)]
+    return (
+        [users[user_id] for user_id in sorted(recipient_ids)],
+        [team[user_id] for user_id in sorted(team)],
+    )
 
 
 @transaction.atomic
@@ -297,10 +321,9 @@ def share(
         raise ValidationError(
             {"justification": _("Write which legal duty requires this; the young person sees it.")}
         )
-    participants = _validate_recipients(
+    users, participants = _validate_recipients(
         case=case, entry=entry, recipient_ids={user.pk for user in recipients}
     )
-    users = [p.user for p in participants]
 
     rules: dict[int, SharingRule] = {}
     if actor_is_youth:
@@ -339,7 +362,13 @@ def share(
 
 
 def _consent_request_create(
-    *, case: Case, entry: Entry, recipients: list[User], requested_by: User
+    *,
+    case: Case,
+    entry: Entry,
+    recipients: list[User],
+    requested_by: User,
+    intake_of: Service | None = None,
+    purpose: str = "",
 ) -> ConsentRequest:
     authority = authority_for(case=case, category=entry.category)
     deciders = deciders_for(case=case, category=entry.category)
@@ -351,6 +380,8 @@ def _consent_request_create(
         entry=entry,
         requested_by=requested_by,
         youth_opinion_asked=authority.youth_opinion_asked,
+        service=intake_of,
+        purpose=purpose,
     )
     request.recipients.set(recipients)
     request.deciders.set(deciders)
@@ -365,6 +396,7 @@ def _consent_request_create(
             "category": entry.category,
             "recipients": [r.pk for r in recipients],
             "deciders": [d.pk for d in deciders],
+            "intake_of": str(intake_of.pk) if intake_of else None,
         },
     )
     for decider in deciders:
