@@ -143,7 +143,7 @@ def referral_timeline(*, referral: Referral) -> list[Step]:
     steps = [
         Step(
             referral.created,
-            _("%(name)s referred you to %(service)s, for: «%(purpose)s»")
+            _("%(name)s made a referral to %(service)s, for: «%(purpose)s»")
             % {"name": referral.created_by.name, "service": service, "purpose": referral.purpose},
         )
     ]
@@ -198,7 +198,7 @@ def referral_timeline(*, referral: Referral) -> list[Step]:
         steps.append(
             Step(
                 referral.answered_at,
-                _("%(service)s said yes. %(name)s joined your team.")
+                _("%(service)s said yes. %(name)s joined the team.")
                 % {"service": service, "name": referral.helper.name if referral.helper else ""},
             )
         )

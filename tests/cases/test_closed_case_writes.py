@@ -29,7 +29,9 @@ from meetings.services import (
     meeting_create,
     minutes_save,
 )
+from referrals.services import referral_create
 from tests.meetings.helpers import hold
+from tests.referrals.helpers import BUP, CLINIC, NAV
 from voice.plan import goal_add, step_add
 from voice.services import remark_create
 
@@ -116,6 +118,12 @@ def build(demo):
         user=demo["barnevern"],
         service=Participant.objects.get(case=case, user=demo["laerer"]).service,
     )
+    to_clinic = referral_create(
+        case_id=case.pk, actor=nurse, service_id=CLINIC, purpose="Samtaler", entry_ids=[]
+    )
+    to_bup = referral_create(
+        case_id=case.pk, actor=nurse, service_id=BUP, purpose="Vurdering", entry_ids=[note.pk]
+    )
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -138,6 +146,8 @@ def build(demo):
         "withholding_id": withholding.pk,
         "withheld_entry": withheld.pk,
         "invitation_id": invitation.pk,
+        "referral_id": to_clinic.pk,
+        "awaiting_referral": to_bup.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -218,6 +228,13 @@ def writes(demo, ids, service):
             "helsesykepleier", {}, {"answer": "Svar"}),
         ("post", "/api/v1/remarks/{remark_id}/show/"): ("sara", {}, {"shown": True}),
         ("delete", "/api/v1/sharing-rules/{rule_id}/"): ("sara", {}, None),
+        ("post", "/api/v1/cases/{case_id}/referrals/"): (
+            "helsesykepleier", {}, {"service": NAV, "purpose": "Jobb", "entries": []}),
+        ("post", "/api/v1/referrals/{referral_id}/accept/"): ("helsestasjon", {}, {}),
+        ("post", "/api/v1/referrals/{referral_id}/decline/"): (
+            "helsestasjon", {}, {"reason": "Nei", "suggested_services": []}),
+        ("post", "/api/v1/referrals/{referral_id}/withdraw/"): (
+            "helsesykepleier", {"referral_id": ids["awaiting_referral"]}, None),
     }  # fmt: skip
 
 
@@ -235,7 +252,7 @@ def fingerprint() -> dict[str, int]:
     """Every row of every table a write on a case may touch (contents, not only counts)."""
     models = [
         model
-        for label in ("cases", "consent", "voice", "meetings")
+        for label in ("cases", "consent", "voice", "meetings", "referrals")
         for model in apps.get_app_config(label).get_models()
     ]
     models += [AuditEvent, Notification]
