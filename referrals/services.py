@@ -253,7 +253,11 @@ def referral_accept(*, referral_id: int, actor: User, helper_id: int | None = No
 
 @transaction.atomic
 def referral_decline(
-    *, referral_id: int, actor: User, reason: str, suggested_service_ids: Sequence[UUID] = ()
+    *,
+    referral_id: int,
+    actor: User,
+    reason: str,
+    suggested_service_ids: Sequence[UUID | str] = (),
 ) -> Referral:
     """The intake says no, with a reason and, if they can, other services from the catalogue;
     the young person sees both. The payload's disclosures to the intake end."""
@@ -264,9 +268,12 @@ def referral_decline(
         required=_("Write why, so the young person understands."),
         limit=REASON_MAX_CHARS,
     )
-    wanted = set(suggested_service_ids)
-    suggested = list(Service.objects.filter(pk__in=wanted).exclude(pk=referral.service_id))
-    unknown = sorted(str(pk) for pk in wanted - {s.pk for s in suggested})
+    wanted = {str(pk) for pk in suggested_service_ids}
+    try:
+        suggested = list(Service.objects.filter(pk__in=wanted).exclude(pk=referral.service_id))
+    except ValidationError:  # not a uuid at all (a page's form sends text)
+        suggested = []
+    unknown = sorted(wanted - {str(s.pk) for s in suggested})
     if unknown:
         raise ValidationError(
             {
