@@ -239,6 +239,12 @@ class EntryUserObjectPermission(UserObjectPermissionBase):
     # A disclosure that ends by itself (consent's end dates): from this moment the row grants
     # nothing (cases.selectors.entries_visible), before the sweep deletes it.
     expires_at = models.DateTimeField(null=True, blank=True)
+    # A disclosure to a service's intake, who are not on the team (a referral's payload): the
+    # row lets its person open the entry only while they receive that service's referrals
+    # (cases.selectors.entries_visible). Null: the person must be on the team.
+    via_service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [

@@ -9,6 +9,8 @@ from datetime import datetime
 
 from django.contrib.auth.models import Permission
 
+from services_registry.models import Service
+
 from .models import CASE_ADMIN_CODENAME, Entry, EntryUserObjectPermission
 
 VIEW_ENTRY = "view_entry"
@@ -21,10 +23,14 @@ def view_entry_permission() -> Permission:
 
 
 def view_entry_grant(
-    pairs: Iterable[tuple[int, int]], *, expires_at: datetime | None = None
+    pairs: Iterable[tuple[int, int]],
+    *,
+    expires_at: datetime | None = None,
+    via_service: Service | None = None,
 ) -> None:
     """Grants view_entry for each (entry_id, user_id), until `expires_at` if given (a
-    disclosure that ends by itself); pairs already granted are left alone."""
+    disclosure that ends by itself); with `via_service`, to people off the team as that
+    service's intake (a referral's payload). Pairs already granted are left alone."""
     pairs = set(pairs)
     if not pairs:
         return
@@ -36,6 +42,7 @@ def view_entry_grant(
                 user_id=user_id,
                 permission=permission,
                 expires_at=expires_at,
+                via_service=via_service,
             )
             for entry_id, user_id in sorted(pairs)
         ],

@@ -101,7 +101,10 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
     Only object permissions count: not global ones, not groups, not being a superuser. And
     only on a case the user takes part in now (or is the young person of): a permission row
     outlives the participation for a moment where the team rule changes by the calendar (a
-    guardian on the youth's 18th birthday, before the daily job ends their disclosures).
+    guardian on the youth's 18th birthday, before the daily job ends their disclosures). The
+    one exception is a row the share path gave someone as a service's intake (a referral's
+    payload, `via_service`): it counts off the team while they still receive that service's
+    referrals, and lets them open exactly those entries.
     """
     queryset = queryset if queryset is not None else Entry.objects.all()
     # A row past its expiry (a disclosure that ended by itself, before the sweep removed it)
@@ -109,11 +112,17 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
     expired = EntryUserObjectPermission.objects.filter(
         user=user, content_object=OuterRef("pk"), expires_at__lte=timezone.now()
     )
+    as_intake = EntryUserObjectPermission.objects.filter(
+        user=user,
+        content_object=OuterRef("pk"),
+        via_service__staff__user=user,
+        via_service__staff__receives_referrals=True,
+    )
     return get_objects_for_user(
         user,
         VIEW_ENTRY,
         klass=queryset.filter(
-            Q(case__youth=user) | takes_part(user=user, case=OuterRef("case")),
+            Q(case__youth=user) | takes_part(user=user, case=OuterRef("case")) | Exists(as_intake),
             ~Exists(expired),
         ),
         use_groups=False,

@@ -31,6 +31,7 @@ from django.utils import timezone
 from cases.models import AccessEvent, Case, Entry, Participant
 from cases.selectors import entries_visible, participant_active, participants_for_case
 from coordination.models import User
+from services_registry.models import Service
 
 from .models import Disclosure
 from .selectors import categories_decided_by, entry_label
@@ -151,6 +152,10 @@ class AccessLogRow:
     @property
     def role(self) -> str:
         return self.participant.role if self.participant else ""
+
+    @property
+    def service(self) -> Service | None:
+        return self.participant.service if self.participant else None
 
     @property
     def visible(self) -> bool:

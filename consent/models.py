@@ -154,6 +154,17 @@ class ConsentRequest(models.Model):
     until = models.DateField(_("until"), null=True, blank=True)
     # Told to the asker only if the decider chose to write one.
     decline_reason = models.TextField(_("reason given"), blank=True)
+    # A referral's payload (referrals/): the recipients are the intake of `service`, who are
+    # not on the team, and the decider approves `purpose` with the entry.
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    purpose = models.TextField(_("purpose"), blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
 
@@ -215,6 +226,7 @@ class Disclosure(models.Model):
         YOUTH_ADULT = "youth_adult", _("the young person turned 18")
         EXPIRED = "expired", _("the time it was given for ran out")
         ROOM_LEFT = "room_left", _("no longer in the room")
+        REFERRAL_ENDED = "referral_ended", _("the referral was withdrawn or answered no")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
@@ -256,6 +268,16 @@ class Disclosure(models.Model):
     until = models.DateTimeField(_("until"), null=True, blank=True)
     end_reason = models.CharField(
         _("why it ended"), max_length=16, choices=EndReason.choices, blank=True
+    )
+    # Received as the intake of this service (a referral's payload): the recipient is not on
+    # the team, and who-knows-what names the service.
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
     )
 
     class Meta:

@@ -36,6 +36,7 @@ from cases.selectors import (
 )
 from coordination.ages import adult_since
 from coordination.models import User
+from services_registry.models import Service
 
 from .models import ConsentRequest, Disclosure, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
@@ -319,12 +320,25 @@ class Knowledge:
         return entry_label(entry=self.entry, visible=self.visible, withheld=self.withheld)
 
 
+# The role of someone off the team who received a referral's payload for a service.
+INTAKE_ROLE = "intake"
+
+
 @dataclass
 class PersonKnowledge:
     user: User
     role: str
     participant: Participant | None
     entries: list[Knowledge] = field(default_factory=list)
+    # Someone off the team who received entries as a service's intake (a referral's payload).
+    intake_of: Service | None = None
+
+    @property
+    def service(self) -> Service | None:
+        """The service they act for on the team, or whose intake received what they saw."""
+        if self.participant is not None and self.participant.service_id is not None:
+            return self.participant.service
+        return self.intake_of
 
 
 def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnowledge]:
@@ -348,7 +362,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     # 3: every disclosure, active and ended, with its recipient.
     disclosures = list(
         Disclosure.objects.filter(entry__case=case)
-        .select_related("recipient", "rule__created_by", "request__decided_by", "room")
+        .select_related("recipient", "rule__created_by", "request__decided_by", "room", "service")
         .order_by("granted_at", "id")
     )
     # 4: the last open per (entry, person).
@@ -416,7 +430,10 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         disclosed = entries.get(disclosure.entry_id)
         if disclosed is None:
             continue
-        person(disclosure.recipient).entries.append(
+        recipient = person(disclosure.recipient)
+        if recipient.participant is None and disclosure.service is not None:
+            recipient.role, recipient.intake_of = INTAKE_ROLE, disclosure.service
+        recipient.entries.append(
             knowledge(
                 disclosed,
                 basis=disclosure.basis,
@@ -525,7 +542,7 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
                 Exists(stored_decider) & decides_now, output_field=BooleanField()
             ),
         )
-        .select_related("entry__case__youth", "requested_by", "decided_by")
+        .select_related("entry__case__youth", "requested_by", "decided_by", "service")
         .prefetch_related("recipients", "deciders")
         .order_by("-created", "-id")
     )

@@ -87,13 +87,15 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
     youth_opinion = serializers.SerializerMethodField()
     decided_by = UserSummarySerializer(read_only=True, allow_null=True)
     reason = serializers.CharField(source="decline_reason", read_only=True)
+    # A referral's payload: the recipients are this service's intake, and `purpose` says why.
+    service = ServiceSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ConsentRequest
         fields = [
             "id", "entry", "recipients", "requested_by", "status", "deciders",
             "youth_opinion_asked", "youth_opinion", "decided_by", "decided_at", "until", "reason",
-            "created", "expires_at",
+            "created", "expires_at", "service", "purpose",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -183,7 +185,7 @@ class PersonSerializer(serializers.Serializer):
     username = serializers.CharField(source="user.username")
     display_name = serializers.CharField(source="user.name")
     role = serializers.CharField()
-    service = ServiceSummarySerializer(source="participant.service", allow_null=True)
+    service = ServiceSummarySerializer(allow_null=True)
     left = serializers.DateTimeField(source="participant.left", allow_null=True)
 
 

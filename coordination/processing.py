@@ -356,6 +356,15 @@ RECORDS: dict[str, Processing] = {
         recipients="catalogue editors; the public service page says only that it takes referrals",
         retention="as long as the person works there (removed by catalogue editors)",
     ),
+    "referrals.Referral": Processing(
+        purpose="referring the young person to a catalogue service, and the service's answer",
+        data="the case, the service, the purpose, the payload's entries, the legal duty if any, "
+        "who referred, who answered and why not, who joined, when",
+        people=(YOUTH, HELPERS),
+        recipients="the young person, the referrer and the ungdomshjelper; the service's intake "
+        "once it is sent (the payload only through disclosures)",
+        retention="as long as the case's skeleton",
+    ),
     "meetings.CalendarFeed": Processing(
         purpose="a private calendar feed of one's meetings",
         data="the person, a secret token",

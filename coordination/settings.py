@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "consent",
     "voice",
     "meetings",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -322,11 +323,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cases.tasks.erase_expired_content",
         "schedule": crontab(hour=2, minute=30),
     },
+    "referrals-overdue": {"task": "referrals.tasks.flag_overdue_referrals", "schedule": 3600.0},
     "consent-youth-adult": {
         "task": "consent.tasks.youth_adult_leave",
         "schedule": crontab(hour=0, minute=5),
     },
 }
+# Referrals (docs/architecture.md "Referrals"): an answer is due within the service's stated
+# waiting time, or this many days when the catalogue names none; the sweep flags what is late.
+SAMMEN_REFERRAL_ANSWER_DAYS = env.int("SAMMEN_REFERRAL_ANSWER_DAYS", default=14)
 # Meetings (docs/architecture.md §6): an agenda not yet sent out goes out by itself this long
 # before the meeting; task owners are reminded this many days before the due date.
 SAMMEN_AGENDA_PUBLISH_BEFORE = timedelta(hours=env.int("SAMMEN_AGENDA_PUBLISH_HOURS", default=48))

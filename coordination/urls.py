@@ -24,6 +24,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("consent.api_urls")),
     path("", include("voice.api_urls")),
     path("", include("meetings.api_urls")),
+    path("", include("referrals.api_urls")),
     path("", include("services_registry.api_urls")),
 ]
 
@@ -87,4 +88,5 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("voice.urls")),
     path("meetings/", include("meetings.urls")),
+    path("", include("referrals.urls")),
 ]

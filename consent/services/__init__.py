@@ -11,7 +11,8 @@ One module per kind of use case: `share` (sharing and disclosing), `decisions` (
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
 ends by itself), `watch` (the young person's alerts when someone opens what they watch), `rooms`
-(what a room shared ends for someone who is out of it).
+(what a room shared ends for someone who is out of it), `payload` (a referral's entries to a
+service's intake, who are not on the team).
 """
 
 from .closing import case_close, case_reopen, follow_ups_remind
@@ -23,6 +24,7 @@ from .decisions import (
     withdraw,
 )
 from .expiry import disclosures_expire
+from .payload import PayloadResult, payload_end, payload_send
 from .rooms import room_access_end
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
@@ -31,6 +33,7 @@ from .watch import category_watch, entries_opened, entry_watch
 
 __all__ = [
     "SHARE_BASES",
+    "PayloadResult",
     "ShareResult",
     "case_close",
     "case_reopen",
@@ -45,6 +48,8 @@ __all__ = [
     "follow_ups_remind",
     "guardianship_end",
     "participant_remove",
+    "payload_end",
+    "payload_send",
     "room_access_end",
     "share",
     "sharing_rule_create",

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from ..selectors import (
     access_disclosure,
     decides_for,
 )
+from .payload import intake_ids
 from .share import _disclose, _end_disclosures, _expire_due, _seeing
 
 
@@ -32,7 +34,9 @@ def _decidable_request(
     case = case_lock(consent_request.entry.case_id)
     # Read under the case lock, so who decides is today's answer (viewer_decides).
     visible = access_consent_request(user=actor, request_id=consent_request.pk)
-    request = for_update(ConsentRequest.objects.select_related("entry")).get(pk=visible.pk)
+    request = for_update(ConsentRequest.objects.select_related("entry", "service")).get(
+        pk=visible.pk
+    )
     if not visible.viewer_decides:
         raise PermissionDenied(_("Only the person who gives consent can answer this request."))
     case_require_open(case)
@@ -84,8 +88,14 @@ def consent_request_approve(
     _expire_due(case=case)
     entry = request.entry
     seeing = _seeing(case=case, entry=entry)
-    on_team = set(Participant.objects.active().filter(case=case).values_list("user_id", flat=True))
-    recipients = [user for user in request.recipients.order_by("pk") if user.pk in on_team - seeing]
+    # A referral's payload goes to the service's intake, who are not on the team: they must
+    # still receive its referrals now.
+    allowed = (
+        intake_ids(service=request.service)
+        if request.service is not None
+        else set(Participant.objects.active().filter(case=case).values_list("user_id", flat=True))
+    )
+    recipients = [user for user in request.recipients.order_by("pk") if user.pk in allowed - seeing]
     if recipients:
         _disclose(
             case=case,
@@ -94,9 +104,21 @@ def consent_request_approve(
             basis=Disclosure.Basis.CONSENT,
             granted_by=actor,
             request=request,
+            intake_of=request.service,
         )
     _decided(case=case, request=request, actor=actor, status=ConsentRequest.Status.APPROVED)
+    _tell_apps(request=request, actor=actor)
     return request
+
+
+def _tell_apps(*, request: ConsentRequest, actor: User) -> None:
+    """Apps above consent that asked for this request learn the answer through the AppConfig
+    hook `consent_request_decided(*, request, actor)` (referrals: a referral's payload), in
+    the same transaction."""
+    for config in apps.get_app_configs():
+        decided = getattr(config, "consent_request_decided", None)
+        if decided is not None:
+            decided(request=request, actor=actor)
 
 
 @transaction.atomic
@@ -107,6 +129,7 @@ def consent_request_decline(
     case, request = _decidable_request(consent_request=consent_request, actor=actor)
     request.decline_reason = reason.strip()
     _decided(case=case, request=request, actor=actor, status=ConsentRequest.Status.DECLINED)
+    _tell_apps(request=request, actor=actor)
     return request
 
 

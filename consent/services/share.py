@@ -19,6 +19,8 @@ from coordination.errors import StateConflict
 from coordination.models import User
 from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
+from services_registry.models import Service
+from services_registry.selectors import intake_staff
 
 from .. import links, notifications
 from ..models import ConsentRequest, Disclosure, Room, RoomMember, RoomMessage, SharingRule
@@ -58,11 +60,13 @@ def _disclose(
     room: Room | None = None,
     received_kind: NotificationKind | None = None,
     notify_recipients: bool = True,
+    intake_of: Service | None = None,
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
     `received_url`, or at the entry's own page. A message in a room tells the young person, who
-    is in every room of their case, with the room's own `received_kind` too."""
+    is in every room of their case, with the room's own `received_kind` too. With `intake_of`
+    the recipients receive it as that service's intake (a referral's payload), off the team."""
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -78,6 +82,7 @@ def _disclose(
                 granted_by=granted_by,
                 granted_at=now,
                 until=_ends(rule=rules.get(recipient.pk), request=request),
+                service=intake_of,
             )
             for recipient in recipients
         ]
@@ -86,7 +91,9 @@ def _disclose(
     for disclosure in disclosures:
         by_end.setdefault(disclosure.until, []).append(disclosure.recipient_id)
     for until, user_ids in by_end.items():
-        view_entry_grant(((entry.pk, user_id) for user_id in user_ids), expires_at=until)
+        view_entry_grant(
+            ((entry.pk, user_id) for user_id in user_ids), expires_at=until, via_service=intake_of
+        )
     audit_append(
         actor=granted_by,
         action="entry.shared",
@@ -101,6 +108,7 @@ def _disclose(
             "rules": sorted({r.pk for r in rules.values()}),
             "consent_request": request.pk if request else None,
             "room": room.pk if room else None,
+            "intake_of": str(intake_of.pk) if intake_of else None,
         },
     )
     received_kind = received_kind or (
@@ -236,8 +244,13 @@ def _seeing(*, case: Case, entry: Entry) -> set[int]:
     )
 
 
-def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -> list[Participant]:
-    """Active participants who cannot see the entry yet, or a 400 naming the problem."""
+def _validate_recipients(
+    *, case: Case, entry: Entry, recipient_ids: set[int], intake_of: Service | None = None
+) -> tuple[list[User], list[Participant]]:
+    """The recipients, who cannot see the entry yet, or a 400 naming the problem; and those of
+    them on the team, as participants (what standing rules key on). Everyone must be on the
+    team, except the intake of `intake_of` (a referral's payload): they receive the entry
+    without joining the case."""
     if not recipient_ids:
         raise ValidationError({"recipients": _("Choose at least one person to share with.")})
     team = {
@@ -246,7 +259,15 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
         .filter(case=case, user_id__in=recipient_ids)
         .select_related("user")
     }
-    outsiders = sorted(recipient_ids - set(team))
+    users = {user_id: p.user for user_id, p in team.items()}
+    if intake_of is not None:
+        users |= {
+            staff.user_id: staff.user
+            for staff in intake_staff(service_id=intake_of.pk)
+            .filter(user_id__in=recipient_ids)
+            .select_related("user")
+        }
+    outsiders = sorted(recipient_ids - set(users))
     if outsiders:
         raise ValidationError(
             {
@@ -264,7 +285,10 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
                 % {"ids": ", ".join(map(str, already))}
             }
         )
-    return [team[user_id] for user_id in sorted(recipient_ids)]
+    return (
+        [users[user_id] for user_id in sorted(recipient_ids)],
+        [team[user_id] for user_id in sorted(team)],
+    )
 
 
 @transaction.atomic
@@ -328,10 +352,9 @@ def share(
         raise ValidationError(
             {"justification": _("Write which legal duty requires this; the young person sees it.")}
         )
-    participants = _validate_recipients(
+    users, participants = _validate_recipients(
         case=case, entry=entry, recipient_ids={user.pk for user in recipients}
     )
-    users = [p.user for p in participants]
 
     rules: dict[int, SharingRule] = {}
     if actor_is_youth:
@@ -406,14 +429,14 @@ def _share_in_room(
                 % {"ids": ", ".join(map(str, outside))}
             }
         )
-    participants = _validate_recipients(case=case, entry=entry, recipient_ids=recipient_ids)
+    users, _participants = _validate_recipients(case=case, entry=entry, recipient_ids=recipient_ids)
     youth_wrote = entry.author_id == case.youth_id
     return ShareResult(
         "shared",
         _disclose(
             case=case,
             entry=entry,
-            recipients=[p.user for p in participants],
+            recipients=users,
             basis=Disclosure.Basis.OWN_CHOICE if youth_wrote else Disclosure.Basis.ROOM,
             granted_by=actor,
             received_url=received_url,
@@ -425,7 +448,13 @@ def _share_in_room(
 
 
 def _consent_request_create(
-    *, case: Case, entry: Entry, recipients: list[User], requested_by: User
+    *,
+    case: Case,
+    entry: Entry,
+    recipients: list[User],
+    requested_by: User,
+    intake_of: Service | None = None,
+    purpose: str = "",
 ) -> ConsentRequest:
     authority = authority_for(case=case, category=entry.category)
     deciders = deciders_for(case=case, category=entry.category)
@@ -437,6 +466,8 @@ def _consent_request_create(
         entry=entry,
         requested_by=requested_by,
         youth_opinion_asked=authority.youth_opinion_asked,
+        service=intake_of,
+        purpose=purpose,
     )
     request.recipients.set(recipients)
     request.deciders.set(deciders)
@@ -451,6 +482,7 @@ def _consent_request_create(
             "category": entry.category,
             "recipients": [r.pk for r in recipients],
             "deciders": [d.pk for d in deciders],
+            "intake_of": str(intake_of.pk) if intake_of else None,
         },
     )
     for decider in deciders:

@@ -29,7 +29,9 @@ from meetings.services import (
     meeting_create,
     minutes_save,
 )
+from referrals.services import referral_create
 from tests.meetings.helpers import hold
+from tests.referrals.helpers import BUP, CLINIC, NAV
 from voice.checkins import first_contact_create
 from voice.plan import goal_add, step_add
 from voice.rooms.services import room_create
@@ -122,6 +124,12 @@ def build(demo):
     )
     room = room_create(case_id=case.pk, actor=sara, title="Rommet", members=[demo["laerer"], nurse])
     check_in = first_contact_create(case=case, ungdomshjelper=coordinator)
+    to_clinic = referral_create(
+        case_id=case.pk, actor=nurse, service_id=CLINIC, purpose="Samtaler", entry_ids=[]
+    )
+    to_bup = referral_create(
+        case_id=case.pk, actor=nurse, service_id=BUP, purpose="Vurdering", entry_ids=[note.pk]
+    )
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -146,6 +154,8 @@ def build(demo):
         "invitation_id": invitation.pk,
         "room_id": room.pk,
         "check_in_id": check_in.pk,
+        "referral_id": to_clinic.pk,
+        "awaiting_referral": to_bup.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -245,6 +255,13 @@ def writes(demo, ids, service):
             "sara", {"user_id": u["laerer"]}, None),
         ("post", "/api/v1/rooms/{room_id}/leave/"): ("laerer", {}, None),
         ("post", "/api/v1/rooms/{room_id}/close/"): ("sara", {}, None),
+        ("post", "/api/v1/cases/{case_id}/referrals/"): (
+            "helsesykepleier", {}, {"service": NAV, "purpose": "Jobb", "entries": []}),
+        ("post", "/api/v1/referrals/{referral_id}/accept/"): ("helsestasjon", {}, {}),
+        ("post", "/api/v1/referrals/{referral_id}/decline/"): (
+            "helsestasjon", {}, {"reason": "Nei", "suggested_services": []}),
+        ("post", "/api/v1/referrals/{referral_id}/withdraw/"): (
+            "helsesykepleier", {"referral_id": ids["awaiting_referral"]}, None),
     }  # fmt: skip
 
 
@@ -262,7 +279,7 @@ def fingerprint() -> dict[str, int]:
     """Every row of every table a write on a case may touch (contents, not only counts)."""
     models = [
         model
-        for label in ("cases", "consent", "voice", "meetings")
+        for label in ("cases", "consent", "voice", "meetings", "referrals")
         for model in apps.get_app_config(label).get_models()
     ]
     models += [AuditEvent, Notification]

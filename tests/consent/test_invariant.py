@@ -50,6 +50,15 @@ from coordination.errors import StateConflict
 from coordination.models import Guardianship, User
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
+from referrals.models import Referral
+from referrals.selectors import is_intake, payload_choices
+from referrals.services import (
+    referral_accept,
+    referral_create,
+    referral_decline,
+    referral_withdraw,
+)
+from services_registry.services import service_staff_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
 from voice.rooms.services import (
     room_close,
@@ -90,6 +99,9 @@ OPERATIONS = [
     "room_add",
     "room_out",
     "room_close",
+    "refer",
+    "refer_answer",
+    "intake_leaves",
 ]
 
 
@@ -238,6 +250,36 @@ def run(op: str, a: int, b: int, world) -> None:
         disclosures_expire()
     elif op.startswith("room_"):
         run_room(op, a, b, case=case, team=team)
+    elif op == "refer":
+        # A referral to the service whose intake is off the team: the payload goes through
+        # the share path (a legal duty at once, else consent requests that "approve" answers).
+        actor = pick(team, a).user
+        choices = list(payload_choices(user=actor, case=case).order_by("pk"))
+        referral_create(
+            case_id=case.pk,
+            actor=actor,
+            service_id=world["intake_service"].pk,
+            purpose="Vurdering.",
+            entry_ids=[e.pk for i, e in enumerate(choices) if (b >> i) & 1],
+            legal_duty="Opplysningsplikt." if (a // 4) % 2 else "",
+        )
+    elif op == "refer_answer":
+        referral = pick(Referral.objects.filter(case=case).order_by("pk"), a)
+        if referral is not None:
+            intake = pick(world["intake"], b)
+            if b % 3 == 0:
+                referral_accept(referral_id=referral.pk, actor=intake)
+            elif b % 3 == 1:
+                referral_decline(referral_id=referral.pk, actor=intake, reason="Ikke her.")
+            else:
+                referral_withdraw(referral_id=referral.pk, actor=referral.created_by)
+    elif op == "intake_leaves":
+        # An intake worker stops (or starts again) receiving the service's referrals.
+        service_staff_set(
+            service=world["intake_service"],
+            user=pick(world["intake"], a),
+            receives_referrals=bool(b % 2),
+        )
     elif op == "unwithhold":
         withholding = pick(Withholding.objects.filter(entry__case=case, ended_at__isnull=True), a)
         if withholding is not None:
@@ -296,7 +338,13 @@ def build_world(age: int):
         write_entry(case, helpers[1], category="school"),
     ]
     entries.append(write_entry(case, youth, category="general", kind="message"))
+    intake_service = ServiceFactory()
+    intake = [UserFactory(), UserFactory()]
+    for person in intake:
+        service_staff_set(service=intake_service, user=person, receives_referrals=True)
     return {
+        "intake_service": intake_service,
+        "intake": intake,
         "case": case,
         "people": helpers,
         "coordinator": coordinator,
@@ -333,15 +381,36 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
                 event(f"{op}: refused ({type(refused).__name__})")
             # The invariant holds after every step, including the refused ones.
             assert actual_rows(case) == expected_rows(case), (op, a, b)
-            # Nobody off the team holds an active disclosure.
+            # Nobody off the team holds an active disclosure, but a service's intake who
+            # received a referral's payload.
             assert (
-                not Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True)
+                not Disclosure.objects.filter(
+                    entry__case=case, withdrawn_at__isnull=True, service__isnull=True
+                )
                 .exclude(
                     recipient__participations__case=case,
                     recipient__participations__left__isnull=True,
                 )
                 .exists()
             )
+            # Off the team, intake open exactly the payloads sent to their service, and
+            # only while they receive its referrals.
+            for person in world["intake"]:
+                if Participant.objects.active().filter(case=case, user=person).exists():
+                    continue
+                opened = set(entries_visible(user=person, queryset=Entry.objects.filter(case=case)))
+                payload = set(
+                    Disclosure.objects.filter(
+                        entry__case=case,
+                        recipient=person,
+                        withdrawn_at__isnull=True,
+                        service=world["intake_service"],
+                    )
+                    .exclude(until__lte=timezone.now())
+                    .values_list("entry_id", flat=True)
+                )
+                receiving = is_intake(user=person, service=world["intake_service"])
+                assert {e.pk for e in opened} == (payload if receiving else set()), (op, a, b)
             # A disclosure past its end opens nothing, before the sweep as after it.
             for disclosure in Disclosure.objects.filter(
                 entry__case=case, withdrawn_at__isnull=True, until__lte=timezone.now()

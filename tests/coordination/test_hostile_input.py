@@ -26,6 +26,9 @@ from coordination.parsing import parse_id, parse_page
 from meetings.models import ActionItem, CalendarFeed, Meeting
 from meetings.services.meetings import agenda_item_add
 from meetings.services.minutes import action_item_create
+from referrals.models import Referral
+from referrals.services import referral_create
+from services_registry.apps import DEMO_INTAKE
 from services_registry.models import Organization, Service
 from tests.cases.conftest import seed
 from tests.coordination.oidc_providers import provider_settings
@@ -154,6 +157,14 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
         owner=sara,
         due=date.today() + timedelta(days=7),
     )
+    # A referral sent to the drop-in clinic, so that its intake's answer forms are on its page.
+    referral_create(
+        case_id=case.pk,
+        actor=demo["helsesykepleier"],
+        service_id=DEMO_INTAKE[2][1],
+        purpose="Samtaler.",
+        entry_ids=[],
+    )
     return commented
 
 
@@ -188,6 +199,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "rule_id": SharingRule.objects.filter(case=case).first(),
         "withholding_id": Withholding.objects.first(),
         "invitation_id": Invitation.objects.first(),
+        "referral_id": Referral.objects.first(),
         "organization_id": Organization.objects.first(),
         "service_id": Service.objects.first(),
         "token": getattr(CalendarFeed.objects.first(), "token", "unknown"),

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["cases", "consent", "coordination", "meetings", "services_registry", "voice"]
+APPS = [
+    "cases", "consent", "coordination", "meetings", "referrals", "services_registry", "voice",
+]  # fmt: skip
 
 
 def _domain_modules() -> list[Path]:
@@ -50,3 +52,28 @@ def test_no_http_in_domain_modules(path):
         or name.startswith("coordination.rest.")
     }
     assert not http
+
+
+# The direction of imports (docs/architecture.md §1): coordination <- services_registry <- cases
+# <- consent <- meetings | voice | referrals; the three on top never import each other.
+LOWER = {
+    "coordination": set(),
+    "services_registry": {"coordination"},
+    "cases": {"coordination", "services_registry"},
+    "consent": {"coordination", "services_registry", "cases"},
+    "meetings": {"coordination", "services_registry", "cases", "consent"},
+    "voice": {"coordination", "services_registry", "cases", "consent"},
+    "referrals": {"coordination", "services_registry", "cases", "consent"},
+}
+
+
+@pytest.mark.parametrize("app", ["referrals"])
+def test_an_app_imports_only_itself_and_the_layers_below(app):
+    apps = set(LOWER)
+    found = {
+        name.split(".")[0]
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for name in _imported(path)
+    } & apps
+    assert found - {app} <= LOWER[app]

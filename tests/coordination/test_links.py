@@ -10,6 +10,7 @@ from django.urls import resolve
 from cases import links as cases_links
 from consent import links as consent_links
 from meetings import links as meetings_links
+from referrals import links as referrals_links
 from tests.factories import CaseFactory, EntryFactory, MeetingFactory
 from voice import links as voice_links
 
@@ -17,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # What each app may not import (docs/architecture.md §1: imports flow one way; voice and
 # meetings do not import each other).
 HIGHER = {
-    "cases": {"consent", "voice", "meetings"},
-    "consent": {"voice", "meetings"},
-    "voice": {"meetings"},
-    "meetings": {"voice"},
+    "cases": {"consent", "voice", "meetings", "referrals"},
+    "consent": {"voice", "meetings", "referrals"},
+    "voice": {"meetings", "referrals"},
+    "meetings": {"voice", "referrals"},
+    "referrals": {"voice", "meetings"},
 }
 
 
@@ -43,6 +45,10 @@ def test_every_link_keeps_its_path_and_reaches_its_own_apps_page():
         meetings_links.meeting(meeting): (f"/meetings/{m}/", "meetings:detail"),
         meetings_links.minutes(meeting): (f"/meetings/{m}/minutes/", "meetings:minutes"),
         meetings_links.action_items(): ("/meetings/tasks/", "meetings:tasks"),
+        referrals_links.referral(7): ("/referrals/7/", "referrals:detail"),
+        referrals_links.inbox(): ("/referrals/inbox/", "referrals:inbox"),
+        referrals_links.refer(c): (f"/cases/{c}/referrals/new/", "referrals:create"),
+        referrals_links.case_referrals(c): (f"/cases/{c}/referrals/", "referrals:case"),
     }
     for link, (path, name) in expected.items():
         assert (link, resolve(link).view_name) == (path, name)
@@ -65,7 +71,7 @@ def test_the_case_pages_of_each_app_keep_their_paths():
         assert resolve(path).view_name == name
 
 
-@pytest.mark.parametrize("app", ["cases", "consent", "voice", "meetings"])
+@pytest.mark.parametrize("app", ["cases", "consent", "voice", "meetings", "referrals"])
 def test_links_reverse_their_own_names_and_import_no_higher_app(app):
     tree = ast.parse((ROOT / app / "links.py").read_text())
     names = [

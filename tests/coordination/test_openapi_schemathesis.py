@@ -33,6 +33,9 @@ from coordination.services import api_token_for
 from coordination.urls import api_v1
 from coordination.wsgi import application
 from meetings.models import ActionItem, AgendaItem, Meeting
+from referrals.models import Referral
+from referrals.services import referral_create
+from services_registry.apps import DEMO_INTAKE
 from tests.consent.helpers import write_entry
 from tests.factories import PASSWORD
 from voice.models import CheckIn, Goal, Remark, Step
@@ -71,6 +74,7 @@ MODELS_BY_SEGMENT = {
     "participants": Participant,
     "plan-goals": Goal,
     "plan-steps": Step,
+    "referrals": Referral,
     "remarks": Remark,
     "rooms": Room,
     "sharing-rules": SharingRule,
@@ -176,6 +180,33 @@ def test_a_disclosure_in_force_matches_the_schema(demo_tokens, db):
     assert response.status_code == 201
     assert response.json()["disclosures"][0]["end_reason"] == ""
     case.validate_response(response, checks=CHECKS)
+
+
+def test_a_referral_matches_the_schema(demo_tokens, db):
+    # Given the nurse's referral of Sara to the drop-in clinic with her note, under a legal duty
+    case = Case.objects.get(youth__username="sara")
+    nurse = User.objects.get(username="helsesykepleier")
+    referral = referral_create(
+        case_id=case.pk,
+        actor=nurse,
+        service_id=DEMO_INTAKE[2][1],
+        purpose="Samtaler.",
+        entry_ids=[write_entry(case, nurse).pk],
+        legal_duty="Helsepersonelloven § 33.",
+    )
+    # Then the referral, as the youth and the intake read it, and the lists, are as documented
+    for caller in ("sara", "helsestasjon"):
+        detail = SCHEMA["/api/v1/referrals/{referral_id}/"]["GET"].Case(
+            path_parameters={"referral_id": referral.pk}
+        )
+        response = call_as(detail, caller, demo_tokens)
+        assert response.status_code == 200
+        assert len(response.json()["entries"]) == 1
+        detail.validate_response(response, checks=CHECKS)
+        listing = SCHEMA["/api/v1/referrals/"]["GET"].Case()
+        response = call_as(listing, caller, demo_tokens)
+        assert response.json()["count"] == 1
+        listing.validate_response(response, checks=CHECKS)
 
 
 def served_operations(

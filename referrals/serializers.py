@@ -1,0 +1,104 @@
+"""Referrals over the API (docs/architecture.md "Referrals", DESIGN §11)."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.serializers import ServiceSummarySerializer
+from coordination.serializers import UserSummarySerializer
+
+from .models import PURPOSE_MAX_CHARS, REASON_MAX_CHARS, Referral
+
+
+class ReferralCreateInputSerializer(serializers.Serializer):
+    service = serializers.UUIDField()
+    purpose = serializers.CharField(max_length=PURPOSE_MAX_CHARS, allow_blank=True)
+    entries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        default=list,
+        max_length=100,
+    )
+    legal_duty = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_CHARS,
+        help_text="The legal duty that sends the payload without consent; the young person "
+        "sees it. Empty: the consent authority approves the payload and purpose first.",
+    )
+
+
+class ReferralAcceptInputSerializer(serializers.Serializer):
+    helper = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Who joins the team for the service (someone who works there); by default you.",
+    )
+
+
+class ReferralDeclineInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_CHARS, allow_blank=True)
+    suggested_services = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, max_length=20
+    )
+
+
+class ReferralEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+
+
+class SuggestedServiceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    finder_url = serializers.SerializerMethodField()
+
+    def get_finder_url(self, service: object) -> str:
+        return reverse("services_registry:service-detail", kwargs={"service_id": service.pk})  # type: ignore[attr-defined]
+
+
+class YouthSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField(source="name")
+
+
+class ReferralOutputSerializer(serializers.ModelSerializer):
+    """`entries`: the payload entries the caller may open (the intake: once consent is given);
+    `entries_total` counts all of them. `decline_reason` and `suggested_services` are the
+    service's answer, which the young person sees."""
+
+    service = ServiceSummarySerializer()
+    youth = YouthSerializer(source="case.youth")
+    entries = serializers.SerializerMethodField()
+    entries_total = serializers.SerializerMethodField()
+    created_by = UserSummarySerializer()
+    answered_by = UserSummarySerializer(allow_null=True)
+    helper = UserSummarySerializer(allow_null=True)
+    suggested_services = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "case", "youth", "service", "purpose", "status", "entries", "entries_total",
+            "legal_duty", "created_by", "created", "sent_at", "due_at", "overdue", "answered_by",
+            "answered_at", "decline_reason", "suggested_services", "helper", "withdrawn_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(ReferralEntrySerializer(many=True))
+    def get_entries(self, referral: Referral) -> list:
+        return list(ReferralEntrySerializer(referral.payload_open, many=True).data)  # type: ignore[attr-defined]
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_entries_total(self, referral: Referral) -> int:
+        return referral.payload_total  # type: ignore[attr-defined]
+
+    @extend_schema_field(SuggestedServiceSerializer(many=True))
+    def get_suggested_services(self, referral: Referral) -> list:
+        return list(SuggestedServiceSerializer(referral.suggested, many=True).data)  # type: ignore[attr-defined]

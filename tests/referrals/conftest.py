@@ -1,0 +1,1 @@
+from tests.cases.conftest import demo  # noqa: F401
