@@ -11,6 +11,7 @@ COPY consent consent
 COPY meetings meetings
 COPY services_registry services_registry
 COPY voice voice
+COPY referrals referrals
 RUN pip install --no-cache-dir .
 COPY . .
 RUN scripts/compile_messages.sh && DEBUG=true python manage.py collectstatic --noinput

@@ -22,7 +22,7 @@ scripts/oidc_providers.sh start
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy coordination cases consent meetings services_registry voice tests/waiting.py
+.venv/bin/mypy coordination cases consent meetings services_registry voice referrals tests/waiting.py
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
     echo "Model changes without a migration: run manage.py makemigrations" >&2
     exit 1
