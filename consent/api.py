@@ -260,7 +260,9 @@ class SharingRuleListApi(APIView):
         description=(
             "Exactly one of `recipient_user`, `recipient_service`, `recipient_role`. `until` "
             "(optional): the last day the rule is in force, today up to two years ahead; after "
-            "it the rule and what it shared end by themselves (reason `expired`)."
+            "it the rule and what it shared end by themselves (reason `expired`). `automatic` "
+            "(optional, default false): each new entry of the category is shared with the "
+            "rule's recipients by itself when it is saved."
         ),
         request=SharingRuleInputSerializer,
         responses={201: SharingRuleOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -300,6 +302,7 @@ class SharingRuleListApi(APIView):
             recipient_service=recipient_service,
             recipient_role=data.validated_data["recipient_role"],
             until=data.validated_data["until"],
+            automatic=data.validated_data["automatic"],
         )
         return Response(SharingRuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)
 

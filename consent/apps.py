@@ -38,6 +38,18 @@ class ConsentConfig(AppConfig):
 
         entries_opened(user=user, entries=entries)  # type: ignore[arg-type]
 
+    def entry_created(self, *, entry: object) -> None:
+        """cases.services.entry_create: share it under the rules that share by themselves."""
+        from .services import entry_share_automatically
+
+        entry_share_automatically(entry=entry)  # type: ignore[arg-type]
+
+    def entry_notes(self, *, user: object, entry: object) -> list:
+        """cases.selectors.entry_notes: with whom it was shared automatically."""
+        from .rule_shares import entry_sharing_notes
+
+        return entry_sharing_notes(user=user, entry=entry)  # type: ignore[arg-type]
+
     def case_sections(self, *, user: object, case: object) -> list:
         from .home import case_sections
 

@@ -63,6 +63,9 @@ class SharingRule(models.Model):
     # the rule covers nothing (consent.selectors.sharing_rules_active) and the sweep ends it
     # and what it shared (consent.services.disclosures_expire).
     until = models.DateField(_("until"), null=True, blank=True)
+    # The rule shares by itself: a new entry in its category goes to its recipients through
+    # the share path when it is saved (consent.services.automatic), not only when shared.
+    automatic = models.BooleanField(_("shares new entries automatically"), default=False)
 
     class Meta:
         verbose_name = _("sharing rule")
@@ -247,6 +250,9 @@ class Disclosure(models.Model):
     end_reason = models.CharField(
         _("why it ended"), max_length=16, choices=EndReason.choices, blank=True
     )
+    # Made by itself when the entry was saved, under a rule that shares automatically: the
+    # author is shown "shared automatically with ..." (consent.services.automatic).
+    automatic = models.BooleanField(_("shared automatically"), default=False)
 
     class Meta:
         verbose_name = _("disclosure")

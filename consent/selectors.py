@@ -580,10 +580,12 @@ def access_sharing_rule(*, user: User, rule_id: int) -> SharingRule:
 
 
 def rules_covering(
-    *, case: Case, category: str, recipients: list[Participant]
+    *, case: Case, category: str, recipients: list[Participant], automatic_only: bool = False
 ) -> dict[int, SharingRule]:
-    """For each recipient (an active participant) the first active rule that covers them."""
-    rules = list(sharing_rules_active(case=case).filter(category=category))
+    """For each recipient (an active participant) the first active rule that covers them
+    (`automatic_only`: among the rules that share new entries by themselves)."""
+    active = sharing_rules_active(case=case).filter(category=category)
+    rules = list(active.filter(automatic=True) if automatic_only else active)
     covered: dict[int, SharingRule] = {}
     for participant in recipients:
         for rule in rules:

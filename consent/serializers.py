@@ -154,7 +154,7 @@ class SharingRuleOutputSerializer(serializers.ModelSerializer):
         model = SharingRule
         fields = [
             "id", "case", "category", "recipient_user", "recipient_service", "recipient_role",
-            "created_by", "created", "until",
+            "created_by", "created", "until", "automatic",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -175,6 +175,12 @@ class SharingRuleInputSerializer(serializers.Serializer):
         default=None,
         help_text="The last day the rule is in force (today up to two years ahead); empty: "
         "until it is removed.",
+    )
+    automatic = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Share each new entry of the category with the rule's recipients by itself "
+        "when it is saved (default false: the rule only pre-authorises the author's share).",
     )
 
 

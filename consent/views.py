@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.markdown import render_markdown
 from cases.models import Entry, Participant
-from cases.selectors import access_case, access_entry, attachments_for_entry
+from cases.selectors import access_case, access_entry, attachments_for_entry, entry_notes
 from cases.services import can_close_case, entry_open, participants_removable
 from coordination.models import User
 from coordination.pages import attempt
@@ -88,6 +88,7 @@ def _entry_page(
         "is_author": is_author,
         "is_youth": user.pk == entry.case.youth_id,
         "watching": user.pk == entry.case.youth_id and watches_entry(user=user, entry=entry),
+        "notes": entry_notes(user=user, entry=entry),
     }
     if is_author:
         candidates = share_candidates(entry=entry)

@@ -214,7 +214,8 @@ RECORDS: dict[str, Processing] = {
     ),
     "consent.SharingRule": Processing(
         purpose="the young person's standing rules for who may see which category",
-        data="case, category, recipient person, service or role, who made and ended it",
+        data="case, category, recipient person, service or role, who made and ended it, "
+        "whether it shares new entries by itself",
         people=(YOUTH, GUARDIANS, HELPERS),
         recipients="the team of the case",
         retention="as long as the case's skeleton",

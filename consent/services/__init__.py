@@ -10,9 +10,11 @@ the same transaction; delivery is queued on commit by coordination.
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
-ends by itself), `watch` (the young person's alerts when someone opens what they watch).
+ends by itself), `watch` (the young person's alerts when someone opens what they watch),
+`automatic` (rules that share new entries by themselves).
 """
 
+from .automatic import entry_share_automatically
 from .closing import case_close, case_reopen, follow_ups_remind
 from .decisions import (
     consent_request_approve,
@@ -39,6 +41,7 @@ __all__ = [
     "consent_requests_expire",
     "disclosures_expire",
     "entries_opened",
+    "entry_share_automatically",
     "entry_watch",
     "follow_ups_remind",
     "guardianship_end",

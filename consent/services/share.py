@@ -54,10 +54,12 @@ def _disclose(
     request: ConsentRequest | None = None,
     justification: str = "",
     received_url: str = "",
+    automatic: bool = False,
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
-    `received_url`, or at the entry's own page."""
+    `received_url`, or at the entry's own page. `automatic`: made by a rule that shares by
+    itself when the entry was saved."""
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -72,6 +74,7 @@ def _disclose(
                 granted_by=granted_by,
                 granted_at=now,
                 until=_ends(rule=rules.get(recipient.pk), request=request),
+                automatic=automatic,
             )
             for recipient in recipients
         ]
@@ -94,6 +97,7 @@ def _disclose(
             "recipients": [r.pk for r in recipients],
             "rules": sorted({r.pk for r in rules.values()}),
             "consent_request": request.pk if request else None,
+            "automatic": automatic,
         },
     )
     received_kind = (
@@ -268,11 +272,14 @@ def share(
     basis: str | None = None,
     justification: str = "",
     received_url: str = "",
+    automatic: bool = False,
 ) -> ShareResult:
     """Shares `entry` with `recipients`, or asks the consent authority.
 
     `received_url` is where the recipients' notification points when the entry lives on a page
     of a higher app (a message in voice's conversation); by default the entry's own page.
+    `automatic`: the share a rule that shares by itself makes when the entry is saved
+    (consent.services.automatic; recorded on the disclosures).
 
     Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
     no basis the path decides: every recipient covered by a standing rule -> `agreement`,
@@ -306,7 +313,9 @@ def share(
     if actor_is_youth:
         basis = Disclosure.Basis.OWN_CHOICE
     elif basis != Disclosure.Basis.LEGAL_DUTY:
-        rules = rules_covering(case=case, category=entry.category, recipients=participants)
+        rules = rules_covering(
+            case=case, category=entry.category, recipients=participants, automatic_only=automatic
+        )
         if len(rules) < len(users) and basis == Disclosure.Basis.AGREEMENT:
             raise ValidationError(
                 {
@@ -334,6 +343,7 @@ def share(
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
             received_url=received_url,
+            automatic=automatic and basis == Disclosure.Basis.AGREEMENT,
         ),
     )
 
