@@ -50,6 +50,7 @@ from .serializers import (
     DeclineInputSerializer,
     DisclosureOutputSerializer,
     EntryWatchSerializer,
+    HeldShareOutputSerializer,
     OpinionInputSerializer,
     ParticipantRemoveInputSerializer,
     PersonKnowledgeSerializer,
@@ -66,7 +67,10 @@ class ShareApi(APIView):
         description=(
             "201 when a standing rule covers every recipient, for `legal_duty` (a justification "
             "the young person sees is required) and for the young person's own entries "
-            "(`own_choice`); otherwise 202 and the consent authority is asked."
+            "(`own_choice`); otherwise 202 and the consent authority is asked. A share under "
+            "standing rules of an entry the young person has not read yet, when they chose "
+            "reading first: 202 `waiting_for_youth` with `held` (it goes out when they have "
+            "read it, say so, or SAMMEN_READ_FIRST_HOURS after it was written)."
         ),
         request=ShareInputSerializer,
         responses={
@@ -107,6 +111,12 @@ class ShareApi(APIView):
             justification=data.validated_data["justification"],
         )
         context = {"request": request}
+        if result.held:
+            body = {
+                "status": result.status,
+                "held": HeldShareOutputSerializer(result.held, many=True).data,
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
         if result.consent_request is not None:
             body = {
                 "status": result.status,

@@ -33,10 +33,12 @@ class ConsentConfig(AppConfig):
         return consent_items(user=user, cases=cases)  # type: ignore[arg-type]
 
     def entries_opened(self, *, user: object, entries: list) -> None:
-        """cases.services.access_events_record: tell a young person who watches them."""
-        from .services import entries_opened
+        """cases.services.access_events_record: tell a young person who watches them; when the
+        young person opened them, share what waited for them to read it."""
+        from .services import entries_opened, held_shares_on_open
 
         entries_opened(user=user, entries=entries)  # type: ignore[arg-type]
+        held_shares_on_open(user=user, entries=entries)  # type: ignore[arg-type]
 
     def entry_created(self, *, entry: object) -> None:
         """cases.services.entry_create: share it under the rules that share by themselves."""

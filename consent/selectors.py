@@ -37,7 +37,7 @@ from cases.selectors import (
 from coordination.ages import adult_since
 from coordination.models import User
 
-from .models import ConsentRequest, Disclosure, SharingRule, Watch
+from .models import ConsentRequest, Disclosure, HeldShare, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -625,16 +625,20 @@ def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[
 
 
 def share_candidates(*, entry: Entry) -> list[Participant]:
-    """Active team members who could receive `entry`: not the author, not the youth, and not
-    someone who can already open it."""
+    """Active team members who could receive `entry`: not the author, not the youth, not
+    someone who can already open it, and not someone it waits to go to (reading first)."""
     has_access = Disclosure.objects.filter(
         entry=entry, recipient=OuterRef("user"), withdrawn_at__isnull=True
+    )
+    waits_for = HeldShare.objects.filter(
+        entry=entry, recipient=OuterRef("user"), ended_at__isnull=True
     )
     return list(
         Participant.objects.active()
         .filter(case_id=entry.case_id)
         .exclude(user_id__in=[entry.author_id, entry.case.youth_id])
         .exclude(Exists(has_access))
+        .exclude(Exists(waits_for))
         .select_related("user", "service")
         .order_by("joined", "id")
     )

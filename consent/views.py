@@ -4,6 +4,7 @@ Every write goes through consent.services; a refusal (not allowed, wrong state, 
 shown as a message on the page it came from and changes nothing.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -132,7 +133,16 @@ def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespon
         ),
     )
     if shared:
-        if shared.value.status == "shared":
+        if shared.value.held:
+            messages.success(
+                request,
+                _(
+                    "Not shared yet: waiting for %(name)s to read it first. It is shared when "
+                    "they have, or at the latest %(hours)d hours after it was written."
+                )
+                % {"name": entry.case.youth.name, "hours": settings.SAMMEN_READ_FIRST_HOURS},
+            )
+        elif shared.value.status == "shared":
             messages.success(
                 request,
                 ngettext(

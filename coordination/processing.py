@@ -234,6 +234,22 @@ RECORDS: dict[str, Processing] = {
         recipients="the young person; the team for what concerns them",
         retention="as long as the case's skeleton (who-knows-what outlives the content)",
     ),
+    "consent.ReadingFirst": Processing(
+        purpose="the young person's choice to read new entries before they are shared under "
+        "their standing rules",
+        data="the case, since when",
+        people=(YOUTH,),
+        recipients="the young person",
+        retention="as long as the case's skeleton",
+    ),
+    "consent.HeldShare": Processing(
+        purpose="shares under standing rules that wait until the young person has read the "
+        "entry, and how each wait ended",
+        data="the entry, the recipient, the rule, who shared, when it waited and why it ended",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="the young person; the helper who shared it, for their own shares",
+        retention="as long as the case's skeleton",
+    ),
     "voice.MessageRead": Processing(
         purpose="which messages a person has read",
         data="the person, the case, when",

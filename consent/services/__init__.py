@@ -11,7 +11,8 @@ One module per kind of use case: `share` (sharing and disclosing), `decisions` (
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
 ends by itself), `watch` (the young person's alerts when someone opens what they watch),
-`automatic` (rules that share new entries by themselves).
+`automatic` (rules that share new entries by themselves), `holding` and `reading_first`
+(shares under rules that wait until the young person has read the entry).
 """
 
 from .automatic import entry_share_automatically
@@ -24,6 +25,13 @@ from .decisions import (
     withdraw,
 )
 from .expiry import disclosures_expire
+from .reading_first import (
+    held_share_withdraw,
+    held_shares_on_open,
+    held_shares_release,
+    held_shares_timeout,
+    reading_first_set,
+)
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
@@ -45,7 +53,12 @@ __all__ = [
     "entry_watch",
     "follow_ups_remind",
     "guardianship_end",
+    "held_share_withdraw",
+    "held_shares_on_open",
+    "held_shares_release",
+    "held_shares_timeout",
     "participant_remove",
+    "reading_first_set",
     "share",
     "sharing_rule_create",
     "sharing_rule_end",

@@ -21,7 +21,8 @@ from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import notifications
-from ..models import Disclosure
+from ..models import Disclosure, HeldShare
+from .reading_first import held_shares_cancel
 from .share import _end_disclosures
 
 
@@ -115,6 +116,7 @@ def case_close(*, case: Case, actor: User, summary: str, follow_up_on: date | No
         reason=Disclosure.EndReason.CASE_CLOSED,
         notify=False,
     )
+    held_shares_cancel(case=case, reason=HeldShare.EndReason.CASE_CLOSED)
     _tell_everyone(case=case, actor=actor, kind=notifications.CASE_CLOSED)
     return case
 

@@ -20,13 +20,14 @@ from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import links, notifications
-from ..models import ConsentRequest, Disclosure, SharingRule
+from ..models import ConsentRequest, Disclosure, HeldShare, SharingRule
 from ..periods import ends_at
 from ..selectors import (
     authority_for,
     deciders_for,
     rules_covering,
 )
+from .holding import reading_first_waits, shares_hold
 
 SHARE_BASES = {
     Disclosure.Basis.AGREEMENT,
@@ -38,9 +39,10 @@ SHARE_BASES = {
 
 @dataclass
 class ShareResult:
-    status: str  # "shared" or "consent_requested"
+    status: str  # "shared", "consent_requested" or "waiting_for_youth" (reading first)
     disclosures: list[Disclosure] = field(default_factory=list)
     consent_request: ConsentRequest | None = None
+    held: list[HeldShare] = field(default_factory=list)
 
 
 def _disclose(
@@ -282,9 +284,10 @@ def share(
     (consent.services.automatic; recorded on the disclosures).
 
     Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
-    no basis the path decides: every recipient covered by a standing rule -> `agreement`,
-    otherwise a consent request for all of them. `legal_duty` needs a justification, which the
-    youth sees.
+    no basis the path decides: every recipient covered by a standing rule -> `agreement`
+    (held until the young person has read the entry when they chose reading first:
+    consent.services.holding), otherwise a consent request for all of them. `legal_duty` needs a
+    justification, which the youth sees.
     """
     case = case_lock(entry.case_id)
     entry = access_entry(user=actor, entry_id=entry.pk)
@@ -332,6 +335,18 @@ def share(
                 ),
             )
         basis = Disclosure.Basis.AGREEMENT
+        if reading_first_waits(case=case, entry=entry):
+            return ShareResult(
+                "waiting_for_youth",
+                held=shares_hold(
+                    case=case,
+                    entry=entry,
+                    recipients=users,
+                    rules=rules,
+                    actor=actor,
+                    automatic=automatic,
+                ),
+            )
     return ShareResult(
         "shared",
         _disclose(

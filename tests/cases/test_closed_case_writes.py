@@ -21,7 +21,7 @@ from drf_spectacular.generators import SchemaGenerator
 from cases.models import Participant
 from cases.services import entry_withhold, invitation_create
 from consent.models import SharingRule
-from consent.services import case_close, consent_request_approve, share
+from consent.services import case_close, consent_request_approve, reading_first_set, share
 from coordination.models import AuditEvent, Notification
 from meetings.services import (
     action_item_create,
@@ -116,6 +116,10 @@ def build(demo):
         user=demo["barnevern"],
         service=Participant.objects.get(case=case, user=demo["laerer"]).service,
     )
+    # A rule share waiting for Sara to read the note first (reading first)
+    reading_first_set(case_id=case.pk, actor=sara, on=True)
+    waiting = write_entry(case, nurse, category="school", title="Venter")
+    (held_share,) = share(entry=waiting, recipients=[demo["laerer"]], actor=nurse).held
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -138,6 +142,7 @@ def build(demo):
         "withholding_id": withholding.pk,
         "withheld_entry": withheld.pk,
         "invitation_id": invitation.pk,
+        "held_share_id": held_share.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -218,6 +223,9 @@ def writes(demo, ids, service):
             "helsesykepleier", {}, {"answer": "Svar"}),
         ("post", "/api/v1/remarks/{remark_id}/show/"): ("sara", {}, {"shown": True}),
         ("delete", "/api/v1/sharing-rules/{rule_id}/"): ("sara", {}, None),
+        ("put", "/api/v1/cases/{case_id}/reading-first/"): ("sara", {}, {"on": False}),
+        ("post", "/api/v1/entries/{entry_id}/held-shares/release/"): ("sara", {}, None),
+        ("post", "/api/v1/held-shares/{held_share_id}/withdraw/"): ("sara", {}, None),
     }  # fmt: skip
 
 
