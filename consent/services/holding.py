@@ -18,14 +18,19 @@ from coordination.services import audit_append, notification_create
 from .. import links, notifications
 from ..models import HeldShare, ReadingFirst, SharingRule
 
+# What a helper writes straight on the case. The workflows' entries do not wait: minutes were
+# reviewed and approved by the young person before they are sent out, messages are the
+# writer's own conversation.
+WAITING_KINDS = (Entry.Kind.NOTE, Entry.Kind.DOCUMENT, Entry.Kind.PLAN)
+
 
 def reading_first_waits(*, case: Case, entry: Entry) -> bool:
-    """A rule share of `entry` waits: the young person turned reading first on, the entry is
-    younger than SAMMEN_READ_FIRST_HOURS, they have not opened it, it is not withheld from them
-    (they could not read it), and no earlier wait for it was released (by their open, their
-    "share it", the time running out or their turning reading first off). Caller holds the
-    case lock."""
-    if not ReadingFirst.objects.filter(case=case).exists():
+    """A rule share of `entry` waits: the young person turned reading first on, the entry is a
+    note, document or plan younger than SAMMEN_READ_FIRST_HOURS, they have not opened it, it is
+    not withheld from them (they could not read it), and no earlier wait for it was released
+    (by their open, their "share it", the time running out or their turning reading first
+    off). Caller holds the case lock."""
+    if entry.kind not in WAITING_KINDS or not ReadingFirst.objects.filter(case=case).exists():
         return False
     if entry.created <= timezone.now() - timedelta(hours=settings.SAMMEN_READ_FIRST_HOURS):
         return False

@@ -287,6 +287,9 @@ def test_consent_requests_legal_duty_and_read_notes_do_not_wait(demo):
     with time_machine.travel(timezone.now() - timedelta(hours=73)):
         old = write_entry(demo.sara_case, nurse, category="school")
     assert share(entry=old, recipients=[teacher], actor=nurse).status == "shared"
+    # Minutes Sara approved before they are sent out do not wait for her again
+    minutes = write_entry(demo.sara_case, nurse, category="school", kind="minutes")
+    assert share(entry=minutes, recipients=[teacher], actor=nurse).status == "shared"
     assert not HeldShare.objects.exists()
 
 
