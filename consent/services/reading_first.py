@@ -26,6 +26,7 @@ from .. import links, notifications
 from ..models import Disclosure, HeldShare, ReadingFirst
 from ..rule_shares import access_held_share, access_reading_first
 from ..selectors import rules_covering, sharing_rules_active
+from .holding import WAITING_KINDS
 from .share import _seeing, share
 
 
@@ -205,17 +206,31 @@ def held_share_withdraw(*, held_share_id: int, actor: User) -> HeldShare:
     return held
 
 
+def _may_wait_for(*, user: User, entry: Entry) -> bool:
+    """Whether a share of `entry` could be waiting for `user` to read it, told without a query
+    where the entry says so: only notes, documents and plans wait, never for their author, and
+    only for the case's young person (known when the case came with the entry)."""
+    if entry.kind not in WAITING_KINDS or entry.author_id == user.pk:
+        return False
+    return not Entry.case.is_cached(entry) or entry.case.youth_id == user.pk
+
+
 def held_shares_on_open(*, user: User, entries: Sequence[Entry]) -> None:
     """`user` opened `entries` (cases.services.access_events_record): if they are the young
-    person, what waited for them to read each is shared now. One query when nothing waits."""
+    person, what waited for them to read each is shared now. No query for opens that cannot
+    release anything (a helper opening an entry fetched with its case, a message, one's own
+    entry), one otherwise when nothing waits."""
+    candidates = [entry for entry in entries if _may_wait_for(user=user, entry=entry)]
+    if not candidates:
+        return
     waiting = set(
         HeldShare.objects.filter(
-            entry__in=[e.pk for e in entries],
+            entry__in=[e.pk for e in candidates],
             entry__case__youth=user,
             ended_at__isnull=True,
         ).values_list("entry_id", flat=True)
     )
-    for entry in entries:
+    for entry in candidates:
         if entry.pk in waiting:
             with transaction.atomic():
                 case = case_lock(entry.case_id)
