@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Attachment, Case, Entry, Participant, Withholding
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.models import ConsentRequest, Disclosure, HeldShare, SharingRule
 from coordination.demo import PERSONAS
 from coordination.models import Notification, User
 from coordination.services import api_token_for
@@ -62,6 +62,7 @@ MODELS_BY_SEGMENT = {
     "consent-requests": ConsentRequest,
     "disclosures": Disclosure,
     "entries": Entry,
+    "held-shares": HeldShare,
     "meetings": Meeting,
     "notifications": Notification,
     "participants": Participant,
