@@ -18,8 +18,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Entry, Invitation, Participant, Withholding
-from cases.services import entry_withhold
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from cases.services import entry_create, entry_withhold
+from consent.models import ConsentRequest, Disclosure, HeldShare, SharingRule
+from consent.services import reading_first_set, share
 from coordination.models import Notification, User
 from coordination.parsing import parse_id, parse_page
 from meetings.models import ActionItem, CalendarFeed, Meeting
@@ -145,6 +146,17 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
         owner=sara,
         due=date.today() + timedelta(days=7),
     )
+    # Sara reads first: a school note shared with the teacher under her rule waits for her.
+    reading_first_set(case_id=case.pk, actor=sara, on=True)
+    waiting = entry_create(
+        case=case,
+        author=demo["helsesykepleier"],
+        kind="note",
+        category="school",
+        title="Venter",
+        body="",
+    )
+    share(entry=waiting, recipients=[demo["laerer"]], actor=demo["helsesykepleier"])
     return commented
 
 
@@ -176,6 +188,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "request_id": ConsentRequest.objects.first(),
         "rule_id": SharingRule.objects.filter(case=case).first(),
         "withholding_id": Withholding.objects.first(),
+        "held_share_id": HeldShare.objects.first(),
         "invitation_id": Invitation.objects.first(),
         "organization_id": Organization.objects.first(),
         "service_id": Service.objects.first(),
