@@ -268,7 +268,10 @@ class EntryListApi(APIView):
         entry = services.entry_create(
             case=case, author=authenticated_user(request), **data.validated_data
         )
-        return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EntryOutputSerializer(entry, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class EntryDetailApi(APIView):
@@ -281,7 +284,7 @@ class EntryDetailApi(APIView):
         entry = services.entry_open(
             user=authenticated_user(request), entry_id=entry_id, via=AccessEvent.Via.API
         )
-        return Response(EntryOutputSerializer(entry).data)
+        return Response(EntryOutputSerializer(entry, context={"request": request}).data)
 
 
 class AttachmentUploadApi(APIView):

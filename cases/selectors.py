@@ -1,9 +1,11 @@
 """Reads for cases. Every `access_*` fetches and authorises in one step: what the caller may not
 see raises Http404, exactly like what does not exist."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -339,3 +341,27 @@ def entries_due_for_erasure(*, now: datetime | None = None) -> QuerySet[Entry]:
         case__legal_hold_since__isnull=True,
         erased_at__isnull=True,
     )
+
+
+@dataclass(frozen=True)
+class EntryNote:
+    """A line about what became of an entry, told by the app that did it (consent: "shared
+    automatically with ...", "waiting for Sara to read it"): the entry's page and the entry API
+    show it to whoever that app chooses. `kind` names the line for clients; `until` is when a
+    wait ends by itself."""
+
+    kind: str
+    text: str
+    people: list[User]
+    until: datetime | None = None
+
+
+def entry_notes(*, user: User, entry: Entry) -> list[EntryNote]:
+    """What each app that defines `entry_notes(user=, entry=)` on its AppConfig tells `user`
+    about `entry` (cases cannot import the apps that share entries)."""
+    notes: list[EntryNote] = []
+    for config in apps.get_app_configs():
+        provide = getattr(config, "entry_notes", None)
+        if provide is not None:
+            notes += provide(user=user, entry=entry)
+    return notes

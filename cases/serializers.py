@@ -16,6 +16,7 @@ from .models import (
     Participant,
     Withholding,
 )
+from .selectors import entry_notes
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):
@@ -121,21 +122,41 @@ class AttachmentOutputSerializer(serializers.ModelSerializer):
         return reverse("api-attachment-download", kwargs={"attachment_id": attachment.pk})
 
 
+class EntryNoteSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="`shared_automatically` (a rule that shares by itself shared it with "
+        "`people` when it was saved) or `waiting_for_youth` (shares to `people` wait until the "
+        "young person has read it, at the latest `until`)."
+    )
+    text = serializers.CharField(help_text="The same line in the reader's language.")
+    people = UserSummarySerializer(many=True)
+    until = serializers.DateTimeField(allow_null=True)
+
+
 class EntryOutputSerializer(serializers.ModelSerializer):
+    """`notes`: what became of the entry, for its author (cases.selectors.entry_notes); needs the
+    request in the context."""
+
     author = UserSummarySerializer(read_only=True)
     body_html = serializers.SerializerMethodField()
     attachments = AttachmentOutputSerializer(many=True, read_only=True)
+    notes = serializers.SerializerMethodField()
 
     class Meta:
         model = Entry
         fields = [
             "id", "case", "kind", "category", "title", "body", "body_html", "author", "created",
-            "attachments",
+            "attachments", "notes",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_body_html(self, entry: Entry) -> str:
         return render_markdown(entry.body)
+
+    @extend_schema_field(EntryNoteSerializer(many=True))
+    def get_notes(self, entry: Entry) -> list[dict]:
+        notes = entry_notes(user=self.context["request"].user, entry=entry)
+        return list(EntryNoteSerializer(notes, many=True).data)
 
 
 class EntryInputSerializer(serializers.Serializer):

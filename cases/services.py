@@ -383,7 +383,10 @@ def _entry_text_errors(*, title: str, body: str) -> dict[str, str]:
 def entry_create(
     *, case: Case, author: User, kind: str, category: str, title: str, body: str
 ) -> Entry:
-    """Someone on the team writes an entry on the case page or through the API."""
+    """Someone on the team writes an entry on the case page or through the API. Then each app
+    that defines `entry_created(entry=)` on its AppConfig reacts in the same transaction (consent
+    shares it under the rules that share by themselves). Entries of the workflows (minutes,
+    messages, the young person's plan) are shared by their workflows, so they skip this."""
     if kind not in entry_kinds_writable(case=case, author=author):
         raise ValidationError(
             {
@@ -393,9 +396,14 @@ def entry_create(
                 )
             }
         )
-    return entry_create_from_workflow(
+    entry = entry_create_from_workflow(
         case=case, author=author, kind=kind, category=category, title=title, body=body
     )
+    for config in apps.get_app_configs():
+        created = getattr(config, "entry_created", None)
+        if created is not None:
+            created(entry=entry)
+    return entry
 
 
 @transaction.atomic

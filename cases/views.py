@@ -35,6 +35,7 @@ from .selectors import (
     cases_for_user,
     catalogue_service,
     entries_for_case,
+    entry_notes,
     invitation_for_token,
     invitations_for_case,
     invite_roles,
@@ -129,9 +130,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     except ValidationError as refusal:
         form.add_error(None, refusal)
         return _case_page(request, case, form, status=400)
+    # The entry's page says what became of it when an app shared it by itself (entry_notes).
     messages.success(
         request,
-        _("Saved. Only you and the young person can see it until you share it."),
+        _("Saved.")
+        if entry_notes(user=user, entry=entry)
+        else _("Saved. Only you and the young person can see it until you share it."),
     )
     return redirect("consent:entry", case_id=case.pk, entry_id=entry.pk)
 

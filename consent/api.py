@@ -50,6 +50,7 @@ from .serializers import (
     DeclineInputSerializer,
     DisclosureOutputSerializer,
     EntryWatchSerializer,
+    HeldShareOutputSerializer,
     OpinionInputSerializer,
     ParticipantRemoveInputSerializer,
     PersonKnowledgeSerializer,
@@ -66,7 +67,10 @@ class ShareApi(APIView):
         description=(
             "201 when a standing rule covers every recipient, for `legal_duty` (a justification "
             "the young person sees is required) and for the young person's own entries "
-            "(`own_choice`); otherwise 202 and the consent authority is asked."
+            "(`own_choice`); otherwise 202 and the consent authority is asked. A share under "
+            "standing rules of an entry the young person has not read yet, when they chose "
+            "reading first: 202 `waiting_for_youth` with `held` (it goes out when they have "
+            "read it, say so, or SAMMEN_READ_FIRST_HOURS after it was written)."
         ),
         request=ShareInputSerializer,
         responses={
@@ -107,6 +111,12 @@ class ShareApi(APIView):
             justification=data.validated_data["justification"],
         )
         context = {"request": request}
+        if result.held:
+            body = {
+                "status": result.status,
+                "held": HeldShareOutputSerializer(result.held, many=True).data,
+            }
+            return Response(body, status=status.HTTP_202_ACCEPTED)
         if result.consent_request is not None:
             body = {
                 "status": result.status,
@@ -260,7 +270,9 @@ class SharingRuleListApi(APIView):
         description=(
             "Exactly one of `recipient_user`, `recipient_service`, `recipient_role`. `until` "
             "(optional): the last day the rule is in force, today up to two years ahead; after "
-            "it the rule and what it shared end by themselves (reason `expired`)."
+            "it the rule and what it shared end by themselves (reason `expired`). `automatic` "
+            "(optional, default false): each new entry of the category is shared with the "
+            "rule's recipients by itself when it is saved."
         ),
         request=SharingRuleInputSerializer,
         responses={201: SharingRuleOutputSerializer, 400: None, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -300,6 +312,7 @@ class SharingRuleListApi(APIView):
             recipient_service=recipient_service,
             recipient_role=data.validated_data["recipient_role"],
             until=data.validated_data["until"],
+            automatic=data.validated_data["automatic"],
         )
         return Response(SharingRuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)
 

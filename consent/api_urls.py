@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_reading_first
 
 urlpatterns = [
     path("entries/<int:entry_id>/share/", api.ShareApi.as_view(), name="api-entry-share"),
@@ -53,6 +53,26 @@ urlpatterns = [
         "disclosures/<int:disclosure_id>/withdraw/",
         api.DisclosureWithdrawApi.as_view(),
         name="api-disclosure-withdraw",
+    ),
+    path(
+        "cases/<int:case_id>/reading-first/",
+        api_reading_first.ReadingFirstApi.as_view(),
+        name="api-case-reading-first",
+    ),
+    path(
+        "cases/<int:case_id>/held-shares/",
+        api_reading_first.HeldShareListApi.as_view(),
+        name="api-case-held-shares",
+    ),
+    path(
+        "entries/<int:entry_id>/held-shares/release/",
+        api_reading_first.HeldSharesReleaseApi.as_view(),
+        name="api-entry-held-shares-release",
+    ),
+    path(
+        "held-shares/<int:held_share_id>/withdraw/",
+        api_reading_first.HeldShareWithdrawApi.as_view(),
+        name="api-held-share-withdraw",
     ),
     path("cases/<int:case_id>/close/", api.CaseCloseApi.as_view(), name="api-case-close"),
     path("cases/<int:case_id>/reopen/", api.CaseReopenApi.as_view(), name="api-case-reopen"),

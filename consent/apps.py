@@ -38,10 +38,24 @@ class ConsentConfig(AppConfig):
         return consent_items(user=user, cases=cases)  # type: ignore[arg-type]
 
     def entries_opened(self, *, user: object, entries: list) -> None:
-        """cases.services.access_events_record: tell a young person who watches them."""
-        from .services import entries_opened
+        """cases.services.access_events_record: tell a young person who watches them; when the
+        young person opened them, share what waited for them to read it."""
+        from .services import entries_opened, held_shares_on_open
 
         entries_opened(user=user, entries=entries)  # type: ignore[arg-type]
+        held_shares_on_open(user=user, entries=entries)  # type: ignore[arg-type]
+
+    def entry_created(self, *, entry: object) -> None:
+        """cases.services.entry_create: share it under the rules that share by themselves."""
+        from .services import entry_share_automatically
+
+        entry_share_automatically(entry=entry)  # type: ignore[arg-type]
+
+    def entry_notes(self, *, user: object, entry: object) -> list:
+        """cases.selectors.entry_notes: with whom it was shared automatically."""
+        from .rule_shares import entry_sharing_notes
+
+        return entry_sharing_notes(user=user, entry=entry)  # type: ignore[arg-type]
 
     def case_sections(self, *, user: object, case: object) -> list:
         from .home import case_sections

@@ -4,6 +4,7 @@ from coordination.home import HomeSection
 from coordination.models import User
 
 from .models import ConsentRequest
+from .rule_shares import held_shares_visible
 from .selectors import consent_requests_visible, may_see_who_knows_what, who_decides
 
 
@@ -27,8 +28,9 @@ def home_sections(*, user: User) -> list[HomeSection]:
 
 
 def case_sections(*, user: User, case: Case) -> list[HomeSection]:
-    """The case page links to who-knows-what only for whoever may open it, and offers closing
-    (or reopening) to whoever may do that (cases.services.can_close_case)."""
+    """The case page links to who-knows-what only for whoever may open it, the young person to
+    reading first (with how much waits for them), and offers closing (or reopening) to whoever
+    may do that (cases.services.can_close_case)."""
     sections = []
     if may_see_who_knows_what(user=user, case=case):
         sections.append(
@@ -36,6 +38,13 @@ def case_sections(*, user: User, case: Case) -> list[HomeSection]:
                 "consent/case_who_knows_what.html",
                 {"case": case, "is_youth": user.pk == case.youth_id},
                 order=10,
+            )
+        )
+    if user.pk == case.youth_id:
+        waiting = held_shares_visible(user=user, case=case).count()
+        sections.append(
+            HomeSection(
+                "consent/case_reading_first.html", {"case": case, "waiting": waiting}, order=11
             )
         )
     if can_close_case(case=case, user=user):

@@ -25,3 +25,8 @@ def access_log(entry: Entry) -> str:
 
 def consent_request(request: ConsentRequest) -> str:
     return reverse("consent:request", kwargs={"request_id": request.pk})
+
+
+def held_shares(case: Case) -> str:
+    """What waits for the young person to read it before it is shared (reading first)."""
+    return reverse("consent:reading-first", kwargs={"case_id": case.pk})

@@ -63,6 +63,9 @@ class SharingRule(models.Model):
     # the rule covers nothing (consent.selectors.sharing_rules_active) and the sweep ends it
     # and what it shared (consent.services.disclosures_expire).
     until = models.DateField(_("until"), null=True, blank=True)
+    # The rule shares by itself: a new entry in its category goes to its recipients through
+    # the share path when it is saved (consent.services.automatic), not only when shared.
+    automatic = models.BooleanField(_("shares new entries automatically"), default=False)
 
     class Meta:
         verbose_name = _("sharing rule")
@@ -279,6 +282,9 @@ class Disclosure(models.Model):
         related_name="+",
         verbose_name=_("service"),
     )
+    # Made by itself when the entry was saved, under a rule that shares automatically: the
+    # author is shown "shared automatically with ..." (consent.services.automatic).
+    automatic = models.BooleanField(_("shared automatically"), default=False)
 
     class Meta:
         verbose_name = _("disclosure")
@@ -438,3 +444,85 @@ class OpenAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.watcher_id}: {self.opened_by_id} -> {self.entry_id}"
+
+
+class ReadingFirst(models.Model):
+    """The young person wants to read new entries about them before they are shared under the
+    standing rules (issue #16 item 6). While the row exists the share path holds a rule share
+    of an entry they have not read yet (HeldShare); removing it lets the held shares go."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading first")
+        verbose_name_plural = _("reading first")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: reading first since {self.since}"
+
+
+class HeldShare(models.Model):
+    """A share under a standing rule that waits until the young person has read the entry
+    (consent.services.reading_first): released through the share path when they open it, say
+    "share it", turn reading first off, or at `release_at`, whichever comes first; cancelled
+    when they (or whoever decides) withdraw it, its rule ends, a person leaves or the case
+    closes first. Rows are kept: the history of what waited and why it ended."""
+
+    class EndReason(models.TextChoices):
+        OPENED = "opened", _("the young person read it")
+        YOUTH_SAID = "youth_said", _("the young person said it may be shared")
+        TIMEOUT = "timeout", _("the time to read it first ran out")
+        TURNED_OFF = "turned_off", _("the young person stopped reading first")
+        WITHDRAWN = "withdrawn", _("withdrawn before it was shared")
+        RULE_ENDED = "rule_ended", _("the standing rule ended")
+        LEFT_CASE = "left_case", _("left the case")
+        CASE_CLOSED = "case_closed", _("the case was closed")
+
+    RELEASING = (
+        EndReason.OPENED,
+        EndReason.YOUTH_SAID,
+        EndReason.TIMEOUT,
+        EndReason.TURNED_OFF,
+    )
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rule = models.ForeignKey(SharingRule, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    automatic = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    release_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
+    # The share it became, when it was released.
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("share waiting for the young person to read")
+        verbose_name_plural = _("shares waiting for the young person to read")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "recipient"],
+                condition=Q(ended_at__isnull=True),
+                name="held_share_waiting_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["release_at"], condition=Q(ended_at__isnull=True), name="held_share_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} -> {self.recipient_id} (held)"
+
+    @property
+    def released(self) -> bool:
+        return self.end_reason in self.RELEASING

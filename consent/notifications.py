@@ -116,7 +116,24 @@ ENTRY_OPENED = NotificationKind(
     _("Someone opened something about you that you asked to hear about. See who in Sammen."),
 )
 
+SHARE_WAITING = NotificationKind(
+    "share_waiting",
+    _("Something waits for you to read it"),
+    _(
+        "A helper wants to share something about you under your sharing rules. It waits until "
+        "you have read it. See Sammen."
+    ),
+)
+HELD_SHARE_WITHDRAWN = NotificationKind(
+    "held_share_withdrawn",
+    _("A waiting share was stopped"),
+    _("Something you shared was waiting to be read first and will not be shared. See Sammen."),
+)
+
+
 KINDS = (
+    SHARE_WAITING,
+    HELD_SHARE_WITHDRAWN,
     ENTRY_OPENED,
     PARTICIPANT_LEFT,
     YOUTH_ADULT_YOU,

@@ -38,7 +38,7 @@ from coordination.ages import adult_since
 from coordination.models import User
 from services_registry.models import Service
 
-from .models import ConsentRequest, Disclosure, SharingRule, Watch
+from .models import ConsentRequest, Disclosure, HeldShare, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -610,10 +610,12 @@ def access_sharing_rule(*, user: User, rule_id: int) -> SharingRule:
 
 
 def rules_covering(
-    *, case: Case, category: str, recipients: list[Participant]
+    *, case: Case, category: str, recipients: list[Participant], automatic_only: bool = False
 ) -> dict[int, SharingRule]:
-    """For each recipient (an active participant) the first active rule that covers them."""
-    rules = list(sharing_rules_active(case=case).filter(category=category))
+    """For each recipient (an active participant) the first active rule that covers them
+    (`automatic_only`: among the rules that share new entries by themselves)."""
+    active = sharing_rules_active(case=case).filter(category=category)
+    rules = list(active.filter(automatic=True) if automatic_only else active)
     covered: dict[int, SharingRule] = {}
     for participant in recipients:
         for rule in rules:
@@ -653,16 +655,20 @@ def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[
 
 
 def share_candidates(*, entry: Entry) -> list[Participant]:
-    """Active team members who could receive `entry`: not the author, not the youth, and not
-    someone who can already open it."""
+    """Active team members who could receive `entry`: not the author, not the youth, not
+    someone who can already open it, and not someone it waits to go to (reading first)."""
     has_access = Disclosure.objects.filter(
         entry=entry, recipient=OuterRef("user"), withdrawn_at__isnull=True
+    )
+    waits_for = HeldShare.objects.filter(
+        entry=entry, recipient=OuterRef("user"), ended_at__isnull=True
     )
     return list(
         Participant.objects.active()
         .filter(case_id=entry.case_id)
         .exclude(user_id__in=[entry.author_id, entry.case.youth_id])
         .exclude(Exists(has_access))
+        .exclude(Exists(waits_for))
         .select_related("user", "service")
         .order_by("joined", "id")
     )

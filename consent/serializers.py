@@ -5,7 +5,7 @@ from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
 from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
-from .models import ConsentRequest, Disclosure, SharingRule
+from .models import ConsentRequest, Disclosure, HeldShare, SharingRule
 from .selectors import Knowledge, may_see_youth_opinion
 
 
@@ -116,10 +116,54 @@ class ShareInputSerializer(serializers.Serializer):
     justification = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class HeldShareOutputSerializer(serializers.ModelSerializer):
+    """A share under a standing rule that waits until the young person has read the entry
+    (reading first). `end_reason` "" while it waits."""
+
+    entry = EntryRefSerializer(read_only=True)
+    recipient = UserSummarySerializer(read_only=True)
+    requested_by = UserSummarySerializer(read_only=True)
+    end_reason = serializers.ChoiceField(
+        choices=HeldShare.EndReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='"" while it waits.',
+    )
+
+    class Meta:
+        model = HeldShare
+        fields = [
+            "id", "entry", "recipient", "requested_by", "rule", "automatic", "created",
+            "release_at", "ended_at", "end_reason", "disclosure",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
 class ShareOutputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["shared", "consent_requested"])
+    status = serializers.ChoiceField(choices=["shared", "consent_requested", "waiting_for_youth"])
     disclosures = DisclosureOutputSerializer(many=True, required=False)
     consent_request = ConsentRequestOutputSerializer(required=False)
+    held = HeldShareOutputSerializer(
+        many=True,
+        required=False,
+        help_text="With `waiting_for_youth`: the shares that wait until the young person has "
+        "read the entry (reading first).",
+    )
+
+
+class ReadingFirstSerializer(serializers.Serializer):
+    on = serializers.BooleanField(
+        help_text="The young person reads new entries about them before they are shared under "
+        "their standing rules."
+    )
+    hours = serializers.IntegerField(
+        read_only=True,
+        help_text="A share waits at most this many hours after the entry was written.",
+    )
+
+
+class ReleasedSerializer(serializers.Serializer):
+    disclosures = DisclosureOutputSerializer(many=True)
 
 
 class ApproveInputSerializer(serializers.Serializer):
@@ -156,7 +200,7 @@ class SharingRuleOutputSerializer(serializers.ModelSerializer):
         model = SharingRule
         fields = [
             "id", "case", "category", "recipient_user", "recipient_service", "recipient_role",
-            "created_by", "created", "until",
+            "created_by", "created", "until", "automatic",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -177,6 +221,12 @@ class SharingRuleInputSerializer(serializers.Serializer):
         default=None,
         help_text="The last day the rule is in force (today up to two years ahead); empty: "
         "until it is removed.",
+    )
+    automatic = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Share each new entry of the category with the rule's recipients by itself "
+        "when it is saved (default false: the rule only pre-authorises the author's share).",
     )
 
 

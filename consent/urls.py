@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_reading_first
 
 app_name = "consent"
 
@@ -12,6 +12,17 @@ case_pages = [
     path("who-knows-what/", views.who_knows_what_page, name="who-knows-what"),
     path("access-log/", views.access_log_page, name="access-log"),
     path("access-log/watch/", views.category_watch_page, name="category-watch"),
+    path("reading-first/", views_reading_first.reading_first_page, name="reading-first"),
+    path(
+        "reading-first/switch/",
+        views_reading_first.reading_first_switch,
+        name="reading-first-switch",
+    ),
+    path(
+        "entries/<int:entry_id>/share-now/",
+        views_reading_first.held_shares_release_page,
+        name="held-shares-release",
+    ),
     path("close/", views.case_close_page, name="case-close"),
     path("reopen/", views.case_reopen_page, name="case-reopen"),
     path(
@@ -26,6 +37,11 @@ urlpatterns = [
     path("cases/<int:case_id>/", include(case_pages)),
     path("consent/requests/", views.consent_request_list, name="requests"),
     path("consent/requests/<int:request_id>/", views.consent_request_detail, name="request"),
+    path(
+        "consent/held-shares/<int:held_share_id>/withdraw/",
+        views_reading_first.held_share_withdraw_page,
+        name="held-share-withdraw",
+    ),
     path(
         "consent/disclosures/<int:disclosure_id>/withdraw/",
         views.disclosure_withdraw,

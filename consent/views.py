@@ -4,6 +4,7 @@ Every write goes through consent.services; a refusal (not allowed, wrong state, 
 shown as a message on the page it came from and changes nothing.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.markdown import render_markdown
 from cases.models import Entry, Participant
-from cases.selectors import access_case, access_entry, attachments_for_entry
+from cases.selectors import access_case, access_entry, attachments_for_entry, entry_notes
 from cases.services import can_close_case, entry_open, participants_removable
 from coordination.models import User
 from coordination.pages import attempt
@@ -88,6 +89,7 @@ def _entry_page(
         "is_author": is_author,
         "is_youth": user.pk == entry.case.youth_id,
         "watching": user.pk == entry.case.youth_id and watches_entry(user=user, entry=entry),
+        "notes": entry_notes(user=user, entry=entry),
     }
     if is_author:
         candidates = share_candidates(entry=entry)
@@ -131,7 +133,16 @@ def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespon
         ),
     )
     if shared:
-        if shared.value.status == "shared":
+        if shared.value.held:
+            messages.success(
+                request,
+                _(
+                    "Not shared yet: waiting for %(name)s to read it first. It is shared when "
+                    "they have, or at the latest %(hours)d hours after it was written."
+                )
+                % {"name": entry.case.youth.name, "hours": settings.SAMMEN_READ_FIRST_HOURS},
+            )
+        elif shared.value.status == "shared":
             messages.success(
                 request,
                 ngettext(

@@ -224,7 +224,8 @@ RECORDS: dict[str, Processing] = {
     ),
     "consent.SharingRule": Processing(
         purpose="the young person's standing rules for who may see which category",
-        data="case, category, recipient person, service or role, who made and ended it",
+        data="case, category, recipient person, service or role, who made and ended it, "
+        "whether it shares new entries by itself",
         people=(YOUTH, GUARDIANS, HELPERS),
         recipients="the team of the case",
         retention="as long as the case's skeleton",
@@ -284,6 +285,22 @@ RECORDS: dict[str, Processing] = {
         people=(YOUTH, GUARDIANS, HELPERS),
         recipients="nobody",
         retention="as long as the case",
+    ),
+    "consent.ReadingFirst": Processing(
+        purpose="the young person's choice to read new entries before they are shared under "
+        "their standing rules",
+        data="the case, since when",
+        people=(YOUTH,),
+        recipients="the young person",
+        retention="as long as the case's skeleton",
+    ),
+    "consent.HeldShare": Processing(
+        purpose="shares under standing rules that wait until the young person has read the "
+        "entry, and how each wait ended",
+        data="the entry, the recipient, the rule, who shared, when it waited and why it ended",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="the young person; the helper who shared it, for their own shares",
+        retention="as long as the case's skeleton",
     ),
     "voice.MessageRead": Processing(
         purpose="which messages a person has read",

@@ -298,6 +298,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Rules and disclosures whose end date has passed end (access already ended at midnight:
     # cases.selectors.entries_visible reads the permission row's expiry).
     "consent-disclosure-expiry": {"task": "consent.tasks.expire_disclosures", "schedule": 300.0},
+    "consent-read-first-timeout": {
+        "task": "consent.tasks.release_held_shares",
+        "schedule": 300.0,
+    },
     "meetings-action-item-reminders": {
         "task": "meetings.tasks.send_action_item_reminders",
         "schedule": 3600.0,
@@ -377,6 +381,9 @@ SAMMEN_RETENTION_YEARS: dict[str, int | None] = {
 # The last day of the school year (month, day): "until the school year ends" on a sharing rule
 # or an approval (consent.periods). Norwegian schools end in the second half of June.
 SAMMEN_SCHOOL_YEAR_ENDS = (6, 20)
+# Reading first (consent.services.reading_first): a share under a standing rule of an entry the
+# young person has not read waits at most this many hours after the entry was written.
+SAMMEN_READ_FIRST_HOURS = _positive_int("SAMMEN_READ_FIRST_HOURS", default=72)
 
 # API tokens (django-rest-knox, docs/architecture.md §8): only a SHA-512 digest is stored; a
 # token ends after SAMMEN_TOKEN_TTL seconds, on logout, and when its owner's password changes or

@@ -22,7 +22,11 @@ class RuleForm(EndsForm):
 
     category = forms.ChoiceField(label=_("What is it about?"))
     recipient = forms.ChoiceField(label=_("Who may see it?"))
-    field_order = ["category", "recipient", "ends", "until"]
+    automatic = forms.BooleanField(
+        label=_("Share new things about this with them automatically, without asking first"),
+        required=False,
+    )
+    field_order = ["category", "recipient", "automatic", "ends", "until"]
 
     def __init__(
         self,

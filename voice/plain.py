@@ -34,8 +34,9 @@ def rule_text(rule: SharingRule) -> str:
         "who": rule_who(rule),
         "topic": TOPICS[Entry.Category(rule.category)],
     }
-    if rule.until is None:
-        return text
-    return " ".join(
-        [text, _("Until %(date)s.") % {"date": formats.date_format(rule.until, "j. F Y")}]
-    )
+    parts = [text]
+    if rule.automatic:
+        parts.append(_("New things are shared with them automatically."))
+    if rule.until is not None:
+        parts.append(_("Until %(date)s.") % {"date": formats.date_format(rule.until, "j. F Y")})
+    return " ".join(parts)

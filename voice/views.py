@@ -162,11 +162,14 @@ def sharing_rules(request: HttpRequest, case_id: int) -> HttpResponse:
             recipient_service=recipient_service,
             recipient_role=value if kind == "role" else "",
             until=form.ends_on(),
+            automatic=form.cleaned_data["automatic"],
         ),
     ):
         messages.success(
             request,
-            _(
+            _("The rule is saved. New things about this are shared automatically.")
+            if form.cleaned_data["automatic"]
+            else _(
                 "The rule is saved. Nothing is shared until someone writes "
                 "something about it and shares it."
             ),

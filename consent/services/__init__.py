@@ -12,9 +12,12 @@ requests answered, disclosures withdrawn), `rules` (standing rules), `team` (lea
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
 ends by itself), `watch` (the young person's alerts when someone opens what they watch), `rooms`
 (what a room shared ends for someone who is out of it), `payload` (a referral's entries to a
-service's intake, who are not on the team).
+service's intake, who are not on the team), `automatic` (rules that share new entries by
+themselves), `holding` and `reading_first` (shares under rules that wait until the young
+person has read the entry).
 """
 
+from .automatic import entry_share_automatically
 from .closing import case_close, case_reopen, follow_ups_remind
 from .decisions import (
     consent_request_approve,
@@ -25,6 +28,13 @@ from .decisions import (
 )
 from .expiry import disclosures_expire
 from .payload import PayloadResult, payload_end, payload_send
+from .reading_first import (
+    held_share_withdraw,
+    held_shares_on_open,
+    held_shares_release,
+    held_shares_timeout,
+    reading_first_set,
+)
 from .rooms import room_access_end
 from .rules import sharing_rule_create, sharing_rule_end
 from .share import SHARE_BASES, ShareResult, share
@@ -44,12 +54,18 @@ __all__ = [
     "consent_requests_expire",
     "disclosures_expire",
     "entries_opened",
+    "entry_share_automatically",
     "entry_watch",
     "follow_ups_remind",
     "guardianship_end",
+    "held_share_withdraw",
+    "held_shares_on_open",
+    "held_shares_release",
+    "held_shares_timeout",
     "participant_remove",
     "payload_end",
     "payload_send",
+    "reading_first_set",
     "room_access_end",
     "share",
     "sharing_rule_create",

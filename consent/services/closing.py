@@ -21,7 +21,8 @@ from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import notifications
-from ..models import Disclosure
+from ..models import Disclosure, HeldShare
+from .reading_first import held_shares_cancel
 from .share import _end_disclosures
 from .team import _consent_requests_cancel
 
@@ -119,6 +120,7 @@ def case_close(*, case: Case, actor: User, summary: str, follow_up_on: date | No
         notify=False,
     )
     _consent_requests_cancel(case=case, actor=actor, reason="case_closed")
+    held_shares_cancel(case=case, reason=HeldShare.EndReason.CASE_CLOSED)
     _tell_everyone(case=case, actor=actor, kind=notifications.CASE_CLOSED)
     return case
 

@@ -55,9 +55,11 @@ def sharing_rule_create(
     recipient_service: Service | None = None,
     recipient_role: str = "",
     until: date | None = None,
+    automatic: bool = False,
 ) -> SharingRule:
     """`until`: the last day the rule is in force (at most consent.periods.MAX_YEARS_AHEAD
-    ahead); what it shares ends by itself then."""
+    ahead); what it shares ends by itself then. `automatic`: the rule shares each new entry of
+    its category by itself when the entry is saved (consent.services.automatic)."""
     case = case_lock(case.pk)
     access_case_overview(user=actor, case_id=case.pk)
     if category not in Entry.Category.values:
@@ -80,6 +82,7 @@ def sharing_rule_create(
         recipient_role=recipient_role,
         created_by=actor,
         until=until,
+        automatic=automatic,
     )
     rule.full_clean()
     rule.save()
@@ -95,6 +98,7 @@ def sharing_rule_create(
             "recipient_service": str(recipient_service.pk) if recipient_service else None,
             "recipient_role": recipient_role,
             "until": until.isoformat() if until else None,
+            "automatic": automatic,
         },
     )
     return rule

@@ -23,13 +23,22 @@ from services_registry.models import Service
 from services_registry.selectors import intake_staff
 
 from .. import links, notifications
-from ..models import ConsentRequest, Disclosure, Room, RoomMember, RoomMessage, SharingRule
+from ..models import (
+    ConsentRequest,
+    Disclosure,
+    HeldShare,
+    Room,
+    RoomMember,
+    RoomMessage,
+    SharingRule,
+)
 from ..periods import ends_at
 from ..selectors import (
     authority_for,
     deciders_for,
     rules_covering,
 )
+from .holding import reading_first_waits, shares_hold
 
 SHARE_BASES = {
     Disclosure.Basis.AGREEMENT,
@@ -41,9 +50,10 @@ SHARE_BASES = {
 
 @dataclass
 class ShareResult:
-    status: str  # "shared" or "consent_requested"
+    status: str  # "shared", "consent_requested" or "waiting_for_youth" (reading first)
     disclosures: list[Disclosure] = field(default_factory=list)
     consent_request: ConsentRequest | None = None
+    held: list[HeldShare] = field(default_factory=list)
 
 
 def _disclose(
@@ -61,12 +71,14 @@ def _disclose(
     received_kind: NotificationKind | None = None,
     notify_recipients: bool = True,
     intake_of: Service | None = None,
+    automatic: bool = False,
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
     `received_url`, or at the entry's own page. A message in a room tells the young person, who
     is in every room of their case, with the room's own `received_kind` too. With `intake_of`
-    the recipients receive it as that service's intake (a referral's payload), off the team."""
+    the recipients receive it as that service's intake (a referral's payload), off the team.
+    `automatic`: made by a rule that shares by itself when the entry was saved."""
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -83,6 +95,7 @@ def _disclose(
                 granted_at=now,
                 until=_ends(rule=rules.get(recipient.pk), request=request),
                 service=intake_of,
+                automatic=automatic,
             )
             for recipient in recipients
         ]
@@ -109,6 +122,7 @@ def _disclose(
             "consent_request": request.pk if request else None,
             "room": room.pk if room else None,
             "intake_of": str(intake_of.pk) if intake_of else None,
+            "automatic": automatic,
         },
     )
     received_kind = received_kind or (
@@ -303,6 +317,7 @@ def share(
     room: Room | None = None,
     received_kind: NotificationKind | None = None,
     notify_recipients: bool = True,
+    automatic: bool = False,
 ) -> ShareResult:
     """Shares `entry` with `recipients`, or asks the consent authority.
 
@@ -315,11 +330,14 @@ def share(
     or, for earlier messages shown to someone the young person adds, by the young person. The
     basis is the room: `own_choice` for what the young person wrote, else `room` (the members
     the young person chose are their standing consent for that conversation).
+    `automatic`: the share a rule that shares by itself makes when the entry is saved
+    (consent.services.automatic; recorded on the disclosures).
 
     Only the author starts a share (the youth too, for what they wrote: basis own_choice). With
-    no basis the path decides: every recipient covered by a standing rule -> `agreement`,
-    otherwise a consent request for all of them. `legal_duty` needs a justification, which the
-    youth sees.
+    no basis the path decides: every recipient covered by a standing rule -> `agreement`
+    (held until the young person has read the entry when they chose reading first:
+    consent.services.holding), otherwise a consent request for all of them. `legal_duty` needs a
+    justification, which the youth sees.
     """
     case = case_lock(entry.case_id)
     entry = access_entry(user=actor, entry_id=entry.pk)
@@ -360,7 +378,9 @@ def share(
     if actor_is_youth:
         basis = Disclosure.Basis.OWN_CHOICE
     elif basis != Disclosure.Basis.LEGAL_DUTY:
-        rules = rules_covering(case=case, category=entry.category, recipients=participants)
+        rules = rules_covering(
+            case=case, category=entry.category, recipients=participants, automatic_only=automatic
+        )
         if len(rules) < len(users) and basis == Disclosure.Basis.AGREEMENT:
             raise ValidationError(
                 {
@@ -377,6 +397,18 @@ def share(
                 ),
             )
         basis = Disclosure.Basis.AGREEMENT
+        if reading_first_waits(case=case, entry=entry):
+            return ShareResult(
+                "waiting_for_youth",
+                held=shares_hold(
+                    case=case,
+                    entry=entry,
+                    recipients=users,
+                    rules=rules,
+                    actor=actor,
+                    automatic=automatic,
+                ),
+            )
     return ShareResult(
         "shared",
         _disclose(
@@ -388,6 +420,7 @@ def share(
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
             received_url=received_url,
+            automatic=automatic and basis == Disclosure.Basis.AGREEMENT,
         ),
     )
 

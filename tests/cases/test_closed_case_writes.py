@@ -21,7 +21,7 @@ from drf_spectacular.generators import SchemaGenerator
 from cases.models import Participant
 from cases.services import entry_withhold, invitation_create
 from consent.models import SharingRule
-from consent.services import case_close, consent_request_approve, share
+from consent.services import case_close, consent_request_approve, reading_first_set, share
 from coordination.models import AuditEvent, Notification
 from meetings.services import (
     action_item_create,
@@ -130,6 +130,10 @@ def build(demo):
     to_bup = referral_create(
         case_id=case.pk, actor=nurse, service_id=BUP, purpose="Vurdering", entry_ids=[note.pk]
     )
+    # A rule share waiting for Sara to read the note first (reading first)
+    reading_first_set(case_id=case.pk, actor=sara, on=True)
+    waiting = write_entry(case, nurse, category="school", title="Venter")
+    (held_share,) = share(entry=waiting, recipients=[demo["laerer"]], actor=nurse).held
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -156,6 +160,7 @@ def build(demo):
         "check_in_id": check_in.pk,
         "referral_id": to_clinic.pk,
         "awaiting_referral": to_bup.pk,
+        "held_share_id": held_share.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -262,6 +267,9 @@ def writes(demo, ids, service):
             "helsestasjon", {}, {"reason": "Nei", "suggested_services": []}),
         ("post", "/api/v1/referrals/{referral_id}/withdraw/"): (
             "helsesykepleier", {"referral_id": ids["awaiting_referral"]}, None),
+        ("put", "/api/v1/cases/{case_id}/reading-first/"): ("sara", {}, {"on": False}),
+        ("post", "/api/v1/entries/{entry_id}/held-shares/release/"): ("sara", {}, None),
+        ("post", "/api/v1/held-shares/{held_share_id}/withdraw/"): ("sara", {}, None),
     }  # fmt: skip
 
 

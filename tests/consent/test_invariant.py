@@ -24,13 +24,14 @@ from cases.models import (
 )
 from cases.selectors import entries_visible
 from cases.services import (
+    entry_open,
     entry_withhold,
     invitation_accept,
     invitation_create,
     participant_add,
     withholding_end,
 )
-from consent.models import ConsentRequest, Disclosure, Room, RoomMember, SharingRule
+from consent.models import ConsentRequest, Disclosure, HeldShare, Room, RoomMember, SharingRule
 from consent.services import (
     case_close,
     case_reopen,
@@ -38,7 +39,10 @@ from consent.services import (
     consent_request_decline,
     disclosures_expire,
     guardianship_end,
+    held_shares_release,
+    held_shares_timeout,
     participant_remove,
+    reading_first_set,
     share,
     sharing_rule_create,
     sharing_rule_end,
@@ -76,6 +80,10 @@ pytestmark = pytest.mark.django_db
 EXPECTED_FAILURES = (ValidationError, PermissionDenied, StateConflict, Http404)
 OPERATIONS = [
     "share",
+    "read_first",
+    "youth_opens",
+    "share_now",
+    "read_timeout",
     "legal_duty",
     "approve",
     "decline",
@@ -148,6 +156,16 @@ def run(op: str, a: int, b: int, world) -> None:
         entry = pick(entries, a)
         recipients = [p.user for i, p in enumerate(team) if (b >> i) & 1]
         share(entry=entry, recipients=recipients, actor=entry.author)
+    elif op == "read_first":
+        # Reading first: rule shares of unread entries wait (HeldShare) instead of disclosing.
+        reading_first_set(case_id=case.pk, actor=case.youth, on=bool(b % 2))
+    elif op == "youth_opens":
+        entry_open(user=case.youth, entry_id=pick(entries, a).pk, via="page")
+    elif op == "share_now":
+        held_shares_release(entry_id=pick(entries, a).pk, actor=case.youth)
+    elif op == "read_timeout":
+        world["clock"].shift(timedelta(hours=73))
+        held_shares_timeout()
     elif op == "legal_duty":
         entry = pick(entries, a)
         share(
@@ -430,9 +448,12 @@ def test_view_permissions_match_authors_youth_and_active_disclosures(db, age, st
                 .exists()
             ), (op, a, b)
             # A closed case has no active disclosure at all (closing ended them, and nothing
-            # shares on it until it is reopened).
+            # shares on it until it is reopened), and nothing waits to be shared on it.
             if Case.objects.get(pk=case.pk).is_closed:
                 assert not Disclosure.objects.filter(
                     entry__case=case, withdrawn_at__isnull=True
+                ).exists(), (op, a, b)
+                assert not HeldShare.objects.filter(
+                    entry__case=case, ended_at__isnull=True
                 ).exists(), (op, a, b)
         transaction.set_rollback(True)

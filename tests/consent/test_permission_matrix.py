@@ -21,6 +21,7 @@ from consent.services import (
     consent_request_approve,
     consent_request_opinion,
     participant_remove,
+    reading_first_set,
     share,
 )
 from tests.factories import login_with_second_factor
@@ -58,6 +59,10 @@ def build(demo) -> World:
     jonas_request = share(
         entry=jonas_note, recipients=[demo["laerer"]], actor=nurse
     ).consent_request
+    # Sara reads first: a school note shared to the teacher under her rule waits for her
+    reading_first_set(case_id=demo.sara_case.pk, actor=demo["sara"], on=True)
+    waiting = write_entry(demo.sara_case, nurse, category="school", title="Venter")
+    (held,) = share(entry=waiting, recipients=[demo["laerer"]], actor=nurse).held
     return World(
         ids={
             "sara_case": demo.sara_case.pk,
@@ -69,6 +74,8 @@ def build(demo) -> World:
             "jonas_request": jonas_request.pk,
             "rule": SharingRule.objects.get(case=demo.sara_case, category="school").pk,
             "bup_participant": Participant.objects.get(case=demo.sara_case, user=demo["bup"]).pk,
+            "waiting": waiting.pk,
+            "held": held.pk,
             "nav": demo["nav"].pk,
             "far": demo["far"].pk,
             "laerer": demo["laerer"].pk,
@@ -197,6 +204,24 @@ MATRIX = [
     ),
     ("post", "/api/v1/cases/{sara_case}/watch/health/", None, sara_team(403, sara=201)),
     ("delete", "/api/v1/cases/{sara_case}/watch/health/", None, sara_team(403, sara=204)),
+    # Reading first: the setting is the young person's (the rest of her team 403); what waits
+    # is listed to everyone on the team (their own part); "share it" by her only; stopping a
+    # waiting share by her or the sharer (issue #16 item 6).
+    ("get", "/api/v1/cases/{sara_case}/reading-first/", None, sara_team(403, sara=200)),
+    ("put", "/api/v1/cases/{sara_case}/reading-first/", {"on": True}, sara_team(403, sara=200)),
+    ("get", "/api/v1/cases/{sara_case}/held-shares/", None, sara_team(200)),
+    (
+        "post",
+        "/api/v1/entries/{waiting}/held-shares/release/",
+        None,
+        statuses(404, sara=200, helsesykepleier=403),
+    ),
+    (
+        "post",
+        "/api/v1/held-shares/{held}/withdraw/",
+        None,
+        statuses(404, sara=200, helsesykepleier=200),
+    ),
     (
         "post",
         "/api/v1/disclosures/{disclosure}/withdraw/",
@@ -268,6 +293,7 @@ def test_permission_matrix(demo, settings, tmp_path, method, path, body, expecte
 def test_anonymous_callers_get_401_everywhere(db, method, path):
     ids = {key: 1 for key in ("sara_case", "jonas_case", "note", "disclosure", "attachment")}
     ids |= {key: 1 for key in ("sara_request", "jonas_request", "rule", "bup_participant")}
+    ids |= {"waiting": 1, "held": 1}
     response = getattr(APIClient(), method)(path.format(**ids))
     assert response.status_code == 401
 

@@ -18,8 +18,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Entry, Invitation, Participant, Withholding
-from cases.services import entry_withhold
-from consent.models import ConsentRequest, Disclosure, Room, RoomMember, SharingRule
+from cases.services import entry_create, entry_withhold
+from consent.models import ConsentRequest, Disclosure, HeldShare, Room, RoomMember, SharingRule
+from consent.services import reading_first_set, share
 from coordination.exports.services import export_request
 from coordination.models import Export, Notification, User
 from coordination.parsing import parse_id, parse_page
@@ -165,6 +166,17 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
         purpose="Samtaler.",
         entry_ids=[],
     )
+    # Sara reads first: a school note shared with the teacher under her rule waits for her.
+    reading_first_set(case_id=case.pk, actor=sara, on=True)
+    waiting = entry_create(
+        case=case,
+        author=demo["helsesykepleier"],
+        kind="note",
+        category="school",
+        title="Venter",
+        body="",
+    )
+    share(entry=waiting, recipients=[demo["laerer"]], actor=demo["helsesykepleier"])
     return commented
 
 
@@ -198,6 +210,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "request_id": ConsentRequest.objects.first(),
         "rule_id": SharingRule.objects.filter(case=case).first(),
         "withholding_id": Withholding.objects.first(),
+        "held_share_id": HeldShare.objects.first(),
         "invitation_id": Invitation.objects.first(),
         "referral_id": Referral.objects.first(),
         "organization_id": Organization.objects.first(),

@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Attachment, Case, Entry, Participant, Withholding
-from consent.models import ConsentRequest, Disclosure, Room, SharingRule
+from consent.models import ConsentRequest, Disclosure, HeldShare, Room, SharingRule
 from coordination.demo import PERSONAS
 from coordination.exports.services import export_request
 from coordination.models import Export, Notification, User
@@ -69,6 +69,7 @@ MODELS_BY_SEGMENT = {
     "disclosures": Disclosure,
     "entries": Entry,
     "exports": Export,
+    "held-shares": HeldShare,
     "meetings": Meeting,
     "notifications": Notification,
     "participants": Participant,
