@@ -210,6 +210,7 @@ class Disclosure(models.Model):
         CASE_CLOSED = "case_closed", _("the case was closed")
         YOUTH_ADULT = "youth_adult", _("the young person turned 18")
         EXPIRED = "expired", _("the time it was given for ran out")
+        BLOCKED = "blocked", _("the person was blocked on the case")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
@@ -278,6 +279,50 @@ class Disclosure(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+BLOCK_REASON_MAX_CHARS = 500
+
+
+class Block(models.Model):
+    """While active (`ended_at` null), `user` receives nothing from `case` through any path but
+    legal duty (consent.services.share: blocked_check). The reason is for the young person and
+    the consent authority; the blocked person never reads it. Removing a block ends it (the row
+    stays as history) and gives nothing back."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("blocked person"),
+    )
+    reason = models.TextField(_("why"), blank=True, max_length=BLOCK_REASON_MAX_CHARS)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("blocked"), default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="block_active_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.user_id} blocked"
 
 
 class Watch(models.Model):

@@ -37,7 +37,7 @@ from cases.selectors import (
 from coordination.ages import adult_since
 from coordination.models import User
 
-from .models import ConsentRequest, Disclosure, SharingRule, Watch
+from .models import Block, ConsentRequest, Disclosure, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -190,6 +190,74 @@ def access_case_rules(*, user: User, case_id: int) -> Case:
                 "sharing rules are theirs. You see what they choose to share with you."
             )
         ) from None
+
+
+# -- blocks -----------------------------------------------------------------------------------
+
+
+def may_block(*, user: User, case: Case) -> bool:
+    """Who blocks people on `case` and sees its blocks: the young person, and a guardian who is
+    the consent authority for some category (one query at most)."""
+    return user.pk == case.youth_id or bool(categories_decided_by(case=case, user=user))
+
+
+def access_case_blocks(*, user: User, case_id: int) -> Case:
+    """A case whose blocks `user` may see and change (may_block), else 404."""
+    try:
+        case = Case.objects.select_related("youth").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if not may_block(user=user, case=case):
+        raise Http404
+    return case
+
+
+def blocks_active(*, case: Case, viewer: User) -> QuerySet[Block]:
+    """The blocks in force on `case` as `viewer` (who may_block) sees them: never one naming
+    the viewer, so a blocked guardian does not read why."""
+    return (
+        Block.objects.filter(case=case, ended_at__isnull=True)
+        .exclude(user=viewer)
+        .select_related("user", "created_by")
+        .order_by("created", "id")
+    )
+
+
+def access_block(*, user: User, block_id: int) -> Block:
+    """An active block `user` may see (blocks_active), else 404."""
+    block = Block.objects.filter(pk=block_id, ended_at__isnull=True).only("case_id").first()
+    if block is None:
+        raise Http404
+    case = access_case_blocks(user=user, case_id=block.case_id)
+    try:
+        return blocks_active(case=case, viewer=user).get(pk=block_id)
+    except Block.DoesNotExist:
+        raise Http404 from None
+
+
+def block_candidates(*, case: Case, viewer: User) -> list[Participant]:
+    """Whom `viewer` could block: the team now but the young person, the viewer and whoever is
+    blocked already."""
+    blocked = Block.objects.filter(case=case, user=OuterRef("user"), ended_at__isnull=True)
+    return list(
+        Participant.objects.active()
+        .filter(case=case)
+        .exclude(user_id__in=[case.youth_id, viewer.pk])
+        .exclude(Exists(blocked))
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )
+
+
+def blocked_on(*, case: Case, user_ids: set[int]) -> set[int]:
+    """Which of `user_ids` are blocked on `case` now (one query)."""
+    if not user_ids:
+        return set()
+    return set(
+        Block.objects.filter(case=case, ended_at__isnull=True, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 # -- who knows what ---------------------------------------------------------------------------

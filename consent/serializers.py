@@ -5,7 +5,7 @@ from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
 from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
-from .models import ConsentRequest, Disclosure, SharingRule
+from .models import BLOCK_REASON_MAX_CHARS, Block, ConsentRequest, Disclosure, SharingRule
 from .selectors import Knowledge, may_see_youth_opinion
 
 
@@ -276,3 +276,24 @@ class CategoryWatchSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     category = serializers.ChoiceField(choices=Entry.Category.choices)
     watching = serializers.BooleanField()
+
+
+class BlockInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="A person on the team (not you, not the youth).")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=BLOCK_REASON_MAX_CHARS,
+        help_text="Why, for the young person and the consent authority; never told to them.",
+    )
+
+
+class BlockOutputSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer(read_only=True)
+    created_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Block
+        fields = ["id", "user", "reason", "created_by", "created"]
+        read_only_fields = fields

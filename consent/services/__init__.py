@@ -10,9 +10,11 @@ the same transaction; delivery is queued on commit by coordination.
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
-ends by itself), `watch` (the young person's alerts when someone opens what they watch).
+ends by itself), `blocks` (a person who receives nothing from the case), `watch` (the young
+person's alerts when someone opens what they watch).
 """
 
+from .blocks import block_create, block_remove
 from .closing import case_close, case_reopen, follow_ups_remind
 from .decisions import (
     consent_request_approve,
@@ -23,13 +25,16 @@ from .decisions import (
 )
 from .expiry import disclosures_expire
 from .rules import sharing_rule_create, sharing_rule_end
-from .share import SHARE_BASES, ShareResult, share
+from .share import SHARE_BASES, ShareBlocked, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
 from .watch import category_watch, entries_opened, entry_watch
 
 __all__ = [
     "SHARE_BASES",
+    "ShareBlocked",
     "ShareResult",
+    "block_create",
+    "block_remove",
     "case_close",
     "case_reopen",
     "category_watch",

@@ -15,6 +15,7 @@ from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
 from cases.selectors import access_entry
 from cases.services import case_lock, case_require_open
+from coordination.errors import StateConflict
 from coordination.models import User
 from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
@@ -24,6 +25,7 @@ from ..models import ConsentRequest, Disclosure, SharingRule
 from ..periods import ends_at
 from ..selectors import (
     authority_for,
+    blocked_on,
     deciders_for,
     rules_covering,
 )
@@ -34,6 +36,29 @@ SHARE_BASES = {
     Disclosure.Basis.OWN_CHOICE,
     Disclosure.Basis.LEGAL_DUTY,
 }
+
+
+class ShareBlocked(StateConflict):
+    """A recipient is blocked on the case (the API answers 409 with code "blocked"). The
+    message names only who; why they are blocked is never told."""
+
+    code = "blocked"
+
+
+def blocked_check(*, case: Case, recipient_ids: set[int], basis: str | None) -> set[int]:
+    """THE block rule of the share path, asked by every path that would let someone see an entry
+    (share, consent approval, rule shares, messages, minutes, referral payloads: they all
+    reach `share` or `_disclose`). A blocked recipient receives nothing: ShareBlocked, nothing
+    written. Only a legal duty goes through; the blocked recipients it reaches are returned, so
+    the young person can be alerted. Caller holds the case lock."""
+    blocked = blocked_on(case=case, user_ids=recipient_ids)
+    if blocked and basis != Disclosure.Basis.LEGAL_DUTY:
+        names = ", ".join(user.name for user in User.objects.filter(pk__in=blocked).order_by("pk"))
+        raise ShareBlocked(
+            _("Nothing was shared: %(names)s may not receive anything on this case.")
+            % {"names": names}
+        )
+    return blocked
 
 
 @dataclass
@@ -58,6 +83,9 @@ def _disclose(
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
     `received_url`, or at the entry's own page."""
+    blocked = blocked_check(
+        case=case, recipient_ids={recipient.pk for recipient in recipients}, basis=basis
+    )
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -94,8 +122,18 @@ def _disclose(
             "recipients": [r.pk for r in recipients],
             "rules": sorted({r.pk for r in rules.values()}),
             "consent_request": request.pk if request else None,
+            "blocked": sorted(blocked),
         },
     )
+    if blocked:
+        # Who, what and the justification are on who-knows-what, where this points.
+        notification_create(
+            recipient=case.youth,
+            kind=notifications.BLOCKED_SHARE_LEGAL_DUTY,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=links.who_knows_what(case),
+        )
     received_kind = (
         notifications.MESSAGE_RECEIVED
         if entry.kind == Entry.Kind.MESSAGE
@@ -301,6 +339,8 @@ def share(
         case=case, entry=entry, recipient_ids={user.pk for user in recipients}
     )
     users = [p.user for p in participants]
+    # Before anything is asked: a blocked person is not even the subject of a consent request.
+    blocked_check(case=case, recipient_ids={user.pk for user in users}, basis=basis)
 
     rules: dict[int, SharingRule] = {}
     if actor_is_youth:
