@@ -21,7 +21,7 @@ from drf_spectacular.generators import SchemaGenerator
 from cases.models import Participant
 from cases.services import entry_withhold, invitation_create
 from consent.models import SharingRule
-from consent.services import case_close, consent_request_approve, share
+from consent.services import block_create, case_close, consent_request_approve, share
 from coordination.models import AuditEvent, Notification
 from meetings.services import (
     action_item_create,
@@ -116,6 +116,7 @@ def build(demo):
         user=demo["barnevern"],
         service=Participant.objects.get(case=case, user=demo["laerer"]).service,
     )
+    block = block_create(case_id=case.pk, actor=sara, user=demo["bup"])
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -138,6 +139,7 @@ def build(demo):
         "withholding_id": withholding.pk,
         "withheld_entry": withheld.pk,
         "invitation_id": invitation.pk,
+        "block_id": block.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -154,6 +156,8 @@ def writes(demo, ids, service):
             "ungdomshjelper", {"item_id": ids["action_item"]}, {"status": "done"}),
         ("post", "/api/v1/agenda-items/{item_id}/publish/"): (
             "sara", {"item_id": ids["agenda_item"]}, None),
+        ("delete", "/api/v1/blocks/{block_id}/"): ("sara", {}, None),
+        ("post", "/api/v1/cases/{case_id}/blocks/"): ("sara", {}, {"user": u["laerer"]}),
         ("post", "/api/v1/cases/{case_id}/close/"): ("bup", {}, {"summary": "Igjen."}),
         ("post", "/api/v1/cases/{case_id}/invitations/"): (
             "helsesykepleier", {}, {"role": "helper", "user": u["nav"], "service": service}),
