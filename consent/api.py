@@ -82,13 +82,18 @@ class ShareApi(APIView):
             409: CONFLICT,
         },
         examples=[
-            OpenApiExample("Ask for consent", value={"recipients": [5]}, request_only=True),
+            OpenApiExample(
+                "Ask for consent",
+                value={"recipients": [5], "purpose": "Så skolen kan tilrettelegge prøver."},
+                request_only=True,
+            ),
             OpenApiExample(
                 "Legal duty",
                 value={
                     "recipients": [8],
                     "basis": "legal_duty",
                     "justification": "Opplysningsplikt til barnevernet, barnevernsloven § 13-2.",
+                    "purpose": "Barnevernet må vurdere situasjonen hjemme.",
                 },
                 request_only=True,
             ),
@@ -110,6 +115,7 @@ class ShareApi(APIView):
             actor=authenticated_user(request),
             basis=data.validated_data["basis"],
             justification=data.validated_data["justification"],
+            purpose=data.validated_data["purpose"],
         )
         context = {"request": request}
         if result.consent_request is not None:

@@ -10,7 +10,7 @@ from cases.models import CLOSING_SUMMARY_MAX_CHARS, LEFT_SUMMARY_MAX_CHARS, Part
 from coordination.parsing import MAX_ID
 
 from .access_log import AccessLogFilter
-from .models import BLOCK_REASON_MAX_CHARS
+from .models import BLOCK_REASON_MAX_CHARS, PURPOSE_MAX_CHARS
 from .periods import Ends, school_year_end, until_check, until_for
 
 BASIS_ASK_OR_RULE = "auto"
@@ -54,6 +54,17 @@ class ShareForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=TEXT_MAX_LENGTH,
+    )
+    # Required by the share path unless a standing rule covers everyone chosen (it knows).
+    purpose = forms.CharField(
+        label=_("Why do you share this?"),
+        help_text=_(
+            "For example: so the school can adapt tests. The young person and whoever decides "
+            "read it. You may leave it empty only where a standing rule covers everyone."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=PURPOSE_MAX_CHARS,
     )
 
     def __init__(self, *args: object, candidates: list[Participant], **kwargs: object) -> None:

@@ -16,6 +16,8 @@ from cases.models import Case, Entry, Participant
 from services_registry.models import Service
 
 CONSENT_REQUEST_LIFETIME = timedelta(days=30)
+# Why something is shared ("så skolen kan tilrettelegge prøver"), in a sentence or two.
+PURPOSE_MAX_CHARS = 500
 
 
 class SharingRule(models.Model):
@@ -151,6 +153,8 @@ class ConsentRequest(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # An approval may end by itself: the last day the disclosures it made are in force.
     until = models.DateField(_("until"), null=True, blank=True)
+    # Why the asker wants to share it; the decider reads it, the disclosures carry it on.
+    purpose = models.TextField(_("purpose"), blank=True, max_length=PURPOSE_MAX_CHARS)
     # Told to the asker only if the decider chose to write one.
     decline_reason = models.TextField(_("reason given"), blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
@@ -233,6 +237,8 @@ class Disclosure(models.Model):
         related_name="disclosures",
     )
     justification = models.TextField(_("justification"), blank=True)
+    # Why it was shared, as the sharer wrote it (who-knows-what shows it beside the basis).
+    purpose = models.TextField(_("purpose"), blank=True, max_length=PURPOSE_MAX_CHARS)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

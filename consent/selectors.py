@@ -278,6 +278,18 @@ def entry_label(*, entry: Entry, visible: bool, withheld: bool) -> str:
     }
 
 
+def rule_summary(rule: SharingRule) -> str:
+    """What a standing rule says, in a few words: "Skole → alle hjelpere". The caller has
+    fetched the rule with its recipient user and service."""
+    if rule.recipient_role == Participant.Role.HELPER:
+        recipient = _("all helpers")
+    elif rule.recipient_role == Participant.Role.GUARDIAN:
+        recipient = _("all guardians")
+    else:
+        recipient = rule.recipient_label
+    return f"{rule.get_category_display()} → {recipient}"
+
+
 @dataclass
 class Knowledge:
     """One thing a person can (or could) see. `visible` says whether the viewer may read the
@@ -320,10 +332,14 @@ class Knowledge:
             rule = disclosure.rule
             date = formats.date_format(timezone.localtime(rule.created), "j. F Y")
             if rule.created_by_id == self.viewer_id:
-                return _("your standing rule, set %(date)s") % {"date": date}
-            return _("a standing rule %(name)s set %(date)s") % {
+                return _("your rule: %(rule)s, set %(date)s") % {
+                    "rule": rule_summary(rule),
+                    "date": date,
+                }
+            return _("a standing rule %(name)s set %(date)s: %(rule)s") % {
                 "name": rule.created_by.name,
                 "date": date,
+                "rule": rule_summary(rule),
             }
         if disclosure.basis == Disclosure.Basis.CONSENT:
             request = disclosure.request
@@ -346,6 +362,13 @@ class Knowledge:
         if self.withheld or self.disclosure is None:
             return ""
         return self.disclosure.justification
+
+    @property
+    def purpose(self) -> str:
+        """Why it was shared, as the sharer wrote it ("" for none, and on the placeholder)."""
+        if self.withheld or self.disclosure is None:
+            return ""
+        return self.disclosure.purpose
 
     @property
     def end_reason(self) -> str | None:
@@ -376,23 +399,31 @@ class Knowledge:
 
 @dataclass
 class PersonKnowledge:
+    """`blocked`: the person is blocked on the case (consent.models.Block); false on the
+    viewer's own row, whatever the truth."""
+
     user: User
     role: str
     participant: Participant | None
     entries: list[Knowledge] = field(default_factory=list)
+    blocked: bool = False
 
 
 def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnowledge]:
     """Per person: what they can (or could) see on `case`, since when, on what basis, and when
-    they last opened it. Four queries whatever the size of the case.
+    they last opened it, and whether they are blocked. Four queries whatever the size of the
+    case.
 
     A guardian viewer sees only the categories the guardians decide about. Every row says
     whether the viewer may open the entry (`Knowledge.visible`), which is what page and API use
     to show its title or only the hidden form.
     """
     # 1: the team now and before, each with whether they are on it by the rule of
-    # Participant.objects.active().
-    participants = list(participants_for_case(case=case))
+    # Participant.objects.active(), and whether they are blocked (never told to themself).
+    blocked = Block.objects.filter(case=case, user=OuterRef("user"), ended_at__isnull=True)
+    if viewer is not None:
+        blocked = blocked.exclude(user=viewer)
+    participants = list(participants_for_case(case=case).annotate(blocked=Exists(blocked)))
     ended_by_age = _ended_by_age(participants, case=case)
     # 2: the entries, each with whether the viewer may open it (the one rule of
     # cases.selectors.entries_visible, as a subquery) and its active withholding.
@@ -403,7 +434,13 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     # 3: every disclosure, active and ended, with its recipient.
     disclosures = list(
         Disclosure.objects.filter(entry__case=case)
-        .select_related("recipient", "rule__created_by", "request__decided_by")
+        .select_related(
+            "recipient",
+            "rule__created_by",
+            "rule__recipient_user",
+            "rule__recipient_service",
+            "request__decided_by",
+        )
         .order_by("granted_at", "id")
     )
     # 4: the last open per (entry, person).
@@ -424,6 +461,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
                 role=participant.role,
                 participant=participant,
                 entries=known.entries if known else [],
+                blocked=participant.blocked,  # type: ignore[attr-defined]
             )
 
     def person(user: User) -> PersonKnowledge:

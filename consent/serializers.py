@@ -53,8 +53,9 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Disclosure
         fields = [
-            "id", "entry", "recipient", "basis", "justification", "rule", "consent_request",
-            "granted_by", "granted_at", "until", "withdrawn_by", "withdrawn_at", "end_reason",
+            "id", "entry", "recipient", "basis", "justification", "purpose", "rule",
+            "consent_request", "granted_by", "granted_at", "until", "withdrawn_by",
+            "withdrawn_at", "end_reason",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -87,15 +88,23 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
     youth_opinion = serializers.SerializerMethodField()
     decided_by = UserSummarySerializer(read_only=True, allow_null=True)
     reason = serializers.CharField(source="decline_reason", read_only=True)
+    purpose = serializers.SerializerMethodField(
+        help_text='Why the asker wants to share it ("" when none, and for an entry withheld '
+        "from the young person who reads it)."
+    )
 
     class Meta:
         model = ConsentRequest
         fields = [
-            "id", "entry", "recipients", "requested_by", "status", "deciders",
+            "id", "entry", "recipients", "requested_by", "purpose", "status", "deciders",
             "youth_opinion_asked", "youth_opinion", "decided_by", "decided_at", "until", "reason",
             "created", "expires_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_purpose(self, request: ConsentRequest) -> str:
+        return "" if request.entry_hidden else request.purpose
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_deciders(self, request: ConsentRequest) -> list[int]:
@@ -112,6 +121,13 @@ class ShareInputSerializer(serializers.Serializer):
     recipients = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     basis = serializers.CharField(required=False, allow_null=True, default=None)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
+    purpose = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why you share it (at most 500 characters); the decider and the young person "
+        "read it. Required unless a standing rule covers every recipient: 400 on `purpose`.",
+    )
 
 
 class ShareOutputSerializer(serializers.Serializer):
@@ -234,6 +250,7 @@ class KnowledgeSerializer(serializers.Serializer):
         help_text='Why, in the viewer\'s words, naming who decided ("Mor said yes 3 March").'
     )
     justification = serializers.CharField()
+    purpose = serializers.CharField(help_text='Why it was shared, as the sharer wrote it ("").')
     withheld = WithheldPlaceholderSerializer(source="withholding", allow_null=True)
     since = serializers.DateTimeField()
     until = serializers.DateTimeField(allow_null=True)
@@ -242,6 +259,9 @@ class KnowledgeSerializer(serializers.Serializer):
 
 class PersonKnowledgeSerializer(serializers.Serializer):
     person = PersonSerializer(source="*")
+    blocked = serializers.BooleanField(
+        help_text="Blocked on the case: they receive nothing from it (false on your own row)."
+    )
     entries = KnowledgeSerializer(many=True)
 
 

@@ -136,6 +136,7 @@ def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespon
             actor=user,
             basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
             justification=form.cleaned_data["justification"] if legal_duty else "",
+            purpose=form.cleaned_data["purpose"],
         ),
     )
     if shared:

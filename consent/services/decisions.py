@@ -94,6 +94,7 @@ def consent_request_approve(
             basis=Disclosure.Basis.CONSENT,
             granted_by=actor,
             request=request,
+            purpose=request.purpose,
         )
     _decided(case=case, request=request, actor=actor, status=ConsentRequest.Status.APPROVED)
     return request

@@ -21,7 +21,7 @@ from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
 
 from .. import links, notifications
-from ..models import ConsentRequest, Disclosure, SharingRule
+from ..models import PURPOSE_MAX_CHARS, ConsentRequest, Disclosure, SharingRule
 from ..periods import ends_at
 from ..selectors import (
     authority_for,
@@ -78,11 +78,13 @@ def _disclose(
     rules: dict[int, SharingRule] | None = None,
     request: ConsentRequest | None = None,
     justification: str = "",
+    purpose: str = "",
     received_url: str = "",
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
-    `received_url`, or at the entry's own page."""
+    `received_url`, or at the entry's own page. `purpose`: why, as the sharer (or, through an
+    approval, the asker) wrote it."""
     blocked = blocked_check(
         case=case, recipient_ids={recipient.pk for recipient in recipients}, basis=basis
     )
@@ -97,6 +99,7 @@ def _disclose(
                 rule=rules.get(recipient.pk),
                 request=request,
                 justification=justification,
+                purpose=purpose,
                 granted_by=granted_by,
                 granted_at=now,
                 until=_ends(rule=rules.get(recipient.pk), request=request),
@@ -297,6 +300,26 @@ def _validate_recipients(*, case: Case, entry: Entry, recipient_ids: set[int]) -
     return [team[user_id] for user_id in sorted(recipient_ids)]
 
 
+def _purpose_check(purpose: str | None, *, required: bool) -> str:
+    """The purpose, trimmed, or a 400 on `purpose`: too long, or missing where it is `required`
+    and the caller asks for one (`purpose` not None: the API and the share form)."""
+    text = (purpose or "").strip()
+    if len(text) > PURPOSE_MAX_CHARS:
+        raise ValidationError(
+            {"purpose": _("Write at most %(max)d characters.") % {"max": PURPOSE_MAX_CHARS}}
+        )
+    if purpose is not None and required and not text:
+        raise ValidationError(
+            {
+                "purpose": _(
+                    "Write why you share this. No standing rule covers everyone you chose, so "
+                    "whoever decides reads it."
+                )
+            }
+        )
+    return text
+
+
 @transaction.atomic
 def share(
     *,
@@ -305,6 +328,7 @@ def share(
     actor: User,
     basis: str | None = None,
     justification: str = "",
+    purpose: str | None = None,
     received_url: str = "",
 ) -> ShareResult:
     """Shares `entry` with `recipients`, or asks the consent authority.
@@ -316,6 +340,11 @@ def share(
     no basis the path decides: every recipient covered by a standing rule -> `agreement`,
     otherwise a consent request for all of them. `legal_duty` needs a justification, which the
     youth sees.
+
+    `purpose` (why, shown to the decider and on who-knows-what) is stored on the request and the
+    disclosures. A caller that passes one (the API and the share form) must write it unless a
+    standing rule covers every recipient or the youth shares their own entry; None (workflows
+    such as minutes and messages) asks for none.
     """
     case = case_lock(entry.case_id)
     entry = access_entry(user=actor, entry_id=entry.pk)
@@ -359,10 +388,16 @@ def share(
             return ShareResult(
                 "consent_requested",
                 consent_request=_consent_request_create(
-                    case=case, entry=entry, recipients=users, requested_by=actor
+                    case=case,
+                    entry=entry,
+                    recipients=users,
+                    requested_by=actor,
+                    purpose=_purpose_check(purpose, required=True),
                 ),
             )
         basis = Disclosure.Basis.AGREEMENT
+    # Covered by a rule, or the youth's own choice: the purpose is optional; a legal duty not.
+    text = _purpose_check(purpose, required=basis == Disclosure.Basis.LEGAL_DUTY)
     return ShareResult(
         "shared",
         _disclose(
@@ -373,13 +408,14 @@ def share(
             granted_by=actor,
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
+            purpose=text,
             received_url=received_url,
         ),
     )
 
 
 def _consent_request_create(
-    *, case: Case, entry: Entry, recipients: list[User], requested_by: User
+    *, case: Case, entry: Entry, recipients: list[User], requested_by: User, purpose: str = ""
 ) -> ConsentRequest:
     authority = authority_for(case=case, category=entry.category)
     deciders = deciders_for(case=case, category=entry.category)
@@ -391,6 +427,7 @@ def _consent_request_create(
         entry=entry,
         requested_by=requested_by,
         youth_opinion_asked=authority.youth_opinion_asked,
+        purpose=purpose,
     )
     request.recipients.set(recipients)
     request.deciders.set(deciders)

@@ -134,7 +134,12 @@ def test_a_legal_duty_goes_through_and_alerts_the_youth_without_content(demo):
     note = write_entry(demo.sara_case, nurse, title="Bekymringsmelding")
     response = as_user(nurse).post(
         f"/api/v1/entries/{note.pk}/share/",
-        {"recipients": [bup.pk], "basis": "legal_duty", "justification": "Bvl. § 13-2."},
+        {
+            "recipients": [bup.pk],
+            "basis": "legal_duty",
+            "justification": "Bvl. § 13-2.",
+            "purpose": "Barnevernet må vurdere saken.",
+        },
         format="json",
     )
     assert response.status_code == 201

@@ -128,7 +128,7 @@ MATRIX = [
     (
         "post",
         "/api/v1/entries/{note}/share/",
-        {"recipients": ["{bup}"]},
+        {"recipients": ["{bup}"], "purpose": "Behandling."},
         statuses(404, helsesykepleier=202, sara=403, laerer=403),
     ),
     (

@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Entry, Invitation, Participant, Withholding
 from cases.services import entry_withhold
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.models import Block, ConsentRequest, Disclosure, SharingRule
+from consent.services import block_create
 from coordination.models import Notification, User
 from coordination.parsing import parse_id, parse_page
 from meetings.models import ActionItem, CalendarFeed, Meeting
@@ -114,8 +115,9 @@ def _routes(patterns: list[URLPattern | URLResolver], prefix: str = "/") -> Iter
 
 
 def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
-    """A comment, a withholding, a goal with a step, a draft topic and a task on Sara's case, so
-    that the forms that post their ids are on the pages; the entry Sara commented on is returned."""
+    """A comment, a withholding, a goal with a step, a draft topic, a task and a block on Sara's
+    case, so that the forms that post their ids are on the pages; the entry Sara commented on is
+    returned."""
     case, sara = demo.sara_case, demo["sara"]
     team = [p.user for p in Participant.objects.filter(case=case, left__isnull=True)]
     entries = list(Entry.objects.filter(case=case).order_by("pk"))
@@ -145,6 +147,7 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
         owner=sara,
         due=date.today() + timedelta(days=7),
     )
+    block_create(case_id=case.pk, actor=sara, user=demo["bup"])
     return commented
 
 
@@ -176,6 +179,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "request_id": ConsentRequest.objects.first(),
         "rule_id": SharingRule.objects.filter(case=case).first(),
         "withholding_id": Withholding.objects.first(),
+        "block_id": Block.objects.first(),
         "invitation_id": Invitation.objects.first(),
         "organization_id": Organization.objects.first(),
         "service_id": Service.objects.first(),

@@ -152,6 +152,7 @@ def test_a_disclosure_in_force_matches_the_schema(demo_tokens, db):
             "recipients": [User.objects.get(username="barnevern").pk],
             "basis": "legal_duty",
             "justification": "Opplysningsplikt.",
+            "purpose": "Barnevernet må vurdere saken.",
         },
         media_type="application/json",
     )
