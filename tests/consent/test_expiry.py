@@ -128,7 +128,9 @@ def _school_rule_for_a_month(demo) -> tuple[dict, date]:
 def _share_school_note(demo, title="Tilrettelegging ved prøver"):
     entry = write_entry(demo.sara_case, demo["helsesykepleier"], category="school", title=title)
     response = as_user(demo["helsesykepleier"]).post(
-        f"/api/v1/entries/{entry.pk}/share/", {"recipients": [demo["laerer"].pk]}, format="json"
+        f"/api/v1/entries/{entry.pk}/share/",
+        {"recipients": [demo["laerer"].pk], "purpose": "Tilrettelegging."},
+        format="json",
     )
     return entry, response
 

@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Attachment, Case, Entry, Participant, Withholding
-from consent.models import ConsentRequest, Disclosure, SharingRule
+from consent.models import Block, ConsentRequest, Disclosure, SharingRule
 from coordination.demo import PERSONAS
 from coordination.models import Notification, User
 from coordination.services import api_token_for
@@ -58,6 +58,7 @@ MODELS_BY_SEGMENT = {
     "action-items": ActionItem,
     "agenda-items": AgendaItem,
     "attachments": Attachment,
+    "blocks": Block,
     "cases": Case,
     "consent-requests": ConsentRequest,
     "disclosures": Disclosure,
