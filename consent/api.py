@@ -45,6 +45,8 @@ from .models import ConsentRequest
 from .serializers import (
     AccessLogSerializer,
     ApproveInputSerializer,
+    BlockInputSerializer,
+    BlockOutputSerializer,
     CategoryWatchSerializer,
     ConsentRequestOutputSerializer,
     DeclineInputSerializer,
@@ -70,7 +72,9 @@ class ShareApi(APIView):
             "(`own_choice`); otherwise 202 and the consent authority is asked. A share under "
             "standing rules of an entry the young person has not read yet, when they chose "
             "reading first: 202 `waiting_for_youth` with `held` (it goes out when they have "
-            "read it, say so, or SAMMEN_READ_FIRST_HOURS after it was written)."
+            "read it, say so, or SAMMEN_READ_FIRST_HOURS after it was written). A recipient "
+            "blocked on the case: 409 with code `blocked` and nothing shared or asked (a "
+            "`legal_duty` share goes through, and the young person is alerted)."
         ),
         request=ShareInputSerializer,
         responses={
@@ -79,15 +83,21 @@ class ShareApi(APIView):
             400: None,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            409: CONFLICT,
         },
         examples=[
-            OpenApiExample("Ask for consent", value={"recipients": [5]}, request_only=True),
+            OpenApiExample(
+                "Ask for consent",
+                value={"recipients": [5], "purpose": "Så skolen kan tilrettelegge prøver."},
+                request_only=True,
+            ),
             OpenApiExample(
                 "Legal duty",
                 value={
                     "recipients": [8],
                     "basis": "legal_duty",
                     "justification": "Opplysningsplikt til barnevernet, barnevernsloven § 13-2.",
+                    "purpose": "Barnevernet må vurdere situasjonen hjemme.",
                 },
                 request_only=True,
             ),
@@ -109,6 +119,7 @@ class ShareApi(APIView):
             actor=authenticated_user(request),
             basis=data.validated_data["basis"],
             justification=data.validated_data["justification"],
+            purpose=data.validated_data["purpose"],
         )
         context = {"request": request}
         if result.held:
@@ -373,6 +384,66 @@ class AccessLogApi(APIView):
             AccessLogSerializer,
             build=lambda page: access_log_rows(case=case, team=team, viewer=user, events=page),
         )
+
+
+class BlockListApi(APIView):
+    @extend_schema(
+        summary="The people blocked on the case (the young person; a deciding guardian)",
+        operation_id="v1_cases_blocks_list",
+        responses={200: page_of(BlockOutputSerializer), 404: NOT_FOUND},
+        tags=["sharing"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        user = authenticated_user(request)
+        case = selectors.access_case_blocks(user=user, case_id=case_id)
+        return paginated(
+            request, self, selectors.blocks_active(case=case, viewer=user), BlockOutputSerializer
+        )
+
+    @extend_schema(
+        summary="Block someone on the team: they receive nothing from this case",
+        description=(
+            "Their disclosures on the case end at once (reason `blocked`), except those a legal "
+            "duty made. From then on every share to them answers 409 with code `blocked` (the "
+            "reason is never told); a legal-duty share still goes through and the young person "
+            "is alerted. Yourself, the young person or someone not on the team: 400."
+        ),
+        request=BlockInputSerializer,
+        responses={
+            201: BlockOutputSerializer,
+            400: BAD_INPUT,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample("Block BUP", value={"user": 7, "reason": "Vil ikke"}, request_only=True)
+        ],
+        tags=["sharing"],
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        user = authenticated_user(request)
+        case = selectors.access_case_blocks(user=user, case_id=case_id)
+        data = BlockInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        blocked = users_from_ids(
+            [data.validated_data["user"]], field="user", among=team_users(case=case)
+        )[0]
+        block = services.block_create(
+            case_id=case.pk, actor=user, user=blocked, reason=data.validated_data["reason"]
+        )
+        return Response(BlockOutputSerializer(block).data, status=status.HTTP_201_CREATED)
+
+
+class BlockDetailApi(APIView):
+    @extend_schema(
+        summary="Remove a block: they may receive things again from now on; nothing ended "
+        "comes back",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        tags=["sharing"],
+    )
+    def delete(self, request: Request, block_id: int) -> Response:
+        services.block_remove(block_id=block_id, actor=authenticated_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 WATCH_RESPONSES = {403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}

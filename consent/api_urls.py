@@ -43,6 +43,8 @@ urlpatterns = [
         api.AccessLogApi.as_view(),
         name="api-case-access-log",
     ),
+    path("cases/<int:case_id>/blocks/", api.BlockListApi.as_view(), name="api-case-blocks"),
+    path("blocks/<int:block_id>/", api.BlockDetailApi.as_view(), name="api-block"),
     path("entries/<int:entry_id>/watch/", api.EntryWatchApi.as_view(), name="api-entry-watch"),
     path(
         "cases/<int:case_id>/watch/<str:category>/",

@@ -10,11 +10,22 @@ from cases.models import CLOSING_SUMMARY_MAX_CHARS, LEFT_SUMMARY_MAX_CHARS, Part
 from coordination.parsing import MAX_ID
 
 from .access_log import AccessLogFilter
+from .models import BLOCK_REASON_MAX_CHARS, PURPOSE_MAX_CHARS
 from .periods import Ends, school_year_end, until_check, until_for
 
 BASIS_ASK_OR_RULE = "auto"
 BASIS_LEGAL_DUTY = "legal_duty"
 TEXT_MAX_LENGTH = 2_000
+
+
+def person_choice(participant: Participant) -> tuple[str, str]:
+    """A team member as a choice: their name, role and service."""
+    service = participant.service
+    return (
+        str(participant.user_id),
+        f"{participant.user.name} – {participant.get_role_display()}"
+        + (f", {service.name}" if service else ""),
+    )
 
 
 class ShareForm(forms.Form):
@@ -44,19 +55,23 @@ class ShareForm(forms.Form):
         required=False,
         max_length=TEXT_MAX_LENGTH,
     )
+    # Required by the share path unless a standing rule covers everyone chosen (it knows).
+    purpose = forms.CharField(
+        label=_("Why do you share this?"),
+        help_text=_(
+            "For example: so the school can adapt tests. The young person and whoever decides "
+            "read it. You may leave it empty only where a standing rule covers everyone."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=PURPOSE_MAX_CHARS,
+    )
 
     def __init__(self, *args: object, candidates: list[Participant], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         recipients = self.fields["recipients"]
         assert isinstance(recipients, forms.MultipleChoiceField)
-        recipients.choices = [
-            (
-                str(p.user_id),
-                f"{p.user.name} – {p.get_role_display()}"
-                + (f", {p.service.name}" if p.service else ""),
-            )
-            for p in candidates
-        ]
+        recipients.choices = [person_choice(p) for p in candidates]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -120,6 +135,28 @@ class LeaveForm(forms.Form):
         required=False,
         max_length=LEFT_SUMMARY_MAX_CHARS,
     )
+
+
+class BlockForm(forms.Form):
+    """Whom the young person (or a consent authority) blocks, from `people` on the team."""
+
+    user = forms.TypedChoiceField(
+        label=_("Who should get nothing from your case?"),
+        coerce=int,
+        error_messages={"required": _("Choose a person.")},
+    )
+    reason = forms.CharField(
+        label=_("Why (optional; only you and those who decide with you read this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=BLOCK_REASON_MAX_CHARS,
+    )
+
+    def __init__(self, *args: object, people: list[Participant], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        user = self.fields["user"]
+        assert isinstance(user, forms.TypedChoiceField)
+        user.choices = [("", _("Choose a person")), *(person_choice(p) for p in people)]
 
 
 class EndsForm(forms.Form):

@@ -16,6 +16,8 @@ from cases.models import Case, Entry, Participant
 from services_registry.models import Service
 
 CONSENT_REQUEST_LIFETIME = timedelta(days=30)
+# Why something is shared ("så skolen kan tilrettelegge prøver"), in a sentence or two.
+PURPOSE_MAX_CHARS = 500
 
 
 class SharingRule(models.Model):
@@ -155,6 +157,8 @@ class ConsentRequest(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # An approval may end by itself: the last day the disclosures it made are in force.
     until = models.DateField(_("until"), null=True, blank=True)
+    # Why the asker wants to share it; the decider reads it, the disclosures carry it on.
+    purpose = models.TextField(_("purpose"), blank=True, max_length=PURPOSE_MAX_CHARS)
     # Told to the asker only if the decider chose to write one.
     decline_reason = models.TextField(_("reason given"), blank=True)
     # A referral's payload (referrals/): the recipients are the intake of `service`, who are
@@ -167,7 +171,6 @@ class ConsentRequest(models.Model):
         related_name="+",
         verbose_name=_("service"),
     )
-    purpose = models.TextField(_("purpose"), blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
 
@@ -230,6 +233,7 @@ class Disclosure(models.Model):
         EXPIRED = "expired", _("the time it was given for ran out")
         ROOM_LEFT = "room_left", _("no longer in the room")
         REFERRAL_ENDED = "referral_ended", _("the referral was withdrawn or answered no")
+        BLOCKED = "blocked", _("the person was blocked on the case")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("entry")
@@ -257,6 +261,8 @@ class Disclosure(models.Model):
         "Room", on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
     )
     justification = models.TextField(_("justification"), blank=True)
+    # Why it was shared, as the sharer wrote it (who-knows-what shows it beside the basis).
+    purpose = models.TextField(_("purpose"), blank=True, max_length=PURPOSE_MAX_CHARS)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -378,6 +384,50 @@ class RoomMessage(models.Model):
 
     def __str__(self) -> str:
         return f"entry {self.entry_id} in room {self.room_id}"
+
+
+BLOCK_REASON_MAX_CHARS = 500
+
+
+class Block(models.Model):
+    """While active (`ended_at` null), `user` receives nothing from `case` through any path but
+    legal duty (consent.services.share: blocked_check). The reason is for the young person and
+    the consent authority; the blocked person never reads it. Removing a block ends it (the row
+    stays as history) and gives nothing back."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="blocks", verbose_name=_("case")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("blocked person"),
+    )
+    reason = models.TextField(_("why"), blank=True, max_length=BLOCK_REASON_MAX_CHARS)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("blocked"), default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="block_active_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.user_id} blocked"
 
 
 class Watch(models.Model):

@@ -129,11 +129,22 @@ HELD_SHARE_WITHDRAWN = NotificationKind(
     _("A waiting share was stopped"),
     _("Something you shared was waiting to be read first and will not be shared. See Sammen."),
 )
+# A legal duty overrides a block: the young person is told at once; who, what and the written
+# justification are on who-knows-what, not in the message.
+BLOCKED_SHARE_LEGAL_DUTY = NotificationKind(
+    "blocked_share_legal_duty",
+    _("Something was shared with someone you blocked"),
+    _(
+        "A helper shared something about you with a person you blocked, because the law "
+        "requires it. See who, what and why in Sammen."
+    ),
+)
 
 
 KINDS = (
     SHARE_WAITING,
     HELD_SHARE_WITHDRAWN,
+    BLOCKED_SHARE_LEGAL_DUTY,
     ENTRY_OPENED,
     PARTICIPANT_LEFT,
     YOUTH_ADULT_YOU,

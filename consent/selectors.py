@@ -38,7 +38,7 @@ from coordination.ages import adult_since
 from coordination.models import User
 from services_registry.models import Service
 
-from .models import ConsentRequest, Disclosure, HeldShare, SharingRule, Watch
+from .models import Block, ConsentRequest, Disclosure, HeldShare, SharingRule, Watch
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -193,6 +193,74 @@ def access_case_rules(*, user: User, case_id: int) -> Case:
         ) from None
 
 
+# -- blocks -----------------------------------------------------------------------------------
+
+
+def may_block(*, user: User, case: Case) -> bool:
+    """Who blocks people on `case` and sees its blocks: the young person, and a guardian who is
+    the consent authority for some category (one query at most)."""
+    return user.pk == case.youth_id or bool(categories_decided_by(case=case, user=user))
+
+
+def access_case_blocks(*, user: User, case_id: int) -> Case:
+    """A case whose blocks `user` may see and change (may_block), else 404."""
+    try:
+        case = Case.objects.select_related("youth").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if not may_block(user=user, case=case):
+        raise Http404
+    return case
+
+
+def blocks_active(*, case: Case, viewer: User) -> QuerySet[Block]:
+    """The blocks in force on `case` as `viewer` (who may_block) sees them: never one naming
+    the viewer, so a blocked guardian does not read why."""
+    return (
+        Block.objects.filter(case=case, ended_at__isnull=True)
+        .exclude(user=viewer)
+        .select_related("user", "created_by")
+        .order_by("created", "id")
+    )
+
+
+def access_block(*, user: User, block_id: int) -> Block:
+    """An active block `user` may see (blocks_active), else 404."""
+    block = Block.objects.filter(pk=block_id, ended_at__isnull=True).only("case_id").first()
+    if block is None:
+        raise Http404
+    case = access_case_blocks(user=user, case_id=block.case_id)
+    try:
+        return blocks_active(case=case, viewer=user).get(pk=block_id)
+    except Block.DoesNotExist:
+        raise Http404 from None
+
+
+def block_candidates(*, case: Case, viewer: User) -> list[Participant]:
+    """Whom `viewer` could block: the team now but the young person, the viewer and whoever is
+    blocked already."""
+    blocked = Block.objects.filter(case=case, user=OuterRef("user"), ended_at__isnull=True)
+    return list(
+        Participant.objects.active()
+        .filter(case=case)
+        .exclude(user_id__in=[case.youth_id, viewer.pk])
+        .exclude(Exists(blocked))
+        .select_related("user", "service")
+        .order_by("joined", "id")
+    )
+
+
+def blocked_on(*, case: Case, user_ids: set[int]) -> set[int]:
+    """Which of `user_ids` are blocked on `case` now (one query)."""
+    if not user_ids:
+        return set()
+    return set(
+        Block.objects.filter(case=case, ended_at__isnull=True, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 # -- who knows what ---------------------------------------------------------------------------
 
 
@@ -209,6 +277,18 @@ def entry_label(*, entry: Entry, visible: bool, withheld: bool) -> str:
         "category": entry.get_category_display(),
         "name": entry.author.name,
     }
+
+
+def rule_summary(rule: SharingRule) -> str:
+    """What a standing rule says, in a few words: "Skole → alle hjelpere". The caller has
+    fetched the rule with its recipient user and service."""
+    if rule.recipient_role == Participant.Role.HELPER:
+        recipient = _("all helpers")
+    elif rule.recipient_role == Participant.Role.GUARDIAN:
+        recipient = _("all guardians")
+    else:
+        recipient = rule.recipient_label
+    return f"{rule.get_category_display()} → {recipient}"
 
 
 @dataclass
@@ -253,10 +333,14 @@ class Knowledge:
             rule = disclosure.rule
             date = formats.date_format(timezone.localtime(rule.created), "j. F Y")
             if rule.created_by_id == self.viewer_id:
-                return _("your standing rule, set %(date)s") % {"date": date}
-            return _("a standing rule %(name)s set %(date)s") % {
+                return _("your rule: %(rule)s, set %(date)s") % {
+                    "rule": rule_summary(rule),
+                    "date": date,
+                }
+            return _("a standing rule %(name)s set %(date)s: %(rule)s") % {
                 "name": rule.created_by.name,
                 "date": date,
+                "rule": rule_summary(rule),
             }
         if disclosure.basis == Disclosure.Basis.CONSENT:
             request = disclosure.request
@@ -294,6 +378,13 @@ class Knowledge:
         return self.disclosure.justification
 
     @property
+    def purpose(self) -> str:
+        """Why it was shared, as the sharer wrote it ("" for none, and on the placeholder)."""
+        if self.withheld or self.disclosure is None:
+            return ""
+        return self.disclosure.purpose
+
+    @property
     def end_reason(self) -> str | None:
         """Why the disclosure ended ("" while in force; None on author and youth rows). One
         past its end date ended then, before the sweep records it."""
@@ -326,10 +417,14 @@ INTAKE_ROLE = "intake"
 
 @dataclass
 class PersonKnowledge:
+    """`blocked`: the person is blocked on the case (consent.models.Block); false on the
+    viewer's own row, whatever the truth."""
+
     user: User
     role: str
     participant: Participant | None
     entries: list[Knowledge] = field(default_factory=list)
+    blocked: bool = False
     # Someone off the team who received entries as a service's intake (a referral's payload).
     intake_of: Service | None = None
 
@@ -343,15 +438,19 @@ class PersonKnowledge:
 
 def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnowledge]:
     """Per person: what they can (or could) see on `case`, since when, on what basis, and when
-    they last opened it. Four queries whatever the size of the case.
+    they last opened it, and whether they are blocked. Four queries whatever the size of the
+    case.
 
     A guardian viewer sees only the categories the guardians decide about. Every row says
     whether the viewer may open the entry (`Knowledge.visible`), which is what page and API use
     to show its title or only the hidden form.
     """
     # 1: the team now and before, each with whether they are on it by the rule of
-    # Participant.objects.active().
-    participants = list(participants_for_case(case=case))
+    # Participant.objects.active(), and whether they are blocked (never told to themself).
+    blocked = Block.objects.filter(case=case, user=OuterRef("user"), ended_at__isnull=True)
+    if viewer is not None:
+        blocked = blocked.exclude(user=viewer)
+    participants = list(participants_for_case(case=case).annotate(blocked=Exists(blocked)))
     ended_by_age = _ended_by_age(participants, case=case)
     # 2: the entries, each with whether the viewer may open it (the one rule of
     # cases.selectors.entries_visible, as a subquery) and its active withholding.
@@ -362,7 +461,15 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     # 3: every disclosure, active and ended, with its recipient.
     disclosures = list(
         Disclosure.objects.filter(entry__case=case)
-        .select_related("recipient", "rule__created_by", "request__decided_by", "room", "service")
+        .select_related(
+            "recipient",
+            "rule__created_by",
+            "rule__recipient_user",
+            "rule__recipient_service",
+            "request__decided_by",
+            "room",
+            "service",
+        )
         .order_by("granted_at", "id")
     )
     # 4: the last open per (entry, person).
@@ -383,6 +490,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
                 role=participant.role,
                 participant=participant,
                 entries=known.entries if known else [],
+                blocked=participant.blocked,  # type: ignore[attr-defined]
             )
 
     def person(user: User) -> PersonKnowledge:

@@ -5,7 +5,14 @@ from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
 from cases.serializers import ServiceSummarySerializer
 from coordination.serializers import UserSummarySerializer
 
-from .models import ConsentRequest, Disclosure, HeldShare, SharingRule
+from .models import (
+    BLOCK_REASON_MAX_CHARS,
+    Block,
+    ConsentRequest,
+    Disclosure,
+    HeldShare,
+    SharingRule,
+)
 from .selectors import Knowledge, may_see_youth_opinion
 
 
@@ -53,8 +60,9 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Disclosure
         fields = [
-            "id", "entry", "recipient", "basis", "justification", "rule", "consent_request",
-            "granted_by", "granted_at", "until", "withdrawn_by", "withdrawn_at", "end_reason",
+            "id", "entry", "recipient", "basis", "justification", "purpose", "rule",
+            "consent_request", "granted_by", "granted_at", "until", "withdrawn_by",
+            "withdrawn_at", "end_reason",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -89,15 +97,23 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
     reason = serializers.CharField(source="decline_reason", read_only=True)
     # A referral's payload: the recipients are this service's intake, and `purpose` says why.
     service = ServiceSummarySerializer(read_only=True, allow_null=True)
+    purpose = serializers.SerializerMethodField(
+        help_text='Why the asker wants to share it ("" when none, and for an entry withheld '
+        "from the young person who reads it)."
+    )
 
     class Meta:
         model = ConsentRequest
         fields = [
-            "id", "entry", "recipients", "requested_by", "status", "deciders",
+            "id", "entry", "recipients", "requested_by", "purpose", "status", "deciders",
             "youth_opinion_asked", "youth_opinion", "decided_by", "decided_at", "until", "reason",
             "created", "expires_at", "service", "purpose",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_purpose(self, request: ConsentRequest) -> str:
+        return "" if request.entry_hidden else request.purpose
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_deciders(self, request: ConsentRequest) -> list[int]:
@@ -114,6 +130,13 @@ class ShareInputSerializer(serializers.Serializer):
     recipients = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
     basis = serializers.CharField(required=False, allow_null=True, default=None)
     justification = serializers.CharField(required=False, allow_blank=True, default="")
+    purpose = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why you share it (at most 500 characters); the decider and the young person "
+        "read it. Required unless a standing rule covers every recipient: 400 on `purpose`.",
+    )
 
 
 class HeldShareOutputSerializer(serializers.ModelSerializer):
@@ -286,6 +309,7 @@ class KnowledgeSerializer(serializers.Serializer):
         help_text='Why, in the viewer\'s words, naming who decided ("Mor said yes 3 March").'
     )
     justification = serializers.CharField()
+    purpose = serializers.CharField(help_text='Why it was shared, as the sharer wrote it ("").')
     withheld = WithheldPlaceholderSerializer(source="withholding", allow_null=True)
     since = serializers.DateTimeField()
     until = serializers.DateTimeField(allow_null=True)
@@ -294,6 +318,9 @@ class KnowledgeSerializer(serializers.Serializer):
 
 class PersonKnowledgeSerializer(serializers.Serializer):
     person = PersonSerializer(source="*")
+    blocked = serializers.BooleanField(
+        help_text="Blocked on the case: they receive nothing from it (false on your own row)."
+    )
     entries = KnowledgeSerializer(many=True)
 
 
@@ -328,3 +355,24 @@ class CategoryWatchSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     category = serializers.ChoiceField(choices=Entry.Category.choices)
     watching = serializers.BooleanField()
+
+
+class BlockInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="A person on the team (not you, not the youth).")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=BLOCK_REASON_MAX_CHARS,
+        help_text="Why, for the young person and the consent authority; never told to them.",
+    )
+
+
+class BlockOutputSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer(read_only=True)
+    created_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Block
+        fields = ["id", "user", "reason", "created_by", "created"]
+        read_only_fields = fields

@@ -11,6 +11,8 @@ case_pages = [
     path("entries/<int:entry_id>/watch/", views.entry_watch_page, name="entry-watch"),
     path("who-knows-what/", views.who_knows_what_page, name="who-knows-what"),
     path("access-log/", views.access_log_page, name="access-log"),
+    path("blocks/", views.blocks_page, name="blocks"),
+    path("blocks/<int:block_id>/remove/", views.block_remove_page, name="block-remove"),
     path("access-log/watch/", views.category_watch_page, name="category-watch"),
     path("reading-first/", views_reading_first.reading_first_page, name="reading-first"),
     path(

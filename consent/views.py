@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.markdown import render_markdown
-from cases.models import Entry, Participant
+from cases.models import Case, Entry, Participant
 from cases.selectors import access_case, access_entry, attachments_for_entry, entry_notes
 from cases.services import can_close_case, entry_open, participants_removable
 from coordination.models import User
@@ -36,6 +36,7 @@ from .access_log import (
 from .forms import (
     BASIS_LEGAL_DUTY,
     AccessLogFilterForm,
+    BlockForm,
     CaseCloseForm,
     DeclineForm,
     EndsForm,
@@ -45,12 +46,17 @@ from .forms import (
 )
 from .models import ConsentRequest, Disclosure
 from .selectors import (
+    access_block,
+    access_case_blocks,
     access_case_overview,
     access_consent_request,
     access_disclosure,
+    block_candidates,
+    blocks_active,
     categories_decided_by,
     categories_watched,
     consent_requests_visible,
+    may_block,
     may_see_youth_opinion,
     share_candidates,
     sharing_overview_for_entry,
@@ -58,6 +64,8 @@ from .selectors import (
     who_knows_what,
 )
 from .services import (
+    block_create,
+    block_remove,
     case_close,
     case_reopen,
     category_watch,
@@ -130,6 +138,7 @@ def entry_share(request: HttpRequest, case_id: int, entry_id: int) -> HttpRespon
             actor=user,
             basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
             justification=form.cleaned_data["justification"] if legal_duty else "",
+            purpose=form.cleaned_data["purpose"],
         ),
     )
     if shared:
@@ -186,8 +195,71 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "is_youth": user.pk == case.youth_id,
             "decided_categories": decided,
             "reads_access_log": bool(access_log_categories(user=user, case=case)),
+            "may_block": may_block(user=user, case=case),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blocks_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """ "Block someone": the people who get nothing from the case, and whom to add."""
+    user = authenticated_user(request)
+    case = access_case_blocks(user=user, case_id=case_id)
+    people = block_candidates(case=case, viewer=user)
+    form = BlockForm(request.POST or None, people=people)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _blocks_page(request, case, form, people, status=400)
+        blocked = User.objects.filter(pk=form.cleaned_data["user"]).first()
+        reason = form.cleaned_data["reason"]
+        if blocked is not None and attempt(
+            request,
+            lambda: block_create(case_id=case.pk, actor=user, user=blocked, reason=reason),
+        ):
+            messages.success(
+                request,
+                _("%(name)s gets nothing from your case now. They are not told why.")
+                % {"name": blocked.name},
+            )
+        return redirect("consent:blocks", case_id=case.pk)
+    return _blocks_page(request, case, form, people)
+
+
+def _blocks_page(
+    request: HttpRequest,
+    case: Case,
+    form: BlockForm,
+    people: list[Participant],
+    status: int = 200,
+) -> HttpResponse:
+    user = authenticated_user(request)
+    return render(
+        request,
+        "consent/blocks.html",
+        {
+            "case": case,
+            "form": form,
+            "people": people,
+            "blocks": list(blocks_active(case=case, viewer=user)),
+            "is_youth": user.pk == case.youth_id,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def block_remove_page(request: HttpRequest, case_id: int, block_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    if access_block(user=user, block_id=block_id).case_id != case_id:
+        raise Http404
+    if attempt(request, lambda: block_remove(block_id=block_id, actor=user)):
+        messages.success(
+            request,
+            _("The block is removed. What was shared before does not come back by itself."),
+        )
+    return redirect("consent:blocks", case_id=case_id)
 
 
 def _watching_posted(request: HttpRequest) -> bool:

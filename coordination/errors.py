@@ -8,7 +8,10 @@ ObjectDoesNotExist); `coordination.rest.exception_handler` turns them into an AP
 
 class StateConflict(Exception):
     """The action is allowed but the object's current state forbids it (e.g. approved twice);
-    the API answers 409 with the message."""
+    the API answers 409 with the message, and with `code` when a subclass names one a client
+    can act on (consent's "blocked")."""
+
+    code: str | None = None
 
 
 # No silent last-write-wins: a writer names the version they started from (the youth the version

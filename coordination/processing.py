@@ -302,6 +302,13 @@ RECORDS: dict[str, Processing] = {
         recipients="the young person; the helper who shared it, for their own shares",
         retention="as long as the case's skeleton",
     ),
+    "consent.Block": Processing(
+        purpose="the young person's block: a person who receives nothing from the case",
+        data="case, the blocked person, the reason they may write, who set and removed it, when",
+        people=(YOUTH, GUARDIANS, HELPERS),
+        recipients="the young person and the consent authority; never the blocked person",
+        retention="as long as the case's skeleton",
+    ),
     "voice.MessageRead": Processing(
         purpose="which messages a person has read",
         data="the person, the case, when",

@@ -133,6 +133,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # Both versions, so the client can show what changed; nothing was written.
         body = {"detail": str(exc), "yours": exc.yours, "current": exc.current}
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StateConflict) and exc.code is not None:
+        body = {"detail": str(exc), "code": exc.code}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404 | ObjectDoesNotExist | exceptions.NotFound):
         # One body whether the object is missing or hidden.
         return Response({"detail": NOT_FOUND_DETAIL}, status=status.HTTP_404_NOT_FOUND)

@@ -10,14 +10,16 @@ the same transaction; delivery is queued on commit by coordination.
 One module per kind of use case: `share` (sharing and disclosing), `decisions` (consent
 requests answered, disclosures withdrawn), `rules` (standing rules), `team` (leaving the team,
 ending a guardianship), `closing` (closing and reopening a case), `expiry` (consent that
-ends by itself), `watch` (the young person's alerts when someone opens what they watch), `rooms`
-(what a room shared ends for someone who is out of it), `payload` (a referral's entries to a
-service's intake, who are not on the team), `automatic` (rules that share new entries by
-themselves), `holding` and `reading_first` (shares under rules that wait until the young
-person has read the entry).
+ends by itself), `blocks` (a person who receives nothing from the case), `watch` (the
+young person's alerts when someone opens what they watch), `rooms` (what a room shared
+ends for someone who is out of it), `payload` (a referral's entries to a service's intake,
+who are not on the team), `automatic` (rules that share new entries by themselves),
+`holding` and `reading_first` (shares under rules that wait until the young person has
+read the entry).
 """
 
 from .automatic import entry_share_automatically
+from .blocks import block_create, block_remove
 from .closing import case_close, case_reopen, follow_ups_remind
 from .decisions import (
     consent_request_approve,
@@ -37,14 +39,17 @@ from .reading_first import (
 )
 from .rooms import room_access_end
 from .rules import sharing_rule_create, sharing_rule_end
-from .share import SHARE_BASES, ShareResult, share
+from .share import SHARE_BASES, ShareBlocked, ShareResult, share
 from .team import guardianship_end, participant_remove, youth_adult_transitions
 from .watch import category_watch, entries_opened, entry_watch
 
 __all__ = [
     "SHARE_BASES",
     "PayloadResult",
+    "ShareBlocked",
     "ShareResult",
+    "block_create",
+    "block_remove",
     "case_close",
     "case_reopen",
     "category_watch",

@@ -105,6 +105,7 @@ def consent_request_approve(
             granted_by=actor,
             request=request,
             intake_of=request.service,
+            purpose=request.purpose,
         )
     _decided(case=case, request=request, actor=actor, status=ConsentRequest.Status.APPROVED)
     _tell_apps(request=request, actor=actor)

@@ -24,6 +24,7 @@ from services_registry.selectors import intake_staff
 
 from .. import links, notifications
 from ..models import (
+    PURPOSE_MAX_CHARS,
     ConsentRequest,
     Disclosure,
     HeldShare,
@@ -35,6 +36,7 @@ from ..models import (
 from ..periods import ends_at
 from ..selectors import (
     authority_for,
+    blocked_on,
     deciders_for,
     rules_covering,
 )
@@ -46,6 +48,29 @@ SHARE_BASES = {
     Disclosure.Basis.OWN_CHOICE,
     Disclosure.Basis.LEGAL_DUTY,
 }
+
+
+class ShareBlocked(StateConflict):
+    """A recipient is blocked on the case (the API answers 409 with code "blocked"). The
+    message names only who; why they are blocked is never told."""
+
+    code = "blocked"
+
+
+def blocked_check(*, case: Case, recipient_ids: set[int], basis: str | None) -> set[int]:
+    """THE block rule of the share path, asked by every path that would let someone see an entry
+    (share, consent approval, rule shares, messages, minutes, referral payloads: they all
+    reach `share` or `_disclose`). A blocked recipient receives nothing: ShareBlocked, nothing
+    written. Only a legal duty goes through; the blocked recipients it reaches are returned, so
+    the young person can be alerted. Caller holds the case lock."""
+    blocked = blocked_on(case=case, user_ids=recipient_ids)
+    if blocked and basis != Disclosure.Basis.LEGAL_DUTY:
+        names = ", ".join(user.name for user in User.objects.filter(pk__in=blocked).order_by("pk"))
+        raise ShareBlocked(
+            _("Nothing was shared: %(names)s may not receive anything on this case.")
+            % {"names": names}
+        )
+    return blocked
 
 
 @dataclass
@@ -66,6 +91,7 @@ def _disclose(
     rules: dict[int, SharingRule] | None = None,
     request: ConsentRequest | None = None,
     justification: str = "",
+    purpose: str = "",
     received_url: str = "",
     room: Room | None = None,
     received_kind: NotificationKind | None = None,
@@ -78,7 +104,11 @@ def _disclose(
     `received_url`, or at the entry's own page. A message in a room tells the young person, who
     is in every room of their case, with the room's own `received_kind` too. With `intake_of`
     the recipients receive it as that service's intake (a referral's payload), off the team.
-    `automatic`: made by a rule that shares by itself when the entry was saved."""
+    `automatic`: made by a rule that shares by itself when the entry was saved. `purpose`: why,
+    as the sharer (or, through an approval, the asker) wrote it."""
+    blocked = blocked_check(
+        case=case, recipient_ids={recipient.pk for recipient in recipients}, basis=basis
+    )
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -91,6 +121,7 @@ def _disclose(
                 request=request,
                 room=room,
                 justification=justification,
+                purpose=purpose,
                 granted_by=granted_by,
                 granted_at=now,
                 until=_ends(rule=rules.get(recipient.pk), request=request),
@@ -123,8 +154,18 @@ def _disclose(
             "room": room.pk if room else None,
             "intake_of": str(intake_of.pk) if intake_of else None,
             "automatic": automatic,
+            "blocked": sorted(blocked),
         },
     )
+    if blocked:
+        # Who, what and the justification are on who-knows-what, where this points.
+        notification_create(
+            recipient=case.youth,
+            kind=notifications.BLOCKED_SHARE_LEGAL_DUTY,
+            case_id=case.pk,
+            entry_id=entry.pk,
+            target_url=links.who_knows_what(case),
+        )
     received_kind = received_kind or (
         notifications.MESSAGE_RECEIVED
         if entry.kind == Entry.Kind.MESSAGE
@@ -305,6 +346,26 @@ def _validate_recipients(
     )
 
 
+def _purpose_check(purpose: str | None, *, required: bool) -> str:
+    """The purpose, trimmed, or a 400 on `purpose`: too long, or missing where it is `required`
+    and the caller asks for one (`purpose` not None: the API and the share form)."""
+    text = (purpose or "").strip()
+    if len(text) > PURPOSE_MAX_CHARS:
+        raise ValidationError(
+            {"purpose": _("Write at most %(max)d characters.") % {"max": PURPOSE_MAX_CHARS}}
+        )
+    if purpose is not None and required and not text:
+        raise ValidationError(
+            {
+                "purpose": _(
+                    "Write why you share this. No standing rule covers everyone you chose, so "
+                    "whoever decides reads it."
+                )
+            }
+        )
+    return text
+
+
 @transaction.atomic
 def share(
     *,
@@ -313,6 +374,7 @@ def share(
     actor: User,
     basis: str | None = None,
     justification: str = "",
+    purpose: str | None = None,
     received_url: str = "",
     room: Room | None = None,
     received_kind: NotificationKind | None = None,
@@ -338,6 +400,11 @@ def share(
     (held until the young person has read the entry when they chose reading first:
     consent.services.holding), otherwise a consent request for all of them. `legal_duty` needs a
     justification, which the youth sees.
+
+    `purpose` (why, shown to the decider and on who-knows-what) is stored on the request and the
+    disclosures. A caller that passes one (the API and the share form) must write it unless a
+    standing rule covers every recipient or the youth shares their own entry; None (workflows
+    such as minutes and messages) asks for none.
     """
     case = case_lock(entry.case_id)
     entry = access_entry(user=actor, entry_id=entry.pk)
@@ -373,6 +440,8 @@ def share(
     users, participants = _validate_recipients(
         case=case, entry=entry, recipient_ids={user.pk for user in recipients}
     )
+    # Before anything is asked: a blocked person is not even the subject of a consent request.
+    blocked_check(case=case, recipient_ids={user.pk for user in users}, basis=basis)
 
     rules: dict[int, SharingRule] = {}
     if actor_is_youth:
@@ -393,22 +462,28 @@ def share(
             return ShareResult(
                 "consent_requested",
                 consent_request=_consent_request_create(
-                    case=case, entry=entry, recipients=users, requested_by=actor
-                ),
-            )
-        basis = Disclosure.Basis.AGREEMENT
-        if reading_first_waits(case=case, entry=entry):
-            return ShareResult(
-                "waiting_for_youth",
-                held=shares_hold(
                     case=case,
                     entry=entry,
                     recipients=users,
-                    rules=rules,
-                    actor=actor,
-                    automatic=automatic,
+                    requested_by=actor,
+                    purpose=_purpose_check(purpose, required=True),
                 ),
             )
+        basis = Disclosure.Basis.AGREEMENT
+    # Covered by a rule, or the youth's own choice: the purpose is optional; a legal duty not.
+    text = _purpose_check(purpose, required=basis == Disclosure.Basis.LEGAL_DUTY)
+    if basis == Disclosure.Basis.AGREEMENT and reading_first_waits(case=case, entry=entry):
+        return ShareResult(
+            "waiting_for_youth",
+            held=shares_hold(
+                case=case,
+                entry=entry,
+                recipients=users,
+                rules=rules,
+                actor=actor,
+                automatic=automatic,
+            ),
+        )
     return ShareResult(
         "shared",
         _disclose(
@@ -419,6 +494,7 @@ def share(
             granted_by=actor,
             rules=rules,
             justification=justification if basis == Disclosure.Basis.LEGAL_DUTY else "",
+            purpose=text,
             received_url=received_url,
             automatic=automatic and basis == Disclosure.Basis.AGREEMENT,
         ),

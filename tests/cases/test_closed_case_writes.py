@@ -21,7 +21,13 @@ from drf_spectacular.generators import SchemaGenerator
 from cases.models import Participant
 from cases.services import entry_withhold, invitation_create
 from consent.models import SharingRule
-from consent.services import case_close, consent_request_approve, reading_first_set, share
+from consent.services import (
+    block_create,
+    case_close,
+    consent_request_approve,
+    reading_first_set,
+    share,
+)
 from coordination.models import AuditEvent, Notification
 from meetings.services import (
     action_item_create,
@@ -134,6 +140,7 @@ def build(demo):
     reading_first_set(case_id=case.pk, actor=sara, on=True)
     waiting = write_entry(case, nurse, category="school", title="Venter")
     (held_share,) = share(entry=waiting, recipients=[demo["laerer"]], actor=nurse).held
+    block = block_create(case_id=case.pk, actor=sara, user=demo["bup"])
     for closing in (case, demo.jonas_case):
         case_close(case=closing, actor=demo["helsesykepleier"], summary="Ferdig.")
     ids = {
@@ -161,6 +168,7 @@ def build(demo):
         "referral_id": to_clinic.pk,
         "awaiting_referral": to_bup.pk,
         "held_share_id": held_share.pk,
+        "block_id": block.pk,
     }
     service = str(Participant.objects.get(case=case, user=demo["laerer"]).service_id)
     return ids, service
@@ -177,6 +185,8 @@ def writes(demo, ids, service):
             "ungdomshjelper", {"item_id": ids["action_item"]}, {"status": "done"}),
         ("post", "/api/v1/agenda-items/{item_id}/publish/"): (
             "sara", {"item_id": ids["agenda_item"]}, None),
+        ("delete", "/api/v1/blocks/{block_id}/"): ("sara", {}, None),
+        ("post", "/api/v1/cases/{case_id}/blocks/"): ("sara", {}, {"user": u["laerer"]}),
         ("post", "/api/v1/cases/{case_id}/close/"): ("bup", {}, {"summary": "Igjen."}),
         ("post", "/api/v1/cases/{case_id}/invitations/"): (
             "helsesykepleier", {}, {"role": "helper", "user": u["nav"], "service": service}),

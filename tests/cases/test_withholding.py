@@ -111,7 +111,9 @@ def test_the_youth_meets_a_withheld_entry_only_as_its_placeholder_everywhere(dem
     note = write_entry(demo.sara_case, nurse, title=secret)
     entry_withhold(entry_id=note.pk, actor=nurse, reason=REASON)
     response = as_user(nurse).post(
-        f"/api/v1/entries/{note.pk}/share/", {"recipients": [demo["laerer"].pk]}, format="json"
+        f"/api/v1/entries/{note.pk}/share/",
+        {"recipients": [demo["laerer"].pk], "purpose": "Tilrettelegging."},
+        format="json",
     )
     request_id = response.json()["consent_request"]["id"]
     # When Sara looks at her home page, her requests, the request and her notifications

@@ -62,8 +62,9 @@ def test_a_rule_share_names_whose_rule_it_is(demo, settings):
     share(entry=entry, recipients=[demo["laerer"]], actor=demo["helsesykepleier"])
     sara_sees = _rows(demo, demo["sara"], demo.sara_case, "laerer")
     coordinator_sees = _rows(demo, demo["ungdomshjelper"], demo.sara_case, "laerer")
-    assert sara_sees[0]["basis_text"].startswith("your standing rule, set ")
+    assert sara_sees[0]["basis_text"].startswith("your rule: school → all helpers, set ")
     assert coordinator_sees[0]["basis_text"].startswith(f"a standing rule {demo['sara'].name} set ")
+    assert coordinator_sees[0]["basis_text"].endswith(": school → all helpers")
 
 
 def test_own_choice_names_the_young_person_to_others(demo, settings):

@@ -36,7 +36,9 @@ def test_sara_decides_shares_and_withdraws_her_health_note(demo):
 
     # When the nurse shares it with the teacher, Sara (16) is asked
     response = nurse.post(
-        f"/api/v1/entries/{entry_id}/share/", {"recipients": [demo["laerer"].pk]}, format="json"
+        f"/api/v1/entries/{entry_id}/share/",
+        {"recipients": [demo["laerer"].pk], "purpose": "Så skolen kan tilrettelegge prøver."},
+        format="json",
     )
     assert response.status_code == 202, response.content
     request = response.json()["consent_request"]
@@ -99,7 +101,9 @@ def test_jonas_father_decides_and_sees_jonas_opinion(demo):
 
     # When the nurse shares it, Jonas (13) does not decide: his father does
     response = nurse.post(
-        f"/api/v1/entries/{entry_id}/share/", {"recipients": [demo["laerer"].pk]}, format="json"
+        f"/api/v1/entries/{entry_id}/share/",
+        {"recipients": [demo["laerer"].pk], "purpose": "Så skolen kan tilrettelegge prøver."},
+        format="json",
     )
     assert response.status_code == 202
     request_id = response.json()["consent_request"]["id"]

@@ -128,7 +128,9 @@ def _school_rule_for_a_month(demo) -> tuple[dict, date]:
 def _share_school_note(demo, title="Tilrettelegging ved prøver"):
     entry = write_entry(demo.sara_case, demo["helsesykepleier"], category="school", title=title)
     response = as_user(demo["helsesykepleier"]).post(
-        f"/api/v1/entries/{entry.pk}/share/", {"recipients": [demo["laerer"].pk]}, format="json"
+        f"/api/v1/entries/{entry.pk}/share/",
+        {"recipients": [demo["laerer"].pk], "purpose": "Tilrettelegging."},
+        format="json",
     )
     return entry, response
 
@@ -220,7 +222,9 @@ def test_who_knows_what_shows_the_end_before_and_after_it_comes(demo):
 def _health_request(demo) -> tuple[int, ConsentRequest]:
     entry = write_entry(demo.sara_case, demo["helsesykepleier"], category="health")
     response = as_user(demo["helsesykepleier"]).post(
-        f"/api/v1/entries/{entry.pk}/share/", {"recipients": [demo["bup"].pk]}, format="json"
+        f"/api/v1/entries/{entry.pk}/share/",
+        {"recipients": [demo["bup"].pk], "purpose": "Behandling."},
+        format="json",
     )
     assert response.status_code == 202
     return entry.pk, ConsentRequest.objects.get(pk=response.json()["consent_request"]["id"])
@@ -284,7 +288,9 @@ def test_sharing_again_after_the_end_works_before_the_sweep(demo):
     )
     with time_machine.travel(ends_at(today) + timedelta(hours=9), tick=False):
         response = as_user(demo["helsesykepleier"]).post(
-            f"/api/v1/entries/{entry_id}/share/", {"recipients": [demo["bup"].pk]}, format="json"
+            f"/api/v1/entries/{entry_id}/share/",
+            {"recipients": [demo["bup"].pk], "purpose": "Behandling."},
+            format="json",
         )
         assert response.status_code == 202, response.content
         assert Disclosure.objects.get(request=request).end_reason == "expired"

@@ -17,6 +17,7 @@ from cases.models import Participant
 from cases.services import attachment_add
 from consent.models import SharingRule
 from consent.services import (
+    block_create,
     case_close,
     consent_request_approve,
     consent_request_opinion,
@@ -63,8 +64,11 @@ def build(demo) -> World:
     reading_first_set(case_id=demo.sara_case.pk, actor=demo["sara"], on=True)
     waiting = write_entry(demo.sara_case, nurse, category="school", title="Venter")
     (held,) = share(entry=waiting, recipients=[demo["laerer"]], actor=nurse).held
+    # Jonas' father blocked child welfare on Jonas' case
+    block = block_create(case_id=demo.jonas_case.pk, actor=demo["far"], user=demo["barnevern"])
     return World(
         ids={
+            "block": block.pk,
             "sara_case": demo.sara_case.pk,
             "jonas_case": demo.jonas_case.pk,
             "note": note.pk,
@@ -131,7 +135,7 @@ MATRIX = [
     (
         "post",
         "/api/v1/entries/{note}/share/",
-        {"recipients": ["{bup}"]},
+        {"recipients": ["{bup}"], "purpose": "Behandling."},
         statuses(404, helsesykepleier=202, sara=403, laerer=403),
     ),
     (
@@ -228,6 +232,18 @@ MATRIX = [
         None,
         statuses(404, sara=200, helsesykepleier=200),
     ),
+    # Blocks: the young person, and a guardian who decides (Sara is 16: not her mother);
+    # everyone else 404, the blocked person too.
+    ("get", "/api/v1/cases/{sara_case}/blocks/", None, statuses(404, sara=200)),
+    ("get", "/api/v1/cases/{jonas_case}/blocks/", None, statuses(404, jonas=200, far=200)),
+    ("post", "/api/v1/cases/{sara_case}/blocks/", {"user": "{bup}"}, statuses(404, sara=201)),
+    (
+        "post",
+        "/api/v1/cases/{jonas_case}/blocks/",
+        {"user": "{laerer}"},
+        statuses(404, jonas=201, far=201),
+    ),
+    ("delete", "/api/v1/blocks/{block}/", None, statuses(404, jonas=204, far=204)),
     (
         "post",
         "/api/v1/participants/{bup_participant}/remove/",
@@ -293,7 +309,7 @@ def test_permission_matrix(demo, settings, tmp_path, method, path, body, expecte
 def test_anonymous_callers_get_401_everywhere(db, method, path):
     ids = {key: 1 for key in ("sara_case", "jonas_case", "note", "disclosure", "attachment")}
     ids |= {key: 1 for key in ("sara_request", "jonas_request", "rule", "bup_participant")}
-    ids |= {"waiting": 1, "held": 1}
+    ids |= {"waiting": 1, "held": 1, "block": 1}
     response = getattr(APIClient(), method)(path.format(**ids))
     assert response.status_code == 401
 

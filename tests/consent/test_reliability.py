@@ -42,7 +42,7 @@ def test_posting_and_sharing_work_with_redis_down(request, settings):
     assert entry.status_code == 201
     asked = nurse.post(
         f"/api/v1/entries/{entry.json()['id']}/share/",
-        {"recipients": [demo["laerer"].pk]},
+        {"recipients": [demo["laerer"].pk], "purpose": "Tilrettelegging."},
         format="json",
     )
     assert asked.status_code == 202

@@ -19,8 +19,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Entry, Invitation, Participant, Withholding
 from cases.services import entry_create, entry_withhold
-from consent.models import ConsentRequest, Disclosure, HeldShare, Room, RoomMember, SharingRule
-from consent.services import reading_first_set, share
+from consent.models import (
+    Block,
+    ConsentRequest,
+    Disclosure,
+    HeldShare,
+    Room,
+    RoomMember,
+    SharingRule,
+)
+from consent.services import block_create, reading_first_set, share
 from coordination.exports.services import export_request
 from coordination.models import Export, Notification, User
 from coordination.parsing import parse_id, parse_page
@@ -121,8 +129,9 @@ def _routes(patterns: list[URLPattern | URLResolver], prefix: str = "/") -> Iter
 
 
 def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
-    """A comment, a withholding, a goal with a step, a draft topic and a task on Sara's case, so
-    that the forms that post their ids are on the pages; the entry Sara commented on is returned."""
+    """A comment, a withholding, a goal with a step, a draft topic, a task and a block on Sara's
+    case, so that the forms that post their ids are on the pages; the entry Sara commented on is
+    returned."""
     case, sara = demo.sara_case, demo["sara"]
     team = [p.user for p in Participant.objects.filter(case=case, left__isnull=True)]
     entries = list(Entry.objects.filter(case=case).order_by("pk"))
@@ -177,6 +186,7 @@ def _add_what_the_demo_lacks(demo) -> Entry:  # type: ignore[no-untyped-def]
         body="",
     )
     share(entry=waiting, recipients=[demo["laerer"]], actor=demo["helsesykepleier"])
+    block_create(case_id=case.pk, actor=sara, user=demo["bup"])
     return commented
 
 
@@ -211,6 +221,7 @@ def _real_values(demo, entry: Entry) -> dict[str, str]:  # type: ignore[no-untyp
         "rule_id": SharingRule.objects.filter(case=case).first(),
         "withholding_id": Withholding.objects.first(),
         "held_share_id": HeldShare.objects.first(),
+        "block_id": Block.objects.first(),
         "invitation_id": Invitation.objects.first(),
         "referral_id": Referral.objects.first(),
         "organization_id": Organization.objects.first(),

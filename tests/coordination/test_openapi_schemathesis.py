@@ -25,7 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Attachment, Case, Entry, Participant, Withholding
-from consent.models import ConsentRequest, Disclosure, HeldShare, Room, SharingRule
+from consent.models import Block, ConsentRequest, Disclosure, HeldShare, Room, SharingRule
 from coordination.demo import PERSONAS
 from coordination.exports.services import export_request
 from coordination.models import Export, Notification, User
@@ -63,6 +63,7 @@ MODELS_BY_SEGMENT = {
     "action-items": ActionItem,
     "agenda-items": AgendaItem,
     "attachments": Attachment,
+    "blocks": Block,
     "cases": Case,
     "check-ins": CheckIn,
     "consent-requests": ConsentRequest,
@@ -173,6 +174,7 @@ def test_a_disclosure_in_force_matches_the_schema(demo_tokens, db):
             "recipients": [User.objects.get(username="barnevern").pk],
             "basis": "legal_duty",
             "justification": "Opplysningsplikt.",
+            "purpose": "Barnevernet må vurdere saken.",
         },
         media_type="application/json",
     )

@@ -32,6 +32,11 @@ def test_sara_decides_sees_who_opened_and_withdraws(demo, as_user, axe):
     expect(nurse.locator(".entry-body strong")).to_have_text("søvn")
     expect(nurse.locator(".entry-body script")).to_have_count(0)
     nurse.get_by_label(re.compile("Ole Hansen")).check()
+    # Without a purpose nothing is asked: no rule covers the teacher for health
+    nurse.get_by_role("button", name="Del", exact=True).click()
+    expect(nurse.get_by_role("status")).to_contain_text("Skriv hvorfor du deler dette")
+    nurse.get_by_label(re.compile("Ole Hansen")).check()
+    nurse.get_by_label("Hvorfor deler du dette?").fill("Så skolen kan ta hensyn i timene.")
     nurse.get_by_role("button", name="Del", exact=True).click()
     expect(nurse.get_by_role("status")).to_contain_text("den som gir samtykke, er spurt")
     entry_url = f"/cases/{case.pk}/entries/{entry.pk}/"
@@ -46,6 +51,7 @@ def test_sara_decides_sees_who_opened_and_withdraws(demo, as_user, axe):
     sara = as_user("sara")
     sara.get_by_role("link", name=re.compile("spør om å dele «Samtale om søvn»")).click()
     expect(sara.get_by_role("heading", level=1)).to_have_text("Forespørsel om deling")
+    expect(sara.locator(".facts")).to_contain_text("Så skolen kan ta hensyn i timene.")
     assert serious_violations(axe, sara) == []
     sara.get_by_role("button", name="Ja, del det").click()
     expect(sara.get_by_role("status")).to_contain_text("Du sa ja")
@@ -59,6 +65,7 @@ def test_sara_decides_sees_who_opened_and_withdraws(demo, as_user, axe):
     teacher_card = sara.locator("section.person", has_text="Ole Hansen")
     item = teacher_card.locator("li", has_text="Samtale om søvn")
     expect(item).to_contain_text("du sa ja")
+    expect(item).to_contain_text("Hvorfor: «Så skolen kan ta hensyn i timene.»")
     expect(item).to_contain_text("Åpnet")
     assert serious_violations(axe, sara) == []
 
@@ -78,6 +85,7 @@ def test_jonas_gives_his_view_and_his_father_decides(demo, as_user, axe):
     nurse = as_user("helsesykepleier")
     entry = write_note(nurse, case, "Hodepine i timene", "health")
     nurse.get_by_label(re.compile("Ole Hansen")).check()
+    nurse.get_by_label("Hvorfor deler du dette?").fill("Så læreren vet om hodepinen.")
     nurse.get_by_role("button", name="Del", exact=True).click()
     expect(nurse.get_by_role("status")).to_contain_text("den som gir samtykke, er spurt")
 
