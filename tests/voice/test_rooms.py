@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import AccessEvent, Entry
 from consent.models import Disclosure, Room
 from consent.selectors import who_knows_what
-from consent.services import case_close
+from consent.services import block_create, case_close
 from coordination.models import Notification
 from coordination.services import notification_text
 from tests.consent.helpers import as_user
@@ -294,6 +294,28 @@ def test_adding_bad_members_is_a_400_by_field(demo):
         response = as_user(sara).post(url, {"user": user.pk}, format="json")
         assert response.status_code == 400
         assert "user" in response.json()
+
+
+def test_a_blocked_person_is_not_added_and_a_member_blocked_later_receives_nothing(demo):
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    room = sara_room(demo)
+    block_create(case_id=demo.sara_case.pk, actor=sara, user=demo["bup"])
+    added = as_user(sara).post(
+        f"/api/v1/rooms/{room.pk}/members/", {"user": demo["bup"].pk}, format="json"
+    )
+    assert added.status_code == 400 and "user" in added.json()
+    opened = as_user(sara).post(
+        rooms_url(demo.sara_case), {"title": "Nytt", "members": [demo["bup"].pk]}, format="json"
+    )
+    assert opened.status_code == 400 and "members" in opened.json()
+
+    block_create(case_id=demo.sara_case.pk, actor=sara, user=teacher)
+    message = room_message_send(room_id=room.pk, author=nurse, body="Hei alle")
+    # The nurse's message reaches nobody blocked; the youth reads it as the youth.
+    assert not Disclosure.objects.filter(entry=message).exists()
+    listed = as_user(teacher).get(messages_url(room.pk))
+    assert listed.status_code == 200
+    assert message.pk not in [row["entry"] for row in listed.json()["results"]]
 
 
 def test_unread_counts_per_member(demo):

@@ -17,6 +17,7 @@ from cases.services import (
     entry_create_from_workflow,
 )
 from consent.models import ROOM_TITLE_MAX_CHARS, Room, RoomMember, RoomMessage
+from consent.selectors import blocked_on
 from consent.services import room_access_end, share
 from coordination.errors import StateConflict
 from coordination.locks import for_update
@@ -50,8 +51,8 @@ def _title_clean(title: str) -> str:
 
 
 def _members_check(*, case: Case, users: Sequence[User], field: str) -> list[User]:
-    """The people the young person chose: on the team now, never the young person (who is in
-    every room of theirs), or a 400 on `field`."""
+    """The people the young person chose: on the team now, not blocked on the case, never the
+    young person (who is in every room of theirs), or a 400 on `field`."""
     if not users:
         raise ValidationError({field: _("Choose who is in the room.")})
     ids = {user.pk for user in users}
@@ -66,6 +67,14 @@ def _members_check(*, case: Case, users: Sequence[User], field: str) -> list[Use
     if outside:
         raise ValidationError(
             {field: _("Not on the team: %(ids)s.") % {"ids": ", ".join(map(str, outside))}}
+        )
+    blocked = sorted(blocked_on(case=case, user_ids=ids))
+    if blocked:
+        raise ValidationError(
+            {
+                field: _("Blocked on this case, so they get nothing from it: %(ids)s.")
+                % {"ids": ", ".join(map(str, blocked))}
+            }
         )
     return sorted(users, key=lambda user: user.pk)
 
@@ -136,7 +145,10 @@ def room_message_send(*, room_id: int, author: User, body: str) -> Entry:
         body=body,
     )
     RoomMessage.objects.create(room=room, entry=entry)
-    recipients = [m.user for m in room_members(room=room) if m.user_id != author.pk]
+    # Someone blocked after they were added stays listed but receives nothing (the block).
+    members = [m.user for m in room_members(room=room) if m.user_id != author.pk]
+    blocked = blocked_on(case=case, user_ids={user.pk for user in members})
+    recipients = [user for user in members if user.pk not in blocked]
     if recipients:
         share(
             entry=entry,
