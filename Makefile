@@ -6,12 +6,13 @@ PYTHON ?= $(shell command -v /usr/bin/python3.11 || command -v python3.11 || com
 VENV := .venv
 export PYTHON
 
-.PHONY: help run test manage sysdeps-run sysdeps-test services stop messages e2e lint format
+.PHONY: help run test bench manage sysdeps-run sysdeps-test services stop messages e2e lint format
 
 help:
 	@echo "make run    set up everything and serve Sammen on http://127.0.0.1:8000 (Ctrl-C stops)"
 	@echo "make test   lint, type-check and run the whole test suite against real services"
 	@echo "make manage ARGS=\"import_hsds file.json\"  a management command on make run's database"
+	@echo "make bench  p50/p95 of the hot reads vs their own SQL on the benchmark municipality"
 	@echo "make stop   stop PostgreSQL and Redis if a run left them running"
 	@echo "make messages  refresh the catalogues (locale/{nb,nn} and <app>/locale/{nb,nn})"
 
@@ -35,6 +36,10 @@ run: sysdeps-run $(VENV)/.installed
 test: sysdeps-test $(VENV)/.installed
 	@scripts/compile_messages.sh
 	@scripts/test.sh $(ARGS)
+
+bench: sysdeps-run $(VENV)/.installed
+	@scripts/compile_messages.sh
+	@scripts/bench.sh $(ARGS)
 
 manage: sysdeps-run $(VENV)/.installed
 	@scripts/compile_messages.sh

@@ -1,21 +1,23 @@
 """Builds a municipality of 2,000 cases / 100,000 entries / 300,000 disclosures in its own
-database (bulk inserts) and reports p50/p95 of the entry list, opening an entry and
-who-knows-what, through the real API views, plus EXPLAIN of the permission queries.
+database (bulk inserts) and prints EXPLAIN ANALYZE of the permission-filtered reads; the reads'
+timings are `make bench` (benchmarks/bench.py), on the same database.
 
     source scripts/env.sh && scripts/services.sh start
-    .venv/bin/python -m benchmarks.municipality            # builds once into sammen_bench, measures
+    .venv/bin/python -m benchmarks.municipality            # builds once into sammen_bench, explains
     .venv/bin/python -m benchmarks.municipality --rebuild  # drops and rebuilds the data
 """
 
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 BENCH_DATABASE = "sammen_bench"
+# The one case of 500 entries and 10,000 opens that benchmarks/bench.py adds.
+LARGE_CASE = "Sak stor"
 
 
 def use_bench_database() -> None:
@@ -44,9 +46,7 @@ def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from cases.models import AccessEvent, Case, Entry, EntryUserObjectPermission, Participant
-    from cases.permissions import view_entry_permission
-    from consent.models import Disclosure
+    from cases.models import Case, Participant
     from coordination.models import Guardianship, User
     from services_registry.models import Organization, Service
 
@@ -100,78 +100,24 @@ def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
         for n, case in enumerate(cases):
             case_helpers = rng.sample(helpers, 4)
             coordinator = rng.choice(coordinators)
-            participants += [
-                Participant(case=case, user=youths[n], role="youth", joined=now),
-                Participant(case=case, user=guardians[n], role="guardian", joined=now),
-                Participant(case=case, user=coordinator, role="ungdomshjelper", joined=now),
-            ]
-            participants += [
-                Participant(
-                    case=case, user=h, role="helper", service=rng.choice(services), joined=now
-                )
-                for h in case_helpers
-            ]
+            participants += _team(
+                case,
+                youth=youths[n],
+                guardian=guardians[n],
+                coordinator=coordinator,
+                helpers=[(h, rng.choice(services)) for h in case_helpers],
+            )
             helpers_of[case.pk] = [h.pk for h in case_helpers]
             team_of[case.pk] = [guardians[n].pk, coordinator.pk] + helpers_of[case.pk]
         Participant.objects.bulk_create(participants, batch_size=batch)
-        per_case = n_entries // n_cases
-        categories = ["health", "mental_health", "school", "child_welfare", "general", "family"]
-        entries = Entry.objects.bulk_create(
-            [
-                Entry(
-                    case=case,
-                    kind="note",
-                    category=rng.choice(categories),
-                    title=f"Notat {n}",
-                    body="Tekst " * 40,
-                    author_id=rng.choice(helpers_of[case.pk]),
-                    created=now,
-                )
-                for case in cases
-                for n in range(per_case)
-            ],
-            batch_size=batch,
-        )
-        permission = view_entry_permission()
-        youth_of = {case.pk: case.youth_id for case in cases}
-        perms = []
-        for entry in entries:
-            perms.append((entry.pk, entry.author_id))
-            perms.append((entry.pk, youth_of[entry.case_id]))
-        per_entry = n_disclosures // len(entries)
-        disclosures = []
-        for entry in entries:
-            candidates = [u for u in team_of[entry.case_id] if u != entry.author_id]
-            for recipient in rng.sample(candidates, per_entry):
-                withdrawn = rng.random() < 0.1
-                disclosures.append(
-                    Disclosure(
-                        entry=entry,
-                        recipient_id=recipient,
-                        basis=rng.choice(["agreement", "consent"]),
-                        granted_by_id=entry.author_id,
-                        granted_at=now,
-                        withdrawn_at=now if withdrawn else None,
-                        withdrawn_by_id=youth_of[entry.case_id] if withdrawn else None,
-                        end_reason="withdrawn" if withdrawn else "",
-                    )
-                )
-                if not withdrawn:
-                    perms.append((entry.pk, recipient))
-        Disclosure.objects.bulk_create(disclosures, batch_size=batch)
-        EntryUserObjectPermission.objects.bulk_create(
-            [
-                EntryUserObjectPermission(content_object_id=e, user_id=u, permission=permission)
-                for e, u in perms
-            ],
-            batch_size=batch,
-        )
-        AccessEvent.objects.bulk_create(
-            [
-                AccessEvent(entry_id=e, user_id=u, via="api", at=now)
-                for e, u in rng.sample(perms, min(len(perms), n_entries))
-            ],
-            batch_size=batch,
+        entries, disclosures, perms = _entries_shared_and_opened(
+            cases,
+            team_of=team_of,
+            helpers_of=helpers_of,
+            per_case=n_entries // n_cases,
+            per_entry=n_disclosures // n_entries,
+            access_events=n_entries,
+            rng=rng,
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -181,67 +127,176 @@ def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
     )
 
 
+def build_large_case(*, entries: int, access_events: int, seed: int) -> None:
+    """One more case, LARGE_CASE, for the reads whose cost grows with a case: `entries` entries
+    (who-knows-what of a long case) and `access_events` opens (the access log's pages)."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cases.models import Case, Participant
+    from coordination.models import Guardianship, User
+    from services_registry.models import Service
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    password = make_password(None)
+    started = time.monotonic()
+    with transaction.atomic():
+        youth = User.objects.create(
+            username="b-youth-large",
+            password=password,
+            birth_date=now.date().replace(year=now.year - 16),
+        )
+        guardian = User.objects.create(username="b-guardian-large", password=password)
+        Guardianship.objects.create(youth=youth, guardian=guardian, reason="Folkeregisteret")
+        helpers = rng.sample(list(User.objects.filter(username__startswith="b-helper")), 4)
+        coordinator = User.objects.get(username="b-coordinator0")
+        service = Service.objects.filter(organization__name="Bench kommune").first()
+        case = Case.objects.create(title=LARGE_CASE, youth=youth, created=now)
+        Participant.objects.bulk_create(
+            _team(
+                case,
+                youth=youth,
+                guardian=guardian,
+                coordinator=coordinator,
+                helpers=[(h, service) for h in helpers],
+            )
+        )
+        _, disclosures, _ = _entries_shared_and_opened(
+            [case],
+            team_of={case.pk: [guardian.pk, coordinator.pk] + [h.pk for h in helpers]},
+            helpers_of={case.pk: [h.pk for h in helpers]},
+            per_case=entries,
+            per_entry=3,
+            access_events=access_events,
+            rng=rng,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"built {LARGE_CASE!r}: {entries} entries, {len(disclosures)} disclosures, "
+        f"{access_events} opens in {time.monotonic() - started:.0f} s"
+    )
+
+
+def _team(case: Any, *, youth: Any, guardian: Any, coordinator: Any, helpers: list) -> list:
+    """A case's team as Participant rows: `helpers` are (user, service) pairs."""
+    from cases.models import Participant
+
+    now = case.created
+    return [
+        Participant(case=case, user=youth, role="youth", joined=now),
+        Participant(case=case, user=guardian, role="guardian", joined=now),
+        Participant(case=case, user=coordinator, role="ungdomshjelper", joined=now),
+    ] + [
+        Participant(case=case, user=user, role="helper", service=service, joined=now)
+        for user, service in helpers
+    ]
+
+
+def _entries_shared_and_opened(
+    cases: list,
+    *,
+    team_of: dict,
+    helpers_of: dict,
+    per_case: int,
+    per_entry: int,
+    access_events: int,
+    rng: random.Random,
+) -> tuple[list, list, list]:
+    """Entries written by the cases' helpers, each shared with `per_entry` others of the team
+    (10 % withdrawn again), the view_entry rows that follow, and `access_events` opens by
+    people who may open (drawn again when there are more opens than such people and entries)."""
+    from django.utils import timezone
+
+    from cases.models import AccessEvent, Entry, EntryUserObjectPermission
+    from cases.permissions import view_entry_permission
+    from consent.models import Disclosure
+
+    now = timezone.now()
+    batch = 5000
+    categories = ["health", "mental_health", "school", "child_welfare", "general", "family"]
+    entries = Entry.objects.bulk_create(
+        [
+            Entry(
+                case=case,
+                kind="note",
+                category=rng.choice(categories),
+                title=f"Notat {n}",
+                body="Tekst " * 40,
+                author_id=rng.choice(helpers_of[case.pk]),
+                created=now,
+            )
+            for case in cases
+            for n in range(per_case)
+        ],
+        batch_size=batch,
+    )
+    permission = view_entry_permission()
+    youth_of = {case.pk: case.youth_id for case in cases}
+    perms = []
+    for entry in entries:
+        perms.append((entry.pk, entry.author_id))
+        perms.append((entry.pk, youth_of[entry.case_id]))
+    disclosures = []
+    for entry in entries:
+        candidates = [u for u in team_of[entry.case_id] if u != entry.author_id]
+        for recipient in rng.sample(candidates, per_entry):
+            withdrawn = rng.random() < 0.1
+            disclosures.append(
+                Disclosure(
+                    entry=entry,
+                    recipient_id=recipient,
+                    basis=rng.choice(["agreement", "consent"]),
+                    granted_by_id=entry.author_id,
+                    granted_at=now,
+                    withdrawn_at=now if withdrawn else None,
+                    withdrawn_by_id=youth_of[entry.case_id] if withdrawn else None,
+                    end_reason="withdrawn" if withdrawn else "",
+                )
+            )
+            if not withdrawn:
+                perms.append((entry.pk, recipient))
+    Disclosure.objects.bulk_create(disclosures, batch_size=batch)
+    EntryUserObjectPermission.objects.bulk_create(
+        [
+            EntryUserObjectPermission(content_object_id=e, user_id=u, permission=permission)
+            for e, u in perms
+        ],
+        batch_size=batch,
+    )
+    opened = (
+        rng.sample(perms, access_events)
+        if access_events <= len(perms)
+        else rng.choices(perms, k=access_events)
+    )
+    AccessEvent.objects.bulk_create(
+        [AccessEvent(entry_id=e, user_id=u, via="api", at=now) for e, u in opened],
+        batch_size=batch,
+    )
+    return entries, disclosures, perms
+
+
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def measure(samples: int, seed: int) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from rest_framework.test import APIClient
-
+def explain() -> None:
+    """EXPLAIN ANALYZE of the permission-filtered reads for one helper (timings: bench.py)."""
     from cases.models import Case, Entry, Participant
     from cases.selectors import entries_for_case, entries_visible
     from coordination.models import User
 
-    rng = random.Random(seed)
-    helper_rows = list(
-        Participant.objects.active().filter(role="helper").values_list("case_id", "user_id")
+    case_id, user_id = (
+        Participant.objects.active()
+        .filter(role="helper")
+        .order_by("pk")
+        .values_list("case_id", "user_id")
+        .first()
     )
-    case_ids = list(Case.objects.values_list("pk", flat=True))
-    users = {u.pk: u for u in User.objects.filter(username__startswith="b-")}
-
-    def timed(client: APIClient, url: str) -> tuple[float, int]:
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, (url, response.status_code)
-        return elapsed, len(queries)
-
-    results: dict[str, list[float]] = {"entry list": [], "entry open": [], "who-knows-what": []}
-    query_counts: dict[str, set[int]] = {key: set() for key in results}
-    for _ in range(samples):
-        case_id, user_id = rng.choice(helper_rows)
-        client = APIClient(SERVER_NAME="localhost")
-        client.force_authenticate(users[user_id])
-        elapsed, count = timed(client, f"/api/v1/cases/{case_id}/entries/")
-        results["entry list"].append(elapsed)
-        query_counts["entry list"].add(count)
-        visible = list(
-            entries_for_case(user=users[user_id], case=Case(pk=case_id)).values_list(
-                "pk", flat=True
-            )
-        )
-        elapsed, count = timed(client, f"/api/v1/entries/{rng.choice(visible)}/")
-        results["entry open"].append(elapsed)
-        query_counts["entry open"].add(count)
-        case = Case.objects.get(pk=rng.choice(case_ids))
-        client.force_authenticate(users[case.youth_id])
-        elapsed, count = timed(client, f"/api/v1/cases/{case.pk}/who-knows-what/")
-        results["who-knows-what"].append(elapsed)
-        query_counts["who-knows-what"].add(count)
-    print(f"\n{'operation':<16}{'p50 ms':>9}{'p95 ms':>9}   queries   ({samples} samples)")
-    for name, values in results.items():
-        print(
-            f"{name:<16}{statistics.median(values):>9.1f}{percentile(values, 95):>9.1f}"
-            f"   {sorted(query_counts[name])}"
-        )
-
-    # EXPLAIN of the permission-filtered reads for one helper.
-    case_id, user_id = helper_rows[0]
-    user = users[user_id]
+    user = User.objects.get(pk=user_id)
     entry_id = entries_for_case(user=user, case=Case(pk=case_id)).values_list("pk", flat=True)[0]
     plans = {
         "entry list": entries_for_case(user=user, case=Case(pk=case_id))[:25].explain(analyze=True),
@@ -264,7 +319,6 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--disclosures", type=int, default=300_000)
-    parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
@@ -283,7 +337,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Case.objects.exists():
         build(args.cases, args.entries, args.disclosures, args.seed)
-    measure(args.samples, args.seed)
+    explain()
 
 
 if __name__ == "__main__":

@@ -69,6 +69,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # PostgreSQL's JIT compiles queries whose estimated cost is high (the finder's filters) and costs
 # ~70 ms each time; our queries are short, so it only ever adds latency.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Tests only: the migrated database each test database is copied from (scripts/test.sh makes
+# it), instead of running every migration for each of them.
+if template := env("SAMMEN_TEST_TEMPLATE", default=""):
+    DATABASES["default"]["TEST"] = {"TEMPLATE": template}
 REDIS_URL = _production_value("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/0")
 # The cache (today: the API's throttle counters) lives on the same Redis as Celery's queue, under
 # its own key prefix. Short timeouts: the throttles let requests through while Redis is down

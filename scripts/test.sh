@@ -28,6 +28,9 @@ scripts/oidc_providers.sh start
     exit 1
 }
 scripts/check_messages.sh
+# Every test database is a copy of one migrated template (made again when a migration changes).
+SAMMEN_TEST_TEMPLATE="$(.venv/bin/python scripts/test_template.py)"
+export SAMMEN_TEST_TEMPLATE
 
 # pytest runs twice with the same arguments: first every test but the `serial` ones on
 # SAMMEN_TEST_WORKERS pytest-xdist workers (each with its own PostgreSQL and Redis database, see

@@ -1,9 +1,14 @@
 import os
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.db import transaction
+from django.test.utils import override_settings
+from pytest_django import DjangoDbBlocker
+from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
 
 from coordination.celery import app as celery_app
@@ -86,3 +91,124 @@ def celery_worker(transactional_db):
     celery_app.control.purge()
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+# --- the demo municipality, seeded once for a run of tests ---------------------------------------
+
+
+class SeededOnce:
+    """Data seeded once and kept in an outer transaction that is never committed.
+
+    Each test's own transaction (pytest-django's, as Django's TestCase) is then a savepoint
+    inside it, rolled back after the test: every test starts from the freshly seeded data, as
+    with Django's TestCase.setUpTestData. The outer transaction is rolled back, and the data
+    gone, before any test that did not ask for it, so nothing else ever sees it.
+    """
+
+    def __init__(self, blocker: DjangoDbBlocker, seed: Callable[[], object]) -> None:
+        self._blocker = blocker
+        self._seed = seed
+        self._atomic: transaction.Atomic | None = None
+
+    @property
+    def seeded(self) -> bool:
+        return self._atomic is not None
+
+    def enter(self) -> None:
+        if self._atomic is not None:
+            return
+        with self._blocker.unblock():
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            try:
+                self._seed()
+            except BaseException:
+                self.leave()
+                raise
+
+    def leave(self) -> None:
+        if self._atomic is None:
+            return
+        atomic, self._atomic = self._atomic, None
+        if transaction.get_connection().atomic_blocks[-1:] != [atomic]:
+            raise RuntimeError(
+                "A transaction begun inside the seeded demo's is still open: a fixture broader "
+                "than a test opened it while the demo was seeded."
+            )
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _seed_demo() -> None:
+    from tests.cases.conftest import seed
+    from tests.factories import PASSWORD
+
+    # The settings every test has (the autouse fixtures above): the demo's passwords are hashed
+    # as the tests check them, and an SMS the seed sends lands in no test's file.
+    with override_settings(
+        SAMMEN_DEMO_PASSWORD=PASSWORD,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        SAMMEN_SMS_FILE_PATH=os.devnull,
+    ):
+        seed(settings)
+
+
+@pytest.fixture(scope="session")
+def demo_once(django_db_setup, django_db_blocker) -> Iterator[SeededOnce]:
+    """The demo municipality of tests/cases/conftest.py (its `demo` fixture asks for this)."""
+    demo = SeededOnce(django_db_blocker, _seed_demo)
+    yield demo
+    demo.leave()
+
+
+def _wants_demo_once(item: pytest.Item) -> bool:
+    """Whether the test asks for the seeded demo and pytest-django runs it in a transaction it
+    rolls back (its rule): a transactional test commits, and its flush would empty the outer
+    transaction, so it seeds its own."""
+    names = getattr(item, "fixturenames", ())
+    if "demo_once" not in names:
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transactional, reset_sequences, databases, serialized_rollback, available_apps = (
+            validate_django_db(marker)
+        )
+        if transactional or reset_sequences or serialized_rollback or databases:
+            return False
+        if available_apps is not None:
+            return False
+    return not any(
+        name in names
+        for name in (
+            "transactional_db",
+            "live_server",
+            "django_db_reset_sequences",
+            "django_db_serialized_rollback",
+        )
+    )
+
+
+@pytest.fixture
+def _demo_once_enter(request: pytest.FixtureRequest) -> None:
+    # Before the test's own transaction begins, which is then a savepoint inside the seeded one.
+    if _wants_demo_once(request.node):
+        request.getfixturevalue("demo_once").enter()
+
+
+@pytest.fixture
+def _django_db_helper(_demo_once_enter, _django_db_helper):
+    """pytest-django's fixture that begins each test's transaction (db, transactional_db and the
+    django_db marker all go through it), overridden only to come after _demo_once_enter."""
+    return _django_db_helper
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    # After the test's fixtures are gone and before the next test's (module fixtures included)
+    # are set up: the seeded demo stays only for a next test that asks for it.
+    yield
+    if nextitem is None or not _wants_demo_once(nextitem):
+        demo = getattr(item, "funcargs", {}).get("demo_once")
+        if demo is not None:
+            demo.leave()

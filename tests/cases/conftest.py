@@ -25,6 +25,12 @@ class Demo:
 def seed(settings) -> Demo:  # type: ignore[no-untyped-def]
     settings.SAMMEN_DEMO_PASSWORD = PASSWORD
     call_command("seed_demo", stdout=StringIO())
+    return demo_read()
+
+
+def demo_read() -> Demo:
+    """The seeded municipality, as fresh objects: a test may change them without touching the
+    next test's."""
     return Demo(
         users={user.username: user for user in User.objects.all()},
         sara_case=Case.objects.get(title=SARA_CASE),
@@ -33,5 +39,10 @@ def seed(settings) -> Demo:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo(db, settings) -> Demo:
+def demo(demo_once, db, settings) -> Demo:
+    """Seeded once for a run of consecutive tests that ask for it (tests/conftest.py, demo_once),
+    rolled back to after each; seeded in the test's own transaction where that cannot be."""
+    if demo_once.seeded:
+        settings.SAMMEN_DEMO_PASSWORD = PASSWORD
+        return demo_read()
     return seed(settings)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases.models import Case, Participant
 from coordination.models import User
+from tests.cases.conftest import demo  # noqa: F401
 from tests.factories import CaseFactory, ParticipantFactory, UserFactory
 
 

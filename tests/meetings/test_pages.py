@@ -3,7 +3,6 @@ refusals as messages, 404 for what the caller may not see, and bounded query cou
 
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -11,13 +10,7 @@ from cases.models import Entry
 from consent.models import ConsentRequest
 from meetings.demo import DEMO_TITLE
 from meetings.models import ActionItem, Meeting, Minutes
-from tests.cases.conftest import seed
 from tests.meetings.helpers import hold, started
-
-
-@pytest.fixture
-def demo(db, settings):
-    return seed(settings)
 
 
 def client_for(user):
