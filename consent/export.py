@@ -16,13 +16,16 @@ from coordination.models import User
 from .access_log import access_log, access_log_categories, access_log_rows, access_log_team
 from .models import Disclosure
 from .selectors import (
+    blocks_active,
     consent_requests_visible,
+    may_block,
     may_see_who_knows_what,
     sharing_rules_active,
     who_knows_what,
 )
 from .serializers import (
     AccessLogSerializer,
+    BlockOutputSerializer,
     ConsentRequestOutputSerializer,
     PersonKnowledgeSerializer,
     SharingRuleOutputSerializer,
@@ -44,7 +47,15 @@ def export_sections(*, user: User) -> list[ExportSection]:
     knowledge: list[dict] = []
     log: list[dict] = []
     rules: list[dict] = []
+    blocks: list[dict] = []
     for case in cases_for_user(user=user):
+        if may_block(user=user, case=case):
+            blocks.extend(
+                {"case": case.pk, **block}
+                for block in BlockOutputSerializer(
+                    blocks_active(case=case, viewer=user), many=True
+                ).data
+            )
         if may_see_who_knows_what(user=user, case=case):
             people = who_knows_what(case=case, viewer=user)
             knowledge.append(
@@ -100,5 +111,13 @@ def export_sections(*, user: User) -> list[ExportSection]:
             list(rules),
             choices=choices,
             order=43,
+        ),
+        ExportSection(
+            "blocks",
+            _("People you blocked"),
+            _("The people blocked on your cases: they get nothing from the case."),
+            blocks,
+            choices=choices,
+            order=44,
         ),
     ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, Entry, Participant
 from services_registry.models import Service
@@ -120,7 +121,7 @@ class ConsentRequest(models.Model):
         EXPIRED = "expired", _("expired")
         # The person who asked left the team (only a member may hold a request open), or the
         # case was closed (consent.services.closing).
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("consent request", "cancelled")
 
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="consent_requests", verbose_name=_("entry")

@@ -89,6 +89,7 @@ class CaseReferralCreateApi(APIView):
 class ReferralListApi(APIView):
     @extend_schema(
         summary="Referrals from my cases (`sent`) or to services whose intake I am (`received`)",
+        operation_id="v1_referrals_list",
         parameters=[
             OpenApiParameter("box", enum=list(selectors.BOXES), required=False),
             OpenApiParameter("status", enum=Referral.Status.values, required=False),

@@ -21,6 +21,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from coordination.locks import for_update
+
 from ..errors import StateConflict
 from ..models import Export, User
 from ..notifications import EXPORT_READY
@@ -60,7 +62,7 @@ def export_request(*, user: User) -> tuple[Export, bool]:
 
     The person's row is locked first, so two requests at once find the same pending export;
     the partial unique constraint holds the rule in the database too."""
-    User.objects.select_for_update().filter(pk=user.pk).get()
+    for_update(User.objects.filter(pk=user.pk)).get()
     running = Export.objects.filter(user=user, status=Export.Status.PENDING).first()
     if running is not None:
         return running, False
@@ -163,7 +165,7 @@ def export_download_claim(*, export: Export, user: User) -> Export:
     """Uses the link of `export` (the caller fetched it through access_export for `user`):
     stamps it downloaded and audits it. ExportGone for a used or expired link, or a file that
     is gone; StateConflict while it is not ready."""
-    locked = Export.objects.select_for_update().get(pk=export.pk, user=user)
+    locked = for_update(Export.objects.filter(pk=export.pk, user=user)).get()
     if locked.status != Export.Status.READY:
         raise StateConflict("The export is not ready.")
     if not export_link_usable(locked):
@@ -198,11 +200,9 @@ def exports_expired_delete(*, now: datetime | None = None) -> int:
     deleted = 0
     for export_id in due.values_list("pk", flat=True):
         with transaction.atomic():
-            export = (
-                Export.objects.select_for_update()
-                .filter(pk=export_id, file_deleted_at__isnull=True)
-                .first()
-            )
+            export = for_update(
+                Export.objects.filter(pk=export_id, file_deleted_at__isnull=True)
+            ).first()
             if export is None:
                 continue
             name = export.file_name
