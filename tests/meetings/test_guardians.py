@@ -2,15 +2,13 @@
 decide see the wish before deciding, and a decision against it carries a reason the young
 person reads. A young person who decides about attendance decides this themself."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from coordination.models import Notification
 from meetings import notifications
-from meetings.models import GuardiansQuestion
-from meetings.services import attendance_choose, guardians_wish_give, meeting_create
+from meetings.demo import JONAS_TITLE
+from meetings.models import GuardiansQuestion, Meeting
+from meetings.services import attendance_choose, guardians_wish_give
 
 from .helpers import as_user, hold, plan_meeting
 
@@ -144,31 +142,33 @@ def test_a_held_meeting_is_no_longer_asked_about(young_team):
 
 
 def test_jonas_father_sees_jonas_wish_before_deciding_on_the_page(demo, client):
-    jonas, father = demo["jonas"], demo["far"]
-    meeting = meeting_create(
-        case=demo.jonas_case,
-        actor=demo["barnevern"],
-        title="Samarbeidsmøte",
-        starts_at=timezone.now() + timedelta(days=5),
-        place="Skolen",
-        attendees=[demo["laerer"]],
-    )
-    client.force_login(jonas)
+    """The demo: Jonas (13) has said he does not want his father at the meeting, and why."""
+    meeting = Meeting.objects.get(case=demo.jonas_case, title=JONAS_TITLE)
+    assert Notification.objects.filter(
+        kind=notifications.GUARDIANS_WISH_GIVEN.key, recipient=demo["far"]
+    ).exists()
     page = f"/meetings/{meeting.pk}/"
-    answer = client.post(
-        page, {"action": "guardians_wish", "wish": "no", "why": "Jeg vil snakke selv."}
-    )
-    assert answer.status_code == 302
-    client.force_login(father)
+    client.force_login(demo["far"])
     seen = client.get(page).content.decode()
     assert "Nei, jeg vil ikke ha dem der" in seen
-    assert "Jeg vil snakke selv." in seen
+    assert "Jeg vil prøve å si det selv først." in seen
     assert 'value="guardians_decide"' in seen
     refused = client.post(page, {"action": "guardians_decide", "come": "yes"}, follow=True)
-    assert GuardiansQuestion.objects.get(meeting=meeting).decided_at is None
     assert refused.status_code == 200
+    assert GuardiansQuestion.objects.get(meeting=meeting).decided_at is None
     client.post(page, {"action": "guardians_decide", "come": "yes", "reason": "Viktig møte."})
-    client.force_login(jonas)
+    client.force_login(demo["jonas"])
     read = client.get(page).content.decode()
     assert "De foresatte kommer." in read
     assert "Viktig møte." in read
+
+
+def test_the_young_person_answers_on_the_meeting_page(young_team, client):
+    meeting = plan_meeting(young_team)
+    client.force_login(young_team.youth)
+    page = f"/meetings/{meeting.pk}/"
+    assert 'value="guardians_wish"' in client.get(page).content.decode()
+    client.post(page, {"action": "guardians_wish", "wish": "either", "why": ""})
+    assert GuardiansQuestion.objects.get(meeting=meeting).wish == "either"
+    client.post(page, {"action": "guardians_wish", "wish": "sometimes"})
+    assert GuardiansQuestion.objects.get(meeting=meeting).wish == "either"
