@@ -29,10 +29,11 @@ from consent.services import (
     share,
 )
 from coordination.models import AuditEvent, Notification
+from meetings.demo import JONAS_TITLE
+from meetings.models import Meeting
 from meetings.services import (
     action_item_create,
     agenda_item_add,
-    guardians_wish_give,
     meeting_create,
     minutes_save,
 )
@@ -114,15 +115,6 @@ def build(demo):
         place="Rom 1",
     )
     hold(held, coordinator)
-    # Jonas is 13: he has said what he wants, and his father has yet to decide.
-    jonas_meeting = meeting_create(
-        case=demo.jonas_case,
-        actor=demo["barnevern"],
-        title="Samarbeid",
-        starts_at=timezone.now() + timedelta(days=7),
-        place="Skolen",
-    )
-    guardians_wish_give(meeting=jonas_meeting, actor=demo["jonas"], wish="yes")
     minutes_save(meeting=held, actor=coordinator, summary="Vi snakket.")
     item = action_item_create(
         meeting=held,
@@ -168,7 +160,8 @@ def build(demo):
         "step_id": step.pk,
         "meeting_id": upcoming.pk,
         "held_meeting": held.pk,
-        "jonas_meeting": jonas_meeting.pk,
+        # Jonas (13) has said what he wants; his father has yet to decide (meetings.demo).
+        "jonas_meeting": Meeting.objects.get(title=JONAS_TITLE).pk,
         "agenda_item": private_item.pk,
         "action_item": item.pk,
         "withholding_id": withholding.pk,
@@ -247,7 +240,7 @@ def writes(demo, ids, service):
         ("post", "/api/v1/meetings/{meeting_id}/guardians/wish/"): (
             "jonas", {"meeting_id": ids["jonas_meeting"]}, {"wish": "no"}),
         ("post", "/api/v1/meetings/{meeting_id}/guardians/decision/"): (
-            "far", {"meeting_id": ids["jonas_meeting"]}, {"come": True}),
+            "far", {"meeting_id": ids["jonas_meeting"]}, {"come": False}),
         ("post", "/api/v1/meetings/{meeting_id}/held/"): ("ungdomshjelper", {}, None),
         ("put", "/api/v1/meetings/{meeting_id}/minutes/"): (
             "ungdomshjelper", held, {"summary": "Ny tekst", "version": 1}),
