@@ -358,6 +358,8 @@ RECORDS: dict[str, Processing] = {
     "meetings.Meeting": _CASE_SKELETON,
     "meetings.Attendance": _CASE_SKELETON,
     "meetings.AgendaItem": _CASE_CONTENT,
+    # The young person's wish about their guardians coming, and the decision with its reason.
+    "meetings.GuardiansQuestion": _CASE_CONTENT,
     "meetings.Minutes": _CASE_SKELETON,
     "meetings.MinutesVersion": _CASE_CONTENT,
     "meetings.MinutesComment": _CASE_CONTENT,

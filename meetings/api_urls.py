@@ -11,6 +11,21 @@ urlpatterns = [
         name="api-meeting-attendance",
     ),
     path(
+        "meetings/<int:meeting_id>/guardians/",
+        api.GuardiansApi.as_view(),
+        name="api-meeting-guardians",
+    ),
+    path(
+        "meetings/<int:meeting_id>/guardians/wish/",
+        api.GuardiansWishApi.as_view(),
+        name="api-meeting-guardians-wish",
+    ),
+    path(
+        "meetings/<int:meeting_id>/guardians/decision/",
+        api.GuardiansDecisionApi.as_view(),
+        name="api-meeting-guardians-decision",
+    ),
+    path(
         "meetings/<int:meeting_id>/proposals/",
         api.ProposeApi.as_view(),
         name="api-meeting-proposals",

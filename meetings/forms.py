@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Entry, Participant
 
-from .models import ActionItem, Evaluation, Meeting
+from .models import ActionItem, Evaluation, GuardiansQuestion, Meeting
 
 TEXT_MAX_LENGTH = 5_000
 
@@ -45,6 +45,35 @@ class MeetingForm(forms.Form):
         if not cleaned.get("place") and not cleaned.get("video_link"):
             self.add_error("place", _("Say where the meeting is, or give a video link."))
         return cleaned
+
+
+class GuardiansWishForm(forms.Form):
+    wish = forms.ChoiceField(
+        label=_("Do you want your parents or guardians at this meeting?"),
+        choices=GuardiansQuestion.Wish.choices,
+        widget=forms.RadioSelect,
+    )
+    why = forms.CharField(
+        label=_("Why? (if you want to say)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class GuardiansDecisionForm(forms.Form):
+    come = forms.TypedChoiceField(
+        label=_("Do the guardians come to this meeting?"),
+        choices=[("yes", _("Yes, they come")), ("no", _("No, they do not come"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("If you decide against what the young person wants: why? They will read this."),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ChooseForm(forms.Form):

@@ -123,6 +123,47 @@ class Attendance(models.Model):
         return f"{self.user_id} @ {self.meeting_id}"
 
 
+class GuardiansQuestion(models.Model):
+    """Whether the guardians come to a meeting. The young person is asked first (their wish and,
+    if they like, why); whoever decides who comes (meetings.selectors.attendance_deciders) then
+    decides, seeing the wish. A guardian deciding against the wish gives a reason the young
+    person reads. One row per meeting, made when the young person first answers."""
+
+    class Wish(models.TextChoices):
+        YES = "yes", _("Yes, I want them there")
+        NO = "no", _("No, I do not want them there")
+        EITHER = "either", _("I do not mind")
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="guardians_question"
+    )
+    wish = models.CharField(_("the young person's wish"), max_length=8, choices=Wish.choices)
+    why = models.TextField(_("why"), max_length=500, blank=True)
+    wish_at = models.DateTimeField(_("wish given"), default=timezone.now)
+    come = models.BooleanField(_("the guardians come"), null=True)
+    reason = models.TextField(_("reason"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardians at the meeting")
+        verbose_name_plural = _("guardians at meetings")
+
+    def __str__(self) -> str:
+        return f"guardians at {self.meeting_id}"
+
+    @property
+    def against_wish(self) -> bool:
+        """The decision goes against a yes or a no (never against "I do not mind")."""
+        if self.come is None:
+            return False
+        return (self.wish == self.Wish.YES and not self.come) or (
+            self.wish == self.Wish.NO and self.come
+        )
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")

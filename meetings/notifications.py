@@ -45,6 +45,16 @@ EVALUATION_REMINDED = NotificationKind(
     _("How was the meeting? (reminder)"),
     _("You can still tell us what you thought of a meeting in Sammen. You can answer anonymously."),
 )
+GUARDIANS_WISH_GIVEN = NotificationKind(
+    "guardians_wish_given",
+    _("Decide whether you come to a meeting"),
+    _("The young person has answered whether they want you at a meeting. Decide in Sammen."),
+)
+GUARDIANS_DECIDED = NotificationKind(
+    "guardians_decided",
+    _("Your guardians and the meeting"),
+    _("It has been decided whether your guardians come to a meeting. See Sammen."),
+)
 
 KINDS = (
     MEETING_INVITED,
@@ -55,4 +65,6 @@ KINDS = (
     ACTION_ITEM_DUE,
     EVALUATION_INVITED,
     EVALUATION_REMINDED,
+    GUARDIANS_WISH_GIVEN,
+    GUARDIANS_DECIDED,
 )

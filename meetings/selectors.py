@@ -14,7 +14,15 @@ from cases.selectors import entries_visible, participant_active, takes_part
 from consent.selectors import deciders_for, youth_decides_q
 from coordination.models import User
 
-from .models import ActionItem, AgendaItem, Attendance, Evaluation, Meeting, Minutes
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Evaluation,
+    GuardiansQuestion,
+    Meeting,
+    Minutes,
+)
 
 # Attendance is decided like sharing of general information (docs/architecture.md §4).
 ATTENDANCE_CATEGORY = Entry.Category.GENERAL
@@ -89,6 +97,42 @@ def can_organise(*, case: Case, user: User) -> bool:
 
 def attendance_deciders(*, case: Case) -> list[User]:
     return deciders_for(case=case, category=ATTENDANCE_CATEGORY)
+
+
+@dataclass(frozen=True)
+class Guardians:
+    """Whether the guardians come to a meeting, as `user` may see it: the young person's answer
+    (None until given), whether the young person decides themself, and what `user` may do."""
+
+    question: GuardiansQuestion | None
+    youth_decides: bool
+    may_wish: bool
+    may_decide: bool
+
+
+def guardians_for(*, meeting: Meeting, user: User) -> Guardians | None:
+    """Only the young person, whoever decides who comes and the organiser see the young
+    person's wish and the decision (None for anyone else: their pages and the API show nothing,
+    404). A young person who decides about attendance themself simply decides; otherwise they
+    give their wish and the guardians decide."""
+    deciders = {d.pk for d in attendance_deciders(case=meeting.case)}
+    youth_decides = deciders == {meeting.case.youth_id}
+    is_youth = user.pk == meeting.case.youth_id
+    if not (is_youth or user.pk in deciders or user.pk == meeting.organiser_id):
+        return None
+    return Guardians(
+        question=GuardiansQuestion.objects.filter(meeting=meeting).first(),
+        youth_decides=youth_decides,
+        may_wish=is_youth and not youth_decides,
+        may_decide=user.pk in deciders,
+    )
+
+
+def access_guardians(*, meeting: Meeting, user: User) -> Guardians:
+    guardians = guardians_for(meeting=meeting, user=user)
+    if guardians is None:
+        raise Http404
+    return guardians
 
 
 def attendances_for_meeting(*, meeting: Meeting) -> QuerySet[Attendance]:

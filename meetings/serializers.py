@@ -10,6 +10,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Evaluation,
+    GuardiansQuestion,
     Meeting,
     Minutes,
     MinutesComment,
@@ -91,6 +92,32 @@ class ChooseInputSerializer(serializers.Serializer):
         choices=Meeting.YouthPresence.choices, default=Meeting.YouthPresence.ATTENDS
     )
     representative = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class GuardiansOutputSerializer(serializers.Serializer):
+    """The young person's wish (null until they answer) and the decision with its reason."""
+
+    youth_decides = serializers.BooleanField()
+    may_wish = serializers.BooleanField()
+    may_decide = serializers.BooleanField()
+    wish = serializers.ChoiceField(
+        choices=GuardiansQuestion.Wish.choices, allow_null=True, source="question.wish"
+    )
+    why = serializers.CharField(allow_null=True, source="question.why")
+    come = serializers.BooleanField(allow_null=True, source="question.come")
+    reason = serializers.CharField(allow_null=True, source="question.reason")
+    against_wish = serializers.BooleanField(allow_null=True, source="question.against_wish")
+    decided_at = serializers.DateTimeField(allow_null=True, source="question.decided_at")
+
+
+class GuardiansWishInputSerializer(serializers.Serializer):
+    wish = serializers.ChoiceField(choices=GuardiansQuestion.Wish.choices)
+    why = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class GuardiansDecisionInputSerializer(serializers.Serializer):
+    come = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):

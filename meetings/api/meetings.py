@@ -26,6 +26,9 @@ from ..serializers import (
     AgendaItemSerializer,
     AttendanceOutputSerializer,
     ChooseInputSerializer,
+    GuardiansDecisionInputSerializer,
+    GuardiansOutputSerializer,
+    GuardiansWishInputSerializer,
     MeetingInputSerializer,
     MeetingOutputSerializer,
     MeetingUpdateSerializer,
@@ -153,6 +156,80 @@ class AttendanceApi(APIView):
             representative=representative,
         )
         return Response({"invited": invited})
+
+
+def _guardians_body(request: Request, meeting_id: int) -> Response:
+    user = authenticated_user(request)
+    meeting = selectors.access_meeting(user=user, meeting_id=meeting_id)
+    guardians = selectors.access_guardians(meeting=meeting, user=user)
+    return Response(GuardiansOutputSerializer(guardians).data)
+
+
+class GuardiansApi(APIView):
+    @extend_schema(
+        summary="Whether the guardians come: the young person's wish and the decision",
+        description="For the young person, whoever decides who comes, and the organiser; 404 "
+        "for anyone else. The wish fields are null until the young person has answered.",
+        responses={200: GuardiansOutputSerializer, 404: NOT_FOUND},
+        tags=TAGS,
+    )
+    def get(self, request: Request, meeting_id: int) -> Response:
+        return _guardians_body(request, meeting_id)
+
+
+class GuardiansWishApi(APIView):
+    @extend_schema(
+        summary="The young person says whether they want their guardians at the meeting",
+        description="Asked before the guardians decide; changeable until they have. 409 when "
+        "the young person decides themself (then they post a decision).",
+        request=GuardiansWishInputSerializer,
+        responses={
+            200: GuardiansOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "Not dad", value={"wish": "no", "why": "Vi krangler mye."}, request_only=True
+            )
+        ],
+        tags=TAGS,
+    )
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        data = GuardiansWishInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.guardians_wish_give(
+            meeting=meeting, actor=authenticated_user(request), **data.validated_data
+        )
+        return _guardians_body(request, meeting_id)
+
+
+class GuardiansDecisionApi(APIView):
+    @extend_schema(
+        summary="Decide whether the guardians come (whoever decides who comes)",
+        description="Guardians decide once the young person has answered (409 before); against "
+        "a yes or a no they give a `reason`, which the young person reads (400 without).",
+        request=GuardiansDecisionInputSerializer,
+        responses={
+            200: GuardiansOutputSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        tags=TAGS,
+    )
+    def post(self, request: Request, meeting_id: int) -> Response:
+        meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
+        data = GuardiansDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.guardians_decide(
+            meeting=meeting, actor=authenticated_user(request), **data.validated_data
+        )
+        return _guardians_body(request, meeting_id)
 
 
 class ProposeApi(APIView):

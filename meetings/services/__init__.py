@@ -10,6 +10,7 @@ from .feedback import (
     evaluation_reminders_send,
     evaluation_submit,
 )
+from .guardians import guardians_decide, guardians_wish_give
 from .meetings import (
     agenda_item_add,
     agenda_item_publish,
@@ -59,6 +60,8 @@ __all__ = [
     "evaluation_invite",
     "evaluation_reminders_send",
     "evaluation_submit",
+    "guardians_decide",
+    "guardians_wish_give",
     "meeting_cancel",
     "meeting_create",
     "meeting_mark_held",

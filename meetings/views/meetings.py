@@ -21,6 +21,8 @@ from .. import services, states
 from ..forms import (
     AgendaItemForm,
     ChooseForm,
+    GuardiansDecisionForm,
+    GuardiansWishForm,
     MeetingForm,
     ProposeForm,
 )
@@ -32,6 +34,7 @@ from ..selectors import (
     attendance_deciders,
     attendances_for_meeting,
     can_organise,
+    guardians_for,
     meetings_attending,
     meetings_for_case,
     meetings_visible,
@@ -119,7 +122,14 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
         "representative": str(meeting.representative_id or ""),
     }
     minutes = Minutes.objects.filter(meeting=meeting).first()
+    guardians = guardians_for(meeting=meeting, user=user)
+    question = guardians.question if guardians else None
     return {
+        "guardians": guardians,
+        "guardians_wish_form": GuardiansWishForm(
+            initial={"wish": question.wish, "why": question.why} if question else None
+        ),
+        "guardians_decision_form": GuardiansDecisionForm(),
         "meeting": meeting,
         "case": case,
         "attendances": attendances,
@@ -190,6 +200,30 @@ def _choose(request: HttpRequest, meeting: Meeting, user: User) -> None:
         )
 
 
+def _guardians_wish(request: HttpRequest, meeting: Meeting, user: User) -> None:
+    form = GuardiansWishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose yes, no, or that you do not mind."))
+        return
+    if attempt(
+        request,
+        lambda: services.guardians_wish_give(meeting=meeting, actor=user, **form.cleaned_data),
+    ):
+        messages.success(request, _("Saved. Those who decide will see what you want."))
+
+
+def _guardians_decide(request: HttpRequest, meeting: Meeting, user: User) -> None:
+    form = GuardiansDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the guardians come."))
+        return
+    if attempt(
+        request,
+        lambda: services.guardians_decide(meeting=meeting, actor=user, **form.cleaned_data),
+    ):
+        messages.success(request, _("Saved."))
+
+
 def _propose(request: HttpRequest, meeting: Meeting, user: User) -> None:
     form = ProposeForm(request.POST, team=_team(meeting.case))
     if form.is_valid() and attempt(
@@ -238,6 +272,8 @@ def _meeting_step(
 
 _MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting, User], None]] = {
     "choose": _choose,
+    "guardians_wish": _guardians_wish,
+    "guardians_decide": _guardians_decide,
     "propose": _propose,
     "agenda_add": _agenda_add,
     "agenda_item_publish": _agenda_item_publish,

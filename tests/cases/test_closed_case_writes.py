@@ -29,6 +29,8 @@ from consent.services import (
     share,
 )
 from coordination.models import AuditEvent, Notification
+from meetings.demo import JONAS_TITLE
+from meetings.models import Meeting
 from meetings.services import (
     action_item_create,
     agenda_item_add,
@@ -158,6 +160,8 @@ def build(demo):
         "step_id": step.pk,
         "meeting_id": upcoming.pk,
         "held_meeting": held.pk,
+        # Jonas (13) has said what he wants; his father has yet to decide (meetings.demo).
+        "jonas_meeting": Meeting.objects.get(title=JONAS_TITLE).pk,
         "agenda_item": private_item.pk,
         "action_item": item.pk,
         "withholding_id": withholding.pk,
@@ -233,6 +237,10 @@ def writes(demo, ids, service):
         ("post", "/api/v1/meetings/{meeting_id}/attendance/"): (
             "sara", {}, {"coming": [u["laerer"]]}),
         ("post", "/api/v1/meetings/{meeting_id}/cancel/"): ("ungdomshjelper", {}, None),
+        ("post", "/api/v1/meetings/{meeting_id}/guardians/wish/"): (
+            "jonas", {"meeting_id": ids["jonas_meeting"]}, {"wish": "no"}),
+        ("post", "/api/v1/meetings/{meeting_id}/guardians/decision/"): (
+            "far", {"meeting_id": ids["jonas_meeting"]}, {"come": False}),
         ("post", "/api/v1/meetings/{meeting_id}/held/"): ("ungdomshjelper", {}, None),
         ("put", "/api/v1/meetings/{meeting_id}/minutes/"): (
             "ungdomshjelper", held, {"summary": "Ny tekst", "version": 1}),
