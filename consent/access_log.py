@@ -4,7 +4,8 @@ case, with who opened it, when, how, and on what basis they could.
 Who reads it is one rule, `access_log_categories`: the young person (every category) and a
 guardian on the team who is the consent authority (the categories the guardians decide);
 everyone else gets 404 from `access_case_log`. The page and the API both list
-`access_log(...)` (a count and one query per page however many events the case has) and
+`access_log(...)` (a count and one query per page however many events the case has; the
+basis is computed for the page's rows only, `AccessLog`) and
 turn a page of events into rows with `access_log_rows`, using the team read once by
 `access_log_team`.
 """
