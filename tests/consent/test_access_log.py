@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import AccessEvent
 from cases.services import attachment_add, entry_open, entry_withhold
+from consent.access_log import access_log, access_log_categories
 from consent.models import Disclosure
 from consent.services import consent_request_approve, share, withdraw
 from tests.factories import login_with_second_factor
@@ -268,3 +269,26 @@ def test_who_knows_what_links_to_the_log_for_those_who_may_read_it(demo):
     login_with_second_factor(coordinator, demo["ungdomshjelper"])
     page = coordinator.get(path)
     assert page.status_code == 200 and link not in page.content.decode()
+
+
+def test_a_deep_page_is_the_same_rows_with_the_same_basis_as_the_whole_log(demo):
+    # Given 80 opens (the teacher's by sharing, the nurse's as author) at equal times
+    build_events(demo, 40)
+    sara, case = demo["sara"], demo.sara_case
+    whole = [
+        (event.pk, event.basis)
+        for event in access_log(
+            case=case, categories=access_log_categories(user=sara, case=case), viewer=sara
+        )
+    ]
+    # When the API's second and fourth pages are read (the basis is computed per page)
+    second = log(sara, case, "?page=2").json()["results"]
+    fourth = log(sara, case, "?page=4").json()["results"]
+    # Then they are exactly those slices of the whole log, in its order, basis included
+    events = AccessEvent.objects.in_bulk([pk for pk, _ in whole])
+    expected = [(events[pk].user_id, basis) for pk, basis in whole]
+    assert [(r["person"]["id"], r["basis"]) for r in second] == expected[25:50]
+    assert [(r["person"]["id"], r["basis"]) for r in fourth] == expected[75:80]
+    times = [events[pk].at for pk, _ in whole]
+    assert times == sorted(times, reverse=True)
+    assert {basis for _, basis in whole} == {"author", "agreement"}
