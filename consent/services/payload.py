@@ -25,6 +25,7 @@ from .share import (
     _seeing,
     _validate_recipients,
 )
+from .team import _consent_requests_cancel
 
 
 @dataclass
@@ -106,11 +107,11 @@ def payload_end(
 ) -> int:
     """Ends what a referral sent: the active disclosures of `entries` to the intake of
     `service` (reason referral_ended; the recipients and the young person are told), and its
-    consent requests still waiting (cancelled). Returns how many disclosures ended."""
+    consent requests still waiting (cancelled, audited). Returns how many disclosures ended."""
     case = case_lock(case.pk)
-    ConsentRequest.objects.filter(
-        pk__in=[r.pk for r in requests], status=ConsentRequest.Status.PENDING
-    ).update(status=ConsentRequest.Status.CANCELLED)
+    _consent_requests_cancel(
+        case=case, actor=actor, request_ids=[r.pk for r in requests], reason="referral_ended"
+    )
     active = list(
         Disclosure.objects.filter(
             entry__in=[e.pk for e in entries], service=service, withdrawn_at__isnull=True

@@ -1,6 +1,7 @@
 """Leaving the team ends access and what only a member may hold; ending a guardianship
 takes the guardian off the youth's cases."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.apps import apps
@@ -251,14 +252,22 @@ def guardianship_end(*, guardianship: Guardianship, actor: User, reason: str) ->
 
 
 def _consent_requests_cancel(
-    *, case: Case, actor: User | None, requested_by: User | None = None, reason: str = "left_case"
+    *,
+    case: Case,
+    actor: User | None,
+    requested_by: User | None = None,
+    request_ids: Sequence[int] | None = None,
+    reason: str = "left_case",
 ) -> None:
-    """The pending requests on `case` (only those `requested_by` made, if given): cancelled, so
-    nobody approves a share for someone no longer on the team, or on a closed case; the deciders
-    see them cancelled. Caller holds the case lock."""
+    """The pending requests on `case` (only those `requested_by` made, or those of
+    `request_ids`, if given): cancelled, so nobody approves a share for someone no longer on the
+    team, on a closed case, or for a referral that ended; the deciders see them cancelled, and
+    the cancelling is audited. Caller holds the case lock."""
     pending = ConsentRequest.objects.filter(entry__case=case, status=ConsentRequest.Status.PENDING)
     if requested_by is not None:
         pending = pending.filter(requested_by=requested_by)
+    if request_ids is not None:
+        pending = pending.filter(pk__in=request_ids)
     cancelled = sorted(pending.values_list("pk", flat=True))
     if not cancelled:
         return

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Entry
 from cases.services import entry_withhold
 from consent.models import ConsentRequest, Disclosure
-from coordination.models import Notification
+from coordination.models import AuditEvent, Notification
 from referrals.models import Referral
 from services_registry.models import Service
 from services_registry.services import service_staff_set
@@ -133,7 +133,11 @@ def test_withdrawing_ends_the_payload_and_cancels_what_waits(demo):
         response = nurse.post(f"/api/v1/referrals/{referral['id']}/withdraw/")
         assert response.json()["status"] == "withdrawn"
     assert clinic.get(f"/api/v1/entries/{note.pk}/").status_code == 404
-    assert ConsentRequest.objects.get(service_id=NAV).status == "cancelled"
+    cancelled = ConsentRequest.objects.get(service_id=NAV)
+    assert cancelled.status == "cancelled"
+    # Cancelled through the one cancelling function, so it is audited like every other.
+    audit = AuditEvent.objects.filter(action="consent.cancelled").get()
+    assert audit.data == {"reason": "referral_ended", "consent_requests": [cancelled.pk]}
     # Twice is a 409; the intake is told, and so is Sara
     assert nurse.post(f"/api/v1/referrals/{sent['id']}/withdraw/").status_code == 409
     told = set(
