@@ -26,7 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks.municipality import LARGE_CASE, build, build_large_case, percentile
+from benchmarks.municipality import (
+    BENCH_DATABASE,
+    LARGE_CASE,
+    build,
+    build_large_case,
+    percentile,
+)
 
 MEMORY_CALLS = 5
 
@@ -222,6 +228,14 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=200, help="per read (at least 100)")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only reads whose name contains this"
+    )
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="a municipality of 100 cases / 5,000 entries in its own database (quick loops)",
+    )
     args = parser.parse_args()
     if args.samples < 100:
         parser.error("--samples: at least 100, or the p95 is one or two calls")
@@ -229,7 +243,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings")
     from benchmarks.municipality import use_bench_database
 
-    use_bench_database()
+    use_bench_database(f"{BENCH_DATABASE}_small" if args.small else BENCH_DATABASE)
     import django
 
     django.setup()
@@ -240,7 +254,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if not Case.objects.exists():
-        build(2000, 100_000, 300_000, args.seed)
+        if args.small:
+            build(100, 5_000, 15_000, args.seed)
+        else:
+            build(2000, 100_000, 300_000, args.seed)
     if not Case.objects.filter(title=LARGE_CASE).exists():
         build_large_case(entries=500, access_events=10_000, seed=args.seed)
     # The throttles stay on (a Redis round trip a call, as in production) at rates that one
@@ -250,7 +267,11 @@ def main() -> None:
     # django-axes logs every force_login of a page client; the table is the output.
     logging.getLogger("axes").setLevel(logging.WARNING)
     rng = random.Random(args.seed)
-    measured = reads(rng)
+    measured = [
+        read for read in reads(rng) if not args.only or any(part in read.name for part in args.only)
+    ]
+    if not measured:
+        parser.error("--only: no read's name contains that")
     for read in measured:  # first calls fill per-process caches (content types, templates)
         for _ in range(3):
             sample(read, rng)

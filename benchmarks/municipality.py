@@ -20,11 +20,11 @@ BENCH_DATABASE = "sammen_bench"
 LARGE_CASE = "Sak stor"
 
 
-def use_bench_database() -> None:
+def use_bench_database(name: str = BENCH_DATABASE) -> None:
     import psycopg2
 
     url = urlparse(os.environ["DATABASE_URL"])
-    bench = url._replace(path=f"/{BENCH_DATABASE}")
+    bench = url._replace(path=f"/{name}")
     os.environ["DATABASE_URL"] = urlunparse(bench)
     admin = psycopg2.connect(
         host=url.hostname,
@@ -35,9 +35,9 @@ def use_bench_database() -> None:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
 
 
