@@ -24,6 +24,7 @@ from .share import (
     _expire_due,
     _seeing,
     _validate_recipients,
+    blocked_check,
 )
 from .team import _consent_requests_cancel
 
@@ -60,6 +61,13 @@ def payload_send(
     intake = intake_ids(service=service)
     if not intake:
         raise ValidationError({"service": _("This service does not take referrals in Sammen.")})
+    # The referral itself reaches the whole intake, payload or not: a blocked intake person is
+    # refused here, before anyone is asked (only a legal duty goes through, as in share()).
+    blocked_check(
+        case=case,
+        recipient_ids=intake,
+        basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
+    )
     result = PayloadResult()
     for entry in entries:
         entry = access_entry(user=actor, entry_id=entry.pk)

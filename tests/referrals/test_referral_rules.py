@@ -232,3 +232,29 @@ def test_the_list_takes_the_same_queries_for_one_referral_and_for_ten(demo, sett
         service_staff_set(service=service, user=demo["nav"], receives_referrals=True)
         refer(nurse, demo.sara_case, service=str(service.pk), entries=[note.pk])
     assert queries() == one
+
+
+def test_a_referral_to_a_service_whose_intake_is_blocked_is_refused_before_anyone_is_asked(demo):
+    # Sara blocks bup, who takes BUP's referrals (and is on her team)
+    sara, nurse = as_user(demo["sara"]), as_user(demo["helsesykepleier"])
+    response = sara.post(
+        f"/api/v1/cases/{demo.sara_case.pk}/blocks/",
+        {"user": demo["bup"].pk, "reason": "Jeg vil ikke"},
+        format="json",
+    )
+    assert response.status_code == 201
+    asked = Notification.objects.filter(kind="consent_requested").count()
+    for entries in ([_note(demo).pk], []):  # the referral itself would reach bup too
+        response = refer(nurse, demo.sara_case, service=BUP, entries=entries)
+        assert response.status_code == 409, response.content
+        assert response.json()["code"] == "blocked"
+        assert "Jeg vil ikke" not in response.content.decode()
+    assert not Referral.objects.exists()
+    assert not ConsentRequest.objects.filter(service__isnull=False).exists()
+    assert Notification.objects.filter(kind="consent_requested").count() == asked
+    # A legal duty still goes through, as in every share
+    response = refer(
+        nurse, demo.sara_case, service=BUP, entries=[_note(demo).pk], legal_duty="Bvl. § 13-2."
+    )
+    assert response.status_code == 201
+    assert Disclosure.objects.filter(recipient=demo["bup"], basis="legal_duty").exists()
