@@ -176,10 +176,10 @@ def referral_create(
     return referral
 
 
-def referral_consent_decided(*, request: ConsentRequest, actor: User) -> None:
-    """consent's hook, under its case lock: a payload entry's consent was answered. One no and
-    the referral is not sent (what was approved already ends, what waits is cancelled); every
-    yes and it is sent."""
+def referral_consent_decided(*, request: ConsentRequest, actor: User | None) -> None:
+    """consent's hook, under its case lock: a payload entry's consent was answered, or expired
+    unanswered (actor None). One no or one expiry and the referral is not sent (what was
+    approved already ends, what waits is cancelled); every yes and it is sent."""
     referral = (
         for_update(Referral.objects.filter(consent_requests=request))
         .select_related("case", "service")
@@ -187,7 +187,7 @@ def referral_consent_decided(*, request: ConsentRequest, actor: User) -> None:
     )
     if referral is None or referral.status != Referral.Status.AWAITING_CONSENT:
         return
-    if request.status == ConsentRequest.Status.DECLINED:
+    if request.status in (ConsentRequest.Status.DECLINED, ConsentRequest.Status.EXPIRED):
         referral.status = Referral.Status.CONSENT_DECLINED
         referral.consent_declined_at = timezone.now()
         referral.save(update_fields=["status", "consent_declined_at"])
@@ -198,7 +198,12 @@ def referral_consent_decided(*, request: ConsentRequest, actor: User) -> None:
             requests=list(referral.consent_requests.all()),
             actor=actor,
         )
-        _audit(referral=referral, actor=actor, action="consent_declined")
+        _audit(
+            referral=referral,
+            actor=actor,
+            action="consent_declined",
+            data={"expired": True} if request.status == ConsentRequest.Status.EXPIRED else None,
+        )
         return
     waiting = referral.consent_requests.exclude(status=ConsentRequest.Status.APPROVED)
     if not waiting.exists():

@@ -112,10 +112,10 @@ def consent_request_approve(
     return request
 
 
-def _tell_apps(*, request: ConsentRequest, actor: User) -> None:
+def _tell_apps(*, request: ConsentRequest, actor: User | None) -> None:
     """Apps above consent that asked for this request learn the answer through the AppConfig
     hook `consent_request_decided(*, request, actor)` (referrals: a referral's payload), in
-    the same transaction."""
+    the same transaction; `actor` is None when the request expired."""
     for config in apps.get_app_configs():
         decided = getattr(config, "consent_request_decided", None)
         if decided is not None:
@@ -193,8 +193,34 @@ def withdraw(*, disclosure: Disclosure, actor: User) -> Disclosure:
 
 def consent_requests_expire() -> int:
     """Stamps pending requests past their 30 days as expired; returns how many. Reads already
-    treat them as expired (ConsentRequest.effective_status) and approving one is refused, so this
-    only keeps the stored status true for lists and reports."""
-    return ConsentRequest.objects.filter(
+    treat them as expired (ConsentRequest.effective_status) and approving one is refused, so for
+    most requests this only keeps the stored status true for lists and reports. A request an app
+    asked for (a referral's payload: `service` set) is stamped under its case lock and the app is
+    told, as for an answer, so a referral does not wait for consent that can no longer come."""
+    due = ConsentRequest.objects.filter(
         status=ConsentRequest.Status.PENDING, expires_at__lte=timezone.now()
-    ).update(status=ConsentRequest.Status.EXPIRED)
+    )
+    told = 0
+    for request_id, case_id in due.filter(service__isnull=False).values_list(
+        "pk", "entry__case_id"
+    ):
+        told += _consent_request_expire(request_id=request_id, case_id=case_id)
+    return told + due.update(status=ConsentRequest.Status.EXPIRED)
+
+
+@transaction.atomic
+def _consent_request_expire(*, request_id: int, case_id: int) -> int:
+    case_lock(case_id)
+    request = (
+        for_update(
+            ConsentRequest.objects.filter(pk=request_id, status=ConsentRequest.Status.PENDING)
+        )
+        .select_related("service")
+        .first()
+    )
+    if request is None or request.expires_at > timezone.now():
+        return 0  # answered or swept meanwhile
+    request.status = ConsentRequest.Status.EXPIRED
+    request.save(update_fields=["status"])
+    _tell_apps(request=request, actor=None)
+    return 1

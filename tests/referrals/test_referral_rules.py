@@ -258,3 +258,32 @@ def test_a_referral_to_a_service_whose_intake_is_blocked_is_refused_before_anyon
     )
     assert response.status_code == 201
     assert Disclosure.objects.filter(recipient=demo["bup"], basis="legal_duty").exists()
+
+
+def test_a_payload_request_that_expires_unanswered_ends_the_referral(demo):
+    import time_machine
+    from django.utils import timezone
+
+    from consent.tasks import expire_consent_requests
+
+    nurse, sara, clinic = (as_user(demo[u]) for u in ("helsesykepleier", "sara", "helsestasjon"))
+    first = _note(demo)
+    second = write_entry(demo.sara_case, demo["helsesykepleier"], title="Blodprøver")
+    referral = refer(nurse, demo.sara_case, service=CLINIC, entries=[first.pk, second.pk]).json()
+    approved, waiting = ConsentRequest.objects.filter(service_id=CLINIC).order_by("entry_id")
+    assert sara.post(f"/api/v1/consent-requests/{approved.pk}/approve/").status_code == 200
+    assert clinic.get(f"/api/v1/entries/{approved.entry_id}/").status_code == 200
+
+    with time_machine.travel(waiting.expires_at + timezone.timedelta(minutes=1)):
+        expire_consent_requests.apply()
+        expire_consent_requests.apply()  # idempotent
+
+    assert sara.get(f"/api/v1/referrals/{referral['id']}/").json()["status"] == "consent_declined"
+    assert ConsentRequest.objects.get(pk=waiting.pk).status == "expired"
+    # What was approved ends with it, and the intake no longer sees the referral
+    assert clinic.get(f"/api/v1/entries/{approved.entry_id}/").status_code == 404
+    assert clinic.get(f"/api/v1/referrals/{referral['id']}/").status_code == 404
+    audit = AuditEvent.objects.filter(action="referral.consent_declined").get()
+    assert audit.actor_id is None and audit.data["expired"] is True
+    # The referral is no longer open: a new one to the same service may be made
+    assert refer(nurse, demo.sara_case, service=CLINIC).status_code == 201
