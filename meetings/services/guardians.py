@@ -6,13 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case, Participant
 from cases.services import case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.locks import for_update
 from coordination.models import User
 
 from .. import links, notifications
-from ..models import GuardiansQuestion, Meeting
+from ..models import Attendance, GuardiansQuestion, Meeting
 from ..selectors import attendance_deciders
 from ..states import Change, require
 from .common import _audit, _notify
@@ -85,8 +86,52 @@ def guardians_decide(*, meeting: Meeting, actor: User, come: bool, reason: str =
         question.reason = reason if question.against_wish else ""
     question.come, question.decided_by, question.decided_at = come, actor, timezone.now()
     question.save()
+    invited, uninvited = _guardians_attend(case=case, meeting=meeting, actor=actor, come=come)
     if not youth_decides:
         _notify([case.youth], notifications.GUARDIANS_DECIDED, meeting, links.meeting(meeting))
     _audit(
-        actor, "meeting.guardians_decided", meeting, come=come, against_wish=question.against_wish
+        actor,
+        "meeting.guardians_decided",
+        meeting,
+        come=come,
+        against_wish=question.against_wish,
+        invited=invited,
+        uninvited=uninvited,
     )
+
+
+def _guardians_attend(
+    *, case: Case, meeting: Meeting, actor: User, come: bool
+) -> tuple[list[int], list[int]]:
+    """The decision takes effect: the case's guardians are invited (told, as every invitee), or
+    their invitations are taken back. Returns the ids invited and uninvited."""
+    guardians = list(
+        User.objects.filter(
+            pk__in=Participant.objects.active()
+            .filter(case=case, role=Participant.Role.GUARDIAN)
+            .values("user_id")
+        ).order_by("pk")
+    )
+    attendances = {
+        a.user_id: a
+        for a in Attendance.objects.filter(meeting=meeting, user__in=guardians).order_by("pk")
+    }
+    now = timezone.now()
+    invited, uninvited = [], []
+    for guardian in guardians:
+        attendance = attendances.get(guardian.pk) or Attendance(
+            meeting=meeting, user=guardian, proposed_by=actor
+        )
+        was_invited = attendance.invited_at is not None
+        attendance.decision, attendance.decided_by = come, actor
+        attendance.invited_at = (attendance.invited_at or now) if come else None
+        attendance.save()
+        if come and not was_invited:
+            invited.append(guardian)
+        elif not come and was_invited:
+            uninvited.append(guardian.pk)
+    if invited or uninvited:
+        meeting.sequence += 1  # calendar clients see the changed invitation
+        meeting.save(update_fields=["sequence"])
+    _notify(invited, notifications.MEETING_INVITED, meeting, links.meeting(meeting))
+    return [g.pk for g in invited], uninvited

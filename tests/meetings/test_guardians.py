@@ -172,3 +172,35 @@ def test_the_young_person_answers_on_the_meeting_page(young_team, client):
     assert GuardiansQuestion.objects.get(meeting=meeting).wish == "either"
     client.post(page, {"action": "guardians_wish", "wish": "sometimes"})
     assert GuardiansQuestion.objects.get(meeting=meeting).wish == "either"
+
+
+def test_the_decision_invites_the_guardians_or_takes_their_invitation_back(young_team):
+    from meetings.models import Attendance
+
+    meeting = plan_meeting(young_team)
+    youth, mother = as_user(young_team.youth), as_user(young_team.mother)
+    assert youth.post(url(meeting, "wish/"), {"wish": "yes"}, format="json").status_code == 200
+    sequence = Meeting.objects.get(pk=meeting.pk).sequence
+
+    assert mother.post(url(meeting, "decision/"), {"come": True}, format="json").status_code == 200
+    attendance = Attendance.objects.get(meeting=meeting, user=young_team.mother)
+    assert attendance.decision is True and attendance.invited_at is not None
+    invited = Notification.objects.filter(
+        kind=notifications.MEETING_INVITED.key, recipient=young_team.mother
+    )
+    assert invited.count() == 1
+    assert Meeting.objects.get(pk=meeting.pk).sequence == sequence + 1
+    shown = mother.get(f"/api/v1/meetings/{meeting.pk}/attendance/").json()
+    rows = shown["results"] if isinstance(shown, dict) else shown
+    assert young_team.mother.pk in [row["user"]["id"] for row in rows if row["invited_at"]]
+
+    # Deciding the same again invites nobody twice; against her wish it takes it back
+    assert mother.post(url(meeting, "decision/"), {"come": True}, format="json").status_code == 200
+    assert invited.count() == 1
+    response = mother.post(
+        url(meeting, "decision/"), {"come": False, "reason": "Jeg er syk."}, format="json"
+    )
+    assert response.status_code == 200
+    attendance.refresh_from_db()
+    assert attendance.decision is False and attendance.invited_at is None
+    assert Meeting.objects.get(pk=meeting.pk).sequence == sequence + 2
