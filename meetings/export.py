@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from coordination.exports.sections import ExportSection, code_words, iso
 from coordination.models import User
 
-from .models import Evaluation, Meeting, Minutes, MinutesVersion
+from .models import Evaluation, GuardiansQuestion, Meeting, Minutes, MinutesVersion
 from .selectors import (
     action_items_visible,
     agenda_for,
+    guardians_for,
     meetings_visible,
     minutes_readers_can,
     sees_minutes_drafts,
@@ -53,6 +54,24 @@ def _minutes(meeting: Meeting, user: User) -> dict | None:
     return described
 
 
+def _guardians(meeting: Meeting, user: User) -> dict | None:
+    """Whether the guardians come, for those who see it on the meeting page (the young person,
+    the deciders, the organiser); None for anyone else and before the young person answered."""
+    seen = guardians_for(meeting=meeting, user=user)
+    question = seen.question if seen is not None else None
+    if question is None:
+        return None
+    return {
+        "wish": question.wish,
+        "why": question.why,
+        "wish_given": iso(question.wish_at),
+        "come": question.come,
+        "reason": question.reason,
+        "decided_by": question.decided_by.name if question.decided_by else None,
+        "decided": iso(question.decided_at),
+    }
+
+
 def _meetings(user: User) -> list[dict]:
     return [
         {
@@ -71,6 +90,7 @@ def _meetings(user: User) -> list[dict]:
                 for item in agenda_for(meeting=meeting, user=user)
             ],
             "minutes": _minutes(meeting, user),
+            "guardians": _guardians(meeting, user),
         }
         for meeting in meetings_visible(user=user)
     ]
@@ -107,6 +127,7 @@ def export_sections(*, user: User) -> list[ExportSection]:
             choices={
                 "kind": code_words(Meeting.Kind.choices),
                 "status": code_words(Minutes.Status.choices),
+                "wish": code_words(GuardiansQuestion.Wish.choices),
             },
             order=70,
         ),

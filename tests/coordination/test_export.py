@@ -407,3 +407,30 @@ def test_the_readable_pages_escape_everything_and_say_times_in_words():
     assert "2. november 2026 10:00" in page and "3. mars 2026" in page and "2026-13-45" in page
     assert "<dd>helse</dd>" in page
     assert "Sara &lt;b&gt;" in pages["index.html"].decode()
+
+
+def test_the_guardians_question_is_in_the_export_only_for_who_sees_it(demo):
+    from meetings.demo import JONAS_TITLE
+    from meetings.models import Meeting
+    from meetings.services import attendance_choose
+
+    why = "Jeg vil prøve å si det selv først."
+    schema = json.loads(SCHEMA_PATH.read_text())
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for person in ("jonas", "far"):
+        data = document(built(demo[person]))
+        validator.validate(data)
+        (meeting,) = [m for m in data["sections"]["meetings"] if m["title"] == JONAS_TITLE]
+        assert meeting["guardians"]["wish"] == "no"
+        assert meeting["guardians"]["why"] == why
+        assert meeting["guardians"]["come"] is None
+    # The teacher, invited by the father, sees the meeting, not what Jonas said about him
+    jonas_meeting = Meeting.objects.get(title=JONAS_TITLE)
+    attendance_choose(meeting=jonas_meeting, actor=demo["far"], coming=[demo["laerer"].pk])
+    export = built(demo["laerer"])
+    data = document(export)
+    (meeting,) = [m for m in data["sections"]["meetings"] if m["title"] == JONAS_TITLE]
+    assert meeting["guardians"] is None
+    assert_nowhere(zip_bytes(export), why)
