@@ -30,4 +30,5 @@ for po in $(catalogues); do
     fi
     msgfmt --check -o "${po%.po}.mo" "$po"
 done
+python3 scripts/message_collisions.py || status=1
 exit $status

@@ -19,6 +19,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 # Columns the search service derives from other rows; history would only repeat them.
@@ -403,7 +404,8 @@ class Language(models.Model):
     location = optional_owner(Location, "languages", _("location"))
     name = models.CharField(_("name"), max_length=64, blank=True)
     code = models.CharField(_("code"), max_length=8, blank=True)
-    note = models.CharField(_("note"), max_length=255, blank=True)
+    # Context: without it this "note" (merknad) would stand in for an entry's kind (notat).
+    note = models.CharField(pgettext_lazy("language", "note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Case, Entry
 from consent.models import Room
@@ -304,7 +305,7 @@ class UngdomshjelperChange(models.Model):
 
     class Outcome(models.TextChoices):
         CHOSEN = "chosen", _("someone new was chosen")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("request", "cancelled")
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
