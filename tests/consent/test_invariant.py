@@ -71,15 +71,17 @@ from coordination.models import Guardianship, User
 from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from referrals.models import Referral
-from referrals.selectors import is_intake, payload_choices
+from referrals.selectors import is_intake, may_refer, payload_choices
 from referrals.services import (
     referral_accept,
     referral_create,
     referral_decline,
     referral_withdraw,
 )
+from services_registry.selectors import intake_staff
 from services_registry.services import service_staff_set
 from tests.factories import CaseFactory, ParticipantFactory, ServiceFactory, UserFactory
+from voice.rooms.selectors import room_members
 from voice.rooms.services import (
     room_close,
     room_create,
@@ -454,15 +456,21 @@ def plan(op: str, a: int, b: int, world) -> Step | None:
     if op == "read_first":
         # Reading first: rule shares of unread entries wait (HeldShare) instead of disclosing.
         return Step(
-            False, lambda: reading_first_set(case_id=case.pk, actor=case.youth, on=bool(b % 2))
+            is_open, lambda: reading_first_set(case_id=case.pk, actor=case.youth, on=bool(b % 2))
         )
     if op == "youth_opens":
+        # Opening releases what waited for her to read it, through the share path.
+        entry = pick(entries, a)
         return Step(
-            False, lambda: entry_open(user=case.youth, entry_id=pick(entries, a).pk, via="page")
+            not withheld(entry),
+            lambda: entry_open(user=case.youth, entry_id=entry.pk, via="page"),
         )
     if op == "share_now":
+        entry = pick(entries, a)
+        waiting = HeldShare.objects.filter(entry=entry, ended_at__isnull=True).exists()
         return Step(
-            False, lambda: held_shares_release(entry_id=pick(entries, a).pk, actor=case.youth)
+            is_open and not withheld(entry) and waiting,
+            lambda: held_shares_release(entry_id=entry.pk, actor=case.youth),
         )
     if op == "read_timeout":
 
@@ -472,38 +480,59 @@ def plan(op: str, a: int, b: int, world) -> Step | None:
 
         return Step(True, time_runs_out)
     if op.startswith("room_"):
-        return Step(False, lambda: run_room(op, a, b, case=case, team=team))
+        return plan_room(op, a, b, case=case, team=team)
     if op == "refer":
         # A referral to the service whose intake is off the team: the payload goes through
         # the share path (a legal duty at once, else consent requests that "approve" answers).
         actor = pick(team, a).user
-
-        def refer() -> None:
-            choices = list(payload_choices(user=actor, case=case).order_by("pk"))
-            referral_create(
+        service = world["intake_service"]
+        legal = bool((a // 4) % 2)
+        intake = set(intake_staff(service_id=service.pk).values_list("user_id", flat=True))
+        choices = list(payload_choices(user=actor, case=case).order_by("pk"))
+        chosen = [e for i, e in enumerate(choices) if (b >> i) & 1]
+        asked = [e for e in chosen if intake - seeing(case, e)]
+        open_already = Referral.objects.filter(
+            case=case, service=service, status__in=Referral.OPEN
+        ).exists()
+        return Step(
+            may_refer(user=actor, case=case)
+            and bool(intake)
+            and not open_already
+            and (legal or not intake & blocked(case))
+            and (legal or all(deciders_for(case=case, category=e.category) for e in asked)),
+            lambda: referral_create(
                 case_id=case.pk,
                 actor=actor,
-                service_id=world["intake_service"].pk,
+                service_id=service.pk,
                 purpose="Vurdering.",
-                entry_ids=[e.pk for i, e in enumerate(choices) if (b >> i) & 1],
-                legal_duty="Opplysningsplikt." if (a // 4) % 2 else "",
-            )
-
-        return Step(False, refer)
+                entry_ids=[e.pk for e in chosen],
+                legal_duty="Opplysningsplikt." if legal else "",
+            ),
+        )
     if op == "refer_answer":
         referral = pick(Referral.objects.filter(case=case).order_by("pk"), a)
         if referral is None:
             return None
         intake = pick(world["intake"], b)
+        answerable = (
+            is_open
+            and referral.status == Referral.Status.SENT
+            and is_intake(user=intake, service=referral.service)
+        )
         if b % 3 == 0:
-            return Step(False, lambda: referral_accept(referral_id=referral.pk, actor=intake))
+            # Accepting puts the intake worker on the team, so not twice.
+            return Step(
+                answerable and not on_team(case, intake),
+                lambda: referral_accept(referral_id=referral.pk, actor=intake),
+            )
         if b % 3 == 1:
             return Step(
-                False,
+                answerable,
                 lambda: referral_decline(referral_id=referral.pk, actor=intake, reason="Ikke her."),
             )
         return Step(
-            False, lambda: referral_withdraw(referral_id=referral.pk, actor=referral.created_by)
+            is_open and referral.is_open and on_team(case, referral.created_by),
+            lambda: referral_withdraw(referral_id=referral.pk, actor=referral.created_by),
         )
     if op == "intake_leaves":
         # An intake worker stops (or starts again) receiving the service's referrals.
@@ -518,36 +547,56 @@ def plan(op: str, a: int, b: int, world) -> Step | None:
     raise AssertionError(f"unknown step {op}")
 
 
-def run_room(op: str, a: int, b: int, *, case, team) -> None:
+def plan_room(op: str, a: int, b: int, *, case, team) -> Step | None:
     """Rooms (#19 item 1): the young person opens one for some of the team, people write in it,
     the young person adds (with or without the earlier messages) and takes out, members leave,
     the room closes."""
+    is_open = not case.is_closed
     others = [p.user for p in team if p.user_id != case.youth_id]
     if op == "room_open":
         chosen = [user for i, user in enumerate(others) if (b >> i) & 1]
-        room_create(case_id=case.pk, actor=case.youth, title="Rom", members=chosen)
-        return
+        return Step(
+            is_open and bool(chosen) and not {user.pk for user in chosen} & blocked(case),
+            lambda: room_create(case_id=case.pk, actor=case.youth, title="Rom", members=chosen),
+        )
     room = pick(Room.objects.filter(case=case).order_by("pk"), a)
     if room is None:
-        return
+        return None
+    writable = is_open and room.closed_at is None
     members = [
         m.user for m in RoomMember.objects.filter(room=room, left_at__isnull=True).order_by("pk")
     ]
     if op == "room_write":
+        # A member who left the team is no longer in the room (404), nor anywhere on the case.
         author = pick([case.youth, *members], b)
-        room_message_send(room_id=room.pk, author=author, body="Hei")
-    elif op == "room_add":
-        room_member_add(
-            room_id=room.pk, actor=case.youth, user=pick(others, b), show_earlier=bool(a % 2)
+        return Step(
+            writable and (author.pk == case.youth_id or on_team(case, author)),
+            lambda: room_message_send(room_id=room.pk, author=author, body="Hei"),
         )
-    elif op == "room_out" and members:
+    if op == "room_add":
+        user = pick(others, b)
+        inside = {m.user_id for m in room_members(room=room)}
+        return Step(
+            writable and user.pk not in inside and user.pk not in blocked(case),
+            lambda: room_member_add(
+                room_id=room.pk, actor=case.youth, user=user, show_earlier=bool(a % 2)
+            ),
+        )
+    if op == "room_out":
+        if not members:
+            return None
         member = pick(members, b)
         if a % 2:
-            room_member_remove(room_id=room.pk, actor=case.youth, user_id=member.pk)
-        else:
-            room_leave(room_id=room.pk, actor=member)
-    elif op == "room_close":
-        room_close(room_id=room.pk, actor=case.youth)
+            return Step(
+                is_open and on_team(case, member),
+                lambda: room_member_remove(room_id=room.pk, actor=case.youth, user_id=member.pk),
+            )
+        return Step(
+            is_open and on_team(case, member), lambda: room_leave(room_id=room.pk, actor=member)
+        )
+    if op == "room_close":
+        return Step(writable, lambda: room_close(room_id=room.pk, actor=case.youth))
+    raise AssertionError(f"unknown step {op}")
 
 
 def build_world(age: int):
