@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from coordination.models import AuditEvent
-from coordination.selectors import audit_chain_first_broken
+from coordination.selectors import audit_chains_verify
 
 
 class Command(BaseCommand):
-    help = "Checks the audit log's hash chain and names the first broken row."
+    help = "Checks every chain of the audit log and names the first broken row of each."
 
     def handle(self, *args: object, **options: object) -> None:
-        broken = audit_chain_first_broken()
-        if broken is not None:
+        report = audit_chains_verify()
+        if report.broken:
             raise CommandError(
-                f"Audit chain broken at row {broken.pk} "
-                f"({broken.action}, {broken.created:%Y-%m-%d %H:%M:%S})."
+                " ".join(
+                    f"Audit chain {event.chain or 'legacy'} broken at row {event.pk} "
+                    f"({event.action}, {event.created:%Y-%m-%d %H:%M:%S})."
+                    for event in report.broken
+                )
             )
-        self.stdout.write(f"Audit chain intact: {AuditEvent.objects.count()} rows.")
+        self.stdout.write(f"Audit chain intact: {report.rows} rows in {report.chains} chains.")
