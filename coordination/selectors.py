@@ -79,6 +79,8 @@ class AuditChainsReport:
     rows: int
     chains: int
     broken: list[AuditEvent]
+    # Each chain's last row as stored: (id, hash).
+    heads: dict[str, tuple[int, str]]
 
 
 def audit_chains_verify() -> AuditChainsReport:
@@ -95,12 +97,14 @@ def audit_chains_verify() -> AuditChainsReport:
     anchor = legacy_head or GENESIS_HASH
     rows = chains = 0
     broken: list[AuditEvent] = []
+    heads: dict[str, tuple[int, str]] = {}
     chain: str | None = None
     previous_hash = ""
     chain_broken = False
     events = AuditEvent.objects.order_by("chain", "id").iterator(chunk_size=AUDIT_VERIFY_CHUNK)
     for event in events:
         rows += 1
+        heads[event.chain] = (event.pk, event.hash)
         if event.chain != chain:
             chain, chains, chain_broken = event.chain, chains + 1, False
             previous_hash = GENESIS_HASH if chain == LEGACY_CHAIN else anchor
@@ -114,7 +118,18 @@ def audit_chains_verify() -> AuditChainsReport:
             broken.append(event)
             chain_broken = True
         previous_hash = event.hash
-    return AuditChainsReport(rows=rows, chains=chains, broken=broken)
+    return AuditChainsReport(rows=rows, chains=chains, broken=broken, heads=heads)
+
+
+def audit_heads_missing(recorded: dict[str, tuple[int, str]]) -> list[str]:
+    """The chains whose recorded last row (id, hash), from an earlier verification, is no
+    longer a row of that chain: rows were removed from its end, which the hashes alone cannot
+    show. In chain order; one query."""
+    rows = AuditEvent.objects.filter(pk__in=[pk for pk, _hash in recorded.values()])
+    present = set(rows.values_list("chain", "pk", "hash"))
+    return sorted(
+        chain for chain, (pk, hash_) in recorded.items() if (chain, pk, hash_) not in present
+    )
 
 
 def guardianship_active(*, youth: User, guardian: User, lock: bool = False) -> Guardianship | None:

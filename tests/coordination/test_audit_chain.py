@@ -201,3 +201,30 @@ def test_the_legacy_chains_tail_is_vouched_for_by_every_new_chain():
 def test_unicode_and_nested_data_hash_the_same_after_a_round_trip():
     audit_append(actor=None, action="rule_added", data={"note": "Skolehelsetjenesten Ø", "n": [1]})
     assert broken_ids() == []
+
+
+def test_a_removed_tail_shows_against_the_heads_an_earlier_run_recorded(tmp_path):
+    heads = tmp_path / "heads.json"
+    chains = four_chains()
+    call_command("verify_audit_chain", heads=heads, stdout=io.StringIO())
+    newest = audit_append(actor=None, action="entry_shared", case_id=7)
+    call_command("verify_audit_chain", heads=heads, stdout=io.StringIO())  # records `newest`
+    remove(newest)
+    remove(chains["installation"][2])
+    # The hashes alone cannot show it: what is left of each chain is whole.
+    assert broken_ids() == []
+    with pytest.raises(CommandError) as error:
+        call_command("verify_audit_chain", heads=heads, stdout=io.StringIO())
+    message = str(error.value)
+    assert f"case:7 lost rows from its end (its recorded last row {newest.pk} is gone)" in message
+    gone = chains["installation"][2].pk
+    assert f"installation lost rows from its end (its recorded last row {gone} is gone)" in message
+    assert message.count("lost rows") == 2
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"case:1": 5}', '{"case:1": ["a", "b"]}'])
+def test_a_heads_file_that_is_not_one_is_refused_plainly(tmp_path, text):
+    heads = tmp_path / "heads.json"
+    heads.write_text(text)
+    with pytest.raises(CommandError, match="is not a heads file written by this command"):
+        call_command("verify_audit_chain", heads=heads, stdout=io.StringIO())
