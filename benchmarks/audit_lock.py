@@ -1,8 +1,10 @@
-"""What the audit chain's one advisory lock costs: shares per second when N processes share at
-once, each on its own case (so the case locks never meet and only the audit lock serialises
-them), with the audit append as built and with it skipped; and, as built, how long each share
-waits for the audit lock and holds it (from the lock to the end of COMMIT: the part no two
-writes anywhere in the installation can do at once, so 1 / hold is the ceiling).
+"""What the audit chain's lock costs: shares per second when N processes share at once, each on
+its own case (so the case locks never meet), with the audit append as built and with it
+skipped; and, as built, how long each share waits for its chain's lock and holds it (from the
+lock to the end of COMMIT: the part no two audited writes on one chain can do at once, so
+1 / hold is the ceiling of one chain). With one chain per case the processes here never wait for
+each other's chain; with the single global chain before (issue 18) they all did, and 1 / hold
+was the ceiling of the whole installation.
 
 Runs against a throwaway database created and dropped here (never the development data):
 
@@ -12,12 +14,13 @@ Runs against a throwaway database created and dropped here (never the developmen
 Every share is a real `consent.services.share` under a standing rule (disclosure, view_entry
 row, audit row, two notification rows, one transaction). Processes, not threads, so Python's
 GIL does not serialise them instead. "skipped" replaces the audit append with nothing, which is
-not a design, only the measure of what the chain's lock costs. Each setting runs with the
+not a design, only the measure of what the chain costs. Each setting runs with the
 development cluster's `synchronous_commit = off` and with `on` (PostgreSQL's default, as in
-production: COMMIT waits for the WAL flush, and the audit lock is held until then).
+production: COMMIT waits for the WAL flush, and the chain's lock is held until then).
 """
 
 import argparse
+import importlib
 import multiprocessing
 import os
 import statistics
@@ -81,17 +84,26 @@ def share_all(world: dict, recipient: int, sync: str, skip: bool, start, results
     from cases.models import Entry
     from consent import services
     from coordination.models import User
-    from coordination.services import AUDIT_CHAIN_LOCK, audit_append
+    from coordination.services import AUDIT_CHAIN_LOCK, audit_append, audit_chain_lock_key
 
+    share_module = importlib.import_module("consent.services.share")
     waits: list[float] = []
     holds: list[float] = []
+    contended: list[bool] = []
 
     def timed_append(**kwargs):  # type: ignore[no-untyped-def]
+        # The same lock audit_append then takes again (re-entrant): first tried, so that a wait
+        # for another writer's chain is counted apart from a slow round trip on a busy machine.
+        key = [AUDIT_CHAIN_LOCK, audit_chain_lock_key(kwargs.get("case_id"))]
         asked = time.perf_counter()
-        with connection.cursor() as cursor:  # the same lock audit_append takes (re-entrant)
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", key)
+            (free,) = cursor.fetchone()
+            if not free:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", key)
         got = time.perf_counter()
         waits.append(got - asked)
+        contended.append(not free)
         transaction.on_commit(lambda: holds.append(time.perf_counter() - got))
         return audit_append(**kwargs)
 
@@ -99,18 +111,19 @@ def share_all(world: dict, recipient: int, sync: str, skip: bool, start, results
         cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [sync])
     nurse, to = User.objects.get(pk=world["nurse"]), User.objects.get(pk=recipient)
     entries = list(Entry.objects.filter(pk__in=world["entries"]))
-    with mock.patch.object(services, "audit_append", mock.Mock() if skip else timed_append):
+    with mock.patch.object(share_module, "audit_append", mock.Mock() if skip else timed_append):
         start.wait()
         began = time.perf_counter()
         for entry in entries:
             services.share(entry=entry, recipients=[to], actor=nurse)
         ended = time.perf_counter()
     connection.close()
-    results.put((began, ended, len(entries), waits, holds))
+    results.put((began, ended, len(entries), waits, holds, contended))
 
 
-def run(worlds: list[dict], round_: int, sync: str, skip: bool) -> tuple[float, list, list]:
-    """Shares per second over all processes, and the audit lock's waits and holds."""
+def run(worlds: list[dict], round_: int, sync: str, skip: bool) -> tuple[float, list, list, list]:
+    """Shares per second over all processes, and the chain locks' waits, holds and whether
+    each append found its chain's lock taken."""
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(len(worlds)), context.Queue()
     connection.close()  # the children open their own
@@ -129,7 +142,8 @@ def run(worlds: list[dict], round_: int, sync: str, skip: bool) -> tuple[float, 
             raise SystemExit(f"a sharing process failed ({process.exitcode})")
     began, ended = min(o[0] for o in outcomes), max(o[1] for o in outcomes)
     rate = sum(o[2] for o in outcomes) / (ended - began)
-    return rate, [w for o in outcomes for w in o[3]], [h for o in outcomes for h in o[4]]
+    waits, holds, contended = ([s for o in outcomes for s in o[n]] for n in (3, 4, 5))
+    return rate, waits, holds, contended
 
 
 def main() -> None:
@@ -146,7 +160,7 @@ def main() -> None:
         worlds = build(max(args.processes), args.shares, runs)
         print(
             f"{'processes':>9}  {'sync commit':>11}  {'with chain':>10}  {'skipped':>10}"
-            f"  {'lock wait p50/p95':>17}  {'lock held p50/p95':>17}"
+            f"  {'lock wait p50/p95':>17}  {'lock held p50/p95':>17}  {'found taken':>11}"
         )
         round_ = 0
         for processes in args.processes:
@@ -154,17 +168,22 @@ def main() -> None:
                 rates: dict[bool, list[float]] = {False: [], True: []}
                 waits: list[float] = []
                 holds: list[float] = []
+                contended: list[bool] = []
                 # Alternating, so a change in the machine's load hits both alike.
                 for _ in range(args.repeat):
                     for skip in (False, True):
-                        rate, run_waits, run_holds = run(worlds[:processes], round_, sync, skip)
+                        rate, run_waits, run_holds, run_contended = run(
+                            worlds[:processes], round_, sync, skip
+                        )
                         rates[skip].append(rate)
                         waits += run_waits
                         holds += run_holds
+                        contended += run_contended
                         round_ += 1
                 print(
                     f"{processes:>9}  {sync:>11}  {statistics.median(rates[False]):>7.1f}/s"
                     f"  {statistics.median(rates[True]):>7.1f}/s  {ms(waits):>17}  {ms(holds):>17}"
+                    f"  {100 * sum(contended) / len(contended):>9.0f} %"
                 )
     finally:
         connection.close()

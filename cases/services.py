@@ -84,11 +84,14 @@ def case_lock(case_id: int) -> Case:
     one after another and each re-reads rules, team and disclosures under it.
 
     The lock order (docs/architecture.md §3, "Locking"): (1) this case row, (2) rows of this
-    case through coordination.locks.for_update, (3) the audit chain's advisory lock, taken by
-    audit_append and held to COMMIT, so nothing that may wait is locked after it. The row is
-    locked FOR NO KEY UPDATE and without the youth's row: the foreign-key checks of rows
-    inserted on the case, which run at COMMIT under the audit lock, take FOR KEY SHARE on
-    both, which must not wait for a writer that itself waits for the audit lock."""
+    case through coordination.locks.for_update, (3) the advisory lock of each audit chain a
+    row is appended to (the case's, the installation's), taken by audit_append and held to
+    COMMIT, so nothing that may wait is locked after it. A write appends to a case's chain only
+    under this case's row lock (or on the case it created), so two writes can never hold each
+    other's chain locks. The row is locked FOR NO KEY UPDATE and without the youth's row: the
+    foreign-key checks of rows inserted on the case, which run at COMMIT under a chain lock,
+    take FOR KEY SHARE on both, which must not wait for a writer that itself waits for that
+    chain lock."""
     return for_update(Case.objects.select_related("youth")).get(pk=case_id)
 
 

@@ -146,10 +146,14 @@ class Notification(models.Model):
 class AuditEvent(models.Model):
     """Append-only, hash-chained log of every sharing decision and access change.
 
-    Each row's `hash` covers its own content and the previous row's hash, so changing or removing
-    any row breaks every hash after it (`manage.py verify_audit_chain` names the first broken
-    row). A database trigger refuses UPDATE and DELETE. `data` carries ids, bases and categories,
-    never case content.
+    Rows form chains (`chain`): one per case ("case:<id>") and one for what happens outside
+    cases ("installation"), so writes on different cases never wait for each other. Each row's
+    `hash` covers its own content and the previous row of its chain's hash, so changing,
+    removing or reordering a row breaks its chain from there (`manage.py verify_audit_chain`
+    names the first broken row of each chain). The rows written before chains existed keep
+    `chain` "" and form the legacy global chain; every new chain starts from its last hash. A
+    database trigger refuses UPDATE and DELETE. `data` carries ids, bases and categories, never
+    case content.
     """
 
     created = models.DateTimeField(_("time"), default=timezone.now)
@@ -166,6 +170,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    chain = models.CharField(max_length=32, default="", blank=True, editable=False)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -173,6 +178,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["id"]
+        # The head of a chain, read under its lock by every append: one index read.
+        indexes = [models.Index(fields=["chain", "id"], name="auditevent_chain")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"

@@ -1,4 +1,5 @@
 import time
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
@@ -10,7 +11,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .demo import HELPERS
 from .locks import for_update
 from .models import AuditEvent, Guardianship, Identity, Notification, User
-from .services import GENESIS_HASH, WORKER_HEARTBEAT_KEY, audit_hash, identity_hash
+from .services import (
+    GENESIS_HASH,
+    LEGACY_CHAIN,
+    WORKER_HEARTBEAT_KEY,
+    audit_chain,
+    audit_hash,
+    identity_hash,
+)
 
 # Beat schedules the heartbeat every minute; three missed beats mean the worker or beat is gone.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 180
@@ -63,14 +71,65 @@ def unread_notification_count(*, user: User) -> int:
 AUDIT_VERIFY_CHUNK = 2_000
 
 
-def audit_chain_first_broken() -> AuditEvent | None:
-    """The first row whose hash or link does not match, or None when the chain is whole."""
-    previous_hash = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=AUDIT_VERIFY_CHUNK):
-        if event.previous_hash != previous_hash or audit_hash(event, previous_hash) != event.hash:
-            return event
+@dataclass(frozen=True)
+class AuditChainsReport:
+    """What verifying the audit log found: its rows and chains, and the first broken row of
+    each broken chain (in chain order)."""
+
+    rows: int
+    chains: int
+    broken: list[AuditEvent]
+    # Each chain's last row as stored: (id, hash).
+    heads: dict[str, tuple[int, str]]
+
+
+def audit_chains_verify() -> AuditChainsReport:
+    """Recomputes every chain: the legacy chain (rows from before chains existed, "") from the
+    genesis hash, every other chain from the legacy chain's last hash. A row is broken when it
+    does not link to the previous row of its chain, its hash does not match its content, or it
+    is not in its case's chain. One pass in (chain, id) order, the index's."""
+    legacy_head = (
+        AuditEvent.objects.filter(chain=LEGACY_CHAIN)
+        .order_by("-id")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    anchor = legacy_head or GENESIS_HASH
+    rows = chains = 0
+    broken: list[AuditEvent] = []
+    heads: dict[str, tuple[int, str]] = {}
+    chain: str | None = None
+    previous_hash = ""
+    chain_broken = False
+    events = AuditEvent.objects.order_by("chain", "id").iterator(chunk_size=AUDIT_VERIFY_CHUNK)
+    for event in events:
+        rows += 1
+        heads[event.chain] = (event.pk, event.hash)
+        if event.chain != chain:
+            chain, chains, chain_broken = event.chain, chains + 1, False
+            previous_hash = GENESIS_HASH if chain == LEGACY_CHAIN else anchor
+        if chain_broken:
+            continue
+        if (
+            (chain != LEGACY_CHAIN and chain != audit_chain(event.case_id))
+            or event.previous_hash != previous_hash
+            or audit_hash(event, previous_hash) != event.hash
+        ):
+            broken.append(event)
+            chain_broken = True
         previous_hash = event.hash
-    return None
+    return AuditChainsReport(rows=rows, chains=chains, broken=broken, heads=heads)
+
+
+def audit_heads_missing(recorded: dict[str, tuple[int, str]]) -> list[str]:
+    """The chains whose recorded last row (id, hash), from an earlier verification, is no
+    longer a row of that chain: rows were removed from its end, which the hashes alone cannot
+    show. In chain order; one query."""
+    rows = AuditEvent.objects.filter(pk__in=[pk for pk, _hash in recorded.values()])
+    present = set(rows.values_list("chain", "pk", "hash"))
+    return sorted(
+        chain for chain, (pk, hash_) in recorded.items() if (chain, pk, hash_) not in present
+    )
 
 
 def guardianship_active(*, youth: User, guardian: User, lock: bool = False) -> Guardianship | None:

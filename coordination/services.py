@@ -794,8 +794,31 @@ def notifications_mark_all_read(*, recipient: User) -> int:
 # --- Audit chain ---------------------------------------------------------------------------
 
 GENESIS_HASH = "0" * 64
-# pg_advisory_xact_lock key: one writer at a time extends the chain.
+# The class (first key) of the chains' pg_advisory_xact_lock(int, int); the second key is the
+# chain's (audit_chain_lock_key). One writer at a time extends a chain.
 AUDIT_CHAIN_LOCK = 7_201_001
+LEGACY_CHAIN = ""
+INSTALLATION_CHAIN = "installation"
+# The head of `chain`, or else the legacy chain's last hash (where every new chain starts, so a
+# chain's first row also vouches for the legacy chain's end), or else the genesis hash.
+AUDIT_CHAIN_HEAD_SQL = """
+SELECT COALESCE(
+    (SELECT hash FROM coordination_auditevent WHERE chain = %s ORDER BY id DESC LIMIT 1),
+    (SELECT hash FROM coordination_auditevent WHERE chain = %s ORDER BY id DESC LIMIT 1),
+    %s
+)
+"""
+
+
+def audit_chain(case_id: int | None) -> str:
+    """The chain an event belongs to: its case's, or the installation's for one outside cases."""
+    return INSTALLATION_CHAIN if case_id is None else f"case:{case_id}"
+
+
+def audit_chain_lock_key(case_id: int | None) -> int:
+    """The second key of the chain's advisory lock (an int4): the case id, 0 for the
+    installation. Two chains that share a key (ids 2**31 apart) only wait for each other."""
+    return 0 if case_id is None else case_id % 2**31
 
 
 def audit_hash(event: AuditEvent, previous_hash: str) -> str:
@@ -823,11 +846,17 @@ def audit_append(
     object_id: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Appends one row to the audit chain, inside the caller's transaction."""
+    """Appends one row to its chain (the case's, or the installation's), inside the caller's
+    transaction. The chain's lock is held to COMMIT, so the head read under it is the last row
+    committed; writes on other chains do not wait for it. The lock order that keeps this free
+    of deadlocks is at cases.services.case_lock."""
+    chain = audit_chain(case_id)
+    lock_key = audit_chain_lock_key(case_id)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-    previous_hash = last or GENESIS_HASH
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [AUDIT_CHAIN_LOCK, lock_key])
+        # A statement of its own: its snapshot must be taken after the lock was granted.
+        cursor.execute(AUDIT_CHAIN_HEAD_SQL, [chain, LEGACY_CHAIN, GENESIS_HASH])
+        (previous_hash,) = cursor.fetchone()
     event = AuditEvent(
         created=timezone.now(),
         actor=actor,
@@ -836,6 +865,7 @@ def audit_append(
         object_type=object_type,
         object_id=str(object_id),
         data=data or {},
+        chain=chain,
         previous_hash=previous_hash,
     )
     # Round-trip the data through JSON first so the hash covers exactly what the database stores.
