@@ -1,7 +1,8 @@
 """`make bench`: each hot read through the real views, against the same SQL run bare.
 
 On the benchmark municipality of benchmarks/municipality.py (database `sammen_bench`, built on
-the first run and reused after, plus one large case of 500 entries and 10,000 opens), for each
+the first run and reused after, plus one large case of 500 entries and 10,000 opens and the
+finder's catalogue of 5,000 services of benchmarks/catalogue.py), for each
 read and in one process: p50/p95 of the call in-process (middleware, view, serializer or
 template, rendering; API reads through DRF's APIClient with force_authenticate, pages through
 Django's test Client with a session), p50/p95 of re-running exactly the SQL statements that
@@ -25,7 +26,9 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
+from benchmarks.catalogue import SEARCHES, build_catalogue
 from benchmarks.municipality import (
     BENCH_DATABASE,
     LARGE_CASE,
@@ -35,6 +38,7 @@ from benchmarks.municipality import (
 )
 
 MEMORY_CALLS = 5
+CATALOGUE_SERVICES = 5000
 
 
 @dataclass
@@ -73,6 +77,13 @@ class Clients:
             client.force_login(user)
             self._page[user.pk] = client
         return self._page[user.pk]
+
+    def anonymous(self) -> tuple[Any, Any]:
+        """A visitor who is not logged in: (API client, page client)."""
+        from django.test import Client
+        from rest_framework.test import APIClient
+
+        return APIClient(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
 
 
 def reads(rng: random.Random) -> list[Read]:
@@ -133,6 +144,18 @@ def reads(rng: random.Random) -> list[Read]:
             f"/api/v1/cases/{large.pk}/access-log/?page={page}",
         )
 
+    visitor_api, visitor_page = clients.anonymous()
+
+    def finder_query(rng: random.Random) -> str:
+        search = rng.choice(SEARCHES)
+        return urlencode({key: "on" if value is True else value for key, value in search.items()})
+
+    def finder_search(rng: random.Random) -> tuple[Any, str]:
+        return visitor_api, f"/api/v1/services/?{finder_query(rng)}"
+
+    def finder_page(rng: random.Random) -> tuple[Any, str]:
+        return visitor_page, f"/services/?{finder_query(rng)}"
+
     return [
         Read("entry list (helper, API)", entry_list),
         Read("entry open (helper, API)", entry_open),
@@ -141,6 +164,8 @@ def reads(rng: random.Random) -> list[Read]:
         Read("youth's home page", youth_home),
         Read("ungdomshjelper overview page", overview),
         Read(f"access log, 10,000 opens, 1 of {pages} pages (API)", access_log),
+        Read(f"finder search, {CATALOGUE_SERVICES:,} services (API)", finder_search),
+        Read(f"finder page /services/, {CATALOGUE_SERVICES:,} services", finder_page),
     ]
 
 
@@ -204,15 +229,15 @@ def peak_memory(read: Read, rng: random.Random) -> None:
 def report(measured: list[Read], samples: int) -> str:
     lines = [
         f"{'read':<46}{'call p50':>10}{'p95':>9}{'SQL p50':>10}{'p95':>9}{'ratio':>7}"
-        f"{'stmts':>7}{'peak':>8}",
-        f"{'':<46}{'ms':>10}{'ms':>9}{'ms':>10}{'ms':>9}{'':>7}{'':>7}{'MiB':>8}",
+        f"{'stmts':>10}{'peak':>8}",
+        f"{'':<46}{'ms':>10}{'ms':>9}{'ms':>10}{'ms':>9}{'':>7}{'':>10}{'MiB':>8}",
     ]
     for read in measured:
         api, sql = statistics.median(read.api), statistics.median(read.sql)
         counts = "/".join(str(count) for count in sorted(read.statements))
         lines.append(
             f"{read.name:<46}{api:>10.1f}{percentile(read.api, 95):>9.1f}{sql:>10.2f}"
-            f"{percentile(read.sql, 95):>9.2f}{api / sql:>6.1f}x{counts:>7}"
+            f"{percentile(read.sql, 95):>9.2f}{api / sql:>6.1f}x{counts:>10}"
             f"{read.peak_bytes / 2**20:>8.2f}"
         )
     lines.append(
@@ -260,6 +285,7 @@ def main() -> None:
             build(2000, 100_000, 300_000, args.seed)
     if not Case.objects.filter(title=LARGE_CASE).exists():
         build_large_case(entries=500, access_events=10_000, seed=args.seed)
+    build_catalogue(services=CATALOGUE_SERVICES, seed=args.seed)
     # The throttles stay on (a Redis round trip a call, as in production) at rates that one
     # person called 200 times a minute does not reach.
     settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "1000000/min")

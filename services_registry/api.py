@@ -28,7 +28,13 @@ from .hsds.exporter import (
 )
 from .models import Organization, Service, Taxonomy, TaxonomyTerm
 from .opening import hours_on
-from .selectors import MAX_QUERY_LENGTH, FinderQuery, finder_page, service_search
+from .selectors import (
+    MAX_QUERY_LENGTH,
+    FinderQuery,
+    FinderResult,
+    finder_page,
+    service_search,
+)
 
 HSDS_VERSION = "3.0"
 
@@ -130,6 +136,7 @@ class ServiceFinderApi(PublicApi):
             services=service_search(query=FinderQuery(**search), now=now),
             number=params.validated_data["page"],
             size=params.validated_data["page_size"],
+            topics=True,
         )
         url = request.build_absolute_uri()
         return Response(
@@ -142,13 +149,14 @@ class ServiceFinderApi(PublicApi):
                 if page.has_previous()
                 else None,
                 "results": self.ServiceOutputSerializer(
-                    [self._row(service, now) for service in page.services], many=True
+                    [self._row(result, now) for result in page.results], many=True
                 ).data,
             }
         )
 
     @staticmethod
-    def _row(service: Service, now: Any) -> dict[str, Any]:
+    def _row(result: FinderResult, now: Any) -> dict[str, Any]:
+        service = result.service
         return {
             "id": service.id,
             "name": service.localized("name"),
@@ -166,12 +174,9 @@ class ServiceFinderApi(PublicApi):
             "anonymous": service.anonymous,
             "referral_required": service.referral_required,
             "topics": [
-                {"code": a.taxonomy_term.code, "name": a.taxonomy_term.localized("name")}
-                for a in service.attributes.all()
+                {"code": term.code, "name": term.localized("name")} for term in result.topics
             ],
-            "open_now": hours_on(service, list(service.schedules.all()), now.date()).is_open_at(
-                now.time()
-            ),
+            "open_now": hours_on(service, result.schedules, now.date()).is_open_at(now.time()),
             "url": reverse("services_registry:service-detail", args=[service.id]),
         }
 

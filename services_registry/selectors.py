@@ -6,15 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
+from typing import Any, TypeVar
 from uuid import UUID
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db import connection, models
+from django.db.models import DEFERRED, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import SEARCH_COLUMNS, Attribute, Service, ServiceStaff, TaxonomyTerm
+from .models import SEARCH_COLUMNS, Attribute, Schedule, Service, ServiceStaff, TaxonomyTerm
 from .opening import open_now_q
 
 # Longer queries are refused by the forms; this only bounds what reaches PostgreSQL.
@@ -26,6 +29,40 @@ TYPO_MIN_LENGTH = 4
 # Name (A) > description (B) > topics (C); D is unused.
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
 REVIEW_MONTHS = 6
+# What a finder result shows (page and API) and `opening.hours_on` reads; the rest of a service
+# (long texts, search columns) stays in the database.
+RESULT_FIELDS = [
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "minimum_age",
+    "maximum_age",
+    "level",
+    "sector",
+    "drop_in",
+    "free",
+    "anonymous",
+    "referral_required",
+    "open_on_public_holidays",
+    "organization__name",
+    "organization__name_en",
+]
+TOPIC_FIELDS = ["id", "code", "name", "name_en"]
+# What `opening.hours_on` and the day's line of a result read.
+SCHEDULE_FIELDS = [
+    "id",
+    "valid_from",
+    "valid_to",
+    "freq",
+    "byday",
+    "opens_at",
+    "closes_at",
+    "description",
+    "description_en",
+]
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -81,7 +118,7 @@ def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
         services = services.filter(open_now_q(now))
     words = " ".join(query.q.split())[:MAX_QUERY_LENGTH].lower()
     if not words:
-        return _with_display_relations(services.order_by("name", "id"))
+        return services.order_by("name", "id")
     every_word = SearchQuery(words, config="norwegian", search_type="websearch")
     full_text = services.filter(search_vector=every_word)
     if full_text.exists():
@@ -99,24 +136,32 @@ def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
             [str(TYPO_SIMILARITY)],
         )
-    services = (
+    return (
         services.filter(search_words__trigram_word_similar=words)
         .annotate(similarity=TrigramWordSimilarity(words, "search_words"))
         .order_by("-similarity", "name", "id")
     )
-    return _with_display_relations(services)
 
 
 def _ranked(services: QuerySet[Service], search: SearchQuery) -> QuerySet[Service]:
     ranked = services.annotate(rank=SearchRank(F("search_vector"), search, weights=RANK_WEIGHTS))
-    return _with_display_relations(ranked.order_by("-rank", "name", "id"))
+    return ranked.order_by("-rank", "name", "id")
+
+
+@dataclass(frozen=True)
+class FinderResult:
+    service: Service
+    # All of the service's opening hours, for `opening.hours_on`.
+    schedules: list[Schedule]
+    # By name; only when `finder_page` is asked for them.
+    topics: list[TaxonomyTerm]
 
 
 @dataclass(frozen=True)
 class FinderPage:
     """One page of finder results; `total` counts every match."""
 
-    services: Sequence[Service]
+    results: Sequence[FinderResult]
     total: int
     number: int
     size: int
@@ -132,16 +177,72 @@ class FinderPage:
         return self.number < self.num_pages
 
 
-def finder_page(*, services: QuerySet[Service], number: int, size: int) -> FinderPage:
+def finder_page(
+    *, services: QuerySet[Service], number: int, size: int, topics: bool = False
+) -> FinderPage:
     """A page of `service_search` results in one query: the total rides along on every row as a
-    window count, so the search runs once however many services match."""
+    window count, so the search runs once however many services match, and each row brings its
+    opening hours (and its topics, when asked for) as an array PostgreSQL builds for the page's
+    rows only, so that neither the queries nor the Python work per row grow with the page."""
     number = max(1, number)
     offset = (number - 1) * size
-    rows = list(services.annotate(total=Window(Count("pk")))[offset : offset + size])
+    rows = (
+        services.select_related("organization")
+        .only(*RESULT_FIELDS)
+        .annotate(
+            total=Window(Count("pk")),
+            # In the model's order (Schedule.Meta.ordering), as `service.schedules.all()`.
+            schedule_rows=_json_rows(
+                Schedule.objects.filter(service=OuterRef("pk")), SCHEDULE_FIELDS
+            ),
+        )
+    )
+    if topics:
+        rows = rows.annotate(
+            topic_rows=_json_rows(
+                TaxonomyTerm.objects.filter(attributes__service=OuterRef("pk")).order_by("name"),
+                TOPIC_FIELDS,
+            )
+        )
+    page = list(rows[offset : offset + size])
     # Past the last page there is no row to carry the total: count (rare).
     empty_total = services.count() if number > 1 else 0
-    total = rows[0].total if rows else empty_total
-    return FinderPage(services=rows, total=total, number=number, size=size)
+    return FinderPage(
+        results=[
+            FinderResult(
+                service=service,
+                schedules=_from_json(Schedule, service.schedule_rows),
+                topics=_from_json(TaxonomyTerm, service.topic_rows) if topics else [],  # type: ignore[attr-defined]
+            )
+            for service in page
+        ],
+        total=page[0].total if page else empty_total,
+        number=number,
+        size=size,
+    )
+
+
+def _json_rows(rows: QuerySet[Any], fields: list[str]) -> ArraySubquery:
+    """The rows as an array of JSON objects of these fields, in the rows' order."""
+    return ArraySubquery(rows.values(row=JSONObject(**{field: field for field in fields})))
+
+
+def _from_json(model: type[ModelT], rows: list[dict[str, Any]]) -> list[ModelT]:
+    """Instances back from `_json_rows`, each value turned back into its field's type (JSON has
+    no dates, times or UUIDs); the fields left out stay deferred, as with `only()`."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return [
+        model.from_db(
+            None,
+            names,
+            [
+                field.to_python(row[field.attname]) if field.attname in row else DEFERRED
+                for field in fields
+            ],
+        )
+        for row in rows
+    ]
 
 
 def service_get_public(*, service_id: UUID) -> Service:
@@ -178,7 +279,10 @@ def topics_in_use() -> QuerySet[TaxonomyTerm]:
 def services_for_picker(*, query: str, limit: int = 20) -> QuerySet[Service]:
     """Services a helper can choose as the one they act for (cases' participant form), or
     suggest to a young person: active services matching the words, best first."""
-    return service_search(query=FinderQuery(q=query), now=timezone.now())[:limit]
+    services = service_search(query=FinderQuery(q=query), now=timezone.now())
+    return services.select_related("organization").only(
+        "name", "name_en", "organization__name", "organization__name_en"
+    )[:limit]
 
 
 def review_cutoff(today: date) -> date:

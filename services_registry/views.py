@@ -38,9 +38,9 @@ def finder(request: HttpRequest) -> HttpResponse:
             number=parse_page(request.GET.get("page")),
             size=PAGE_SIZE,
         )
-        for service in page.services:
-            today = hours_on(service, list(service.schedules.all()), now.date())
-            results.append(Result(service, today, today.is_open_at(now.time())))
+        for result in page.results:
+            today = hours_on(result.service, result.schedules, now.date())
+            results.append(Result(result.service, today, today.is_open_at(now.time())))
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {

@@ -2,8 +2,12 @@
 and a query count that does not grow with the number of results."""
 
 import datetime
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from services_registry.models import Address, Phone, ServiceAtLocation
@@ -33,15 +37,86 @@ def test_the_finder_is_public_and_linked_from_every_page(client):
 
 
 @pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        # topics for the form, any service with every word?, the page with its total and hours
+        ({"q": "angst", "age": 15}, 3),
+        # topics for the form, the page
+        ({"age": 15}, 2),
+        # topics, every word?, any word?, the typo threshold, the page
+        ({"q": "angsst"}, 5),
+    ],
+)
 def test_a_result_page_costs_the_same_queries_for_3_or_30_results(
-    client, count, django_assert_num_queries
+    client, count, params, queries, django_assert_num_queries
 ):
     many_services(count)
-    # topics for the form, any service with every word?, the page with its total,
-    # attributes + terms, schedules
-    with django_assert_num_queries(5):
-        response = client.get(reverse("services_registry:finder"), {"q": "angst", "age": 15})
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("services_registry:finder"), params)
     assert response.context["page"].total == count
+    assert len(response.context["results"]) == min(count, 20)
+
+
+def test_each_result_shows_its_hours_today_in_both_languages(client):
+    term = TaxonomyTermFactory(code="angst", name="Angst")
+    weekly = ServiceFactory(name="Angst A", topics=[term])
+    ScheduleFactory(
+        service=weekly, byday="MO,TU", opens_at=datetime.time(14), closes_at=datetime.time(16)
+    )
+    ScheduleFactory(
+        service=weekly, byday="MO", opens_at=datetime.time(8), closes_at=datetime.time(11)
+    )
+    special = ServiceFactory(name="Angst B", topics=[term])
+    ScheduleFactory(service=special, byday="MO")
+    ScheduleFactory(
+        service=special,
+        freq="",
+        byday="",
+        valid_from=datetime.date(2026, 3, 2),
+        valid_to=datetime.date(2026, 3, 2),
+        opens_at=datetime.time(12),
+        closes_at=datetime.time(13),
+        description="Kort dag",
+        description_en="Short day",
+    )
+    holiday = ServiceFactory(name="Angst C", topics=[term])
+    ScheduleFactory(service=holiday)
+    monday_at_ten = datetime.datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Europe/Oslo"))
+    labour_day = datetime.datetime(2026, 5, 1, 10, tzinfo=ZoneInfo("Europe/Oslo"))
+
+    with time_machine.travel(monday_at_ten, tick=False):
+        cards = result_cards(client.get(reverse("services_registry:finder"), {"q": "angst"}))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = result_cards(client.get(reverse("services_registry:finder"), {"q": "angst"}))
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    with time_machine.travel(labour_day, tick=False):
+        holiday_cards = result_cards(
+            client.get(reverse("services_registry:finder"), {"q": "angst"})
+        )
+
+    assert "Åpent nå" in cards["Angst A"] and "I dag: 08:00–11:00, 14:00–16:00" in cards["Angst A"]
+    assert "Stengt nå" in cards["Angst B"] and "I dag: 12:00–13:00 – Kort dag" in cards["Angst B"]
+    assert (
+        "Open now" in english["Angst A"] and "Today: 08:00–11:00, 14:00–16:00" in english["Angst A"]
+    )
+    assert (
+        "Closed now" in english["Angst B"]
+        and "Today: 12:00–13:00 – Short day" in english["Angst B"]
+    )
+    assert "Stengt i dag (Arbeidernes dag)" in holiday_cards["Angst C"]
+
+
+def result_cards(response):
+    """Each result card's text by the service's name."""
+    body = response.content.decode()
+    cards = body.split('<li class="card service-card">')[1:]
+    return {
+        re.search(r'">([^<]+)</a></h3>', card).group(1): " ".join(
+            re.sub("<[^>]+>", " ", card).split()
+        )
+        for card in cards
+    }
 
 
 def test_htmx_requests_get_only_the_results(client):
