@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 
 from .models import User
-from .selectors import guardianships_as_guardian, guardianships_of_youth
+from .selectors import guardianships_of_person
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,7 @@ def case_sections(*, user: User, case: Any) -> list[HomeSection]:
 def guardianship_sections(*, user: User) -> list[HomeSection]:
     """Who is registered as the person's guardian, and whose guardian they are registered as:
     a young person always sees who may decide for them."""
-    as_youth = list(guardianships_of_youth(youth=user))
-    as_guardian = list(guardianships_as_guardian(guardian=user))
+    as_youth, as_guardian = guardianships_of_person(user=user)
     if not as_youth and not as_guardian:
         return []
     return [

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -141,21 +141,32 @@ def guardianship_active(*, youth: User, guardian: User, lock: bool = False) -> G
     return guardianships.first()
 
 
+def guardianships_now() -> QuerySet[Guardianship]:
+    """The guardianships registered now (not ended), in the order they were registered."""
+    return Guardianship.objects.filter(ended_at=None).order_by("created", "id")
+
+
 def guardianships_of_youth(*, youth: User) -> QuerySet[Guardianship]:
     """Who is registered as guardian of `youth` now, for the young person's own page."""
-    return (
-        Guardianship.objects.filter(youth=youth, ended_at=None)
-        .select_related("guardian")
-        .order_by("created", "id")
-    )
+    return guardianships_now().filter(youth=youth).select_related("guardian")
 
 
 def guardianships_as_guardian(*, guardian: User) -> QuerySet[Guardianship]:
     """Whose guardian `guardian` is registered as now, for the guardian's own page."""
+    return guardianships_now().filter(guardian=guardian).select_related("youth")
+
+
+def guardianships_of_person(*, user: User) -> tuple[list[Guardianship], list[Guardianship]]:
+    """guardianships_of_youth and guardianships_as_guardian of `user` in one query (the home
+    page shows both): (as the young person, as the guardian)."""
+    rows = list(
+        guardianships_now()
+        .filter(Q(youth=user) | Q(guardian=user))
+        .select_related("guardian", "youth")
+    )
     return (
-        Guardianship.objects.filter(guardian=guardian, ended_at=None)
-        .select_related("youth")
-        .order_by("created", "id")
+        [row for row in rows if row.youth_id == user.pk],
+        [row for row in rows if row.guardian_id == user.pk],
     )
 
 

@@ -26,11 +26,16 @@ def home_sections(*, user: User) -> list[HomeSection]:
     unread = unread_messages(user=user)
     unread_in_rooms = room_unread_by_case(user=user)
     cases = list(cases_for_user(user=user))
-    # Only the young person and guardians may choose; one query tells which cases the user is a
-    # guardian on, so a helper with many cases costs no query per case.
+    # Only the young person and guardians may choose; one query tells which of the other cases
+    # the user is a guardian on, so a helper with many cases costs no query per case (and the
+    # young person with only their own cases none: an empty `__in` sends no query).
     guardian_on = set(
         Participant.objects.active()
-        .filter(case__in=cases, user=user, role=Participant.Role.GUARDIAN)
+        .filter(
+            case__in=[case for case in cases if case.youth_id != user.pk],
+            user=user,
+            role=Participant.Role.GUARDIAN,
+        )
         .values_list("case_id", flat=True)
     )
     rows = []

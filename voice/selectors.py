@@ -89,14 +89,16 @@ def ungdomshjelper_offered(*, case: Case) -> bool:
     """Offered from the first helper on the case while it has no ungdomshjelper (issue #19 item
     4: the young person hears of the right as soon as one service helps), and again while the
     young person's request for another ungdomshjelper is open."""
-    if UngdomshjelperChange.objects.filter(case=case, closed_at__isnull=True).exists():
-        return True
-    helped = (
-        Participant.objects.active()
-        .filter(case=case, role=Participant.Role.HELPER, service__isnull=False)
+    on_team = Participant.objects.active().filter(case=OuterRef("pk"))
+    change_open = UngdomshjelperChange.objects.filter(case=OuterRef("pk"), closed_at__isnull=True)
+    helped = on_team.filter(role=Participant.Role.HELPER, service__isnull=False)
+    chosen = on_team.filter(role=Participant.Role.UNGDOMSHJELPER)
+    # One query (the home page asks for each case of the young person).
+    return (
+        Case.objects.filter(pk=case.pk)
+        .filter(Exists(change_open) | (Exists(helped) & ~Exists(chosen)))
         .exists()
     )
-    return helped and ungdomshjelper_of(case=case) is None
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import Participant
+from coordination.demo import birth_date_for_age
 from services_registry.models import Phone
-from tests.factories import CaseFactory, ParticipantFactory
+from tests.factories import CaseFactory, EntryFactory, ParticipantFactory, UserFactory
+from voice.rooms.services import room_create, room_message_send
+from voice.services import message_send
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +75,52 @@ def test_a_helpers_home_queries_do_not_grow_with_cases():
     # then the home page lists them all with the same number of queries
     assert page.count('href="/cases/') >= 11
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+def _busy_youth_case(*, age: int, helpers: int):
+    """A young person of `age` with `helpers` helpers, each of whom writes a note and a message,
+    and one room with a message in it: every section the home page counts has something."""
+    youth = UserFactory(birth_date=birth_date_for_age(age, today=timezone.localdate()))
+    case = CaseFactory(youth=youth)
+    team = [ParticipantFactory(case=case).user for _ in range(helpers)]
+    for helper in team:
+        EntryFactory(case=case, author=helper)
+        message_send(case=case, author=helper, body="Hei!")
+    room = room_create(case_id=case.pk, actor=youth, title="Skolen", members=team)
+    room_message_send(room_id=room.pk, author=team[0], body="Hei fra rommet.")
+    return case
+
+
+def _home_statements(user) -> int:
+    client = Client()
+    client.force_login(user)
+    client.get("/")  # fills the per-process caches (content types), as a running server has
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("age", "statements"),
+    [
+        # 16 and over: the young person decides everything themself.
+        (16, 26),
+        # Under 16: guardians decide some categories, so who decides names them (one more).
+        (14, 27),
+    ],
+)
+def test_the_youths_home_page_takes_the_same_statements_for_1_and_6_helpers(age, statements):
+    # The session (read, then saved again for the idle timeout: SAVEPOINT, UPDATE, RELEASE),
+    # the user and whether they need a second factor (5); guardianships both ways (1); cases,
+    # the team and their services' phones (3); consent requests and the young person's own
+    # cases for who decides (2, +1 naming the guardians under 16); unread messages, unread room
+    # messages, cases again (3); whether an ungdomshjelper is offered and, as it is, whether a
+    # change is open (2); the latest entries, the check-in rhythm (2); news since the last visit
+    # (3); cases coordinated (1); meetings (1); the referral inbox (1); the header's unread
+    # notifications (1).
+    # given a young person with one helper, and one with six
+    small = _busy_youth_case(age=age, helpers=1)
+    large = _busy_youth_case(age=age, helpers=6)
+    # then each home page takes the same fixed number of statements
+    assert _home_statements(small.youth) == statements
+    assert _home_statements(large.youth) == statements
