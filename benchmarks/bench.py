@@ -13,6 +13,12 @@ Each call runs in a transaction rolled back afterwards, so opening an entry logs
 stays. Last, the peak Python memory of one call of each read (tracemalloc, separate calls: it
 slows what it traces).
 
+It measures the production configuration, not scripts/env.sh's development one: DEBUG off
+(no debug cursor logging every statement, no browsable API renderer, WhiteNoise in the
+middleware), HTTPS as behind the proxy (X-Forwarded-Proto, so the SSL redirect and HSTS
+apply), and the timed call runs without CaptureQueriesContext: the statements are captured on
+a twin call in a savepoint rolled back just before (production_environment, sample).
+
     make bench                       # or: .venv/bin/python -m benchmarks.bench --samples 200
 """
 
@@ -20,6 +26,7 @@ import argparse
 import logging
 import os
 import random
+import secrets
 import statistics
 import time
 import tracemalloc
@@ -39,6 +46,8 @@ from benchmarks.municipality import (
 
 MEMORY_CALLS = 5
 CATALOGUE_SERVICES = 5000
+# What a client sees behind the TLS proxy (settings.SECURE_PROXY_SSL_HEADER).
+HTTPS = {"SERVER_NAME": "localhost", "HTTP_X_FORWARDED_PROTO": "https"}
 
 
 @dataclass
@@ -64,7 +73,7 @@ class Clients:
         from rest_framework.test import APIClient
 
         if user.pk not in self._api:
-            client = APIClient(SERVER_NAME="localhost")
+            client = APIClient(**HTTPS)
             client.force_authenticate(user)
             self._api[user.pk] = client
         return self._api[user.pk]
@@ -73,7 +82,7 @@ class Clients:
         from django.test import Client
 
         if user.pk not in self._page:
-            client = Client(SERVER_NAME="localhost")
+            client = Client(**HTTPS)
             client.force_login(user)
             self._page[user.pk] = client
         return self._page[user.pk]
@@ -83,7 +92,7 @@ class Clients:
         from django.test import Client
         from rest_framework.test import APIClient
 
-        return APIClient(SERVER_NAME="localhost"), Client(SERVER_NAME="localhost")
+        return APIClient(**HTTPS), Client(**HTTPS)
 
 
 def reads(rng: random.Random) -> list[Read]:
@@ -189,6 +198,8 @@ def replay(statements: list[str]) -> None:
 
 
 def sample(read: Read, rng: random.Random) -> None:
+    """One subject: its statements captured on a call rolled back to a savepoint, then the
+    call timed as production runs it (no debug cursor), then the statements replayed."""
     from django.db import connection, reset_queries, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -196,13 +207,15 @@ def sample(read: Read, rng: random.Random) -> None:
     # The query log is a deque of 9,000: once full, a capture would see no new statement.
     reset_queries()
     with transaction.atomic():
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
             call(client, url)
-            read.api.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
         statements = [query["sql"] for query in captured.captured_queries]
         if not statements:
             raise SystemExit(f"{url}: no SQL statement captured, so no ratio")
+        started = time.perf_counter()
+        call(client, url)
+        read.api.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         replay(statements)
         read.sql.append((time.perf_counter() - started) * 1000)
@@ -226,6 +239,26 @@ def peak_memory(read: Read, rng: random.Random) -> None:
         tracemalloc.stop()
 
 
+def profile(read: Read, rng: random.Random, calls: int) -> None:
+    """cProfile of `calls` calls of the read as sample() times them (no capture), printed by
+    cumulative time: where the Python around the SQL goes."""
+    import cProfile
+    import pstats
+
+    from django.db import transaction
+
+    profiler = cProfile.Profile()
+    for _ in range(calls):
+        client, url = read.pick(rng)
+        with transaction.atomic():
+            profiler.enable()
+            call(client, url)
+            profiler.disable()
+            transaction.set_rollback(True)
+    print(f"--- {read.name}: {calls} calls")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+
+
 def report(measured: list[Read], samples: int) -> str:
     lines = [
         f"{'read':<46}{'call p50':>10}{'p95':>9}{'SQL p50':>10}{'p95':>9}{'ratio':>7}"
@@ -247,6 +280,17 @@ def report(measured: list[Read], samples: int) -> str:
     return "\n".join(lines)
 
 
+def production_environment() -> None:
+    """The settings production runs with (coordination/settings.py with DEBUG off), on the
+    local services: throwaway keys (nothing signed here outlives the run), the bench host
+    allowed, an HTTPS base URL. Before Django reads its settings."""
+    os.environ["DEBUG"] = "false"
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["SAMMEN_IDENTITY_HMAC_KEY"] = secrets.token_urlsafe(50)
+    os.environ["ALLOWED_HOSTS"] = HTTPS["SERVER_NAME"]
+    os.environ["SAMMEN_BASE_URL"] = f"https://{HTTPS['SERVER_NAME']}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -255,6 +299,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument(
         "--only", action="append", default=[], help="measure only reads whose name contains this"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="CALLS",
+        help="instead of the table: a cProfile of this many calls of each read measured",
     )
     parser.add_argument(
         "--small",
@@ -266,6 +317,7 @@ def main() -> None:
         parser.error("--samples: at least 100, or the p95 is one or two calls")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coordination.settings")
+    production_environment()
     from benchmarks.municipality import use_bench_database
 
     use_bench_database(f"{BENCH_DATABASE}_small" if args.small else BENCH_DATABASE)
@@ -298,11 +350,18 @@ def main() -> None:
     ]
     if not measured:
         parser.error("--only: no read's name contains that")
+    if args.profile:
+        for read in measured:
+            profile(read, rng, args.profile)
+        return
     for read in measured:  # first calls fill per-process caches (content types, templates)
         for _ in range(3):
             sample(read, rng)
+        # The first calls also fill per-process caches with statements of their own (Django's
+        # ContentType cache: the entry list's "3 or 4" statements); not counted.
         read.api.clear()
         read.sql.clear()
+        read.statements.clear()
     for _ in range(args.samples):
         for read in rng.sample(measured, len(measured)):
             sample(read, rng)

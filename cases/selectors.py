@@ -8,10 +8,10 @@ from uuid import UUID
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from coordination.ages import age_on
 from coordination.models import User
@@ -100,36 +100,35 @@ def on_team(participant: Participant) -> bool:
 def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> QuerySet[Entry]:
     """`queryset` (all entries by default) narrowed in SQL to what `user` may open.
 
-    Only object permissions count: not global ones, not groups, not being a superuser. And
-    only on a case the user takes part in now (or is the young person of): a permission row
-    outlives the participation for a moment where the team rule changes by the calendar (a
-    guardian on the youth's 18th birthday, before the daily job ends their disclosures). The
-    one exception is a row the share path gave someone as a service's intake (a referral's
-    payload, `via_service`): it counts off the team while they still receive that service's
-    referrals, and lets them open exactly those entries.
+    Only the user's own object permission counts (the `view_entry` row): not global ones, not
+    groups, not being a superuser. And only on a case the user takes part in now (or is the
+    young person of): a permission row outlives the participation for a moment where the team
+    rule changes by the calendar (a guardian on the youth's 18th birthday, before the daily job
+    ends their disclosures). The one exception is a row the share path gave someone as a
+    service's intake (a referral's payload, `via_service`): it counts off the team while they
+    still receive that service's referrals, and lets them open exactly those entries.
+
+    One EXISTS on the row (its unique index: user, permission, entry) instead of guardian's
+    get_objects_for_user, whose `id IN (... id IN (<queryset again>))` compiled and ran the
+    scoping twice per statement (benchmarks/README.md).
     """
     queryset = queryset if queryset is not None else Entry.objects.all()
-    # A row past its expiry (a disclosure that ended by itself, before the sweep removed it)
-    # grants nothing.
-    expired = EntryUserObjectPermission.objects.filter(
-        user=user, content_object=OuterRef("pk"), expires_at__lte=timezone.now()
-    )
-    as_intake = EntryUserObjectPermission.objects.filter(
+    # cases/permissions.py writes one view_entry row per person and entry (unique), and no other
+    # rows: a row past its expiry (a disclosure that ended by itself, before the sweep removed
+    # it) grants nothing.
+    granted = EntryUserObjectPermission.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
         user=user,
         content_object=OuterRef("pk"),
-        via_service__staff__user=user,
-        via_service__staff__receives_referrals=True,
+        permission__content_type=ContentType.objects.get_for_model(Entry),
+        permission__codename=VIEW_ENTRY,
     )
-    return get_objects_for_user(
-        user,
-        VIEW_ENTRY,
-        klass=queryset.filter(
-            Q(case__youth=user) | takes_part(user=user, case=OuterRef("case")) | Exists(as_intake),
-            ~Exists(expired),
-        ),
-        use_groups=False,
-        with_superuser=False,
-        accept_global_perms=False,
+    as_intake = granted.filter(
+        via_service__staff__user=user, via_service__staff__receives_referrals=True
+    )
+    return queryset.filter(
+        Q(case__youth=user) | takes_part(user=user, case=OuterRef("case")) | Exists(as_intake),
+        Exists(granted),
     )
 
 

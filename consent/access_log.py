@@ -146,6 +146,8 @@ def access_log(
             ),
         )
         .select_related("entry__author", "user")
+        # The log never shows an entry's text: 25 bodies a page are read for nothing.
+        .defer("entry__body")
         .order_by("-at", "-id")
     )
     return AccessLog(events.order_by("-at", "-id"), annotated)

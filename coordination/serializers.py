@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import capfirst
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,15 +24,19 @@ def version_field(*, min_value: int, what: str) -> serializers.IntegerField:
     )
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+# A plain Serializer with its three fields spelled out: a ModelSerializer inspects the model each
+# time it is made, and this one is made for every author of every row of some lists (1.6 against
+# 0.4 ms a person, benchmarks/README.md). The schema is the same.
+class UserSummarySerializer(serializers.Serializer):
     """How a person appears inside other objects: {"id", "username", "display_name"}."""
 
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(
+        read_only=True,
+        label=capfirst(User._meta.get_field("username").verbose_name),
+        help_text=User._meta.get_field("username").help_text,
+    )
     display_name = serializers.CharField(source="name", read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "display_name"]
-        read_only_fields = fields
 
 
 class MeSerializer(serializers.ModelSerializer):

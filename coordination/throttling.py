@@ -1,13 +1,14 @@
 """The API's rate limits (settings: REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]).
 
 DRF's own classes, with two changes: the rates are read from settings.SAMMEN_THROTTLE_RATES at
-each request (DRF copies its rates once, at import, so an override would never reach it), and a
-Redis that does not answer lets the request through. The counters are a guard against floods,
-not a lock: PostgreSQL holds everything that matters, and the portal keeps working without Redis
-(notifications wait in the outbox meanwhile). Scopes: "anon" per IP address for calls without
-credentials, "user" per person, and the stricter scopes that views name with `throttle_scope`:
-"token" (the token exchange) and "invitation" (inviting, opening a case: each sends a link;
-pages that do the same count in the same scope through `page_throttle_wait`).
+each request (DRF copies its rates once, at import, so an override would never reach it), a Redis
+that does not answer lets the request through, and counting is one Redis call a request (a script,
+`_RateFromSettings.allow_request`) instead of DRF's read then write. The counters are a guard
+against floods, not a lock: PostgreSQL holds everything that matters, and the portal keeps working
+without Redis (notifications wait in the outbox meanwhile). Scopes: "anon" per IP address for
+calls without credentials, "user" per person, and the stricter scopes that views name with
+`throttle_scope`: "token" (the token exchange) and "invitation" (inviting, opening a case: each
+sends a link; pages that do the same count in the same scope through `page_throttle_wait`).
 """
 
 import logging
@@ -16,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 from redis.exceptions import RedisError
@@ -25,17 +27,56 @@ from rest_framework.request import Request
 logger = logging.getLogger(__name__)
 
 
+# DRF's sliding window, done in Redis in one call: drop the times that left the window, refuse
+# when the rest fill it, else add this one. Answers {allowed, how many in the window, the oldest}.
+# Atomic, so two requests at once cannot both take the last place (DRF's get-then-set can).
+_WINDOW = """
+local cutoff = tonumber(ARGV[1]) - tonumber(ARGV[2])
+while true do
+    local oldest = redis.call('LINDEX', KEYS[1], -1)
+    if not oldest or tonumber(oldest) > cutoff then break end
+    redis.call('RPOP', KEYS[1])
+end
+local count = redis.call('LLEN', KEYS[1])
+if count >= tonumber(ARGV[3]) then
+    return {0, count, redis.call('LINDEX', KEYS[1], -1)}
+end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
+return {1, count + 1, redis.call('LINDEX', KEYS[1], -1)}
+"""
+
+
 class _RateFromSettings(throttling.SimpleRateThrottle):
+    # Set by SimpleRateThrottle.__init__ from the rate (None: not throttled).
+    num_requests: int | None
+    duration: int | None
+
     def get_rate(self) -> str | None:
         return settings.SAMMEN_THROTTLE_RATES.get(self.scope) if self.scope else None
 
     # `view` untyped: DRF's views import this module while they are being imported.
     def allow_request(self, request: Request, view: Any) -> bool:
+        """SimpleRateThrottle.allow_request with the window kept in one Redis list under the
+        cache's key prefix; `history` is left as DRF's `wait()` reads it (its length and its
+        oldest time)."""
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        key = cache.make_key(f"{self.key}:window")
         try:
-            return super().allow_request(request, view)
+            client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+            allowed, count, oldest = client.register_script(_WINDOW)(
+                keys=[key], args=[repr(self.now), self.duration, self.num_requests]
+            )
         except RedisError:
             logger.warning("API throttling skipped: Redis does not answer")
             return True
+        self.history = [float(oldest)] * int(count)
+        return bool(allowed)
 
 
 class AnonThrottle(_RateFromSettings, throttling.AnonRateThrottle):
@@ -53,7 +94,13 @@ class ScopedThrottle(_RateFromSettings, throttling.ScopedRateThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        return super().allow_request(request, view)
+        # As ScopedRateThrottle.allow_request: the scope and its rate come from the view.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return _RateFromSettings.allow_request(self, request, view)
 
 
 def throttled_message(seconds: int) -> str:

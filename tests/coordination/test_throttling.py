@@ -6,6 +6,7 @@ import datetime
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 import redis
@@ -14,11 +15,13 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import timezone
 from knox.models import AuthToken
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from coordination.services import api_token_for
+from coordination.throttling import UserThrottle
 from tests.coordination.test_settings import ROOT
 from tests.factories import PASSWORD, UserFactory
 
@@ -140,6 +143,30 @@ def test_the_invitation_scope_has_its_own_rate(rates):
     response = invite()
     response.render()
     assert_throttled(response, window=60 * 60)
+
+
+def test_calls_at_the_same_moment_cannot_share_the_last_place(rates):
+    # Given one call a minute for each person, and eight calls of one person at the same moment
+    rates(user="1/min")
+    user = UserFactory()
+    request = APIRequestFactory().get(FINDER)
+    force_authenticate(request, user=user)
+    request = Request(request)
+    request.user = user
+    start = threading.Barrier(8)
+    allowed: list[bool] = []
+
+    def call() -> None:
+        start.wait()
+        allowed.append(UserThrottle().allow_request(request, None))
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Then exactly one gets through (counting is one atomic Redis call, not a read then a write)
+    assert sorted(allowed) == [False] * 7 + [True]
 
 
 def test_english_is_there_for_who_chose_it(rates):
