@@ -16,4 +16,5 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN scripts/compile_messages.sh && DEBUG=true python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "coordination.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers, address and the kept database connection: gunicorn.conf.py (5 sync workers on 2 cores).
+CMD ["gunicorn", "coordination.wsgi"]
