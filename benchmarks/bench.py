@@ -24,6 +24,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from benchmarks.municipality import (
@@ -35,6 +36,8 @@ from benchmarks.municipality import (
 )
 
 MEMORY_CALLS = 5
+LOAD_NAME = "shares under load (gunicorn + Celery)"
+WARM_UP_SECONDS = 5
 
 
 @dataclass
@@ -231,6 +234,13 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", default=[], help="measure only reads whose name contains this"
     )
+    parser.add_argument("--load-seconds", type=float, default=60, help="the share load's length")
+    parser.add_argument(
+        "--load-clients", type=int, default=16, help="teachers sharing at once in the load"
+    )
+    parser.add_argument(
+        "--profile-shares", type=int, default=50, help="shares profiled one after another"
+    )
     parser.add_argument(
         "--small",
         action="store_true",
@@ -270,19 +280,59 @@ def main() -> None:
     measured = [
         read for read in reads(rng) if not args.only or any(part in read.name for part in args.only)
     ]
-    if not measured:
+    with_load = not args.only or any(part in LOAD_NAME for part in args.only)
+    if not measured and not with_load:
         parser.error("--only: no read's name contains that")
+    if measured:
+        measure_reads(measured, rng, args.samples)
+    if with_load:
+        share_load(args, rng)
+
+
+def measure_reads(measured: list[Read], rng: random.Random, samples: int) -> None:
     for read in measured:  # first calls fill per-process caches (content types, templates)
         for _ in range(3):
             sample(read, rng)
         read.api.clear()
         read.sql.clear()
-    for _ in range(args.samples):
+    for _ in range(samples):
         for read in rng.sample(measured, len(measured)):
             sample(read, rng)
     for read in measured:
         peak_memory(read, rng)
-    print(report(measured, args.samples))
+    print(report(measured, samples))
+
+
+def share_load(args: argparse.Namespace, rng: random.Random) -> None:
+    """The production server and the Celery worker under teachers sharing (benchmarks/load.py):
+    one share profiled step by step, then the load, its errors and notification latency."""
+    from django.conf import settings
+
+    from benchmarks import load
+
+    load.seed_load(cases=50 if args.small else 400)
+    needed = (
+        int(load.GOAL_SHARES_PER_SECOND * 1.25 * (args.load_seconds + WARM_UP_SECONDS))
+        + args.profile_shares
+    )
+    jobs = load.notes_ready(needed=needed, rng=rng)
+    database = settings.DATABASES["default"]
+    servers = load.Servers(
+        database_url=os.environ["DATABASE_URL"],
+        port=int(os.environ.get("SAMMEN_WEB_PORT", "8000")),
+        log_dir=Path(settings.BASE_DIR) / ".data" / "bench-servers",
+    )
+    print(f"\n{LOAD_NAME} on {database['NAME']}, {load.now_stamp()}")
+    with servers.running():
+        print(load.profile_report(load.profile_share(jobs, shares=args.profile_shares)))
+        # The workers' first requests and the Celery worker's first tasks are not measured.
+        load.run_load(base=servers.base, jobs=jobs, clients=2, seconds=WARM_UP_SECONDS)
+        result = load.run_load(
+            base=servers.base, jobs=jobs, clients=args.load_clients, seconds=args.load_seconds
+        )
+    print(
+        load.report(result, clients=args.load_clients, workers=load.gunicorn_workers(servers.env))
+    )
 
 
 if __name__ == "__main__":
