@@ -326,9 +326,16 @@ def share_load(args: argparse.Namespace, rng: random.Random) -> None:
     with servers.running():
         print(load.profile_report(load.profile_share(jobs, shares=args.profile_shares)))
         # The workers' first requests and the Celery worker's first tasks are not measured.
-        load.run_load(base=servers.base, jobs=jobs, clients=2, seconds=WARM_UP_SECONDS)
+        processes = servers.pids() | {"PostgreSQL": load.postmaster_pid()}
+        load.run_load(
+            base=servers.base, jobs=jobs, clients=2, seconds=WARM_UP_SECONDS, processes={}
+        )
         result = load.run_load(
-            base=servers.base, jobs=jobs, clients=args.load_clients, seconds=args.load_seconds
+            base=servers.base,
+            jobs=jobs,
+            clients=args.load_clients,
+            seconds=args.load_seconds,
+            processes=processes,
         )
     print(
         load.report(result, clients=args.load_clients, workers=load.gunicorn_workers(servers.env))

@@ -17,6 +17,9 @@ teachers sharing school notes, through the real Celery worker.
   recipient's `entry_received`) in its transaction; the worker delivers each and stamps
   `delivered_at`. A share's latency runs from the client's clock just before it sends the
   request to the last of its three `delivered_at` (the worker's clock: same machine).
+- CPU per share: the CPU time the web server's, the worker's and PostgreSQL's processes and the
+  client used during the run, per share (`tree_cpu_seconds`): what a share costs whatever else
+  the machine runs, and the ceiling that sets on 2 cores.
 - `profile_share`: one share at a time in this process through the real view and token
   authentication, each SQL statement timed and sorted into the share's steps.
 """
@@ -68,6 +71,8 @@ class LoadResult:
     after_answer_ms: list[float] = field(default_factory=list)  # latency less the request
     undelivered: int = 0
     windows: list[float] = field(default_factory=list)  # shares/s in each 10 s
+    # CPU seconds used during the run: "web", "worker", "PostgreSQL" (process trees), "client"
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     load_average: tuple[float, ...] = ()
 
     @property
@@ -327,6 +332,10 @@ class Servers:
                     ) from error
                 time.sleep(0.5)
 
+    def pids(self) -> dict[str, int]:
+        """The gunicorn master and the Celery worker's main process (each with its children)."""
+        return {"web": self.processes[0].pid, "worker": self.processes[1].pid}
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -396,18 +405,61 @@ async def _load(
     return result
 
 
-def run_load(*, base: str, jobs: list[Job], clients: int, seconds: float) -> LoadResult:
+def run_load(
+    *, base: str, jobs: list[Job], clients: int, seconds: float, processes: dict[str, int]
+) -> LoadResult:
     """`clients` teachers at once for `seconds`, then waits (at most 60 s) for the worker to
-    deliver every notification of the shares that were answered 2xx, and measures."""
+    deliver every notification of the shares that were answered 201, and measures; with the
+    CPU time each of `processes` (name: pid, with its children) and this client used."""
     teachers = {job.teacher for job in jobs}
     tokens = tokens_issue(teachers)
+    cpu_before = {name: tree_cpu_seconds(pid) for name, pid in processes.items()}
+    client_before = time.process_time()
     try:
         result = asyncio.run(_load(base, jobs, tokens, clients, seconds))
+        result.cpu_seconds["client"] = time.process_time() - client_before
         result.load_average = os.getloadavg()
     finally:
         tokens_revoke(teachers)
     notification_latency(result)
+    for name, pid in processes.items():
+        result.cpu_seconds[name] = tree_cpu_seconds(pid) - cpu_before[name]
     return result
+
+
+def postmaster_pid() -> int:
+    """PostgreSQL's main process: the parent of this connection's backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) that process `pid` and its descendants have used, those
+    still running and those that ended (/proc: a reaped child's time is in its parent's)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After the command name in parentheses: state, ppid, ...
+            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(
+                int(stat.parent.name)
+            )
+        except (OSError, IndexError, ValueError):  # ended meanwhile
+            continue
+
+    def used(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), 11-14 after the name
+        own = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return own + sum(used(child) for child in children.get(pid, []))
+
+    return used(pid)
 
 
 def notification_latency(result: LoadResult, *, wait: float = 60) -> None:
@@ -465,7 +517,22 @@ def report(result: LoadResult, *, clients: int, workers: str) -> str:
             f"undelivered {result.undelivered}",
             f"    of which after the answer (commit, broker, worker pick-up and delivery) "
             f"p50 {statistics.median(after):.1f} ms, p95 {percentile(after, 95):.1f} ms",
+            cpu_line(result),
         ]
+    )
+
+
+def cpu_line(result: LoadResult) -> str:
+    """CPU milliseconds a share cost each process, whatever else the machine ran meanwhile, and
+    the ceiling they set on 2 cores."""
+    if not result.shared or not result.cpu_seconds:
+        return "  CPU per share: not measured"
+    per_share = {name: s * 1000 / result.shared for name, s in result.cpu_seconds.items()}
+    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in per_share.items())
+    total = sum(per_share.values())
+    return (
+        f"  CPU ms per share: {parts}; together {total:.1f} ms, a ceiling of "
+        f"{2000 / total:.0f} shares/s on 2 cores"
     )
 
 

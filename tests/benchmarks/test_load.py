@@ -1,7 +1,10 @@
 """The share load test of `make bench` (benchmarks/load.py): its seeding, its client and its
 notification latency, on the test database against a live server and a real Celery worker."""
 
+import os
 import random
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -24,7 +27,13 @@ def test_a_short_load_shares_under_the_rule_and_measures_every_delivery(live_ser
     jobs = load.notes_ready(needed=40, rng=random.Random(1))
     assert len(jobs) >= 40
     # When two teachers share for two seconds through the live server
-    result = load.run_load(base=live_server.url, jobs=jobs, clients=2, seconds=2)
+    result = load.run_load(
+        base=live_server.url,
+        jobs=jobs,
+        clients=2,
+        seconds=2,
+        processes={"PostgreSQL": load.postmaster_pid()},
+    )
     # Then every answer was 201 "shared" under the youth's school rule, to both other helpers
     assert result.shared > 0
     assert result.errors == 0, result.answers
@@ -35,6 +44,10 @@ def test_a_short_load_shares_under_the_rule_and_measures_every_delivery(live_ser
     assert result.undelivered == 0
     assert len(result.latency_ms) == result.shared
     assert all(0 < ms < 60_000 for ms in result.latency_ms)
+    # and the CPU the database and the client used was measured
+    assert result.cpu_seconds["PostgreSQL"] > 0
+    assert result.cpu_seconds["client"] > 0
+    assert "CPU ms per share: client" in load.cpu_line(result)
     # and the teachers' tokens were revoked after the run
     from knox.models import AuthToken
 
@@ -85,3 +98,18 @@ def test_any_answer_but_201_is_an_error_in_the_report():
     assert "shares/s 3.0" in text
     assert "errors 4" in text
     assert "load average 1.0 2.0 3.0" in text
+
+
+def test_the_cpu_of_a_process_tree_counts_its_children_that_ended():
+    # Given this process before and after a child that burnt ~0.3 s of CPU and ended
+    before = load.tree_cpu_seconds(os.getpid())
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass",
+        ],
+        check=True,
+    )
+    # Then the tree's CPU grew by the child's at least
+    assert load.tree_cpu_seconds(os.getpid()) - before >= 0.25
