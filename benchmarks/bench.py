@@ -87,15 +87,20 @@ def reads(rng: random.Random) -> list[Read]:
 
     clients = Clients()
     users = {user.pk: user for user in User.objects.filter(username__startswith="b-")}
+    # The municipality's people (b-...), not the share load's (benchmarks/load.py, l-...).
+    participants = Participant.objects.filter(user__username__startswith="b-")
     helper_rows = list(
-        Participant.objects.active().filter(role="helper").values_list("case_id", "user_id")
+        participants.active().filter(role="helper").values_list("case_id", "user_id")
     )
     large = Case.objects.get(title=LARGE_CASE)
     small_cases = list(
-        Case.objects.exclude(pk=large.pk).values_list("pk", "youth_id").order_by("pk")
+        Case.objects.filter(youth__username__startswith="b-")
+        .exclude(pk=large.pk)
+        .values_list("pk", "youth_id")
+        .order_by("pk")
     )
     coordinators = sorted(
-        set(Participant.objects.filter(role="ungdomshjelper").values_list("user_id", flat=True))
+        set(participants.filter(role="ungdomshjelper").values_list("user_id", flat=True))
     )
     # Entries helpers may open: their own and those shared with them, drawn in SQL.
     with connection.cursor() as cursor:
