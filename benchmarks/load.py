@@ -32,6 +32,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -350,11 +351,14 @@ class Servers:
 
     @contextmanager
     def running(self) -> Iterator["Servers"]:
+        # A TERM (a timeout, a CI job cancelled) stops the servers too, as Ctrl-C does.
+        previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
         self.start()
         try:
             yield self
         finally:
             self.stop()
+            signal.signal(signal.SIGTERM, previous)
 
 
 async def _share_loop(
