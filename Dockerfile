@@ -14,6 +14,7 @@ COPY voice voice
 COPY referrals referrals
 RUN pip install --no-cache-dir .
 COPY . .
-RUN scripts/compile_messages.sh && DEBUG=true python manage.py collectstatic --noinput
+RUN scripts/compile_messages.sh && scripts/collect_static.sh
 EXPOSE 8000
-CMD ["gunicorn", "coordination.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers, address and the kept database connection: gunicorn.conf.py (5 sync workers on 2 cores).
+CMD ["gunicorn", "coordination.wsgi"]

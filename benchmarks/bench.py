@@ -32,6 +32,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -48,6 +49,8 @@ MEMORY_CALLS = 5
 CATALOGUE_SERVICES = 5000
 # What a client sees behind the TLS proxy (settings.SECURE_PROXY_SSL_HEADER).
 HTTPS = {"SERVER_NAME": "localhost", "HTTP_X_FORWARDED_PROTO": "https"}
+LOAD_NAME = "shares under load (gunicorn + Celery)"
+WARM_UP_SECONDS = 5
 
 
 @dataclass
@@ -104,15 +107,20 @@ def reads(rng: random.Random) -> list[Read]:
 
     clients = Clients()
     users = {user.pk: user for user in User.objects.filter(username__startswith="b-")}
+    # The municipality's people (b-...), not the share load's (benchmarks/load.py, l-...).
+    participants = Participant.objects.filter(user__username__startswith="b-")
     helper_rows = list(
-        Participant.objects.active().filter(role="helper").values_list("case_id", "user_id")
+        participants.active().filter(role="helper").values_list("case_id", "user_id")
     )
     large = Case.objects.get(title=LARGE_CASE)
     small_cases = list(
-        Case.objects.exclude(pk=large.pk).values_list("pk", "youth_id").order_by("pk")
+        Case.objects.filter(youth__username__startswith="b-")
+        .exclude(pk=large.pk)
+        .values_list("pk", "youth_id")
+        .order_by("pk")
     )
     coordinators = sorted(
-        set(Participant.objects.filter(role="ungdomshjelper").values_list("user_id", flat=True))
+        set(participants.filter(role="ungdomshjelper").values_list("user_id", flat=True))
     )
     # Entries helpers may open: their own and those shared with them, drawn in SQL.
     with connection.cursor() as cursor:
@@ -289,6 +297,9 @@ def production_environment() -> None:
     os.environ["SAMMEN_IDENTITY_HMAC_KEY"] = secrets.token_urlsafe(50)
     os.environ["ALLOWED_HOSTS"] = HTTPS["SERVER_NAME"]
     os.environ["SAMMEN_BASE_URL"] = f"https://{HTTPS['SERVER_NAME']}"
+    # The pages read the static files' manifest, as production's do (collected in main()).
+    root = Path(__file__).resolve().parent.parent
+    os.environ["STATIC_ROOT"] = str(root / ".data" / "bench-static")
 
 
 def main() -> None:
@@ -299,6 +310,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument(
         "--only", action="append", default=[], help="measure only reads whose name contains this"
+    )
+    parser.add_argument("--load-seconds", type=float, default=60, help="the share load's length")
+    parser.add_argument(
+        "--load-clients", type=int, default=16, help="teachers sharing at once in the load"
+    )
+    parser.add_argument(
+        "--profile-shares", type=int, default=50, help="shares profiled one after another"
     )
     parser.add_argument(
         "--profile",
@@ -330,6 +348,7 @@ def main() -> None:
     from cases.models import Case
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not Case.objects.exists():
         if args.small:
             build(100, 5_000, 15_000, args.seed)
@@ -348,12 +367,20 @@ def main() -> None:
     measured = [
         read for read in reads(rng) if not args.only or any(part in read.name for part in args.only)
     ]
-    if not measured:
+    with_load = not args.only or any(part in LOAD_NAME for part in args.only)
+    if not measured and not with_load:
         parser.error("--only: no read's name contains that")
     if args.profile:
         for read in measured:
             profile(read, rng, args.profile)
         return
+    if measured:
+        measure_reads(measured, rng, args.samples)
+    if with_load:
+        share_load(args, rng)
+
+
+def measure_reads(measured: list[Read], rng: random.Random, samples: int) -> None:
     for read in measured:  # first calls fill per-process caches (content types, templates)
         for _ in range(3):
             sample(read, rng)
@@ -362,12 +389,51 @@ def main() -> None:
         read.api.clear()
         read.sql.clear()
         read.statements.clear()
-    for _ in range(args.samples):
+    for _ in range(samples):
         for read in rng.sample(measured, len(measured)):
             sample(read, rng)
     for read in measured:
         peak_memory(read, rng)
-    print(report(measured, args.samples))
+    print(report(measured, samples))
+
+
+def share_load(args: argparse.Namespace, rng: random.Random) -> None:
+    """The production server and the Celery worker under teachers sharing (benchmarks/load.py):
+    one share profiled step by step, then the load, its errors and notification latency."""
+    from django.conf import settings
+
+    from benchmarks import load
+
+    load.seed_load(cases=50 if args.small else 400)
+    needed = (
+        int(load.GOAL_SHARES_PER_SECOND * 1.25 * (args.load_seconds + WARM_UP_SECONDS))
+        + args.profile_shares
+    )
+    jobs = load.notes_ready(needed=needed, rng=rng)
+    database = settings.DATABASES["default"]
+    servers = load.Servers(
+        database_url=os.environ["DATABASE_URL"],
+        port=int(os.environ.get("SAMMEN_WEB_PORT", "8000")),
+        log_dir=Path(settings.BASE_DIR) / ".data" / "bench-servers",
+    )
+    print(f"\n{LOAD_NAME} on {database['NAME']}, {load.now_stamp()}")
+    with servers.running():
+        print(load.profile_report(load.profile_share(jobs, shares=args.profile_shares)))
+        # The workers' first requests and the Celery worker's first tasks are not measured.
+        processes = servers.pids() | {"PostgreSQL": load.postmaster_pid()}
+        load.run_load(
+            base=servers.base, jobs=jobs, clients=2, seconds=WARM_UP_SECONDS, processes={}
+        )
+        result = load.run_load(
+            base=servers.base,
+            jobs=jobs,
+            clients=args.load_clients,
+            seconds=args.load_seconds,
+            processes=processes,
+        )
+    print(
+        load.report(result, clients=args.load_clients, workers=load.gunicorn_workers(servers.env))
+    )
 
 
 if __name__ == "__main__":

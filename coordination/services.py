@@ -3,7 +3,8 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -627,6 +628,45 @@ SWEEP_BATCH_SIZE = 500
 SWEEP_GRACE = timedelta(seconds=30)
 
 
+@dataclass(frozen=True)
+class NotificationToCreate:
+    """One row for notifications_create: what notification_create takes."""
+
+    recipient: User
+    kind: NotificationKind
+    case_id: int | None = None
+    entry_id: int | None = None
+    target_url: str = ""
+
+
+def notifications_create(notices: Sequence[NotificationToCreate]) -> list[Notification]:
+    """Writes outbox rows in the caller's transaction, in one INSERT; after commit one Celery
+    task delivers them all (an event that tells several people at once, as a share tells the
+    young person and each recipient, costs one task, not one a person).
+
+    If the broker is down the enqueue fails quietly and the beat sweep delivers the rows later,
+    so the event that caused the notifications never fails because of Redis.
+    """
+    for notice in notices:
+        kind_check(notice.kind)
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=notice.recipient,
+                kind=notice.kind.key,
+                case_id=notice.case_id,
+                entry_id=notice.entry_id,
+                target_url=notice.target_url,
+            )
+            for notice in notices
+        ]
+    )
+    if notifications:
+        ids = [notification.pk for notification in notifications]
+        transaction.on_commit(lambda: notification_enqueue(notification_ids=ids))
+    return notifications
+
+
 def notification_create(
     *,
     recipient: User,
@@ -635,31 +675,24 @@ def notification_create(
     entry_id: int | None = None,
     target_url: str = "",
 ) -> Notification:
-    """Writes an outbox row in the caller's transaction; delivery is enqueued after commit.
-
-    If the broker is down the enqueue fails quietly and the beat sweep delivers the row later,
-    so the event that caused the notification never fails because of Redis.
-    """
-    kind_check(kind)
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind.key,
-        case_id=case_id,
-        entry_id=entry_id,
-        target_url=target_url,
-    )
-    transaction.on_commit(lambda: notification_enqueue(notification_id=notification.pk))
-    return notification
+    """One outbox row (notifications_create)."""
+    return notifications_create(
+        [NotificationToCreate(recipient, kind, case_id, entry_id, target_url)]
+    )[0]
 
 
-def notification_enqueue(*, notification_id: int) -> bool:
-    """Hands one notification to Celery; False (and a log line without content) if it can't."""
+def notification_enqueue(*, notification_ids: list[int]) -> bool:
+    """Hands notifications to one Celery task; False (and a log line without content) if it
+    can't."""
     from .tasks import deliver  # the task module imports this one
 
     try:
-        deliver.apply_async((notification_id,), retry=False)
+        deliver.apply_async((notification_ids,), retry=False)
     except Exception:  # kombu/redis raise several types; all mean "broker unavailable"
-        logger.warning("Broker unavailable; notification %s waits for the sweep", notification_id)
+        logger.warning(
+            "Broker unavailable; notifications %s wait for the sweep",
+            ", ".join(map(str, notification_ids)),
+        )
         return False
     return True
 
@@ -774,7 +807,7 @@ def notifications_sweep(
         now=timezone.now(),
         grace=grace,
         batch_size=batch_size,
-        enqueue=lambda notification_id: notification_enqueue(notification_id=notification_id),
+        enqueue=lambda notification_id: notification_enqueue(notification_ids=[notification_id]),
     )
 
 

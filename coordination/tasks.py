@@ -16,9 +16,11 @@ def record_worker_heartbeat() -> None:
 
 
 @shared_task(ignore_result=True, acks_late=True)
-def deliver(notification_id: int) -> None:
-    """Idempotent: a delivered or claimed notification is left alone."""
-    notification_deliver(notification_id=notification_id)
+def deliver(notification_ids: list[int]) -> None:
+    """The notifications of one event, one after another. Idempotent: a delivered or claimed
+    notification is left alone."""
+    for notification_id in notification_ids:
+        notification_deliver(notification_id=notification_id)
 
 
 @shared_task(ignore_result=True)

@@ -18,7 +18,12 @@ from cases.services import case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.models import User
 from coordination.notifications import NotificationKind
-from coordination.services import audit_append, notification_create
+from coordination.services import (
+    NotificationToCreate,
+    audit_append,
+    notification_create,
+    notifications_create,
+)
 from services_registry.models import Service
 from services_registry.selectors import intake_staff
 
@@ -157,14 +162,18 @@ def _disclose(
             "blocked": sorted(blocked),
         },
     )
+    # The young person and every recipient are told by one task after commit.
+    notices = []
     if blocked:
         # Who, what and the justification are on who-knows-what, where this points.
-        notification_create(
-            recipient=case.youth,
-            kind=notifications.BLOCKED_SHARE_LEGAL_DUTY,
-            case_id=case.pk,
-            entry_id=entry.pk,
-            target_url=links.who_knows_what(case),
+        notices.append(
+            NotificationToCreate(
+                recipient=case.youth,
+                kind=notifications.BLOCKED_SHARE_LEGAL_DUTY,
+                case_id=case.pk,
+                entry_id=entry.pk,
+                target_url=links.who_knows_what(case),
+            )
         )
     received_kind = received_kind or (
         notifications.MESSAGE_RECEIVED
@@ -174,21 +183,26 @@ def _disclose(
     received_url = received_url or links.entry(entry)
     if granted_by.pk != case.youth_id:
         in_room = room is not None
-        notification_create(
-            recipient=case.youth,
-            kind=received_kind if in_room else notifications.ENTRY_SHARED,
-            case_id=case.pk,
-            entry_id=entry.pk,
-            target_url=received_url if in_room else links.who_knows_what(case),
+        notices.append(
+            NotificationToCreate(
+                recipient=case.youth,
+                kind=received_kind if in_room else notifications.ENTRY_SHARED,
+                case_id=case.pk,
+                entry_id=entry.pk,
+                target_url=received_url if in_room else links.who_knows_what(case),
+            )
         )
-    for recipient in recipients if notify_recipients else ():
-        notification_create(
+    notices += [
+        NotificationToCreate(
             recipient=recipient,
             kind=received_kind,
             case_id=case.pk,
             entry_id=entry.pk,
             target_url=received_url,
         )
+        for recipient in (recipients if notify_recipients else ())
+    ]
+    notifications_create(notices)
     return disclosures
 
 

@@ -3,6 +3,7 @@ the sweep delivers each exactly once when Redis is back (real Redis, real worker
 
 import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -11,6 +12,7 @@ from django.core import mail
 from coordination.celery import app
 from coordination.models import Notification
 from coordination.services import notifications_sweep
+from coordination.tasks import deliver
 from tests.cases.conftest import seed
 from tests.coordination.test_notification_reliability import (
     purge_stale_tasks,
@@ -98,3 +100,29 @@ def test_share_notifications_reach_the_worker_after_commit(celery_worker, settin
         ("sara", "entry_shared"),
     ]
     assert all("Plan for våren" not in message.body for message in mail.outbox)
+
+
+def test_a_share_tells_the_youth_and_every_recipient_through_one_task(celery_worker, settings):
+    # Given a running worker and Redis, and a note of the nurse's
+    demo = seed(settings)
+    nurse = as_user(demo["helsesykepleier"])
+    entry = nurse.post(
+        f"/api/v1/cases/{demo.sara_case.pk}/entries/",
+        {"kind": "note", "category": "school", "title": "Prøver"},
+        format="json",
+    ).json()
+    # When she shares it with two people under Sara's standing rule
+    with mock.patch.object(deliver, "apply_async", wraps=deliver.apply_async) as enqueue:
+        response = nurse.post(
+            f"/api/v1/entries/{entry['id']}/share/",
+            {"recipients": [demo["laerer"].pk, demo["bup"].pk]},
+            format="json",
+        )
+    assert response.status_code == 201
+    # Then one task carries the three notifications (Sara's and each recipient's), not three
+    told = Notification.objects.filter(entry_id=entry["id"])
+    assert enqueue.call_count == 1
+    assert sorted(enqueue.call_args.args[0][0]) == sorted(told.values_list("pk", flat=True))
+    assert told.count() == 3
+    # and the worker delivers every one of them
+    assert wait_until(lambda: not told.filter(delivered_at__isnull=True).exists(), timeout=20)

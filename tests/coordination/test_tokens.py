@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -351,3 +353,17 @@ def test_people_who_need_no_second_factor_ignore_the_code_field():
     youth = UserFactory()
     status, body = token_call(username=youth.username, password=PASSWORD, otp="")
     assert status == 200 and body["token"]
+
+
+def test_a_call_reads_only_the_token_presented_not_its_owners_other_tokens(user):
+    # Given a person with two tokens (two devices)
+    api_token_for(user=user)
+    live = api_token_for(user=user)
+    # When one is used
+    with CaptureQueriesContext(connection) as queries:
+        assert me_status(live) == 200
+    # Then the call looked that token up alone (knox itself reads all the owner's tokens on
+    # every call, to delete expired ones: api_token_create and the hourly task do that)
+    token_reads = [q["sql"] for q in queries if '"knox_authtoken"' in q["sql"]]
+    assert len(token_reads) == 1
+    assert '"knox_authtoken"."token_key" =' in token_reads[0]
