@@ -29,8 +29,10 @@ from typing import Any
 from benchmarks.municipality import (
     BENCH_DATABASE,
     LARGE_CASE,
+    LIST_CASES,
     build,
     build_large_case,
+    build_list_cases,
     percentile,
 )
 
@@ -84,15 +86,20 @@ def reads(rng: random.Random) -> list[Read]:
 
     clients = Clients()
     users = {user.pk: user for user in User.objects.filter(username__startswith="b-")}
+    # The municipality's reads are measured on its own cases, not on those of the lists.
+    participants = Participant.objects.exclude(case__title__startswith=LIST_CASES)
     helper_rows = list(
-        Participant.objects.active().filter(role="helper").values_list("case_id", "user_id")
+        participants.active().filter(role="helper").values_list("case_id", "user_id")
     )
     large = Case.objects.get(title=LARGE_CASE)
     small_cases = list(
-        Case.objects.exclude(pk=large.pk).values_list("pk", "youth_id").order_by("pk")
+        Case.objects.exclude(pk=large.pk)
+        .exclude(title__startswith=LIST_CASES)
+        .values_list("pk", "youth_id")
+        .order_by("pk")
     )
     coordinators = sorted(
-        set(Participant.objects.filter(role="ungdomshjelper").values_list("user_id", flat=True))
+        set(participants.filter(role="ungdomshjelper").values_list("user_id", flat=True))
     )
     # Entries helpers may open: their own and those shared with them, drawn in SQL.
     with connection.cursor() as cursor:
@@ -107,6 +114,10 @@ def reads(rng: random.Random) -> list[Read]:
     def entry_list(rng: random.Random) -> tuple[Any, str]:
         case_id, user_id = rng.choice(helper_rows)
         return clients.api(users[user_id]), f"/api/v1/cases/{case_id}/entries/"
+
+    def case_list(rng: random.Random) -> tuple[Any, str]:
+        _, user_id = rng.choice(helper_rows)
+        return clients.api(users[user_id]), "/api/v1/cases/"
 
     def entry_open(rng: random.Random) -> tuple[Any, str]:
         user_id, entry_id = rng.choice(helper_entries)
@@ -141,6 +152,63 @@ def reads(rng: random.Random) -> list[Read]:
         Read("youth's home page", youth_home),
         Read("ungdomshjelper overview page", overview),
         Read(f"access log, 10,000 opens, 1 of {pages} pages (API)", access_log),
+        Read("case list (helper, API)", case_list),
+        *list_reads(clients, users),
+    ]
+
+
+def list_reads(clients: Clients, users: dict[int, Any]) -> list[Read]:
+    """The lists of #10-#13 (issue 18 item 2, last clause), on the cases of build_list_cases,
+    each for the people who read it there."""
+    from cases.models import Case, Participant
+    from consent.models import ConsentRequest
+    from referrals.models import Referral
+    from services_registry.models import ServiceStaff
+
+    cases = list(Case.objects.filter(title__startswith=LIST_CASES).values_list("pk", "youth_id"))
+    team = list(
+        Participant.objects.active()
+        .filter(case__title__startswith=LIST_CASES)
+        .values_list("case_id", "user_id", "role")
+    )
+    helpers = [(case_id, user_id) for case_id, user_id, role in team if role == "helper"]
+    coordinators = [(c, u) for c, u, role in team if role == "ungdomshjelper"]
+    everyone = sorted({user_id for _, user_id, _ in team})
+    referrers = sorted(set(Referral.objects.values_list("created_by_id", flat=True)))
+    intake = sorted(
+        set(ServiceStaff.objects.filter(receives_referrals=True).values_list("user_id", flat=True))
+    )
+    deciders = sorted(
+        set(
+            ConsentRequest.deciders.through.objects.filter(
+                consentrequest__status="pending"
+            ).values_list("user_id", flat=True)
+        )
+    )
+
+    def on_case(rows: list[tuple[int, int]], path: str) -> Callable[[random.Random], Any]:
+        def pick(rng: random.Random) -> tuple[Any, str]:
+            case_id, user_id = rng.choice(rows)
+            return clients.api(users[user_id]), f"/api/v1/cases/{case_id}/{path}/"
+
+        return pick
+
+    def of(people: list[int], url: str) -> Callable[[random.Random], Any]:
+        def pick(rng: random.Random) -> tuple[Any, str]:
+            return clients.api(users[rng.choice(people)]), url
+
+        return pick
+
+    return [
+        Read("invitations (ungdomshjelper, API)", on_case(coordinators, "invitations")),
+        Read("referrals sent (helper, API)", of(referrers, "/api/v1/referrals/?box=sent")),
+        Read("referrals received (intake, API)", of(intake, "/api/v1/referrals/?box=received")),
+        Read("blocks (youth, API)", on_case(cases, "blocks")),
+        Read("rooms (youth, API)", on_case(cases, "rooms")),
+        Read("notifications (API)", of(everyone, "/api/v1/notifications/")),
+        Read("consent requests (decider, API)", of(deciders, "/api/v1/consent-requests/")),
+        Read("meetings (helper, API)", on_case(helpers, "meetings")),
+        Read("messages (youth, API)", on_case(cases, "messages")),
     ]
 
 
@@ -260,6 +328,8 @@ def main() -> None:
             build(2000, 100_000, 300_000, args.seed)
     if not Case.objects.filter(title=LARGE_CASE).exists():
         build_large_case(entries=500, access_events=10_000, seed=args.seed)
+    if not Case.objects.filter(title__startswith=LIST_CASES).exists():
+        build_list_cases(cases=10, seed=args.seed)
     # The throttles stay on (a Redis round trip a call, as in production) at rates that one
     # person called 200 times a minute does not reach.
     settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "1000000/min")
