@@ -171,7 +171,6 @@ def list_reads(clients: Clients, users: dict[int, Any]) -> list[Read]:
         .filter(case__title__startswith=LIST_CASES)
         .values_list("case_id", "user_id", "role")
     )
-    helpers = [(case_id, user_id) for case_id, user_id, role in team if role == "helper"]
     coordinators = [(c, u) for c, u, role in team if role == "ungdomshjelper"]
     everyone = sorted({user_id for _, user_id, _ in team})
     referrers = sorted(set(Referral.objects.values_list("created_by_id", flat=True)))
@@ -207,7 +206,7 @@ def list_reads(clients: Clients, users: dict[int, Any]) -> list[Read]:
         Read("rooms (youth, API)", on_case(cases, "rooms")),
         Read("notifications (API)", of(everyone, "/api/v1/notifications/")),
         Read("consent requests (decider, API)", of(deciders, "/api/v1/consent-requests/")),
-        Read("meetings (helper, API)", on_case(helpers, "meetings")),
+        Read("meetings (youth, API)", on_case(cases, "meetings")),
         Read("messages (youth, API)", on_case(cases, "messages")),
     ]
 
