@@ -320,6 +320,8 @@ def main() -> None:
     from cases.models import Case
 
     call_command("migrate", verbosity=0)
+    # The eager deliveries of build_list_cases log a line each; the table is the output.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
     if not Case.objects.exists():
         if args.small:
             build(100, 5_000, 15_000, args.seed)
