@@ -40,8 +40,10 @@ from benchmarks.catalogue import SEARCHES, build_catalogue
 from benchmarks.municipality import (
     BENCH_DATABASE,
     LARGE_CASE,
+    LIST_CASES,
     build,
     build_large_case,
+    build_list_cases,
     percentile,
 )
 
@@ -107,8 +109,11 @@ def reads(rng: random.Random) -> list[Read]:
 
     clients = Clients()
     users = {user.pk: user for user in User.objects.filter(username__startswith="b-")}
-    # The municipality's people (b-...), not the share load's (benchmarks/load.py, l-...).
-    participants = Participant.objects.filter(user__username__startswith="b-")
+    # The municipality's people (b-...) on its own cases: not the share load's people
+    # (benchmarks/load.py, l-...) nor the cases of the lists (build_list_cases).
+    participants = Participant.objects.filter(user__username__startswith="b-").exclude(
+        case__title__startswith=LIST_CASES
+    )
     helper_rows = list(
         participants.active().filter(role="helper").values_list("case_id", "user_id")
     )
@@ -116,6 +121,7 @@ def reads(rng: random.Random) -> list[Read]:
     small_cases = list(
         Case.objects.filter(youth__username__startswith="b-")
         .exclude(pk=large.pk)
+        .exclude(title__startswith=LIST_CASES)
         .values_list("pk", "youth_id")
         .order_by("pk")
     )
@@ -135,6 +141,10 @@ def reads(rng: random.Random) -> list[Read]:
     def entry_list(rng: random.Random) -> tuple[Any, str]:
         case_id, user_id = rng.choice(helper_rows)
         return clients.api(users[user_id]), f"/api/v1/cases/{case_id}/entries/"
+
+    def case_list(rng: random.Random) -> tuple[Any, str]:
+        _, user_id = rng.choice(helper_rows)
+        return clients.api(users[user_id]), "/api/v1/cases/"
 
     def entry_open(rng: random.Random) -> tuple[Any, str]:
         user_id, entry_id = rng.choice(helper_entries)
@@ -183,6 +193,62 @@ def reads(rng: random.Random) -> list[Read]:
         Read(f"access log, 10,000 opens, 1 of {pages} pages (API)", access_log),
         Read(f"finder search, {CATALOGUE_SERVICES:,} services (API)", finder_search),
         Read(f"finder page /services/, {CATALOGUE_SERVICES:,} services", finder_page),
+        Read("case list (helper, API)", case_list),
+        *list_reads(clients, users),
+    ]
+
+
+def list_reads(clients: Clients, users: dict[int, Any]) -> list[Read]:
+    """The lists of #10-#13 (issue 18 item 2, last clause), on the cases of build_list_cases,
+    each for the people who read it there."""
+    from cases.models import Case, Participant
+    from consent.models import ConsentRequest
+    from referrals.models import Referral
+    from services_registry.models import ServiceStaff
+
+    cases = list(Case.objects.filter(title__startswith=LIST_CASES).values_list("pk", "youth_id"))
+    team = list(
+        Participant.objects.active()
+        .filter(case__title__startswith=LIST_CASES)
+        .values_list("case_id", "user_id", "role")
+    )
+    coordinators = [(c, u) for c, u, role in team if role == "ungdomshjelper"]
+    everyone = sorted({user_id for _, user_id, _ in team})
+    referrers = sorted(set(Referral.objects.values_list("created_by_id", flat=True)))
+    intake = sorted(
+        set(ServiceStaff.objects.filter(receives_referrals=True).values_list("user_id", flat=True))
+    )
+    deciders = sorted(
+        set(
+            ConsentRequest.deciders.through.objects.filter(
+                consentrequest__status="pending"
+            ).values_list("user_id", flat=True)
+        )
+    )
+
+    def on_case(rows: list[tuple[int, int]], path: str) -> Callable[[random.Random], Any]:
+        def pick(rng: random.Random) -> tuple[Any, str]:
+            case_id, user_id = rng.choice(rows)
+            return clients.api(users[user_id]), f"/api/v1/cases/{case_id}/{path}/"
+
+        return pick
+
+    def of(people: list[int], url: str) -> Callable[[random.Random], Any]:
+        def pick(rng: random.Random) -> tuple[Any, str]:
+            return clients.api(users[rng.choice(people)]), url
+
+        return pick
+
+    return [
+        Read("invitations (ungdomshjelper, API)", on_case(coordinators, "invitations")),
+        Read("referrals sent (helper, API)", of(referrers, "/api/v1/referrals/?box=sent")),
+        Read("referrals received (intake, API)", of(intake, "/api/v1/referrals/?box=received")),
+        Read("blocks (youth, API)", on_case(cases, "blocks")),
+        Read("rooms (youth, API)", on_case(cases, "rooms")),
+        Read("notifications (API)", of(everyone, "/api/v1/notifications/")),
+        Read("consent requests (decider, API)", of(deciders, "/api/v1/consent-requests/")),
+        Read("meetings (youth, API)", on_case(cases, "meetings")),
+        Read("messages (youth, API)", on_case(cases, "messages")),
     ]
 
 
@@ -349,6 +415,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    # The eager deliveries of build_list_cases log a line each; the table is the output.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
     if not Case.objects.exists():
         if args.small:
             build(100, 5_000, 15_000, args.seed)
@@ -357,6 +425,8 @@ def main() -> None:
     if not Case.objects.filter(title=LARGE_CASE).exists():
         build_large_case(entries=500, access_events=10_000, seed=args.seed)
     build_catalogue(services=CATALOGUE_SERVICES, seed=args.seed)
+    if not Case.objects.filter(title__startswith=LIST_CASES).exists():
+        build_list_cases(cases=10, seed=args.seed)
     # The throttles stay on (a Redis round trip a call, as in production) at rates that one
     # person called 200 times a minute does not reach.
     settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "1000000/min")

@@ -18,6 +18,10 @@ from urllib.parse import urlparse, urlunparse
 BENCH_DATABASE = "sammen_bench"
 # The one case of 500 entries and 10,000 opens that benchmarks/bench.py adds.
 LARGE_CASE = "Sak stor"
+# The cases of the lists of #10-#13 (invitations, referrals, blocks, rooms, messages, meetings,
+# consent requests, notifications) that benchmarks/bench.py adds, with their own people, so that
+# the municipality's cases and the reads measured on them stay as they were.
+LIST_CASES = "Sak liste"
 
 
 def use_bench_database(name: str = BENCH_DATABASE) -> None:
@@ -178,6 +182,182 @@ def build_large_case(*, entries: int, access_events: int, seed: int) -> None:
         f"built {LARGE_CASE!r}: {entries} entries, {len(disclosures)} disclosures, "
         f"{access_events} opens in {time.monotonic() - started:.0f} s"
     )
+
+
+def build_list_cases(*, cases: int, seed: int) -> None:
+    """`cases` more cases, LIST_CASES 0..n-1, each with its own young person (16 or 13: the
+    youth or the guardian decides), guardian and ungdomshjelper and 4 of 8 shared helpers, made
+    through the services people use (`_list_case_fill`), so every row is one the application
+    itself writes. Celery runs eagerly meanwhile: the notifications are delivered in-process
+    (nobody here has e-mail or a phone) instead of queued on a broker that a worker of another
+    database may read."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cases.models import Case, Participant
+    from coordination.celery import app
+    from coordination.models import Guardianship, User
+    from services_registry.models import Organization, Service, ServiceStaff
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    password = make_password(None)
+    started = time.monotonic()
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with transaction.atomic():
+            org = Organization.objects.create(name="Bench liste")
+            service = Service.objects.create(organization=org, name="Tjeneste liste")
+            # A case has one open referral to a service at a time: 5 services, one intake.
+            intake = Service.objects.bulk_create(
+                [Service(organization=org, name=f"Inntak liste {n}") for n in range(5)]
+            )
+            for n in range(2):
+                user = User.objects.create(username=f"b-list-intake{n}", password=password)
+                ServiceStaff.objects.bulk_create(
+                    [ServiceStaff(service=s, user=user, receives_referrals=True) for s in intake]
+                )
+            helpers = [
+                User.objects.create(username=f"b-list-helper{n}", password=password)
+                for n in range(8)
+            ]
+            for n in range(cases):
+                youth = User.objects.create(
+                    username=f"b-list-youth{n}",
+                    password=password,
+                    birth_date=now.date().replace(year=now.year - (16 if n % 2 == 0 else 13)),
+                )
+                guardian = User.objects.create(username=f"b-list-guardian{n}", password=password)
+                Guardianship.objects.create(
+                    youth=youth, guardian=guardian, reason="Folkeregisteret"
+                )
+                coordinator = User.objects.create(
+                    username=f"b-list-coordinator{n}", password=password
+                )
+                team = rng.sample(helpers, 4)
+                case = Case.objects.create(title=f"{LIST_CASES} {n}", youth=youth, created=now)
+                Participant.objects.bulk_create(
+                    _team(
+                        case,
+                        youth=youth,
+                        guardian=guardian,
+                        coordinator=coordinator,
+                        helpers=[(h, service) for h in team],
+                    )
+                )
+                _list_case_fill(
+                    case,
+                    helpers=team,
+                    coordinator=coordinator,
+                    service=service,
+                    intake=intake,
+                    rng=rng,
+                )
+    finally:
+        app.conf.task_always_eager = eager
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"built {cases} cases {LIST_CASES!r} in {time.monotonic() - started:.0f} s")
+
+
+def _list_case_fill(
+    case: Any,
+    *,
+    helpers: list,
+    coordinator: Any,
+    service: Any,
+    intake: list,
+    rng: random.Random,
+) -> None:
+    """On one case of build_list_cases: 30 notes by the helpers, 20 of them shared without a
+    rule (consent requests; 5 approved), 10 invitations of other accounts as helpers for
+    `service` (2 revoked), 8 meetings, 40 messages in the conversation, 5 rooms of 2 members
+    with 10 messages each, 5 referrals, one to each `intake` service (3 without payload, sent at
+    once; 2 waiting for consent), and last 2 of the helpers blocked; with the notifications all
+    that tells."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.services import entry_create, invitation_create, invitation_revoke
+    from consent.services.blocks import block_create
+    from consent.services.decisions import consent_request_approve
+    from consent.services.share import share
+    from coordination.models import User
+    from meetings.services.meetings import meeting_create
+    from referrals.services import referral_create
+    from voice.rooms.services import room_create, room_message_send
+    from voice.services import message_send
+
+    youth = case.youth
+    team = [*helpers, coordinator]
+    notes = [
+        entry_create(
+            case=case,
+            author=rng.choice(helpers),
+            kind="note",
+            category=rng.choice(["health", "school", "general", "family"]),
+            title=f"Notat {n}",
+            body="Tekst " * 40,
+        )
+        for n in range(30)
+    ]
+    for n, entry in enumerate(notes[:20]):
+        others = [user for user in team if user.pk != entry.author_id]
+        result = share(
+            entry=entry,
+            recipients=rng.sample(others, 2),
+            actor=entry.author,
+            purpose="Så vi kan følge opp sammen",
+        )
+        if n < 5 and result.consent_request is not None:
+            request = result.consent_request
+            consent_request_approve(consent_request=request, actor=request.deciders.first())
+    for n in range(10):
+        invitee = User.objects.create(username=f"b-list-invitee{case.pk}-{n}", password="!")
+        invitation = invitation_create(
+            case_id=case.pk, actor=coordinator, role="helper", user=invitee, service=service
+        )
+        if n in (3, 7):
+            invitation_revoke(invitation_id=invitation.pk, actor=coordinator)
+    soon = timezone.now() + timedelta(days=7)
+    for n in range(8):
+        meeting_create(
+            case=case,
+            actor=coordinator,
+            title=f"Møte {n}",
+            starts_at=soon + timedelta(days=7 * n),
+            place="Helsestasjonen",
+            attendees=rng.sample(helpers, 3),
+        )
+    for n in range(40):
+        if n % 2:
+            message_send(case=case, author=rng.choice(helpers), body=f"Melding {n}")
+        else:
+            message_send(
+                case=case, author=youth, body=f"Melding {n}", recipients=rng.sample(team, 2)
+            )
+    for n in range(5):
+        members = rng.sample(team, 2)
+        room = room_create(case_id=case.pk, actor=youth, title=f"Rom {n}", members=members)
+        for m in range(10):
+            room_message_send(
+                room_id=room.pk, author=rng.choice([youth, *members]), body=f"Rommelding {m}"
+            )
+    for n in range(5):
+        # The payload is a note of the referrer's own (what they may open).
+        payload = [notes[20 + n]] if n >= 3 else []
+        referral_create(
+            case_id=case.pk,
+            actor=payload[0].author if payload else rng.choice(helpers),
+            service_id=intake[n].pk,
+            purpose=f"Henvisning {n}",
+            entry_ids=[entry.pk for entry in payload],
+        )
+    for user in helpers[2:]:
+        block_create(case_id=case.pk, actor=youth, user=user, reason="Vil ikke")
 
 
 def _team(case: Any, *, youth: Any, guardian: Any, coordinator: Any, helpers: list) -> list:

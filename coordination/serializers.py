@@ -143,3 +143,21 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_text(self, notification: Notification) -> str:
         return notification_text(notification)
+
+    def to_representation(self, instance: Notification) -> dict[str, Any]:
+        """The fields above, built directly: the inbox is the most read list, and DRF's walk
+        over the fields was a quarter of its time (benchmarks/README.md). The declared fields
+        stay the schema; tests/coordination/test_notifications_api.py holds the two equal."""
+        return {
+            "id": instance.pk,
+            "kind": instance.kind,
+            "case": instance.case_id,
+            "entry": instance.entry_id,
+            "text": notification_text(instance),
+            "created": _TIMESTAMP.to_representation(instance.created),
+            "read": instance.is_read,
+        }
+
+
+# DRF's own timestamp format (ISO 8601 in the current time zone), as the declared field gives it.
+_TIMESTAMP = serializers.DateTimeField()

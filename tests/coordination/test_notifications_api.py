@@ -1,9 +1,15 @@
 """GET /api/v1/notifications/ and POST .../read/; the notifications page."""
 
+import datetime
+
 import pytest
+from django.utils import timezone, translation
+from rest_framework import serializers
 
 from consent import notifications as consent_notifications
 from coordination.models import Notification
+from coordination.notifications import registered_kinds
+from coordination.serializers import NotificationSerializer
 from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +39,43 @@ def test_list_shows_only_my_notifications_in_the_contract_shape(api_client, sara
     assert item["created"].endswith("+01:00") or item["created"].endswith("+02:00")
 
 
+@pytest.mark.parametrize("notifications", [3, 60])
 def test_list_query_count_does_not_grow_with_the_number_of_notifications(
-    api_client, sara, django_assert_num_queries
+    api_client, sara, django_assert_num_queries, notifications
 ):
-    NotificationFactory.create_batch(30, recipient=sara)
+    NotificationFactory.create_batch(notifications, recipient=sara)
     api_client.force_authenticate(sara)
     # COUNT for pagination + the page itself
     with django_assert_num_queries(2):
         response = api_client.get("/api/v1/notifications/")
-    assert len(response.json()["results"]) == 25
+    assert len(response.json()["results"]) == min(notifications, 25)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_direct_representation_is_what_the_declared_fields_give(sara, language):
+    """NotificationSerializer builds its dict directly (speed); DRF's walk over the declared
+    fields, which the schema shows, must give exactly the same for every kind, with and without
+    case and entry, read and unread, summer and winter time."""
+    summer = datetime.datetime(2026, 7, 1, 10, 0, 0, 123456, tzinfo=datetime.UTC)
+    winter = datetime.datetime(2026, 1, 1, 23, 30, tzinfo=datetime.UTC)
+    notifications = [
+        NotificationFactory(
+            recipient=sara,
+            kind=kind.key,
+            case_id=n if n % 2 else None,
+            entry_id=n * 10 if n % 3 else None,
+            read_at=summer if n % 2 else None,
+        )
+        for n, kind in enumerate(registered_kinds())
+    ]
+    Notification.objects.filter(pk__in=[n.pk for n in notifications[::2]]).update(created=winter)
+    Notification.objects.filter(pk__in=[n.pk for n in notifications[1::2]]).update(created=summer)
+    serializer = NotificationSerializer()
+    with translation.override(language), timezone.override("Europe/Oslo"):
+        for notification in Notification.objects.filter(recipient=sara):
+            assert serializer.to_representation(notification) == (
+                serializers.ModelSerializer.to_representation(serializer, notification)
+            )
 
 
 def test_unread_filter(api_client, sara):
