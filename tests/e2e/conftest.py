@@ -160,7 +160,12 @@ def demo_copy() -> DemoCopy:
 
 
 def _wants_demo_copy(item: pytest.Item | None) -> bool:
-    return item is not None and "demo" in getattr(item, "fixturenames", ())
+    # A browser test's `demo` (this module's); another test's is tests/cases/conftest.py's.
+    return (
+        item is not None
+        and item.get_closest_marker("e2e") is not None
+        and "demo" in getattr(item, "fixturenames", ())
+    )
 
 
 _NEXT_ITEM = pytest.StashKey[pytest.Item | None]()
