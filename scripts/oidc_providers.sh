@@ -3,7 +3,7 @@
 # an ID-porten-like one on $SAMMEN_OIDC_IDPORTEN_PORT (default 9414) and a municipal, Entra-like
 # one on $SAMMEN_OIDC_KOMMUNE_PORT (default 9415), each with its own PostgreSQL database on the
 # project's server (scripts/services.sh start must have run) and its own RSA key made at start.
-#   oidc_providers.sh start   start both (migrate, seed test people and clients, serve)
+#   oidc_providers.sh start   start both at once (migrate, seed test people and clients, serve)
 #   oidc_providers.sh stop    stop the ones this script started (PIDs in .data/oidc-*.pid)
 set -euo pipefail
 shopt -s inherit_errexit
@@ -30,7 +30,7 @@ start_one() {
         createdb -h 127.0.0.1 -p "$SAMMEN_PG_PORT" -U sammen "sammen_oidc_$flavor"
     fi
     export OIDC_PROVIDER_FLAVOR="$flavor" OIDC_PROVIDER_PORT="$port"
-    (cd tests/oidc_provider && "$python" manage.py migrate -v 0 && "$python" manage.py provider_seed)
+    (cd tests/oidc_provider && "$python" manage.py provider_seed)
     (cd tests/oidc_provider && exec "$python" manage.py runserver --noreload \
         "127.0.0.1:$port") >"$data/oidc-$flavor.log" 2>&1 &
     echo $! >"$data/oidc-$flavor.pid"
@@ -53,8 +53,15 @@ stop_one() {
 
 case "${1:-}" in
 start)
-    start_one idporten
-    start_one kommune
+    # Both at once, each waited on until it answers (or fails).
+    start_one idporten &
+    idporten=$!
+    start_one kommune &
+    kommune=$!
+    status=0
+    wait "$idporten" || status=1
+    wait "$kommune" || status=1
+    exit "$status"
     ;;
 stop)
     stop_one idporten

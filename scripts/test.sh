@@ -15,10 +15,19 @@ source scripts/env.sh
 # Redis keeps its queue in database 0.
 export REDIS_URL="${REDIS_URL%/*}/1"
 export SAMMEN_STARTED=.data/started-test
-trap 'scripts/oidc_providers.sh stop; scripts/services.sh stop' EXIT
+logs="$(mktemp -d)"
+# Background steps still running when a check fails are ended before the services are stopped.
+trap 'kill $(jobs -p) 2>/dev/null || true; wait || true; rm -rf "$logs"
+    scripts/oidc_providers.sh stop; scripts/services.sh stop' EXIT
 scripts/services.sh start
-# The sign-in tests drive two real local OpenID providers (tests/oidc_provider/).
-scripts/oidc_providers.sh start
+
+# In the background, beside the checks below (each waits on PostgreSQL, the checks do not): the
+# two real local OpenID providers the sign-in tests drive (tests/oidc_provider/), and the migrated
+# template every test database is a copy of (made again when a migration changes).
+scripts/oidc_providers.sh start >"$logs/oidc" 2>&1 &
+oidc=$!
+.venv/bin/python scripts/test_template.py >"$logs/template" 2>"$logs/template-errors" &
+template=$!
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
@@ -28,8 +37,16 @@ scripts/oidc_providers.sh start
     exit 1
 }
 scripts/check_messages.sh
-# Every test database is a copy of one migrated template (made again when a migration changes).
-SAMMEN_TEST_TEMPLATE="$(.venv/bin/python scripts/test_template.py)"
+
+wait "$oidc" || {
+    cat "$logs/oidc" >&2
+    exit 1
+}
+wait "$template" || {
+    cat "$logs/template-errors" >&2
+    exit 1
+}
+SAMMEN_TEST_TEMPLATE="$(cat "$logs/template")"
 export SAMMEN_TEST_TEMPLATE
 
 # pytest runs twice with the same arguments: first every test but the `serial` ones on

@@ -6,11 +6,17 @@ Nothing downloads a browser: Playwright starts the system `chromium` through exe
 import io
 import os
 import shutil
+from collections.abc import Iterator
 
+import django.test
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection, transaction
 from playwright.sync_api import expect, sync_playwright
+from pytest_django import DjangoDbBlocker
+from pytest_django.fixtures import validate_django_db
 
 from cases.models import Case
 
@@ -84,10 +90,125 @@ def log_in(page, username, password):
 # --- the demo world and its personas, shared by the flows of #4 and #5 ------------------------
 
 
+# A browser test drives the live server in another thread, so its writes are committed
+# (TransactionTestCase) and cannot be rolled back as the other tests' demo is (tests/conftest.py,
+# demo_once). Instead the demo is seeded once per worker and copied aside, and each later test
+# that asks for it gets the database set back to that copy: one transaction that empties every
+# table and refills it from the copy, instead of the seed (~1,900 statements through the ORM) and
+# a flush (TRUNCATE of every table and post_migrate) per test.
+
+DEMO_COPY_SCHEMA = "e2e_demo"
+
+
+class DemoCopy:
+    """The seeded demo municipality, kept in the schema e2e_demo of the worker's test database
+    (invisible to the ORM and the introspection, which look in `public` only)."""
+
+    def __init__(self) -> None:
+        # The restoring SQL, made when the copy is.
+        self._restore_sql: str | None = None
+
+    def load(self) -> None:
+        """Makes every table of the database hold exactly the seeded demo, whatever it held."""
+        if self._restore_sql is None:
+            call_command("seed_demo", stdout=io.StringIO())
+            self._restore_sql = self._copy()
+        else:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(self._restore_sql)
+        # Content type ids are the copy's again, not those a flush since made.
+        ContentType.objects.clear_cache()
+
+    def _copy(self) -> str:
+        introspection = connection.introspection
+        tables = introspection.django_table_names(only_existing=True, include_views=False)
+        quote = connection.ops.quote_name
+        schema = quote(DEMO_COPY_SCHEMA)
+        deleted, truncated, filled = [], [], []
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+            for table in map(quote, sorted(tables)):
+                cursor.execute(
+                    "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum),"
+                    " EXISTS (SELECT FROM pg_trigger WHERE tgrelid = %s::regclass"
+                    " AND NOT tgisinternal) FROM pg_attribute WHERE attrelid = %s::regclass"
+                    " AND attnum > 0 AND NOT attisdropped AND attgenerated = ''",
+                    [table, table],
+                )
+                columns, has_trigger = cursor.fetchone()
+                # TRUNCATE costs file operations for every table and index (~2 s for all of
+                # them on a busy machine), DELETE of the few thousand rows a few ms; a table with
+                # a trigger of its own (the audit log's append-only one refuses DELETE) is
+                # truncated.
+                (truncated if has_trigger else deleted).append(table)
+                cursor.execute(f"CREATE TABLE {schema}.{table} AS SELECT {columns} FROM {table}")
+                if cursor.rowcount:
+                    filled.append(
+                        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {schema}.{table};"
+                    )
+        statements = [f"DELETE FROM {table};" for table in deleted]
+        if truncated:
+            statements.append(f"TRUNCATE {', '.join(truncated)};")
+        # Django's foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), so the
+        # order of the tables does not matter within the transaction.
+        return "\n".join(statements + filled)
+
+
+@pytest.fixture(scope="session")
+def demo_copy() -> DemoCopy:
+    return DemoCopy()
+
+
+def _wants_demo_copy(item: pytest.Item | None) -> bool:
+    # A browser test's `demo` (this module's); another test's is tests/cases/conftest.py's.
+    return (
+        item is not None
+        and item.get_closest_marker("e2e") is not None
+        and "demo" in getattr(item, "fixturenames", ())
+    )
+
+
+_NEXT_ITEM = pytest.StashKey[pytest.Item | None]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    # The test's fixtures are torn down inside this hook; _django_db_helper's needs the next test.
+    item.stash[_NEXT_ITEM] = nextitem
+    return (yield)
+
+
 @pytest.fixture
-def demo(settings):
+def _django_db_helper(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
+    """pytest-django's fixture for a transactional test (every browser test is one: the live
+    server), as pytest-django makes it, except that the flush after a test is left out when the
+    next test sets the demo copy back anyway: it would only be overwritten."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and validate_django_db(marker)[1:] != (False, None, False, None):
+        raise pytest.UsageError("browser tests take no reset_sequences, databases, ... options")
+
+    class BrowserTestCase(django.test.TransactionTestCase):
+        def _fixture_teardown(self) -> None:
+            if not _wants_demo_copy(request.node.stash.get(_NEXT_ITEM, None)):
+                super()._fixture_teardown()
+
+    with django_db_blocker.unblock():
+        BrowserTestCase.setUpClass()
+        test_case = BrowserTestCase(methodName="__init__")
+        if not BrowserTestCase._pre_setup_ran_eagerly:
+            test_case._pre_setup()
+        yield
+        test_case._post_teardown()
+        BrowserTestCase.tearDownClass()
+        BrowserTestCase.doClassCleanups()
+
+
+@pytest.fixture
+def demo(settings, transactional_db, demo_copy):
     settings.SAMMEN_DEMO_PASSWORD = "demo"
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_copy.load()
     return {
         "sara": Case.objects.get(youth__username="sara"),
         "jonas": Case.objects.get(youth__username="jonas"),

@@ -1,17 +1,14 @@
 """The #6 done-when path in the browser, as the demo personas (seed_demo) would click it, with
 the action item reminders sent by the beat task on the real Celery worker."""
 
-import io
 import re
 import time
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Case
 from coordination.models import Notification, User
 from meetings.models import Meeting
 from meetings.tasks import send_action_item_reminders
@@ -22,10 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(settings):
-    settings.SAMMEN_DEMO_PASSWORD = "demo"
-    call_command("seed_demo", stdout=io.StringIO())
-    return Case.objects.get(youth__username="sara")
+def demo(demo):
+    """Sara's case of the demo (tests/e2e/conftest.py)."""
+    return demo["sara"]
 
 
 def name(username):

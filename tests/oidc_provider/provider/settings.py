@@ -65,6 +65,11 @@ DATABASES = {
         "PORT": os.environ.get("SAMMEN_PG_PORT", "54329"),
     }
 }
+# A test double: its people's passwords and Sammen's client secret (django-oauth-toolkit hashes
+# it) are hashed with MD5. The default PBKDF2 costs ~0.5 s of CPU a hash, paid for each person and
+# client at every start and at every sign-in and token request of the tests (12 s of the provider's
+# CPU for tests/coordination/test_oidc.py alone).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_NAME = f"oidc_{FLAVOR}_session"
 CSRF_COOKIE_NAME = f"oidc_{FLAVOR}_csrftoken"
 LOGIN_URL = "/accounts/login/"

@@ -1,9 +1,11 @@
-"""Test people and Sammen's clients on this provider (idempotent: run at every start)."""
+"""Migrates, then makes the test people and Sammen's clients on this provider (idempotent: run at
+every start; one process for both saves a start of Django and a new RSA key)."""
 
 import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from oauth2_provider.models import Application
 
@@ -25,6 +27,7 @@ CLIENTS = ["sammen", "annen-tjeneste"]
 
 class Command(BaseCommand):
     def handle(self, *args, **options):
+        call_command("migrate", verbosity=0)
         user_model = get_user_model()
         for username, name in PEOPLE[settings.FLAVOR].items():
             user, _ = user_model.objects.get_or_create(username=username)

@@ -1,0 +1,48 @@
+"""The browser tests' demo copy (conftest.py, DemoCopy): after whatever a test wrote, the next
+test's demo is the seeded one again, row for row, in every table."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
+
+from cases.models import Case
+from coordination.models import User
+from coordination.services import audit_append
+
+from .conftest import DEMO_COPY_SCHEMA
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def tables_unlike_the_copy() -> list[str]:
+    quote = connection.ops.quote_name
+    differing = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            copy = f"{quote(DEMO_COPY_SCHEMA)}.{quote(table)}"
+            cursor.execute(f"SELECT * FROM {copy} LIMIT 0")
+            columns = ", ".join(quote(column.name) for column in cursor.description)
+            cursor.execute(
+                f"SELECT EXISTS ((SELECT {columns} FROM {quote(table)} EXCEPT ALL"
+                f" SELECT {columns} FROM {copy}) UNION ALL (SELECT {columns} FROM {copy}"
+                f" EXCEPT ALL SELECT {columns} FROM {quote(table)}))"
+            )
+            if cursor.fetchone()[0]:
+                differing.append(table)
+    return differing
+
+
+def test_loading_the_copy_undoes_every_write(demo, demo_copy):
+    assert tables_unlike_the_copy() == []
+    # A test changes, adds and deletes rows, the audit log (append-only, no DELETE) included
+    sara = User.objects.get(username="sara")
+    with transaction.atomic():
+        Case.objects.filter(pk=demo["sara"].pk).update(title="Endret")
+        audit_append(actor=sara, action="test.changed")
+        User.objects.create(username="ny")
+        # (with the object permissions that grant it, by cascade)
+        Permission.objects.filter(codename="view_entry").delete()
+    assert len(tables_unlike_the_copy()) >= 4
+    demo_copy.load()
+    assert tables_unlike_the_copy() == []
+    assert Case.objects.get(pk=demo["sara"].pk).title != "Endret"
