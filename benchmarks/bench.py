@@ -119,6 +119,9 @@ def reads(rng: random.Random) -> list[Read]:
     def who_knows_what_large(rng: random.Random) -> tuple[Any, str]:
         return clients.api(users[large.youth_id]), f"/api/v1/cases/{large.pk}/who-knows-what/"
 
+    def who_knows_what_page(rng: random.Random) -> tuple[Any, str]:
+        return clients.page(users[large.youth_id]), f"/cases/{large.pk}/who-knows-what/"
+
     def youth_home(rng: random.Random) -> tuple[Any, str]:
         _, youth_id = rng.choice(small_cases)
         return clients.page(users[youth_id]), "/"
@@ -138,6 +141,7 @@ def reads(rng: random.Random) -> list[Read]:
         Read("entry open (helper, API)", entry_open),
         Read("who-knows-what ~50 entries (API)", who_knows_what_small),
         Read("who-knows-what 500 entries (API)", who_knows_what_large),
+        Read("who-knows-what 500 entries page", who_knows_what_page),
         Read("youth's home page", youth_home),
         Read("ungdomshjelper overview page", overview),
         Read(f"access log, 10,000 opens, 1 of {pages} pages (API)", access_log),
