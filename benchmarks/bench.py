@@ -267,6 +267,9 @@ def main() -> None:
     # The throttles stay on (a Redis round trip a call, as in production) at rates that one
     # person called 200 times a minute does not reach.
     settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "1000000/min")
+    # Each sample rolls back the session save of SESSION_SAVE_EVERY_REQUEST, so a page client's
+    # session would expire SAMMEN_SESSION_IDLE_MINUTES after its login, mid-run on a slow machine.
+    settings.SESSION_COOKIE_AGE = 24 * 60 * 60
 
     # django-axes logs every force_login of a page client; the table is the output.
     logging.getLogger("axes").setLevel(logging.WARNING)
