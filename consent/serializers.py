@@ -268,15 +268,14 @@ class PersonSerializer(serializers.Serializer):
 
 
 class KnowledgeEntrySerializer(serializers.Serializer):
-    """The entry of a who-knows-what row (or an access-log row) as the viewer may see it
-    (`visible`): the id and title only of an entry they may open themself; otherwise kind,
-    category and author, and for the young person an entry withheld from them (`withheld`) is
-    only its placeholder.
+    """The entry of a who-knows-what row as the viewer may see it (`Knowledge.visible`): the id
+    and title only of an entry they may open themself; otherwise kind, category and author, and
+    for the young person an entry withheld from them is only its placeholder (`withheld`)."""
 
-    The fields declare the schema; to_representation builds the same dict by hand, because a
-    who-knows-what of 500 entries has thousands of rows and DRF's field-by-field machinery
-    (a UserSummarySerializer per row for the author) cost most of the call (issue 18)."""
-
+    # The fields declare the schema; to_representation builds the same dict by hand (for
+    # who-knows-what and access-log rows alike): a who-knows-what of 500 entries has thousands
+    # of rows, and DRF's field-by-field machinery (a UserSummarySerializer per row for the
+    # author) cost most of the call (issue 18).
     id = serializers.IntegerField(read_only=True, allow_null=True)
     title = serializers.CharField(read_only=True, allow_null=True)
     category = serializers.CharField(source="entry.category")
@@ -311,8 +310,8 @@ class WithheldPlaceholderSerializer(serializers.Serializer):
 
 
 class KnowledgeSerializer(serializers.Serializer):
-    """One who-knows-what row. As KnowledgeEntrySerializer: the fields declare the schema,
-    to_representation builds the same dict without DRF's per-field machinery."""
+    # As KnowledgeEntrySerializer: the fields declare the schema, to_representation builds the
+    # same dict without DRF's per-field machinery.
 
     entry = KnowledgeEntrySerializer(source="*")
     disclosure = serializers.IntegerField(source="shown_disclosure.pk", allow_null=True)
