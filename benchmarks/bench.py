@@ -157,6 +157,9 @@ def reads(rng: random.Random) -> list[Read]:
     def who_knows_what_large(rng: random.Random) -> tuple[Any, str]:
         return clients.api(users[large.youth_id]), f"/api/v1/cases/{large.pk}/who-knows-what/"
 
+    def who_knows_what_page(rng: random.Random) -> tuple[Any, str]:
+        return clients.page(users[large.youth_id]), f"/cases/{large.pk}/who-knows-what/"
+
     def youth_home(rng: random.Random) -> tuple[Any, str]:
         _, youth_id = rng.choice(small_cases)
         return clients.page(users[youth_id]), "/"
@@ -188,6 +191,7 @@ def reads(rng: random.Random) -> list[Read]:
         Read("entry open (helper, API)", entry_open),
         Read("who-knows-what ~50 entries (API)", who_knows_what_small),
         Read("who-knows-what 500 entries (API)", who_knows_what_large),
+        Read("who-knows-what 500 entries page", who_knows_what_page),
         Read("youth's home page", youth_home),
         Read("ungdomshjelper overview page", overview),
         Read(f"access log, 10,000 opens, 1 of {pages} pages (API)", access_log),
@@ -430,6 +434,9 @@ def main() -> None:
     # The throttles stay on (a Redis round trip a call, as in production) at rates that one
     # person called 200 times a minute does not reach.
     settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "1000000/min")
+    # Each sample rolls back the session save of SESSION_SAVE_EVERY_REQUEST, so a page client's
+    # session would expire SAMMEN_SESSION_IDLE_MINUTES after its login, mid-run on a slow machine.
+    settings.SESSION_COOKIE_AGE = 24 * 60 * 60
 
     # django-axes logs every force_login of a page client; the table is the output.
     logging.getLogger("axes").setLevel(logging.WARNING)

@@ -291,85 +291,100 @@ def rule_summary(rule: SharingRule) -> str:
     return f"{rule.get_category_display()} → {recipient}"
 
 
-@dataclass
+def basis_text(
+    *,
+    basis: str,
+    disclosure: Disclosure | None,
+    viewer_id: int | None,
+    youth: User | None,
+    visible: bool,
+) -> str:
+    """Why someone can see an entry, naming who decided, in the viewer's words: "you said yes
+    on 3 March" only when the viewer said it; otherwise the name of who did. The text depends
+    only on the basis, its rule, request or room, and (for a room) whether the viewer may read
+    the entry, so who_knows_what builds it once per distinct basis (`basis_key`)."""
+    viewer_is_youth = youth is not None and viewer_id == youth.pk
+    if basis == "author":
+        return _("wrote it")
+    if basis == "youth":
+        return _("it is about you") if viewer_is_youth else _("it is about the young person")
+    if disclosure is None:
+        return basis
+    if disclosure.basis == Disclosure.Basis.AGREEMENT and disclosure.rule is not None:
+        rule = disclosure.rule
+        date = formats.date_format(timezone.localtime(rule.created), "j. F Y")
+        if rule.created_by_id == viewer_id:
+            return _("your rule: %(rule)s, set %(date)s") % {
+                "rule": rule_summary(rule),
+                "date": date,
+            }
+        return _("a standing rule %(name)s set %(date)s: %(rule)s") % {
+            "name": rule.created_by.name,
+            "date": date,
+            "rule": rule_summary(rule),
+        }
+    if disclosure.basis == Disclosure.Basis.CONSENT:
+        request = disclosure.request
+        if request is None or request.decided_by is None or request.decided_at is None:
+            return _("consent was given")
+        date = formats.date_format(timezone.localtime(request.decided_at), "j. F Y")
+        if request.decided_by_id == viewer_id:
+            return _("you said yes %(date)s") % {"date": date}
+        return _("%(name)s said yes %(date)s") % {"name": request.decided_by.name, "date": date}
+    if disclosure.basis == Disclosure.Basis.OWN_CHOICE:
+        if viewer_is_youth:
+            return _("you chose to share it")
+        return _("%(name)s chose to share it") % {"name": youth.name if youth else ""}
+    if disclosure.basis == Disclosure.Basis.LEGAL_DUTY:
+        return _("the law requires it")
+    if disclosure.basis == Disclosure.Basis.ROOM and disclosure.room is not None:
+        # The room's title is the young person's words: only for those who may read it.
+        if viewer_is_youth:
+            return _("you chose who is in the room «%(title)s»") % {"title": disclosure.room.title}
+        name = youth.name if youth else ""
+        if visible:
+            return _("%(name)s chose who is in the room «%(title)s»") % {
+                "name": name,
+                "title": disclosure.room.title,
+            }
+        return _("%(name)s chose who is in a room") % {"name": name}
+    return basis
+
+
+def basis_key(
+    *, basis: str, disclosure: Disclosure | None, visible: bool
+) -> tuple[str, int | None, int | None, int | None, bool]:
+    """What basis_text depends on besides the viewer and the young person, who are the same for
+    every row of one who_knows_what: rows with equal keys have equal texts."""
+    if disclosure is None:
+        return (basis, None, None, None, visible)
+    return (basis, disclosure.rule_id, disclosure.request_id, disclosure.room_id, visible)
+
+
+@dataclass(slots=True)
 class Knowledge:
     """One thing a person can (or could) see. `visible` says whether the viewer may read the
     entry's title: only when they may open the entry themself. Otherwise the page and the API
     show the hidden form: kind, category and author to others, and to the young person (from whom
     it is withheld) only the placeholder of `withholding`, without the disclosure or its
-    justification."""
+    justification. `basis_text` says why they can see it (the function basis_text)."""
 
     entry: Entry
     basis: str
     since: datetime
+    basis_text: str
     until: datetime | None = None
     disclosure: Disclosure | None = None
     last_opened: datetime | None = None
     visible: bool = True
     withheld: bool = False
     withholding: Withholding | None = None
-    viewer_id: int | None = None
-    youth: User | None = None
 
     @property
     def in_force(self) -> bool:
         """The person can see it now: no end, or an end still ahead (consent that ends by
         itself shows its planned end in `until`)."""
         return self.until is None or self.until > timezone.now()
-
-    @property
-    def basis_text(self) -> str:
-        """Why they can see it, naming who decided, in the viewer's words: "you said yes on 3
-        March" only when the viewer said it; otherwise the name of who did."""
-        disclosure = self.disclosure
-        viewer_is_youth = self.youth is not None and self.viewer_id == self.youth.pk
-        if self.basis == "author":
-            return _("wrote it")
-        if self.basis == "youth":
-            return _("it is about you") if viewer_is_youth else _("it is about the young person")
-        if disclosure is None:
-            return self.basis
-        if disclosure.basis == Disclosure.Basis.AGREEMENT and disclosure.rule is not None:
-            rule = disclosure.rule
-            date = formats.date_format(timezone.localtime(rule.created), "j. F Y")
-            if rule.created_by_id == self.viewer_id:
-                return _("your rule: %(rule)s, set %(date)s") % {
-                    "rule": rule_summary(rule),
-                    "date": date,
-                }
-            return _("a standing rule %(name)s set %(date)s: %(rule)s") % {
-                "name": rule.created_by.name,
-                "date": date,
-                "rule": rule_summary(rule),
-            }
-        if disclosure.basis == Disclosure.Basis.CONSENT:
-            request = disclosure.request
-            if request is None or request.decided_by is None or request.decided_at is None:
-                return _("consent was given")
-            date = formats.date_format(timezone.localtime(request.decided_at), "j. F Y")
-            if request.decided_by_id == self.viewer_id:
-                return _("you said yes %(date)s") % {"date": date}
-            return _("%(name)s said yes %(date)s") % {"name": request.decided_by.name, "date": date}
-        if disclosure.basis == Disclosure.Basis.OWN_CHOICE:
-            if viewer_is_youth:
-                return _("you chose to share it")
-            return _("%(name)s chose to share it") % {"name": self.youth.name if self.youth else ""}
-        if disclosure.basis == Disclosure.Basis.LEGAL_DUTY:
-            return _("the law requires it")
-        if disclosure.basis == Disclosure.Basis.ROOM and disclosure.room is not None:
-            # The room's title is the young person's words: only for those who may read it.
-            if viewer_is_youth:
-                return _("you chose who is in the room «%(title)s»") % {
-                    "title": disclosure.room.title
-                }
-            name = self.youth.name if self.youth else ""
-            if self.visible:
-                return _("%(name)s chose who is in the room «%(title)s»") % {
-                    "name": name,
-                    "title": disclosure.room.title,
-                }
-            return _("%(name)s chose who is in a room") % {"name": name}
-        return self.basis
 
     @property
     def justification(self) -> str:
@@ -499,6 +514,10 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         return people[user.pk]
 
     viewer_is_youth = viewer is not None and viewer.pk == case.youth_id
+    viewer_id = viewer.pk if viewer is not None else None
+    # From the team query: case.youth may not be loaded.
+    youth = people[case.youth_id].user
+    texts: dict[tuple[str, int | None, int | None, int | None, bool], str] = {}
 
     def knowledge(
         entry: Entry,
@@ -509,22 +528,29 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     ) -> Knowledge:
         visible: bool = getattr(entry, "viewer_may_open", True)
         withheld = viewer_is_youth and not visible
+        key = basis_key(basis=basis, disclosure=disclosure, visible=visible)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = basis_text(
+                basis=basis,
+                disclosure=disclosure,
+                viewer_id=viewer_id,
+                youth=youth,
+                visible=visible,
+            )
         return Knowledge(
             entry=entry,
             basis=basis,
             since=since,
+            basis_text=text,
             until=until,
             disclosure=disclosure,
             visible=visible,
             withheld=withheld,
             # The young person is told why they cannot see it; nobody else needs to know.
             withholding=entry.active_withholding if withheld else None,  # type: ignore[attr-defined]
-            viewer_id=viewer.pk if viewer is not None else None,
-            # From the team query: case.youth may not be loaded.
-            youth=youth,
         )
 
-    youth = people[case.youth_id].user
     for entry in entries.values():
         person(youth).entries.append(knowledge(entry, basis="youth", since=entry.created))
         if entry.author_id != case.youth_id:

@@ -1,8 +1,13 @@
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
 from cases.serializers import ServiceSummarySerializer
+from coordination.models import User
 from coordination.serializers import UserSummarySerializer
 
 from .models import (
@@ -272,30 +277,35 @@ class KnowledgeEntrySerializer(serializers.Serializer):
     and title only of an entry they may open themself; otherwise kind, category and author, and
     for the young person an entry withheld from them is only its placeholder (`withheld`)."""
 
-    id = serializers.SerializerMethodField()
-    title = serializers.SerializerMethodField()
+    # The fields declare the schema; to_representation builds the same dict by hand (for
+    # who-knows-what and access-log rows alike): a who-knows-what of 500 entries has thousands
+    # of rows, and DRF's field-by-field machinery (a UserSummarySerializer per row for the
+    # author) cost most of the call (issue 18).
+    id = serializers.IntegerField(read_only=True, allow_null=True)
+    title = serializers.CharField(read_only=True, allow_null=True)
     category = serializers.CharField(source="entry.category")
-    kind = serializers.SerializerMethodField()
-    author = serializers.SerializerMethodField()
+    kind = serializers.CharField(read_only=True, allow_null=True)
+    author = UserSummarySerializer(read_only=True, allow_null=True)
     visible = serializers.BooleanField()
 
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_id(self, knowledge: Knowledge) -> int | None:
-        return knowledge.entry.pk if knowledge.visible else None
+    def to_representation(self, row: Any) -> dict[str, object]:
+        # `row`: a who-knows-what Knowledge or an access-log AccessLogRow.
+        entry, visible, withheld = row.entry, row.visible, row.withheld
+        return {
+            "id": entry.pk if visible else None,
+            "title": entry.title if visible else None,
+            "category": entry.category,
+            "kind": None if withheld else entry.kind,
+            "author": None if withheld else self._author(entry.author),
+            "visible": visible,
+        }
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_title(self, knowledge: Knowledge) -> str | None:
-        return knowledge.entry.title if knowledge.visible else None
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_kind(self, knowledge: Knowledge) -> str | None:
-        return None if knowledge.withheld else knowledge.entry.kind
-
-    @extend_schema_field(UserSummarySerializer(allow_null=True))
-    def get_author(self, knowledge: Knowledge) -> dict[str, object] | None:
-        if knowledge.withheld:
-            return None
-        return _AUTHOR.to_representation(knowledge.entry.author)
+    def _author(self, author: User) -> dict[str, object]:
+        """UserSummarySerializer's dict, made once per author for all the rows of a call."""
+        authors: dict[int, dict[str, object]] = self.__dict__.setdefault("_authors", {})
+        if author.pk not in authors:
+            authors[author.pk] = _AUTHOR.to_representation(author)
+        return authors[author.pk]
 
 
 class WithheldPlaceholderSerializer(serializers.Serializer):
@@ -305,6 +315,9 @@ class WithheldPlaceholderSerializer(serializers.Serializer):
 
 
 class KnowledgeSerializer(serializers.Serializer):
+    # As KnowledgeEntrySerializer: the fields declare the schema, to_representation builds the
+    # same dict without DRF's per-field machinery.
+
     entry = KnowledgeEntrySerializer(source="*")
     disclosure = serializers.IntegerField(source="shown_disclosure.pk", allow_null=True)
     # Why an ended disclosure ended ("" while it is active; null on author and youth rows).
@@ -319,6 +332,43 @@ class KnowledgeSerializer(serializers.Serializer):
     since = serializers.DateTimeField()
     until = serializers.DateTimeField(allow_null=True)
     last_opened = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, knowledge: Knowledge) -> dict[str, object]:
+        fields = self.fields
+        moment = self._moment
+        disclosure, withholding = knowledge.shown_disclosure, knowledge.withholding
+        until, last_opened = knowledge.until, knowledge.last_opened
+        end_reason = knowledge.end_reason
+        return {
+            "entry": fields["entry"].to_representation(knowledge),
+            "disclosure": disclosure.pk if disclosure is not None else None,
+            "end_reason": None if end_reason is None else str(end_reason),
+            "basis": str(knowledge.basis),
+            "basis_text": str(knowledge.basis_text),
+            "justification": str(knowledge.justification),
+            "purpose": str(knowledge.purpose),
+            "withheld": (
+                None if withholding is None else fields["withheld"].to_representation(withholding)
+            ),
+            "since": moment(knowledge.since),
+            "until": None if until is None else moment(until),
+            "last_opened": None if last_opened is None else moment(last_opened),
+        }
+
+    def _moment(self, value: datetime) -> str:
+        """DateTimeField's text of `value`, in the time zone current when the call began, made
+        once per distinct moment (an entry's youth and author rows share one) and without
+        looking the time zone up again for each of thousands of values."""
+        texts: dict[datetime, str] = self.__dict__.setdefault("_moments", {})
+        text = texts.get(value)
+        if text is None:
+            field = self.__dict__.get("_moment_field")
+            if field is None:
+                field = self.__dict__["_moment_field"] = serializers.DateTimeField(
+                    default_timezone=timezone.get_current_timezone()
+                )
+            text = texts[value] = field.to_representation(value)
+        return text
 
 
 class PersonKnowledgeSerializer(serializers.Serializer):

@@ -1,0 +1,41 @@
+"""The who-knows-what rows are built by hand (consent.serializers, issue 18): each row and each
+row's entry has exactly the declared fields, in their order, for every kind of row."""
+
+import pytest
+
+from cases.services import entry_withhold
+from consent.selectors import who_knows_what
+from consent.serializers import KnowledgeEntrySerializer, KnowledgeSerializer
+from consent.services import consent_request_approve, share, sharing_rule_create
+
+from .helpers import write_entry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_row_has_the_declared_fields_in_their_order(demo):
+    # Given rows of every kind on Sara's case: youth and author rows, a rule share, a consent
+    # share, an entry withheld from Sara and one she may not open
+    nurse, teacher, sara = demo["helsesykepleier"], demo["laerer"], demo["sara"]
+    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
+    share(
+        entry=write_entry(demo.sara_case, nurse, category="school"),
+        recipients=[teacher],
+        actor=nurse,
+    )
+    withheld = write_entry(demo.sara_case, nurse, title="Hemmelig")
+    request = share(
+        entry=withheld, recipients=[teacher], actor=nurse, purpose="Fordi"
+    ).consent_request
+    consent_request_approve(consent_request=request, actor=sara)
+    entry_withhold(entry_id=withheld.pk, actor=nurse, reason="Vern")
+    rows = [k for p in who_knows_what(case=demo.sara_case, viewer=sara) for k in p.entries]
+    assert {k.basis for k in rows} >= {"youth", "author", "agreement", "consent"}
+    assert any(k.withheld for k in rows) and any(k.visible for k in rows)
+    # When each row is represented as the API and the export do
+    serializer = KnowledgeSerializer()
+    # Then its keys are the declared fields, in order, and so are its entry's
+    for row in rows:
+        data = serializer.to_representation(row)
+        assert list(data) == list(KnowledgeSerializer().fields)
+        assert list(data["entry"]) == list(KnowledgeEntrySerializer().fields)
