@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import overload
 
+from django.db.models import Case as SqlCase
 from django.db.models import (
-    BooleanField,
     CharField,
-    ExpressionWrapper,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -27,7 +27,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models import Case as SqlCase
 from django.http import Http404
 from django.utils import timezone
 
@@ -132,7 +131,9 @@ def access_log(
         .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=OuterRef("at")))
         .order_by("-granted_at", "-id")
     )
-    openable = entries_visible(user=viewer, queryset=Entry.objects.filter(case=case))
+    # Asked for each row of the page (an index lookup each), not as the set of every entry of
+    # the case the reader may open, which PostgreSQL built whole for every page.
+    openable = entries_visible(user=viewer, queryset=Entry.objects.filter(pk=OuterRef("entry_id")))
     annotated = (
         AccessEvent.objects.annotate(
             basis=SqlCase(
@@ -141,9 +142,7 @@ def access_log(
                 default=Subquery(disclosure_then.values("basis")[:1]),
                 output_field=CharField(),
             ),
-            viewer_may_open=ExpressionWrapper(
-                Q(entry__in=openable.values("pk")), output_field=BooleanField()
-            ),
+            viewer_may_open=Exists(openable),
         )
         .select_related("entry__author", "user")
         # The log never shows an entry's text: 25 bodies a page are read for nothing.
