@@ -581,9 +581,11 @@ def profile_share(jobs: list[Job], *, shares: int) -> ShareProfile:
     picked = [jobs.pop() for _ in range(min(shares, len(jobs)))]
     teachers = {job.teacher for job in picked}
     tokens = tokens_issue(teachers)
+    # One client for all: a client loads the middleware on its first call (WhiteNoise reads
+    # every static file's metadata then, ~50 ms), which a server worker does once, not per share.
+    client = APIClient(SERVER_NAME="localhost", HTTP_X_FORWARDED_PROTO="https")
     try:
         for job in picked:
-            client = APIClient(SERVER_NAME="localhost", HTTP_X_FORWARDED_PROTO="https")
             client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[job.teacher]}")
             timed: list[tuple[str, float]] = []
 

@@ -72,6 +72,9 @@ def axe():
 
 def serious_violations(axe, page):
     """axe-core's serious and critical findings on the current page, as readable strings."""
+    # A click that navigates returns once the next page starts loading; axe run before its
+    # document exists fails ("Cannot read properties of null (reading 'documentElement')").
+    page.wait_for_load_state()
     results = axe.run(page)
     return [
         f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"

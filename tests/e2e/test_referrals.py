@@ -25,9 +25,11 @@ def test_a_referral_from_henvis_to_the_youths_timeline(demo, as_user, axe, width
     nurse.get_by_role("link", name="Henvis", exact=True).click()
     nurse.get_by_label("Søk blant tjenestene som tar imot henvisninger i Sammen").fill("BUP")
     nurse.get_by_role("button", name="Søk").click()
+    bup_choice = nurse.get_by_label("BUP Fjordvik", exact=False)
+    expect(bup_choice).to_be_visible()
     assert serious_violations(axe, nurse) == []
     # When she chooses BUP, writes the purpose and picks one note
-    nurse.get_by_label("BUP Fjordvik", exact=False).check()
+    bup_choice.check()
     nurse.get_by_label("Hva er henvisningen for?").fill("Vurdering av angst")
     nurse.get_by_label(NOTE).check()
     nurse.get_by_role("button", name="Send henvisningen").click()
