@@ -1,6 +1,7 @@
 """Helpers shared by the meeting services."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -64,6 +65,24 @@ def _notify(users: Iterable[User], kind: NotificationKind, meeting: Meeting, url
 def _invitees(meeting: Meeting) -> list[User]:
     attendances = Attendance.objects.filter(meeting=meeting, invited_at__isnull=False)
     return [a.user for a in attendances.select_related("user").order_by("id")]
+
+
+def _invitations_follow(
+    attendances: Iterable[Attendance], now: datetime
+) -> tuple[list[User], list[int]]:
+    """Each invitation follows its attendance's decision: stamped when it first says yes (that
+    person is newly invited), taken back on anything else. Returns the newly invited and the
+    ids uninvited; the caller saves the rows and tells the invited."""
+    invited: list[User] = []
+    uninvited: list[int] = []
+    for attendance in attendances:
+        if attendance.decision and attendance.invited_at is None:
+            attendance.invited_at = now
+            invited.append(attendance.user)
+        elif not attendance.decision and attendance.invited_at is not None:
+            attendance.invited_at = None
+            uninvited.append(attendance.user_id)
+    return invited, uninvited
 
 
 def _notify_everyone(meeting: Meeting, kind: NotificationKind) -> None:

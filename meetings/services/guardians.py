@@ -16,7 +16,7 @@ from .. import links, notifications
 from ..models import Attendance, GuardiansQuestion, Meeting
 from ..selectors import attendance_deciders
 from ..states import Change, require
-from .common import _audit, _notify
+from .common import _audit, _invitations_follow, _notify
 
 TEXT_MAX = 500
 
@@ -116,20 +116,16 @@ def _guardians_attend(
         a.user_id: a
         for a in Attendance.objects.filter(meeting=meeting, user__in=guardians).order_by("pk")
     }
-    now = timezone.now()
-    invited, uninvited = [], []
-    for guardian in guardians:
-        attendance = attendances.get(guardian.pk) or Attendance(
-            meeting=meeting, user=guardian, proposed_by=actor
-        )
-        was_invited = attendance.invited_at is not None
+    rows = [
+        attendances.get(guardian.pk)
+        or Attendance(meeting=meeting, user=guardian, proposed_by=actor)
+        for guardian in guardians
+    ]
+    for attendance in rows:
         attendance.decision, attendance.decided_by = come, actor
-        attendance.invited_at = (attendance.invited_at or now) if come else None
+    invited, uninvited = _invitations_follow(rows, timezone.now())
+    for attendance in rows:
         attendance.save()
-        if come and not was_invited:
-            invited.append(guardian)
-        elif not come and was_invited:
-            uninvited.append(guardian.pk)
     if invited or uninvited:
         meeting.sequence += 1  # calendar clients see the changed invitation
         meeting.save(update_fields=["sequence"])

@@ -31,6 +31,7 @@ from ..selectors import (
 from ..states import Change, require
 from .common import (
     _audit,
+    _invitations_follow,
     _notify,
     _notify_everyone,
     _require_organiser,
@@ -285,13 +286,7 @@ def attendance_choose(
             decision=True,
             decided_by=actor,
         )
-    newly_invited = []
-    for attendance in attendances.values():
-        if attendance.decision and attendance.invited_at is None:
-            attendance.invited_at = now
-            newly_invited.append(attendance.user)
-        elif not attendance.decision:
-            attendance.invited_at = None
+    newly_invited, _uninvited = _invitations_follow(attendances.values(), now)
     Attendance.objects.bulk_update(
         attendances.values(), ["youth_wish", "decision", "decided_by", "invited_at"]
     )
