@@ -3,8 +3,10 @@ the admin; every change is in the history, can be reverted, and shows in the HSD
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django import forms
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -107,22 +109,32 @@ def test_staff_outside_the_editors_group_cannot_change_the_catalogue(client):
     assert client.post(url, {"name": "x"}).status_code == 403
 
 
-def test_the_review_list_shows_services_not_reviewed_for_six_months(client, editor):
-    today = timezone.localdate()
-    fresh = ServiceFactory(name="Fersk", assured_date=today)
-    stale = ServiceFactory(name="Gammel", assured_date=review_cutoff(today).replace(day=1))
-    never = ServiceFactory(name="Aldri", assured_date=None)
-    login_with_second_factor(client, editor)
+# The 1st of a month once made the "stale" service fall on the cutoff day itself (a test that
+# failed one day a month); the days below pin that edge and the short-month one.
+@pytest.mark.parametrize(
+    "now", ["2026-12-01T09:00:00+01:00", "2026-08-31T09:00:00+02:00", "2027-03-15T09:00:00+01:00"]
+)
+def test_the_review_list_shows_services_not_reviewed_for_six_months(client, editor, now):
+    with time_machine.travel(now):
+        today = timezone.localdate()
+        cutoff = review_cutoff(today)
+        fresh = ServiceFactory(name="Fersk", assured_date=today)
+        on_cutoff = ServiceFactory(name="Akkurat", assured_date=cutoff)
+        stale = ServiceFactory(name="Gammel", assured_date=cutoff - timedelta(days=1))
+        never = ServiceFactory(name="Aldri", assured_date=None)
+        login_with_second_factor(client, editor)
 
-    response = client.get(reverse("admin:services_registry_servicedueforreview_changelist"))
+        response = client.get(reverse("admin:services_registry_servicedueforreview_changelist"))
 
-    listed = set(response.context["cl"].result_list)
-    assert {stale.pk, never.pk} == {s.pk for s in listed}
-    assert fresh.pk not in {s.pk for s in listed}
+        listed = {s.pk for s in response.context["cl"].result_list}
+        assert listed == {stale.pk, never.pk}
+        assert fresh.pk not in listed and on_cutoff.pk not in listed
 
-    # The filter on the service list agrees.
-    response = client.get(reverse("admin:services_registry_service_changelist") + "?review=overdue")
-    assert {s.pk for s in response.context["cl"].result_list} == {stale.pk, never.pk}
+        # The filter on the service list agrees.
+        response = client.get(
+            reverse("admin:services_registry_service_changelist") + "?review=overdue"
+        )
+        assert {s.pk for s in response.context["cl"].result_list} == {stale.pk, never.pk}
 
 
 def test_mark_reviewed_stamps_today(client, editor):
