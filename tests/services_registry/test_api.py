@@ -154,3 +154,29 @@ def test_hsds_service_pages_cost_the_same_queries_for_2_or_8_services(api_client
     for _ in range(6):
         ScheduleFactory(service=ServiceFactory(topics=[term]))
     assert queries_for_a_page() == with_two
+
+
+def test_a_finder_result_is_exactly_its_documented_serializer_output(api_client):
+    """The view builds its results as plain dicts (no serializer pass on the hot path), so
+    this pins them to `ServiceOutputSerializer`, the schema's contract: same keys in the same
+    order, and the same JSON for every value, in both languages."""
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    from services_registry.api import ServiceFinderApi
+
+    term = TaxonomyTermFactory(code="angst", name="Angst", name_en="Anxiety")
+    service = ServiceFactory(
+        name="Helsestasjon", name_en="Health clinic", minimum_age=13, topics=[term]
+    )
+    ScheduleFactory(service=service)
+    serializer = ServiceFinderApi.ServiceOutputSerializer
+    for language in ("nb", "en"):
+        result = api_client.get(
+            "/api/v1/services/", {"q": "helsestasjon"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()["results"][0]
+        documented = json.loads(json.dumps(serializer(result).data, cls=JSONEncoder))
+        assert list(result) == list(serializer().fields)
+        assert result == documented
+        assert result["organization"]["id"] == str(service.organization_id)
