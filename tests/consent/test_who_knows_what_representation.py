@@ -2,11 +2,14 @@
 row's entry has exactly the declared fields, in their order, for every kind of row."""
 
 import pytest
+from django.test import Client
+from django.utils import formats, timezone, translation
 
 from cases.services import entry_withhold
 from consent.selectors import who_knows_what
 from consent.serializers import KnowledgeEntrySerializer, KnowledgeSerializer
 from consent.services import consent_request_approve, share, sharing_rule_create
+from tests.factories import login_with_second_factor
 
 from .helpers import write_entry
 
@@ -39,3 +42,30 @@ def test_each_row_has_the_declared_fields_in_their_order(demo):
         data = serializer.to_representation(row)
         assert list(data) == list(KnowledgeSerializer().fields)
         assert list(data["entry"]) == list(KnowledgeEntrySerializer().fields)
+
+
+def test_the_page_tells_the_youth_why_an_entry_is_withheld_with_the_reason_escaped(demo):
+    # Given a health note withheld from Sara with a reason holding markup, shared with the teacher
+    # (the page builds the withholding sentence once per entry in the view, not in a template)
+    nurse, teacher, sara = demo["helsesykepleier"], demo["laerer"], demo["sara"]
+    withheld = write_entry(demo.sara_case, nurse, title="Hemmelig")
+    request = share(
+        entry=withheld, recipients=[teacher], actor=nurse, purpose="Fordi"
+    ).consent_request
+    consent_request_approve(consent_request=request, actor=sara)
+    entry_withhold(entry_id=withheld.pk, actor=nurse, reason="<b>Vern</b>")
+    # When Sara opens who-knows-what
+    client = Client()
+    login_with_second_factor(client, sara)
+    page = client.get(f"/cases/{demo.sara_case.pk}/who-knows-what/").content.decode()
+    # Then she reads the placeholder, who decided, when, about what and the reason, escaped,
+    # never the title
+    with translation.override("nb"):
+        date = formats.date_format(timezone.localtime(timezone.now()), "j. F Y")
+        category = str(withheld.get_category_display())
+    expected = (
+        f"<strong>Noe du ikke kan se</strong> – {date} skrev {nurse.name} noe om {category} "
+        "som du ikke får se. Grunnen de oppga: «&lt;b&gt;Vern&lt;/b&gt;»"
+    )
+    assert expected in page
+    assert "Hemmelig" not in page and "<b>Vern</b>" not in page
