@@ -40,10 +40,10 @@ class CasesConfig(AppConfig):
         entries = list(Entry.objects.filter(pk__in=entry_ids))
         access_events_record(user=user, entries=entries, via=AccessEvent.Via.EXPORT)  # type: ignore[arg-type]
 
-    def home_sections(self, *, user: object) -> list:
+    def home_sections(self, *, viewer: object) -> list:
         from .home import home_sections
 
-        return home_sections(user=user)  # type: ignore[arg-type]
+        return home_sections(viewer=viewer)  # type: ignore[arg-type]
 
     def oidc_new_identity(self, request: HttpRequest, provider: str, claims: dict) -> object:
         """coordination.oidc asks this for a person it does not know yet: someone who came from

@@ -1,16 +1,16 @@
 from django.db.models import Prefetch
 
-from coordination.home import HomeSection
-from coordination.models import User
+from coordination.home import HomeSection, Viewer
 from services_registry.models import Phone
 
 from .models import Participant
-from .selectors import cases_for_user
+from .selectors import viewer_cases
 
 
-def home_sections(*, user: User) -> list[HomeSection]:
+def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     """For a young person: the helpers on their case(s). For everyone else: their cases."""
-    cases = list(cases_for_user(user=user))
+    user = viewer.user
+    cases = viewer_cases(viewer=viewer)
     own = [case for case in cases if case.youth_id == user.pk]
     sections = []
     if own:

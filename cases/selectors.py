@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from coordination.ages import age_on
+from coordination.home import Viewer
 from coordination.models import User
 from services_registry.models import Service
 
@@ -57,6 +58,12 @@ def cases_for_user(*, user: User) -> QuerySet[Case]:
         .select_related("youth", "closed_by")
         .order_by("-created", "-id")
     )
+
+
+def viewer_cases(*, viewer: Viewer) -> list[Case]:
+    """cases_for_user for the person a page is for, read once a request however many of the
+    page's sections ask (coordination.home.Viewer)."""
+    return viewer.once("cases.cases_for_user", lambda: list(cases_for_user(user=viewer.user)))
 
 
 def access_case(*, user: User, case_id: int) -> Case:

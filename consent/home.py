@@ -1,6 +1,6 @@
 from cases.models import Case
 from cases.services import can_close_case
-from coordination.home import HomeSection
+from coordination.home import HomeSection, Viewer
 from coordination.models import User
 
 from .models import ConsentRequest
@@ -8,9 +8,10 @@ from .rule_shares import held_shares_visible
 from .selectors import consent_requests_visible, may_see_who_knows_what, who_decides
 
 
-def home_sections(*, user: User) -> list[HomeSection]:
+def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     """'Needs your answer': pending requests this person decides, or gives their view on.
     For a young person also: who decides about sharing on their case now."""
+    user = viewer.user
     pending = [
         consent_request
         for consent_request in consent_requests_visible(

@@ -13,10 +13,10 @@ class CoordinationConfig(AppConfig):
 
         register(*KINDS)
 
-    def home_sections(self, *, user: object) -> list:
+    def home_sections(self, *, viewer: object) -> list:
         from .home import guardianship_sections
 
-        return guardianship_sections(user=user)  # type: ignore[arg-type]
+        return guardianship_sections(viewer=viewer)  # type: ignore[arg-type]
 
     def export_sections(self, *, user: object) -> list:
         from .exports.own import platform_sections

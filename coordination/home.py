@@ -1,6 +1,7 @@
 """The home page is assembled from sections the apps offer, so that coordination (the lowest
 layer) never imports the apps above it: an app adds a section by defining
-`home_sections(self, *, user) -> list[HomeSection]` on its AppConfig.
+`home_sections(self, *, viewer) -> list[HomeSection]` on its AppConfig. The sections share one
+`Viewer` a request, so what several of them need about the person (their cases) is read once.
 
 The ungdomshjelper's overview is assembled the same way: an app adds what it knows about a
 case by defining `coordinator_items(self, *, user, cases) -> list[CaseItem]`; and so is the top of
@@ -9,14 +10,16 @@ who-knows-what, shown by the same rule that opens that page); and so is the part
 about one's rights: `profile_sections(self, *, user) -> list[HomeSection]` (voice's links to
 one's comments and corrections and to the complaint page)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 
 from .models import User
 from .selectors import guardianships_of_person
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,25 @@ def _sections(hook: str, **context: Any) -> list[HomeSection]:
     return sorted(sections, key=lambda section: section.order)
 
 
+class Viewer:
+    """The person a page is assembled for, and what its sections share about them: each app
+    asks for a shared read through its own selector (e.g. cases.selectors.viewer_cases), which
+    computes it by its one rule the first time and hands the same result to every later section
+    of the same request. Lives for one request only, so nothing is ever stale."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self._shared: dict[str, Any] = {}
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` the first time `key` is asked for on this page, the same value after."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
+
+
 def home_sections(*, user: User) -> list[HomeSection]:
-    return _sections("home_sections", user=user)
+    return _sections("home_sections", viewer=Viewer(user))
 
 
 def profile_sections(*, user: User) -> list[HomeSection]:
@@ -50,10 +70,10 @@ def case_sections(*, user: User, case: Any) -> list[HomeSection]:
     return _sections("case_sections", user=user, case=case)
 
 
-def guardianship_sections(*, user: User) -> list[HomeSection]:
+def guardianship_sections(*, viewer: Viewer) -> list[HomeSection]:
     """Who is registered as the person's guardian, and whose guardian they are registered as:
     a young person always sees who may decide for them."""
-    as_youth, as_guardian = guardianships_of_person(user=user)
+    as_youth, as_guardian = guardianships_of_person(user=viewer.user)
     if not as_youth and not as_guardian:
         return []
     return [

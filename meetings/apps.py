@@ -27,10 +27,10 @@ class MeetingsConfig(AppConfig):
 
         return export_sections(user=user)  # type: ignore[arg-type]
 
-    def home_sections(self, *, user: object) -> list:
+    def home_sections(self, *, viewer: object) -> list:
         from .home import home_sections
 
-        return home_sections(user=user)  # type: ignore[arg-type]
+        return home_sections(viewer=viewer)  # type: ignore[arg-type]
 
     def coordinator_items(self, *, user: object, cases: list) -> list:
         from .coordinator import meeting_items

@@ -32,7 +32,7 @@ class ReferralsConfig(AppConfig):
 
         return case_sections(user=user, case=case)  # type: ignore[arg-type]
 
-    def home_sections(self, *, user: object) -> list:
+    def home_sections(self, *, viewer: object) -> list:
         from .home import home_sections
 
-        return home_sections(user=user)  # type: ignore[arg-type]
+        return home_sections(viewer=viewer)  # type: ignore[arg-type]

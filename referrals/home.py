@@ -1,7 +1,7 @@
 """Referrals on the case page and the home page (coordination.home hooks)."""
 
 from cases.models import Case
-from coordination.home import HomeSection
+from coordination.home import HomeSection, Viewer
 from coordination.models import User
 
 from .selectors import is_intake_anywhere, may_refer, referrals_of_case
@@ -22,8 +22,8 @@ def case_sections(*, user: User, case: Case) -> list[HomeSection]:
     ]
 
 
-def home_sections(*, user: User) -> list[HomeSection]:
+def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     """The intake's way to their inbox."""
-    if not is_intake_anywhere(user=user):
+    if not is_intake_anywhere(user=viewer.user):
         return []
     return [HomeSection("referrals/home_inbox.html", {}, order=15)]

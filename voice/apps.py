@@ -32,10 +32,10 @@ class VoiceConfig(AppConfig):
 
         return export_sections(user=user)  # type: ignore[arg-type]
 
-    def home_sections(self, *, user: object) -> list:
+    def home_sections(self, *, viewer: object) -> list:
         from .home import home_sections
 
-        return home_sections(user=user)  # type: ignore[arg-type]
+        return home_sections(viewer=viewer)  # type: ignore[arg-type]
 
     def entry_erased(self, *, entry: object, text: str) -> None:
         from .services import entry_content_erase

@@ -1,6 +1,6 @@
 from cases.models import Case, Entry, Participant
-from cases.selectors import cases_for_user, entries_visible
-from coordination.home import HomeSection
+from cases.selectors import entries_visible, viewer_cases
+from coordination.home import HomeSection, Viewer
 from coordination.models import User
 
 from .checkins import rhythm_of, rhythm_sentence, ungdomshjelper_participant
@@ -18,14 +18,15 @@ from .selectors import (
 LATEST = 5
 
 
-def home_sections(*, user: User) -> list[HomeSection]:
+def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     """Messages with unread counts on every case; for the young person (and a guardian who
     decides) the sharing rules and the offer of an ungdomshjelper; for the young person the
     latest information about them, to read, comment on or correct; for an ungdomshjelper the
     way to their own page."""
-    unread = unread_messages(user=user)
-    unread_in_rooms = room_unread_by_case(user=user)
-    cases = list(cases_for_user(user=user))
+    user = viewer.user
+    cases = viewer_cases(viewer=viewer)
+    unread = unread_messages(user=user, cases=cases)
+    unread_in_rooms = room_unread_by_case(user=user, cases=cases)
     # Only the young person and guardians may choose; one query tells which of the other cases
     # the user is a guardian on, so a helper with many cases costs no query per case (and the
     # young person with only their own cases none: an empty `__in` sends no query).

@@ -61,7 +61,7 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     """Unread messages, open comments and corrections on what the ungdomshjelper wrote, and
     overdue steps of the plan (theirs, and the young person's) when the plan is shared with
     them. Three queries."""
-    unread = unread_messages(user=user)
+    unread = unread_messages(user=user, cases=cases)
     items = [
         case_item(
             case_id=case.pk,

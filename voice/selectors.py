@@ -47,12 +47,16 @@ def message_recipients(*, case: Case) -> list[Participant]:
     )
 
 
-def unread_messages(*, user: User) -> dict[int, int]:
+def unread_messages(*, user: User, cases: list[Case] | None = None) -> dict[int, int]:
     """Per case `user` takes part in: how many messages they may read arrived since they last
-    read the conversation (not counting their own). One query."""
+    read the conversation (not counting their own). One query. A caller that has already read
+    cases_for_user (or some of those cases) passes them as `cases`, so the statement filters by
+    their ids instead of deriving them again."""
     read = MessageRead.objects.filter(case=OuterRef("case"), user=user)
     messages = Entry.objects.filter(
-        case__in=cases_for_user(user=user), kind=Entry.Kind.MESSAGE, room_message__isnull=True
+        case__in=cases_for_user(user=user) if cases is None else cases,
+        kind=Entry.Kind.MESSAGE,
+        room_message__isnull=True,
     ).exclude(author=user)
     rows = (
         entries_visible(user=user, queryset=messages)

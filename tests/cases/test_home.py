@@ -104,17 +104,18 @@ def _home_statements(user) -> int:
     ("age", "statements"),
     [
         # 16 and over: the young person decides everything themself.
-        (16, 26),
+        (16, 25),
         # Under 16: guardians decide some categories, so who decides names them (one more).
-        (14, 27),
+        (14, 26),
     ],
 )
 def test_the_youths_home_page_takes_the_same_statements_for_1_and_6_helpers(age, statements):
     # The session (read, then saved again for the idle timeout: SAVEPOINT, UPDATE, RELEASE),
     # the user and whether they need a second factor (5); guardianships both ways (1); cases,
     # the team and their services' phones (3); consent requests and the young person's own
-    # cases for who decides (2, +1 naming the guardians under 16); unread messages, unread room
-    # messages, cases again (3); whether an ungdomshjelper is offered and, as it is, whether a
+    # cases for who decides (2, +1 naming the guardians under 16); unread messages and unread
+    # room messages, on the cases already read (2: the sections share them,
+    # coordination.home.Viewer); whether an ungdomshjelper is offered and, as it is, whether a
     # change is open (2); the latest entries, the check-in rhythm (2); news since the last visit
     # (3); cases coordinated (1); meetings (1); the referral inbox (1); the header's unread
     # notifications (1).

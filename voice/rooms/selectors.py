@@ -23,12 +23,13 @@ def _member_now(*, user: User) -> Exists:
     )
 
 
-def rooms_visible(*, user: User) -> QuerySet[Room]:
+def rooms_visible(*, user: User, cases: list[Case] | None = None) -> QuerySet[Room]:
     """The rooms `user` is in: every room of the young person's own case, and the rooms where
-    they are a member now, on a case they take part in."""
+    they are a member now, on a case they take part in (`cases`: cases_for_user already read,
+    or some of those cases)."""
     return Room.objects.filter(
         Q(case__youth=user) | _member_now(user=user),
-        case__in=cases_for_user(user=user),
+        case__in=cases_for_user(user=user) if cases is None else cases,
     )
 
 
@@ -127,6 +128,7 @@ def room_rows(*, user: User, rooms: list[Room]) -> list[RoomRow]:
     return [RoomRow(room, members[room.pk], unread.get(room.pk, 0)) for room in rooms]
 
 
-def room_unread_by_case(*, user: User) -> dict[int, int]:
-    """Per case: the unread messages in every room of it that `user` is in. One query."""
-    return _unread(user=user, rooms=rooms_visible(user=user), per="case_id")
+def room_unread_by_case(*, user: User, cases: list[Case] | None = None) -> dict[int, int]:
+    """Per case: the unread messages in every room of it that `user` is in (on `cases`, as
+    rooms_visible). One query."""
+    return _unread(user=user, rooms=rooms_visible(user=user, cases=cases), per="case_id")
