@@ -26,7 +26,6 @@ import argparse
 import logging
 import os
 import random
-import secrets
 import statistics
 import time
 import tracemalloc
@@ -46,6 +45,7 @@ from benchmarks.municipality import (
     build_list_cases,
     percentile,
 )
+from scripts.production_env import production_env
 
 MEMORY_CALLS = 5
 CATALOGUE_SERVICES = 5000
@@ -362,11 +362,7 @@ def production_environment() -> None:
     """The settings production runs with (coordination/settings.py with DEBUG off), on the
     local services: throwaway keys (nothing signed here outlives the run), the bench host
     allowed, an HTTPS base URL. Before Django reads its settings."""
-    os.environ["DEBUG"] = "false"
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["SAMMEN_IDENTITY_HMAC_KEY"] = secrets.token_urlsafe(50)
-    os.environ["ALLOWED_HOSTS"] = HTTPS["SERVER_NAME"]
-    os.environ["SAMMEN_BASE_URL"] = f"https://{HTTPS['SERVER_NAME']}"
+    os.environ.update(production_env(base_url=f"https://{HTTPS['SERVER_NAME']}"))
     # The pages read the static files' manifest, as production's do (collected in main()).
     root = Path(__file__).resolve().parent.parent
     os.environ["STATIC_ROOT"] = str(root / ".data" / "bench-static")

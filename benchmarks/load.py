@@ -27,7 +27,6 @@ teachers sharing school notes, through the real Celery worker.
 import asyncio
 import os
 import re
-import secrets
 import signal
 import socket
 import statistics
@@ -46,6 +45,7 @@ from typing import Any
 from unittest import mock
 
 from benchmarks.municipality import _team, percentile
+from scripts.production_env import production_env
 
 LOAD_CASE = "Last-sak"  # title prefix of the load's cases
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,19 +263,18 @@ class Servers:
         self.base = f"http://127.0.0.1:{port}"
         self.log_dir = log_dir
         static = Path(tempfile.mkdtemp(prefix="sammen-bench-static-"))
-        self.env = os.environ | {
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "SAMMEN_IDENTITY_HMAC_KEY": secrets.token_urlsafe(50),
-            "DATABASE_URL": database_url,
-            "SAMMEN_BASE_URL": self.base,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_ROOT": str(static),
-            "LOG_LEVEL": "WARNING",
-            # For this run only: the teachers share far more than a person may a minute.
-            "SAMMEN_THROTTLE_USER": "10000000/min",
-            "SAMMEN_THROTTLE_ANON": "10000000/min",
-        }
+        self.env = (
+            os.environ
+            | production_env(base_url=self.base)
+            | {
+                "DATABASE_URL": database_url,
+                "STATIC_ROOT": str(static),
+                "LOG_LEVEL": "WARNING",
+                # For this run only: the teachers share far more than a person may a minute.
+                "SAMMEN_THROTTLE_USER": "10000000/min",
+                "SAMMEN_THROTTLE_ANON": "10000000/min",
+            }
+        )
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> None:

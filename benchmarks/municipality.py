@@ -47,7 +47,7 @@ def use_bench_database(name: str = BENCH_DATABASE) -> None:
 
 def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from cases.models import Case, Participant
@@ -123,19 +123,28 @@ def build(n_cases: int, n_entries: int, n_disclosures: int, seed: int) -> None:
             access_events=n_entries,
             rng=rng,
         )
+    _built(
+        f"{len(cases)} cases, {len(entries)} entries, {len(disclosures)} disclosures, "
+        f"{len(perms)} view_entry rows",
+        started=started,
+    )
+
+
+def _built(what: str, *, started: float) -> None:
+    """Fresh planner statistics for what was just inserted in bulk (the reads' plans depend on
+    them), then one line saying what was built and how long it took."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(
-        f"built {len(cases)} cases, {len(entries)} entries, {len(disclosures)} disclosures, "
-        f"{len(perms)} view_entry rows in {time.monotonic() - started:.0f} s"
-    )
+    print(f"built {what} in {time.monotonic() - started:.0f} s")
 
 
 def build_large_case(*, entries: int, access_events: int, seed: int) -> None:
     """One more case, LARGE_CASE, for the reads whose cost grows with a case: `entries` entries
     (who-knows-what of a long case) and `access_events` opens (the access log's pages)."""
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from cases.models import Case, Participant
@@ -176,11 +185,9 @@ def build_large_case(*, entries: int, access_events: int, seed: int) -> None:
             access_events=access_events,
             rng=rng,
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(
-        f"built {LARGE_CASE!r}: {entries} entries, {len(disclosures)} disclosures, "
-        f"{access_events} opens in {time.monotonic() - started:.0f} s"
+    _built(
+        f"{LARGE_CASE!r}: {entries} entries, {len(disclosures)} disclosures, {access_events} opens",
+        started=started,
     )
 
 
@@ -192,7 +199,7 @@ def build_list_cases(*, cases: int, seed: int) -> None:
     (nobody here has e-mail or a phone) instead of queued on a broker that a worker of another
     database may read."""
     from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from cases.models import Case, Participant
@@ -257,9 +264,7 @@ def build_list_cases(*, cases: int, seed: int) -> None:
                 )
     finally:
         app.conf.task_always_eager = eager
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"built {cases} cases {LIST_CASES!r} in {time.monotonic() - started:.0f} s")
+    _built(f"{cases} cases {LIST_CASES!r}", started=started)
 
 
 def _list_case_fill(

@@ -30,7 +30,7 @@ from coordination.rest import (
 from services_registry.models import Service
 
 from . import selectors, services
-from .models import AccessEvent
+from .models import AccessEvent, Participant
 from .serializers import (
     AttachmentInputSerializer,
     AttachmentOutputSerializer,
@@ -46,6 +46,7 @@ from .serializers import (
     ParticipantOutputSerializer,
     WithholdingOutputSerializer,
     WithholdInputSerializer,
+    valid_for_case,
 )
 
 
@@ -140,8 +141,10 @@ class ParticipantHelpApi(APIView):
     )
     def put(self, request: Request, participant_id: int) -> Response:
         user = authenticated_user(request)
+        participant = get_object_or_404(Participant, pk=participant_id)
+        case = selectors.access_case(user=user, case_id=participant.case_id)
         data = ParticipantHelpSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         participant = services.participant_help_set(
             participant_id=participant_id,
             actor=user,
@@ -212,7 +215,7 @@ class ParticipantListApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         data = ParticipantInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         user = get_object_or_404(User, pk=data.validated_data["user"], is_active=True)
         service_id = data.validated_data.get("service")
         service = get_object_or_404(Service, pk=service_id) if service_id else None
@@ -264,7 +267,7 @@ class EntryListApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         data = EntryInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         entry = services.entry_create(
             case=case, author=authenticated_user(request), **data.validated_data
         )
@@ -299,7 +302,7 @@ class AttachmentUploadApi(APIView):
     def post(self, request: Request, entry_id: int) -> Response:
         entry = selectors.access_entry(user=authenticated_user(request), entry_id=entry_id)
         data = AttachmentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=entry.case)
         attachment = services.attachment_add(
             entry=entry, uploaded_by=authenticated_user(request), upload=data.validated_data["file"]
         )
@@ -360,11 +363,13 @@ class EntryWithholdApi(APIView):
         tags=["cases"],
     )
     def post(self, request: Request, entry_id: int) -> Response:
+        user = authenticated_user(request)
+        entry = selectors.access_entry(user=user, entry_id=entry_id)
         data = WithholdInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=entry.case)
         withholding = services.entry_withhold(
             entry_id=entry_id,
-            actor=authenticated_user(request),
+            actor=user,
             reason=data.validated_data["reason"],
         )
         return Response(
@@ -462,7 +467,7 @@ class InvitationListApi(APIView):
         actor = authenticated_user(request)
         case = selectors.access_case(user=actor, case_id=case_id)
         data = InvitationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         values = data.validated_data
         user_id = values.get("user")
         invitation = services.invitation_create(

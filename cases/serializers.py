@@ -17,6 +17,18 @@ from .models import (
     Withholding,
 )
 from .selectors import entry_notes
+from .services import case_require_open
+
+
+def valid_for_case(data: serializers.Serializer, *, case: Case) -> None:
+    """Validates the body of a write on `case`, once the caller's access is checked: a write on
+    a closed case is a 409 whatever was sent, so an invalid body on a closed case is told the
+    case is closed (case_require_open), not its field errors (HELPERS order: access 404, closed
+    409, then validation 400). A valid body goes on to the service, which checks the case again
+    under its lock."""
+    if not data.is_valid():
+        case_require_open(case)
+        raise serializers.ValidationError(data.errors)
 
 
 class CaseOutputSerializer(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ from cases.serializers import (
     CaseCloseInputSerializer,
     CaseOutputSerializer,
     ParticipantOutputSerializer,
+    valid_for_case,
 )
 from coordination.rest import (
     BAD_INPUT,
@@ -107,7 +108,7 @@ class ShareApi(APIView):
     def post(self, request: Request, entry_id: int) -> Response:
         entry = access_entry(user=authenticated_user(request), entry_id=entry_id)
         data = ShareInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=entry.case)
         recipients = users_from_ids(
             data.validated_data["recipients"],
             field="recipients",
@@ -207,7 +208,7 @@ class ConsentRequestApproveApi(APIView):
             user=authenticated_user(request), request_id=request_id
         )
         data = ApproveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=consent_request.entry.case)
         services.consent_request_approve(
             consent_request=consent_request,
             actor=authenticated_user(request),
@@ -229,7 +230,7 @@ class ConsentRequestDeclineApi(APIView):
             user=authenticated_user(request), request_id=request_id
         )
         data = DeclineInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=consent_request.entry.case)
         services.consent_request_decline(
             consent_request=consent_request,
             actor=authenticated_user(request),
@@ -255,7 +256,7 @@ class ConsentRequestOpinionApi(APIView):
             user=authenticated_user(request), request_id=request_id
         )
         data = OpinionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=consent_request.entry.case)
         services.consent_request_opinion(
             consent_request=consent_request,
             actor=authenticated_user(request),
@@ -304,7 +305,7 @@ class SharingRuleListApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.access_case_rules(user=authenticated_user(request), case_id=case_id)
         data = SharingRuleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         user_id = data.validated_data.get("recipient_user")
         service_id = data.validated_data.get("recipient_service")
         recipient_user = (
@@ -424,7 +425,7 @@ class BlockListApi(APIView):
         user = authenticated_user(request)
         case = selectors.access_case_blocks(user=user, case_id=case_id)
         data = BlockInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         blocked = users_from_ids(
             [data.validated_data["user"]], field="user", among=team_users(case=case)
         )[0]
@@ -550,9 +551,9 @@ class ParticipantRemoveApi(APIView):
     def post(self, request: Request, participant_id: int) -> Response:
         user = authenticated_user(request)
         participant = get_object_or_404(Participant, pk=participant_id)
-        access_case(user=user, case_id=participant.case_id)
+        case = access_case(user=user, case_id=participant.case_id)
         data = ParticipantRemoveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         participant = services.participant_remove(
             participant=participant, actor=user, summary=data.validated_data["summary"]
         )
@@ -591,7 +592,7 @@ class CaseCloseApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = access_case(user=authenticated_user(request), case_id=case_id)
         data = CaseCloseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         case = services.case_close(
             case=case,
             actor=authenticated_user(request),

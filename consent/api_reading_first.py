@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import access_case
+from cases.serializers import valid_for_case
 from coordination.rest import (
     BAD_INPUT,
     CONFLICT,
@@ -60,11 +61,11 @@ class ReadingFirstApi(APIView):
         tags=["sharing"],
     )
     def put(self, request: Request, case_id: int) -> Response:
+        user = authenticated_user(request)
+        case = access_reading_first(user=user, case_id=case_id)
         data = ReadingFirstSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        on = services.reading_first_set(
-            case_id=case_id, actor=authenticated_user(request), on=data.validated_data["on"]
-        )
+        valid_for_case(data, case=case)
+        on = services.reading_first_set(case_id=case_id, actor=user, on=data.validated_data["on"])
         return Response({"on": on, "hours": reading_first_hours()})
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import access_case
+from cases.serializers import valid_for_case
 from coordination.rest import (
     BAD_INPUT,
     CONFLICT,
@@ -72,9 +73,9 @@ class CaseReferralCreateApi(APIView):
         tags=["referrals"],
     )
     def post(self, request: Request, case_id: int) -> Response:
-        access_case(user=authenticated_user(request), case_id=case_id)  # outsiders: 404 first
+        case = access_case(user=authenticated_user(request), case_id=case_id)
         data = ReferralCreateInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         referral = services.referral_create(
             case_id=case_id,
             actor=authenticated_user(request),
@@ -128,9 +129,11 @@ class ReferralAcceptApi(APIView):
         tags=["referrals"],
     )
     def post(self, request: Request, referral_id: int) -> Response:
-        selectors.access_referral(user=authenticated_user(request), referral_id=referral_id)
+        referral = selectors.access_referral(
+            user=authenticated_user(request), referral_id=referral_id
+        )
         data = ReferralAcceptInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=referral.case)
         services.referral_accept(
             referral_id=referral_id,
             actor=authenticated_user(request),
@@ -149,9 +152,11 @@ class ReferralDeclineApi(APIView):
         tags=["referrals"],
     )
     def post(self, request: Request, referral_id: int) -> Response:
-        selectors.access_referral(user=authenticated_user(request), referral_id=referral_id)
+        referral = selectors.access_referral(
+            user=authenticated_user(request), referral_id=referral_id
+        )
         data = ReferralDeclineInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=referral.case)
         services.referral_decline(
             referral_id=referral_id,
             actor=authenticated_user(request),

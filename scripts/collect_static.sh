@@ -7,12 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"
-throwaway() { "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))'; }
-DEBUG=false \
-    DATABASE_URL="postgres://collectstatic.invalid/none" \
+DATABASE_URL="postgres://collectstatic.invalid/none" \
     REDIS_URL="redis://collectstatic.invalid/0" \
-    SAMMEN_BASE_URL="https://collectstatic.invalid" \
-    ALLOWED_HOSTS="collectstatic.invalid" \
-    SECRET_KEY="$(throwaway)" \
-    SAMMEN_IDENTITY_HMAC_KEY="$(throwaway)" \
+    "$PYTHON" scripts/production_env.py https://collectstatic.invalid \
     "$PYTHON" manage.py collectstatic --noinput "$@"

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import access_case, team_users
+from cases.serializers import valid_for_case
 from coordination.rest import (
     BAD_INPUT,
     CONFLICT,
@@ -78,7 +79,7 @@ class CaseMeetingsApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = access_case(user=authenticated_user(request), case_id=case_id)
         data = MeetingInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         values = dict(data.validated_data)
         attendees = users_from_ids(
             values.pop("attendees"), field="attendees", among=team_users(case=case)
@@ -109,7 +110,7 @@ class MeetingDetailApi(APIView):
     def patch(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = MeetingUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         services.meeting_update(
             meeting=meeting, actor=authenticated_user(request), **data.validated_data
         )
@@ -139,7 +140,7 @@ class AttendanceApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = ChooseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         representative_id = data.validated_data["representative"]
         representative = (
             users_from_ids(
@@ -200,7 +201,7 @@ class GuardiansWishApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = GuardiansWishInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         services.guardians_wish_give(
             meeting=meeting, actor=authenticated_user(request), **data.validated_data
         )
@@ -225,7 +226,7 @@ class GuardiansDecisionApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = GuardiansDecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         services.guardians_decide(
             meeting=meeting, actor=authenticated_user(request), **data.validated_data
         )
@@ -242,7 +243,7 @@ class ProposeApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = ProposeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         services.attendance_propose(
             meeting=meeting,
             actor=authenticated_user(request),
@@ -275,7 +276,7 @@ class AgendaApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = AgendaItemSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         item = services.agenda_item_add(
             meeting=meeting, actor=authenticated_user(request), **data.validated_data
         )

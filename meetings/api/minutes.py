@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import team_users
+from cases.serializers import valid_for_case
 from consent.serializers import ConsentRequestOutputSerializer, DisclosureOutputSerializer
 from coordination.rest import (
     BAD_INPUT,
@@ -64,7 +65,7 @@ class MinutesApi(APIView):
     def put(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = MinutesInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         services.minutes_save(
             meeting=meeting, actor=authenticated_user(request), **data.validated_data
         )
@@ -94,7 +95,7 @@ class MinutesCommentApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
         data = MinutesCommentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=minutes.meeting.case)
         services.minutes_comment(
             minutes=minutes, actor=authenticated_user(request), **data.validated_data
         )
@@ -113,7 +114,7 @@ class MinutesApproveApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
         data = MinutesApproveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=minutes.meeting.case)
         services.minutes_approve(
             minutes=minutes, actor=authenticated_user(request), **data.validated_data
         )
@@ -140,7 +141,7 @@ class MinutesDistributeApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         minutes = selectors.access_minutes(user=authenticated_user(request), meeting_id=meeting_id)
         data = DistributeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=minutes.meeting.case)
         result = services.minutes_distribute(
             minutes=minutes,
             actor=authenticated_user(request),
@@ -191,7 +192,7 @@ class MeetingActionItemsApi(APIView):
     def post(self, request: Request, meeting_id: int) -> Response:
         meeting = selectors.access_meeting(user=authenticated_user(request), meeting_id=meeting_id)
         data = ActionItemInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=meeting.case)
         owner_id = data.validated_data["owner"]
         owner = (
             users_from_ids([owner_id], field="owner", among=team_users(case=meeting.case))[0]
@@ -229,7 +230,7 @@ class ActionItemDetailApi(APIView):
     def patch(self, request: Request, item_id: int) -> Response:
         item = selectors.access_action_item(user=authenticated_user(request), item_id=item_id)
         data = ActionItemStatusSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=item.meeting.case)
         item = services.action_item_set_status(
             item=item, actor=authenticated_user(request), status=data.validated_data["status"]
         )

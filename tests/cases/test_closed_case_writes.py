@@ -5,11 +5,13 @@ that is neither driven here nor named as not writing to a case fails
 `test_every_write_endpoint_is_covered`. Each is driven twice on the closed case: by someone
 allowed to do it on an open case (409, "Saken er avsluttet.") and by someone off the case
 (404: the closed state is told only to people who may see the case). Nothing may change in any
-table of cases, consent, voice or meetings, nor in the audit chain or the outbox.
+table of cases, consent, voice or meetings, nor in the audit chain or the outbox. An invalid
+body changes none of that: the case is closed (409) before the body is read (400).
 """
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.apps import apps
@@ -319,9 +321,39 @@ def call(client, method, path, body):
     if body == "file":
         upload = SimpleUploadedFile("a.pdf", PDF, "application/pdf")
         return client.post(path, {"file": upload}, format="multipart")
+    if body == "no file":
+        return client.post(path, {"file": "not a file"}, format="multipart")
     if body is None:
         return getattr(client, method)(path)
     return getattr(client, method)(path, body, format="json")
+
+
+def answer(request) -> tuple[int, dict | None, list[str]]:
+    """What `request()` answered (the detail of a 409) and which tables it changed; rolled
+    back, so the next request starts from the same closed case."""
+    with transaction.atomic():
+        before = fingerprint()
+        response = request()
+        changed = [label for label, rows in fingerprint().items() if before[label] != rows]
+        transaction.set_rollback(True)
+    detail = response.json() if response.status_code == 409 else None
+    return response.status_code, detail, changed
+
+
+def answers(demo, ids, table, *, bodies) -> dict:
+    """(method, path, body number, outsider?) -> answer: each write driven with each body
+    `bodies` makes of its valid one, by the persona allowed to on an open case and by NAV (off
+    the case)."""
+    got = {}
+    for (method, path), (persona, path_ids, body) in sorted(table.items()):
+        url = path.format(**(ids | path_ids))
+        for number, sent in enumerate(bodies(body)):
+            for who in (persona, "nav"):
+                client = as_user(demo[who])
+                got[(method, path, number, who == "nav")] = answer(
+                    partial(call, client, method, url, sent)
+                )
+    return got
 
 
 def test_every_write_endpoint_is_covered(demo):
@@ -336,19 +368,9 @@ def test_every_write_on_a_closed_case_is_a_409_and_writes_nothing(demo, settings
     settings.MEDIA_ROOT = tmp_path
     ids, service = build(demo)
     table = writes(demo, ids, service)
-    got = {}
-    for (method, path), (persona, path_ids, body) in sorted(table.items()):
-        url = path.format(**(ids | path_ids))
-        for who in (persona, "nav"):
-            with transaction.atomic():
-                before = fingerprint()
-                response = call(as_user(demo[who]), method, url, body)
-                changed = [label for label, rows in fingerprint().items() if before[label] != rows]
-                transaction.set_rollback(True)
-            detail = response.json() if response.status_code == 409 else None
-            got[(method, path, who == "nav")] = (response.status_code, detail, changed)
+    got = answers(demo, ids, table, bodies=lambda body: [body])
     expected = {
-        (method, path, outsider): (404, None, []) if outsider else (409, CLOSED, [])
+        (method, path, 0, outsider): (404, None, []) if outsider else (409, CLOSED, [])
         for (method, path) in table
         for outsider in (False, True)
     }
@@ -367,3 +389,31 @@ def test_a_withholding_can_still_end_on_a_closed_case(demo, settings, tmp_path):
     entry = f"/api/v1/entries/{ids['withheld_entry']}/"
     assert as_user(demo["sara"]).get(entry).status_code == 200
     assert as_user(demo["laerer"]).get(entry).status_code == 404
+
+
+def invalid_bodies(body):
+    """Bodies a write with fields refuses on an open case: nothing, and every field garbled (a
+    dict is no valid string, number, date, boolean, id or list); an attachment without its
+    file. A write without fields is sent an empty body."""
+    if body == "file":
+        return ["no file"]
+    if not body:
+        return [{}]
+    return [{}, {field: {"not": ["valid"]} for field in body}]
+
+
+def test_an_invalid_write_on_a_closed_case_is_a_409_not_a_400(demo, settings, tmp_path):
+    """Order of every write: lock, access (404), closed (409), then validation (400).
+
+    A closed case refuses the write whatever was sent, so a client never fixes its body only to
+    be told the case is closed; an outsider learns nothing, not even what a valid body is.
+    """
+    settings.MEDIA_ROOT = tmp_path
+    ids, service = build(demo)
+    got = answers(demo, ids, writes(demo, ids, service), bodies=invalid_bodies)
+    wrong = {
+        key: result
+        for key, result in got.items()
+        if result != ((404, None, []) if key[3] else (409, CLOSED, []))
+    }
+    assert not wrong, "\n".join(f"{key}: {result}" for key, result in sorted(wrong.items()))

@@ -15,6 +15,7 @@ from cases.services import attachment_add, entry_open, entry_withhold
 from consent.access_log import access_log, access_log_categories
 from consent.models import Disclosure
 from consent.services import consent_request_approve, share, withdraw
+from tests.dates import born_for_age
 from tests.factories import login_with_second_factor
 
 from .helpers import as_user, write_entry
@@ -167,9 +168,7 @@ def test_an_unknown_case_is_404(demo):
 def test_a_deciding_guardian_sees_only_the_categories_the_guardians_decide(demo):
     # Given Jonas at 15: he decides about child welfare himself, his father about health
     jonas, father, worker = demo["jonas"], demo["far"], demo["barnevern"]
-    jonas.birth_date = timezone.localdate().replace(
-        year=timezone.localdate().year - 15
-    ) - timedelta(days=30)
+    jonas.birth_date = born_for_age(15, on=timezone.localdate(), birthday_days_ago=30)
     jonas.save(update_fields=["birth_date"])
     welfare = write_entry(demo.jonas_case, worker, category="child_welfare", title="Barnevern")
     health = write_entry(demo.jonas_case, worker, category="health", title="Helse")

@@ -3,8 +3,6 @@ a guardian of whom, with a reason, audited and shown to the youth; only a regist
 be on the youth's case as guardian and so decide about sharing. Ending it, or a guardian leaving
 the team, tells the youth who decides now."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from coordination.demo import MUNICIPAL_ADMINS
 from coordination.errors import StateConflict
 from coordination.models import AuditEvent, Guardianship, Notification
 from coordination.services import guardianship_set
+from tests.dates import born_for_age
 from tests.factories import (
     CaseFactory,
     ParticipantFactory,
@@ -50,8 +49,7 @@ def page_client(user) -> Client:
 
 
 def youth_aged(age: int):
-    today = timezone.localdate()
-    return UserFactory(birth_date=today.replace(year=today.year - age) - datetime.timedelta(30))
+    return UserFactory(birth_date=born_for_age(age, on=timezone.localdate(), birthday_days_ago=30))
 
 
 def kinds_told(user) -> list[str]:

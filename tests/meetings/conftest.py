@@ -1,5 +1,4 @@
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -7,6 +6,7 @@ from django.utils import timezone
 from cases.models import Case, Participant
 from coordination.models import User
 from tests.cases.conftest import demo  # noqa: F401
+from tests.dates import born_for_age
 from tests.factories import CaseFactory, ParticipantFactory, UserFactory
 
 
@@ -23,8 +23,8 @@ class Team:
 
 
 def build_team(*, youth_age: int = 16) -> Team:
-    today = timezone.localdate()
-    youth = UserFactory(birth_date=today.replace(year=today.year - youth_age) - timedelta(days=3))
+    birth_date = born_for_age(youth_age, on=timezone.localdate(), birthday_days_ago=3)
+    youth = UserFactory(birth_date=birth_date)
     case = CaseFactory(youth=youth)
     people = {
         "mother": ParticipantFactory(case=case, role=Participant.Role.GUARDIAN, service=None),

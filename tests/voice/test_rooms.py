@@ -194,6 +194,42 @@ def test_taking_someone_out_ends_their_access_through_the_share_path(demo):
     assert "user" in again.json()
 
 
+def test_someone_taken_out_and_added_again_reads_nothing_from_while_they_were_away(demo):
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    room = sara_room(demo)
+    room_message_send(room_id=room.pk, author=teacher, body="Før")
+    room_message_send(room_id=room.pk, author=nurse, body="Mitt")
+    as_user(sara).post(f"/api/v1/rooms/{room.pk}/members/{nurse.pk}/remove/")
+    away = room_message_send(room_id=room.pk, author=teacher, body="Borte")
+    # When Sara adds her again without the earlier messages
+    response = as_user(sara).post(
+        f"/api/v1/rooms/{room.pk}/members/", {"user": nurse.pk}, format="json"
+    )
+    assert response.status_code == 201
+    room_message_send(room_id=room.pk, author=teacher, body="Etter")
+    # Then she reads what she wrote herself and what came after: neither what she was shown
+    # before she was taken out nor what was written while she was away
+    listed = as_user(nurse).get(messages_url(room.pk)).json()["results"]
+    assert [m["body"] for m in listed] == ["Mitt", "Etter"]
+    assert as_user(nurse).get(f"/api/v1/entries/{away.pk}/").status_code == 404
+    assert not Disclosure.objects.filter(entry=away, recipient=nurse).exists()
+    unread = as_user(teacher).get(rooms_url(demo.sara_case)).json()["results"][0]["unread"]
+    assert unread == 0
+
+    # When she leaves herself and Sara adds her again with the earlier messages
+    assert as_user(nurse).post(f"/api/v1/rooms/{room.pk}/leave/").status_code in {200, 204}
+    as_user(sara).post(
+        f"/api/v1/rooms/{room.pk}/members/",
+        {"user": nurse.pk, "show_earlier": True},
+        format="json",
+    )
+    # Then she reads all of it, each shared again by Sara through the share path
+    listed = as_user(nurse).get(messages_url(room.pk)).json()["results"]
+    assert [m["body"] for m in listed] == ["Før", "Mitt", "Borte", "Etter"]
+    shown = Disclosure.objects.get(entry=away, recipient=nurse, withdrawn_at__isnull=True)
+    assert (shown.basis, shown.granted_by) == ("room", sara)
+
+
 def test_a_helper_leaves_and_sara_is_told_but_sara_does_not_leave(demo):
     sara, teacher = demo["sara"], demo["laerer"]
     room = sara_room(demo)

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.serializers import valid_for_case
 from coordination.rest import FORBIDDEN, NOT_FOUND, authenticated_user
 
 from .. import checkins
@@ -82,7 +83,7 @@ class CheckInRhythmApi(APIView):
         user = authenticated_user(request)
         case = checkins.access_check_ins(user=user, case_id=case_id)
         data = CheckInRhythmInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         rhythm = checkins.check_in_rhythm_set(
             case=case,
             actor=user,

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from cases.models import Entry
 from cases.selectors import access_case, team_users
+from cases.serializers import valid_for_case
 from coordination.rest import (
     FORBIDDEN,
     NOT_FOUND,
@@ -65,7 +66,7 @@ class MessageListApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = access_case(user=authenticated_user(request), case_id=case_id)
         data = MessageInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         recipients = users_from_ids(
             data.validated_data["recipients"], field="recipients", among=team_users(case=case)
         )

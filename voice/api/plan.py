@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from cases.models import AccessEvent, Case
 from cases.selectors import access_case, team_users
+from cases.serializers import valid_for_case
 from cases.services import entry_open
 from coordination.models import User
 from coordination.rest import (
@@ -80,7 +81,7 @@ class PlanGoalApi(APIView):
         user = authenticated_user(request)
         case = access_case(user=user, case_id=case_id)
         data = GoalInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         goal = plan.goal_add(case=case, actor=user, text=data.validated_data["text"])
         return Response(GoalOutputSerializer(goal).data, status=status.HTTP_201_CREATED)
 
@@ -109,7 +110,7 @@ class PlanStepApi(APIView):
         user = authenticated_user(request)
         goal = plan.access_goal(user=user, goal_id=goal_id)
         data = StepInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=goal.plan.case)
         owner = users_from_ids(
             [data.validated_data["owner"]], field="owner", among=team_users(case=goal.plan.case)
         )[0]
@@ -136,7 +137,7 @@ class PlanStepDetailApi(APIView):
         user = authenticated_user(request)
         step = plan.access_step(user=user, step_id=step_id)
         data = StepUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=step.goal.plan.case)
         step = plan.step_mark(step=step, actor=user, done=data.validated_data["done"])
         return Response(StepOutputSerializer(step).data)
 
@@ -161,7 +162,7 @@ class PlanStepCommentApi(APIView):
         user = authenticated_user(request)
         step = plan.access_step(user=user, step_id=step_id)
         data = StepCommentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=step.goal.plan.case)
         comment = plan.step_comment_add(step=step, actor=user, text=data.validated_data["text"])
         return Response(StepCommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -195,7 +196,7 @@ class PlanGoalEvaluationApi(APIView):
         user = authenticated_user(request)
         goal = plan.access_goal(user=user, goal_id=goal_id)
         data = GoalEvaluationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=goal.plan.case)
         evaluation = plan.goal_evaluate(goal=goal, actor=user, **data.validated_data)
         return Response(
             GoalEvaluationOutputSerializer(evaluation).data, status=status.HTTP_201_CREATED

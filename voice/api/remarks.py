@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import AccessEvent
+from cases.selectors import access_entry
+from cases.serializers import valid_for_case
 from coordination.rest import (
     CONFLICT,
     FORBIDDEN,
@@ -66,11 +68,11 @@ class RemarkListApi(APIView):
         tags=["corrections"],
     )
     def post(self, request: Request, entry_id: int) -> Response:
+        user = authenticated_user(request)
+        entry = access_entry(user=user, entry_id=entry_id)
         data = RemarkInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        remark = services.remark_create(
-            entry_id=entry_id, author=authenticated_user(request), **data.validated_data
-        )
+        valid_for_case(data, case=entry.case)
+        remark = services.remark_create(entry_id=entry_id, author=user, **data.validated_data)
         return Response(RemarkOutputSerializer(remark).data, status=status.HTTP_201_CREATED)
 
 
@@ -91,7 +93,7 @@ def _answered(
 ) -> Response:
     remark = selectors.access_remark(user=authenticated_user(request), remark_id=remark_id)
     data = serializer(data=request.data)
-    data.is_valid(raise_exception=True)
+    valid_for_case(data, case=remark.entry.case)
     remark = service(remark=remark, actor=authenticated_user(request), **data.validated_data)
     return Response(RemarkOutputSerializer(remark).data)
 
@@ -125,7 +127,7 @@ class RemarkShowApi(APIView):
         user = authenticated_user(request)
         remark = selectors.access_remark(user=user, remark_id=remark_id)
         data = RemarkShowInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=remark.entry.case)
         remark = services.remark_show(remark=remark, actor=user, shown=data.validated_data["shown"])
         return Response(RemarkOutputSerializer(remark).data)
 

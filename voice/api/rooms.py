@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from cases.models import Entry
 from cases.selectors import access_case, team_users
+from cases.serializers import valid_for_case
 from consent.models import Room
 from coordination.models import User
 from coordination.rest import (
@@ -80,7 +81,7 @@ class RoomListApi(APIView):
         user = authenticated_user(request)
         case = access_case(user=user, case_id=case_id)
         data = RoomInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         members = users_from_ids(
             data.validated_data["members"], field="members", among=team_users(case=case)
         )
@@ -132,8 +133,9 @@ class RoomMessageListApi(APIView):
     )
     def post(self, request: Request, room_id: int) -> Response:
         user = authenticated_user(request)
+        room = selectors.access_room(user=user, room_id=room_id)
         data = RoomMessageInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=room.case)
         entry = services.room_message_send(
             room_id=room_id, author=user, body=data.validated_data["body"]
         )
@@ -163,7 +165,7 @@ class RoomMemberAddApi(APIView):
         user = authenticated_user(request)
         room = selectors.access_room(user=user, room_id=room_id)
         data = RoomMemberInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=room.case)
         (member,) = users_from_ids(
             [data.validated_data["user"]], field="user", among=team_users(case=room.case)
         )

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.serializers import ParticipantOutputSerializer
+from cases.serializers import ParticipantOutputSerializer, valid_for_case
 from coordination.rest import (
     CONFLICT,
     FORBIDDEN,
@@ -64,7 +64,7 @@ class UngdomshjelperApi(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.access_case_for_choice(user=authenticated_user(request), case_id=case_id)
         data = UngdomshjelperChooseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid_for_case(data, case=case)
         # Looked up among the candidates the caller is shown, so an id outside the list gets
         # one answer whether or not such an account exists.
         wanted = data.validated_data["user"]
