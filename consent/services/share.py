@@ -103,6 +103,7 @@ def _disclose(
     notify_recipients: bool = True,
     intake_of: Service | None = None,
     automatic: bool = False,
+    blocked: set[int] | None = None,
 ) -> list[Disclosure]:
     """Writes the disclosures, grants view_entry, audits and notifies. Caller holds the case lock
     and has checked that none of the recipients can see the entry yet. Recipients are pointed at
@@ -110,10 +111,13 @@ def _disclose(
     is in every room of their case, with the room's own `received_kind` too. With `intake_of`
     the recipients receive it as that service's intake (a referral's payload), off the team.
     `automatic`: made by a rule that shares by itself when the entry was saved. `purpose`: why,
-    as the sharer (or, through an approval, the asker) wrote it."""
-    blocked = blocked_check(
-        case=case, recipient_ids={recipient.pk for recipient in recipients}, basis=basis
-    )
+    as the sharer (or, through an approval, the asker) wrote it. `blocked`: what blocked_check
+    returned for these recipients and this basis when the caller asked it under the same lock
+    (share asks before any consent request); otherwise it is asked here."""
+    if blocked is None:
+        blocked = blocked_check(
+            case=case, recipient_ids={recipient.pk for recipient in recipients}, basis=basis
+        )
     now = timezone.now()
     rules = rules or {}
     disclosures = Disclosure.objects.bulk_create(
@@ -455,7 +459,7 @@ def share(
         case=case, entry=entry, recipient_ids={user.pk for user in recipients}
     )
     # Before anything is asked: a blocked person is not even the subject of a consent request.
-    blocked_check(case=case, recipient_ids={user.pk for user in users}, basis=basis)
+    blocked = blocked_check(case=case, recipient_ids={user.pk for user in users}, basis=basis)
 
     rules: dict[int, SharingRule] = {}
     if actor_is_youth:
@@ -511,6 +515,9 @@ def share(
             purpose=text,
             received_url=received_url,
             automatic=automatic and basis == Disclosure.Basis.AGREEMENT,
+            # Asked above with the caller's basis: it let through only an empty set or a legal
+            # duty, which keeps its basis, so asking again under the same lock tells nothing new.
+            blocked=blocked,
         ),
     )
 

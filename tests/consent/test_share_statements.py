@@ -1,0 +1,75 @@
+"""The share path under load (issue #18 item 3): a share covered by a standing rule asks each
+question once under the case lock. The block rule is asked once per share (share and the
+disclosure it writes used to ask it twice), and a legal duty to a blocked person still reaches
+them and alerts the young person."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+
+from consent.models import Block, Disclosure
+from consent.services import block_create, sharing_rule_create
+from coordination.models import Notification
+
+from .helpers import as_user, write_entry
+
+pytestmark = pytest.mark.django_db
+
+
+def share_api(user, entry, body):
+    return as_user(user).post(f"/api/v1/entries/{entry.pk}/share/", body, format="json")
+
+
+@contextmanager
+def statements():
+    """Every statement the block runs (an execute wrapper: CaptureQueriesContext's window is
+    off once the connection has logged more than its 9000-entry buffer, as the demo does)."""
+    seen: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
+
+
+def block_reads(seen: list[str]) -> list[str]:
+    return [sql for sql in seen if f'"{Block._meta.db_table}"' in sql]
+
+
+def test_a_rule_share_reads_the_blocks_once(demo):
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
+    note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
+    with statements() as seen:
+        response = share_api(nurse, note, {"recipients": [teacher.pk]})
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "shared"
+    assert len(block_reads(seen)) == 1, block_reads(seen)
+    assert Disclosure.objects.filter(entry=note, recipient=teacher, basis="agreement").exists()
+
+
+def test_a_share_to_a_blocked_person_is_refused_and_a_legal_duty_alerts_the_youth(demo):
+    sara, nurse, bup = demo["sara"], demo["helsesykepleier"], demo["bup"]
+    block_create(case_id=demo.sara_case.pk, actor=sara, user=bup)
+    note = write_entry(demo.sara_case, nurse, title="Bekymring")
+    refused = share_api(nurse, note, {"recipients": [bup.pk], "purpose": "Vurdering."})
+    assert refused.status_code == 409 and refused.json()["code"] == "blocked"
+    assert not Disclosure.objects.filter(entry=note, recipient=bup).exists()
+    with statements() as seen:
+        duty = share_api(
+            nurse,
+            note,
+            {
+                "recipients": [bup.pk],
+                "basis": "legal_duty",
+                "justification": "Opplysningsplikt, barnevernsloven § 13-2.",
+                "purpose": "Barnevernet må vurdere situasjonen.",
+            },
+        )
+    assert duty.status_code == 201, duty.json()
+    assert len(block_reads(seen)) == 1, block_reads(seen)
+    assert Disclosure.objects.filter(entry=note, recipient=bup, basis="legal_duty").exists()
+    assert Notification.objects.filter(recipient=sara, kind="blocked_share_legal_duty").exists()
