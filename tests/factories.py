@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,6 +18,7 @@ from coordination.selectors import guardianship_active
 from coordination.services import guardianship_set
 from services_registry import models as catalogue
 from services_registry.services import service_search_refresh
+from tests.dates import born_for_age
 
 PASSWORD = "correct-horse-battery"
 
@@ -153,8 +155,17 @@ class CaseFactory(DjangoModelFactory):
         model = Case
 
     title = factory.Sequence(lambda n: f"Sak {n}")
+    # 16 or 17 by Oslo's date, as the app counts ages (Faker's date_of_birth counts from the
+    # machine's UTC date: between 23:00 and 24:00 UTC one youth in ~730 was already 18).
     youth = factory.SubFactory(
-        UserFactory, birth_date=factory.Faker("date_of_birth", minimum_age=16, maximum_age=17)
+        UserFactory,
+        birth_date=factory.LazyFunction(
+            lambda: born_for_age(
+                factory.random.randgen.choice((16, 17)),
+                on=timezone.localdate(),
+                birthday_days_ago=factory.random.randgen.randrange(364),
+            )
+        ),
     )
 
     @classmethod

@@ -9,6 +9,7 @@ and both ends of the Oslo day (the test date is Oslo's, not the UTC one).
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import factory.random
 import pytest
 import time_machine
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils import timezone
 from coordination.ages import adult_since, age_on, born_by, is_adult
 from tests.consent.test_guardianships import youth_aged
 from tests.dates import born_for_age
+from tests.factories import CaseFactory
 from tests.meetings.conftest import build_team
 
 DAYS = [
@@ -72,3 +74,13 @@ def test_the_test_youths_have_their_age_on_every_day(db, day, at):
         assert age_on(build_team().youth.birth_date, today) == 16
         assert age_on(build_team(youth_age=13).youth.birth_date, today) == 13
         assert [age_on(youth_aged(age).birth_date, today) for age in (15, 16, 18)] == [15, 16, 18]
+
+
+@time_machine.travel(datetime(2026, 6, 14, 23, 30, tzinfo=ZoneInfo("UTC")))
+def test_a_case_factorys_youth_is_16_or_17_by_oslos_date_late_in_the_utc_evening():
+    """At 23:30 UTC it is already tomorrow in Oslo, where the app counts ages: a factory youth
+    counted from the UTC date was 18 by then about once in 730 cases."""
+    factory.random.reseed_random(2026)
+    today = timezone.localdate()
+    ages = {age_on(CaseFactory.build().youth.birth_date, today) for _ in range(3000)}
+    assert ages == {16, 17}
