@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from .ages import born_by
 from .models import Guardianship, User
 from .services import guardianship_set
 
@@ -81,11 +82,7 @@ PERSONAS = [
 
 def birth_date_for_age(age: int, *, today: date) -> date:
     """A birthday about four months ago, so the persona has this age for a good while."""
-    past_birthday = today - timedelta(days=120)
-    try:
-        return past_birthday.replace(year=past_birthday.year - age)
-    except ValueError:  # 29 February
-        return past_birthday.replace(year=past_birthday.year - age, day=28)
+    return born_by(today=today - timedelta(days=120), years=age)
 
 
 @transaction.atomic
