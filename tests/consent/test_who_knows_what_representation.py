@@ -16,6 +16,19 @@ from .helpers import write_entry
 pytestmark = pytest.mark.django_db
 
 
+def _withheld_from_sara_after_she_consented(demo, *, reason: str):  # type: ignore[no-untyped-def]
+    """A note "Hemmelig" by the nurse, shared with the teacher with Sara's consent, then withheld
+    from Sara for `reason`."""
+    nurse, teacher, sara = demo["helsesykepleier"], demo["laerer"], demo["sara"]
+    withheld = write_entry(demo.sara_case, nurse, title="Hemmelig")
+    request = share(
+        entry=withheld, recipients=[teacher], actor=nurse, purpose="Fordi"
+    ).consent_request
+    consent_request_approve(consent_request=request, actor=sara)
+    entry_withhold(entry_id=withheld.pk, actor=nurse, reason=reason)
+    return withheld
+
+
 def test_each_row_has_the_declared_fields_in_their_order(demo):
     # Given rows of every kind on Sara's case: youth and author rows, a rule share, a consent
     # share, an entry withheld from Sara and one she may not open
@@ -26,12 +39,7 @@ def test_each_row_has_the_declared_fields_in_their_order(demo):
         recipients=[teacher],
         actor=nurse,
     )
-    withheld = write_entry(demo.sara_case, nurse, title="Hemmelig")
-    request = share(
-        entry=withheld, recipients=[teacher], actor=nurse, purpose="Fordi"
-    ).consent_request
-    consent_request_approve(consent_request=request, actor=sara)
-    entry_withhold(entry_id=withheld.pk, actor=nurse, reason="Vern")
+    _withheld_from_sara_after_she_consented(demo, reason="Vern")
     rows = [k for p in who_knows_what(case=demo.sara_case, viewer=sara) for k in p.entries]
     assert {k.basis for k in rows} >= {"youth", "author", "agreement", "consent"}
     assert any(k.withheld for k in rows) and any(k.visible for k in rows)
@@ -47,13 +55,8 @@ def test_each_row_has_the_declared_fields_in_their_order(demo):
 def test_the_page_tells_the_youth_why_an_entry_is_withheld_with_the_reason_escaped(demo):
     # Given a health note withheld from Sara with a reason holding markup, shared with the teacher
     # (the page builds the withholding sentence once per entry in the view, not in a template)
-    nurse, teacher, sara = demo["helsesykepleier"], demo["laerer"], demo["sara"]
-    withheld = write_entry(demo.sara_case, nurse, title="Hemmelig")
-    request = share(
-        entry=withheld, recipients=[teacher], actor=nurse, purpose="Fordi"
-    ).consent_request
-    consent_request_approve(consent_request=request, actor=sara)
-    entry_withhold(entry_id=withheld.pk, actor=nurse, reason="<b>Vern</b>")
+    nurse, sara = demo["helsesykepleier"], demo["sara"]
+    withheld = _withheld_from_sara_after_she_consented(demo, reason="<b>Vern</b>")
     # When Sara opens who-knows-what
     client = Client()
     login_with_second_factor(client, sara)
