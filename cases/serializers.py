@@ -23,7 +23,7 @@ from .services import case_require_open
 def valid_for_case(data: serializers.Serializer, *, case: Case) -> None:
     """Validates the body of a write on `case`, once the caller's access is checked: a write on
     a closed case is a 409 whatever was sent, so an invalid body on a closed case is told the
-    case is closed (case_require_open), not its field errors (HELPERS order: access 404, closed
+    case is closed (case_require_open), not its field errors (the order is access 404, closed
     409, then validation 400). A valid body goes on to the service, which checks the case again
     under its lock."""
     if not data.is_valid():
