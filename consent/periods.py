@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.months import add_months
+
 # An end date may lie at most this many years ahead: consent is given for a while, not forever
 # (a rule without an end date stays until it is removed).
 MAX_YEARS_AHEAD = 2
@@ -22,18 +24,6 @@ class Ends(StrEnum):
     THREE_MONTHS = "3m"
     SCHOOL_YEAR = "school_year"
     DATE = "date"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the last day of that month when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("every month has at least 28 days")
 
 
 def school_year_end(*, today: date, month_day: tuple[int, int]) -> date:

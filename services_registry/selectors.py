@@ -17,6 +17,8 @@ from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from coordination.months import add_months
+
 from .models import SEARCH_COLUMNS, Attribute, Schedule, Service, ServiceStaff, TaxonomyTerm
 from .opening import open_now_q
 
@@ -287,14 +289,7 @@ def services_for_picker(*, query: str, limit: int = 20) -> QuerySet[Service]:
 
 def review_cutoff(today: date) -> date:
     """The day six months before today (the last day of a shorter month when needed)."""
-    month_index = today.year * 12 + today.month - 1 - REVIEW_MONTHS
-    year, month = divmod(month_index, 12)
-    for day in (today.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
+    return add_months(today, -REVIEW_MONTHS)
 
 
 def services_due_for_review(*, today: date) -> QuerySet[Service]:

@@ -16,7 +16,6 @@ from consent.models import ConsentRequest, Disclosure, SharingRule
 from consent.periods import (
     MAX_YEARS_AHEAD,
     Ends,
-    add_months,
     ends_at,
     latest_until,
     school_year_end,
@@ -25,6 +24,7 @@ from consent.periods import (
 from consent.services import disclosures_expire
 from consent.tasks import expire_disclosures
 from coordination.models import Notification
+from coordination.months import add_months
 
 from .helpers import as_user, write_entry
 from .test_pages import client_for
@@ -43,9 +43,14 @@ pytestmark = pytest.mark.django_db
         (date(2026, 11, 30), 3, date(2027, 2, 28)),
         (date(2026, 3, 3), 24, date(2028, 3, 3)),
         (date(2028, 2, 29), 24, date(2030, 2, 28)),
+        # Backwards, as the catalogue's review cutoff counts six months.
+        (date(2027, 8, 31), -6, date(2027, 2, 28)),
+        (date(2028, 8, 31), -6, date(2028, 2, 29)),
+        (date(2027, 1, 15), -6, date(2026, 7, 15)),
+        (date(2026, 12, 1), -12, date(2025, 12, 1)),
     ],
 )
-def test_months_ahead_keep_the_day_or_take_the_month_s_last(day, months, expected):
+def test_months_ahead_or_back_keep_the_day_or_take_the_month_s_last(day, months, expected):
     assert add_months(day, months) == expected
 
 

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from cases.models import Entry
 from cases.services import entry_create
 from consent.models import SharingRule
-from consent.periods import add_months
 from consent.services import share
 from coordination.models import User
+from coordination.months import add_months
 
 from .conftest import serious_violations
 
