@@ -42,9 +42,16 @@ if [[ "$(cat .data/prepared 2>/dev/null)" != "$inputs" ]]; then
 else
     echo "Migrations and demo data are up to date (nothing they depend on changed)."
 fi
-.venv/bin/celery -A coordination worker --loglevel=INFO --concurrency=2 &
-.venv/bin/celery -A coordination beat --loglevel=INFO --schedule=.data/celerybeat-schedule &
-echo "Sammen: http://127.0.0.1:${SAMMEN_WEB_PORT:-8000}/  (Ctrl-C stops everything)"
-$py manage.py runserver "127.0.0.1:${SAMMEN_WEB_PORT:-8000}" &
+port="${SAMMEN_WEB_PORT:-8000}"
+echo "Sammen: http://127.0.0.1:$port/  (Ctrl-C stops everything)"
+$py manage.py runserver "127.0.0.1:$port" &
+# The worker and beat start once the web server listens: on 2 cores their start (each imports
+# Django) would delay the first page by seconds, and what they do waits in Redis meanwhile.
+web_listens() {
+    until (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.1; done
+}
+(web_listens && exec .venv/bin/celery -A coordination worker --loglevel=INFO --concurrency=2) &
+(web_listens && exec .venv/bin/celery -A coordination beat --loglevel=INFO \
+    --schedule=.data/celerybeat-schedule) &
 # Whichever process ends first (or Ctrl-C) ends the whole run.
 wait -n
