@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, transaction
+from django.test import TransactionTestCase
 from django.test.utils import override_settings
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
@@ -13,6 +15,7 @@ from rest_framework.test import APIClient
 
 from coordination.celery import app as celery_app
 
+from .db_reset import TableSnapshot
 from .factories import UserFactory
 
 # Redis has databases 0-15 unless configured otherwise.
@@ -48,6 +51,54 @@ def pytest_runtest_setup(item):
     # A serial test stops Redis, which every worker uses: scripts/test.sh runs them alone.
     if item.get_closest_marker("serial") and os.environ.get("PYTEST_XDIST_WORKER"):
         pytest.fail("a `serial` test must not run under pytest-xdist (-n 0)", pytrace=False)
+
+
+# --- the reset after a transactional test -------------------------------------------------------
+
+# Where the state Django's flush leaves is recorded (tests/db_reset.py).
+FLUSHED_SCHEMA = "test_flushed"
+_flushed: dict[str, TableSnapshot] = {}
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def flushed_snapshot(alias: str) -> TableSnapshot:
+    """The record of what Django's flush leaves in the database `alias` (every table empty but
+    the content types, permissions and groups post_migrate makes), taken at its first use."""
+    snapshot = _flushed.get(alias)
+    if snapshot is None:
+        snapshot = TableSnapshot(connections[alias], FLUSHED_SCHEMA)
+        _flushed[alias] = snapshot
+    return snapshot
+
+
+def _fixture_teardown(test_case: TransactionTestCase) -> None:
+    """TransactionTestCase's flush after a transactional test (pytest-django's and the browser
+    tests'), made cheap: the first one of the process flushes and records what the flush left,
+    every later one restores that record, emptying or refilling only the tables a test changed.
+    The next test sees the same rows (the content types and permissions keep their ids instead of
+    getting new ones). Other options (available_apps, serialized_rollback) flush as Django does."""
+    if test_case.available_apps is not None or test_case.serialized_rollback:
+        _django_fixture_teardown(test_case)
+        return
+    snapshots = [
+        flushed_snapshot(alias) for alias in test_case._databases_names(include_mirrors=False)
+    ]
+    if not all(snapshot.taken for snapshot in snapshots):
+        _django_fixture_teardown(test_case)
+    for snapshot in snapshots:
+        if snapshot.taken:
+            snapshot.restore()
+        else:
+            snapshot.take()
+    # As post_migrate after a flush: a test that changed content types cached them.
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_flush() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _fixture_teardown)
+        yield
 
 
 @pytest.fixture(autouse=True)
