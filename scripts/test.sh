@@ -62,10 +62,19 @@ export SAMMEN_TEST_TEMPLATE
 # pytest runs twice with the same arguments: first every test but the `serial` ones on
 # SAMMEN_TEST_WORKERS pytest-xdist workers (each with its own PostgreSQL and Redis database, see
 # tests/conftest.py), then the `serial` ones (they stop Redis) alone.
+# The first run lists the modules that hold serial tests, so that the second collects only
+# those (tests/conftest.py); without the list (the first run stopped before collecting) the second
+# collects everything as before.
 parallel=0
 serial=0
-.venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
+mkdir "$logs/serial"
+SAMMEN_SERIAL_MODULES_OUT="$logs/serial" \
+    .venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
     parallel=$?
+if compgen -G "$logs/serial/*" >/dev/null; then
+    sort -u "$logs"/serial/* >"$logs/serial-modules"
+    export SAMMEN_SERIAL_MODULES="$logs/serial-modules"
+fi
 .venv/bin/pytest -m serial "$@" -n 0 || serial=$?
 # Exit status 5 means "no test selected": fine for one run (a subset without serial tests), not
 # for both.

@@ -1,5 +1,7 @@
+import functools
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -51,6 +53,45 @@ def pytest_runtest_setup(item):
     # A serial test stops Redis, which every worker uses: scripts/test.sh runs them alone.
     if item.get_closest_marker("serial") and os.environ.get("PYTEST_XDIST_WORKER"):
         pytest.fail("a `serial` test must not run under pytest-xdist (-n 0)", pytrace=False)
+
+
+# scripts/test.sh runs pytest twice, the second time for the few `serial` tests: collecting the
+# whole suite again for them cost ~20 s (importing every module, the schema-driven parameters).
+# The first run writes the modules that hold serial tests (SAMMEN_SERIAL_MODULES_OUT, a
+# directory: one file a process that collected), and the second collects only those
+# (SAMMEN_SERIAL_MODULES, the file test.sh made of them).
+_serial_modules: set[str] = set()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _serial_modules.update(str(item.path) for item in items if item.get_closest_marker("serial"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    directory = os.environ.get("SAMMEN_SERIAL_MODULES_OUT")
+    if not directory:
+        return
+    _serial_modules.update(
+        str(item.path) for item in session.items if item.get_closest_marker("serial")
+    )
+    name = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(os.path.join(directory, name), "w") as out:
+        out.writelines(f"{module}\n" for module in sorted(_serial_modules))
+
+
+@functools.cache
+def _modules_listed(listing: str) -> frozenset[str]:
+    with open(listing) as modules:
+        return frozenset(modules.read().splitlines())
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    listing = os.environ.get("SAMMEN_SERIAL_MODULES")
+    if not listing or collection_path.suffix != ".py" or collection_path.name == "conftest.py":
+        return None
+    if str(collection_path) in _modules_listed(listing):
+        return None
+    return True
 
 
 # --- the reset after a transactional test -------------------------------------------------------
