@@ -19,6 +19,11 @@ logs="$(mktemp -d)"
 # Background steps still running when a check fails are ended before the services are stopped.
 trap 'kill $(jobs -p) 2>/dev/null || true; wait || true; rm -rf "$logs"
     scripts/oidc_providers.sh stop; scripts/services.sh stop' EXIT
+# mypy (~20 s of one core without its cache) needs no service: it starts first and runs beside
+# everything up to pytest; its report is shown when it is waited for, before pytest.
+.venv/bin/mypy coordination cases consent meetings services_registry voice referrals \
+    tests/waiting.py >"$logs/mypy" 2>&1 &
+mypy=$!
 scripts/services.sh start
 
 # In the background, beside the checks below (each waits on PostgreSQL, the checks do not): the
@@ -31,13 +36,18 @@ template=$!
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy coordination cases consent meetings services_registry voice referrals tests/waiting.py
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
     echo "Model changes without a migration: run manage.py makemigrations" >&2
     exit 1
 }
 scripts/check_messages.sh
 
+status=0
+wait "$mypy" || status=$?
+cat "$logs/mypy"
+if ((status != 0)); then
+    exit "$status"
+fi
 wait "$oidc" || {
     cat "$logs/oidc" >&2
     exit 1
@@ -52,10 +62,19 @@ export SAMMEN_TEST_TEMPLATE
 # pytest runs twice with the same arguments: first every test but the `serial` ones on
 # SAMMEN_TEST_WORKERS pytest-xdist workers (each with its own PostgreSQL and Redis database, see
 # tests/conftest.py), then the `serial` ones (they stop Redis) alone.
+# The first run lists the modules that hold serial tests, so that the second collects only
+# those (tests/conftest.py); without the list (the first run stopped before collecting) the second
+# collects everything as before.
 parallel=0
 serial=0
-.venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
+mkdir "$logs/serial"
+SAMMEN_SERIAL_MODULES_OUT="$logs/serial" \
+    .venv/bin/pytest -n "${SAMMEN_TEST_WORKERS:-2}" --dist worksteal -m "not serial" "$@" ||
     parallel=$?
+if compgen -G "$logs/serial/*" >/dev/null; then
+    sort -u "$logs"/serial/* >"$logs/serial-modules"
+    export SAMMEN_SERIAL_MODULES="$logs/serial-modules"
+fi
 .venv/bin/pytest -m serial "$@" -n 0 || serial=$?
 # Exit status 5 means "no test selected": fine for one run (a subset without serial tests), not
 # for both.

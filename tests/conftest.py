@@ -1,11 +1,15 @@
+import functools
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, transaction
+from django.test import TransactionTestCase
 from django.test.utils import override_settings
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
@@ -13,6 +17,7 @@ from rest_framework.test import APIClient
 
 from coordination.celery import app as celery_app
 
+from .db_reset import TableSnapshot
 from .factories import UserFactory
 
 # Redis has databases 0-15 unless configured otherwise.
@@ -48,6 +53,93 @@ def pytest_runtest_setup(item):
     # A serial test stops Redis, which every worker uses: scripts/test.sh runs them alone.
     if item.get_closest_marker("serial") and os.environ.get("PYTEST_XDIST_WORKER"):
         pytest.fail("a `serial` test must not run under pytest-xdist (-n 0)", pytrace=False)
+
+
+# scripts/test.sh runs pytest twice, the second time for the few `serial` tests: collecting the
+# whole suite again for them cost ~20 s (importing every module, the schema-driven parameters).
+# The first run writes the modules that hold serial tests (SAMMEN_SERIAL_MODULES_OUT, a
+# directory: one file a process that collected), and the second collects only those
+# (SAMMEN_SERIAL_MODULES, the file test.sh made of them).
+_serial_modules: set[str] = set()
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _serial_modules.update(str(item.path) for item in items if item.get_closest_marker("serial"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    directory = os.environ.get("SAMMEN_SERIAL_MODULES_OUT")
+    if not directory:
+        return
+    _serial_modules.update(
+        str(item.path) for item in session.items if item.get_closest_marker("serial")
+    )
+    name = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(os.path.join(directory, name), "w") as out:
+        out.writelines(f"{module}\n" for module in sorted(_serial_modules))
+
+
+@functools.cache
+def _modules_listed(listing: str) -> frozenset[str]:
+    with open(listing) as modules:
+        return frozenset(modules.read().splitlines())
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    listing = os.environ.get("SAMMEN_SERIAL_MODULES")
+    if not listing or collection_path.suffix != ".py" or collection_path.name == "conftest.py":
+        return None
+    if str(collection_path) in _modules_listed(listing):
+        return None
+    return True
+
+
+# --- the reset after a transactional test -------------------------------------------------------
+
+# Where the state Django's flush leaves is recorded (tests/db_reset.py).
+FLUSHED_SCHEMA = "test_flushed"
+_flushed: dict[str, TableSnapshot] = {}
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def flushed_snapshot(alias: str) -> TableSnapshot:
+    """The record of what Django's flush leaves in the database `alias` (every table empty but
+    the content types, permissions and groups post_migrate makes), taken at its first use."""
+    snapshot = _flushed.get(alias)
+    if snapshot is None:
+        snapshot = TableSnapshot(connections[alias], FLUSHED_SCHEMA)
+        _flushed[alias] = snapshot
+    return snapshot
+
+
+def _fixture_teardown(test_case: TransactionTestCase) -> None:
+    """TransactionTestCase's flush after a transactional test (pytest-django's and the browser
+    tests'), made cheap: the first one of the process flushes and records what the flush left,
+    every later one restores that record, emptying or refilling only the tables a test changed.
+    The next test sees the same rows (the content types and permissions keep their ids instead of
+    getting new ones). Other options (available_apps, serialized_rollback) flush as Django does."""
+    if test_case.available_apps is not None or test_case.serialized_rollback:
+        _django_fixture_teardown(test_case)
+        return
+    snapshots = [
+        flushed_snapshot(alias) for alias in test_case._databases_names(include_mirrors=False)
+    ]
+    if not all(snapshot.taken for snapshot in snapshots):
+        _django_fixture_teardown(test_case)
+    for snapshot in snapshots:
+        if snapshot.taken:
+            snapshot.restore()
+        else:
+            snapshot.take()
+    # As post_migrate after a flush: a test that changed content types cached them.
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_flush() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", _fixture_teardown)
+        yield
 
 
 @pytest.fixture(autouse=True)

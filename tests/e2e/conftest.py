@@ -13,12 +13,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
 
 from cases.models import Case
+from tests.db_reset import TableSnapshot
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -105,56 +106,20 @@ DEMO_COPY_SCHEMA = "e2e_demo"
 
 class DemoCopy:
     """The seeded demo municipality, kept in the schema e2e_demo of the worker's test database
-    (invisible to the ORM and the introspection, which look in `public` only)."""
+    (tests/db_reset.py: set back by emptying and refilling only the tables a test changed)."""
 
     def __init__(self) -> None:
-        # The restoring SQL, made when the copy is.
-        self._restore_sql: str | None = None
+        self._snapshot = TableSnapshot(connection, DEMO_COPY_SCHEMA)
 
     def load(self) -> None:
         """Makes every table of the database hold exactly the seeded demo, whatever it held."""
-        if self._restore_sql is None:
-            call_command("seed_demo", stdout=io.StringIO())
-            self._restore_sql = self._copy()
+        if self._snapshot.taken:
+            self._snapshot.restore()
         else:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(self._restore_sql)
+            call_command("seed_demo", stdout=io.StringIO())
+            self._snapshot.take()
         # Content type ids are the copy's again, not those a flush since made.
         ContentType.objects.clear_cache()
-
-    def _copy(self) -> str:
-        introspection = connection.introspection
-        tables = introspection.django_table_names(only_existing=True, include_views=False)
-        quote = connection.ops.quote_name
-        schema = quote(DEMO_COPY_SCHEMA)
-        deleted, truncated, filled = [], [], []
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-            for table in map(quote, sorted(tables)):
-                cursor.execute(
-                    "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum),"
-                    " EXISTS (SELECT FROM pg_trigger WHERE tgrelid = %s::regclass"
-                    " AND NOT tgisinternal) FROM pg_attribute WHERE attrelid = %s::regclass"
-                    " AND attnum > 0 AND NOT attisdropped AND attgenerated = ''",
-                    [table, table],
-                )
-                columns, has_trigger = cursor.fetchone()
-                # TRUNCATE costs file operations for every table and index (~2 s for all of
-                # them on a busy machine), DELETE of the few thousand rows a few ms; a table with
-                # a trigger of its own (the audit log's append-only one refuses DELETE) is
-                # truncated.
-                (truncated if has_trigger else deleted).append(table)
-                cursor.execute(f"CREATE TABLE {schema}.{table} AS SELECT {columns} FROM {table}")
-                if cursor.rowcount:
-                    filled.append(
-                        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {schema}.{table};"
-                    )
-        statements = [f"DELETE FROM {table};" for table in deleted]
-        if truncated:
-            statements.append(f"TRUNCATE {', '.join(truncated)};")
-        # Django's foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED), so the
-        # order of the tables does not matter within the transaction.
-        return "\n".join(statements + filled)
 
 
 @pytest.fixture(scope="session")
