@@ -3,6 +3,9 @@
 import datetime
 
 import factory
+
+# A submodule: `import factory` alone does not load it (a module run alone failed on it).
+import factory.random
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
