@@ -89,7 +89,7 @@ def entry_sharing_notes(*, user: User, entry: Entry) -> list[EntryNote]:
         )
     waiting = list(
         HeldShare.objects.filter(entry=entry, ended_at__isnull=True)
-        .select_related("recipient", "entry__case__youth")
+        .select_related("recipient")
         .order_by("created", "id")
     )
     if waiting:

@@ -39,6 +39,12 @@ class UserSummarySerializer(serializers.Serializer):
     display_name = serializers.CharField(source="name", read_only=True)
 
 
+def user_summary(user: User) -> dict[str, Any]:
+    """UserSummarySerializer's answer built directly, for hot reads that build their answer
+    without serializer fields (cases.serializers.EntryOutputSerializer)."""
+    return {"id": user.pk, "username": str(user.username), "display_name": str(user.name)}
+
+
 class MeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="name", read_only=True)
     language = serializers.CharField(source="preferred_language", read_only=True)

@@ -50,7 +50,7 @@ def _minutes_url(first: int, first_mine: int | None) -> str:
 def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     """Upcoming meetings, meetings where the young person still chooses who comes, minutes
     waiting for the young person's review or for a correction, and the ungdomshjelper's overdue
-    tasks. Three queries, over the meetings the ungdomshjelper may see."""
+    tasks. Two queries, over the meetings the ungdomshjelper may see."""
     items = []
     visible = meetings_visible(user=user).filter(case__in=cases).order_by()
     proposed = Attendance.objects.filter(meeting=OuterRef("pk"))
@@ -66,13 +66,27 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         case=OuterRef("case"), user=OuterRef("organiser")
     )
     to_take_over = upcoming & Q(held_at__isnull=True) & ~Q(Exists(organiser_on_case))
-    for row in visible.values("case_id").annotate(
-        upcoming=Count("id", filter=upcoming),
-        to_choose=Count("id", filter=to_choose),
-        first_to_choose=Min("id", filter=to_choose),
-        to_take_over=Count("id", filter=to_take_over),
-        first_to_take_over=Min("id", filter=to_take_over),
-    ):
+    # The minutes' counts in the same statement (a meeting has at most one minutes, so the
+    # join adds no row): a statement of their own nested the whole visibility rule again.
+    in_review = Q(minutes__status=Minutes.Status.IN_REVIEW)
+    corrections = Q(minutes__status=Minutes.Status.CORRECTIONS)
+    mine = sees_minutes_drafts_q(user=user, meeting="")
+    rows = list(
+        visible.values("case_id").annotate(
+            upcoming=Count("id", filter=upcoming),
+            to_choose=Count("id", filter=to_choose),
+            first_to_choose=Min("id", filter=to_choose),
+            to_take_over=Count("id", filter=to_take_over),
+            first_to_take_over=Min("id", filter=to_take_over),
+            in_review=Count("id", filter=in_review),
+            first_in_review=Min("id", filter=in_review),
+            first_mine_in_review=Min("id", filter=in_review & mine),
+            corrections=Count("id", filter=corrections),
+            first_corrections=Min("id", filter=corrections),
+            first_mine_corrections=Min("id", filter=corrections & mine),
+        )
+    )
+    for row in rows:
         case_id = row["case_id"]
         if row["upcoming"]:
             url = reverse("meetings:case", args=[case_id])
@@ -108,31 +122,23 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
                 )
             )
 
-    minutes = (
-        Minutes.objects.filter(
-            meeting__in=visible.values("pk"),
-            status__in=[Minutes.Status.IN_REVIEW, Minutes.Status.CORRECTIONS],
-        )
-        .values("meeting__case_id", "status")
-        .annotate(
-            count=Count("id"),
-            first=Min("meeting_id"),
-            first_mine=Min("meeting_id", filter=sees_minutes_drafts_q(user=user)),
-        )
-        .order_by()
-    )
-    for row in minutes:
-        in_review = row["status"] == Minutes.Status.IN_REVIEW
-        items.append(
-            case_item(
-                case_id=row["meeting__case_id"],
-                kind="minutes_review" if in_review else "minutes_corrections",
-                count=row["count"],
-                label=TO_REVIEW if in_review else TO_CORRECT,
-                url=_minutes_url(row["first"], row["first_mine"]),
-                youth=in_review,
-            )
-        )
+    # After every meeting item, as when the minutes had their own statement.
+    for row in rows:
+        for status, youth, kind, label in (
+            ("in_review", True, "minutes_review", TO_REVIEW),
+            ("corrections", False, "minutes_corrections", TO_CORRECT),
+        ):
+            if row[status]:
+                items.append(
+                    case_item(
+                        case_id=row["case_id"],
+                        kind=kind,
+                        count=row[status],
+                        label=label,
+                        url=_minutes_url(row[f"first_{status}"], row[f"first_mine_{status}"]),
+                        youth=youth,
+                    )
+                )
 
     overdue = (
         action_items_visible(user=user)

@@ -163,8 +163,10 @@ def sees_minutes_drafts(*, meeting: Meeting, user: User) -> bool:
 
 
 def sees_minutes_drafts_q(*, user: User, meeting: str = "meeting") -> Q:
-    """sees_minutes_drafts in SQL, for rows whose meeting is the relation `meeting`."""
-    return Q(**{f"{meeting}__case__youth": user}) | Q(**{f"{meeting}__organiser": user})
+    """sees_minutes_drafts in SQL, for rows whose meeting is the relation `meeting` ("": for
+    meetings themselves)."""
+    prefix = f"{meeting}__" if meeting else ""
+    return Q(**{f"{prefix}case__youth": user}) | Q(**{f"{prefix}organiser": user})
 
 
 def minutes_readers_can(*, minutes: Minutes, user: User) -> bool:
