@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+import factory.random  # not loaded by `import factory`; CaseFactory draws from it
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
