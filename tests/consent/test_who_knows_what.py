@@ -44,19 +44,19 @@ def test_who_knows_what_takes_four_queries_whatever_the_size(demo, count):
 
 
 @pytest.mark.parametrize("count", [1, 50])
-@pytest.mark.parametrize(("viewer", "budget"), [("sara", 5), ("ungdomshjelper", 6), ("far", 7)])
-def test_who_knows_what_api_query_budget_is_constant(
-    demo, count, viewer, budget, django_assert_max_num_queries
-):
+def test_who_knows_what_api_query_budget_is_constant(demo, count, django_assert_max_num_queries):
+    # One world for the three viewers (the 50 shares are most of the cost); reads change nothing.
     build_entries(demo, count)
     jonas_note = write_entry(demo.jonas_case, demo["barnevern"], category="child_welfare")
     share(entry=jonas_note, recipients=[demo["laerer"]], actor=demo["barnevern"])
-    case = demo.jonas_case if viewer == "far" else demo.sara_case
-    # The case (with youth), [the viewer's membership, [guardian check]], then the four queries
-    # of the overview; nothing grows with the number of entries, people or disclosures.
-    with django_assert_max_num_queries(budget):
-        response = as_user(demo[viewer]).get(f"/api/v1/cases/{case.pk}/who-knows-what/")
-    assert response.status_code == 200
+    for viewer, budget in [("sara", 5), ("ungdomshjelper", 6), ("far", 7)]:
+        case = demo.jonas_case if viewer == "far" else demo.sara_case
+        # The case (with youth), [the viewer's membership, [guardian check]], then the four
+        # queries of the overview; nothing grows with the number of entries, people or
+        # disclosures.
+        with django_assert_max_num_queries(budget):
+            response = as_user(demo[viewer]).get(f"/api/v1/cases/{case.pk}/who-knows-what/")
+        assert response.status_code == 200, viewer
 
 
 def test_rows_show_basis_since_until_and_opened(demo):

@@ -36,13 +36,15 @@ from meetings.models import ActionItem, AgendaItem, Meeting
 from referrals.models import Referral
 from referrals.services import referral_create
 from services_registry.apps import DEMO_INTAKE
+from tests.conftest import check_seeded_constraints
 from tests.consent.helpers import write_entry
 from tests.factories import PASSWORD
 from voice.models import CheckIn, Goal, Remark, Step
 from voice.rooms.services import room_create, room_message_send
 
-# Loaded at import, without the database: the schema view only introspects the URLconf.
-SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", application)
+# Loaded at import, without the database: the schema view only introspects the URLconf. As JSON:
+# the same document, read in a fraction of the time PyYAML takes (every xdist worker loads it).
+SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 SCHEMA.config.generation.update(
     # 86 operations x 12 callers: 4 examples each keeps the test near 100 s of CPU.
     max_examples=4,
@@ -131,7 +133,9 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
             _open_a_room()
             for segment, model in MODELS_BY_SEGMENT.items():
                 DEMO_IDS[segment] = list(model.objects.order_by("pk").values_list("pk", flat=True))
-            yield {user.username: api_token_for(user=user) for user in User.objects.all()}
+            tokens = {user.username: api_token_for(user=user) for user in User.objects.all()}
+            check_seeded_constraints()
+            yield tokens
             transaction.set_rollback(True)
     finally:
         DEMO_IDS.clear()

@@ -11,8 +11,7 @@ import pytest
 
 from meetings.demo import DEMO_TITLE, JONAS_TITLE
 from meetings.models import Meeting
-from tests.consent.test_permission_matrix import statuses
-from tests.voice.test_permission_matrix import matrix_statuses
+from tests.consent.test_permission_matrix import matrix_statuses, statuses
 
 pytestmark = pytest.mark.django_db
 

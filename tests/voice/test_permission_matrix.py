@@ -15,7 +15,7 @@ from cases.models import Entry, Participant
 from cases.services import entry_withhold
 from consent.services import consent_request_approve, participant_remove, share
 from tests.consent.helpers import as_user
-from tests.consent.test_permission_matrix import PERSONAS, fill, statuses
+from tests.consent.test_permission_matrix import PERSONAS, fill, matrix_statuses, statuses
 from voice.plan import goal_add, step_add
 from voice.services import message_send, remark_create
 
@@ -166,24 +166,6 @@ MATRIX = [
         statuses(400, jonas=201, sara=201),  # only those the school helps now
     ),
 ]
-
-
-def matrix_statuses(demo, matrix, ids) -> tuple[dict, dict]:
-    """(got, expected): per row of `matrix`, the status each persona gets and should get."""
-    got, expected = {}, {}
-    for method, path, body, wanted in matrix:
-        row = f"{method} {path}"
-        expected[row], got[row] = wanted, {}
-        for persona in PERSONAS:
-            # Each persona acts on the same untouched world.
-            with transaction.atomic():
-                kwargs = {"format": "json"} if body is not None else {}
-                response = getattr(as_user(demo[persona]), method)(
-                    fill(path, ids), fill(body, ids), **kwargs
-                )
-                got[row][persona] = response.status_code
-                transaction.set_rollback(True)
-    return got, expected
 
 
 def test_voice_permission_matrix(demo):

@@ -10,8 +10,7 @@ serves every row (each request is rolled back).
 import pytest
 
 from tests.consent.helpers import as_user
-from tests.consent.test_permission_matrix import PERSONAS, statuses
-from tests.voice.test_permission_matrix import matrix_statuses
+from tests.consent.test_permission_matrix import PERSONAS, matrix_statuses, statuses
 from voice.rooms.services import room_create, room_message_send
 
 pytestmark = pytest.mark.django_db
