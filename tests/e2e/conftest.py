@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import django.test
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
 
@@ -57,18 +57,62 @@ def browser():
         browser.close()
 
 
+class AxeCore:
+    """axe-core (the copy axe_playwright_python ships) in the browser contexts of a test.
+
+    axe_playwright_python's Axe.run sent the whole 570 KB script through Playwright's pipes on
+    every run (~0.2 s, more than the run itself on most pages) and sent back every result type
+    (~50 KB of JSON, ~0.3 s). Here a context is given the script once, as an init script that
+    only defines a function loading it (no cost for a page that is never checked), each checked
+    document loads it on its first run, and the run returns just what the tests assert on: the
+    same axe.run with the same options, and the same serious/critical filter, done in the page.
+    """
+
+    # axe_playwright_python's default options for a run.
+    OPTIONS = {"resultTypes": ["violations"]}
+    _LOADER = f"window.__sammenLoadAxe = function () {{\n{AXE_SCRIPT}\n}};"
+    _RUN = """async (options) => {
+        if (typeof window.__sammenLoadAxe !== "function") {
+            throw new Error("this browser context has no axe-core: give it with axe.prepare");
+        }
+        if (typeof window.axe === "undefined") {
+            window.__sammenLoadAxe();
+        }
+        const results = await window.axe.run(options);
+        return results.violations
+            .filter((violation) => ["serious", "critical"].includes(violation.impact))
+            .map(({ id, help, nodes }) => `${id}: ${help} (${nodes.length} nodes)`);
+    }"""
+
+    def prepare(self, context: BrowserContext) -> None:
+        context.add_init_script(script=self._LOADER)
+
+    def serious_violations(self, page: Page) -> list[str]:
+        return page.evaluate(self._RUN, self.OPTIONS)
+
+
+@pytest.fixture(scope="session")
+def axe() -> AxeCore:
+    return AxeCore()
+
+
+def new_context(
+    request: pytest.FixtureRequest, browser, live_server, **options: object
+) -> BrowserContext:
+    """A browser context on the live server, given axe-core when the test checks with it."""
+    context = browser.new_context(base_url=live_server.url, **options)
+    if "axe" in request.fixturenames:
+        request.getfixturevalue("axe").prepare(context)
+    return context
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="en-US")
+def page(request, browser, live_server):
+    context = new_context(request, browser, live_server, viewport=PHONE, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session")
-def axe():
-    return Axe()
 
 
 def serious_violations(axe, page):
@@ -76,12 +120,7 @@ def serious_violations(axe, page):
     # A click that navigates returns once the next page starts loading; axe run before its
     # document exists fails ("Cannot read properties of null (reading 'documentElement')").
     page.wait_for_load_state()
-    results = axe.run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
+    return axe.serious_violations(page)
 
 
 def log_in(page, username, password):
@@ -184,11 +223,11 @@ def demo(settings, transactional_db, demo_copy):
 
 
 @pytest.fixture
-def as_user(browser, live_server):
+def as_user(request, browser, live_server):
     contexts = []
 
     def open_as(username):
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+        context = new_context(request, browser, live_server, viewport=PHONE)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -19,7 +19,7 @@ from coordination.demo import birth_date_for_age
 from coordination.models import Notification, User
 from coordination.services import notification_deliver
 
-from .conftest import log_in, serious_violations
+from .conftest import PHONE, log_in, new_context, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,7 @@ def link_in_mail_to(folder: Path, address: str) -> str:
 
 
 def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
-    demo, as_user, browser, live_server, axe, settings, tmp_path
+    request, demo, as_user, browser, live_server, axe, settings, tmp_path
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
@@ -94,7 +94,7 @@ def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
     bup_link = link_in_mail_to(Path(settings.EMAIL_FILE_PATH), "bup@sammen.localhost")
 
     # Ali follows it, makes his account and lands on his team
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context = new_context(request, browser, live_server, viewport=PHONE)
     ali = context.new_page()
     ali.goto(ali_link)
     expect(ali.get_by_role("heading", level=1)).to_have_text("Du er invitert")
