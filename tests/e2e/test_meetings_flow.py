@@ -2,16 +2,17 @@
 the action item reminders sent by the beat task on the real Celery worker."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
+from celery.signals import task_postrun
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from coordination.models import Notification, User
 from meetings.models import Meeting
 from meetings.tasks import send_action_item_reminders
+from tests.waiting import wait_until
 
 from .conftest import serious_violations
 
@@ -151,16 +152,22 @@ def test_sara_runs_her_meeting_from_invitation_to_reminders(demo, as_user, axe, 
     )
     assert serious_violations(axe, sara) == []
 
-    # Beat's reminder task on the real worker reminds both owners, once
-    for _ in range(2):
-        send_action_item_reminders.apply_async()
-    deadline = time.monotonic() + 20
+    # Beat's reminder task on the real worker reminds both owners, once: both runs are waited
+    # for to the end (the worker runs in a thread of this process and signals each), so a
+    # reminder the second run made again would be counted
+    finished = set()
+
+    def on_postrun(task_id, **kwargs):
+        finished.add(task_id)
+
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        runs = {send_action_item_reminders.apply_async().id for _ in range(2)}
+        assert wait_until(lambda: runs <= finished, timeout=20)
+    finally:
+        task_postrun.disconnect(on_postrun)
     reminders = Notification.objects.filter(kind="action_item_due")
-    while time.monotonic() < deadline and not (
-        reminders.count() == 2 and all(n.delivered_at for n in reminders)
-    ):
-        time.sleep(0.2)
-    time.sleep(1)
+    wait_until(lambda: reminders.count() == 2 and all(n.delivered_at for n in reminders), 20)
     assert sorted(reminders.values_list("recipient__username", flat=True)) == [
         "helsesykepleier",
         "laerer",
