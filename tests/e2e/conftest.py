@@ -123,6 +123,32 @@ def serious_violations(axe, page):
     return axe.serious_violations(page)
 
 
+# The widths the flows' pages are checked at, a phone's and a desktop's (height 900).
+WIDTHS = (390, 1280)
+
+
+def viewport(width: int) -> dict[str, int]:
+    return {"width": width, "height": 900}
+
+
+def serious_violations_at_widths(axe, page) -> dict[int, list[str]]:
+    """serious_violations of the current page at each of WIDTHS, by width (none: {}); the page
+    is left at the first width, where the flows run.
+
+    A flow runs once at the first width and has each page it checks resized to the others and
+    checked there too, instead of running the whole flow again at each width: the pages are
+    rendered on the server without knowing the width (no script reads it), so the documents
+    are the same and only their layout changes, which a resize applies as a load would.
+    """
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size(viewport(width))
+        if violations := serious_violations(axe, page):
+            found[width] = violations
+    page.set_viewport_size(viewport(WIDTHS[0]))
+    return found
+
+
 def log_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("Brukernavn").fill(username)
