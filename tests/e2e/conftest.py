@@ -162,9 +162,9 @@ def log_in(page, username, password):
 # A browser test drives the live server in another thread, so its writes are committed
 # (TransactionTestCase) and cannot be rolled back as the other tests' demo is (tests/conftest.py,
 # demo_once). Instead the demo is seeded once per worker and copied aside, and each later test
-# that asks for it gets the database set back to that copy: one transaction that empties every
-# table and refills it from the copy, instead of the seed (~1,900 statements through the ORM) and
-# a flush (TRUNCATE of every table and post_migrate) per test.
+# that asks for it gets the database set back to that copy: one transaction that empties and
+# refills only the tables that differ from it, instead of the seed (~1,900 statements through the
+# ORM) and a flush (TRUNCATE of every table and post_migrate) per test.
 
 DEMO_COPY_SCHEMA = "e2e_demo"
 
