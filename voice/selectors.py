@@ -10,10 +10,10 @@ from cases.models import Case, Entry, Participant
 from cases.selectors import (
     access_case,
     access_entry,
-    cases_for_user,
     entries_for_case,
     entries_visible,
     participant_active,
+    takes_part,
 )
 from consent.models import Disclosure
 from consent.selectors import categories_decided_by
@@ -50,14 +50,17 @@ def message_recipients(*, case: Case) -> list[Participant]:
 def unread_messages(*, user: User, cases: list[Case] | None = None) -> dict[int, int]:
     """Per case `user` takes part in: how many messages they may read arrived since they last
     read the conversation (not counting their own). One query. A caller that has already read
-    cases_for_user (or some of those cases) passes them as `cases`, so the statement filters by
-    their ids instead of deriving them again."""
+    cases_for_user passes (some of) them as `cases` to narrow the statement to their ids; the
+    statement still keeps to the cases `user` takes part in, so no case passed by mistake counts
+    (an intake worker may open a referral's message off the team)."""
     read = MessageRead.objects.filter(case=OuterRef("case"), user=user)
     messages = Entry.objects.filter(
-        case__in=cases_for_user(user=user) if cases is None else cases,
+        takes_part(user=user, case=OuterRef("case")),
         kind=Entry.Kind.MESSAGE,
         room_message__isnull=True,
     ).exclude(author=user)
+    if cases is not None:
+        messages = messages.filter(case__in=cases)
     rows = (
         entries_visible(user=user, queryset=messages)
         .filter(~Exists(read) | Q(created__gt=Subquery(read.values("read_at")[:1])))
@@ -307,16 +310,22 @@ class News:
 
 
 def news_for_youth(*, user: User, cases: list[Case]) -> News:
-    """For a young person: what happened on their cases since their previous visit (3 queries)."""
+    """For a young person: what happened on their cases since their previous visit (3 queries).
+    `cases` (their own, already read) narrows the statements to those ids; the statements
+    themselves keep to the cases where `user` is the young person and takes part now, so a case
+    passed by mistake counts nothing."""
     visit = Visit.objects.filter(user=user).first()
     since = visit.previous if visit else None
+    own = Case.objects.filter(
+        takes_part(user=user, case=OuterRef("pk")), pk__in=[case.pk for case in cases], youth=user
+    )
     written = entries_visible(
         user=user,
-        queryset=Entry.objects.filter(case__in=cases)
+        queryset=Entry.objects.filter(case__in=own)
         .exclude(author=user)
         .exclude(kind=Entry.Kind.MESSAGE),
     )
-    shared = Disclosure.objects.filter(entry__case__in=cases).exclude(granted_by=user)
+    shared = Disclosure.objects.filter(entry__case__in=own).exclude(granted_by=user)
     if since is not None:
         written = written.filter(created__gt=since)
         shared = shared.filter(granted_at__gt=since)

@@ -4,9 +4,21 @@ import pytest
 from django.test import Client
 
 from cases.models import Entry
+from cases.permissions import view_entry_grant
 from cases.services import entry_create
+from consent.models import Disclosure
 from consent.services import share
+from services_registry.services import service_staff_set
+from tests.factories import (
+    CaseFactory,
+    EntryFactory,
+    ParticipantFactory,
+    ServiceFactory,
+    UserFactory,
+)
 from voice.models import Visit
+from voice.selectors import News, news_for_youth, unread_messages
+from voice.services import message_send
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +77,31 @@ def test_guardian_from_16_sees_only_what_the_youth_shares(demo):
     )
     share(entry=own, recipients=[demo["mor"]], actor=demo["sara"])
     assert "Til mamma" in mor.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_the_home_counts_keep_to_the_persons_own_cases_whatever_the_caller_passes():
+    # The home passes the cases it has read to save a statement; a case the person does not
+    # take part in, passed by mistake, must count nothing.
+    mine, theirs = CaseFactory(), CaseFactory()
+    helper = ParticipantFactory(case=theirs).user
+    colleague = ParticipantFactory(case=theirs).user
+    note = EntryFactory(case=theirs, author=helper)
+    shared = share(
+        entry=note,
+        recipients=[colleague],
+        actor=helper,
+        basis=Disclosure.Basis.LEGAL_DUTY,
+        justification="Opplysningsplikt",
+    )
+    assert shared.status == "shared"
+    message = message_send(case=theirs, author=helper, body="Hei")
+    # An intake worker may open this message as their service's referral, off the team.
+    intake = UserFactory()
+    service = ServiceFactory()
+    service_staff_set(service=service, user=intake, receives_referrals=True)
+    view_entry_grant([(message.pk, intake.pk)], via_service=service)
+
+    assert news_for_youth(user=mine.youth, cases=[theirs]) == News(since=None, written=0, shared=0)
+    assert news_for_youth(user=theirs.youth, cases=[theirs]).shared == 1
+    assert unread_messages(user=intake, cases=[theirs]) == {}
+    assert unread_messages(user=theirs.youth, cases=[theirs]) == {theirs.pk: 1}
