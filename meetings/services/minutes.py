@@ -243,13 +243,14 @@ def minutes_distribute(
 
 
 def action_item_sentence(item: ActionItem) -> str:
-    """Plain words for the young person: "Ole Hansen skal lage en plan innen 1. mars"."""
+    """Plain words for the young person: "Ole Hansen skal lage en plan innen 1. mars 2027" (with
+    the year, as the portal's other dates)."""
     from django.utils.formats import date_format
 
     return _("%(who)s will %(what)s by %(date)s") % {
         "who": item.owner.name,
         "what": item.description,
-        "date": date_format(item.due, "j. F"),
+        "date": date_format(item.due, "j. F Y"),
     }
 
 

@@ -59,11 +59,11 @@ def test_youth_reads_items_in_plain_words_and_owners_see_theirs_after_approval(t
         actor=team.coordinator,
         description="lage en plan for prøvene",
         owner=team.teacher,
-        due=date(timezone.localdate().year + 1, 3, 1),  # ahead, whatever today is
+        due=date(year := timezone.localdate().year + 1, 3, 1),  # ahead, whatever today is
     )
     with translation.override("nb"):
         sentence = action_item_sentence(item)
-    assert sentence == f"{team.teacher.name} skal lage en plan for prøvene innen 1. mars"
+    assert sentence == f"{team.teacher.name} skal lage en plan for prøvene innen 1. mars {year}"
     assert list(action_items_visible(user=team.youth)) == [item]
     # the teacher sees the item once Sara has approved the minutes
     assert not action_items_visible(user=team.teacher).exists()

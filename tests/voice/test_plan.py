@@ -52,6 +52,7 @@ def test_jonas_writes_his_plan_marks_progress_and_versions_are_kept(demo):
     assert EntryVersion.objects.filter(entry=plan).count() == 3
     page = jonas.get(plan_url(demo.jonas_case)).content.decode()
     assert "Ikke ferdig likevel" in page
+    assert "innen 15. januar 2030" in page  # a due date shows its year, as the portal's dates do
 
 
 def test_helpers_see_the_plan_only_once_shared(demo):
