@@ -62,8 +62,9 @@ def payload_send(
     if not intake:
         raise ValidationError({"service": _("This service does not take referrals in Sammen.")})
     # The referral itself reaches the whole intake, payload or not: a blocked intake person is
-    # refused here, before anyone is asked (only a legal duty goes through, as in share()).
-    blocked_check(
+    # refused here, before anyone is asked (only a legal duty goes through, as in share()). The
+    # answer holds for every entry below: the same lock, intake and basis.
+    blocked = blocked_check(
         case=case,
         recipient_ids=intake,
         basis=Disclosure.Basis.LEGAL_DUTY if legal_duty else None,
@@ -89,6 +90,7 @@ def payload_send(
                 justification=legal_duty,
                 received_url=received_url,
                 intake_of=service,
+                blocked=blocked & {user.pk for user in users},
             )
         else:
             result.consent_requests.append(

@@ -11,6 +11,7 @@ from django.db import connection
 from consent.models import Block, Disclosure
 from consent.services import block_create, sharing_rule_create
 from coordination.models import Notification
+from tests.referrals.helpers import BUP, refer
 
 from .helpers import as_user, write_entry
 
@@ -73,3 +74,26 @@ def test_a_share_to_a_blocked_person_is_refused_and_a_legal_duty_alerts_the_yout
     assert len(block_reads(seen)) == 1, block_reads(seen)
     assert Disclosure.objects.filter(entry=note, recipient=bup, basis="legal_duty").exists()
     assert Notification.objects.filter(recipient=sara, kind="blocked_share_legal_duty").exists()
+
+
+def test_a_referral_payload_under_a_legal_duty_reads_the_blocks_once(demo):
+    # bup takes BUP's referrals and is blocked: a legal duty reaches them with every entry of
+    # the payload, and the young person is alerted for each
+    sara, nurse, bup = demo["sara"], demo["helsesykepleier"], demo["bup"]
+    block_create(case_id=demo.sara_case.pk, actor=sara, user=bup)
+    entries = [write_entry(demo.sara_case, nurse, title=title) for title in ("Søvn", "Stress")]
+    with statements() as seen:
+        response = refer(
+            as_user(nurse),
+            demo.sara_case,
+            service=BUP,
+            entries=[entry.pk for entry in entries],
+            legal_duty="Opplysningsplikt, barnevernsloven § 13-2.",
+        )
+    assert response.status_code == 201, response.json()
+    assert len(block_reads(seen)) == 1, block_reads(seen)
+    for entry in entries:
+        assert Disclosure.objects.filter(entry=entry, recipient=bup, basis="legal_duty").exists()
+        assert Notification.objects.filter(
+            recipient=sara, kind="blocked_share_legal_duty", entry_id=entry.pk
+        ).exists()
