@@ -49,7 +49,9 @@ def link_in_mail_to(folder: Path, address: str) -> str:
             message = message_from_bytes(raw.strip())
             if message["To"] == address:
                 body = message.get_payload(decode=True).decode()
-                return re.search(r"https?://\S+?(/invite/[0-9a-f]+/)", body).group(1)
+                link = re.search(r"https?://\S+?(/invite/[0-9a-f]+/)", body)
+                assert link is not None, (path.name, body)
+                return link.group(1)
     raise AssertionError(f"no mail to {address}")
 
 
