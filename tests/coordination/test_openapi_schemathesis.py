@@ -46,7 +46,8 @@ from voice.rooms.services import room_create, room_message_send
 # the same document, read in a fraction of the time PyYAML takes (every xdist worker loads it).
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 SCHEMA.config.generation.update(
-    # 86 operations x 12 callers: 4 examples each, ~200 s of CPU (benchmarks/README.md, 2026-12-01).
+    # 134 operations x 13 callers: 4 examples each (~7,100 requests), 160-200 s of CPU, about half
+    # drawing the examples and half the requests (benchmarks/README.md, 2026-12-01).
     max_examples=4,
     # The same examples every run: a failure is reproducible and the cost is stable.
     deterministic=True,
