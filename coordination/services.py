@@ -903,7 +903,9 @@ def audit_hash(event: AuditEvent, previous_hash: str) -> str:
     return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
 
 
-@transaction.atomic
+# No savepoint when nested (SAVEPOINT and RELEASE are two round trips of every audited write):
+# the row commits or fails with the caller's work, and the chain lock needs only a transaction.
+@transaction.atomic(savepoint=False)
 def audit_append(
     *,
     actor: User | None,

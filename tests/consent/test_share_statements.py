@@ -51,6 +51,19 @@ def test_a_rule_share_reads_the_blocks_once(demo):
     assert Disclosure.objects.filter(entry=note, recipient=teacher, basis="agreement").exists()
 
 
+def test_a_rule_share_appends_to_the_audit_chain_without_a_savepoint(demo):
+    # audit_append joins the share's transaction: a savepoint would cost two more round trips
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
+    note = write_entry(demo.sara_case, nurse, category="school", title="Leksehjelp")
+    with statements() as seen:
+        response = share_api(nurse, note, {"recipients": [teacher.pk]})
+    assert response.status_code == 201, response.json()
+    # The one savepoint is the share's own transaction, nested in the test's
+    assert len([sql for sql in seen if sql.startswith("SAVEPOINT")]) == 1, seen
+    assert len([sql for sql in seen if "pg_advisory_xact_lock" in sql]) == 1
+
+
 def test_a_share_to_a_blocked_person_is_refused_and_a_legal_duty_alerts_the_youth(demo):
     sara, nurse, bup = demo["sara"], demo["helsesykepleier"], demo["bup"]
     block_create(case_id=demo.sara_case.pk, actor=sara, user=bup)
