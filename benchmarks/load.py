@@ -314,7 +314,7 @@ class Servers:
                     command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
                 )
             )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 with urllib.request.urlopen(

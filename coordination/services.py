@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django_otp.models import Device
@@ -733,40 +733,74 @@ def notification_channels(recipient: User) -> list[str]:
     return channels
 
 
-def notification_deliver(*, notification_id: int) -> bool:
-    """Sends one notification through the recipient's channels, once.
+# The claim of notifications_deliver: every row of the batch still undelivered and not held by
+# a live claim, in one statement; RETURNING says which rows this worker now holds.
+NOTIFICATION_CLAIM_SQL = """
+UPDATE coordination_notification
+SET claimed_until = %s, delivery_attempts = delivery_attempts + 1
+WHERE id = ANY(%s) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < %s)
+RETURNING *
+"""
 
-    The row is claimed with a conditional UPDATE (no lock is held while sending); each channel is
-    recorded as soon as it has been handed over, so a re-run after a crash skips what was sent.
-    Returns False when there was nothing to do (already delivered, or claimed by another worker).
+
+def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
+    """Sends notifications through their recipients' channels, each once; returns how many
+    this call delivered.
+
+    The rows are claimed together with one conditional UPDATE (no lock is held while sending);
+    rows already delivered or claimed by another worker are left alone. Each channel is
+    recorded as soon as it has been handed over, and a row is stamped delivered when its
+    channels are done, so a re-run after a crash skips what was sent. Rows with nothing left to
+    send (in-app only: the row is the message) are stamped together, in one statement.
     """
     now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id, delivered_at__isnull=True)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(
-            claimed_until=now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
-            delivery_attempts=F("delivery_attempts") + 1,
+    claimed = list(
+        Notification.objects.raw(
+            NOTIFICATION_CLAIM_SQL,
+            [
+                now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+                list(notification_ids),
+                now,
+            ],
         )
     )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    prefetch_related_objects(claimed, "recipient")
+    to_send = {
+        notification.pk: [
+            channel
+            for channel in notification_channels(notification.recipient)
+            if channel not in notification.channels_done
+        ]
+        for notification in claimed
+    }
+    _notifications_delivered([pk for pk, channels in to_send.items() if not channels])
     senders = {CHANNEL_EMAIL: _send_email, CHANNEL_SMS: _send_sms}
-    with translation.override(notification.recipient.preferred_language):
-        text = notification_text(notification)
-        for channel in notification_channels(notification.recipient):
-            if channel in notification.channels_done:
-                continue
-            senders[channel](notification, text)
-            notification.channels_done.append(channel)
-            Notification.objects.filter(pk=notification_id).update(
-                channels_done=notification.channels_done
-            )
-    Notification.objects.filter(pk=notification_id).update(
-        delivered_at=timezone.now(), claimed_until=None
-    )
-    return True
+    for notification in sorted(claimed, key=lambda row: row.pk):
+        if not to_send[notification.pk]:
+            continue
+        with translation.override(notification.recipient.preferred_language):
+            text = notification_text(notification)
+            for channel in to_send[notification.pk]:
+                senders[channel](notification, text)
+                notification.channels_done.append(channel)
+                Notification.objects.filter(pk=notification.pk).update(
+                    channels_done=notification.channels_done
+                )
+        _notifications_delivered([notification.pk])
+    return len(claimed)
+
+
+def _notifications_delivered(notification_ids: list[int]) -> None:
+    if notification_ids:
+        Notification.objects.filter(pk__in=notification_ids).update(
+            delivered_at=timezone.now(), claimed_until=None
+        )
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Sends one notification (notifications_deliver); False when there was nothing to do
+    (already delivered, or claimed by another worker)."""
+    return notifications_deliver(notification_ids=[notification_id]) == 1
 
 
 def outbox_sweep(
@@ -869,7 +903,9 @@ def audit_hash(event: AuditEvent, previous_hash: str) -> str:
     return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
 
 
-@transaction.atomic
+# No savepoint when nested (SAVEPOINT and RELEASE are two round trips of every audited write):
+# the row commits or fails with the caller's work, and the chain lock needs only a transaction.
+@transaction.atomic(savepoint=False)
 def audit_append(
     *,
     actor: User | None,

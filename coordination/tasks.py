@@ -3,7 +3,7 @@ from celery import shared_task
 from .exports.services import export_build, exports_expired_delete, exports_sweep
 from .services import (
     api_tokens_expired_delete,
-    notification_deliver,
+    notifications_deliver,
     notifications_sweep,
     worker_heartbeat_record,
 )
@@ -17,10 +17,9 @@ def record_worker_heartbeat() -> None:
 
 @shared_task(ignore_result=True, acks_late=True)
 def deliver(notification_ids: list[int]) -> None:
-    """The notifications of one event, one after another. Idempotent: a delivered or claimed
+    """The notifications of one event, claimed together. Idempotent: a delivered or claimed
     notification is left alone."""
-    for notification_id in notification_ids:
-        notification_deliver(notification_id=notification_id)
+    notifications_deliver(notification_ids=notification_ids)
 
 
 @shared_task(ignore_result=True)

@@ -1,7 +1,7 @@
 """The share path under load (issue #18 item 3): a share covered by a standing rule asks each
 question once under the case lock. The block rule is asked once per share (share and the
-disclosure it writes used to ask it twice), and a legal duty to a blocked person still reaches
-them and alerts the young person."""
+disclosure it writes used to ask it twice), the audit append takes no savepoint of its own,
+and a legal duty to a blocked person still reaches them and alerts the young person."""
 
 from contextlib import contextmanager
 
@@ -40,7 +40,7 @@ def block_reads(seen: list[str]) -> list[str]:
     return [sql for sql in seen if f'"{Block._meta.db_table}"' in sql]
 
 
-def test_a_rule_share_reads_the_blocks_once(demo):
+def test_a_rule_share_reads_the_blocks_once_and_audits_without_a_savepoint(demo):
     sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
     sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
     note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
@@ -49,6 +49,9 @@ def test_a_rule_share_reads_the_blocks_once(demo):
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "shared"
     assert len(block_reads(seen)) == 1, block_reads(seen)
+    # audit_append joins the share's transaction (a savepoint would be two more round trips):
+    # the one savepoint is the share's own transaction, nested in the test's
+    assert len([sql for sql in seen if sql.startswith("SAVEPOINT")]) == 1, seen
     assert Disclosure.objects.filter(entry=note, recipient=teacher, basis="agreement").exists()
 
 

@@ -14,6 +14,7 @@ from coordination.models import Notification
 from coordination.services import (
     notification_create,
     notification_deliver,
+    notifications_deliver,
     notifications_sweep,
 )
 from tests.factories import NotificationFactory, UserFactory
@@ -103,6 +104,48 @@ def test_after_a_crash_only_the_channels_not_yet_sent_are_sent(sms_file):
     # Then only the SMS is sent
     assert mail.outbox == []
     assert len(sms_file.read_text().splitlines()) == 1
+
+
+@pytest.mark.django_db
+def test_an_events_notifications_are_claimed_and_stamped_together(django_assert_num_queries):
+    # Given a share's three notifications to people who read them in the app only
+    in_app = [NotificationFactory(recipient=UserFactory(notify_by_email=False)) for _ in range(3)]
+    # When they are delivered: one claim, one read of the recipients, one stamp
+    with django_assert_num_queries(3):
+        assert notifications_deliver(notification_ids=[n.pk for n in in_app]) == 3
+    assert not Notification.objects.filter(delivered_at__isnull=True).exists()
+    assert mail.outbox == []
+    # And a re-run of the task finds nothing to do
+    assert notifications_deliver(notification_ids=[n.pk for n in in_app]) == 0
+
+
+@pytest.mark.django_db
+def test_a_batch_delivers_only_what_no_other_worker_holds(sms_file):
+    # Given an event's notifications: one by e-mail and SMS, one in-app, one another worker
+    # holds, one delivered already
+    by_mail = NotificationFactory(
+        recipient=UserFactory(notify_by_email=True, notify_by_sms=True, phone="+4742222222")
+    )
+    in_app = NotificationFactory(recipient=UserFactory(notify_by_email=False))
+    held = NotificationFactory(
+        recipient=UserFactory(notify_by_email=True),
+        claimed_until=timezone.now() + timedelta(minutes=1),
+    )
+    done = NotificationFactory(recipient=UserFactory(), delivered_at=timezone.now())
+    ids = [by_mail.pk, in_app.pk, held.pk, done.pk]
+    # When the batch is delivered twice (a re-run of the task)
+    assert notifications_deliver(notification_ids=ids) == 2
+    assert notifications_deliver(notification_ids=ids) == 0
+    # Then the e-mail and the SMS went out once, and only the two free rows were delivered
+    assert [message.to for message in mail.outbox] == [[by_mail.recipient.email]]
+    assert len(sms_file.read_text().splitlines()) == 1
+    by_mail.refresh_from_db()
+    assert by_mail.channels_done == ["email", "sms"] and by_mail.delivered_at is not None
+    assert set(
+        Notification.objects.filter(delivered_at__isnull=False).values_list("pk", flat=True)
+    ) == {by_mail.pk, in_app.pk, done.pk}
+    held.refresh_from_db()
+    assert held.delivery_attempts == 0
 
 
 @pytest.mark.django_db(transaction=True)
