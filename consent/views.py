@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,7 +79,7 @@ from .services import (
     share,
     withdraw,
 )
-from .texts import KnowledgeTexts
+from .texts import KnowledgeRows
 
 REQUESTS_PER_PAGE = 20
 
@@ -181,17 +183,26 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case_overview(user=user, case_id=case_id)
     decided = categories_decided_by(case=case, user=user)
     people = []
-    texts = KnowledgeTexts()
+    # The rows' forms and the rest of the page carry the same token, as the template's did.
+    csrf_token = get_token(request)
+    rows = KnowledgeRows(decided_categories=decided, csrf_token=csrf_token)
     for person in who_knows_what(case=case, viewer=user):
         if person.user.pk == case.youth_id:
             continue  # the youth sees everything about themself; the page is about the others
-        current = [texts.current(k) for k in person.entries if k.in_force]
-        ended = [texts.ended(k) for k in person.entries if not k.in_force]
-        people.append({"person": person, "current": current, "ended": ended})
+        current = [rows.current(k, person.user) for k in person.entries if k.in_force]
+        ended = [rows.ended(k) for k in person.entries if not k.in_force]
+        people.append(
+            {
+                "person": person,
+                "current": mark_safe("".join(current)),  # noqa: S308
+                "ended": mark_safe("".join(ended)),  # noqa: S308
+            }
+        )
     return render(
         request,
         "consent/who_knows_what.html",
         {
+            "csrf_token": csrf_token,
             "case": case,
             "people": people,
             "is_youth": user.pk == case.youth_id,

@@ -1,0 +1,133 @@
+"""The who-knows-what page builds its rows in Python (consent.texts.KnowledgeRows, issue 18):
+its lists show, byte for byte, what the template they replaced rendered
+(who_knows_what_page_reference.html), for every kind of row, viewer and language."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.template import Context, Template
+from django.test import Client
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from cases.models import AccessEvent, Participant
+from cases.services import entry_withhold
+from consent.selectors import categories_decided_by, who_knows_what
+from consent.services import (
+    block_create,
+    consent_request_approve,
+    participant_remove,
+    share,
+    sharing_rule_create,
+    withdraw,
+)
+from tests.factories import login_with_second_factor
+
+from .helpers import write_entry
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE = Template((Path(__file__).parent / "who_knows_what_page_reference.html").read_text())
+LISTS = re.compile(r'<ul class="knowledge-list">(.*?)</ul>', re.DOTALL)
+# Markup, quotes and ampersands in everything people write, to catch any escaping difference.
+HOSTILE = '<b>Tom & "Jerry\'s"</b>'
+
+
+def _everything_on_saras_case(demo) -> None:  # type: ignore[no-untyped-def]
+    """Rows of every kind: a rule share with an end, consent with a purpose, a legal duty with
+    its justification, an entry withheld from Sara, a withdrawn share, opens, a block and
+    someone who left."""
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    case = demo.sara_case
+    sharing_rule_create(
+        case=case,
+        actor=sara,
+        category="school",
+        recipient_user=teacher,
+        until=timezone.localdate() + timedelta(days=30),
+    )
+    school = write_entry(case, nurse, category="school", title=f"Skole {HOSTILE}")
+    share(entry=school, recipients=[teacher], actor=nurse, purpose=f"Plan {HOSTILE}")
+    health = write_entry(case, nurse, title=f"Helse {HOSTILE}")
+    request = share(
+        entry=health, recipients=[teacher, demo["mor"]], actor=nurse, purpose=HOSTILE
+    ).consent_request
+    consent_request_approve(consent_request=request, actor=sara)
+    duty = write_entry(case, nurse, title="Bekymring")
+    share(
+        entry=duty,
+        recipients=[teacher, demo["bup"]],
+        actor=nurse,
+        basis="legal_duty",
+        justification=f"§ 13-2 {HOSTILE}",
+    )
+    secret = write_entry(case, nurse, title="Hemmelig")
+    shared = share(entry=secret, recipients=[teacher], actor=nurse, purpose="Fordi")
+    consent_request_approve(consent_request=shared.consent_request, actor=sara)
+    entry_withhold(entry_id=secret.pk, actor=nurse, reason=f"Vern {HOSTILE}")
+    withdraw(disclosure=health.disclosures.get(recipient=teacher), actor=sara)
+    for entry in (school, health, duty):
+        AccessEvent.objects.create(entry=entry, user=teacher, via="web")
+    block_create(case_id=case.pk, actor=sara, user=demo["mor"])
+    participant_remove(
+        participant=Participant.objects.get(case=case, user=demo["bup"], left__isnull=True),
+        actor=demo["bup"],
+    )
+
+
+def _reference(case, viewer, csrf_token: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The inside of each list of the page, in order, as the template rendered it."""
+    decided = categories_decided_by(case=case, user=viewer)
+    lists = []
+    for person in who_knows_what(case=case, viewer=viewer):
+        if person.user.pk == case.youth_id:
+            continue
+        item = {"person": person}
+        current = [k for k in person.entries if k.in_force]
+        ended = [k for k in person.entries if not k.in_force]
+        for name, rows in (("current", current), ("ended", ended)):
+            if rows:
+                context = {
+                    "list": name,
+                    "rows": rows,
+                    "item": item,
+                    "decided_categories": decided,
+                    "csrf_token": csrf_token,
+                }
+                lists.append(REFERENCE.render(Context(context)))
+    return lists
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_page_is_what_the_template_rendered(demo, language):
+    _everything_on_saras_case(demo)
+    viewers = [
+        (demo.sara_case, demo["sara"]),
+        (demo.sara_case, demo["ungdomshjelper"]),
+        (demo.jonas_case, demo["far"]),
+    ]
+    compared = {}
+    for case, viewer in viewers:
+        viewer.preferred_language = language
+        viewer.save(update_fields=["preferred_language"])
+        client = Client()
+        login_with_second_factor(client, viewer)
+        page = client.get(f"/cases/{case.pk}/who-knows-what/").content.decode()
+        assert f'<html lang="{language}">' in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token is not None
+        with translation.override(language):
+            expected = _reference(case, viewer, token.group(1))
+        assert expected and all("<li>" in rows for rows in expected)
+        assert LISTS.findall(page) == expected, (viewer.username, language)
+        compared[viewer.username] = "".join(expected)
+    # Sara's page has every kind of row: forms to stop sharing, the legal duty's note, ended
+    # rows, opens, and what people wrote, escaped
+    sara = compared["sara"]
+    assert 'class="inline-form"' in sara and '<p class="note">' in sara
+    with translation.override(language):
+        assert gettext("ended:") in sara and gettext("Not opened yet") in sara
+    assert "&lt;b&gt;Tom &amp; &quot;Jerry&#x27;s&quot;&lt;/b&gt;" in sara
+    assert HOSTILE not in sara
