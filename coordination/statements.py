@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
@@ -81,8 +81,10 @@ class CompiledRead(Generic[M]):
             for name, value in compiled.params
         )
         # The template's compiler already holds what turns rows into objects (select,
-        # select_related's tree, converters); a shallow copy answers with this call's text.
+        # select_related's tree, converters); a shallow copy answers with this call's text, on
+        # this thread's connection (the template's is the thread's that compiled it).
         compiler = copy.copy(compiled.compiler)
+        compiler.connection = connections[using]
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
         query = copy.copy(compiled.query)
         query.get_compiler = lambda *args, **kwargs: compiler

@@ -1,10 +1,12 @@
 """coordination.statements.CompiledRead: a statement compiled once, values bound per call; it
 refuses to compile what it cannot bind safely."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Entry
@@ -22,6 +24,28 @@ def test_each_call_binds_its_own_values():
     assert by_author(author=first.author_id) == [first]
     assert by_author(author=second.author_id) == [second]
     assert by_author(author=-5) == []
+
+
+def test_a_thread_runs_on_its_own_connection():
+    """Compiled on one thread, called on another: that thread's connection runs it."""
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author), author=Slot(-1, -2)
+    )
+    assert by_author(author=-5) == []
+    answers, errors = [], []
+
+    def other_thread() -> None:
+        try:
+            answers.append(by_author(author=-5))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert (answers, errors) == ([[]], [])
 
 
 def test_a_clock_read_outside_the_slots_does_not_compile():
