@@ -1,16 +1,15 @@
 """coordination.statements.CompiledRead: a statement compiled once, values bound per call; it
 refuses to compile what it cannot bind safely."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from cases.models import Entry
 from coordination.statements import CompiledRead, Slot
+from tests.consent.test_races import in_thread
 from tests.factories import CaseFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,18 +32,7 @@ def test_a_thread_runs_on_its_own_connection():
     )
     assert by_author(author=-5) == []
     answers, errors = [], []
-
-    def other_thread() -> None:
-        try:
-            answers.append(by_author(author=-5))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=other_thread)
-    thread.start()
-    thread.join()
+    in_thread(lambda: answers.append(by_author(author=-5)), errors).join()
     assert (answers, errors) == ([[]], [])
 
 
