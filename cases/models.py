@@ -6,6 +6,7 @@ and to recipients of an active consent.Disclosure (consent.services.share, the o
 """
 
 import uuid
+from datetime import date
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -91,16 +92,19 @@ class Case(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
-    def active(self) -> "ParticipantQuerySet":
+    def active(self, *, today: date | None = None) -> "ParticipantQuerySet":
         """THE rule for "takes part in the case now": every check of who may act on a case
         (selectors, services, SQL filters) goes through this, so someone who left can do
         nothing there any more.
 
         A guardian of a young person who is of age (18, coordination.ages) takes part no more
         from the birthday on, in SQL, before the daily job has stamped `left` (consent.services.
-        youth_adult_transitions): the rule holds on the day whether or not the job has run."""
+        youth_adult_transitions): the rule holds on the day whether or not the job has run.
+        `today`: the local date (by default now's); a compiled statement passes its own
+        (coordination.statements)."""
+        today = timezone.localdate() if today is None else today
         adult = Q(role=Participant.Role.GUARDIAN) & Q(
-            case__youth__birth_date__lte=adult_born_by(today=timezone.localdate())
+            case__youth__birth_date__lte=adult_born_by(today=today)
         )
         return self.filter(Q(left__isnull=True) & ~adult)
 

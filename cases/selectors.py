@@ -2,7 +2,7 @@
 see raises Http404, exactly like what does not exist."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from django.apps import apps
@@ -13,9 +13,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coordination.ages import age_on
+from coordination.ages import adult_born_by, age_on
 from coordination.home import Viewer
 from coordination.models import User
+from coordination.statements import CompiledRead, Slot
 from services_registry.models import Service
 
 from .models import (
@@ -35,10 +36,12 @@ from .permissions import CASE_ADMIN_PERMISSION, VIEW_ENTRY
 from .tokens import token_hash
 
 
-def takes_part(*, user: User | OuterRef, case: Case | OuterRef) -> Exists:
-    """SQL: `user` is on the team of `case` now (Participant.objects.active()). Pass
-    OuterRef("case") or similar to filter a list in one query."""
-    return Exists(Participant.objects.active().filter(Q(case=case), Q(user=user)))
+def takes_part(
+    *, user: User | OuterRef, case: Case | OuterRef, today: date | None = None
+) -> Exists:
+    """SQL: `user` is on the team of `case` now (Participant.objects.active(), on `today` if
+    given). Pass OuterRef("case") or similar to filter a list in one query."""
+    return Exists(Participant.objects.active(today=today).filter(Q(case=case), Q(user=user)))
 
 
 def is_active_participant(*, user: User, case: Case) -> bool:
@@ -104,8 +107,16 @@ def on_team(participant: Participant) -> bool:
     return bool(participant.on_team)  # type: ignore[attr-defined]
 
 
-def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> QuerySet[Entry]:
-    """`queryset` (all entries by default) narrowed in SQL to what `user` may open.
+def entries_visible(
+    *,
+    user: User,
+    queryset: QuerySet[Entry] | None = None,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> QuerySet[Entry]:
+    """`queryset` (all entries by default) narrowed in SQL to what `user` may open (at `now`,
+    on the local date `today`: the clock's by default; access_entry's compiled statement
+    passes its own).
 
     Only the user's own object permission counts (the `view_entry` row): not global ones, not
     groups, not being a superuser. And only on a case the user takes part in now (or is the
@@ -120,11 +131,12 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
     scoping twice per statement (benchmarks/README.md).
     """
     queryset = queryset if queryset is not None else Entry.objects.all()
+    now = timezone.now() if now is None else now
     # cases/permissions.py writes one view_entry row per person and entry (unique), and no other
     # rows: a row past its expiry (a disclosure that ended by itself, before the sweep removed
     # it) grants nothing.
     granted = EntryUserObjectPermission.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
         user=user,
         content_object=OuterRef("pk"),
         permission__content_type=ContentType.objects.get_for_model(Entry),
@@ -134,7 +146,9 @@ def entries_visible(*, user: User, queryset: QuerySet[Entry] | None = None) -> Q
         via_service__staff__user=user, via_service__staff__receives_referrals=True
     )
     return queryset.filter(
-        Q(case__youth=user) | takes_part(user=user, case=OuterRef("case")) | Exists(as_intake),
+        Q(case__youth=user)
+        | takes_part(user=user, case=OuterRef("case"), today=today)
+        | Exists(as_intake),
         Exists(granted),
     )
 
@@ -149,14 +163,40 @@ def entries_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
     ).order_by("-created", "-id")
 
 
+def _entry_to_open(*, user: int, entry: int, now: datetime, today: date) -> QuerySet[Entry]:
+    return entries_visible(
+        user=User(pk=user),
+        queryset=Entry.objects.filter(pk=entry).select_related("author", "case__youth"),
+        now=now,
+        today=today,
+    ).order_by()
+
+
+# Opening an entry (the page, the API, the share path's check): entries_visible's statement for
+# one entry, compiled once a process (coordination.statements; the sentinels match no one).
+_ENTRY_TO_OPEN = CompiledRead(
+    _entry_to_open,
+    key=lambda: ContentType.objects.get_for_model(Entry).pk,
+    user=Slot(-1, -2),
+    entry=Slot(-3, -4, param=Entry._meta.pk.get_prep_value),
+    now=Slot(datetime(1901, 1, 1, tzinfo=UTC), datetime(1902, 2, 2, tzinfo=UTC)),
+    today=Slot(
+        date(1901, 1, 1),
+        date(1902, 2, 2),
+        param=lambda today: adult_born_by(today=today),
+    ),
+)
+
+
 def access_entry(*, user: User, entry_id: int) -> Entry:
-    try:
-        return entries_visible(
-            user=user,
-            queryset=Entry.objects.filter(pk=entry_id).select_related("author", "case__youth"),
-        ).get()
-    except Entry.DoesNotExist:
-        raise Http404 from None
+    """The entry `user` may open, with its author and its case's young person; Http404 if
+    none (entries_visible, the one rule)."""
+    rows = _ENTRY_TO_OPEN(
+        user=user.pk, entry=entry_id, now=timezone.now(), today=timezone.localdate()
+    )
+    if not rows:
+        raise Http404
+    return rows[0]
 
 
 def attachments_for_entry(*, entry: Entry) -> QuerySet[Attachment]:

@@ -1,0 +1,125 @@
+"""A hot read's statement compiled once per process, its per-call values bound as parameters.
+
+Django builds and compiles a queryset anew on every call; for a permission-filtered read such
+as cases.selectors.access_entry that is most of the Python of the call (benchmarks/README.md),
+while the statement's text never changes: only the person, the row and the clock do. A
+`CompiledRead` builds its queryset with the ORM, through the same functions as every other
+caller (the rule stays defined once), compiles it, and from then on runs that text with the
+call's values in the parameters' places.
+
+Which parameter is which value is not guessed from the code: the queryset is built and compiled
+twice with two sets of sentinel values, and every parameter must either be the same in both (a
+constant of the shape) or be the sentinel of exactly one slot in each. Anything else (another
+statement text for other values, a date or time the builder read from the clock itself instead
+of from a slot) refuses to compile. The sentinels match no row, so Django running the template
+itself, were it ever to stop asking the compiler for its text, finds nothing: it fails closed.
+"""
+
+import copy
+import datetime
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One value bound per call. `a` and `b`: two sentinels that match no row and differ from
+    each other; `param`: how the ORM turns the value into its parameter (the identity for a
+    column compared to the value)."""
+
+    a: Any
+    b: Any
+    param: Callable[[Any], Any] = _same
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    query: Any
+    compiler: SQLCompiler
+    sql: str
+    # A slot's name where the call's value goes, else the constant.
+    params: tuple[tuple[str | None, Any], ...]
+
+
+class CompiledRead(Generic[M]):
+    """`build(**values)` gives the queryset for one call's values (keyword arguments named as
+    the slots); calling the read with values gives its rows. `key` names what the statement's
+    constants also depend on besides the database (e.g. a content type's id, which a test
+    database may give anew): a new key compiles anew."""
+
+    def __init__(
+        self,
+        build: Callable[..., models.QuerySet[M]],
+        *,
+        key: Callable[[], Hashable] = lambda: None,
+        **slots: Slot,
+    ) -> None:
+        self._build = build
+        self._key = key
+        self._slots = slots
+        self._compiled: dict[tuple[str, Hashable], _Compiled] = {}
+
+    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+        if values.keys() != self._slots.keys():
+            raise TypeError(f"values for {sorted(self._slots)}, got {sorted(values)}")
+        key = (using, self._key())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(using)
+        params = tuple(
+            value if name is None else self._slots[name].param(values[name])
+            for name, value in compiled.params
+        )
+        # The template's compiler already holds what turns rows into objects (select,
+        # select_related's tree, converters); a shallow copy answers with this call's text, on
+        # this thread's connection (the template's is the thread's that compiled it).
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connections[using]
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
+        query = copy.copy(compiled.query)
+        query.get_compiler = lambda *args, **kwargs: compiler
+        return list(models.QuerySet(model=query.model, query=query, using=using))
+
+    def _compile(self, using: str) -> _Compiled:
+        first = self._template({name: slot.a for name, slot in self._slots.items()}, using)
+        second = self._template({name: slot.b for name, slot in self._slots.items()}, using)
+        (query, compiler, sql, params_a), (_, _, sql_b, params_b) = first, second
+        if sql != sql_b or len(params_a) != len(params_b):
+            raise ValueError("the statement's text depends on the values")
+        params: list[tuple[str | None, Any]] = []
+        for a, b in zip(params_a, params_b, strict=True):
+            names = [
+                name
+                for name, slot in self._slots.items()
+                if slot.param(slot.a) == a and slot.param(slot.b) == b
+            ]
+            if a == b and not names:
+                if isinstance(a, datetime.date):
+                    raise ValueError(f"a date or time not from a slot: {a!r}")
+                params.append((None, a))
+            elif len(names) == 1:
+                params.append((names[0], None))
+            else:
+                raise ValueError(f"parameter {a!r}/{b!r} is no one slot's")
+        unused = self._slots.keys() - {name for name, _ in params}
+        if unused:
+            raise ValueError(f"slots the statement does not use: {sorted(unused)}")
+        return _Compiled(query=query, compiler=compiler, sql=sql, params=tuple(params))
+
+    def _template(
+        self, values: dict[str, Any], using: str
+    ) -> tuple[Any, SQLCompiler, str, tuple[Any, ...]]:
+        query = self._build(**values).query
+        compiler = query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        return query, compiler, sql, tuple(params)

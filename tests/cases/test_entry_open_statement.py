@@ -1,0 +1,84 @@
+"""access_entry runs entries_visible's statement compiled once a process, the person, entry and
+clock bound per call (coordination.statements): for every persona and every entry of the
+permission matrix's world, at several moments, it answers exactly what entries_visible's
+queryset answers (the entry or nothing, its fields and the author and young person fetched
+with it). The moments move the clock after the statement was compiled: a disclosure that
+ends, and Sara turning 18, after which her mother takes part no more."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Entry, EntryUserObjectPermission
+from cases.selectors import access_entry, entries_visible
+from coordination.ages import adult_since
+from tests.consent.helpers import write_entry
+from tests.consent.test_permission_matrix import PERSONAS, build
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 10**9
+
+
+def fields(instance) -> dict:
+    return {k: v for k, v in vars(instance).items() if k != "_state"}
+
+
+def through_the_orm(user, entry_id: int) -> Entry | None:
+    return (
+        entries_visible(user=user, queryset=Entry.objects.filter(pk=entry_id))
+        .select_related("author", "case__youth")
+        .first()
+    )
+
+
+def answers(demo) -> dict[tuple[str, int], object]:
+    """Per persona and entry: the compiled read's answer, checked against the ORM's."""
+    result = {}
+    for persona in PERSONAS:
+        user = demo[persona]
+        for entry_id in [*Entry.objects.values_list("pk", flat=True), MISSING]:
+            expected = through_the_orm(user, entry_id)
+            try:
+                opened = access_entry(user=user, entry_id=entry_id)
+            except Http404:
+                opened = None
+            assert (opened is None) == (expected is None), (persona, entry_id)
+            if opened is not None and expected is not None:
+                for got, want in [
+                    (opened, expected),
+                    (opened.author, expected.author),
+                    (opened.case.youth, expected.case.youth),
+                ]:
+                    assert fields(got) == fields(want), (persona, entry_id)
+            result[persona, entry_id] = opened is not None
+    return result
+
+
+def test_access_entry_answers_what_entries_visible_does_as_the_clock_moves(demo):
+    world = build(demo)
+    note = world.ids["note"]
+    sara = demo["sara"]
+    # Sara's mother's own note: hers to open while she takes part.
+    mothers = write_entry(demo.sara_case, demo["mor"], category="general", title="Fra mor").pk
+    # The teacher's disclosure of the note ends by itself tomorrow (before the sweep runs).
+    EntryUserObjectPermission.objects.filter(user=demo["laerer"], content_object_id=note).update(
+        expires_at=timezone.now() + timedelta(days=1)
+    )
+    now = answers(demo)
+    assert now["laerer", note] and now["sara", note] and not now["bup", note]
+    assert now["mor", mothers] and now["sara", mothers]
+
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        ended = answers(demo)
+    assert not ended["laerer", note]
+
+    birthday = adult_since(sara.birth_date)
+    morning = timezone.make_aware(datetime.combine(birthday, time(9)))
+    with time_machine.travel(morning, tick=False):
+        of_age = answers(demo)
+    assert not any(seen for (persona, _), seen in of_age.items() if persona == "mor")
+    assert of_age["sara", note]

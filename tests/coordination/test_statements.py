@@ -1,0 +1,71 @@
+"""coordination.statements.CompiledRead: a statement compiled once, values bound per call; it
+refuses to compile what it cannot bind safely."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from cases.models import Entry
+from coordination.statements import CompiledRead, Slot
+from tests.consent.test_races import in_thread
+from tests.factories import CaseFactory, EntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_call_binds_its_own_values():
+    first, second = EntryFactory(), EntryFactory(case=CaseFactory())
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author).order_by("pk"), author=Slot(-1, -2)
+    )
+    assert by_author(author=first.author_id) == [first]
+    assert by_author(author=second.author_id) == [second]
+    assert by_author(author=-5) == []
+
+
+def test_a_thread_runs_on_its_own_connection():
+    """Compiled on one thread, called on another: that thread's connection runs it."""
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author), author=Slot(-1, -2)
+    )
+    assert by_author(author=-5) == []
+    answers, errors = [], []
+    in_thread(lambda: answers.append(by_author(author=-5)), errors).join()
+    assert (answers, errors) == ([[]], [])
+
+
+def test_a_clock_read_outside_the_slots_does_not_compile():
+    EntryFactory()
+    since = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author, created__lte=timezone.now()),
+        author=Slot(-1, -2),
+    )
+    with (
+        time_machine.travel(timezone.now() - timedelta(days=1), tick=False),
+        pytest.raises(ValueError, match="date or time"),
+    ):
+        since(author=1)
+
+
+def test_a_text_that_depends_on_the_values_does_not_compile():
+    either = CompiledRead(
+        lambda author: (
+            Entry.objects.filter(author_id=author)
+            if author == -1
+            else Entry.objects.filter(case_id=author)
+        ),
+        author=Slot(-1, -2),
+    )
+    with pytest.raises(ValueError, match="text depends"):
+        either(author=1)
+
+
+def test_every_slot_is_bound_and_used():
+    unused = CompiledRead(lambda author, case: Entry.objects.filter(author_id=author),
+                          author=Slot(-1, -2), case=Slot(-3, -4))  # fmt: skip
+    with pytest.raises(TypeError):
+        unused(author=1)
+    with pytest.raises(ValueError, match="does not use"):
+        unused(author=1, case=2)
