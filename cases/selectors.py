@@ -159,14 +159,18 @@ def entry_may_open(*, user: User, entry_id: int) -> bool:
 
 def entries_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
     return entries_visible(
-        user=user, queryset=Entry.objects.filter(case=case).select_related("author")
+        user=user,
+        queryset=Entry.objects.filter(case=case).select_related("author").defer("author__password"),
     ).order_by("-created", "-id")
 
 
 def _entry_to_open(*, user: int, entry: int, now: datetime, today: date) -> QuerySet[Entry]:
     return entries_visible(
         user=User(pk=user),
-        queryset=Entry.objects.filter(pk=entry).select_related("author", "case__youth"),
+        # The people read with the entry are shown, never signed in as: no password hash.
+        queryset=Entry.objects.filter(pk=entry)
+        .select_related("author", "case__youth")
+        .defer("author__password", "case__youth__password"),
         now=now,
         today=today,
     ).order_by()

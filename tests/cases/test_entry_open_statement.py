@@ -9,11 +9,13 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Entry, EntryUserObjectPermission
-from cases.selectors import access_entry, entries_visible
+from cases.selectors import access_entry, entries_for_case, entries_visible
 from coordination.ages import adult_since
 from tests.consent.helpers import write_entry
 from tests.consent.test_permission_matrix import PERSONAS, build
@@ -31,6 +33,7 @@ def through_the_orm(user, entry_id: int) -> Entry | None:
     return (
         entries_visible(user=user, queryset=Entry.objects.filter(pk=entry_id))
         .select_related("author", "case__youth")
+        .defer("author__password", "case__youth__password")
         .first()
     )
 
@@ -82,3 +85,15 @@ def test_access_entry_answers_what_entries_visible_does_as_the_clock_moves(demo)
         of_age = answers(demo)
     assert not any(seen for (persona, _), seen in of_age.items() if persona == "mor")
     assert of_age["sara", note]
+
+
+def test_opening_or_listing_entries_reads_no_password_hash(demo):
+    nurse = demo["helsesykepleier"]
+    entry = write_entry(demo.sara_case, nurse)
+    with CaptureQueriesContext(connection) as opened:
+        assert access_entry(user=nurse, entry_id=entry.pk).author == nurse
+    with CaptureQueriesContext(connection) as listed:
+        assert entry in entries_for_case(user=nurse, case=entry.case)
+    statements = [query["sql"] for query in [*opened, *listed]]
+    assert statements
+    assert not [sql for sql in statements if '"password"' in sql]
