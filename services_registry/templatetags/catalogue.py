@@ -2,8 +2,8 @@ from collections.abc import Iterable
 from datetime import time
 
 from django import template
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from ..models import Translatable
@@ -36,7 +36,10 @@ def today_line(today: Day) -> SafeString:
     if today.periods:
         line = format_html("{} {}", gettext("Today:"), hours(today.periods))
     elif today.holiday:
-        line = escape(gettext("Closed today (%(holiday)s)") % {"holiday": today.holiday})
+        # As blocktranslate wrote it: the holiday's name escaped, the translation not.
+        line = mark_safe(  # noqa: S308
+            gettext("Closed today (%(holiday)s)") % {"holiday": conditional_escape(today.holiday)}
+        )
     else:
         line = escape(gettext("Closed today"))
     note = today.exception.localized("description") if today.exception else ""

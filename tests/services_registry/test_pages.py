@@ -8,9 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
-from services_registry.models import Address, Phone, ServiceAtLocation
+from services_registry.models import Address, Phone, Schedule, ServiceAtLocation
+from services_registry.opening import Day
+from services_registry.templatetags.catalogue import today_line
 from tests.factories import (
     LocationFactory,
     ScheduleFactory,
@@ -214,3 +218,35 @@ def test_the_picker_fragment_lists_matching_services_as_radio_buttons(client):
     # A field name that is not an identifier falls back to "service".
     response = client.get(reverse("services_registry:picker"), {"q": "bup", "field": '"><b>'})
     assert 'name="service"' in response.content.decode()
+
+
+# The template the day's line of a card and of a service page was, before the `today_line`
+# filter replaced it (issue 18): the filter must write what it wrote.
+TODAY_TEMPLATE = (
+    '{% load i18n catalogue %}<p class="today-hours">{% if today.periods %}{% translate "Today:" %}'
+    " {{ today.periods|hours }}{% elif today.holiday %}{% blocktranslate with"
+    " holiday=today.holiday %}Closed today ({{ holiday }}){% endblocktranslate %}{% else %}"
+    '{% translate "Closed today" %}{% endif %}{% if today.exception and'
+    ' today.exception|localized:"description" %} – {{ today.exception|localized:"description" }}'
+    "{% endif %}</p>\n"
+)
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_the_day_line_is_what_its_template_wrote(language):
+    note = Schedule(description="<b>Kort</b> & «stengt»", description_en="Short & <i>closed</i>")
+    days = [
+        Day(
+            periods=[(datetime.time(8), datetime.time(11)), (datetime.time(14), datetime.time(16))]
+        ),
+        Day(holiday="Første juledag"),
+        Day(holiday="<script>&'\"</script>"),
+        Day(),
+        Day(exception=note),
+        Day(periods=[(datetime.time(12), datetime.time(13))], exception=note),
+        Day(exception=Schedule()),
+    ]
+    template = Template(TODAY_TEMPLATE)
+    with translation.override(language):
+        for day in days:
+            assert today_line(day) == template.render(Context({"today": day})), day
