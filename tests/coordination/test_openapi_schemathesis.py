@@ -7,6 +7,7 @@ responses carry real data, not only 404s. Each example is rolled back. A second 
 the schema documents every operation served under /api/v1/.
 """
 
+import json
 import re
 from collections.abc import Iterator
 from io import StringIO
@@ -22,6 +23,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Attachment, Case, Entry, Participant, Withholding
@@ -56,7 +58,32 @@ SCHEMA.config.generation.update(
 )
 # The coverage phase would send three quarters of the requests for little more.
 SCHEMA.config.phases.update(phases=["examples", "fuzzing"])
-CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+def _closed(node: Any) -> Any:
+    """`node` with every object schema that lists its properties closed to any other property.
+    JSON Schema lets an object carry fields it does not list; the schema must describe exactly
+    what is served, so a field a response carries and the schema leaves out is a failure."""
+    if isinstance(node, list):
+        return [_closed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    closed = {key: _closed(value) for key, value in node.items()}
+    if node.get("type") == "object" and "properties" in node:
+        closed.setdefault("additionalProperties", False)
+    return closed
+
+
+# Only to validate responses with: requests are drawn from SCHEMA, as published.
+CLOSED_SCHEMA = schemathesis.openapi.from_dict(_closed(SCHEMA.raw_schema))
+
+
+def no_field_the_schema_leaves_out(ctx: Any, response: Any, case: Any) -> bool | None:
+    operation = CLOSED_SCHEMA[case.operation.path][case.method]
+    return operation.validate_response(response)
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, no_field_the_schema_leaves_out]
 
 ANONYMOUS = "anonymous"
 CALLERS = [persona.username for persona in PERSONAS] + [ANONYMOUS]
@@ -165,6 +192,39 @@ def call_as(case: Any, caller: str, tokens: dict[str, str]) -> Any:
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_api_answers_as_the_schema_says(case, caller, demo_tokens, db):  # type: ignore[no-untyped-def]
     case.validate_response(call_as(case, caller, demo_tokens), checks=CHECKS)
+
+
+def _with_field_more(response: Any, extend: Any) -> Any:
+    body = json.loads(response.content)
+    extend(body)
+    return schemathesis.Response(
+        status_code=response.status_code,
+        headers=response.headers,
+        content=json.dumps(body).encode(),
+        request=response.request,
+        elapsed=response.elapsed,
+        verify=response.verify,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "extend"),
+    [
+        ("/api/v1/me/", lambda body: body.update(pin="1234")),
+        ("/api/v1/cases/", lambda body: body["results"][0].update(pin="1234")),
+    ],
+    ids=["an answer", "an item of a list"],
+)
+def test_a_field_the_schema_leaves_out_is_a_failure(path, extend, demo_tokens, db):
+    # Given Sara's answer as served (documented exactly), and the same answer with a field more
+    case = SCHEMA[path]["GET"].Case()
+    served = call_as(case, "sara", demo_tokens)
+    case.validate_response(served, checks=CHECKS)
+    extended = _with_field_more(served, extend)
+    # Then the published schema alone lets it pass, and this module's checks do not
+    case.validate_response(extended, checks=[response_schema_conformance])
+    with pytest.raises(FailureGroup, match="pin"):
+        case.validate_response(extended, checks=CHECKS)
 
 
 def test_a_disclosure_in_force_matches_the_schema(demo_tokens, db):
