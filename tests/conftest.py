@@ -1,5 +1,7 @@
 import functools
+import gc
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, transaction
 from django.test import TransactionTestCase
 from django.test.utils import override_settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisSideeffectWarning
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
@@ -37,6 +41,8 @@ def pytest_configure(config):
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
+        if getattr(config.option, "numprocesses", None):
+            _write_unicode_tables()
         return
     parts = urlsplit(settings.REDIS_URL)
     database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
@@ -47,6 +53,17 @@ def pytest_configure(config):
     # The throttles' counters too: two workers' tests share 127.0.0.1 and user ids.
     settings.CACHES["default"]["LOCATION"] = url
     assert celery_app.conf.broker_url == url, "the Celery app read its broker URL too early"
+
+
+def _write_unicode_tables() -> None:
+    """Hypothesis' Unicode tables, which schemathesis' strings draw from (the UTF-8 one ~1.5 s of
+    CPU), computed by pytest-xdist's controller before it starts the workers. It writes them to
+    .hypothesis/unicode_data, where every worker then reads them; on a fresh clone each worker
+    computed them itself."""
+    with warnings.catch_warnings():
+        # Hypothesis warns of slow work while plugins load: here it is the point.
+        warnings.simplefilter("ignore", HypothesisSideeffectWarning)
+        st.characters(codec="utf-8").validate()
 
 
 def pytest_runtest_setup(item):
@@ -65,6 +82,22 @@ _serial_modules: set[str] = set()
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
     _serial_modules.update(str(item.path) for item in items if item.get_closest_marker("serial"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Iterator[None]:
+    """Collection (every test module imported, the OpenAPI schema loaded, every item made)
+    builds objects that live until the end, and the cyclic garbage collector walked them over and
+    over while they were made: a quarter of the CPU of collecting the suite in a fresh clone, a
+    seventh once the bytecode is written. It is off while collecting; then what was built goes
+    into the permanent generation, which the collections during the tests no longer walk."""
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.enable()
+        gc.collect()
+        gc.freeze()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
