@@ -28,9 +28,9 @@ def test_the_youth_reads_who_opened_what_and_narrows_it(demo, as_user, axe):
     entry_open(user=teacher, entry_id=note.pk, via="page")
     entry_open(user=nurse, entry_id=note.pk, via="page")
     # When Sara follows the link from who-knows-what
-    page = as_user("sara")
-    page.set_viewport_size(viewport(WIDTHS[0]))
-    page.goto(f"/cases/{demo['sara'].pk}/who-knows-what/")
+    page = as_user(
+        "sara", f"/cases/{demo['sara'].pk}/who-knows-what/", viewport=viewport(WIDTHS[0])
+    )
     page.get_by_role("link", name="Se hver gang noen har åpnet noe om deg").click()
     # Then she reads each open in plain words, and the page is axe-clean
     expect(page.get_by_role("heading", level=1)).to_have_text("Hvem har åpnet hva om meg")

@@ -17,9 +17,7 @@ def test_the_youth_blocks_and_unblocks_someone(demo, as_user, axe):
     bup = User.objects.get(username="bup")
     case_id = demo["sara"].pk
     # When Sara follows the link from who-knows-what
-    page = as_user("sara")
-    page.set_viewport_size(viewport(WIDTHS[0]))
-    page.goto(f"/cases/{case_id}/who-knows-what/")
+    page = as_user("sara", f"/cases/{case_id}/who-knows-what/", viewport=viewport(WIDTHS[0]))
     page.get_by_role("link", name="Blokker noen, så de ikke får noe fra saken din").click()
     # Then the page says in plain words what a block does, and is axe-clean
     expect(page.get_by_role("heading", level=1)).to_have_text("Blokker noen")

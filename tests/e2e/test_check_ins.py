@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_nora_sets_the_rhythm_and_sara_sees_it_at_home(demo, as_user, axe):
     case = demo["sara"]
-    nora = as_user("ungdomshjelper")
-    nora.set_viewport_size(viewport(WIDTHS[0]))
-    nora.goto(f"/cases/{case.pk}/check-ins/")
+    nora = as_user("ungdomshjelper", f"/cases/{case.pk}/check-ins/", viewport=viewport(WIDTHS[0]))
     expect(nora.get_by_role("heading", level=1)).to_have_text("Fast kontakt")
     assert serious_violations_at_widths(axe, nora) == {}
     nora.get_by_label("Hvor ofte?").select_option(label="Annenhver uke")
@@ -27,9 +25,7 @@ def test_nora_sets_the_rhythm_and_sara_sees_it_at_home(demo, as_user, axe):
     assert CheckInRhythm.objects.get(case=case).every_days == 14
     assert serious_violations_at_widths(axe, nora) == {}
 
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
-    sara.goto("/")
+    sara = as_user("sara", viewport=viewport(WIDTHS[0]))
     sentence = "Nora Bakken tar kontakt med deg hver 2. uke, på torsdag kl. 15:00."
     expect(sara.get_by_text(sentence)).to_be_visible()
     assert serious_violations_at_widths(axe, sara) == {}

@@ -29,8 +29,7 @@ def clean_at_both_sizes(axe, page):
 def test_bup_closes_sara_case_and_opens_it_again(demo, as_user, axe):
     case = demo["sara"]
     entry = Entry.objects.filter(case=case).order_by("pk").first()
-    bup = as_user("bup")
-    bup.goto(f"/cases/{case.pk}/")
+    bup = as_user("bup", f"/cases/{case.pk}/")
     bup.get_by_role("link", name="Avslutt saken").click()
     expect(bup.get_by_role("heading", level=1)).to_have_text("Avslutt saken")
     clean_at_both_sizes(axe, bup)

@@ -31,8 +31,7 @@ def clean_at_both_sizes(axe, page):
 
 def test_sara_gives_consent_for_a_while(demo, as_user, axe):
     case = demo["sara"]
-    sara = as_user("sara")
-    sara.goto(f"/cases/{case.pk}/sharing-rules/")
+    sara = as_user("sara", f"/cases/{case.pk}/sharing-rules/")
     clean_at_both_sizes(axe, sara)
     # A date chosen but not given: refused on the page, nothing saved.
     sara.get_by_label("Til en dato jeg velger").check()

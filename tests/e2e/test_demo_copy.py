@@ -1,5 +1,6 @@
 """The browser tests' demo copy (conftest.py, DemoCopy): after whatever a test wrote, the next
-test's demo is the seeded one again, row for row, in every table."""
+test's demo is the seeded one again, row for row, in every table, and no test's rows are kept
+in the copy."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,7 +10,7 @@ from cases.models import Case
 from coordination.models import User
 from coordination.services import audit_append
 
-from .conftest import DEMO_COPY_SCHEMA
+from .conftest import DEMO_COPY_SCHEMA, DemoCopy, sets_the_copy_back
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,3 +47,12 @@ def test_loading_the_copy_undoes_every_write(demo, demo_copy):
     demo_copy.load()
     assert tables_unlike_the_copy() == []
     assert Case.objects.get(pk=demo["sara"].pk).title != "Endret"
+
+
+def test_the_flush_before_a_test_is_left_out_only_once_the_copy_is_taken(request, demo, demo_copy):
+    # This test loads the demo, as a next test may. Once the copy is taken, loading it sets
+    # every table back: the flush before is left out. Before that, the first load seeds on top
+    # of what the database holds: the flush must be done.
+    assert demo_copy.taken
+    assert sets_the_copy_back(request.node, demo_copy)
+    assert not sets_the_copy_back(request.node, DemoCopy())

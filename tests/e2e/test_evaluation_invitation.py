@@ -22,13 +22,10 @@ def test_sara_is_asked_after_the_meeting_and_answers_anonymously(demo, as_user, 
     meeting = Meeting.objects.get(case=demo["sara"])
     # The meeting began an hour ago; the ungdomshjelper marks it held
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
-    coordinator = as_user("ungdomshjelper")
-    coordinator.goto(f"/meetings/{meeting.pk}/")
+    coordinator = as_user("ungdomshjelper", f"/meetings/{meeting.pk}/")
     coordinator.get_by_role("button", name="Merk møtet som holdt").click()
     # Sara finds the invitation among her notifications
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
-    sara.goto("/notifications/")
+    sara = as_user("sara", "/notifications/", viewport=viewport(WIDTHS[0]))
     invitation = "Et møte er ferdig. Si hva du syntes i Sammen. Du kan svare anonymt."
     expect(sara.get_by_text(invitation, exact=True)).to_be_visible()
     assert serious_violations_at_widths(axe, sara) == {}

@@ -17,10 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_sara_downloads_everything_about_her_once(demo, as_user, axe, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    page = as_user("sara")
-    page.set_viewport_size(viewport(WIDTHS[0]))
-
-    page.goto("/accounts/profile/")
+    page = as_user("sara", "/accounts/profile/", viewport=viewport(WIDTHS[0]))
     expect(page.get_by_role("heading", name="Alt om meg")).to_be_visible()
     assert serious_violations_at_widths(axe, page) == {}
     page.get_by_role("button", name="Last ned alt om meg").click()

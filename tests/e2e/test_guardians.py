@@ -23,8 +23,7 @@ def clean_at_both_sizes(axe, page):
 
 def test_jonas_father_sees_the_wish_decides_and_jonas_reads_why(demo, as_user, axe):
     meeting = Meeting.objects.get(title=JONAS_TITLE)
-    father = as_user("far")
-    father.goto(f"/meetings/{meeting.pk}/")
+    father = as_user("far", f"/meetings/{meeting.pk}/")
     part = father.get_by_role("region", name="Foreldre og foresatte på møtet")
     expect(part).to_contain_text("Nei, jeg vil ikke ha dem der")
     expect(part).to_contain_text("Jeg vil prøve å si det selv først.")
@@ -38,8 +37,7 @@ def test_jonas_father_sees_the_wish_decides_and_jonas_reads_why(demo, as_user, a
     part.get_by_role("button", name="Lagre avgjørelsen").click()
     expect(father.get_by_role("status")).to_contain_text("Lagret.")
 
-    jonas = as_user("jonas")
-    jonas.goto(f"/meetings/{meeting.pk}/")
+    jonas = as_user("jonas", f"/meetings/{meeting.pk}/")
     part = jonas.get_by_role("region", name="Foreldre og foresatte på møtet")
     expect(part).to_contain_text("De foresatte kommer.")
     expect(part).to_contain_text("Vi må snakke om skolen sammen.")

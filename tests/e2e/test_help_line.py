@@ -17,9 +17,7 @@ CONTACT = "Ring meg på 900 00 000, tirsdager 9-11."
 
 def test_the_nurse_says_what_she_helps_with_and_sara_reads_it(demo, as_user, axe):
     case = demo["sara"]
-    nurse = as_user("helsesykepleier")
-    nurse.set_viewport_size(viewport(WIDTHS[0]))
-    nurse.goto(f"/cases/{case.pk}/team/")
+    nurse = as_user("helsesykepleier", f"/cases/{case.pk}/team/", viewport=viewport(WIDTHS[0]))
     expect(nurse.get_by_role("heading", name="Dette hjelper du med")).to_be_visible()
     assert serious_violations_at_widths(axe, nurse) == {}
     # Too long (past the field's maxlength, as a browser that ignores it): the field says so
@@ -36,9 +34,7 @@ def test_the_nurse_says_what_she_helps_with_and_sara_reads_it(demo, as_user, axe
     expect(nurse.get_by_text(WHAT).first).to_be_visible()
     assert Participant.objects.get(case=case, user__username="helsesykepleier").help_what == WHAT
     # Sara reads it on her home page
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
-    sara.goto("/")
+    sara = as_user("sara", viewport=viewport(WIDTHS[0]))
     expect(sara.get_by_text(WHAT)).to_be_visible()
     expect(sara.get_by_text(CONTACT)).to_be_visible()
     assert serious_violations_at_widths(axe, sara) == {}

@@ -78,8 +78,7 @@ def test_sara_runs_her_meeting_from_invitation_to_reminders(demo, as_user, axe, 
     assert serious_violations(axe, sara) == []
     mother = as_user("mor")
     assert mother.goto(meeting_url).status == 404
-    nurse = as_user("helsesykepleier")
-    nurse.goto(meeting_url)
+    nurse = as_user("helsesykepleier", meeting_url)
     expect(nurse.locator(".agenda-list")).to_have_count(0)
     assert Notification.objects.filter(
         recipient__username="helsesykepleier", kind="meeting_invited"
@@ -181,8 +180,7 @@ def test_sara_runs_her_meeting_from_invitation_to_reminders(demo, as_user, axe, 
 
 def test_meeting_pages_are_axe_clean(demo, as_user, axe):
     meeting = Meeting.objects.get(case=demo)
-    coordinator = as_user("ungdomshjelper")
-    coordinator.goto(f"/meetings/{meeting.pk}/")
+    coordinator = as_user("ungdomshjelper", f"/meetings/{meeting.pk}/")
     assert serious_violations(axe, coordinator) == []
     # The meeting begins (time passes): now it can be marked held
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_sara_reads_sammen_in_nynorsk(as_user, demo, axe):
-    page = as_user("sara")
-    page.set_viewport_size(viewport(WIDTHS[0]))
+    page = as_user("sara", viewport=viewport(WIDTHS[0]))
     page.get_by_role("button", name="Norsk (nynorsk)").click()
     expect(page.locator("html")).to_have_attribute("lang", "nn")
     expect(page.get_by_role("button", name="Norsk (nynorsk)")).to_have_attribute(

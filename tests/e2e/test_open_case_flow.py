@@ -61,8 +61,7 @@ def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     # The nurse opens a case for Ali from her case list
-    nurse = as_user("helsesykepleier")
-    nurse.goto("/cases/")
+    nurse = as_user("helsesykepleier", "/cases/")
     nurse.get_by_role("link", name="Åpne en sak").click()
     expect(nurse.get_by_role("heading", level=1)).to_have_text("Åpne en sak")
     axe_clean_at_both_widths(axe, nurse)
@@ -136,8 +135,9 @@ def test_a_nurse_opens_a_case_for_ali_who_joins_with_bup(
 
     # bup sees the invitation on his own page (from his in-app notification), then follows the
     # link in his mail, logged in, and joins
-    bup = as_user("bup")
-    bup.goto(Notification.objects.get(recipient__username="bup", kind="invited").target_url)
+    bup = as_user(
+        "bup", Notification.objects.get(recipient__username="bup", kind="invited").target_url
+    )
     expect(bup.get_by_role("button", name="Bli med i teamet")).to_be_visible()
     axe_clean_at_both_widths(axe, bup)
     bup.goto(bup_link)

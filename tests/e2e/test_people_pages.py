@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_profile_page_saves_and_refuses(demo, as_user, axe):
-    page = as_user("helsesykepleier")
-    page.set_viewport_size(viewport(WIDTHS[0]))
+    page = as_user("helsesykepleier", viewport=viewport(WIDTHS[0]))
     page.get_by_role("link", name="Min profil").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Min profil")
     assert serious_violations_at_widths(axe, page) == {}
@@ -37,9 +36,7 @@ def test_the_profile_page_saves_and_refuses(demo, as_user, axe):
 
 def test_leaving_the_team_with_a_summary_the_youth_reads(demo, as_user, axe):
     case = demo["sara"]
-    bup = as_user("bup")
-    bup.set_viewport_size(viewport(WIDTHS[0]))
-    bup.goto(f"/cases/{case.pk}/")
+    bup = as_user("bup", f"/cases/{case.pk}/", viewport=viewport(WIDTHS[0]))
     bup.get_by_role("link", name="Gå ut av teamet").click()
     expect(bup.get_by_role("heading", level=1)).to_have_text("Gå ut av teamet")
     assert serious_violations_at_widths(axe, bup) == {}
@@ -50,9 +47,7 @@ def test_leaving_the_team_with_a_summary_the_youth_reads(demo, as_user, axe):
     expect(bup.get_by_text("Du har gått ut av teamet.")).to_be_visible()
     assert Participant.objects.get(case=case, user__username="bup").left is not None
     # Sara is told, and reads who left and why on her case page
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
-    sara.goto("/notifications/")
+    sara = as_user("sara", "/notifications/", viewport=viewport(WIDTHS[0]))
     expect(sara.get_by_text("Noen har gått ut av teamet").first).to_be_visible()
     sara.goto(f"/cases/{case.pk}/")
     expect(sara.get_by_text("BUP har avsluttet behandlingen.")).to_be_visible()

@@ -25,9 +25,7 @@ def test_the_nurse_commits_and_sara_comments_and_evaluates(demo, as_user, axe):
         recipients=[User.objects.get(username="helsesykepleier")],
         actor=sara_user,
     )
-    nurse = as_user("helsesykepleier")
-    nurse.set_viewport_size(viewport(WIDTHS[0]))
-    nurse.goto(f"/cases/{case.pk}/plan/")
+    nurse = as_user("helsesykepleier", f"/cases/{case.pk}/plan/", viewport=viewport(WIDTHS[0]))
     assert serious_violations_at_widths(axe, nurse) == {}
     nurse.get_by_label("Hva skal du gjøre?").fill("Ringe Sara etter skolen")
     nurse.get_by_role("button", name="Legg til det jeg skal gjøre").click()
@@ -39,9 +37,7 @@ def test_the_nurse_commits_and_sara_comments_and_evaluates(demo, as_user, axe):
     ).to_be_visible()
     assert serious_violations_at_widths(axe, nurse) == {}
 
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
-    sara.goto(f"/cases/{case.pk}/plan/")
+    sara = as_user("sara", f"/cases/{case.pk}/plan/", viewport=viewport(WIDTHS[0]))
     expect(sara.get_by_text("lagt til av Kari Nordmann")).to_be_visible()
     assert serious_violations_at_widths(axe, sara) == {}
     sara.get_by_label(re.compile("Kommentaren din.*Ringe Sara etter skolen")).fill(

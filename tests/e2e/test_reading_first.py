@@ -23,10 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_sara_reads_first_and_says_share_it(demo, as_user, axe):
     nurse, teacher = (User.objects.get(username=name) for name in ("helsesykepleier", "laerer"))
     case = demo["sara"]
-    page = as_user("sara")
-    page.set_viewport_size(viewport(WIDTHS[0]))
     # Sara finds it from her rules and turns it on
-    page.goto(f"/cases/{case.pk}/sharing-rules/")
+    page = as_user("sara", f"/cases/{case.pk}/sharing-rules/", viewport=viewport(WIDTHS[0]))
     page.get_by_role("link", name="Vil du lese nye notater om deg").click()
     assert serious_violations_at_widths(axe, page) == {}
     page.get_by_role("button", name="Jeg vil lese det først").click()
@@ -56,8 +54,7 @@ def test_the_nurse_sees_what_was_shared_automatically_and_what_waits(demo, as_us
         recipient_role=Participant.Role.HELPER,
         automatic=True,
     )
-    page = as_user("helsesykepleier")
-    page.set_viewport_size(viewport(WIDTHS[0]))
+    page = as_user("helsesykepleier", viewport=viewport(WIDTHS[0]))
     write_note(page, case, "Søvn", "health")
     expect(page.get_by_text("Delt automatisk med")).to_be_visible()
     assert serious_violations_at_widths(axe, page) == {}

@@ -18,9 +18,7 @@ CLINIC = "Helsestasjon for ungdom"
 def test_a_referral_from_henvis_to_the_youths_timeline(demo, as_user, axe):
     case = demo["sara"]
     # Given the nurse chooses "Henvis" on Sara's case page and searches the catalogue
-    nurse = as_user("helsesykepleier")
-    nurse.set_viewport_size(viewport(WIDTHS[0]))
-    nurse.goto(f"/cases/{case.pk}/")
+    nurse = as_user("helsesykepleier", f"/cases/{case.pk}/", viewport=viewport(WIDTHS[0]))
     nurse.get_by_role("link", name="Henvis", exact=True).click()
     nurse.get_by_label("Søk blant tjenestene som tar imot henvisninger i Sammen").fill("BUP")
     nurse.get_by_role("button", name="Søk").click()
@@ -37,17 +35,13 @@ def test_a_referral_from_henvis_to_the_youths_timeline(demo, as_user, axe):
     referral = Referral.objects.get()
 
     # And Sara says yes on the request, which names BUP and the purpose
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
-    sara.goto("/consent/requests/")
+    sara = as_user("sara", "/consent/requests/", viewport=viewport(WIDTHS[0]))
     sara.get_by_role("link", name="Samtale om søvn og stress", exact=False).first.click()
     expect(sara.get_by_text("Vurdering av angst")).to_be_visible()
     sara.get_by_role("button", name="Ja, del det").click()
 
     # Then BUP's intake finds it in the inbox and answers no, suggesting the clinic
-    bup = as_user("bup")
-    bup.set_viewport_size(viewport(WIDTHS[0]))
-    bup.goto("/referrals/inbox/")
+    bup = as_user("bup", "/referrals/inbox/", viewport=viewport(WIDTHS[0]))
     assert serious_violations_at_widths(axe, bup) == {}
     bup.get_by_role("link", name="Sara", exact=False).click()
     bup.get_by_label("Hvorfor ikke").fill("Du trenger ikke spesialist nå.")

@@ -17,10 +17,7 @@ def test_from_the_profile_to_my_comments_and_the_complaint_page(demo, as_user, a
     jonas = User.objects.get(username="jonas")
     note = Entry.objects.get(case=demo["jonas"], title="Fravær i matematikk")
     remark_create(entry_id=note.pk, author=jonas, kind="comment", text="Jeg var syk to dager.")
-    page = as_user("jonas")
-    page.set_viewport_size(viewport(WIDTHS[0]))
-
-    page.goto("/accounts/profile/")
+    page = as_user("jonas", "/accounts/profile/", viewport=viewport(WIDTHS[0]))
     expect(page.get_by_role("heading", name="Rettighetene dine")).to_be_visible()
     assert serious_violations_at_widths(axe, page) == {}
 

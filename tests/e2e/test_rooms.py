@@ -15,10 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_sara_opens_a_room_and_the_team_talks_together(demo, as_user, axe):
     case = demo["sara"]
-    sara = as_user("sara")
-    sara.set_viewport_size(viewport(WIDTHS[0]))
     # The list, empty
-    sara.goto(f"/cases/{case.pk}/rooms/")
+    sara = as_user("sara", f"/cases/{case.pk}/rooms/", viewport=viewport(WIDTHS[0]))
     expect(sara.get_by_role("heading", name="Rom", exact=True)).to_be_visible()
     expect(sara.get_by_text("Du har ingen rom ennå.")).to_be_visible()
     assert serious_violations_at_widths(axe, sara) == {}
@@ -36,9 +34,7 @@ def test_sara_opens_a_room_and_the_team_talks_together(demo, as_user, axe):
     assert serious_violations_at_widths(axe, sara) == {}
 
     # The teacher writes; Sara sees one new message in her list
-    teacher = as_user("laerer")
-    teacher.set_viewport_size(viewport(WIDTHS[0]))
-    teacher.goto(f"/rooms/{room.pk}/")
+    teacher = as_user("laerer", f"/rooms/{room.pk}/", viewport=viewport(WIDTHS[0]))
     teacher.get_by_label("Meldingen din").fill("Hei Sara, hvordan går det?")
     teacher.get_by_role("button", name="Send").click()
     expect(teacher.get_by_text("Sendt til alle i rommet.")).to_be_visible()

@@ -113,8 +113,7 @@ def test_jonas_gives_his_view_and_his_father_decides(demo, as_user, axe):
 
 
 def test_case_pages_are_axe_clean_and_writing_needs_a_title(demo, as_user, axe):
-    nurse = as_user("helsesykepleier")
-    nurse.goto("/cases/")
+    nurse = as_user("helsesykepleier", "/cases/")
     assert serious_violations(axe, nurse) == []
     nurse.goto(f"/cases/{demo['sara'].pk}/")
     assert serious_violations(axe, nurse) == []

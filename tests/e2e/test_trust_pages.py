@@ -27,8 +27,7 @@ def test_who_knows_what_hides_titles_the_ungdomshjelper_may_not_open(demo, as_us
         body="Tekst",
     )
     # When the ungdomshjelper opens Sara's who-knows-what
-    coordinator = as_user("ungdomshjelper")
-    coordinator.goto(f"/cases/{demo['sara'].pk}/who-knows-what/")
+    coordinator = as_user("ungdomshjelper", f"/cases/{demo['sara'].pk}/who-knows-what/")
     # Then the note is there in the hidden form, without its title, and the page is axe-clean
     expect(coordinator.get_by_text("(du kan ikke se det)").first).to_be_visible()
     assert "Tittel bare sykepleieren ser" not in coordinator.content()
@@ -55,8 +54,7 @@ def test_the_remarks_page_with_the_choice_to_show_a_correction(demo, as_user, ax
     )
     correction_accept(remark=remark, actor=nurse, answer="Rettet.")
     # When Sara opens the remarks page, she can show it to everyone who may read the note
-    page = as_user("sara")
-    page.goto(f"/cases/{demo['sara'].pk}/entries/{note.pk}/remarks/")
+    page = as_user("sara", f"/cases/{demo['sara'].pk}/entries/{note.pk}/remarks/")
     show = page.get_by_role("button", name="Vis det til alle som kan lese dette")
     expect(show).to_be_visible()
     assert serious_violations(axe, page) == []

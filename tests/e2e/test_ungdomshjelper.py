@@ -26,8 +26,7 @@ def test_the_overview_and_a_change_of_ungdomshjelper(demo, as_user, axe):
     expect(nora.get_by_label("Om deg")).to_have_value(re.compile("ungdomshjelper i kommunen"))
     assert serious_violations(axe, nora) == []
 
-    sara = as_user("sara")
-    sara.goto(f"/cases/{case.pk}/ungdomshjelper/")
+    sara = as_user("sara", f"/cases/{case.pk}/ungdomshjelper/")
     expect(sara.locator(".presentation").first).to_contain_text("holde oversikten for deg")
     sara.get_by_role("button", name="Bytt ungdomshjelper").click()
     expect(sara.get_by_role("status")).to_contain_text("Velg hvem du vil ha i stedet")

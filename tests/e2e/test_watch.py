@@ -20,10 +20,10 @@ def test_the_youth_watches_an_entry_and_a_category(demo, as_user, axe):
         case=demo["sara"], author=nurse, kind="note", category="school", title="Prøver", body="T"
     )
     share(entry=note, recipients=[teacher], actor=nurse)
-    page = as_user("sara")
-    page.set_viewport_size(viewport(WIDTHS[0]))
     # When Sara asks to be told on the note's page
-    page.goto(f"/cases/{demo['sara'].pk}/entries/{note.pk}/")
+    page = as_user(
+        "sara", f"/cases/{demo['sara'].pk}/entries/{note.pk}/", viewport=viewport(WIDTHS[0])
+    )
     page.get_by_role("button", name="Si fra når noen andre åpner dette").click()
     expect(page.get_by_text("Du får beskjed når noen andre åpner dette.").first).to_be_visible()
     assert serious_violations_at_widths(axe, page) == {}

@@ -120,8 +120,7 @@ def test_jonas_on_his_phone(demo, as_user, axe):
     expect(jonas.get_by_role("status")).to_contain_text("Takk!")
 
     # The teacher reads the message.
-    teacher = as_user("laerer")
-    teacher.goto(f"/cases/{case.pk}/messages/")
+    teacher = as_user("laerer", f"/cases/{case.pk}/messages/")
     expect(teacher.locator(".message-body")).to_contain_text("Kan vi snakke etter matten?")
 
 
