@@ -112,6 +112,45 @@ _UNREAD_MESSAGES = CompiledRead(
 )
 
 
+LATEST = 5
+
+
+def latest_about_youth(*, user: User, cases: list[Case]) -> list[Entry]:
+    """The young person's home: the LATEST entries on `cases` (their own) that they may open,
+    messages aside, newest first, with their authors. Compiled once a process."""
+    if not cases:
+        return []
+    return _LATEST_ABOUT_YOUTH(
+        user=user.pk,
+        case_ids=[case.pk for case in cases],
+        now=timezone.now(),
+        today=timezone.localdate(),
+    )
+
+
+def _latest_about_youth(
+    *, user: int, case_ids: list[int], now: datetime, today: date
+) -> QuerySet[Entry]:
+    return (
+        entries_visible(
+            user=User(pk=user),
+            queryset=Entry.objects.filter(AnyOf(F("case_id"), case_ids)).select_related("author"),
+            now=now,
+            today=today,
+        )
+        .exclude(kind=Entry.Kind.MESSAGE)
+        .order_by("-created", "-id")[:LATEST]
+    )
+
+
+_LATEST_ABOUT_YOUTH = CompiledRead(
+    _latest_about_youth,
+    key=entry_content_type_id,
+    case_ids=Slot((-3,), (-4,), param=list),
+    **ENTRIES_VISIBLE_SLOTS,
+)
+
+
 # -- the ungdomshjelper -----------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
-"""The home page's and the overview's unread counts run compiled once a process
-(coordination.statements.CompiledRead): for every person and every list of cases they answer
-exactly what the ORM's statement of the same function answers, on the day and on the youth's
-18th birthday (the team rule's clock is a slot, not the compile time's)."""
+"""The home page's reads that run compiled once a process (coordination.statements.CompiledRead:
+the unread counts, which the overview asks too, and the latest entries): for every person and
+every list of cases they answer exactly what the ORM's statement of the same function answers,
+on the day and on the youth's 18th birthday (the team rule's clock is a slot, not the compile
+time's)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -12,13 +13,20 @@ from django.utils import timezone
 from cases.models import Case
 from cases.permissions import view_entry_grant
 from cases.selectors import cases_for_user
+from cases.services import entry_withhold
 from coordination.ages import ADULT_AGE
 from coordination.models import User
 from services_registry.services import service_staff_set
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import EntryFactory, ServiceFactory, UserFactory
 from voice.rooms.selectors import _unread, room_unread_by_case, rooms_visible
 from voice.rooms.services import room_create, room_message_send
-from voice.selectors import _unread_messages, message_recipients, unread_messages
+from voice.selectors import (
+    _latest_about_youth,
+    _unread_messages,
+    latest_about_youth,
+    message_recipients,
+    unread_messages,
+)
 from voice.services import message_send, messages_read
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +111,28 @@ def test_on_the_youths_18th_birthday_a_guardian_counts_nothing_there(messages):
     with time_machine.travel(noon, tick=False):
         assert unread_messages(user=guardian, cases=[case]) == {}
         assert by_orm(guardian, [case])[0] == {}
+
+
+def test_the_latest_entries_are_the_orms_and_keep_what_is_withheld_out(messages):
+    demo = messages
+    sara = demo["sara"]
+    withheld = EntryFactory(case=demo.sara_case, author=demo["helsesykepleier"], title="Skjult")
+    entry_withhold(entry_id=withheld.pk, actor=demo["helsesykepleier"], reason="Pbrl. § 3-4.")
+    for name in PEOPLE:
+        user = demo[name]
+        for cases in case_lists(demo, user):
+            answer = latest_about_youth(user=user, cases=cases)
+            expected = _latest_about_youth(
+                user=user.pk,
+                case_ids=[case.pk for case in cases],
+                now=timezone.now(),
+                today=timezone.localdate(),
+            )
+            assert answer == list(expected), (name, [case.pk for case in cases])
+            assert [entry.author.name for entry in answer] == [
+                entry.author.name for entry in expected
+            ]
+    latest = latest_about_youth(user=sara, cases=[demo.sara_case])
+    assert len(latest) == 3  # the demo case's entries Sara may open, messages aside
+    assert withheld not in latest
+    assert withheld in latest_about_youth(user=demo["helsesykepleier"], cases=[demo.sara_case])
