@@ -4,12 +4,17 @@ every list of cases they answer exactly what the ORM's statement of the same fun
 on the day and on the youth's 18th birthday (the team rule's clock is a slot, not the compile
 time's)."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
+import voice.rooms.selectors
+import voice.selectors
 from cases.models import Case
 from cases.permissions import view_entry_grant
 from cases.selectors import cases_for_user
@@ -136,3 +141,43 @@ def test_the_latest_entries_are_the_orms_and_keep_what_is_withheld_out(messages)
     assert len(latest) == 3  # the demo case's entries Sara may open, messages aside
     assert withheld not in latest
     assert withheld in latest_about_youth(user=demo["helsesykepleier"], cases=[demo.sara_case])
+
+
+# A page's CSRF token is new on every request.
+CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+COMPILED = [
+    (voice.selectors, "_UNREAD_MESSAGES"),
+    (voice.selectors, "_LATEST_ABOUT_YOUTH"),
+    (voice.rooms.selectors, "_ROOM_UNREAD_BY_CASE"),
+]
+
+
+def pages(client):
+    return {
+        path: CSRF.sub(r"\1-", client.get(path).content.decode())
+        for path in ("/", "/ungdomshjelper/")
+    }
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_the_pages_are_the_same_bytes_as_with_the_orms_statements(messages, monkeypatch, language):
+    """The home page and the overview of every person, compiled and with each compiled read's
+    statement built and run by the ORM on the call instead (as before they were compiled)."""
+    demo = messages
+    clients = {}
+    for name in PEOPLE:
+        clients[name] = Client()
+        clients[name].force_login(demo[name])
+        clients[name].cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with time_machine.travel(timezone.now(), tick=False):
+        compiled_pages = {name: pages(client) for name, client in clients.items()}
+        for module, name in COMPILED:
+            read = getattr(module, name)
+            monkeypatch.setattr(
+                module, name, lambda read=read, **values: list(read._build(**values))
+            )
+        orm_pages = {name: pages(client) for name, client in clients.items()}
+    assert compiled_pages == orm_pages
+    # The pages compared show what the compiled reads answer.
+    assert "Samtale om søvn og stress" in compiled_pages["sara"]["/"]
+    assert compiled_pages["ungdomshjelper"]["/ungdomshjelper/"].count("<li") > 3
