@@ -176,19 +176,31 @@ def _entry_to_open(*, user: int, entry: int, now: datetime, today: date) -> Quer
     ).order_by()
 
 
-# Opening an entry (the page, the API, the share path's check): entries_visible's statement for
-# one entry, compiled once a process (coordination.statements; the sentinels match no one).
-_ENTRY_TO_OPEN = CompiledRead(
-    _entry_to_open,
-    key=lambda: ContentType.objects.get_for_model(Entry).pk,
-    user=Slot(-1, -2),
-    entry=Slot(-3, -4, param=Entry._meta.pk.get_prep_value),
-    now=Slot(datetime(1901, 1, 1, tzinfo=UTC), datetime(1902, 2, 2, tzinfo=UTC)),
-    today=Slot(
+# The slots of a compiled statement through entries_visible (coordination.statements): the
+# person, and the clock (`now` for a row's expiry, `today` for the team rule's age of majority).
+ENTRIES_VISIBLE_SLOTS = {
+    "user": Slot(-1, -2),
+    "now": Slot(datetime(1901, 1, 1, tzinfo=UTC), datetime(1902, 2, 2, tzinfo=UTC)),
+    "today": Slot(
         date(1901, 1, 1),
         date(1902, 2, 2),
         param=lambda today: adult_born_by(today=today),
     ),
+}
+
+
+def entry_content_type_id() -> int:
+    """A compiled statement through entries_visible names this id as a constant (its key)."""
+    return ContentType.objects.get_for_model(Entry).pk
+
+
+# Opening an entry (the page, the API, the share path's check): entries_visible's statement for
+# one entry, compiled once a process (coordination.statements; the sentinels match no one).
+_ENTRY_TO_OPEN = CompiledRead(
+    _entry_to_open,
+    key=entry_content_type_id,
+    entry=Slot(-3, -4, param=Entry._meta.pk.get_prep_value),
+    **ENTRIES_VISIBLE_SLOTS,
 )
 
 

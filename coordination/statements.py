@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.lookups import Lookup
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
@@ -42,6 +43,23 @@ class Slot:
     param: Callable[[Any], Any] = _same
 
 
+class AnyOf(Lookup):
+    """`AnyOf(F("case_id"), ids)` in a filter: `case_id = ANY(%s)`, the ids one array parameter.
+    PostgreSQL plans `IN (1, 2, 3)` as `= ANY('{1,2,3}')` anyway; written so, the statement's
+    text is the same for any number of ids, and a CompiledRead binds the list as one slot."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [[self.lhs.output_field.get_db_prep_value(v, connection) for v in value]]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} = ANY({rhs_sql})", [*lhs_params, *rhs_params]
+
+
 @dataclass(frozen=True)
 class _Compiled:
     query: Any
@@ -49,17 +67,21 @@ class _Compiled:
     sql: str
     # A slot's name where the call's value goes, else the constant.
     params: tuple[tuple[str | None, Any], ...]
+    # What a values() queryset yields (dicts, tuples) instead of model instances.
+    iterable_class: type
+    fields: tuple[str, ...] | None
 
 
 class CompiledRead(Generic[M]):
     """`build(**values)` gives the queryset for one call's values (keyword arguments named as
-    the slots); calling the read with values gives its rows. `key` names what the statement's
+    the slots); calling the read with values gives its rows (model instances, or the dicts or
+    tuples of a values() queryset). `key` names what the statement's
     constants also depend on besides the database (e.g. a content type's id, which a test
     database may give anew): a new key compiles anew."""
 
     def __init__(
         self,
-        build: Callable[..., models.QuerySet[M]],
+        build: Callable[..., models.QuerySet[M, Any]],
         *,
         key: Callable[[], Hashable] = lambda: None,
         **slots: Slot,
@@ -69,7 +91,7 @@ class CompiledRead(Generic[M]):
         self._slots = slots
         self._compiled: dict[tuple[str, Hashable], _Compiled] = {}
 
-    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
         if values.keys() != self._slots.keys():
             raise TypeError(f"values for {sorted(self._slots)}, got {sorted(values)}")
         key = (using, self._key())
@@ -88,12 +110,17 @@ class CompiledRead(Generic[M]):
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
         query = copy.copy(compiled.query)
         query.get_compiler = lambda *args, **kwargs: compiler
-        return list(models.QuerySet(model=query.model, query=query, using=using))
+        queryset: models.QuerySet[M, Any] = models.QuerySet(
+            model=query.model, query=query, using=using
+        )
+        queryset._iterable_class = compiled.iterable_class
+        queryset._fields = compiled.fields  # type: ignore[attr-defined]
+        return list(queryset)
 
     def _compile(self, using: str) -> _Compiled:
         first = self._template({name: slot.a for name, slot in self._slots.items()}, using)
         second = self._template({name: slot.b for name, slot in self._slots.items()}, using)
-        (query, compiler, sql, params_a), (_, _, sql_b, params_b) = first, second
+        (queryset, compiler, sql, params_a), (_, _, sql_b, params_b) = first, second
         if sql != sql_b or len(params_a) != len(params_b):
             raise ValueError("the statement's text depends on the values")
         params: list[tuple[str | None, Any]] = []
@@ -114,12 +141,19 @@ class CompiledRead(Generic[M]):
         unused = self._slots.keys() - {name for name, _ in params}
         if unused:
             raise ValueError(f"slots the statement does not use: {sorted(unused)}")
-        return _Compiled(query=query, compiler=compiler, sql=sql, params=tuple(params))
+        return _Compiled(
+            query=queryset.query,
+            compiler=compiler,
+            sql=sql,
+            params=tuple(params),
+            iterable_class=queryset._iterable_class,
+            fields=queryset._fields,  # type: ignore[attr-defined]
+        )
 
     def _template(
         self, values: dict[str, Any], using: str
-    ) -> tuple[Any, SQLCompiler, str, tuple[Any, ...]]:
-        query = self._build(**values).query
-        compiler = query.get_compiler(using=using)
+    ) -> tuple[models.QuerySet[M, Any], SQLCompiler, str, tuple[Any, ...]]:
+        queryset = self._build(**values)
+        compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        return query, compiler, sql, tuple(params)
+        return queryset, compiler, sql, tuple(params)

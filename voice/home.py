@@ -1,5 +1,5 @@
-from cases.models import Case, Entry, Participant
-from cases.selectors import entries_visible, viewer_cases
+from cases.models import Case, Participant
+from cases.selectors import viewer_cases
 from coordination.home import HomeSection, Viewer
 from coordination.models import User
 
@@ -7,6 +7,7 @@ from .checkins import rhythm_of, rhythm_sentence, ungdomshjelper_participant
 from .rooms.selectors import room_unread_by_case
 from .selectors import (
     is_youth_of_a_case,
+    latest_about_youth,
     may_choose_ungdomshjelper,
     news_for_youth,
     ungdomshjelper_cases,
@@ -14,8 +15,6 @@ from .selectors import (
     ungdomshjelper_offered,
     unread_messages,
 )
-
-LATEST = 5
 
 
 def home_sections(*, viewer: Viewer) -> list[HomeSection]:
@@ -59,13 +58,7 @@ def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     if not rows:
         return []
     own = [case for case in cases if case.youth_id == user.pk]
-    latest = list(
-        entries_visible(
-            user=user, queryset=Entry.objects.filter(case__in=own).select_related("author")
-        )
-        .exclude(kind=Entry.Kind.MESSAGE)
-        .order_by("-created", "-id")[:LATEST]
-    )
+    latest = latest_about_youth(user=user, cases=own)
     context = {
         "check_in": _check_in_sentence(own[0]) if own else "",
         "rows": rows,

@@ -1,23 +1,27 @@
 """Reads for the young person's voice; each returns only what the caller may see."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import (
+    ENTRIES_VISIBLE_SLOTS,
     access_case,
     access_entry,
     entries_for_case,
     entries_visible,
+    entry_content_type_id,
     participant_active,
     takes_part,
 )
 from consent.models import Disclosure
 from consent.selectors import categories_decided_by
 from coordination.models import User
+from coordination.statements import AnyOf, CompiledRead, Slot
 from services_registry.models import Service
 
 from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
@@ -52,23 +56,99 @@ def unread_messages(*, user: User, cases: list[Case] | None = None) -> dict[int,
     read the conversation (not counting their own). One query. A caller that has already read
     cases_for_user passes (some of) them as `cases` to narrow the statement to their ids; the
     statement still keeps to the cases `user` takes part in, so no case passed by mistake counts
-    (an intake worker may open a referral's message off the team)."""
+    (an intake worker may open a referral's message off the team). With `cases` the statement
+    is compiled once a process (the home page and the overview ask it on every call)."""
+    if cases is None:
+        return {row["case_id"]: row["unread"] for row in _unread_messages(user=user, case_ids=None)}
+    return unread_compiled(_UNREAD_MESSAGES, user=user, cases=cases)
+
+
+def unread_compiled(read: CompiledRead[Entry], *, user: User, cases: list[Case]) -> dict[int, int]:
+    """An unread count's compiled statement (slots: entries_visible's and `case_ids`) for
+    `user` on `cases` now, per case. No cases, no statement (as the ORM's empty IN)."""
+    if not cases:
+        return {}
+    rows = read(
+        user=user.pk,
+        case_ids=[case.pk for case in cases],
+        now=timezone.now(),
+        today=timezone.localdate(),
+    )
+    return {row["case_id"]: row["unread"] for row in rows}
+
+
+def _unread_messages(
+    *,
+    user: User,
+    case_ids: list[int] | None,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> QuerySet[Entry, dict[str, int]]:
+    """unread_messages' statement (on the clock's `now` and `today` unless given)."""
     read = MessageRead.objects.filter(case=OuterRef("case"), user=user)
     messages = Entry.objects.filter(
-        takes_part(user=user, case=OuterRef("case")),
+        takes_part(user=user, case=OuterRef("case"), today=today),
         kind=Entry.Kind.MESSAGE,
         room_message__isnull=True,
     ).exclude(author=user)
-    if cases is not None:
-        messages = messages.filter(case__in=cases)
-    rows = (
-        entries_visible(user=user, queryset=messages)
+    if case_ids is not None:
+        messages = messages.filter(AnyOf(F("case_id"), case_ids))
+    return (
+        entries_visible(user=user, queryset=messages, now=now, today=today)
         .filter(~Exists(read) | Q(created__gt=Subquery(read.values("read_at")[:1])))
         .values("case_id")
         .annotate(unread=Count("id"))
         .order_by()
     )
-    return {row["case_id"]: row["unread"] for row in rows}
+
+
+_UNREAD_MESSAGES = CompiledRead(
+    lambda user, case_ids, now, today: _unread_messages(
+        user=User(pk=user), case_ids=case_ids, now=now, today=today
+    ),
+    key=entry_content_type_id,
+    case_ids=Slot((-3,), (-4,), param=list),
+    **ENTRIES_VISIBLE_SLOTS,
+)
+
+
+LATEST = 5
+
+
+def latest_about_youth(*, user: User, cases: list[Case]) -> list[Entry]:
+    """The young person's home: the LATEST entries on `cases` (their own) that they may open,
+    messages aside, newest first, with their authors. Compiled once a process."""
+    if not cases:
+        return []
+    return _LATEST_ABOUT_YOUTH(
+        user=user.pk,
+        case_ids=[case.pk for case in cases],
+        now=timezone.now(),
+        today=timezone.localdate(),
+    )
+
+
+def _latest_about_youth(
+    *, user: int, case_ids: list[int], now: datetime, today: date
+) -> QuerySet[Entry]:
+    return (
+        entries_visible(
+            user=User(pk=user),
+            queryset=Entry.objects.filter(AnyOf(F("case_id"), case_ids)).select_related("author"),
+            now=now,
+            today=today,
+        )
+        .exclude(kind=Entry.Kind.MESSAGE)
+        .order_by("-created", "-id")[:LATEST]
+    )
+
+
+_LATEST_ABOUT_YOUTH = CompiledRead(
+    _latest_about_youth,
+    key=entry_content_type_id,
+    case_ids=Slot((-3,), (-4,), param=list),
+    **ENTRIES_VISIBLE_SLOTS,
+)
 
 
 # -- the ungdomshjelper -----------------------------------------------------------------------

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db.models import Count, F
 from django.utils import timezone
 
 from cases.models import Entry
-from coordination.statements import CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Slot
 from tests.consent.test_races import in_thread
 from tests.factories import CaseFactory, EntryFactory
 
@@ -69,3 +70,24 @@ def test_every_slot_is_bound_and_used():
         unused(author=1)
     with pytest.raises(ValueError, match="does not use"):
         unused(author=1, case=2)
+
+
+def test_a_values_read_answers_rows_and_any_number_of_ids_shares_one_text():
+    """A values() queryset answers its dicts; AnyOf binds a list of any length as one slot."""
+    first, second = EntryFactory(), EntryFactory(case=CaseFactory())
+    per_case = CompiledRead(
+        lambda cases: (
+            Entry.objects.filter(AnyOf(F("case_id"), cases))
+            .values("case_id")
+            .annotate(entries=Count("id"))
+            .order_by("case_id")
+        ),
+        cases=Slot((-1,), (-2,), param=list),
+    )
+    assert per_case(cases=[first.case_id]) == [{"case_id": first.case_id, "entries": 1}]
+    assert per_case(cases=[first.case_id, second.case_id, -7]) == [
+        {"case_id": first.case_id, "entries": 1},
+        {"case_id": second.case_id, "entries": 1},
+    ]
+    assert per_case(cases=[]) == []
+    assert list(Entry.objects.filter(AnyOf(F("case_id"), [second.case_id]))) == [second]

@@ -1,36 +1,47 @@
 """Reads about rooms; each returns only what the caller may see."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from cases.models import Case, Entry, Participant
-from cases.selectors import cases_for_user, entries_visible, takes_part
+from cases.selectors import (
+    ENTRIES_VISIBLE_SLOTS,
+    cases_for_user,
+    entries_visible,
+    entry_content_type_id,
+    takes_part,
+)
 from consent.models import Room, RoomMember
 from coordination.models import User
+from coordination.statements import AnyOf, CompiledRead, Slot
 
 from ..models import RoomRead
+from ..selectors import unread_compiled
 
 
-def _member_now(*, user: User) -> Exists:
+def _member_now(*, user: User, today: date | None = None) -> Exists:
     """SQL: `user` is in the outer room now: a member who has not left and is still on the
-    team."""
+    team (on `today`: the clock's by default)."""
     return Exists(
         RoomMember.objects.filter(room=OuterRef("pk"), user=user, left_at__isnull=True).filter(
-            takes_part(user=OuterRef("user"), case=OuterRef("room__case"))
+            takes_part(user=OuterRef("user"), case=OuterRef("room__case"), today=today)
         )
     )
 
 
-def rooms_visible(*, user: User, cases: list[Case] | None = None) -> QuerySet[Room]:
+def rooms_visible(
+    *, user: User, case_ids: list[int] | None = None, today: date | None = None
+) -> QuerySet[Room]:
     """The rooms `user` is in: every room of the young person's own case, and the rooms where
-    they are a member now, on a case they take part in (`cases`: cases_for_user already read,
-    or some of those cases)."""
-    return Room.objects.filter(
-        Q(case__youth=user) | _member_now(user=user),
-        case__in=cases_for_user(user=user) if cases is None else cases,
+    they are a member now, on a case they take part in (`case_ids`: of cases_for_user already
+    read, or of some of those cases). `today`: the clock's by default."""
+    on_cases = (
+        Q(case__in=cases_for_user(user=user)) if case_ids is None else AnyOf(F("case_id"), case_ids)
     )
+    return Room.objects.filter(Q(case__youth=user) | _member_now(user=user, today=today), on_cases)
 
 
 def rooms_for_case(*, user: User, case: Case) -> QuerySet[Room]:
@@ -95,16 +106,27 @@ def room_messages(*, user: User, room: Room) -> QuerySet[Entry]:
 def _unread(*, user: User, rooms: QuerySet[Room] | list[Room], per: str) -> dict[int, int]:
     """Messages in `rooms` that `user` may open, not their own, since they last read each room,
     counted per `per` (the room or the case). One query."""
+    return {row[per]: row["unread"] for row in _unread_rows(user=user, rooms=rooms, per=per)}
+
+
+def _unread_rows(
+    *,
+    user: User,
+    rooms: QuerySet[Room] | list[Room],
+    per: str,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> QuerySet[Entry, dict[str, int]]:
+    """_unread's statement (on the clock's `now` and `today` unless given)."""
     read = RoomRead.objects.filter(room=OuterRef("room_message__room"), user=user)
     messages = Entry.objects.filter(room_message__room__in=rooms).exclude(author=user)
-    rows = (
-        entries_visible(user=user, queryset=messages)
+    return (
+        entries_visible(user=user, queryset=messages, now=now, today=today)
         .filter(~Exists(read) | Q(created__gt=Subquery(read.values("read_at")[:1])))
         .values(per)
         .annotate(unread=Count("id"))
         .order_by()
     )
-    return {row[per]: row["unread"] for row in rows}
 
 
 def room_unread(*, user: User, rooms: list[Room]) -> dict[int, int]:
@@ -130,5 +152,24 @@ def room_rows(*, user: User, rooms: list[Room]) -> list[RoomRow]:
 
 def room_unread_by_case(*, user: User, cases: list[Case] | None = None) -> dict[int, int]:
     """Per case: the unread messages in every room of it that `user` is in (on `cases`, as
-    rooms_visible). One query."""
-    return _unread(user=user, rooms=rooms_visible(user=user, cases=cases), per="case_id")
+    rooms_visible). One query; with `cases`, compiled once a process (the home page asks it on
+    every call)."""
+    if cases is None:
+        return _unread(user=user, rooms=rooms_visible(user=user), per="case_id")
+    return unread_compiled(_ROOM_UNREAD_BY_CASE, user=user, cases=cases)
+
+
+def _room_unread_by_case(
+    *, user: int, case_ids: list[int], now: datetime, today: date
+) -> QuerySet[Entry, dict[str, int]]:
+    person = User(pk=user)
+    rooms = rooms_visible(user=person, case_ids=case_ids, today=today)
+    return _unread_rows(user=person, rooms=rooms, per="case_id", now=now, today=today)
+
+
+_ROOM_UNREAD_BY_CASE = CompiledRead(
+    _room_unread_by_case,
+    key=entry_content_type_id,
+    case_ids=Slot((-3,), (-4,), param=list),
+    **ENTRIES_VISIBLE_SLOTS,
+)
