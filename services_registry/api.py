@@ -33,7 +33,6 @@ from .selectors import (
     FinderQuery,
     FinderResult,
     finder_page,
-    service_search,
 )
 
 HSDS_VERSION = "3.0"
@@ -133,7 +132,8 @@ class ServiceFinderApi(PublicApi):
         search = {k: v for k, v in params.validated_data.items() if k not in ("page", "page_size")}
         now = timezone.localtime()
         page = finder_page(
-            services=service_search(query=FinderQuery(**search), now=now),
+            query=FinderQuery(**search),
+            now=now,
             number=params.validated_data["page"],
             size=params.validated_data["page_size"],
             topics=True,

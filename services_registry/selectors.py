@@ -2,7 +2,7 @@
 may see; only active services are shown outside the admin."""
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
@@ -101,6 +101,16 @@ def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
     nothing has them all, any of them; when nothing has any, as typos of name and topic words
     (trigram similarity). Each step runs only when the one before found nothing, which keeps the
     common case on the full-text index."""
+    for services, last in _search_steps(query=query, now=now):
+        if last or services.exists():
+            break
+    return services
+
+
+def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[tuple[QuerySet[Service], bool]]:
+    """`service_search`'s steps in order, each with whether it is the last: the caller asks
+    whether a step found anything (by `exists()`, or by the rows of the page it wanted anyway)
+    before it takes the next one."""
     services = Service.objects.filter(status=Service.Status.ACTIVE)
     if query.age is not None:
         services = services.filter(
@@ -120,17 +130,17 @@ def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
         services = services.filter(open_now_q(now))
     words = " ".join(query.q.split())[:MAX_QUERY_LENGTH].lower()
     if not words:
-        return services.order_by("name", "id")
+        yield services.order_by("name", "id"), True
+        return
     every_word = SearchQuery(words, config="norwegian", search_type="websearch")
-    full_text = services.filter(search_vector=every_word)
-    if full_text.exists():
-        return _ranked(full_text, every_word)
+    yield _ranked(services.filter(search_vector=every_word), every_word), False
     any_word = reduce(
         operator.or_, (SearchQuery(word, config="norwegian") for word in words.split()[:20])
     )
-    some_words = services.filter(search_vector=any_word)
-    if len(words) < TYPO_MIN_LENGTH or some_words.exists():
-        return _ranked(some_words, any_word)
+    yield (
+        _ranked(services.filter(search_vector=any_word), any_word),
+        len(words) < TYPO_MIN_LENGTH,
+    )
     # Nothing matches the words as written: try them as typos of name and topic words.
     with connection.cursor() as cursor:
         # The trigram operator reads its threshold from the session.
@@ -138,10 +148,11 @@ def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
             [str(TYPO_SIMILARITY)],
         )
-    return (
+    yield (
         services.filter(search_words__trigram_word_similar=words)
         .annotate(similarity=TrigramWordSimilarity(words, "search_words"))
-        .order_by("-similarity", "name", "id")
+        .order_by("-similarity", "name", "id"),
+        True,
     )
 
 
@@ -180,14 +191,44 @@ class FinderPage:
 
 
 def finder_page(
-    *, services: QuerySet[Service], number: int, size: int, topics: bool = False
+    *, query: FinderQuery, now: datetime, number: int, size: int, topics: bool = False
 ) -> FinderPage:
     """A page of `service_search` results in one query: the total rides along on every row as a
     window count, so the search runs once however many services match, and each row brings its
     opening hours (and its topics, when asked for) as an array PostgreSQL builds for the page's
-    rows only, so that neither the queries nor the Python work per row grow with the page."""
+    rows only, so that neither the queries nor the Python work per row grow with the page.
+    A step of the search is asked for its page straight away, not first whether it finds
+    anything: a first page with rows answers that too, which saves the common search a
+    statement; only an empty page makes the next step run (or, past the last page, a count)."""
     number = max(1, number)
     offset = (number - 1) * size
+    for services, last in _search_steps(query=query, now=now):
+        page = list(_page_rows(services, topics)[offset : offset + size])
+        if page:
+            total = page[0].total
+            break
+        # Past the last page there is no row to carry the total: count (rare).
+        total = services.count() if number > 1 else 0
+        if total or last:
+            break
+    return FinderPage(
+        results=[
+            FinderResult(
+                service=service,
+                schedules=_from_json(Schedule, service.schedule_rows),
+                topics=_from_json(TaxonomyTerm, service.topic_rows) if topics else [],  # type: ignore[attr-defined]
+            )
+            for service in page
+        ],
+        total=total,
+        number=number,
+        size=size,
+    )
+
+
+def _page_rows(services: QuerySet[Service], topics: bool) -> QuerySet[Service]:
+    """The shown columns of the services, their total, and their opening hours (and topics) as
+    arrays of JSON objects."""
     rows = (
         services.select_related("organization")
         .only(*RESULT_FIELDS)
@@ -206,22 +247,7 @@ def finder_page(
                 TOPIC_FIELDS,
             )
         )
-    page = list(rows[offset : offset + size])
-    # Past the last page there is no row to carry the total: count (rare).
-    empty_total = services.count() if number > 1 else 0
-    return FinderPage(
-        results=[
-            FinderResult(
-                service=service,
-                schedules=_from_json(Schedule, service.schedule_rows),
-                topics=_from_json(TaxonomyTerm, service.topic_rows) if topics else [],  # type: ignore[attr-defined]
-            )
-            for service in page
-        ],
-        total=page[0].total if page else empty_total,
-        number=number,
-        size=size,
-    )
+    return rows
 
 
 def _json_rows(rows: QuerySet[Any], fields: list[str]) -> ArraySubquery:

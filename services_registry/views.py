@@ -14,7 +14,7 @@ from coordination.parsing import parse_page
 from .forms import FinderForm
 from .models import Service
 from .opening import Day, hours_on, public_holiday, upcoming_exceptions, weekly_hours
-from .selectors import finder_page, service_get_public, service_search, services_for_picker
+from .selectors import finder_page, service_get_public, services_for_picker
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 10
@@ -34,7 +34,8 @@ def finder(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime()
     if form.is_bound and form.is_valid():
         page = finder_page(
-            services=service_search(query=form.finder_query(), now=now),
+            query=form.finder_query(),
+            now=now,
             number=parse_page(request.GET.get("page")),
             size=PAGE_SIZE,
         )
