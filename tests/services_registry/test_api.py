@@ -155,8 +155,8 @@ def test_the_finder_api_pages_with_next_and_previous(api_client):
 def test_the_finder_api_pages_each_step_of_the_search_and_counts_past_its_end(
     api_client, q, names, count
 ):
-    """The page of a step is asked for before whether the step finds anything: the count and
-    the pages (past the last one too) are those of the step that found something."""
+    """The first step's page is asked for before whether it finds anything: the count and the
+    pages (past the last one too) are those of the step that found something."""
     ServiceFactory(name="Angst og rus", description="angst rus")
     ServiceFactory(name="Angst", description="angst")
     ServiceFactory(name="Sorg", description="sorg")

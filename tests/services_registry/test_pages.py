@@ -48,7 +48,7 @@ def test_the_finder_is_public_and_linked_from_every_page(client):
         ({"q": "angst", "age": 15}, 2),
         # topics for the form, the page
         ({"age": 15}, 2),
-        # topics, every word's (empty) page, any word's (empty) page, the typo threshold, the page
+        # topics, every word's (empty) page, any word?, the typo threshold, the page
         ({"q": "angsst"}, 5),
     ],
 )
