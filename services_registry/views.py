@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from coordination.parsing import parse_page
 
 from .forms import FinderForm
+from .links import service_page_url
 from .models import Service
 from .opening import Day, hours_on, public_holiday, upcoming_exceptions, weekly_hours
 from .selectors import finder_page, service_get_public, services_for_picker
@@ -25,6 +26,7 @@ class Result:
     service: Service
     today: Day
     open_now: bool
+    url: str
 
 
 @require_GET
@@ -39,9 +41,12 @@ def finder(request: HttpRequest) -> HttpResponse:
             number=parse_page(request.GET.get("page")),
             size=PAGE_SIZE,
         )
+        url = service_page_url()
         for result in page.results:
             today = hours_on(result.service, result.schedules, now.date())
-            results.append(Result(result.service, today, today.is_open_at(now.time())))
+            results.append(
+                Result(result.service, today, today.is_open_at(now.time()), url(result.service.id))
+            )
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {
