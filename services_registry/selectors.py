@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coordination.months import add_months
+from coordination.statements import CompiledRead
 
 from .models import SEARCH_COLUMNS, Attribute, Schedule, Service, ServiceStaff, TaxonomyTerm
 from .opening import open_now_q
@@ -341,6 +342,16 @@ def topics_in_use() -> QuerySet[TaxonomyTerm]:
         .order_by("name")
         .only("id", "code", "name", "name_en")
     )
+
+
+# The finder form's choices on every page: one constant statement, compiled once a process
+# (coordination.statements); building and compiling it was ~2/3 of its Python.
+_TOPICS_IN_USE = CompiledRead(topics_in_use)
+
+
+def topic_choices() -> list[TaxonomyTerm]:
+    """`topics_in_use`, read anew each call."""
+    return _TOPICS_IN_USE()
 
 
 def services_for_picker(*, query: str, limit: int = 20) -> QuerySet[Service]:
