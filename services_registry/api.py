@@ -2,7 +2,9 @@
 `/api/v1/hsds/` for other directories. The catalogue is public, so no login is needed."""
 
 import math
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -26,6 +28,7 @@ from .hsds.exporter import (
     taxonomy_documents,
     taxonomy_term_documents,
 )
+from .links import service_page_url
 from .models import Organization, Service, Taxonomy, TaxonomyTerm
 from .opening import hours_on
 from .selectors import (
@@ -33,7 +36,6 @@ from .selectors import (
     FinderQuery,
     FinderResult,
     finder_page,
-    service_search,
 )
 
 HSDS_VERSION = "3.0"
@@ -133,12 +135,14 @@ class ServiceFinderApi(PublicApi):
         search = {k: v for k, v in params.validated_data.items() if k not in ("page", "page_size")}
         now = timezone.localtime()
         page = finder_page(
-            services=service_search(query=FinderQuery(**search), now=now),
+            query=FinderQuery(**search),
+            now=now,
             number=params.validated_data["page"],
             size=params.validated_data["page_size"],
             topics=True,
         )
         url = request.build_absolute_uri()
+        service_url = service_page_url()
         return Response(
             {
                 "count": page.total,
@@ -150,12 +154,12 @@ class ServiceFinderApi(PublicApi):
                 else None,
                 # `_row` builds each result in its serializer's shape and types already;
                 # running the serializer over them again only copied them (~1 ms a page).
-                "results": [self._row(result, now) for result in page.results],
+                "results": [self._row(result, now, service_url) for result in page.results],
             }
         )
 
     @staticmethod
-    def _row(result: FinderResult, now: Any) -> dict[str, Any]:
+    def _row(result: FinderResult, now: Any, service_url: Callable[[UUID], str]) -> dict[str, Any]:
         """One result as `ServiceOutputSerializer` documents it (same keys, order, types)."""
         service = result.service
         return {
@@ -178,7 +182,7 @@ class ServiceFinderApi(PublicApi):
                 {"code": term.code, "name": term.localized("name")} for term in result.topics
             ],
             "open_now": hours_on(service, result.schedules, now.date()).is_open_at(now.time()),
-            "url": reverse("services_registry:service-detail", args=[service.id]),
+            "url": service_url(service.id),
         }
 
 

@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import MAX_QUERY_LENGTH, FinderQuery, topics_in_use
+from .selectors import MAX_QUERY_LENGTH, FinderQuery, topic_choices
 
 MAX_AGE = 120
 
@@ -94,7 +94,7 @@ class FinderForm(forms.Form):
         topic_field = self.fields["topic"]
         assert isinstance(topic_field, forms.ChoiceField)
         topic_field.choices = [("", _("All topics"))] + [
-            (term.code, term.localized("name")) for term in topics_in_use()
+            (term.code, term.localized("name")) for term in topic_choices()
         ]
 
     def finder_query(self) -> FinderQuery:

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 from coordination.parsing import parse_page
 
 from .forms import FinderForm
+from .links import service_page_url
 from .models import Service
 from .opening import Day, hours_on, public_holiday, upcoming_exceptions, weekly_hours
-from .selectors import finder_page, service_get_public, service_search, services_for_picker
+from .selectors import finder_page, service_get_public, services_for_picker
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 10
@@ -25,6 +26,7 @@ class Result:
     service: Service
     today: Day
     open_now: bool
+    url: str
 
 
 @require_GET
@@ -34,13 +36,17 @@ def finder(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime()
     if form.is_bound and form.is_valid():
         page = finder_page(
-            services=service_search(query=form.finder_query(), now=now),
+            query=form.finder_query(),
+            now=now,
             number=parse_page(request.GET.get("page")),
             size=PAGE_SIZE,
         )
+        url = service_page_url()
         for result in page.results:
             today = hours_on(result.service, result.schedules, now.date())
-            results.append(Result(result.service, today, today.is_open_at(now.time())))
+            results.append(
+                Result(result.service, today, today.is_open_at(now.time()), url(result.service.id))
+            )
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {

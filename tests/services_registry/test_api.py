@@ -69,8 +69,8 @@ def test_the_finder_api_query_count_does_not_grow(api_client, count, django_asse
     term = TaxonomyTermFactory(code="angst", name="Angst")
     for number in range(count):
         ScheduleFactory(service=ServiceFactory(name=f"Angst {number}", topics=[term]))
-    # any service with every word?, the page with its total, topics and hours
-    with django_assert_num_queries(2):
+    # the page of the services with every word, with its total, topics and hours
+    with django_assert_num_queries(1):
         response = api_client.get("/api/v1/services/", {"q": "angst"})
     body = response.json()
     assert body["count"] == count
@@ -139,6 +139,35 @@ def test_the_finder_api_pages_with_next_and_previous(api_client):
     assert second["previous"] is not None
     beyond = api_client.get("/api/v1/services/", {"page_size": 2, "page": 9}).json()
     assert beyond["count"] == 3 and beyond["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("q", "names", "count"),
+    [
+        # every word: one service has both
+        ("angst rus", ["Angst og rus"], 1),
+        # no service has every word: any of them
+        ("angst sorg", ["Angst og rus", "Angst", "Sorg"], 3),
+        # no word as written: typos of name and topic words
+        ("sorgg", ["Sorg"], 1),
+    ],
+)
+def test_the_finder_api_pages_each_step_of_the_search_and_counts_past_its_end(
+    api_client, q, names, count
+):
+    """The first step's page is asked for before whether it finds anything: the count and the
+    pages (past the last one too) are those of the step that found something."""
+    ServiceFactory(name="Angst og rus", description="angst rus")
+    ServiceFactory(name="Angst", description="angst")
+    ServiceFactory(name="Sorg", description="sorg")
+    found = []
+    for page in (1, 2):
+        body = api_client.get("/api/v1/services/", {"q": q, "page_size": 2, "page": page}).json()
+        assert body["count"] == count
+        found += [result["name"] for result in body["results"]]
+    assert sorted(found) == sorted(names)
+    beyond = api_client.get("/api/v1/services/", {"q": q, "page_size": 2, "page": 9}).json()
+    assert beyond["count"] == count and beyond["results"] == []
 
 
 def test_hsds_service_pages_cost_the_same_queries_for_2_or_8_services(api_client):

@@ -5,8 +5,10 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db.models import Count, Window
 from django.urls import reverse
 
+from services_registry import selectors
 from services_registry.selectors import FinderQuery, service_search
 from services_registry.services import catalogue_import_path
 from tests.factories import ScheduleFactory, ServiceFactory, TaxonomyTermFactory
@@ -129,3 +131,27 @@ def test_the_page_escapes_and_survives_metacharacters(client, query):
     response = client.get(reverse("services_registry:finder"), {"q": query})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        FinderQuery(),
+        FinderQuery(q="angst", age=15, open_now=True),
+        FinderQuery(q="angst rus", topic="angst", drop_in=True, free=True, anonymous=True),
+    ],
+)
+@pytest.mark.parametrize("topics", [False, True])
+def test_a_result_page_statement_is_the_one_the_orm_writes_anew(query, topics):
+    """The page's arrays of opening hours and topics are compiled once a process: the
+    statement must stay exactly the one the ORM builds on each call, with whatever filters
+    (and their own subqueries) the search adds."""
+    for services, _last in selectors._search_steps(query=query, now=MONDAY_AFTERNOON):
+        anew = services.select_related("organization").only(*selectors.RESULT_FIELDS)
+        anew = anew.annotate(
+            total=Window(Count("pk")), schedule_rows=selectors.PAGE_ARRAYS["schedules"]()
+        )
+        if topics:
+            anew = anew.annotate(topic_rows=selectors.PAGE_ARRAYS["topics"]())
+        compiled = selectors._page_rows(services, topics)
+        assert compiled[20:40].query.sql_with_params() == anew[20:40].query.sql_with_params()

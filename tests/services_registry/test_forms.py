@@ -1,9 +1,12 @@
-"""The finder form's fast select writes exactly what Django's templated `Select` writes."""
+"""The finder form: its topics are those of active services, and its fast select writes exactly
+what Django's templated `Select` writes."""
 
 import pytest
 from django import forms
+from django.utils import translation
 
-from services_registry.forms import FastSelect
+from services_registry.forms import FastSelect, FinderForm
+from tests.factories import ServiceFactory, TaxonomyTermFactory
 
 CHOICES = [
     ("", "Alle temaer"),
@@ -31,3 +34,22 @@ def test_the_fast_select_writes_what_djangos_select_writes(choices, value, attrs
     assert FastSelect(choices=choices).render("topic", value, attrs) == forms.Select(
         choices=choices
     ).render("topic", value, attrs)
+
+
+@pytest.mark.django_db
+def test_the_topics_are_those_active_services_have_by_name_read_anew():
+    """The topics' statement is compiled once a process; its rows are read each time."""
+    sleep = TaxonomyTermFactory(code="sovn", name="Søvn", name_en="Sleep")
+    anxiety = TaxonomyTermFactory(code="angst", name="Angst", name_en="")
+    TaxonomyTermFactory(code="ubrukt", name="Ubrukt")
+    service = ServiceFactory(topics=[sleep, anxiety])
+
+    def choices():
+        return FinderForm().fields["topic"].choices[1:]
+
+    with translation.override("en"):
+        assert choices() == [("angst", "Angst"), ("sovn", "Sleep")]
+    assert choices() == [("angst", "Angst"), ("sovn", "Søvn")]
+    service.status = "inactive"
+    service.save()
+    assert choices() == []

@@ -3,15 +3,17 @@ and a query count that does not grow with the number of results."""
 
 import datetime
 import re
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.template import Context, Template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
+from services_registry.links import service_page_url
 from services_registry.models import Address, Phone, Schedule, ServiceAtLocation
 from services_registry.opening import Day
 from services_registry.templatetags.catalogue import today_line
@@ -44,11 +46,11 @@ def test_the_finder_is_public_and_linked_from_every_page(client):
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
-        # topics for the form, any service with every word?, the page with its total and hours
-        ({"q": "angst", "age": 15}, 3),
+        # topics for the form, the page of the services with every word, its total and hours
+        ({"q": "angst", "age": 15}, 2),
         # topics for the form, the page
         ({"age": 15}, 2),
-        # topics, every word?, any word?, the typo threshold, the page
+        # topics, every word's (empty) page, any word?, the typo threshold, the page
         ({"q": "angsst"}, 5),
     ],
 )
@@ -250,3 +252,17 @@ def test_the_day_line_is_what_its_template_wrote(language):
     with translation.override(language):
         for day in days:
             assert today_line(day) == template.render(Context({"today": day})), day
+
+
+@pytest.mark.parametrize("prefix", ["/", "/sammen/"])
+def test_a_service_page_url_is_the_one_reverse_gives(prefix):
+    """The finder's cards and API results link a page of services with one `reverse`."""
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        url = service_page_url()
+        ids = [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1), *(uuid.uuid4() for _ in range(5))]
+        for service_id in ids:
+            assert url(service_id) == reverse("services_registry:service-detail", args=[service_id])
+    finally:
+        set_script_prefix(before)
