@@ -11,11 +11,6 @@ for arg in "$@"; do
     fi
 done
 source scripts/env.sh
-# Python writes the bytecode of what it compiles, so the many processes of a run (pytest's workers,
-# the serial run, the Celery workers and manage.py commands the tests start) compile the project
-# once; an environment that sets PYTHONDONTWRITEBYTECODE made each compile it again (~0.5 s of
-# CPU a Django start; pytest's rewritten test modules likewise). __pycache__ is ignored by git.
-export PYTHONDONTWRITEBYTECODE=
 # The tests use Redis databases 1 and up (one per xdist worker), so a `make run` on the same
 # Redis keeps its queue in database 0.
 export REDIS_URL="${REDIS_URL%/*}/1"

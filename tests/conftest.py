@@ -228,12 +228,24 @@ class SeededOnce:
     inside it, rolled back after the test: every test starts from the freshly seeded data, as
     with Django's TestCase.setUpTestData. The outer transaction is rolled back, and the data
     gone, before any test that did not ask for it, so nothing else ever sees it.
+
+    A layer (`base` given) is seeded on top of its base, in a transaction inside the base's, for
+    the tests of one module that all need the same objects the base lacks; it is rolled back
+    before any test that does not ask for it, and always before its base. `value` is what the
+    seed returned.
     """
 
-    def __init__(self, blocker: DjangoDbBlocker, seed: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        blocker: DjangoDbBlocker,
+        seed: Callable[[], object],
+        base: "SeededOnce | None" = None,
+    ) -> None:
         self._blocker = blocker
         self._seed = seed
+        self._base = base
         self._atomic: transaction.Atomic | None = None
+        self.value: object = None
 
     @property
     def seeded(self) -> bool:
@@ -242,11 +254,13 @@ class SeededOnce:
     def enter(self) -> None:
         if self._atomic is not None:
             return
+        if self._base is not None:
+            self._base.enter()
         with self._blocker.unblock():
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
             try:
-                self._seed()
+                self.value = self._seed()
                 check_seeded_constraints()
             except BaseException:
                 self.leave()
@@ -256,10 +270,11 @@ class SeededOnce:
         if self._atomic is None:
             return
         atomic, self._atomic = self._atomic, None
+        self.value = None
         if transaction.get_connection().atomic_blocks[-1:] != [atomic]:
             raise RuntimeError(
                 "A transaction begun inside the seeded demo's is still open: a fixture broader "
-                "than a test opened it while the demo was seeded."
+                "than a test, or a layer not left first, opened it while the demo was seeded."
             )
         with self._blocker.unblock():
             transaction.set_rollback(True)
@@ -296,12 +311,17 @@ def demo_once(django_db_setup, django_db_blocker) -> Iterator[SeededOnce]:
     demo.leave()
 
 
-def _wants_demo_once(item: pytest.Item) -> bool:
-    """Whether the test asks for the seeded demo and pytest-django runs it in a transaction it
-    rolls back (its rule): a transactional test commits, and its flush would empty the outer
-    transaction, so it seeds its own."""
+# The session fixtures that yield a SeededOnce, each layer after its base: the demo, and the
+# hostile-input crawl's objects on top of it (tests/coordination/test_hostile_input.py).
+SEEDED_ONCE = ("demo_once", "hostile_demo_once")
+
+
+def _wants_seeded_once(item: pytest.Item, name: str) -> bool:
+    """Whether the test asks for the SeededOnce fixture `name` and pytest-django runs it in a
+    transaction it rolls back (its rule): a transactional test commits, and its flush would empty
+    the outer transaction, so it seeds its own."""
     names = getattr(item, "fixturenames", ())
-    if "demo_once" not in names:
+    if name not in names:
         return False
     marker = item.get_closest_marker("django_db")
     if marker is not None:
@@ -313,8 +333,8 @@ def _wants_demo_once(item: pytest.Item) -> bool:
         if available_apps is not None:
             return False
     return not any(
-        name in names
-        for name in (
+        fixture in names
+        for fixture in (
             "transactional_db",
             "live_server",
             "django_db_reset_sequences",
@@ -326,8 +346,9 @@ def _wants_demo_once(item: pytest.Item) -> bool:
 @pytest.fixture
 def _demo_once_enter(request: pytest.FixtureRequest) -> None:
     # Before the test's own transaction begins, which is then a savepoint inside the seeded one.
-    if _wants_demo_once(request.node):
-        request.getfixturevalue("demo_once").enter()
+    for name in SEEDED_ONCE:
+        if _wants_seeded_once(request.node, name):
+            request.getfixturevalue(name).enter()
 
 
 @pytest.fixture
@@ -342,7 +363,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # After the test's fixtures are gone and before the next test's (module fixtures included)
     # are set up: the seeded demo stays only for a next test that asks for it.
     yield
-    if nextitem is None or not _wants_demo_once(nextitem):
-        demo = getattr(item, "funcargs", {}).get("demo_once")
-        if demo is not None:
-            demo.leave()
+    for name in reversed(SEEDED_ONCE):
+        if nextitem is None or not _wants_seeded_once(nextitem, name):
+            seeded = getattr(item, "funcargs", {}).get(name)
+            if seeded is not None:
+                seeded.leave()

@@ -39,6 +39,8 @@ from referrals.models import Referral
 from referrals.services import referral_create
 from services_registry.apps import DEMO_INTAKE
 from services_registry.models import Organization, Service
+from tests.cases.conftest import demo_read
+from tests.conftest import SeededOnce
 from tests.coordination.oidc_providers import provider_settings
 from tests.factories import MeetingFactory
 from voice.checkins import first_contact_create
@@ -345,23 +347,43 @@ def _short(kwargs: dict[str, object]) -> str:
     return repr({key: str(value)[:60] for key, value in kwargs.items()})[:160]
 
 
+def _seed_what_the_demo_lacks() -> dict[str, str]:
+    demo = demo_read()
+    return _real_values(demo, _add_what_the_demo_lacks(demo))
+
+
+@pytest.fixture(scope="session")
+def hostile_demo_once(demo_once, django_db_blocker) -> Iterator[SeededOnce]:
+    """The demo with what it lacks added, built once for a run of consecutive parts of the crawl
+    (~1-1.7 s each) on top of the seeded demo, and rolled back before any other test."""
+    layer = SeededOnce(django_db_blocker, _seed_what_the_demo_lacks, base=demo_once)
+    yield layer
+    layer.leave()
+
+
+@pytest.fixture
+def real_values(hostile_demo_once: SeededOnce) -> dict[str, str]:
+    """One object of the demo, with what it lacks, for every name a route takes."""
+    assert isinstance(hostile_demo_once.value, dict), "the crawl runs in a rolled-back transaction"
+    return hostile_demo_once.value
+
+
 ROUTES = [
     route
     for route in _routes(get_resolver().url_patterns)
     if not route.startswith(SKIPPED_PREFIXES)
 ]
-# The crawl is split so that pytest-xdist spreads it over its workers; each part pays for the
-# objects the demo lacks (~1 s), so the parts are few, and every SHARDS-th route goes to the same
+# The crawl is split so that pytest-xdist spreads it over its workers; the objects the demo lacks
+# are built once for a worker's consecutive parts, and every SHARDS-th route goes to the same
 # part because neighbouring routes (a case's pages) cost alike.
 SHARDS = 8
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_no_hostile_input_gives_a_500(settings, demo, shard):
+def test_no_hostile_input_gives_a_500(settings, demo, real_values, shard):
     # The sign-in pages run against the real local OpenID providers (scripts/oidc_providers.sh).
     settings.SAMMEN_OIDC_PROVIDERS = provider_settings()
-    values = _real_values(demo, _add_what_the_demo_lacks(demo))
     routes = ROUTES[shard::SHARDS]
     html_routes = [route for route in routes if not route.startswith("/api/")]
     client = Client()
@@ -372,7 +394,7 @@ def test_no_hostile_input_gives_a_500(settings, demo, shard):
             # The API's input is schemathesis' (tests/api); here as one professional and nobody.
             for route in routes if person in (None, demo["ungdomshjelper"]) else html_routes:
                 crawl.sign_in(person)
-                crawl.page(_fill(route, values))
+                crawl.page(_fill(route, real_values))
             transaction.set_rollback(True)
     # Hostile path segments reach the views only past the login.
     client.force_login(demo["ungdomshjelper"])
@@ -380,6 +402,27 @@ def test_no_hostile_input_gives_a_500(settings, demo, shard):
         for url in _hostile_fill(route):
             crawl.request("get", url)
     assert not crawl.failures, "\n".join(crawl.failures)
+
+
+# The parts share what the layer built: each must start from it as built, and no other test may
+# see it (any order, any worker: each of these would fail if a test's writes or the layer leaked).
+@pytest.mark.django_db
+@pytest.mark.parametrize("part", ["a", "b"])
+def test_each_part_starts_from_what_was_built_once(demo, real_values, part):
+    assert list(Block.objects.values_list("pk", flat=True)) == [int(real_values["block_id"])]
+    assert list(Export.objects.values_list("pk", "status")) == [
+        (int(real_values["export_id"]), Export.Status.PENDING)
+    ]
+    Block.objects.all().delete()
+    Export.objects.update(status=Export.Status.FAILED)
+    block_create(case_id=demo.sara_case.pk, actor=demo["sara"], user=demo["laerer"])
+
+
+@pytest.mark.django_db
+def test_a_test_of_the_demo_alone_sees_nothing_the_crawl_built(demo):
+    assert demo.sara_case.pk
+    assert not Block.objects.exists()
+    assert not Export.objects.exists()
 
 
 @pytest.mark.django_db
