@@ -72,7 +72,8 @@ class _RateFromSettings(throttling.SimpleRateThrottle):
         """SimpleRateThrottle.allow_request with the window kept in one Redis list under the
         cache's key prefix; `history` is left as DRF's `wait()` reads it (its length and its
         oldest time)."""
-        if self.rate is None:
+        # parse_rate gives both numbers exactly when there is a rate.
+        if self.rate is None or self.num_requests is None or self.duration is None:
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
