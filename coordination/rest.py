@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,25 @@ THROTTLED = OpenApiResponse(
 )
 
 
+class FirstPageFirstPaginator(Paginator):
+    """Django's Paginator, except that the first page is read before anything is counted: when
+    it holds fewer rows than a page can, it is the last one and those rows are the count, so the
+    COUNT statement is not sent (most lists are one page: one statement fewer for each). A full
+    first page is counted as before, after it; every other page as Django does."""
+
+    def page(self, number: Any) -> Page:
+        if number not in (1, "1") or self.orphans or not self.allow_empty_first_page:
+            return super().page(number)
+        if "count" in self.__dict__:  # already counted (DRF's "last" page asks first)
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = len(rows)  # what the cached_property `count` would hold
+        return Page(rows, 1, self)
+
+
 class StandardPagination(PageNumberPagination):
+    django_paginator_class = FirstPageFirstPaginator
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100

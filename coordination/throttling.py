@@ -11,6 +11,7 @@ calls without credentials, "user" per person, and the stricter scopes that views
 sends a link; pages that do the same count in the same scope through `page_throttle_wait`).
 """
 
+import functools
 import logging
 import math
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
@@ -47,6 +49,16 @@ return {1, count + 1, redis.call('LINDEX', KEYS[1], -1)}
 """
 
 
+@functools.lru_cache(maxsize=4)
+def _window_script(cache_client: Any) -> Script:
+    """The window script bound to one Redis client of the cache's connection pool, made once per
+    cache client (per thread: Django keeps a cache object per thread). Django's `get_client`
+    builds a new Redis client on every call, and building one (its table of ~170 response
+    callbacks) cost more CPU than the round trip itself. Keyed on the cache client, so settings
+    that change CACHES (a new cache object) get their own."""
+    return cache_client.get_client(write=True).register_script(_WINDOW)
+
+
 class _RateFromSettings(throttling.SimpleRateThrottle):
     # Set by SimpleRateThrottle.__init__ from the rate (None: not throttled).
     num_requests: int | None
@@ -60,7 +72,8 @@ class _RateFromSettings(throttling.SimpleRateThrottle):
         """SimpleRateThrottle.allow_request with the window kept in one Redis list under the
         cache's key prefix; `history` is left as DRF's `wait()` reads it (its length and its
         oldest time)."""
-        if self.rate is None:
+        # parse_rate gives both numbers exactly when there is a rate.
+        if self.rate is None or self.num_requests is None or self.duration is None:
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
@@ -68,8 +81,7 @@ class _RateFromSettings(throttling.SimpleRateThrottle):
         self.now = self.timer()
         key = cache.make_key(f"{self.key}:window")
         try:
-            client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-            allowed, count, oldest = client.register_script(_WINDOW)(
+            allowed, count, oldest = _window_script(cache._cache)(  # type: ignore[attr-defined]
                 keys=[key], args=[repr(self.now), self.duration, self.num_requests]
             )
         except RedisError:
