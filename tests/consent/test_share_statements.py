@@ -1,13 +1,17 @@
 """The share path under load (issue #18 item 3): a share covered by a standing rule asks each
 question once under the case lock. The block rule is asked once per share (share and the
 disclosure it writes used to ask it twice), the audit append takes no savepoint of its own,
-and a legal duty to a blocked person still reaches them and alerts the young person."""
+and a legal duty to a blocked person still reaches them and alerts the young person. The
+view_entry permission's id is read once a process."""
 
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
+from cases.permissions import VIEW_ENTRY, view_entry_permission_forget, view_entry_permission_id
 from consent.models import Block, Disclosure
 from consent.services import block_create, sharing_rule_create
 from coordination.models import Notification
@@ -38,6 +42,29 @@ def statements():
 
 def block_reads(seen: list[str]) -> list[str]:
     return [sql for sql in seen if f'"{Block._meta.db_table}"' in sql]
+
+
+def test_a_share_after_a_migrate_grants_the_permission_the_migrate_left(demo):
+    """The permission's id is read once a process; a flush or migrate may make the permission
+    anew with another id, and post_migrate makes the next grant read it again."""
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
+    old = Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
+    assert view_entry_permission_id() == old.pk
+    try:
+        # As a flush does: the permission is made again, with a new id.
+        Permission.objects.filter(pk=old.pk).update(codename="view_entry_before")
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+        new = Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
+        assert new.pk != old.pk
+        # The author's own row is granted with the new id, or they could not share it.
+        note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
+        response = share_api(nurse, note, {"recipients": [teacher.pk]})
+        assert response.status_code == 201, response.json()
+        assert as_user(teacher).get(f"/api/v1/entries/{note.pk}/").status_code == 200
+    finally:
+        # The test's transaction is rolled back, the new permission with it.
+        view_entry_permission_forget()
 
 
 def test_a_rule_share_reads_the_blocks_once_and_audits_without_a_savepoint(demo):
