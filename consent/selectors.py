@@ -42,7 +42,15 @@ from coordination.models import User
 from coordination.statements import CompiledRead, Slot
 from services_registry.models import Service
 
-from .models import Block, ConsentRequest, Disclosure, HeldShare, SharingRule, Watch
+from .models import (
+    Block,
+    ConsentRequest,
+    Disclosure,
+    HeldShare,
+    ReadingFirst,
+    SharingRule,
+    Watch,
+)
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -775,7 +783,8 @@ def _entry_to_share(
         expiry_due=ExpressionWrapper(
             run_out_on(case=OuterRef("case_id"), now=now, today=rules_before),
             output_field=BooleanField(),
-        )
+        ),
+        reading_first=Exists(ReadingFirst.objects.filter(case=OuterRef("case_id"))),
     )
 
 
@@ -788,10 +797,19 @@ _ENTRY_TO_SHARE = CompiledRead(
 )
 
 
-def entry_to_share(*, user: User, entry_id: int) -> tuple[Entry, bool]:
-    """access_entry's read for the share path under the case lock, in one statement with whether
-    anything on the entry's case has run out (a rule or a disclosure the lock's holder records
-    as ended first: _expire_due's `due`). Http404 if `user` may not open the entry
+@dataclass(frozen=True)
+class EntryToShare:
+    entry: Entry
+    # Something on the entry's case ran out (a rule or a disclosure the lock's holder records as
+    # ended first: _expire_due's `due`).
+    expiry_due: bool
+    # The young person chose reading first on the case (consent.services.holding).
+    reading_first: bool
+
+
+def entry_to_share(*, user: User, entry_id: int) -> EntryToShare:
+    """access_entry's read for the share path under the case lock, in one statement with what
+    else the share asks about the entry's case. Http404 if `user` may not open the entry
     (entries_visible, the one rule). A statement of its own after the lock: the lock's SELECT
     took its snapshot before it waited."""
     now = timezone.now()
@@ -799,7 +817,8 @@ def entry_to_share(*, user: User, entry_id: int) -> tuple[Entry, bool]:
     rows = _ENTRY_TO_SHARE(user=user.pk, entry=entry_id, now=now, today=today, rules_before=today)
     if not rows:
         raise Http404
-    return rows[0], rows[0].expiry_due  # type: ignore[attr-defined]
+    row = rows[0]
+    return EntryToShare(row, row.expiry_due, row.reading_first)  # type: ignore[attr-defined]
 
 
 def rules_covering(

@@ -448,12 +448,13 @@ def share(
     such as minutes and messages) asks for none.
     """
     case = case_lock(entry.case_id)
-    entry, expiry_due = entry_to_share(user=actor, entry_id=entry.pk)
+    read = entry_to_share(user=actor, entry_id=entry.pk)
+    entry = read.entry
     shows_room_history = room is not None and actor.pk == case.youth_id
     if actor.pk != entry.author_id and not shows_room_history:
         raise PermissionDenied(_("Only the person who wrote an entry can share it."))
     case_require_open(case)
-    _expire_due(case=case, due=expiry_due)
+    _expire_due(case=case, due=read.expiry_due)
     if room is not None:
         return _share_in_room(
             case=case,
@@ -513,7 +514,9 @@ def share(
         basis = Disclosure.Basis.AGREEMENT
     # Covered by a rule, or the youth's own choice: the purpose is optional; a legal duty not.
     text = _purpose_check(purpose, required=basis == Disclosure.Basis.LEGAL_DUTY)
-    if basis == Disclosure.Basis.AGREEMENT and reading_first_waits(case=case, entry=entry):
+    if basis == Disclosure.Basis.AGREEMENT and reading_first_waits(
+        case=case, entry=entry, reading_first=read.reading_first
+    ):
         return ShareResult(
             "waiting_for_youth",
             held=shares_hold(

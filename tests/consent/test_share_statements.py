@@ -2,8 +2,9 @@
 question once under the case lock. The block rule is asked once per share (share and the
 disclosure it writes used to ask it twice), the audit append takes no savepoint of its own,
 and a legal duty to a blocked person still reaches them and alerts the young person. The entry
-is read under the lock with whether anything on the case ran out, the recipients with whether
-they receive it already, and the view_entry permission's id once a process."""
+is read under the lock with whether anything on the case ran out and whether the young person
+chose reading first, the recipients with whether they receive it already, and the view_entry
+permission's id once a process."""
 
 from collections import Counter
 from contextlib import contextmanager
@@ -78,17 +79,18 @@ def test_a_rule_share_reads_the_entry_once_under_the_lock_and_nothing_else_twice
     assert response.status_code == 201, response.json()
     reads = reads_by_table(seen)
     # The view's check, then the check under the lock with what ran out on the case (nothing:
-    # no read of rules or disclosures for it); the rules covering the recipients; no read of
-    # the active disclosures besides the recipients' (participants, with whether they receive
-    # it already); the permission's id is known.
+    # no read of rules or disclosures for it) and whether Sara chose reading first; the rules
+    # covering the recipients; no read of the active disclosures besides the recipients'
+    # (participants, with whether they receive it already); the permission's id is known.
     assert reads["cases_entry"] == 2, seen
     assert reads["consent_sharingrule"] == 1, seen
     assert reads["consent_disclosure"] == 0, seen
+    assert reads["consent_readingfirst"] == 0, seen
     assert reads["cases_participant"] == 1, seen
     assert reads["auth_permission"] == 0, seen
-    # 16 with the test's savepoint and its release; as the bench counts a share (token auth and
-    # COMMIT, no savepoint) 16 too, where it was 20.
-    assert len(seen) == 16, seen
+    # 15 with the test's savepoint and its release; as the bench counts a share (token auth and
+    # COMMIT, no savepoint) 15 too, where it was 20.
+    assert len(seen) == 15, seen
 
 
 def test_a_share_records_what_ran_out_on_the_case_before_it_shares(demo):
