@@ -164,7 +164,10 @@ def entries_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
     ).order_by("-created", "-id")
 
 
-def _entry_to_open(*, user: int, entry: int, now: datetime, today: date) -> QuerySet[Entry]:
+def entry_to_open(*, user: int, entry: int, now: datetime, today: date) -> QuerySet[Entry]:
+    """The one entry `user` may open (entries_visible) with its author and its case's young
+    person: access_entry's statement, and the share path's under the case lock
+    (consent.selectors.entry_to_share)."""
     return entries_visible(
         user=User(pk=user),
         # The people read with the entry are shown, never signed in as: no password hash.
@@ -194,14 +197,15 @@ def entry_content_type_id() -> int:
     return ContentType.objects.get_for_model(Entry).pk
 
 
-# Opening an entry (the page, the API, the share path's check): entries_visible's statement for
-# one entry, compiled once a process (coordination.statements; the sentinels match no one).
-_ENTRY_TO_OPEN = CompiledRead(
-    _entry_to_open,
-    key=entry_content_type_id,
-    entry=Slot(-3, -4, param=Entry._meta.pk.get_prep_value),
+# entry_to_open's values, bound per call (the sentinels match no one).
+ENTRY_TO_OPEN_SLOTS = {
     **ENTRIES_VISIBLE_SLOTS,
-)
+    "entry": Slot(-3, -4, param=Entry._meta.pk.get_prep_value),
+}
+
+# Opening an entry (the page, the API, the share view's check before the case lock):
+# entries_visible's statement for one entry, compiled once a process.
+_ENTRY_TO_OPEN = CompiledRead(entry_to_open, key=entry_content_type_id, **ENTRY_TO_OPEN_SLOTS)
 
 
 def access_entry(*, user: User, entry_id: int) -> Entry:

@@ -26,8 +26,11 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant, Withholding
 from cases.selectors import (
+    ENTRY_TO_OPEN_SLOTS,
     entries_visible,
+    entry_content_type_id,
     entry_may_open,
+    entry_to_open,
     is_active_participant,
     on_team,
     participant_active,
@@ -36,9 +39,18 @@ from cases.selectors import (
 )
 from coordination.ages import adult_since
 from coordination.models import User
+from coordination.statements import CompiledRead, Slot
 from services_registry.models import Service
 
-from .models import Block, ConsentRequest, Disclosure, HeldShare, SharingRule, Watch
+from .models import (
+    Block,
+    ConsentRequest,
+    Disclosure,
+    HeldShare,
+    ReadingFirst,
+    SharingRule,
+    Watch,
+)
 from .policy import Authority, consent_authority, self_decision_age, youth_decides_born_by
 
 
@@ -743,6 +755,70 @@ def access_sharing_rule(*, user: User, rule_id: int) -> SharingRule:
         raise Http404 from None
     access_case_overview(user=user, case_id=rule.case_id)
     return rule
+
+
+def rules_run_out(*, today: date) -> QuerySet[SharingRule]:
+    """Rules past their last day (`today` is after it) not yet recorded as ended: the daily
+    sweep, and every write under a case lock, ends them (consent.services.share._expire_due)."""
+    return SharingRule.objects.filter(ended_at__isnull=True, until__lt=today)
+
+
+def disclosures_run_out(*, now: datetime) -> QuerySet[Disclosure]:
+    """Disclosures past their end at `now` not yet recorded as ended (their access ended at
+    `until` already: cases.selectors.entries_visible)."""
+    return Disclosure.objects.filter(withdrawn_at__isnull=True, until__lte=now)
+
+
+def run_out_on(*, case: OuterRef, now: datetime, today: date) -> Q:
+    """SQL: a rule or a disclosure of `case` has run out (rules_run_out, disclosures_run_out)."""
+    return Q(Exists(rules_run_out(today=today).filter(case=case))) | Q(
+        Exists(disclosures_run_out(now=now).filter(entry__case=case))
+    )
+
+
+def _entry_to_share(
+    *, user: int, entry: int, now: datetime, today: date, rules_before: date
+) -> QuerySet[Entry]:
+    return entry_to_open(user=user, entry=entry, now=now, today=today).annotate(
+        expiry_due=ExpressionWrapper(
+            run_out_on(case=OuterRef("case_id"), now=now, today=rules_before),
+            output_field=BooleanField(),
+        ),
+        reading_first=Exists(ReadingFirst.objects.filter(case=OuterRef("case_id"))),
+    )
+
+
+_ENTRY_TO_SHARE = CompiledRead(
+    _entry_to_share,
+    key=entry_content_type_id,
+    # The local date itself (the `today` slot binds the birth date of an adult on it).
+    rules_before=Slot(date(1903, 3, 3), date(1904, 4, 4)),
+    **ENTRY_TO_OPEN_SLOTS,
+)
+
+
+@dataclass(frozen=True)
+class EntryToShare:
+    entry: Entry
+    # Something on the entry's case ran out (a rule or a disclosure the lock's holder records as
+    # ended first: _expire_due's `due`).
+    expiry_due: bool
+    # The young person chose reading first on the case (consent.services.holding).
+    reading_first: bool
+
+
+def entry_to_share(*, user: User, entry_id: int) -> EntryToShare:
+    """access_entry's read for the share path under the case lock, in one statement with what
+    else the share asks about the entry's case. Http404 if `user` may not open the entry
+    (entries_visible, the one rule). A statement of its own after the lock: the lock's SELECT
+    took its snapshot before it waited."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    rows = _ENTRY_TO_SHARE(user=user.pk, entry=entry_id, now=now, today=today, rules_before=today)
+    if not rows:
+        raise Http404
+    row = rows[0]
+    return EntryToShare(row, row.expiry_due, row.reading_first)  # type: ignore[attr-defined]
 
 
 def rules_covering(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import case_lock
 
-from ..models import Disclosure, SharingRule
+from ..selectors import disclosures_run_out, rules_run_out
 from .share import _expire_due
 
 
@@ -18,12 +18,8 @@ def disclosures_expire() -> int:
     and the youth. Idempotent: each case is re-read under its lock and what has ended is not
     found again. Returns how many disclosures ended."""
     now = timezone.now()
-    due_rules = SharingRule.objects.filter(
-        ended_at__isnull=True, until__lt=timezone.localdate(now)
-    ).values("case_id")
-    due_disclosures = Disclosure.objects.filter(withdrawn_at__isnull=True, until__lte=now).values(
-        "entry__case_id"
-    )
+    due_rules = rules_run_out(today=timezone.localdate(now)).values("case_id")
+    due_disclosures = disclosures_run_out(now=now).values("entry__case_id")
     case_ids = list(
         Case.objects.filter(Q(pk__in=due_rules) | Q(pk__in=due_disclosures))
         .order_by("pk")

@@ -16,7 +16,7 @@ from coordination.models import User
 from coordination.services import audit_append, notification_create
 
 from .. import links, notifications
-from ..models import HeldShare, ReadingFirst, SharingRule
+from ..models import HeldShare, SharingRule
 
 # What a helper writes straight on the case. The workflows' entries do not wait: minutes were
 # reviewed and approved by the young person before they are sent out, messages are the
@@ -24,13 +24,14 @@ from ..models import HeldShare, ReadingFirst, SharingRule
 WAITING_KINDS = (Entry.Kind.NOTE, Entry.Kind.DOCUMENT, Entry.Kind.PLAN)
 
 
-def reading_first_waits(*, case: Case, entry: Entry) -> bool:
-    """A rule share of `entry` waits: the young person turned reading first on, the entry is a
-    note, document or plan younger than SAMMEN_READ_FIRST_HOURS, they have not opened it, it is
-    not withheld from them (they could not read it), and no earlier wait for it was released
-    (by their open, their "share it", the time running out or their turning reading first
-    off). Caller holds the case lock."""
-    if entry.kind not in WAITING_KINDS or not ReadingFirst.objects.filter(case=case).exists():
+def reading_first_waits(*, case: Case, entry: Entry, reading_first: bool) -> bool:
+    """A rule share of `entry` waits: the young person turned reading first on (`reading_first`:
+    a ReadingFirst row of the case, as the caller read it under the lock:
+    consent.selectors.entry_to_share), the entry is a note, document or plan younger than
+    SAMMEN_READ_FIRST_HOURS, they have not opened it, it is not withheld from them (they could
+    not read it), and no earlier wait for it was released (by their open, their "share it", the
+    time running out or their turning reading first off). Caller holds the case lock."""
+    if entry.kind not in WAITING_KINDS or not reading_first:
         return False
     if entry.created <= timezone.now() - timedelta(hours=settings.SAMMEN_READ_FIRST_HOURS):
         return False

@@ -6,14 +6,13 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
 from cases.permissions import view_entry_grant, view_entry_revoke
-from cases.selectors import access_entry
 from cases.services import case_lock, case_require_open
 from coordination.errors import StateConflict
 from coordination.models import User
@@ -43,7 +42,11 @@ from ..selectors import (
     authority_for,
     blocked_on,
     deciders_for,
+    disclosures_run_out,
+    entry_to_share,
     rules_covering,
+    rules_run_out,
+    run_out_on,
 )
 from .holding import reading_first_waits, shares_hold
 
@@ -270,18 +273,26 @@ def _end_disclosures(
             )
 
 
-def _expire_due(*, case: Case) -> int:
+def _expire_due(*, case: Case, due: bool | None = None) -> int:
     """Ends what has run out on `case`: rules past their last day, and disclosures past their
     end (reason expired; the recipient and the youth are told with disclosure_expired). Access
     ended at that moment already (cases.selectors.entries_visible); this records it, so a share
     under the lock sees the state as it is. Caller holds the case lock; a second call finds
-    nothing. Returns how many disclosures ended."""
+    nothing. `due`: whether anything has run out, as the caller read it under the same lock
+    (share reads it with its access check); None asks here, in one statement, before the two
+    reads of what ran out, which almost never find anything. Returns how many disclosures
+    ended."""
     now = timezone.now()
-    rules = list(
-        SharingRule.objects.filter(
-            case=case, ended_at__isnull=True, until__lt=timezone.localdate(now)
-        ).order_by("pk")
-    )
+    today = timezone.localdate(now)
+    if due is None:
+        due = (
+            Case.objects.filter(pk=case.pk)
+            .filter(run_out_on(case=OuterRef("pk"), now=now, today=today))
+            .exists()
+        )
+    if not due:
+        return 0
+    rules = list(rules_run_out(today=today).filter(case=case).order_by("pk"))
     for rule in rules:
         rule.ended_at = ends_at(rule.until)
         rule.save(update_fields=["ended_at"])
@@ -293,28 +304,32 @@ def _expire_due(*, case: Case) -> int:
             object_id=str(rule.pk),
             data={"category": rule.category},
         )
-    due = list(
-        Disclosure.objects.filter(entry__case=case, withdrawn_at__isnull=True, until__lte=now)
+    due_disclosures = list(
+        disclosures_run_out(now=now)
+        .filter(entry__case=case)
         .select_related("recipient")
         .order_by("pk")
     )
     _end_disclosures(
         case=case,
-        disclosures=due,
+        disclosures=due_disclosures,
         actor=None,
         reason=Disclosure.EndReason.EXPIRED,
         kind=notifications.DISCLOSURE_EXPIRED,
     )
-    return len(due)
+    return len(due_disclosures)
 
 
-def _seeing(*, case: Case, entry: Entry) -> set[int]:
-    """Who may not receive `entry` again: the youth, its author and its active recipients."""
-    return {case.youth_id, entry.author_id} | set(
-        Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True).values_list(
-            "recipient_id", flat=True
-        )
-    )
+def _active_disclosures(entry: Entry) -> QuerySet[Disclosure]:
+    return Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True)
+
+
+def _seeing(*, case: Case, entry: Entry, receiving: set[int] | None = None) -> set[int]:
+    """Who may not receive `entry` again: the youth, its author and its active recipients
+    (`receiving`: those of them the caller read with the people it asks about)."""
+    if receiving is None:
+        receiving = set(_active_disclosures(entry).values_list("recipient_id", flat=True))
+    return {case.youth_id, entry.author_id} | receiving
 
 
 def _validate_recipients(
@@ -326,20 +341,28 @@ def _validate_recipients(
     without joining the case."""
     if not recipient_ids:
         raise ValidationError({"recipients": _("Choose at least one person to share with.")})
+    # Read with each of them: whether they receive the entry already (for _seeing; one round
+    # trip less for every share).
+    receives = Exists(_active_disclosures(entry).filter(recipient=OuterRef("user_id")))
     team = {
         p.user_id: p
         for p in Participant.objects.active()
         .filter(case=case, user_id__in=recipient_ids)
         .select_related("user")
+        .annotate(receives=receives)
     }
     users = {user_id: p.user for user_id, p in team.items()}
+    receiving = {user_id for user_id, p in team.items() if p.receives}  # type: ignore[attr-defined]
     if intake_of is not None:
-        users |= {
-            staff.user_id: staff.user
-            for staff in intake_staff(service_id=intake_of.pk)
+        for staff in (
+            intake_staff(service_id=intake_of.pk)
             .filter(user_id__in=recipient_ids)
             .select_related("user")
-        }
+            .annotate(receives=receives)
+        ):
+            users[staff.user_id] = staff.user
+            if staff.receives:
+                receiving.add(staff.user_id)
     outsiders = sorted(recipient_ids - set(users))
     if outsiders:
         raise ValidationError(
@@ -350,7 +373,7 @@ def _validate_recipients(
                 % {"ids": ", ".join(map(str, outsiders))}
             }
         )
-    already = sorted(recipient_ids & _seeing(case=case, entry=entry))
+    already = sorted(recipient_ids & _seeing(case=case, entry=entry, receiving=receiving))
     if already:
         raise ValidationError(
             {
@@ -425,12 +448,13 @@ def share(
     such as minutes and messages) asks for none.
     """
     case = case_lock(entry.case_id)
-    entry = access_entry(user=actor, entry_id=entry.pk)
+    read = entry_to_share(user=actor, entry_id=entry.pk)
+    entry = read.entry
     shows_room_history = room is not None and actor.pk == case.youth_id
     if actor.pk != entry.author_id and not shows_room_history:
         raise PermissionDenied(_("Only the person who wrote an entry can share it."))
     case_require_open(case)
-    _expire_due(case=case)
+    _expire_due(case=case, due=read.expiry_due)
     if room is not None:
         return _share_in_room(
             case=case,
@@ -490,7 +514,9 @@ def share(
         basis = Disclosure.Basis.AGREEMENT
     # Covered by a rule, or the youth's own choice: the purpose is optional; a legal duty not.
     text = _purpose_check(purpose, required=basis == Disclosure.Basis.LEGAL_DUTY)
-    if basis == Disclosure.Basis.AGREEMENT and reading_first_waits(case=case, entry=entry):
+    if basis == Disclosure.Basis.AGREEMENT and reading_first_waits(
+        case=case, entry=entry, reading_first=read.reading_first
+    ):
         return ShareResult(
             "waiting_for_youth",
             held=shares_hold(

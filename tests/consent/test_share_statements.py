@@ -1,16 +1,28 @@
 """The share path under load (issue #18 item 3): a share covered by a standing rule asks each
 question once under the case lock. The block rule is asked once per share (share and the
 disclosure it writes used to ask it twice), the audit append takes no savepoint of its own,
-and a legal duty to a blocked person still reaches them and alerts the young person."""
+and a legal duty to a blocked person still reaches them and alerts the young person. The entry
+is read under the lock with whether anything on the case ran out and whether the young person
+chose reading first, the recipients with whether they receive it already, and the view_entry
+permission's id once a process."""
 
+from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
+from django.utils import timezone
 
-from consent.models import Block, Disclosure
+from cases.models import Entry
+from cases.permissions import VIEW_ENTRY, view_entry_permission_forget, view_entry_permission_id
+from consent.models import Block, Disclosure, SharingRule
 from consent.services import block_create, sharing_rule_create
-from coordination.models import Notification
+from coordination.models import AuditEvent, Notification
 from tests.referrals.helpers import BUP, refer
 
 from .helpers import as_user, write_entry
@@ -38,6 +50,91 @@ def statements():
 
 def block_reads(seen: list[str]) -> list[str]:
     return [sql for sql in seen if f'"{Block._meta.db_table}"' in sql]
+
+
+def reads_by_table(seen: list[str]) -> Counter[str]:
+    """SELECTs by the table of their own FROM (not a subquery's: outside every parenthesis)."""
+    tables: Counter[str] = Counter()
+    for sql in seen:
+        if not sql.startswith("SELECT"):
+            continue
+        depth = 0
+        for at, char in enumerate(sql):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and sql.startswith(' FROM "', at):
+                tables[sql[at + 7 : sql.index('"', at + 7)]] += 1
+                break
+    return tables
+
+
+def test_a_rule_share_reads_the_entry_once_under_the_lock_and_nothing_else_twice(demo):
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
+    note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
+    # As after the first share of the process: the ids it looks up once are known.
+    view_entry_permission_id()
+    ContentType.objects.get_for_model(Entry)
+    with statements() as seen:
+        response = share_api(nurse, note, {"recipients": [teacher.pk]})
+    assert response.status_code == 201, response.json()
+    reads = reads_by_table(seen)
+    # The view's check, then the check under the lock with what ran out on the case (nothing:
+    # no read of rules or disclosures for it) and whether Sara chose reading first; the rules
+    # covering the recipients; no read of the active disclosures besides the recipients'
+    # (participants, with whether they receive it already); the permission's id is known.
+    assert reads["cases_entry"] == 2, seen
+    assert reads["consent_sharingrule"] == 1, seen
+    assert reads["consent_disclosure"] == 0, seen
+    assert reads["consent_readingfirst"] == 0, seen
+    assert reads["cases_participant"] == 1, seen
+    assert reads["auth_permission"] == 0, seen
+    # 15 with the test's savepoint and its release; as the bench counts a share (token auth and
+    # COMMIT, no savepoint) 15 too, where it was 20.
+    assert len(seen) == 15, seen
+
+
+def test_a_share_records_what_ran_out_on_the_case_before_it_shares(demo):
+    # Sara's one school rule ran out yesterday; the sweep has not run. The nurse's share finds it
+    # under the lock, records it (as the sweep would) and asks Sara instead of sharing by it.
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    for open_ended in SharingRule.objects.filter(case=demo.sara_case, category="school"):
+        assert as_user(sara).delete(f"/api/v1/sharing-rules/{open_ended.pk}/").status_code == 204
+    today = timezone.localdate()
+    rule = sharing_rule_create(
+        case=demo.sara_case, actor=sara, category="school", recipient_user=teacher, until=today
+    )
+    note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
+        response = share_api(nurse, note, {"recipients": [teacher.pk], "purpose": "Prøver."})
+        assert response.status_code == 202, response.json()
+        assert response.json()["status"] == "consent_requested"
+    rule.refresh_from_db()
+    assert rule.ended_at is not None
+    assert AuditEvent.objects.filter(action="rule.expired", object_id=str(rule.pk)).count() == 1
+    assert not SharingRule.objects.filter(pk=rule.pk, ended_at__isnull=True).exists()
+
+
+def test_a_share_after_a_migrate_grants_the_permission_the_migrate_left(demo):
+    """The permission's id is read once a process; a flush or migrate may make the permission
+    anew with another id, and post_migrate makes the next grant read it again."""
+    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
+    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
+    old = Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
+    assert view_entry_permission_id() == old.pk
+    try:
+        # As a flush does: the permission is made again, with a new id.
+        Permission.objects.filter(pk=old.pk).update(codename="view_entry_before")
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+        new = Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
+        assert new.pk != old.pk
+        # The author's own row is granted with the new id, or they could not share it.
+        note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
+        response = share_api(nurse, note, {"recipients": [teacher.pk]})
+        assert response.status_code == 201, response.json()
+        assert as_user(teacher).get(f"/api/v1/entries/{note.pk}/").status_code == 200
+    finally:
+        # The test's transaction is rolled back, the new permission with it.
+        view_entry_permission_forget()
 
 
 def test_a_rule_share_reads_the_blocks_once_and_audits_without_a_savepoint(demo):
@@ -100,3 +197,21 @@ def test_a_referral_payload_under_a_legal_duty_reads_the_blocks_once(demo):
         assert Notification.objects.filter(
             recipient=sara, kind="blocked_share_legal_duty", entry_id=entry.pk
         ).exists()
+
+
+def test_someone_who_receives_the_entry_already_is_refused_in_the_same_words(demo):
+    # Whether a recipient receives the entry is read with the recipients (not by a read of its
+    # own): the answer names them as before, and no longer once their disclosure ended.
+    sara, nurse, teacher, bup = demo["sara"], demo["helsesykepleier"], demo["laerer"], demo["bup"]
+    note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
+    first = share_api(nurse, note, {"recipients": [teacher.pk]})
+    assert first.status_code == 201, first.json()
+    again = share_api(nurse, note, {"recipients": [bup.pk, teacher.pk], "purpose": "Vurdering."})
+    assert again.status_code == 400
+    assert again.json() == {"recipients": [f"Disse kan allerede se innlegget: {teacher.pk}."]}, (
+        again.json()
+    )
+    assert not Disclosure.objects.filter(entry=note, recipient=bup).exists()
+    disclosure = Disclosure.objects.get(entry=note, recipient=teacher)
+    assert as_user(sara).post(f"/api/v1/disclosures/{disclosure.pk}/withdraw/").status_code == 200
+    assert share_api(nurse, note, {"recipients": [teacher.pk]}).status_code == 201
