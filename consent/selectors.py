@@ -818,7 +818,7 @@ def entry_to_share(*, user: User, entry_id: int) -> EntryToShare:
     if not rows:
         raise Http404
     row = rows[0]
-    return EntryToShare(row, row.expiry_due, row.reading_first)  # type: ignore[attr-defined]
+    return EntryToShare(row, row.expiry_due, row.reading_first)
 
 
 def rules_covering(
