@@ -169,7 +169,7 @@ def notes_ready(*, needed: int, rng: Any) -> list[Job]:
     from django.utils import timezone
 
     from cases.models import Case, Entry, EntryUserObjectPermission, Participant
-    from cases.permissions import view_entry_permission_id
+    from cases.permissions import view_entry_permission
 
     def unshared() -> list[tuple[int, int]]:
         with connection.cursor() as cursor:
@@ -209,11 +209,11 @@ def notes_ready(*, needed: int, rng: Any) -> list[Job]:
                 batch_size=5000,
             )
             youth = {case.pk: case.youth_id for case in cases}
-            permission_id = view_entry_permission_id()
+            permission = view_entry_permission()
             EntryUserObjectPermission.objects.bulk_create(
                 [
                     EntryUserObjectPermission(
-                        content_object_id=entry.pk, user_id=user_id, permission_id=permission_id
+                        content_object_id=entry.pk, user_id=user_id, permission=permission
                     )
                     for entry in written
                     for user_id in (entry.author_id, youth[entry.case_id])

@@ -396,7 +396,7 @@ def _entries_shared_and_opened(
     from django.utils import timezone
 
     from cases.models import AccessEvent, Entry, EntryUserObjectPermission
-    from cases.permissions import view_entry_permission_id
+    from cases.permissions import view_entry_permission
     from consent.models import Disclosure
 
     now = timezone.now()
@@ -418,7 +418,7 @@ def _entries_shared_and_opened(
         ],
         batch_size=batch,
     )
-    permission_id = view_entry_permission_id()
+    permission = view_entry_permission()
     youth_of = {case.pk: case.youth_id for case in cases}
     perms = []
     for entry in entries:
@@ -446,7 +446,7 @@ def _entries_shared_and_opened(
     Disclosure.objects.bulk_create(disclosures, batch_size=batch)
     EntryUserObjectPermission.objects.bulk_create(
         [
-            EntryUserObjectPermission(content_object_id=e, user_id=u, permission_id=permission_id)
+            EntryUserObjectPermission(content_object_id=e, user_id=u, permission=permission)
             for e, u in perms
         ],
         batch_size=batch,

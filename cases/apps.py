@@ -2,7 +2,6 @@ from datetime import date
 from typing import TextIO
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +19,8 @@ class CasesConfig(AppConfig):
         from coordination.notifications import register
 
         from .notifications import KINDS
-        from .permissions import view_entry_permission_forget
 
         register(*KINDS)
-        post_migrate.connect(view_entry_permission_forget, dispatch_uid="view_entry_permission")
 
     def seed_demo(self, *, users: dict, today: date, stdout: TextIO) -> None:
         from .demo import seed_cases

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import Permission
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from services_registry.models import Service
 
@@ -18,28 +17,9 @@ VIEW_ENTRY = "view_entry"
 CASE_ADMIN_PERMISSION = f"cases.{CASE_ADMIN_CODENAME}"
 
 
-# The view_entry permission's id per database, read once a process instead of once a grant or
-# revoke (a round trip of every share). A flush or migrate may recreate permissions with new
-# ids: post_migrate empties this (cases.apps), and the database's name is in the key, so a test
-# database cloned from a template without migrating never sees another database's id.
-_view_entry_ids: dict[tuple[str, str], int] = {}
-
-
-def view_entry_permission_id(using: str = DEFAULT_DB_ALIAS) -> int:
-    key = (using, connections[using].settings_dict["NAME"])
-    permission_id = _view_entry_ids.get(key)
-    if permission_id is None:
-        permission_id = _view_entry_ids[key] = (
-            Permission.objects.using(using)
-            .values_list("pk", flat=True)
-            .get(content_type__app_label="cases", codename=VIEW_ENTRY)
-        )
-    return permission_id
-
-
-def view_entry_permission_forget(**kwargs: object) -> None:
-    """post_migrate's receiver: the next grant reads the id again."""
-    _view_entry_ids.clear()
+def view_entry_permission() -> Permission:
+    # Looked up per call: a flushed test database recreates permissions with new ids.
+    return Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
 
 
 def view_entry_grant(
@@ -54,13 +34,13 @@ def view_entry_grant(
     pairs = set(pairs)
     if not pairs:
         return
-    permission_id = view_entry_permission_id()
+    permission = view_entry_permission()
     EntryUserObjectPermission.objects.bulk_create(
         [
             EntryUserObjectPermission(
                 content_object_id=entry_id,
                 user_id=user_id,
-                permission_id=permission_id,
+                permission=permission,
                 expires_at=expires_at,
                 via_service=via_service,
             )
@@ -77,10 +57,10 @@ def view_entry_revoke(pairs: Iterable[tuple[int, int]]) -> None:
     entries_by_user: dict[int, list[int]] = {}
     for entry_id, user_id in pairs:
         entries_by_user.setdefault(user_id, []).append(entry_id)
-    permission_id = view_entry_permission_id()
+    permission = view_entry_permission()
     for user_id, entry_ids in sorted(entries_by_user.items()):
         EntryUserObjectPermission.objects.filter(
-            user_id=user_id, content_object_id__in=entry_ids, permission_id=permission_id
+            user_id=user_id, content_object_id__in=entry_ids, permission=permission
         ).delete()
 
 

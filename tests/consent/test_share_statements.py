@@ -3,8 +3,7 @@ question once under the case lock. The block rule is asked once per share (share
 disclosure it writes used to ask it twice), the audit append takes no savepoint of its own,
 and a legal duty to a blocked person still reaches them and alerts the young person. The entry
 is read under the lock with whether anything on the case ran out and whether the young person
-chose reading first, the recipients with whether they receive it already, and the view_entry
-permission's id once a process."""
+chose reading first, and the recipients with whether they receive it already."""
 
 from collections import Counter
 from contextlib import contextmanager
@@ -12,14 +11,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.utils import timezone
 
 from cases.models import Entry
-from cases.permissions import VIEW_ENTRY, view_entry_permission_forget, view_entry_permission_id
 from consent.models import Block, Disclosure, SharingRule
 from consent.services import block_create, sharing_rule_create
 from coordination.models import AuditEvent, Notification
@@ -71,8 +67,7 @@ def test_a_rule_share_reads_the_entry_once_under_the_lock_and_nothing_else_twice
     sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
     sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
     note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
-    # As after the first share of the process: the ids it looks up once are known.
-    view_entry_permission_id()
+    # As after the first share of the process: the content type's id is cached.
     ContentType.objects.get_for_model(Entry)
     with statements() as seen:
         response = share_api(nurse, note, {"recipients": [teacher.pk]})
@@ -81,16 +76,16 @@ def test_a_rule_share_reads_the_entry_once_under_the_lock_and_nothing_else_twice
     # The view's check, then the check under the lock with what ran out on the case (nothing:
     # no read of rules or disclosures for it) and whether Sara chose reading first; the rules
     # covering the recipients; no read of the active disclosures besides the recipients'
-    # (participants, with whether they receive it already); the permission's id is known.
+    # (participants, with whether they receive it already); the permission looked up once.
     assert reads["cases_entry"] == 2, seen
     assert reads["consent_sharingrule"] == 1, seen
     assert reads["consent_disclosure"] == 0, seen
     assert reads["consent_readingfirst"] == 0, seen
     assert reads["cases_participant"] == 1, seen
-    assert reads["auth_permission"] == 0, seen
-    # 15 with the test's savepoint and its release; as the bench counts a share (token auth and
-    # COMMIT, no savepoint) 15 too, where it was 20.
-    assert len(seen) == 15, seen
+    assert reads["auth_permission"] == 1, seen
+    # 16 with the test's savepoint and its release; as the bench counts a share (token auth and
+    # COMMIT, no savepoint) 16 too, where it was 20.
+    assert len(seen) == 16, seen
 
 
 def test_a_share_records_what_ran_out_on_the_case_before_it_shares(demo):
@@ -112,29 +107,6 @@ def test_a_share_records_what_ran_out_on_the_case_before_it_shares(demo):
     assert rule.ended_at is not None
     assert AuditEvent.objects.filter(action="rule.expired", object_id=str(rule.pk)).count() == 1
     assert not SharingRule.objects.filter(pk=rule.pk, ended_at__isnull=True).exists()
-
-
-def test_a_share_after_a_migrate_grants_the_permission_the_migrate_left(demo):
-    """The permission's id is read once a process; a flush or migrate may make the permission
-    anew with another id, and post_migrate makes the next grant read it again."""
-    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
-    sharing_rule_create(case=demo.sara_case, actor=sara, category="school", recipient_user=teacher)
-    old = Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
-    assert view_entry_permission_id() == old.pk
-    try:
-        # As a flush does: the permission is made again, with a new id.
-        Permission.objects.filter(pk=old.pk).update(codename="view_entry_before")
-        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
-        new = Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
-        assert new.pk != old.pk
-        # The author's own row is granted with the new id, or they could not share it.
-        note = write_entry(demo.sara_case, nurse, category="school", title="Prøveangst")
-        response = share_api(nurse, note, {"recipients": [teacher.pk]})
-        assert response.status_code == 201, response.json()
-        assert as_user(teacher).get(f"/api/v1/entries/{note.pk}/").status_code == 200
-    finally:
-        # The test's transaction is rolled back, the new permission with it.
-        view_entry_permission_forget()
 
 
 def test_a_rule_share_reads_the_blocks_once_and_audits_without_a_savepoint(demo):
