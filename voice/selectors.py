@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -63,18 +64,24 @@ def unread_messages(*, user: User, cases: list[Case] | None = None) -> dict[int,
     return unread_compiled(_UNREAD_MESSAGES, user=user, cases=cases)
 
 
-def unread_compiled(read: CompiledRead[Entry], *, user: User, cases: list[Case]) -> dict[int, int]:
-    """An unread count's compiled statement (slots: entries_visible's and `case_ids`) for
-    `user` on `cases` now, per case. No cases, no statement (as the ORM's empty IN)."""
+def _on_cases_now(read: CompiledRead[Entry], *, user: User, cases: list[Case]) -> list[Any]:
+    """The rows of a compiled read through entries_visible (slots: its own and `case_ids`) for
+    `user` on `cases`, now and today of one instant. No cases, no statement (as the ORM's
+    empty IN)."""
     if not cases:
-        return {}
-    rows = read(
+        return []
+    now = timezone.now()
+    return read(
         user=user.pk,
         case_ids=[case.pk for case in cases],
-        now=timezone.now(),
-        today=timezone.localdate(),
+        now=now,
+        today=timezone.localdate(now),
     )
-    return {row["case_id"]: row["unread"] for row in rows}
+
+
+def unread_compiled(read: CompiledRead[Entry], *, user: User, cases: list[Case]) -> dict[int, int]:
+    """An unread count's compiled statement for `user` on `cases` now, per case."""
+    return {row["case_id"]: row["unread"] for row in _on_cases_now(read, user=user, cases=cases)}
 
 
 def _unread_messages(
@@ -118,14 +125,7 @@ LATEST = 5
 def latest_about_youth(*, user: User, cases: list[Case]) -> list[Entry]:
     """The young person's home: the LATEST entries on `cases` (their own) that they may open,
     messages aside, newest first, with their authors. Compiled once a process."""
-    if not cases:
-        return []
-    return _LATEST_ABOUT_YOUTH(
-        user=user.pk,
-        case_ids=[case.pk for case in cases],
-        now=timezone.now(),
-        today=timezone.localdate(),
-    )
+    return _on_cases_now(_LATEST_ABOUT_YOUTH, user=user, cases=cases)
 
 
 def _latest_about_youth(
