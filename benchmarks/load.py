@@ -261,8 +261,8 @@ def start_service(command: list[str], *, env: dict[str, str], log: Path) -> subp
     kernel shares the CPU fairly between such groups first (with autogroup, as here, a session
     is one), so under load the worker's few short tasks get their turn next to 5 busy web
     workers. Started from this process's session instead, the worker was one process among
-    the web's in a single group: with 16 clients its deliveries waited p50 0.7-1.5 s for the
-    CPU after the answer, 10 ms in a session of its own (benchmarks/README.md)."""
+    the web's in a single group: with 16 clients its deliveries waited p50 0.5-1.5 s for the
+    CPU after the answer, 10-17 ms in a session of its own (benchmarks/README.md)."""
     with log.open("w") as output:
         return subprocess.Popen(
             command,
