@@ -15,7 +15,6 @@ of from a slot) refuses to compile. The sentinels match no row, so Django runnin
 itself, were it ever to stop asking the compiler for its text, finds nothing: it fails closed.
 """
 
-import copy
 import datetime
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -72,6 +71,46 @@ class _Compiled:
     fields: tuple[str, ...] | None
 
 
+T = TypeVar("T")
+
+
+def _shallow_copy(obj: T) -> T:
+    """What `copy.copy` gives for a plain object, also for django-cte's queries and compilers,
+    whose `__reduce__` (there for pickling) makes `copy.copy` return their class instead."""
+    clone = object.__new__(type(obj))
+    clone.__dict__ = obj.__dict__.copy()
+    return clone
+
+
+def rows_of(
+    query: Any,
+    compiler: SQLCompiler,
+    sql: str,
+    params: tuple[Any, ...],
+    *,
+    using: str,
+    iterable_class: type = models.query.ModelIterable,
+    fields: tuple[str, ...] | None = None,
+) -> list[Any]:
+    """The rows of `sql` run with `params`, turned into what the queryset `query` (compiled by
+    `compiler` into a statement of the same select list) yields: model instances, or the dicts
+    or tuples of a values() queryset."""
+    # The compiler already holds what turns rows into objects (select, select_related's tree,
+    # converters); a shallow copy answers with this call's text, on this thread's connection
+    # (the compiler's is the thread's that compiled it).
+    compiler = _shallow_copy(compiler)
+    compiler.connection = connections[using]
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
+    query = _shallow_copy(query)
+    query.get_compiler = lambda *args, **kwargs: compiler
+    queryset: models.QuerySet[Any, Any] = models.QuerySet(
+        model=query.model, query=query, using=using
+    )
+    queryset._iterable_class = iterable_class
+    queryset._fields = fields  # type: ignore[attr-defined]
+    return list(queryset)
+
+
 class CompiledRead(Generic[M]):
     """`build(**values)` gives the queryset for one call's values (keyword arguments named as
     the slots); calling the read with values gives its rows (model instances, or the dicts or
@@ -102,20 +141,15 @@ class CompiledRead(Generic[M]):
             value if name is None else self._slots[name].param(values[name])
             for name, value in compiled.params
         )
-        # The template's compiler already holds what turns rows into objects (select,
-        # select_related's tree, converters); a shallow copy answers with this call's text, on
-        # this thread's connection (the template's is the thread's that compiled it).
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[using]
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
-        query = copy.copy(compiled.query)
-        query.get_compiler = lambda *args, **kwargs: compiler
-        queryset: models.QuerySet[M, Any] = models.QuerySet(
-            model=query.model, query=query, using=using
+        return rows_of(
+            compiled.query,
+            compiled.compiler,
+            compiled.sql,
+            params,
+            using=using,
+            iterable_class=compiled.iterable_class,
+            fields=compiled.fields,
         )
-        queryset._iterable_class = compiled.iterable_class
-        queryset._fields = compiled.fields  # type: ignore[attr-defined]
-        return list(queryset)
 
     def _compile(self, using: str) -> _Compiled:
         first = self._template({name: slot.a for name, slot in self._slots.items()}, using)
