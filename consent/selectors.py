@@ -9,12 +9,14 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
     FilteredRelation,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -48,6 +50,7 @@ from .models import (
     Disclosure,
     HeldShare,
     ReadingFirst,
+    Room,
     SharingRule,
     Watch,
 )
@@ -303,10 +306,66 @@ def rule_summary(rule: SharingRule) -> str:
     return f"{rule.get_category_display()} → {recipient}"
 
 
+@dataclass(slots=True)
+class DisclosureRow:
+    """What who_knows_what's rows and basis_text read of a Disclosure, with its rule (and the
+    rule's people), request (and who decided) and room: plain rows instead of model instances,
+    which at 1,500 disclosures were most of the call (issue 18)."""
+
+    pk: int
+    basis: str
+    rule_id: int | None
+    request_id: int | None
+    room_id: int | None
+    justification: str
+    purpose: str
+    end_reason: str
+    rule: SharingRule | None
+    request: ConsentRequest | None
+    room: Room | None
+
+
+class _Related:
+    """A related row's columns in a `values_list` (`path`__each concrete field, then those of
+    its own `related`), made into one model instance per distinct id, with its relations set:
+    `select_related` makes one per row, so 1,500 disclosures to six people built 1,500 users."""
+
+    def __init__(
+        self, path: str, model: type[Model], related: dict[str, type[Model]] | None = None
+    ) -> None:
+        self._model = model
+        self._fields = [field.attname for field in model._meta.concrete_fields]
+        self._pk = self._fields.index(model._meta.pk.attname)
+        self._related = [
+            (name, _Related(f"{path}__{name}", each)) for name, each in (related or {}).items()
+        ]
+        self.columns = [f"{path}__{name}" for name in self._fields]
+        for _name, each in self._related:
+            self.columns += each.columns
+        self._made: dict[object, Model] = {}
+
+    def make(self, row: tuple, start: int, db: str) -> Model | None:
+        """The instance of the columns from `start` of `row`; None where the relation is null."""
+        pk = row[start + self._pk]
+        if pk is None:
+            return None
+        made = self._made.get(pk)
+        if made is None:
+            own = len(self._fields)
+            made = self._made[pk] = self._model.from_db(db, self._fields, row[start : start + own])
+            at = start + own
+            for name, related in self._related:
+                value = related.make(row, at, db)
+                if value is not None:
+                    setattr(made, name, value)
+                at += len(related.columns)
+        return made
+
+
 def basis_text(
     *,
     basis: str,
-    disclosure: Disclosure | None,
+    disclosure: DisclosureRow | None,
     viewer_id: int | None,
     youth: User | None,
     visible: bool,
@@ -364,7 +423,7 @@ def basis_text(
 
 
 def basis_key(
-    *, basis: str, disclosure: Disclosure | None, visible: bool
+    *, basis: str, disclosure: DisclosureRow | None, visible: bool
 ) -> tuple[str, int | None, int | None, int | None, bool]:
     """What basis_text depends on besides the viewer and the young person, who are the same for
     every row of one who_knows_what: rows with equal keys have equal texts."""
@@ -386,7 +445,7 @@ class Knowledge:
     since: datetime
     basis_text: str
     until: datetime | None = None
-    disclosure: Disclosure | None = None
+    disclosure: DisclosureRow | None = None
     last_opened: datetime | None = None
     visible: bool = True
     withheld: bool = False
@@ -428,7 +487,7 @@ class Knowledge:
         return str(Disclosure.EndReason(reason).label) if reason else ""
 
     @property
-    def shown_disclosure(self) -> Disclosure | None:
+    def shown_disclosure(self) -> DisclosureRow | None:
         """None for the young person's placeholder: nothing there leads to the entry. A consent
         authority may still end a disclosure of an entry they cannot open."""
         return None if self.withheld else self.disclosure
@@ -481,24 +540,13 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     ended_by_age = _ended_by_age(participants, case=case)
     # 2: the entries, each with whether the viewer may open it (the one rule of
     # cases.selectors.entries_visible, as a subquery) and its active withholding.
-    entries = {entry.pk: entry for entry in _entries_for_overview(case=case, viewer=viewer)}
+    entries = _entries(case=case, viewer=viewer)
     if viewer is not None and viewer.pk != case.youth_id and guardian_only(participants, viewer):
         allowed = categories_guardians_decide(case=case)
         entries = {pk: e for pk, e in entries.items() if e.category in allowed}
-    # 3: every disclosure, active and ended, with its recipient.
-    disclosures = list(
-        Disclosure.objects.filter(entry__case=case)
-        .select_related(
-            "recipient",
-            "rule__created_by",
-            "rule__recipient_user",
-            "rule__recipient_service",
-            "request__decided_by",
-            "room",
-            "service",
-        )
-        .order_by("granted_at", "id")
-    )
+    # 3: every disclosure, active and ended, with its recipient, rule, request, room and service.
+    related = _disclosure_related()
+    disclosure_rows = _DISCLOSURES(case=case.pk)
     # 4: the last open per (entry, person).
     opened = {
         (row["entry_id"], row["user_id"]): row["last"]
@@ -536,7 +584,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         basis: str,
         since: datetime,
         until: datetime | None = None,
-        disclosure: Disclosure | None = None,
+        disclosure: DisclosureRow | None = None,
     ) -> Knowledge:
         visible: bool = getattr(entry, "viewer_may_open", True)
         withheld = viewer_is_youth and not visible
@@ -572,21 +620,36 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
                 author.entries.append(
                     knowledge(entry, basis="author", since=entry.created, until=left)
                 )
-    for disclosure in disclosures:
-        disclosed = entries.get(disclosure.entry_id)
+    recipients, rules, requests, rooms, services = related
+    starts = [len(_DISCLOSURE_FIELDS)]
+    for each in related[:-1]:
+        starts.append(starts[-1] + len(each.columns))
+    db = DEFAULT_DB_ALIAS
+    for row in disclosure_rows:
+        entry_id, recipient_id, granted_at, withdrawn_at, until = row[8:13]
+        disclosed = entries.get(entry_id)
         if disclosed is None:
             continue
-        recipient = person(disclosure.recipient)
-        if recipient.participant is None and disclosure.service is not None:
-            recipient.role, recipient.intake_of = INTAKE_ROLE, disclosure.service
+        recipient = people.get(recipient_id)
+        if recipient is None:
+            recipient = person(recipients.make(row, starts[0], db))  # type: ignore[arg-type]
+        if recipient.participant is None:
+            service = services.make(row, starts[4], db)
+            if service is not None:
+                recipient.role, recipient.intake_of = INTAKE_ROLE, service  # type: ignore[assignment]
+        own: tuple[int, str, int | None, int | None, int | None, str, str, str] = row[:8]
+        disclosure = DisclosureRow(
+            *own,
+            rules.make(row, starts[1], db),  # type: ignore[arg-type]
+            requests.make(row, starts[2], db),  # type: ignore[arg-type]
+            rooms.make(row, starts[3], db),  # type: ignore[arg-type]
+        )
         recipient.entries.append(
             knowledge(
                 disclosed,
                 basis=disclosure.basis,
-                since=disclosure.granted_at,
-                until=disclosure.withdrawn_at
-                or ended_by_age.get(disclosure.recipient_id)
-                or disclosure.until,
+                since=granted_at,
+                until=withdrawn_at or ended_by_age.get(recipient_id) or until,
                 disclosure=disclosure,
             )
         )
@@ -612,7 +675,61 @@ def _ended_by_age(participants: list[Participant], *, case: Case) -> dict[int, d
     return ended
 
 
-def _entries_for_overview(*, case: Case, viewer: User | None) -> QuerySet[Entry]:
+# The columns of query 3 before its related rows', in the order who_knows_what reads them.
+_DISCLOSURE_FIELDS = (
+    # DisclosureRow's own fields, in its order
+    "id",
+    "basis",
+    "rule_id",
+    "request_id",
+    "room_id",
+    "justification",
+    "purpose",
+    "end_reason",
+    # and what who_knows_what reads besides
+    "entry_id",
+    "recipient_id",
+    "granted_at",
+    "withdrawn_at",
+    "until",
+)
+
+
+def _disclosure_related() -> tuple[_Related, ...]:
+    """Query 3's related rows after _DISCLOSURE_FIELDS, in order: recipient, rule, request, room,
+    service (a new set a call: each remembers the instances it made)."""
+    return (
+        _Related("recipient", User),
+        _Related(
+            "rule",
+            SharingRule,
+            {"created_by": User, "recipient_user": User, "recipient_service": Service},
+        ),
+        _Related("request", ConsentRequest, {"decided_by": User}),
+        _Related("room", Room),
+        _Related("service", Service),
+    )
+
+
+def _disclosures(*, case: int) -> QuerySet[Disclosure]:
+    columns = (column for related in _disclosure_related() for column in related.columns)
+    return (
+        Disclosure.objects.filter(entry__case=case)
+        .order_by("granted_at", "id")
+        .values_list(*_DISCLOSURE_FIELDS, *columns)
+    )
+
+
+# Compiled once a process: the ORM resolved its joins and columns anew on every call.
+_DISCLOSURES = CompiledRead(_disclosures, case=Slot(-3, -4))
+
+# Nothing here shows an entry's text, and at 500 entries it was most of the rows' bytes.
+_ENTRY_FIELDS = [field.attname for field in Entry._meta.concrete_fields if field.name != "body"]
+
+
+def _entries(*, case: Case, viewer: User | None) -> dict[int, Entry]:
+    """The case's entries by id, in order, each with its author, `active_withholding` (with who
+    decided it) and, for a viewer, `viewer_may_open`; each author made once (_Related)."""
     entries = (
         Entry.objects.filter(case=case)
         .annotate(
@@ -620,19 +737,31 @@ def _entries_for_overview(*, case: Case, viewer: User | None) -> QuerySet[Entry]
                 "withholdings", condition=Q(withholdings__ended_at__isnull=True)
             )
         )
-        .select_related("author", "active_withholding__decided_by")  # type: ignore[misc]
-        # Nothing here shows an entry's text, and at 500 entries it was most of the rows' bytes.
-        .defer("body")
         .order_by("created", "id")
     )
-    if viewer is None:
-        return entries
-    openable = entries_visible(user=viewer, queryset=Entry.objects.filter(case=case))
-    return entries.annotate(
-        viewer_may_open=ExpressionWrapper(
-            Q(pk__in=openable.values("pk")), output_field=BooleanField()
+    extra = []
+    if viewer is not None:
+        openable = entries_visible(user=viewer, queryset=Entry.objects.filter(case=case))
+        entries = entries.annotate(
+            viewer_may_open=ExpressionWrapper(
+                Q(pk__in=openable.values("pk")), output_field=BooleanField()
+            )
         )
-    )
+        extra.append("viewer_may_open")
+    author = _Related("author", User)
+    withholding = _Related("active_withholding", Withholding, {"decided_by": User})
+    own, db = len(_ENTRY_FIELDS), entries.db
+    made = {}
+    for row in entries.values_list(*_ENTRY_FIELDS, *author.columns, *withholding.columns, *extra):
+        entry = Entry.from_db(db, _ENTRY_FIELDS, row[:own])
+        entry.author = author.make(row, own, db)  # type: ignore[assignment]
+        entry.active_withholding = withholding.make(  # type: ignore[attr-defined]
+            row, own + len(author.columns), db
+        )
+        if extra:
+            entry.viewer_may_open = row[-1]  # type: ignore[attr-defined]
+        made[entry.pk] = entry
+    return made
 
 
 def guardian_only(participants: list[Participant], viewer: User) -> bool:

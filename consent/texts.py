@@ -9,6 +9,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from cases.models import Entry
 from coordination.models import User
 
 from .selectors import Knowledge
@@ -29,6 +30,10 @@ class KnowledgeRows:
         self._dates: dict[tuple[str, object], str] = {}
         self._sentences: dict[tuple[str, ...], SafeString] = {}
         self._entries: dict[int, SafeString] = {}
+        # Once a page: localtime looked the zone up for each of ~30,000 dates, and an entry's
+        # get_category_display hashed every category's lazy label for each of ~500 entries.
+        self._zone = timezone.get_current_timezone()
+        self._categories: dict[str, str] = {}
         self._texts = {
             name: conditional_escape(text)
             for name, text in {
@@ -58,7 +63,7 @@ class KnowledgeRows:
         self._withdraw = (conditional_escape(head) + "/", "/" + conditional_escape(tail))
 
     def _date(self, moment: datetime, with_time: bool) -> str:
-        local = timezone.localtime(moment)
+        local = timezone.localtime(moment, self._zone)
         key: tuple[str, object] = (
             ("minute", local.replace(second=0, microsecond=0))
             if with_time
@@ -69,6 +74,12 @@ class KnowledgeRows:
             text = self._dates[key] = formats.date_format(
                 local, "j. F Y H:i" if with_time else "j. F Y"
             )
+        return text
+
+    def _category(self, entry: Entry) -> str:
+        text = self._categories.get(entry.category)
+        if text is None:
+            text = self._categories[entry.category] = entry.get_category_display()
         return text
 
     def _sentence(self, message: str, **dates: str) -> SafeString:
@@ -92,7 +103,7 @@ class KnowledgeRows:
             values = {
                 "name": conditional_escape(withholding.decided_by.name),
                 "date": conditional_escape(self._date(withholding.decided_at, with_time=False)),
-                "category": conditional_escape(knowledge.entry.get_category_display()),
+                "category": conditional_escape(self._category(knowledge.entry)),
             }
             text += mark_safe(  # noqa: S308
                 " – "
@@ -104,7 +115,7 @@ class KnowledgeRows:
             )
             text += format_html(" «{}»", withholding.reason)
         elif knowledge.visible or knowledge.withheld:
-            text += format_html(" ({})", knowledge.entry.get_category_display())
+            text += format_html(" ({})", self._category(knowledge.entry))
         self._entries[knowledge.entry.pk] = text
         return text
 

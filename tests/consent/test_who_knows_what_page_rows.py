@@ -3,78 +3,23 @@ its lists show, byte for byte, what the template they replaced rendered
 (who_knows_what_page_reference.html), for every kind of row, viewer and language."""
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.template import Context, Template
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
-from cases.models import AccessEvent, Participant
-from cases.services import entry_withhold
 from consent.selectors import categories_decided_by, who_knows_what
-from consent.services import (
-    block_create,
-    consent_request_approve,
-    participant_remove,
-    share,
-    sharing_rule_create,
-    withdraw,
-)
 from tests.factories import login_with_second_factor
 
-from .helpers import write_entry
+from .helpers import HOSTILE, everything_on_saras_case
 
 pytestmark = pytest.mark.django_db
 
 REFERENCE = Template((Path(__file__).parent / "who_knows_what_page_reference.html").read_text())
 LISTS = re.compile(r'<ul class="knowledge-list">(.*?)</ul>', re.DOTALL)
-# Markup, quotes and ampersands in everything people write, to catch any escaping difference.
-HOSTILE = '<b>Tom & "Jerry\'s"</b>'
-
-
-def _everything_on_saras_case(demo) -> None:  # type: ignore[no-untyped-def]
-    """Rows of every kind: a rule share with an end, consent with a purpose, a legal duty with
-    its justification, an entry withheld from Sara, a withdrawn share, opens, a block and
-    someone who left."""
-    sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
-    case = demo.sara_case
-    sharing_rule_create(
-        case=case,
-        actor=sara,
-        category="school",
-        recipient_user=teacher,
-        until=timezone.localdate() + timedelta(days=30),
-    )
-    school = write_entry(case, nurse, category="school", title=f"Skole {HOSTILE}")
-    share(entry=school, recipients=[teacher], actor=nurse, purpose=f"Plan {HOSTILE}")
-    health = write_entry(case, nurse, title=f"Helse {HOSTILE}")
-    request = share(
-        entry=health, recipients=[teacher, demo["mor"]], actor=nurse, purpose=HOSTILE
-    ).consent_request
-    consent_request_approve(consent_request=request, actor=sara)
-    duty = write_entry(case, nurse, title="Bekymring")
-    share(
-        entry=duty,
-        recipients=[teacher, demo["bup"]],
-        actor=nurse,
-        basis="legal_duty",
-        justification=f"§ 13-2 {HOSTILE}",
-    )
-    secret = write_entry(case, nurse, title="Hemmelig")
-    shared = share(entry=secret, recipients=[teacher], actor=nurse, purpose="Fordi")
-    consent_request_approve(consent_request=shared.consent_request, actor=sara)
-    entry_withhold(entry_id=secret.pk, actor=nurse, reason=f"Vern {HOSTILE}")
-    withdraw(disclosure=health.disclosures.get(recipient=teacher), actor=sara)
-    for entry in (school, health, duty):
-        AccessEvent.objects.create(entry=entry, user=teacher, via="web")
-    block_create(case_id=case.pk, actor=sara, user=demo["mor"])
-    participant_remove(
-        participant=Participant.objects.get(case=case, user=demo["bup"], left__isnull=True),
-        actor=demo["bup"],
-    )
 
 
 def _reference(case, viewer, csrf_token: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -102,7 +47,7 @@ def _reference(case, viewer, csrf_token: str) -> list[str]:  # type: ignore[no-u
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_page_is_what_the_template_rendered(demo, language):
-    _everything_on_saras_case(demo)
+    everything_on_saras_case(demo)
     viewers = [
         (demo.sara_case, demo["sara"]),
         (demo.sara_case, demo["ungdomshjelper"]),
