@@ -1,7 +1,5 @@
 """Meetings' part of the ungdomshjelper's overview (coordination.home.coordinator_items)."""
 
-from datetime import timedelta
-
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +10,12 @@ from coordination.home import CaseItem, case_item
 from coordination.models import User
 
 from .models import ActionItem, Attendance, Minutes
-from .selectors import action_items_visible, meetings_visible, sees_minutes_drafts_q
-
-# As on the home page: a meeting counts as upcoming until two hours after it started.
-UPCOMING_GRACE = timedelta(hours=2)
+from .selectors import (
+    UPCOMING_GRACE,
+    action_items_visible,
+    meetings_visible,
+    sees_minutes_drafts_q,
+)
 
 UPCOMING = ngettext_lazy("%(count)d upcoming meeting", "%(count)d upcoming meetings", "count")
 TO_CHOOSE = ngettext_lazy(
