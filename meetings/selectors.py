@@ -100,27 +100,32 @@ def meetings_upcoming_first(*, user: User) -> list[Meeting]:
     return _UPCOMING_FIRST(user=user.pk, now=now, today=timezone.localdate(now))
 
 
+# The slots of a compiled statement over meetings_visible (coordination.statements): the
+# person, the clock's `now` (what is upcoming) and `today` (the team rule's age of majority,
+# and the age the young person decides who comes at).
+MEETINGS_USER = Slot(-1, -2)
+MEETINGS_NOW = Slot(
+    datetime(1901, 1, 1, tzinfo=UTC),
+    datetime(1902, 2, 2, tzinfo=UTC),
+    param=lambda now: now - UPCOMING_GRACE,
+)
+MEETINGS_TODAY = Slot(
+    date(1901, 1, 1),
+    date(1902, 2, 2),
+    param=lambda today: adult_born_by(today=today),
+    also=(
+        lambda today: youth_decides_born_by(
+            category=ATTENDANCE_CATEGORY, today=today, ages=settings.SAMMEN_CONSENT_AGES
+        ),
+    ),
+)
 _UPCOMING_FIRST = CompiledRead(
     lambda user, now, today: meetings_upcoming(user=User(pk=user), now=now, today=today)[
         :UPCOMING_FIRST
     ],
-    user=Slot(-1, -2),
-    now=Slot(
-        datetime(1901, 1, 1, tzinfo=UTC),
-        datetime(1902, 2, 2, tzinfo=UTC),
-        param=lambda now: now - UPCOMING_GRACE,
-    ),
-    # The team rule's age of majority, and the age the young person decides who comes at.
-    today=Slot(
-        date(1901, 1, 1),
-        date(1902, 2, 2),
-        param=lambda today: adult_born_by(today=today),
-        also=(
-            lambda today: youth_decides_born_by(
-                category=ATTENDANCE_CATEGORY, today=today, ages=settings.SAMMEN_CONSENT_AGES
-            ),
-        ),
-    ),
+    user=MEETINGS_USER,
+    now=MEETINGS_NOW,
+    today=MEETINGS_TODAY,
 )
 
 

@@ -14,6 +14,7 @@ from django.db.models import OuterRef
 from django.test import Client
 from django.utils import timezone
 
+import meetings.coordinator
 import meetings.selectors
 import voice.rooms.selectors
 import voice.selectors
@@ -22,10 +23,13 @@ from cases.permissions import view_entry_grant
 from cases.selectors import cases_for_user, entries_visible, takes_part
 from cases.services import entry_withhold
 from consent.models import Disclosure
+from consent.policy import self_decision_age
 from coordination.ages import ADULT_AGE
 from coordination.models import User
-from meetings.models import Attendance
+from meetings.coordinator import _MEETING_ROWS
+from meetings.models import Attendance, Meeting
 from meetings.selectors import (
+    ATTENDANCE_CATEGORY,
     UPCOMING_FIRST,
     can_organise,
     meetings_upcoming,
@@ -265,6 +269,58 @@ def test_the_upcoming_meetings_are_the_orms_for_everyone_on_any_day(with_meeting
     assert 0 < sum(shown) < UPCOMING_FIRST * len(shown)
 
 
+def test_the_overviews_meeting_counts_are_the_orms_for_everyone_on_any_day(with_meetings):
+    """meeting_items' statement compiled once, against the ORM's of the same builder, for every
+    person and list of cases, on the day and on the eve and the day of a young person's
+    birthdays of majority and of deciding who comes (both dates made of the one `today`)."""
+    demo = with_meetings
+    case = demo.jonas_case
+    guardian = next(
+        demo[name] for name in ("far", "mor") if case in cases_for_user(user=demo[name])
+    )
+    # One meeting with the guardian only proposed, not invited: they see it while they decide.
+    proposed = MeetingFactory(
+        case=case,
+        organiser=Meeting.objects.filter(case=case).first().organiser,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    Attendance.objects.create(meeting=proposed, user=guardian, proposed_by=proposed.organiser)
+    birthday = timezone.localdate() + timedelta(days=2)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += timedelta(days=1)
+    days = [timezone.now()]
+    for age in (
+        ADULT_AGE,
+        self_decision_age(category=ATTENDANCE_CATEGORY, ages=settings.SAMMEN_CONSENT_AGES),
+    ):
+        noon = timezone.make_aware(datetime.combine(birthday, time(12)))
+        days += [(age, noon - timedelta(days=1)), (age, noon)]
+    counted = []
+    for age_day in days:
+        age, day = age_day if isinstance(age_day, tuple) else (None, age_day)
+        if age is not None:
+            User.objects.filter(pk=case.youth_id).update(
+                birth_date=birthday.replace(year=birthday.year - age)
+            )
+        with time_machine.travel(day, tick=False):
+            for name in (*PEOPLE, "inntak"):
+                user = User.objects.get(username=name)
+                for cases in case_lists(demo, user)[:-1]:
+                    values = {
+                        "user": user.pk,
+                        "case_ids": [case.pk for case in cases],
+                        "now": timezone.now(),
+                        "today": timezone.localdate(),
+                    }
+                    answer = sorted(_MEETING_ROWS(**values), key=lambda row: row["case_id"])
+                    expected = sorted(
+                        _MEETING_ROWS._build(**values), key=lambda row: row["case_id"]
+                    )
+                    assert answer == expected, (name, day, values["case_ids"])
+                    counted.append(sum(row["upcoming"] for row in answer))
+    assert sum(counted) > 10
+
+
 # A page's CSRF token is new on every request.
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 COMPILED = [
@@ -272,6 +328,7 @@ COMPILED = [
     (voice.selectors, "_LATEST_ABOUT_YOUTH"),
     (voice.rooms.selectors, "_ROOM_UNREAD_BY_CASE"),
     (meetings.selectors, "_UPCOMING_FIRST"),
+    (meetings.coordinator, "_MEETING_ROWS"),
 ]
 
 
