@@ -35,11 +35,13 @@ def _same(value: Any) -> Any:
 class Slot:
     """One value bound per call. `a` and `b`: two sentinels that match no row and differ from
     each other; `param`: how the ORM turns the value into its parameter (the identity for a
-    column compared to the value)."""
+    column compared to the value); `also`: other parameters the statement makes of the same
+    value (e.g. two ages' birth-date cutoffs from one date)."""
 
     a: Any
     b: Any
     param: Callable[[Any], Any] = _same
+    also: tuple[Callable[[Any], Any], ...] = ()
 
 
 class AnyOf(Lookup):
@@ -64,7 +66,8 @@ class _Compiled:
     query: Any
     compiler: SQLCompiler
     sql: str
-    # A slot's name where the call's value goes, else the constant.
+    # Where the call's value goes: a slot's name and what turns it into the parameter; else
+    # None and the constant.
     params: tuple[tuple[str | None, Any], ...]
     # What a values() queryset yields (dicts, tuples) instead of model instances.
     iterable_class: type
@@ -138,8 +141,7 @@ class CompiledRead(Generic[M]):
         if compiled is None:
             compiled = self._compiled[key] = self._compile(using)
         params = tuple(
-            value if name is None else self._slots[name].param(values[name])
-            for name, value in compiled.params
+            value if name is None else value(values[name]) for name, value in compiled.params
         )
         return rows_of(
             compiled.query,
@@ -159,17 +161,19 @@ class CompiledRead(Generic[M]):
             raise ValueError("the statement's text depends on the values")
         params: list[tuple[str | None, Any]] = []
         for a, b in zip(params_a, params_b, strict=True):
-            names = [
-                name
+            made = [
+                (name, param)
                 for name, slot in self._slots.items()
-                if slot.param(slot.a) == a and slot.param(slot.b) == b
+                for param in (slot.param, *slot.also)
+                if param(slot.a) == a and param(slot.b) == b
             ]
-            if a == b and not names:
+            if a == b and not made:
                 if isinstance(a, datetime.date):
                     raise ValueError(f"a date or time not from a slot: {a!r}")
                 params.append((None, a))
-            elif len(names) == 1:
-                params.append((names[0], None))
+            # Two of one slot's functions may make the same parameter (two equal ages).
+            elif len({name for name, _ in made}) == 1:
+                params.append(made[0])
             else:
                 raise ValueError(f"parameter {a!r}/{b!r} is no one slot's")
         unused = self._slots.keys() - {name for name, _ in params}

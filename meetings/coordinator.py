@@ -1,8 +1,9 @@
 """Meetings' part of the ungdomshjelper's overview (coordination.home.coordinator_items)."""
 
-from datetime import timedelta
+from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
@@ -10,12 +11,18 @@ from django.utils.translation import ngettext_lazy
 from cases.models import Case, Participant
 from coordination.home import CaseItem, case_item
 from coordination.models import User
+from coordination.statements import AnyOf, CompiledRead, Slot
 
-from .models import ActionItem, Attendance, Minutes
-from .selectors import action_items_visible, meetings_visible, sees_minutes_drafts_q
-
-# As on the home page: a meeting counts as upcoming until two hours after it started.
-UPCOMING_GRACE = timedelta(hours=2)
+from .models import ActionItem, Attendance, Meeting, Minutes
+from .selectors import (
+    MEETINGS_NOW,
+    MEETINGS_TODAY,
+    MEETINGS_USER,
+    UPCOMING_GRACE,
+    action_items_visible,
+    meetings_visible,
+    sees_minutes_drafts_q,
+)
 
 UPCOMING = ngettext_lazy("%(count)d upcoming meeting", "%(count)d upcoming meetings", "count")
 TO_CHOOSE = ngettext_lazy(
@@ -47,14 +54,18 @@ def _minutes_url(first: int, first_mine: int | None) -> str:
     return reverse("meetings:detail", args=[first])
 
 
-def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
-    """Upcoming meetings, meetings where the young person still chooses who comes, minutes
-    waiting for the young person's review or for a correction, and the ungdomshjelper's overdue
-    tasks. Two queries, over the meetings the ungdomshjelper may see."""
-    items = []
-    visible = meetings_visible(user=user).filter(case__in=cases).order_by()
+def _meeting_rows(
+    *, user: int, case_ids: list[int], now: datetime, today: date
+) -> QuerySet[Meeting, dict[str, Any]]:
+    """meeting_items' statement: per case of `case_ids`, over the meetings `user` may see (at
+    `now`, on `today`), how many are upcoming, wait for the young person's choice, for someone
+    to take over, for review or for corrections, and the first of each."""
+    viewer = User(pk=user)
+    visible = (
+        meetings_visible(user=viewer, today=today).filter(AnyOf(F("case_id"), case_ids)).order_by()
+    )
     proposed = Attendance.objects.filter(meeting=OuterRef("pk"))
-    upcoming = Q(cancelled_at__isnull=True, starts_at__gte=timezone.now() - UPCOMING_GRACE)
+    upcoming = Q(cancelled_at__isnull=True, starts_at__gte=now - UPCOMING_GRACE)
     # The young person has not chosen (or, when guardians decide, not said what they wish).
     to_choose = (
         upcoming
@@ -62,7 +73,7 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         & Q(Exists(proposed))
         & ~Q(Exists(proposed.filter(youth_wish__isnull=False)))
     )
-    organiser_on_case = Participant.objects.active().filter(
+    organiser_on_case = Participant.objects.active(today=today).filter(
         case=OuterRef("case"), user=OuterRef("organiser")
     )
     to_take_over = upcoming & Q(held_at__isnull=True) & ~Q(Exists(organiser_on_case))
@@ -70,21 +81,43 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     # join adds no row): a statement of their own nested the whole visibility rule again.
     in_review = Q(minutes__status=Minutes.Status.IN_REVIEW)
     corrections = Q(minutes__status=Minutes.Status.CORRECTIONS)
-    mine = sees_minutes_drafts_q(user=user, meeting="")
-    rows = list(
-        visible.values("case_id").annotate(
-            upcoming=Count("id", filter=upcoming),
-            to_choose=Count("id", filter=to_choose),
-            first_to_choose=Min("id", filter=to_choose),
-            to_take_over=Count("id", filter=to_take_over),
-            first_to_take_over=Min("id", filter=to_take_over),
-            in_review=Count("id", filter=in_review),
-            first_in_review=Min("id", filter=in_review),
-            first_mine_in_review=Min("id", filter=in_review & mine),
-            corrections=Count("id", filter=corrections),
-            first_corrections=Min("id", filter=corrections),
-            first_mine_corrections=Min("id", filter=corrections & mine),
-        )
+    mine = sees_minutes_drafts_q(user=viewer, meeting="")
+    return visible.values("case_id").annotate(
+        upcoming=Count("id", filter=upcoming),
+        to_choose=Count("id", filter=to_choose),
+        first_to_choose=Min("id", filter=to_choose),
+        to_take_over=Count("id", filter=to_take_over),
+        first_to_take_over=Min("id", filter=to_take_over),
+        in_review=Count("id", filter=in_review),
+        first_in_review=Min("id", filter=in_review),
+        first_mine_in_review=Min("id", filter=in_review & mine),
+        corrections=Count("id", filter=corrections),
+        first_corrections=Min("id", filter=corrections),
+        first_mine_corrections=Min("id", filter=corrections & mine),
+    )
+
+
+# Compiled once a process (the overview asks it on every call).
+_MEETING_ROWS = CompiledRead(
+    _meeting_rows,
+    case_ids=Slot((-3,), (-4,), param=list),
+    user=MEETINGS_USER,
+    now=MEETINGS_NOW,
+    today=MEETINGS_TODAY,
+)
+
+
+def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
+    """Upcoming meetings, meetings where the young person still chooses who comes, minutes
+    waiting for the young person's review or for a correction, and the ungdomshjelper's overdue
+    tasks. Two queries, over the meetings the ungdomshjelper may see."""
+    items = []
+    now = timezone.now()
+    rows = _MEETING_ROWS(
+        user=user.pk,
+        case_ids=[case.pk for case in cases],
+        now=now,
+        today=timezone.localdate(now),
     )
     for row in rows:
         case_id = row["case_id"]

@@ -2,8 +2,9 @@
 what is missing and for what is hidden alike."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -11,8 +12,11 @@ from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import entries_visible, participant_active, takes_part
+from consent.policy import youth_decides_born_by
 from consent.selectors import deciders_for, youth_decides_q
+from coordination.ages import adult_born_by
 from coordination.models import User
+from coordination.statements import CompiledRead, Slot
 
 from .models import (
     ActionItem,
@@ -26,17 +30,22 @@ from .models import (
 
 # Attendance is decided like sharing of general information (docs/architecture.md §4).
 ATTENDANCE_CATEGORY = Entry.Category.GENERAL
+# A meeting counts as upcoming until two hours after it started (the home page, the overview).
+UPCOMING_GRACE = timedelta(hours=2)
+# How many upcoming meetings the home page shows.
+UPCOMING_FIRST = 5
 # The #4 feedback rule: results are shown only once this many people have answered.
 EVALUATION_MIN_ANSWERS = 5
 
 
-def meetings_visible(*, user: User) -> QuerySet[Meeting]:
+def meetings_visible(*, user: User, today: date | None = None) -> QuerySet[Meeting]:
     """Meetings on cases `user` is on now, if they are the young person, the organiser, the
     case's ungdomshjelper, invited, or a guardian who decides who comes (guardians decide about
-    ATTENDANCE_CATEGORY: consent.policy, in SQL through youth_decides_q)."""
-    active = Participant.objects.active().filter(case=OuterRef("case"), user=user)
+    ATTENDANCE_CATEGORY: consent.policy, in SQL through youth_decides_q). On the local date
+    `today` (the clock's by default; a compiled statement passes its own)."""
+    active = Participant.objects.active(today=today).filter(case=OuterRef("case"), user=user)
     guardians_decide = ~youth_decides_q(
-        birth_date="case__youth__birth_date", category=ATTENDANCE_CATEGORY
+        birth_date="case__youth__birth_date", category=ATTENDANCE_CATEGORY, today=today
     )
     invited = Attendance.objects.filter(meeting=OuterRef("pk"), user=user, invited_at__isnull=False)
     return (
@@ -64,20 +73,60 @@ def meetings_for_case(*, user: User, case: Case) -> QuerySet[Meeting]:
     return meetings_visible(user=user).filter(case=case)
 
 
-def meetings_attending(*, user: User) -> QuerySet[Meeting]:
+def meetings_attending(*, user: User, today: date | None = None) -> QuerySet[Meeting]:
     """What goes in the person's calendar: meetings they organise, are invited to, or (the
     young person) are the meeting about. Cancelled ones stay, marked cancelled in iCalendar,
     so calendar programs remove them."""
     invited = Attendance.objects.filter(meeting=OuterRef("pk"), user=user, invited_at__isnull=False)
-    return meetings_visible(user=user).filter(
+    return meetings_visible(user=user, today=today).filter(
         Q(case__youth=user) | Q(organiser=user) | Exists(invited)
     )
 
 
-def meetings_upcoming(*, user: User) -> QuerySet[Meeting]:
-    return meetings_attending(user=user).filter(
-        cancelled_at__isnull=True, starts_at__gte=timezone.now() - timedelta(hours=2)
+def meetings_upcoming(
+    *, user: User, now: datetime | None = None, today: date | None = None
+) -> QuerySet[Meeting]:
+    """meetings_attending not cancelled that started at most UPCOMING_GRACE before `now`."""
+    now = timezone.now() if now is None else now
+    return meetings_attending(user=user, today=today).filter(
+        cancelled_at__isnull=True, starts_at__gte=now - UPCOMING_GRACE
     )
+
+
+def meetings_upcoming_first(*, user: User) -> list[Meeting]:
+    """The first UPCOMING_FIRST of meetings_upcoming (the home page's), compiled once a
+    process."""
+    now = timezone.now()
+    return _UPCOMING_FIRST(user=user.pk, now=now, today=timezone.localdate(now))
+
+
+# The slots of a compiled statement over meetings_visible (coordination.statements): the
+# person, the clock's `now` (what is upcoming) and `today` (the team rule's age of majority,
+# and the age the young person decides who comes at).
+MEETINGS_USER = Slot(-1, -2)
+MEETINGS_NOW = Slot(
+    datetime(1901, 1, 1, tzinfo=UTC),
+    datetime(1902, 2, 2, tzinfo=UTC),
+    param=lambda now: now - UPCOMING_GRACE,
+)
+MEETINGS_TODAY = Slot(
+    date(1901, 1, 1),
+    date(1902, 2, 2),
+    param=lambda today: adult_born_by(today=today),
+    also=(
+        lambda today: youth_decides_born_by(
+            category=ATTENDANCE_CATEGORY, today=today, ages=settings.SAMMEN_CONSENT_AGES
+        ),
+    ),
+)
+_UPCOMING_FIRST = CompiledRead(
+    lambda user, now, today: meetings_upcoming(user=User(pk=user), now=now, today=today)[
+        :UPCOMING_FIRST
+    ],
+    user=MEETINGS_USER,
+    now=MEETINGS_NOW,
+    today=MEETINGS_TODAY,
+)
 
 
 def can_organise(*, case: Case, user: User) -> bool:

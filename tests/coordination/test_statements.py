@@ -91,3 +91,24 @@ def test_a_values_read_answers_rows_and_any_number_of_ids_shares_one_text():
     ]
     assert per_case(cases=[]) == []
     assert list(Entry.objects.filter(AnyOf(F("case_id"), [second.case_id]))) == [second]
+
+
+def test_a_slot_binds_each_parameter_it_makes_by_its_own_function():
+    """`also`: one value making two parameters (two cutoffs from one date), each bound anew."""
+    entry = EntryFactory()
+    made = entry.created
+    around = CompiledRead(
+        lambda at: Entry.objects.filter(
+            created__gt=at - timedelta(days=1), created__lt=at + timedelta(days=1)
+        ),
+        at=Slot(
+            made.replace(year=1901),
+            made.replace(year=1902),
+            param=lambda at: at - timedelta(days=1),
+            also=(lambda at: at + timedelta(days=1),),
+        ),
+    )
+    assert around(at=made) == [entry]
+    assert around(at=made + timedelta(hours=12)) == [entry]
+    assert around(at=made + timedelta(days=2)) == []
+    assert around(at=made - timedelta(days=2)) == []

@@ -10,26 +10,45 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.db.models import OuterRef
 from django.test import Client
 from django.utils import timezone
 
+import meetings.coordinator
+import meetings.selectors
 import voice.rooms.selectors
 import voice.selectors
-from cases.models import Case
+from cases.models import Case, Entry
 from cases.permissions import view_entry_grant
-from cases.selectors import cases_for_user
+from cases.selectors import cases_for_user, entries_visible, takes_part
 from cases.services import entry_withhold
+from consent.models import Disclosure
+from consent.policy import self_decision_age
 from coordination.ages import ADULT_AGE
 from coordination.models import User
+from meetings.coordinator import _MEETING_ROWS
+from meetings.models import Attendance, Meeting
+from meetings.selectors import (
+    ATTENDANCE_CATEGORY,
+    UPCOMING_FIRST,
+    can_organise,
+    meetings_upcoming,
+    meetings_upcoming_first,
+)
+from meetings.services.meetings import meeting_cancel
 from services_registry.services import service_staff_set
-from tests.factories import EntryFactory, ServiceFactory, UserFactory
+from tests.factories import EntryFactory, MeetingFactory, ServiceFactory, UserFactory
+from voice.models import Visit
 from voice.rooms.selectors import _unread, room_unread_by_case, rooms_visible
 from voice.rooms.services import room_create, room_message_send
 from voice.selectors import (
+    _NEWS_SHARED,
+    _NEWS_WRITTEN,
     _latest_about_youth,
     _unread_messages,
     latest_about_youth,
     message_recipients,
+    news_for_youth,
     unread_messages,
 )
 from voice.services import message_send, messages_read
@@ -143,12 +162,173 @@ def test_the_latest_entries_are_the_orms_and_keep_what_is_withheld_out(messages)
     assert withheld in latest_about_youth(user=demo["helsesykepleier"], cases=[demo.sara_case])
 
 
+def news_by_orm(user, cases, since):
+    """news_for_youth's two counts as the ORM counted them before they were compiled."""
+    own = Case.objects.filter(
+        takes_part(user=user, case=OuterRef("pk")), pk__in=[case.pk for case in cases], youth=user
+    )
+    written = entries_visible(
+        user=user,
+        queryset=Entry.objects.filter(case__in=own)
+        .exclude(author=user)
+        .exclude(kind=Entry.Kind.MESSAGE),
+    )
+    shared = Disclosure.objects.filter(entry__case__in=own).exclude(granted_by=user)
+    if since is not None:
+        written = written.filter(created__gt=since)
+        shared = shared.filter(granted_at__gt=since)
+    return written.count(), shared.count()
+
+
+def test_the_news_counts_are_the_orms_for_everyone_any_cases_and_visits(messages):
+    demo = messages
+    # A moment between the demo's entries and disclosures and the fixture's messages.
+    middle = Entry.objects.order_by("created").values_list("created", flat=True)[
+        Entry.objects.count() // 2
+    ]
+    counted = []
+    for since in (None, middle, timezone.now()):
+        for name in (*PEOPLE, "inntak"):
+            user = User.objects.get(username=name)
+            Visit.objects.update_or_create(
+                user=user, defaults={"previous": since, "current": timezone.now()}
+            )
+            for cases in case_lists(demo, user):
+                news = news_for_youth(user=user, cases=cases)
+                expected = news_by_orm(user, cases, since)
+                assert (news.since, news.written, news.shared) == (since, *expected), (
+                    name,
+                    since,
+                    [case.pk for case in cases],
+                )
+                counted.append(expected)
+    # The comparison compared counts, some of them cut by the visit.
+    sara_case = [demo.sara_case]
+    assert news_by_orm(demo["sara"], sara_case, None) > news_by_orm(demo["sara"], sara_case, middle)
+    assert sum(written + shared for written, shared in counted) > 10
+
+
+@pytest.fixture
+def with_meetings(messages):
+    """Upcoming meetings on both demo cases, the team invited: more than the home page shows,
+    one cancelled, one past its grace."""
+    demo = messages
+    soon = timezone.now() + timedelta(days=1)
+    for case in (demo.sara_case, demo.jonas_case):
+        organiser = next(
+            participant.user
+            for participant in message_recipients(case=case)
+            if can_organise(case=case, user=participant.user)
+        )
+        for days in range(6):
+            meeting = MeetingFactory(
+                case=case, organiser=organiser, starts_at=soon + timedelta(days=days)
+            )
+            # Everyone on the team invited: a guardian's meetings end with the team rule.
+            Attendance.objects.bulk_create(
+                Attendance(
+                    meeting=meeting,
+                    user=participant.user,
+                    proposed_by=organiser,
+                    invited_at=timezone.now(),
+                )
+                for participant in message_recipients(case=case)
+                if participant.user != organiser
+            )
+        MeetingFactory(case=case, organiser=organiser, starts_at=soon - timedelta(hours=3, days=1))
+        cancelled = MeetingFactory(case=case, organiser=organiser, starts_at=soon)
+        meeting_cancel(meeting=cancelled, actor=organiser)
+    return demo
+
+
+def test_the_upcoming_meetings_are_the_orms_for_everyone_on_any_day(with_meetings):
+    """Compiled once, on the day and on the eve and the day of a young person's 18th birthday
+    (the team rule's date is bound per call: the guardians' invitations count no more)."""
+    demo = with_meetings
+    people = [User.objects.get(username=name) for name in (*PEOPLE, "inntak")]
+    birthday = timezone.localdate() + timedelta(days=2)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += timedelta(days=1)
+    User.objects.filter(pk=demo.jonas_case.youth_id).update(
+        birth_date=birthday.replace(year=birthday.year - ADULT_AGE)
+    )
+    noon = timezone.make_aware(datetime.combine(birthday, time(12)))
+    days = [timezone.now(), noon - timedelta(days=1), noon]
+    shown = []
+    for day in days:
+        with time_machine.travel(day, tick=False):
+            for user in people:
+                answer = meetings_upcoming_first(user=user)
+                expected = list(meetings_upcoming(user=user)[:UPCOMING_FIRST])
+                assert answer == expected, (user.username, day)
+                assert [(m.case.youth.name, m.organiser.name) for m in answer] == [
+                    (m.case.youth.name, m.organiser.name) for m in expected
+                ]
+                shown.append(len(answer))
+    assert max(shown) == UPCOMING_FIRST
+    assert 0 < sum(shown) < UPCOMING_FIRST * len(shown)
+
+
+def test_the_overviews_meeting_counts_are_the_orms_for_everyone_on_any_day(with_meetings):
+    """meeting_items' statement compiled once, against the ORM's of the same builder, for every
+    person and list of cases, on the day and on the eve and the day of a young person's
+    birthdays of majority and of deciding who comes (both dates made of the one `today`)."""
+    demo = with_meetings
+    case = demo.jonas_case
+    guardian = next(
+        demo[name] for name in ("far", "mor") if case in cases_for_user(user=demo[name])
+    )
+    # One meeting with the guardian only proposed, not invited: they see it while they decide.
+    proposed = MeetingFactory(
+        case=case,
+        organiser=Meeting.objects.filter(case=case).first().organiser,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    Attendance.objects.create(meeting=proposed, user=guardian, proposed_by=proposed.organiser)
+    birthday = timezone.localdate() + timedelta(days=2)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += timedelta(days=1)
+    days = [timezone.now()]
+    for age in (
+        ADULT_AGE,
+        self_decision_age(category=ATTENDANCE_CATEGORY, ages=settings.SAMMEN_CONSENT_AGES),
+    ):
+        noon = timezone.make_aware(datetime.combine(birthday, time(12)))
+        days += [(age, noon - timedelta(days=1)), (age, noon)]
+    counted = []
+    for age_day in days:
+        age, day = age_day if isinstance(age_day, tuple) else (None, age_day)
+        if age is not None:
+            User.objects.filter(pk=case.youth_id).update(
+                birth_date=birthday.replace(year=birthday.year - age)
+            )
+        with time_machine.travel(day, tick=False):
+            for name in (*PEOPLE, "inntak"):
+                user = User.objects.get(username=name)
+                for cases in case_lists(demo, user)[:-1]:
+                    values = {
+                        "user": user.pk,
+                        "case_ids": [case.pk for case in cases],
+                        "now": timezone.now(),
+                        "today": timezone.localdate(),
+                    }
+                    answer = sorted(_MEETING_ROWS(**values), key=lambda row: row["case_id"])
+                    expected = sorted(
+                        _MEETING_ROWS._build(**values), key=lambda row: row["case_id"]
+                    )
+                    assert answer == expected, (name, day, values["case_ids"])
+                    counted.append(sum(row["upcoming"] for row in answer))
+    assert sum(counted) > 10
+
+
 # A page's CSRF token is new on every request.
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 COMPILED = [
     (voice.selectors, "_UNREAD_MESSAGES"),
     (voice.selectors, "_LATEST_ABOUT_YOUTH"),
     (voice.rooms.selectors, "_ROOM_UNREAD_BY_CASE"),
+    (meetings.selectors, "_UPCOMING_FIRST"),
+    (meetings.coordinator, "_MEETING_ROWS"),
 ]
 
 
@@ -159,11 +339,18 @@ def pages(client):
     }
 
 
+def by_its_builder(read):
+    """A compiled read's stand-in: its builder's queryset, built and run by the ORM."""
+    return lambda **values: list(read._build(**values))
+
+
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
-def test_the_pages_are_the_same_bytes_as_with_the_orms_statements(messages, monkeypatch, language):
+def test_the_pages_are_the_same_bytes_as_with_the_orms_statements(
+    with_meetings, monkeypatch, language
+):
     """The home page and the overview of every person, compiled and with each compiled read's
     statement built and run by the ORM on the call instead (as before they were compiled)."""
-    demo = messages
+    demo = with_meetings
     clients = {}
     for name in PEOPLE:
         clients[name] = Client()
@@ -173,11 +360,13 @@ def test_the_pages_are_the_same_bytes_as_with_the_orms_statements(messages, monk
         compiled_pages = {name: pages(client) for name, client in clients.items()}
         for module, name in COMPILED:
             read = getattr(module, name)
-            monkeypatch.setattr(
-                module, name, lambda read=read, **values: list(read._build(**values))
-            )
+            monkeypatch.setattr(module, name, by_its_builder(read))
+        for reads in (_NEWS_WRITTEN, _NEWS_SHARED):
+            for since, read in list(reads.items()):
+                monkeypatch.setitem(reads, since, by_its_builder(read))
         orm_pages = {name: pages(client) for name, client in clients.items()}
     assert compiled_pages == orm_pages
     # The pages compared show what the compiled reads answer.
     assert "Samtale om søvn og stress" in compiled_pages["sara"]["/"]
+    assert compiled_pages["sara"]["/"].count("/meetings/") > UPCOMING_FIRST
     assert compiled_pages["ungdomshjelper"]["/ungdomshjelper/"].count("<li") > 3
