@@ -9,14 +9,14 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from coordination.ages import adult_born_by, age_on
 from coordination.home import Viewer
 from coordination.models import User
-from coordination.statements import CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Slot
 from services_registry.models import Service
 
 from .models import (
@@ -43,7 +43,7 @@ TODAY_SLOT = Slot(
 
 
 def takes_part(
-    *, user: User | OuterRef, case: Case | OuterRef, today: date | None = None
+    *, user: User | OuterRef, case: Case | OuterRef | int, today: date | None = None
 ) -> Exists:
     """SQL: `user` is on the team of `case` now (Participant.objects.active(), on `today` if
     given). Pass OuterRef("case") or similar to filter a list in one query."""
@@ -55,9 +55,20 @@ def is_active_participant(*, user: User, case: Case) -> bool:
     return Participant.objects.active().filter(case=case, user=user).exists()
 
 
-def team_users(*, case: Case) -> QuerySet[User]:
-    """The people on the team of `case` now (the young person included)."""
-    return User.objects.filter(takes_part(user=OuterRef("pk"), case=case))
+def team_users(*, case: Case | int, today: date | None = None) -> QuerySet[User]:
+    """The people on the team of `case` now (the young person included; on `today` if given)."""
+    return User.objects.filter(takes_part(user=OuterRef("pk"), case=case, today=today))
+
+
+def _team_users_among(*, case: int, users: list[int], today: date) -> QuerySet[User]:
+    return team_users(case=case, today=today).filter(AnyOf(F("pk"), users))
+
+
+def team_users_among(ids: set[int], *, case: Case) -> list[User]:
+    """Those of `ids` on the team of `case` now (team_users), in one statement compiled once a
+    process: the share view's check of the recipients it is sent (coordination.rest's
+    users_from_ids)."""
+    return _TEAM_USERS_AMONG(case=case.pk, users=sorted(ids), today=timezone.localdate())
 
 
 def cases_for_user(*, user: User, today: date | None = None) -> QuerySet[Case]:
@@ -220,6 +231,13 @@ def entry_content_type_id() -> int:
 
 
 # entry_to_open's values, bound per call (the sentinels match no one).
+_TEAM_USERS_AMONG = CompiledRead(
+    _team_users_among,
+    case=Slot(-1, -2),
+    users=Slot([-3], [-4]),
+    today=ENTRIES_VISIBLE_SLOTS["today"],
+)
+
 ENTRY_TO_OPEN_SLOTS = {
     **ENTRIES_VISIBLE_SLOTS,
     "entry": Slot(-3, -4, param=Entry._meta.pk.get_prep_value),

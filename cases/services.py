@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from coordination.services import (
     notification_create,
     phone_normalize,
 )
+from coordination.statements import CompiledRead, Slot
 from services_registry.models import Service
 
 from . import links
@@ -91,8 +93,24 @@ def case_lock(case_id: int) -> Case:
     other's chain locks. The row is locked FOR NO KEY UPDATE and without the youth's row: the
     foreign-key checks of rows inserted on the case, which run at COMMIT under a chain lock,
     take FOR KEY SHARE on both, which must not wait for a writer that itself waits for that
-    chain lock."""
-    return for_update(Case.objects.select_related("youth")).get(pk=case_id)
+    chain lock.
+
+    Its statement is compiled once a process (coordination.statements: every write on a case
+    takes it), so Django's own refusal of a row lock outside a transaction is asked here."""
+    if transaction.get_autocommit():
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    rows = _CASE_LOCK(case=case_id)
+    if not rows:
+        raise Case.DoesNotExist("Case matching query does not exist.")
+    return rows[0]
+
+
+_CASE_LOCK = CompiledRead(
+    lambda *, case: for_update(Case.objects.select_related("youth")).filter(pk=case).order_by(),
+    case=Slot(-1, -2),
+)
 
 
 def case_require_open(case: Case) -> None:

@@ -1,5 +1,7 @@
 """JSON API for the share path (docs/architecture.md §8). Thin: selectors read, services write."""
 
+import functools
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import Participant
-from cases.selectors import access_case, access_entry, entry_may_open, team_users
+from cases.selectors import (
+    access_case,
+    access_entry,
+    entry_may_open,
+    team_users,
+    team_users_among,
+)
 from cases.serializers import (
     CaseCloseInputSerializer,
     CaseOutputSerializer,
@@ -112,7 +120,7 @@ class ShareApi(APIView):
         recipients = users_from_ids(
             data.validated_data["recipients"],
             field="recipients",
-            among=team_users(case=entry.case),
+            among=functools.partial(team_users_among, case=entry.case),
         )
         result = services.share(
             entry=entry,

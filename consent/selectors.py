@@ -4,6 +4,7 @@
 may not see.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -14,6 +15,7 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    F,
     FilteredRelation,
     Max,
     Model,
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant, Withholding
 from cases.selectors import (
+    ENTRIES_VISIBLE_SLOTS,
     ENTRY_TO_OPEN_SLOTS,
     entries_visible,
     entry_content_type_id,
@@ -41,7 +44,7 @@ from cases.selectors import (
 )
 from coordination.ages import adult_since
 from coordination.models import User
-from coordination.statements import CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Slot
 from services_registry.models import Service
 
 from .models import (
@@ -265,15 +268,23 @@ def block_candidates(*, case: Case, viewer: User) -> list[Participant]:
     )
 
 
+def _blocked_on(*, case: int, users: list[int]) -> QuerySet[Block, int]:
+    return (
+        Block.objects.filter(case=case, ended_at__isnull=True)
+        .filter(AnyOf(F("user_id"), users))
+        .values_list("user_id", flat=True)
+    )
+
+
+# Asked by every share (consent.services.share.blocked_check): compiled once a process.
+_BLOCKED_ON = CompiledRead(_blocked_on, case=Slot(-1, -2), users=Slot([-3], [-4]))
+
+
 def blocked_on(*, case: Case, user_ids: set[int]) -> set[int]:
     """Which of `user_ids` are blocked on `case` now (one query)."""
     if not user_ids:
         return set()
-    return set(
-        Block.objects.filter(case=case, ended_at__isnull=True, user_id__in=user_ids).values_list(
-            "user_id", flat=True
-        )
-    )
+    return set(_BLOCKED_ON(case=case.pk, users=sorted(user_ids)))
 
 
 # -- who knows what ---------------------------------------------------------------------------
@@ -864,12 +875,14 @@ def access_disclosure(*, user: User, disclosure_id: int) -> Disclosure:
     raise Http404
 
 
-def sharing_rules_active(*, case: Case) -> QuerySet[SharingRule]:
+def sharing_rules_active(*, case: Case | int, today: date | None = None) -> QuerySet[SharingRule]:
     """The rules in force: not ended, and not past their last day (before the sweep ends
-    them, consent.services.disclosures_expire)."""
+    them, consent.services.disclosures_expire). `today`: the local date (by default now's); a
+    compiled statement passes its own (coordination.statements)."""
+    today = timezone.localdate() if today is None else today
     return (
         SharingRule.objects.filter(case=case, ended_at__isnull=True)
-        .filter(Q(until__isnull=True) | Q(until__gte=timezone.localdate()))
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
         .select_related("recipient_user", "recipient_service")
         .order_by("created", "id")
     )
@@ -950,13 +963,74 @@ def entry_to_share(*, user: User, entry_id: int) -> EntryToShare:
     return EntryToShare(row, row.expiry_due, row.reading_first)
 
 
+def _rules_of_category(*, case: int, category: str, today: date) -> QuerySet[SharingRule]:
+    return sharing_rules_active(case=case, today=today).filter(category=category)
+
+
+def _rules_read(build: Callable[..., QuerySet[SharingRule]]) -> CompiledRead[SharingRule]:
+    return CompiledRead(
+        build,
+        case=Slot(-1, -2),
+        category=Slot("-a-", "-b-"),
+        today=Slot(date(1905, 5, 5), date(1906, 6, 6)),
+    )
+
+
+# Every share asks them (rules_covering): compiled once a process, the rules that share by
+# themselves (a statement of their own text) apart.
+_RULES_OF_CATEGORY = _rules_read(_rules_of_category)
+_AUTOMATIC_RULES_OF_CATEGORY = _rules_read(
+    lambda **values: _rules_of_category(**values).filter(automatic=True)
+)
+
+
+def entry_disclosures_active(*, entry: Entry | int) -> QuerySet[Disclosure]:
+    """The disclosures of `entry` in force (not withdrawn, ended or expired-and-recorded)."""
+    return Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True)
+
+
+def _team_receiving(
+    *, case: int, entry: int, users: list[int], today: date
+) -> QuerySet[Participant]:
+    return (
+        Participant.objects.active(today=today)
+        .filter(case=case)
+        .filter(AnyOf(F("user_id"), users))
+        .select_related("user")
+        .annotate(receives=receives_entry(entry=entry))
+    )
+
+
+# Every share reads its recipients so (consent.services.share): compiled once a process.
+_TEAM_RECEIVING = CompiledRead(
+    _team_receiving,
+    case=Slot(-1, -2),
+    entry=Slot(-3, -4),
+    users=Slot([-5], [-6]),
+    today=ENTRIES_VISIBLE_SLOTS["today"],
+)
+
+
+def receives_entry(*, entry: Entry | int) -> Exists:
+    """SQL: the person of the row (its `user_id`) receives `entry` now."""
+    return Exists(entry_disclosures_active(entry=entry).filter(recipient=OuterRef("user_id")))
+
+
+def team_receiving(*, case: Case, entry: Entry, user_ids: set[int]) -> list[Participant]:
+    """Those of `user_ids` on the team of `case` now (Participant.objects.active), with their
+    user, each annotated `receives`: whether they receive `entry` already (one statement)."""
+    return _TEAM_RECEIVING(
+        case=case.pk, entry=entry.pk, users=sorted(user_ids), today=timezone.localdate()
+    )
+
+
 def rules_covering(
     *, case: Case, category: str, recipients: list[Participant], automatic_only: bool = False
 ) -> dict[int, SharingRule]:
     """For each recipient (an active participant) the first active rule that covers them
     (`automatic_only`: among the rules that share new entries by themselves)."""
-    active = sharing_rules_active(case=case).filter(category=category)
-    rules = list(active.filter(automatic=True) if automatic_only else active)
+    read = _AUTOMATIC_RULES_OF_CATEGORY if automatic_only else _RULES_OF_CATEGORY
+    rules = read(case=case.pk, category=category, today=timezone.localdate())
     covered: dict[int, SharingRule] = {}
     for participant in recipients:
         for rule in rules:

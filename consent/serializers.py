@@ -71,6 +71,40 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: Disclosure) -> dict[str, Any]:
+        """What the declared fields above give (they stay the schema), built directly: every
+        share answers with its disclosures, and DRF builds and binds this serializer's fields,
+        the four nested ones included, anew for each answer (benchmarks/README.md, issue 18
+        item 3). Same keys, order and values: tests/consent/test_disclosure_output.py compares
+        the two."""
+        visible = self.context.get("entry_visible", True)
+        return {
+            "id": instance.pk,
+            "entry": {
+                "id": instance.entry_id if visible else None,
+                "title": instance.entry.title if visible else None,
+                "category": str(instance.entry.category),
+            },
+            "recipient": user_summary(instance.recipient),
+            "basis": str(instance.basis),
+            "justification": str(instance.justification),
+            "purpose": str(instance.purpose),
+            "rule": instance.rule_id,
+            "consent_request": instance.request_id,
+            "granted_by": user_summary(instance.granted_by),
+            "granted_at": DATETIME.to_representation(instance.granted_at),
+            "until": _at(instance.until),
+            "withdrawn_by": (
+                None if instance.withdrawn_by is None else user_summary(instance.withdrawn_by)
+            ),
+            "withdrawn_at": _at(instance.withdrawn_at),
+            "end_reason": str(instance.end_reason),
+        }
+
+
+def _at(value: datetime | None) -> str | None:
+    return None if value is None else DATETIME.to_representation(value)
+
 
 class ConsentRequestEntrySerializer(serializers.Serializer):
     """The entry of a request; for the youth, an entry withheld from them has no id or title."""

@@ -126,13 +126,19 @@ def paginated(
     return paginator.get_paginated_response(data)
 
 
-def users_from_ids(ids: Iterable[int], *, field: str, among: QuerySet[User]) -> list[User]:
+def users_from_ids(
+    ids: Iterable[int],
+    *,
+    field: str,
+    among: QuerySet[User] | Callable[[set[int]], list[User]],
+) -> list[User]:
     """The users named by `ids` in a request body, looked up only `among` the people the
-    request may name (the team of the case, from the app that knows it). Any other id is a 400
-    on `field` in the same words whether the account exists or not, echoing only the ids the
-    caller sent, so a request never tells who has an account."""
+    request may name (the team of the case, from the app that knows it: a queryset, or a
+    function that reads those of a set of ids, e.g. a compiled statement). Any other id is a
+    400 on `field` in the same words whether the account exists or not, echoing only the ids
+    the caller sent, so a request never tells who has an account."""
     wanted = set(ids)
-    users = list(among.filter(pk__in=wanted))
+    users = list(among.filter(pk__in=wanted)) if isinstance(among, QuerySet) else among(wanted)
     missing = ", ".join(map(str, sorted(wanted - {user.pk for user in users})))
     if missing:
         raise exceptions.ValidationError(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Value
+from django.db.models import F, OuterRef, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,10 +43,13 @@ from ..selectors import (
     blocked_on,
     deciders_for,
     disclosures_run_out,
+    entry_disclosures_active,
     entry_to_share,
+    receives_entry,
     rules_covering,
     rules_run_out,
     run_out_on,
+    team_receiving,
 )
 from .holding import reading_first_waits, shares_hold
 
@@ -320,15 +323,13 @@ def _expire_due(*, case: Case, due: bool | None = None) -> int:
     return len(due_disclosures)
 
 
-def _active_disclosures(entry: Entry) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(entry=entry, withdrawn_at__isnull=True)
-
-
 def _seeing(*, case: Case, entry: Entry, receiving: set[int] | None = None) -> set[int]:
     """Who may not receive `entry` again: the youth, its author and its active recipients
     (`receiving`: those of them the caller read with the people it asks about)."""
     if receiving is None:
-        receiving = set(_active_disclosures(entry).values_list("recipient_id", flat=True))
+        receiving = set(
+            entry_disclosures_active(entry=entry).values_list("recipient_id", flat=True)
+        )
     return {case.youth_id, entry.author_id} | receiving
 
 
@@ -343,14 +344,7 @@ def _validate_recipients(
         raise ValidationError({"recipients": _("Choose at least one person to share with.")})
     # Read with each of them: whether they receive the entry already (for _seeing; one round
     # trip less for every share).
-    receives = Exists(_active_disclosures(entry).filter(recipient=OuterRef("user_id")))
-    team = {
-        p.user_id: p
-        for p in Participant.objects.active()
-        .filter(case=case, user_id__in=recipient_ids)
-        .select_related("user")
-        .annotate(receives=receives)
-    }
+    team = {p.user_id: p for p in team_receiving(case=case, entry=entry, user_ids=recipient_ids)}
     users = {user_id: p.user for user_id, p in team.items()}
     receiving = {user_id for user_id, p in team.items() if p.receives}  # type: ignore[attr-defined]
     if intake_of is not None:
@@ -358,7 +352,7 @@ def _validate_recipients(
             intake_staff(service_id=intake_of.pk)
             .filter(user_id__in=recipient_ids)
             .select_related("user")
-            .annotate(receives=receives)
+            .annotate(receives=receives_entry(entry=entry))
         ):
             users[staff.user_id] = staff.user
             if staff.receives:
