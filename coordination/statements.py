@@ -13,10 +13,20 @@ constant of the shape) or be the sentinel of exactly one slot in each. Anything 
 statement text for other values, a date or time the builder read from the clock itself instead
 of from a slot) refuses to compile. The sentinels match no row, so Django running the template
 itself, were it ever to stop asking the compiler for its text, finds nothing: it fails closed.
+
+The text is also PREPAREd once on each database connection that runs it, and each call is an
+EXECUTE of it: psycopg2 sends every statement as text, so PostgreSQL would parse, analyse and
+plan these joins anew on every call, which costs it several times what executing them does
+(benchmarks/README.md); a prepared statement is parsed once, and after its first five runs
+PostgreSQL keeps a generic plan when it is no worse than the custom ones. A connection keeps its
+prepared statements until it closes (they outlive a rollback); the names are the text's hash.
 """
 
 import copy
 import datetime
+import hashlib
+import re
+import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -60,11 +70,25 @@ class AnyOf(Lookup):
         return f"{lhs_sql} = ANY({rhs_sql})", [*lhs_params, *rhs_params]
 
 
+# The names PREPAREd on each open connection (keyed by psycopg2's connection: the next one,
+# after CONN_MAX_AGE or an error closed this, starts with none).
+_prepared: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _numbered(sql: str) -> str:
+    """Django's placeholders (%s, and %% for a literal %) as PREPARE's $1, $2, ..."""
+    numbers = iter(range(1, sql.count("%s") + 1))
+    return re.sub(r"%[s%]", lambda match: "%" if match[0] == "%%" else f"${next(numbers)}", sql)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     query: Any
     compiler: SQLCompiler
     sql: str
+    # PREPARE's name, and a call's statement: EXECUTE name(%s, ...), the parameters as the text's.
+    name: str
+    execute: str
     # A slot's name where the call's value goes, else the constant.
     params: tuple[tuple[str | None, Any], ...]
     # What a values() queryset yields (dicts, tuples) instead of model instances.
@@ -102,12 +126,14 @@ class CompiledRead(Generic[M]):
             value if name is None else self._slots[name].param(values[name])
             for name, value in compiled.params
         )
+        connection = connections[using]
+        _prepare(connection, compiled)
         # The template's compiler already holds what turns rows into objects (select,
-        # select_related's tree, converters); a shallow copy answers with this call's text, on
-        # this thread's connection (the template's is the thread's that compiled it).
+        # select_related's tree, converters); a shallow copy answers with this call's EXECUTE,
+        # on this thread's connection (the template's is the thread's that compiled it).
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[using]
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
+        compiler.connection = connection
+        compiler.as_sql = lambda *args, **kwargs: (compiled.execute, params)  # type: ignore[method-assign]
         query = copy.copy(compiled.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         queryset: models.QuerySet[M, Any] = models.QuerySet(
@@ -141,10 +167,13 @@ class CompiledRead(Generic[M]):
         unused = self._slots.keys() - {name for name, _ in params}
         if unused:
             raise ValueError(f"slots the statement does not use: {sorted(unused)}")
+        name = "sammen_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
         return _Compiled(
             query=queryset.query,
             compiler=compiler,
             sql=sql,
+            name=name,
+            execute=f"EXECUTE {name}" + (f"({', '.join(['%s'] * len(params))})" if params else ""),
             params=tuple(params),
             iterable_class=queryset._iterable_class,
             fields=queryset._fields,  # type: ignore[attr-defined]
@@ -157,3 +186,15 @@ class CompiledRead(Generic[M]):
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, tuple(params)
+
+
+def _prepare(connection: Any, compiled: _Compiled) -> None:
+    """PREPAREs the statement on `connection` unless it is already. On psycopg2's own cursor,
+    as Django sets a new connection up: a step of the connection, not a statement of the call
+    (query-count tests and execute wrappers see the EXECUTE)."""
+    connection.ensure_connection()
+    prepared = _prepared.setdefault(connection.connection, set())
+    if compiled.name not in prepared:
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {compiled.name} AS {_numbered(compiled.sql)}")
+        prepared.add(compiled.name)
