@@ -75,10 +75,32 @@ class AnyOf(Lookup):
 _prepared: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
 
 
-def _numbered(sql: str) -> str:
-    """Django's placeholders (%s, and %% for a literal %) as PREPARE's $1, $2, ..."""
-    numbers = iter(range(1, sql.count("%s") + 1))
-    return re.sub(r"%[s%]", lambda match: "%" if match[0] == "%%" else f"${next(numbers)}", sql)
+_PLACEHOLDER = re.compile(r"%[s%]")
+# Each Prepared's text by its name, for what reads the statements a call sent
+# (benchmarks/load.py puts a share's statements under their steps by their text).
+_texts: dict[str, str] = {}
+
+
+def statement_text(sql: str) -> str:
+    """`sql` itself, or for the EXECUTE of a Prepared the text it runs."""
+    if not sql.startswith("EXECUTE "):
+        return sql
+    return _texts.get(sql.removeprefix("EXECUTE ").split("(", 1)[0], sql)
+
+
+def _numbered(sql: str) -> tuple[str, int]:
+    """Django's placeholders (%s, and %% for a literal %) as PREPARE's $1, $2, ..., and how
+    many there are."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match[0] == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql), count
 
 
 @dataclass(frozen=True)
@@ -86,9 +108,7 @@ class _Compiled:
     query: Any
     compiler: SQLCompiler
     sql: str
-    # PREPARE's name, and a call's statement: EXECUTE name(%s, ...), the parameters as the text's.
-    name: str
-    execute: str
+    prepared: "Prepared"
     # A slot's name where the call's value goes, else the constant.
     params: tuple[tuple[str | None, Any], ...]
     # What a values() queryset yields (dicts, tuples) instead of model instances.
@@ -127,13 +147,13 @@ class CompiledRead(Generic[M]):
             for name, value in compiled.params
         )
         connection = connections[using]
-        _prepare(connection, compiled)
+        execute = compiled.prepared.statement(connection)
         # The template's compiler already holds what turns rows into objects (select,
         # select_related's tree, converters); a shallow copy answers with this call's EXECUTE,
         # on this thread's connection (the template's is the thread's that compiled it).
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
-        compiler.as_sql = lambda *args, **kwargs: (compiled.execute, params)  # type: ignore[method-assign]
+        compiler.as_sql = lambda *args, **kwargs: (execute, params)  # type: ignore[method-assign]
         query = copy.copy(compiled.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         queryset: models.QuerySet[M, Any] = models.QuerySet(
@@ -167,13 +187,11 @@ class CompiledRead(Generic[M]):
         unused = self._slots.keys() - {name for name, _ in params}
         if unused:
             raise ValueError(f"slots the statement does not use: {sorted(unused)}")
-        name = "sammen_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
         return _Compiled(
             query=queryset.query,
             compiler=compiler,
             sql=sql,
-            name=name,
-            execute=f"EXECUTE {name}" + (f"({', '.join(['%s'] * len(params))})" if params else ""),
+            prepared=Prepared(sql),
             params=tuple(params),
             iterable_class=queryset._iterable_class,
             fields=queryset._fields,  # type: ignore[attr-defined]
@@ -188,13 +206,28 @@ class CompiledRead(Generic[M]):
         return queryset, compiler, sql, tuple(params)
 
 
-def _prepare(connection: Any, compiled: _Compiled) -> None:
-    """PREPAREs the statement on `connection` unless it is already. On psycopg2's own cursor,
-    as Django sets a new connection up: a step of the connection, not a statement of the call
-    (query-count tests and execute wrappers see the EXECUTE)."""
-    connection.ensure_connection()
-    prepared = _prepared.setdefault(connection.connection, set())
-    if compiled.name not in prepared:
-        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-            cursor.execute(f"PREPARE {compiled.name} AS {_numbered(compiled.sql)}")
-        prepared.add(compiled.name)
+class Prepared:
+    """A fixed statement text (Django's placeholders) PREPAREd once on each connection that runs
+    it: `statement(connection)` prepares it there if need be and answers what to send instead,
+    `EXECUTE name(%s, ...)`, with the same parameters. A CompiledRead's text, or a hand-written
+    statement's (coordination.services: the audit chain's head, the worker's claim)."""
+
+    def __init__(self, sql: str) -> None:
+        self.name = "sammen_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+        _texts[self.name] = sql
+        self.prepare, placeholders = _numbered(sql)
+        self.execute = f"EXECUTE {self.name}" + (
+            f"({', '.join(['%s'] * placeholders)})" if placeholders else ""
+        )
+
+    def statement(self, connection: Any) -> str:
+        """On psycopg2's own cursor, as Django sets a new connection up: a step of the
+        connection, not a statement of the call (query-count tests and execute wrappers see
+        the EXECUTE)."""
+        connection.ensure_connection()
+        prepared = _prepared.setdefault(connection.connection, set())
+        if self.name not in prepared:
+            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {self.name} AS {self.prepare}")
+            prepared.add(self.name)
+        return self.execute
