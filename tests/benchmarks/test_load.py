@@ -15,7 +15,6 @@ from cases.models import Case
 from consent import notifications as consent_notifications
 from consent.models import Disclosure
 from coordination.models import Notification
-from coordination.statements import Prepared
 from tests.factories import NotificationFactory
 
 
@@ -114,12 +113,3 @@ def test_the_cpu_of_a_process_tree_counts_its_children_that_ended():
     )
     # Then the tree's CPU grew by the child's at least
     assert load.tree_cpu_seconds(os.getpid()) - before >= 0.25
-
-
-def test_a_prepared_statement_counts_under_the_step_of_what_it_runs():
-    """A compiled read sends EXECUTE (coordination.statements): the step profile looks it up."""
-    entry = Prepared('SELECT "cases_entry"."id" FROM "cases_entry" WHERE "cases_entry"."id" = %s')
-    head = Prepared('SELECT hash FROM "coordination_auditevent" WHERE chain = %s')
-    assert load._step(entry.execute) == "access check (entry)"
-    assert load._step(head.execute) == "audit append"
-    assert load._step("EXECUTE sammen_unknown(1)") == "other SQL (rules, team, checks)"
