@@ -756,15 +756,13 @@ def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
     send (in-app only: the row is the message) are stamped together, in one statement.
     """
     now = timezone.now()
+    claim = [
+        now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+        list(notification_ids),
+        now,
+    ]
     claimed = list(
-        Notification.objects.raw(
-            _NOTIFICATION_CLAIM.statement(connection),
-            [
-                now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
-                list(notification_ids),
-                now,
-            ],
-        )
+        Notification.objects.raw(_NOTIFICATION_CLAIM.statement(connection, claim), claim)
     )
     prefetch_related_objects(claimed, "recipient")
     to_send = {
@@ -927,7 +925,8 @@ def audit_append(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [AUDIT_CHAIN_LOCK, lock_key])
         # A statement of its own: its snapshot must be taken after the lock was granted.
-        cursor.execute(_AUDIT_CHAIN_HEAD.statement(connection), [chain, LEGACY_CHAIN, GENESIS_HASH])
+        head = [chain, LEGACY_CHAIN, GENESIS_HASH]
+        cursor.execute(_AUDIT_CHAIN_HEAD.statement(connection, head), head)
         (previous_hash,) = cursor.fetchone()
     event = AuditEvent(
         created=timezone.now(),

@@ -27,7 +27,7 @@ import datetime
 import hashlib
 import re
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -147,7 +147,7 @@ class CompiledRead(Generic[M]):
             for name, value in compiled.params
         )
         connection = connections[using]
-        execute = compiled.prepared.statement(connection)
+        execute = compiled.prepared.statement(connection, params)
         # The template's compiler already holds what turns rows into objects (select,
         # select_related's tree, converters); a shallow copy answers with this call's EXECUTE,
         # on this thread's connection (the template's is the thread's that compiled it).
@@ -208,11 +208,13 @@ class CompiledRead(Generic[M]):
 
 class Prepared:
     """A fixed statement text (Django's placeholders) PREPAREd once on each connection that runs
-    it: `statement(connection)` prepares it there if need be and answers what to send instead,
-    `EXECUTE name(%s, ...)`, with the same parameters. A CompiledRead's text, or a hand-written
-    statement's (coordination.services: the audit chain's head, the worker's claim)."""
+    it: `statement(connection, params)` prepares it there if need be and answers what to send
+    instead, `EXECUTE name(%s, ...)`, with the same parameters. A CompiledRead's text, or a
+    hand-written statement's (coordination.services: the audit chain's head, the worker's
+    claim)."""
 
     def __init__(self, sql: str) -> None:
+        self.sql = sql
         self.name = "sammen_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
         _texts[self.name] = sql
         self.prepare, placeholders = _numbered(sql)
@@ -220,10 +222,14 @@ class Prepared:
             f"({', '.join(['%s'] * placeholders)})" if placeholders else ""
         )
 
-    def statement(self, connection: Any) -> str:
-        """On psycopg2's own cursor, as Django sets a new connection up: a step of the
-        connection, not a statement of the call (query-count tests and execute wrappers see
-        the EXECUTE)."""
+    def statement(self, connection: Any, params: Sequence[Any]) -> str:
+        """The text itself when a parameter is an integer beyond int4 (an id from a URL, say):
+        PREPARE typed that parameter as its column and EXECUTE would fail to convert it, where
+        the text compares it as a number and matches nothing. On psycopg2's own cursor, as
+        Django sets a new connection up: a step of the connection, not a statement of the call
+        (query-count tests and execute wrappers see the EXECUTE)."""
+        if any(_beyond_int4(param) for param in params):
+            return self.sql
         connection.ensure_connection()
         prepared = _prepared.setdefault(connection.connection, set())
         if self.name not in prepared:
@@ -231,3 +237,9 @@ class Prepared:
                 cursor.execute(f"PREPARE {self.name} AS {self.prepare}")
             prepared.add(self.name)
         return self.execute
+
+
+def _beyond_int4(param: Any) -> bool:
+    if isinstance(param, list | tuple):
+        return any(_beyond_int4(item) for item in param)
+    return type(param) is int and not -(2**31) <= param < 2**31

@@ -98,3 +98,10 @@ def test_opening_or_listing_entries_reads_no_password_hash(demo):
     statements = [statement_text(query["sql"]) for query in [*opened, *listed]]
     assert statements
     assert not [sql for sql in statements if '"password"' in sql]
+
+
+def test_an_entry_id_beyond_the_column_is_not_found(demo):
+    nurse = demo["helsesykepleier"]
+    for huge in (2**63, 10**20):
+        with pytest.raises(Http404):
+            access_entry(user=nurse, entry_id=huge)

@@ -134,3 +134,19 @@ def test_a_statement_is_prepared_again_on_a_new_connection_and_outlives_a_rollba
         assert by_author(author=entry.author_id) == [entry]
         raise RuntimeError
     assert by_author(author=entry.author_id) == [entry]
+
+
+def test_an_id_beyond_the_column_matches_nothing_as_the_text_did():
+    """PREPARE types a parameter as its column; an id from a URL may not fit it."""
+    entry = EntryFactory()
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author), author=Slot(-1, -2)
+    )
+    per_case = CompiledRead(
+        lambda cases: Entry.objects.filter(AnyOf(F("case_id"), cases)),
+        cases=Slot((-1,), (-2,), param=list),
+    )
+    for huge in (2**31, 10**20, -(10**20)):
+        assert by_author(author=huge) == []
+        assert per_case(cases=[entry.case_id, huge]) == [entry]
+    assert by_author(author=entry.author_id) == [entry]
