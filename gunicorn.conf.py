@@ -20,3 +20,7 @@ timeout = 60
 # instead of opening and authenticating a new one for each request. Set here, for the
 # long-lived workers only: `runserver` starts a thread a request, where it would not help.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+# gunicorn 25.1 opens a control socket (`gunicornc`: worker counts, reload, shutdown) at one path
+# per user, $HOME/.gunicorn/gunicorn.ctl: a second server on the machine (the benchmark beside
+# `make run`) takes it over. Sammen manages its server through its process manager, not gunicornc.
+control_socket_disable = True

@@ -35,6 +35,12 @@ from .models import (
 from .permissions import CASE_ADMIN_PERMISSION, VIEW_ENTRY
 from .tokens import token_hash
 
+# The day of a compiled statement through Participant.objects.active() (coordination.statements):
+# the team rule compares birth dates with the age of majority on that day.
+TODAY_SLOT = Slot(
+    date(1901, 1, 1), date(1902, 2, 2), param=lambda today: adult_born_by(today=today)
+)
+
 
 def takes_part(
     *, user: User | OuterRef, case: Case | OuterRef, today: date | None = None
@@ -54,10 +60,11 @@ def team_users(*, case: Case) -> QuerySet[User]:
     return User.objects.filter(takes_part(user=OuterRef("pk"), case=case))
 
 
-def cases_for_user(*, user: User) -> QuerySet[Case]:
-    """The cases `user` takes part in now (one indexed EXISTS, no DISTINCT)."""
+def cases_for_user(*, user: User, today: date | None = None) -> QuerySet[Case]:
+    """The cases `user` takes part in now (one indexed EXISTS, no DISTINCT); `today` as for
+    Participant.objects.active()."""
     return (
-        Case.objects.filter(takes_part(user=user, case=OuterRef("pk")))
+        Case.objects.filter(takes_part(user=user, case=OuterRef("pk"), today=today))
         .select_related("youth", "closed_by")
         .order_by("-created", "-id")
     )
@@ -69,11 +76,30 @@ def viewer_cases(*, viewer: Viewer) -> list[Case]:
     return viewer.once("cases.cases_for_user", lambda: list(cases_for_user(user=viewer.user)))
 
 
+def case_to_access(*, user: int, case: int, today: date) -> QuerySet[Case]:
+    """cases_for_user narrowed to one case, as `get` would read it (no ordering), for
+    access_case's compiled statement."""
+    return cases_for_user(user=User(pk=user), today=today).filter(pk=case).order_by()
+
+
+# Every case-scoped request (its pages, its API) starts with access_case: cases_for_user's
+# statement for one case, compiled once a process, the person, the case and the day bound per
+# call (building and compiling it was most of that check's Python).
+_CASE_TO_ACCESS = CompiledRead(
+    case_to_access,
+    user=Slot(-1, -2),
+    case=Slot(-3, -4, param=Case._meta.pk.get_prep_value),
+    today=TODAY_SLOT,
+)
+
+
 def access_case(*, user: User, case_id: int) -> Case:
-    try:
-        return cases_for_user(user=user).get(pk=case_id)
-    except Case.DoesNotExist:
-        raise Http404 from None
+    """The case `user` takes part in now (cases_for_user, the one rule), with its young person
+    and who closed it; Http404 if none."""
+    rows = _CASE_TO_ACCESS(user=user.pk, case=case_id, today=timezone.localdate())
+    if not rows:
+        raise Http404
+    return rows[0]
 
 
 def participant_active(*, case: Case, user: User) -> Participant | None:
@@ -184,11 +210,7 @@ def entry_to_open(*, user: int, entry: int, now: datetime, today: date) -> Query
 ENTRIES_VISIBLE_SLOTS = {
     "user": Slot(-1, -2),
     "now": Slot(datetime(1901, 1, 1, tzinfo=UTC), datetime(1902, 2, 2, tzinfo=UTC)),
-    "today": Slot(
-        date(1901, 1, 1),
-        date(1902, 2, 2),
-        param=lambda today: adult_born_by(today=today),
-    ),
+    "today": TODAY_SLOT,
 }
 
 

@@ -57,6 +57,24 @@ class CaseOutputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        """The fields above, built directly: every case-scoped list and page of the API answers
+        through this, and a ModelSerializer inspects the model and builds its fields anew on
+        each request. The declared fields stay the schema; tests/cases/test_direct_output.py
+        holds the two equal."""
+        return {
+            "id": instance.pk,
+            "title": str(instance.title),
+            "status": str(instance.status),
+            "youth": user_summary(instance.youth),
+            "created": DATETIME.to_representation(instance.created),
+            "closed_at": _or_none(DATETIME, instance.closed_at),
+            "closed_by": None if instance.closed_by is None else user_summary(instance.closed_by),
+            "summary": str(instance.closing_summary),
+            "follow_up_on": _or_none(DATE, instance.follow_up_on),
+            "reopened_at": _or_none(DATETIME, instance.reopened_at),
+        }
+
 
 class CaseCloseInputSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=CLOSING_SUMMARY_MAX_CHARS, allow_blank=True)
@@ -205,9 +223,15 @@ class EntryOutputSerializer(serializers.ModelSerializer):
         }
 
 
-# One field to format every timestamp of EntryOutputSerializer's direct answer: its output
+# The fields that format every timestamp and date of this module's direct answers: their output
 # depends only on the settings and the active time zone, read on each call.
 DATETIME = serializers.DateTimeField()
+DATE = serializers.DateField()
+
+
+def _or_none(field: serializers.Field, value: Any) -> Any:
+    # A declared field is not asked about a None attribute: its answer is null.
+    return None if value is None else field.to_representation(value)
 
 
 def _attachment(attachment: Attachment) -> dict[str, Any]:
@@ -317,6 +341,21 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
         model = Invitation
         fields = ["id", "role", "display_name", "service", "status", "invited_by", "expires"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Invitation) -> dict[str, Any]:
+        """The fields above, built directly (as CaseOutputSerializer's; the same test)."""
+        service = instance.service
+        return {
+            "id": instance.pk,
+            "role": str(instance.role),
+            "display_name": str(instance.invitee.name),
+            "service": None
+            if service is None
+            else {"id": str(service.pk), "name": str(service.name)},
+            "status": str(instance.status),
+            "invited_by": user_summary(instance.invited_by),
+            "expires": DATETIME.to_representation(instance.expires),
+        }
 
 
 class InvitationInputSerializer(serializers.Serializer):

@@ -6,9 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
-from cases.serializers import ServiceSummarySerializer
+from cases.serializers import DATETIME, ServiceSummarySerializer
 from coordination.models import User
-from coordination.serializers import UserSummarySerializer
+from coordination.serializers import UserSummarySerializer, user_summary
 
 from .models import (
     BLOCK_REASON_MAX_CHARS,
@@ -431,3 +431,14 @@ class BlockOutputSerializer(serializers.ModelSerializer):
         model = Block
         fields = ["id", "user", "reason", "created_by", "created"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Block) -> dict[str, Any]:
+        """The fields above, built directly, as cases.serializers.CaseOutputSerializer's (the
+        same reason; tests/cases/test_direct_output.py holds the two equal)."""
+        return {
+            "id": instance.pk,
+            "user": user_summary(instance.user),
+            "reason": str(instance.reason),
+            "created_by": user_summary(instance.created_by),
+            "created": DATETIME.to_representation(instance.created),
+        }

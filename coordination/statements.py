@@ -22,7 +22,6 @@ PostgreSQL keeps a generic plan when it is no worse than the custom ones. A conn
 prepared statements until it closes (they outlive a rollback); the names are the text's hash.
 """
 
-import copy
 import datetime
 import hashlib
 import re
@@ -116,6 +115,46 @@ class _Compiled:
     fields: tuple[str, ...] | None
 
 
+T = TypeVar("T")
+
+
+def _shallow_copy(obj: T) -> T:
+    """What `copy.copy` gives for a plain object, also for django-cte's queries and compilers,
+    whose `__reduce__` (there for pickling) makes `copy.copy` return their class instead."""
+    clone = object.__new__(type(obj))
+    clone.__dict__ = obj.__dict__.copy()
+    return clone
+
+
+def rows_of(
+    query: Any,
+    compiler: SQLCompiler,
+    sql: str,
+    params: tuple[Any, ...],
+    *,
+    using: str,
+    iterable_class: type = models.query.ModelIterable,
+    fields: tuple[str, ...] | None = None,
+) -> list[Any]:
+    """The rows of `sql` run with `params`, turned into what the queryset `query` (compiled by
+    `compiler` into a statement of the same select list) yields: model instances, or the dicts
+    or tuples of a values() queryset."""
+    # The compiler already holds what turns rows into objects (select, select_related's tree,
+    # converters); a shallow copy answers with this call's text, on this thread's connection
+    # (the compiler's is the thread's that compiled it).
+    compiler = _shallow_copy(compiler)
+    compiler.connection = connections[using]
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
+    query = _shallow_copy(query)
+    query.get_compiler = lambda *args, **kwargs: compiler
+    queryset: models.QuerySet[Any, Any] = models.QuerySet(
+        model=query.model, query=query, using=using
+    )
+    queryset._iterable_class = iterable_class
+    queryset._fields = fields  # type: ignore[attr-defined]
+    return list(queryset)
+
+
 class CompiledRead(Generic[M]):
     """`build(**values)` gives the queryset for one call's values (keyword arguments named as
     the slots); calling the read with values gives its rows (model instances, or the dicts or
@@ -146,22 +185,15 @@ class CompiledRead(Generic[M]):
             value if name is None else self._slots[name].param(values[name])
             for name, value in compiled.params
         )
-        connection = connections[using]
-        execute = compiled.prepared.statement(connection, params)
-        # The template's compiler already holds what turns rows into objects (select,
-        # select_related's tree, converters); a shallow copy answers with this call's EXECUTE,
-        # on this thread's connection (the template's is the thread's that compiled it).
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
-        compiler.as_sql = lambda *args, **kwargs: (execute, params)  # type: ignore[method-assign]
-        query = copy.copy(compiled.query)
-        query.get_compiler = lambda *args, **kwargs: compiler
-        queryset: models.QuerySet[M, Any] = models.QuerySet(
-            model=query.model, query=query, using=using
+        return rows_of(
+            compiled.query,
+            compiled.compiler,
+            compiled.prepared.statement(connections[using], params),
+            params,
+            using=using,
+            iterable_class=compiled.iterable_class,
+            fields=compiled.fields,
         )
-        queryset._iterable_class = compiled.iterable_class
-        queryset._fields = compiled.fields  # type: ignore[attr-defined]
-        return list(queryset)
 
     def _compile(self, using: str) -> _Compiled:
         first = self._template({name: slot.a for name, slot in self._slots.items()}, using)

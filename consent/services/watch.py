@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from cases.selectors import access_case, access_entry
 from cases.services import case_lock, case_require_open
 from coordination.models import User
 from coordination.services import audit_append, notification_create
-from coordination.statements import CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Slot
 
 from .. import links
 from ..models import OpenAlert, Watch
@@ -86,22 +86,25 @@ def _watch_set(
 def _watches(*, entries: Collection[int], cases: Collection[int], opener: int) -> QuerySet[Watch]:
     """The watches an open of `entries` (on `cases`) by `opener` may alert: of one of the
     entries, or of a category on its case, never the opener's own. Only what the alert uses:
-    the watcher comes as their id (a deferred User), not as their whole row."""
+    the watcher comes as their id (a deferred User), not as their whole row. The ids go as two
+    array parameters (AnyOf), so the statement's text is the same for any number of entries."""
     return (
-        Watch.objects.filter(Q(entry__in=entries) | Q(case__in=cases, entry__isnull=True))
+        Watch.objects.filter(
+            Q(AnyOf(F("entry_id"), entries)) | Q(AnyOf(F("case_id"), cases), entry__isnull=True)
+        )
         .exclude(watcher_id=opener)
         .select_related("watcher")
         .only("entry", "case", "category", "watcher__id")
     )
 
 
-# Opening one entry (the page, the API): _watches' statement compiled once a process, as nearly
-# every open finds no watch and building the query was most of the open's Python
-# (coordination.statements; the sentinels match no row).
-_WATCHES_OF_ONE = CompiledRead(
-    lambda entry, case, opener: _watches(entries=[entry], cases=[case], opener=opener),
-    entry=Slot(-1, -2),
-    case=Slot(-3, -4),
+# Every open (the page, the API, a list of messages) looks up watches, and nearly every one finds
+# none: _watches' statement is compiled once a process, as building the query was most of the
+# open's Python (coordination.statements; the sentinels match no row).
+_WATCHES = CompiledRead(
+    _watches,
+    entries=Slot((-1,), (-2,), param=list),
+    cases=Slot((-3,), (-4,), param=list),
     opener=Slot(-5, -6),
 )
 
@@ -111,14 +114,9 @@ def entries_opened(*, user: User, entries: Sequence[Entry]) -> None:
     category), unless they opened it themself or it is withheld from them, at most once per
     opener and entry in ENTRY_OPENED_ALERT_EVERY. One query when nobody watches."""
     by_id = {entry.pk: entry for entry in entries}
-    if len(entries) == 1:
-        watched: Iterable[Watch] = _WATCHES_OF_ONE(
-            entry=entries[0].pk, case=entries[0].case_id, opener=user.pk
-        )
-    else:
-        watched = _watches(
-            entries=list(by_id), cases={entry.case_id for entry in entries}, opener=user.pk
-        )
+    watched: Iterable[Watch] = _WATCHES(
+        entries=list(by_id), cases=sorted({entry.case_id for entry in entries}), opener=user.pk
+    )
     wanted: dict[int, User] = {}  # entry id -> the young person who watches it
     for watch in watched:
         for entry in entries:

@@ -113,3 +113,18 @@ def test_the_cpu_of_a_process_tree_counts_its_children_that_ended():
     )
     # Then the tree's CPU grew by the child's at least
     assert load.tree_cpu_seconds(os.getpid()) - before >= 0.25
+
+
+def test_a_service_of_the_load_runs_in_a_session_of_its_own(tmp_path):
+    # When the load starts a service (here one that prints its session and process ids)
+    service = load.start_service(
+        [sys.executable, "-c", "import os; print(os.getsid(0), os.getpid())"],
+        env=dict(os.environ),
+        log=tmp_path / "service.log",
+    )
+    assert service.wait(timeout=30) == 0
+    # Then it led a new session (a CPU group of its own, as a container or a systemd unit), not
+    # this process's, and wrote to its log
+    session, pid = map(int, (tmp_path / "service.log").read_text().split())
+    assert session == pid == service.pid
+    assert session != os.getsid(0)

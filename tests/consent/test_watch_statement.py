@@ -1,7 +1,8 @@
-"""Opening one entry looks up its watches with a statement compiled once a process
-(consent.services.watch, coordination.statements): for every entry of Sara's and Jonas' cases
-and every persona opening it, it finds exactly the watches the ORM's queryset finds, the
-watcher's id with them, and an open of one entry alerts as an open of several does."""
+"""An open looks up its watches with a statement compiled once a process
+(consent.services.watch, coordination.statements): for every entry of Sara's and Jonas' cases,
+for several entries at once and every persona opening them, it finds exactly the watches the
+ORM's queryset finds, the watcher's id with them, and an open of one entry alerts as an open of
+several does."""
 
 import pytest
 
@@ -9,7 +10,7 @@ from cases.models import Entry
 from cases.selectors import entries_visible
 from cases.services import access_events_record
 from consent.models import Watch
-from consent.services.watch import _WATCHES_OF_ONE, _watches
+from consent.services.watch import _WATCHES, _watches
 from coordination.models import Notification
 
 from .test_permission_matrix import PERSONAS
@@ -29,17 +30,23 @@ def test_the_compiled_lookup_finds_what_the_orm_finds(demo):
     Watch.objects.create(case=demo.sara_case, watcher=sara, entry=sara_entries[0])
     Watch.objects.create(case=demo.sara_case, watcher=sara, category=sara_entries[1].category)
     Watch.objects.create(case=demo.jonas_case, watcher=jonas, entry=jonas_entries[0])
-    # Then for each opener and entry, the compiled statement and the queryset agree
-    hits = 0
+    # Then for each opener and each entry alone, a few of one case, and a few of both cases, the
+    # compiled statement and the queryset agree
+    everything = sara_entries + jonas_entries
+    opened = [[entry] for entry in everything]
+    opened += [sara_entries[1:4], jonas_entries[:3], sara_entries[:2] + jonas_entries[-2:], []]
+    hits = set()
     for persona in PERSONAS:
         opener = demo[persona]
-        for entry in sara_entries + jonas_entries:
-            compiled = _WATCHES_OF_ONE(entry=entry.pk, case=entry.case_id, opener=opener.pk)
-            queried = _watches(entries=[entry.pk], cases=[entry.case_id], opener=opener.pk)
-            assert found(compiled) == found(queried), (persona, entry.pk)
-            hits += len(compiled)
-    # and the comparison saw watches, not only empty answers
-    assert hits > 0
+        for entries in opened:
+            ids = [entry.pk for entry in entries]
+            cases = sorted({entry.case_id for entry in entries})
+            compiled = _WATCHES(entries=ids, cases=cases, opener=opener.pk)
+            queried = _watches(entries=ids, cases=cases, opener=opener.pk)
+            assert found(compiled) == found(queried), (persona, ids)
+            hits.add(len(compiled))
+    # and the comparison saw one watch and several, not only empty answers
+    assert {1, 2} <= hits
 
 
 def test_one_entry_opened_alerts_as_when_opened_with_others(demo):

@@ -5,7 +5,6 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.db.models import Count, Window
 from django.urls import reverse
 
 from services_registry import selectors
@@ -143,15 +142,47 @@ def test_the_page_escapes_and_survives_metacharacters(client, query):
 )
 @pytest.mark.parametrize("topics", [False, True])
 def test_a_result_page_statement_is_the_one_the_orm_writes_anew(query, topics):
-    """The page's arrays of opening hours and topics are compiled once a process: the
-    statement must stay exactly the one the ORM builds on each call, with whatever filters
-    (and their own subqueries) the search adds."""
+    """The page's arrays of opening hours and topics, and all of its statement but the page's
+    own search, are compiled once a process: the statement must stay exactly the one the ORM
+    (with django-cte) builds on each call, with whatever filters (and their own subqueries)
+    the search adds, on any page."""
     for services, _last in selectors._search_steps(query=query, now=MONDAY_AFTERNOON):
-        anew = services.select_related("organization").only(*selectors.RESULT_FIELDS)
-        anew = anew.annotate(
-            total=Window(Count("pk")), schedule_rows=selectors.PAGE_ARRAYS["schedules"]()
+        for offset in (0, 20):
+            _template, sql, params = selectors._page_statement(services, topics, offset, 20)
+            anew = selectors._page_rows(
+                services, topics, offset, 20, array=lambda name: selectors.PAGE_ARRAYS[name]()
+            )
+            assert (sql, params) == anew.query.sql_with_params()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        FinderQuery(),
+        FinderQuery(q="angst"),
+        FinderQuery(q="angst rus vold"),
+        FinderQuery(q="angts"),
+        FinderQuery(age=15, open_now=True),
+        FinderQuery(q="rus", topic="rus"),
+    ],
+)
+def test_a_result_page_is_the_page_of_the_search_in_its_order_with_its_total(query):
+    """The page's statement ranks and counts narrow rows and joins the page's services back:
+    each page holds the services the search's own order puts there, the total counts them all.
+    Equal ranks (the same texts, the same name) fall back on the name, then the id."""
+    drugs = TaxonomyTermFactory(code="rus", name="Rus")
+    for n in range(9):
+        open_service = ServiceFactory(
+            name=f"Tjeneste {n % 4}",
+            description="Vi hjelper med angst." if n % 3 else "Angst og rus, angst.",
+            minimum_age=[None, 13, 16][n % 3],
+            topics=[drugs] if n % 2 else [],
         )
-        if topics:
-            anew = anew.annotate(topic_rows=selectors.PAGE_ARRAYS["topics"]())
-        compiled = selectors._page_rows(services, topics)
-        assert compiled[20:40].query.sql_with_params() == anew[20:40].query.sql_with_params()
+        ScheduleFactory(service=open_service, byday="MO")
+        ServiceFactory(name=f"Angst {n % 2}", description="Vold.", topics=[drugs])
+    for services, _last in selectors._search_steps(query=query, now=MONDAY_AFTERNOON):
+        expected = list(services.values_list("id", flat=True))
+        for offset in (0, 4, 8, 12, len(expected) + 4):
+            page = selectors._page(services, False, offset, 4)
+            assert [service.id for service in page] == expected[offset : offset + 4]
+            assert {service.total for service in page} <= {len(expected)}
