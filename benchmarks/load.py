@@ -647,6 +647,10 @@ def profile_share(jobs: list[Job], *, shares: int) -> ShareProfile:
 
 
 def _step(sql: str) -> str:
+    from coordination.statements import statement_text
+
+    # A compiled read sends EXECUTE of the text it prepared (coordination.statements).
+    sql = statement_text(sql)
     for name, pattern in STEPS:
         if pattern.search(sql):
             return name

@@ -315,6 +315,13 @@ class Disclosure(models.Model):
                 condition=Q(withdrawn_at__isnull=True),
                 name="disclosure_rule_active",
             ),
+            # What ran out and is not recorded yet (disclosures_run_out): every share asks it
+            # for its case under the lock, and without this PostgreSQL read every disclosure.
+            models.Index(
+                fields=["until"],
+                condition=Q(withdrawn_at__isnull=True, until__isnull=False),
+                name="disclosure_active_until",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -44,6 +44,7 @@ from .notifications import (
     kind_for,
 )
 from .sms import send_sms
+from .statements import Prepared
 
 logger = logging.getLogger(__name__)
 
@@ -741,6 +742,7 @@ SET claimed_until = %s, delivery_attempts = delivery_attempts + 1
 WHERE id = ANY(%s) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < %s)
 RETURNING *
 """
+_NOTIFICATION_CLAIM = Prepared(NOTIFICATION_CLAIM_SQL)
 
 
 def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
@@ -754,15 +756,13 @@ def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
     send (in-app only: the row is the message) are stamped together, in one statement.
     """
     now = timezone.now()
+    claim = [
+        now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+        list(notification_ids),
+        now,
+    ]
     claimed = list(
-        Notification.objects.raw(
-            NOTIFICATION_CLAIM_SQL,
-            [
-                now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
-                list(notification_ids),
-                now,
-            ],
-        )
+        Notification.objects.raw(_NOTIFICATION_CLAIM.statement(connection, claim), claim)
     )
     prefetch_related_objects(claimed, "recipient")
     to_send = {
@@ -875,6 +875,7 @@ SELECT COALESCE(
     %s
 )
 """
+_AUDIT_CHAIN_HEAD = Prepared(AUDIT_CHAIN_HEAD_SQL)
 
 
 def audit_chain(case_id: int | None) -> str:
@@ -924,7 +925,8 @@ def audit_append(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [AUDIT_CHAIN_LOCK, lock_key])
         # A statement of its own: its snapshot must be taken after the lock was granted.
-        cursor.execute(AUDIT_CHAIN_HEAD_SQL, [chain, LEGACY_CHAIN, GENESIS_HASH])
+        head = [chain, LEGACY_CHAIN, GENESIS_HASH]
+        cursor.execute(_AUDIT_CHAIN_HEAD.statement(connection, head), head)
         (previous_hash,) = cursor.fetchone()
     event = AuditEvent(
         created=timezone.now(),

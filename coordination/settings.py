@@ -280,6 +280,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The tasks a pool process runs before Celery's Django fixup closes its database connection
+# (its default closes it around every task); coordination/celery.py lets Django close it instead.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Publishing must fail fast when Redis is down: the outbox row is already committed and the
 # sweep delivers it later, so a web request never waits for the broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

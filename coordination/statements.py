@@ -13,10 +13,20 @@ constant of the shape) or be the sentinel of exactly one slot in each. Anything 
 statement text for other values, a date or time the builder read from the clock itself instead
 of from a slot) refuses to compile. The sentinels match no row, so Django running the template
 itself, were it ever to stop asking the compiler for its text, finds nothing: it fails closed.
+
+The text is also PREPAREd once on each database connection that runs it, and each call is an
+EXECUTE of it: psycopg2 sends every statement as text, so PostgreSQL would parse, analyse and
+plan these joins anew on every call, which costs it several times what executing them does
+(benchmarks/README.md); a prepared statement is parsed once, and after its first five runs
+PostgreSQL keeps a generic plan when it is no worse than the custom ones. A connection keeps its
+prepared statements until it closes (they outlive a rollback); the names are the text's hash.
 """
 
 import datetime
-from collections.abc import Callable, Hashable
+import hashlib
+import re
+import weakref
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -61,11 +71,45 @@ class AnyOf(Lookup):
         return f"{lhs_sql} = ANY({rhs_sql})", [*lhs_params, *rhs_params]
 
 
+# The names PREPAREd on each open connection (keyed by psycopg2's connection: the next one,
+# after CONN_MAX_AGE or an error closed this, starts with none).
+_prepared: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
+
+
+_PLACEHOLDER = re.compile(r"%[s%]")
+# Each Prepared's text by its name, for what reads the statements a call sent
+# (benchmarks/load.py puts a share's statements under their steps by their text).
+_texts: dict[str, str] = {}
+
+
+def statement_text(sql: str) -> str:
+    """`sql` itself, or for the EXECUTE of a Prepared the text it runs."""
+    if not sql.startswith("EXECUTE "):
+        return sql
+    return _texts.get(sql.removeprefix("EXECUTE ").split("(", 1)[0], sql)
+
+
+def _numbered(sql: str) -> tuple[str, int]:
+    """Django's placeholders (%s, and %% for a literal %) as PREPARE's $1, $2, ..., and how
+    many there are."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match[0] == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql), count
+
+
 @dataclass(frozen=True)
 class _Compiled:
     query: Any
     compiler: SQLCompiler
     sql: str
+    prepared: "Prepared"
     # Where the call's value goes: a slot's name and what turns it into the parameter; else
     # None and the constant.
     params: tuple[tuple[str | None, Any], ...]
@@ -146,7 +190,7 @@ class CompiledRead(Generic[M]):
         return rows_of(
             compiled.query,
             compiled.compiler,
-            compiled.sql,
+            compiled.prepared.statement(connections[using], params),
             params,
             using=using,
             iterable_class=compiled.iterable_class,
@@ -183,6 +227,7 @@ class CompiledRead(Generic[M]):
             query=queryset.query,
             compiler=compiler,
             sql=sql,
+            prepared=Prepared(sql),
             params=tuple(params),
             iterable_class=queryset._iterable_class,
             fields=queryset._fields,  # type: ignore[attr-defined]
@@ -195,3 +240,42 @@ class CompiledRead(Generic[M]):
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, tuple(params)
+
+
+class Prepared:
+    """A fixed statement text (Django's placeholders) PREPAREd once on each connection that runs
+    it: `statement(connection, params)` prepares it there if need be and answers what to send
+    instead, `EXECUTE name(%s, ...)`, with the same parameters. A CompiledRead's text, or a
+    hand-written statement's (coordination.services: the audit chain's head, the worker's
+    claim)."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+        self.name = "sammen_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+        _texts[self.name] = sql
+        self.prepare, placeholders = _numbered(sql)
+        self.execute = f"EXECUTE {self.name}" + (
+            f"({', '.join(['%s'] * placeholders)})" if placeholders else ""
+        )
+
+    def statement(self, connection: Any, params: Sequence[Any]) -> str:
+        """The text itself when a parameter is an integer beyond int4 (an id from a URL, say):
+        PREPARE typed that parameter as its column and EXECUTE would fail to convert it, where
+        the text compares it as a number and matches nothing. On psycopg2's own cursor, as
+        Django sets a new connection up: a step of the connection, not a statement of the call
+        (query-count tests and execute wrappers see the EXECUTE)."""
+        if any(_beyond_int4(param) for param in params):
+            return self.sql
+        connection.ensure_connection()
+        prepared = _prepared.setdefault(connection.connection, set())
+        if self.name not in prepared:
+            with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {self.name} AS {self.prepare}")
+            prepared.add(self.name)
+        return self.execute
+
+
+def _beyond_int4(param: Any) -> bool:
+    if isinstance(param, list | tuple):
+        return any(_beyond_int4(item) for item in param)
+    return type(param) is int and not -(2**31) <= param < 2**31

@@ -19,6 +19,7 @@ from cases.selectors import access_entry, entries_for_case, entries_visible
 from coordination.ages import adult_since
 from tests.consent.helpers import write_entry
 from tests.consent.test_permission_matrix import PERSONAS, build
+from tests.prepared import statement_text
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,13 @@ def test_opening_or_listing_entries_reads_no_password_hash(demo):
         assert access_entry(user=nurse, entry_id=entry.pk).author == nurse
     with CaptureQueriesContext(connection) as listed:
         assert entry in entries_for_case(user=nurse, case=entry.case)
-    statements = [query["sql"] for query in [*opened, *listed]]
+    statements = [statement_text(query["sql"]) for query in [*opened, *listed]]
     assert statements
     assert not [sql for sql in statements if '"password"' in sql]
+
+
+def test_an_entry_id_beyond_the_column_is_not_found(demo):
+    nurse = demo["helsesykepleier"]
+    for huge in (2**63, 10**20):
+        with pytest.raises(Http404):
+            access_entry(user=nurse, entry_id=huge)

@@ -19,6 +19,7 @@ from cases.models import Entry
 from consent.models import Block, Disclosure, SharingRule
 from consent.services import block_create, sharing_rule_create
 from coordination.models import AuditEvent, Notification
+from tests.prepared import statement_text
 from tests.referrals.helpers import BUP, refer
 
 from .helpers import as_user, write_entry
@@ -49,9 +50,10 @@ def block_reads(seen: list[str]) -> list[str]:
 
 
 def reads_by_table(seen: list[str]) -> Counter[str]:
-    """SELECTs by the table of their own FROM (not a subquery's: outside every parenthesis)."""
+    """SELECTs by the table of their own FROM (not a subquery's: outside every parenthesis);
+    a compiled read's EXECUTE by what it runs."""
     tables: Counter[str] = Counter()
-    for sql in seen:
+    for sql in map(statement_text, seen):
         if not sql.startswith("SELECT"):
             continue
         depth = 0

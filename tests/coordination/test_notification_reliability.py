@@ -83,7 +83,7 @@ def purge_stale_tasks() -> None:
     app.control.purge()
 
 
-def worker_process(tmp_path: Path) -> subprocess.Popen:
+def worker_process(tmp_path: Path, pool: str = "--pool=solo") -> subprocess.Popen:
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -107,7 +107,7 @@ def worker_process(tmp_path: Path) -> subprocess.Popen:
             "-A",
             "coordination",
             "worker",
-            "--pool=solo",
+            pool,
             "--loglevel=WARNING",
             "--without-heartbeat",
             "--without-mingle",

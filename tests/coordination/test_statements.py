@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Entry
@@ -112,3 +114,60 @@ def test_a_slot_binds_each_parameter_it_makes_by_its_own_function():
     assert around(at=made + timedelta(hours=12)) == [entry]
     assert around(at=made + timedelta(days=2)) == []
     assert around(at=made - timedelta(days=2)) == []
+
+
+def prepared_at(name: str) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prepare_time FROM pg_prepared_statements WHERE name = %s", [name])
+        return cursor.fetchall()
+
+
+def test_each_call_executes_the_statement_its_connection_prepared_once():
+    """PostgreSQL parses the text once a connection; every call sends only EXECUTE."""
+    entry = EntryFactory()
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author), author=Slot(-1, -2)
+    )
+    with CaptureQueriesContext(connection) as sent:
+        assert by_author(author=entry.author_id) == [entry]
+    (name,) = {query["sql"].removeprefix("EXECUTE ").split("(")[0] for query in sent}
+    assert sent[0]["sql"].startswith("EXECUTE ")
+    prepared = prepared_at(name)
+    assert len(prepared) == 1
+    with CaptureQueriesContext(connection) as again:
+        assert by_author(author=entry.author_id) == [entry]
+        assert by_author(author=-5) == []
+    assert [query["sql"].split("(")[0] for query in again] == [f"EXECUTE {name}"] * 2
+    assert prepared_at(name) == prepared
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_is_prepared_again_on_a_new_connection_and_outlives_a_rollback():
+    entry = EntryFactory()
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author), author=Slot(-1, -2)
+    )
+    assert by_author(author=entry.author_id) == [entry]
+    # CONN_MAX_AGE or an error closes the connection: the next one has no prepared statements.
+    connection.close()
+    assert by_author(author=entry.author_id) == [entry]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert by_author(author=entry.author_id) == [entry]
+        raise RuntimeError
+    assert by_author(author=entry.author_id) == [entry]
+
+
+def test_an_id_beyond_the_column_matches_nothing_as_the_text_did():
+    """PREPARE types a parameter as its column; an id from a URL may not fit it."""
+    entry = EntryFactory()
+    by_author = CompiledRead(
+        lambda author: Entry.objects.filter(author_id=author), author=Slot(-1, -2)
+    )
+    per_case = CompiledRead(
+        lambda cases: Entry.objects.filter(AnyOf(F("case_id"), cases)),
+        cases=Slot((-1,), (-2,), param=list),
+    )
+    for huge in (2**31, 10**20, -(10**20)):
+        assert by_author(author=huge) == []
+        assert per_case(cases=[entry.case_id, huge]) == [entry]
+    assert by_author(author=entry.author_id) == [entry]
