@@ -1,25 +1,30 @@
-"""The browser tests' demo seeded once into the test databases' template, not once in each.
+"""The demo seeded once into the test databases' template, not once in each test database.
 
-Each pytest-xdist worker seeded the demo through the ORM (~1,900 statements, ~2.5 s of CPU) for
-its first browser test that asked for it and recorded it (tests/e2e/conftest.py, DemoCopy): 39-55
-s a worker at the start of a loaded run, both workers at once. scripts/test_template.py now makes,
-from the migrated template, one that also holds that record: `make()` seeds the demo there as a
-browser test would, records it in the schema e2e_demo (tests/db_reset.py) and then sets every
-Django table and sequence back to what the migrations left, so a test database copied from it
-starts exactly as one copied from the migrated template. DemoCopy adopts the record when it was
-seeded for today.
+The demo was seeded through the ORM (~1,900 statements, ~2.5 s of CPU) by each pytest-xdist
+worker's first browser test that asked for it (tests/e2e/conftest.py, DemoCopy: 39-55 s a worker
+at the start of a loaded run) and, for the other tests, once for every run of consecutive tests
+that asked for it (tests/conftest.py, demo_once: ~35 times a suite run). scripts/test_template.py
+now makes, from the migrated template, one that also holds the seeded demo's rows: `make()`
+seeds it there as a browser test would, records it in the schema e2e_demo (tests/db_reset.py)
+and then sets every Django table and sequence back to what the migrations left, so a test
+database copied from it starts exactly as one copied from the migrated template. A test
+database adopts the record when it was seeded for today: the browser tests load it as their copy,
+and demo_once restores it inside its transaction instead of seeding.
 """
 
 import io
 import os
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from coordination.celery import app as celery_app
+from coordination.models import User
 from tests.db_reset import TableSnapshot
 
 DEMO_COPY_SCHEMA = "e2e_demo"
@@ -56,6 +61,15 @@ def adopt_seeded(snapshot: TableSnapshot) -> bool:
         )
     snapshot.adopt()
     return True
+
+
+def restore_with_password(snapshot: TableSnapshot, password: str) -> None:
+    """Makes the tables hold the adopted demo with `password` for its personas instead of
+    DEMO_PASSWORD, as seed_demo with that password would (one hash every persona shares)."""
+    snapshot.restore()
+    # The content types' ids are the record's now.
+    ContentType.objects.clear_cache()
+    User.objects.update(password=make_password(password))
 
 
 def _sequences(cursor) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]

@@ -9,6 +9,16 @@ from contextlib import contextmanager
 import psycopg2
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+
+from cases.models import Case
+from coordination.models import User
+
+from .cases.conftest import seed
+from .conftest import _demo_record
+from .demo_template import restore_with_password
+from .factories import PASSWORD
 
 SEEDED_TEMPLATE = settings.DATABASES["default"].get("TEST", {}).get("TEMPLATE", "")
 
@@ -72,3 +82,57 @@ def test_the_template_is_the_migrated_one_with_the_seeded_demo_aside():
         assert cursor.fetchone()[0] >= 2
     assert expected["sequences"], "no sequence compared"
     assert expected["auth_permission"], "the migrated state has the permissions post_migrate made"
+
+
+def table_rows() -> dict[str, int]:
+    tables = connection.introspection.django_table_names(only_existing=True)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"(SELECT count(*) FROM {quote(table)})" for table in tables)
+        )
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def the_demo() -> dict[str, object]:
+    """What the tests of the demo read of it, beside how many rows each table has."""
+    return {
+        "rows": table_rows(),
+        "users": sorted(User.objects.values_list("username", "email", "first_name")),
+        "cases": sorted(Case.objects.values_list("title", "youth__username", "status")),
+        "sara signs in": User.objects.get(username="sara").check_password(PASSWORD),
+    }
+
+
+@pytest.mark.skipif("_demo_" not in SEEDED_TEMPLATE, reason="SAMMEN_TEST_TEMPLATE not given")
+@pytest.mark.django_db
+def test_the_demo_restored_from_the_template_is_the_one_the_seed_makes(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with transaction.atomic():
+        seed(settings)
+        seeded = the_demo()
+        transaction.set_rollback(True)
+    record = _demo_record()
+    assert record is not None
+    with transaction.atomic():
+        restore_with_password(record, PASSWORD)
+        restored = the_demo()
+        transaction.set_rollback(True)
+    ContentType.objects.clear_cache()
+    assert restored == seeded
+    assert seeded["sara signs in"]
+    assert seeded["rows"]["services_registry_service"] > 0
+
+
+# The two tests below run in this order in one process: the demo restored from the record inside
+# demo_once's transaction is gone for the next test.
+
+
+def test_a_test_of_the_demo_restored_from_the_template(demo_once, db):
+    assert User.objects.get(username="sara").check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_test_after_the_demo_sees_none_of_it():
+    assert not User.objects.exists()
+    assert not Case.objects.exists()
