@@ -81,6 +81,8 @@ def build(  # type: ignore[no-untyped-def]
             "DJANGO_SETTINGS_MODULE": "coordination.settings",
             "DATABASE_URL": url._replace(path=f"/{building}").geturl(),
         },
+        # This script's output is the template's name alone (scripts/test.sh reads it).
+        stdout=sys.stderr,
         check=True,
     )
     cursor.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
