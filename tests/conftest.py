@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from coordination.celery import app as celery_app
 
 from .db_reset import TableSnapshot
+from .demo_template import DEMO_COPY_SCHEMA, adopt_seeded, restore_with_password
 from .factories import UserFactory
 
 # Redis has databases 0-15 unless configured otherwise.
@@ -279,6 +280,9 @@ class SeededOnce:
         with self._blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+        # The content types' ids are those before the seed again (the demo restored from the
+        # template's record brings its own).
+        ContentType.objects.clear_cache()
 
 
 def check_seeded_constraints() -> None:
@@ -287,6 +291,14 @@ def check_seeded_constraints() -> None:
     constraints before it rolls back the test's savepoint, and PostgreSQL queues again the checks
     a rolled-back savepoint fired, so each test's teardown re-checked every seeded row (~10 ms)."""
     transaction.get_connection().check_constraints()
+
+
+@functools.cache
+def _demo_record() -> TableSnapshot | None:
+    """The seeded demo the test database's template holds (tests/demo_template.py), adopted once
+    a process; None when it holds none seeded for today."""
+    snapshot = TableSnapshot(connections["default"], DEMO_COPY_SCHEMA)
+    return snapshot if adopt_seeded(snapshot) else None
 
 
 def _seed_demo() -> None:
@@ -300,7 +312,11 @@ def _seed_demo() -> None:
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         SAMMEN_SMS_FILE_PATH=os.devnull,
     ):
-        seed(settings)
+        record = _demo_record()
+        if record is None:
+            seed(settings)
+        else:
+            restore_with_password(record, PASSWORD)
 
 
 @pytest.fixture(scope="session")

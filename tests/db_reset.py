@@ -21,8 +21,8 @@ class TableSnapshot:
     def __init__(self, connection: BaseDatabaseWrapper, schema: str) -> None:
         self._connection = connection
         self._schema = connection.ops.quote_name(schema)
-        # Made by take(): one query naming the tables that differ from the record, and for each
-        # table the SQL that empties it and refills it from the record.
+        # Made by take() or adopt(): one query naming the tables that differ from the record, and
+        # for each table the SQL that empties it and refills it from the record.
         self._probe_sql = ""
         self._tables: list[str] = []
         self._triggered: set[str] = set()
@@ -35,6 +35,15 @@ class TableSnapshot:
 
     def take(self) -> None:
         """Records the rows every Django table holds now."""
+        self._prepare(record=True)
+
+    def adopt(self) -> None:
+        """Takes as its record the one already in `schema`, made by take() in the database this
+        one was copied from (tests/demo_template.py): the same tables and columns, as the
+        copy has the same migrations."""
+        self._prepare(record=False)
+
+    def _prepare(self, record: bool) -> None:
         connection, schema = self._connection, self._schema
         quote = connection.ops.quote_name
         tables = sorted(
@@ -63,18 +72,24 @@ class TableSnapshot:
             referenced_by: dict[str, set[str]] = {table: set() for table in tables}
             for source, target in cursor.fetchall():
                 referenced_by[target].add(source)
-            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+            if record:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
             probes, refill_sql = [], {}
             for table in tables:
                 cols = columns[table][0]
-                name, record = quote(table), f"{schema}.{quote(table)}"
-                cursor.execute(f"CREATE TABLE {record} AS SELECT {cols} FROM {name}")
-                if cursor.rowcount:
-                    refill_sql[table] = f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {record};"
+                name, copy = quote(table), f"{schema}.{quote(table)}"
+                if record:
+                    cursor.execute(f"CREATE TABLE {copy} AS SELECT {cols} FROM {name}")
+                    filled = cursor.rowcount > 0
+                else:
+                    cursor.execute(f"SELECT EXISTS (SELECT FROM {copy})")
+                    filled = cursor.fetchone()[0]
+                if filled:
+                    refill_sql[table] = f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {copy};"
                     # Rows compared as multisets: a changed, added or removed row shows.
                     probes.append(
                         f"EXISTS ((SELECT {cols} FROM {name} EXCEPT ALL SELECT {cols} FROM"
-                        f" {record}) UNION ALL (SELECT {cols} FROM {record} EXCEPT ALL"
+                        f" {copy}) UNION ALL (SELECT {cols} FROM {copy} EXCEPT ALL"
                         f" SELECT {cols} FROM {name}))"
                     )
                 else:

@@ -3,7 +3,6 @@
 Nothing downloads a browser: Playwright starts the system `chromium` through executable_path.
 """
 
-import io
 import os
 import re
 import shutil
@@ -14,7 +13,6 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
@@ -23,6 +21,7 @@ from pytest_django.fixtures import validate_django_db
 from cases.models import Case
 from coordination.models import User
 from tests.db_reset import TableSnapshot
+from tests.demo_template import DEMO_COPY_SCHEMA, DEMO_PASSWORD, adopt_seeded, seed_and_record
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -194,12 +193,11 @@ def sign_in(context: BrowserContext, live_server, user: User) -> None:
 
 # A browser test drives the live server in another thread, so its writes are committed
 # (TransactionTestCase) and cannot be rolled back as the other tests' demo is (tests/conftest.py,
-# demo_once). Instead the demo is seeded once per worker and copied aside, and each later test
-# that asks for it gets the database set back to that copy: one transaction that empties and
-# refills only the tables that differ from it, instead of the seed (~1,900 statements through the
-# ORM) and a flush (TRUNCATE of every table and post_migrate) per test.
-
-DEMO_COPY_SCHEMA = "e2e_demo"
+# demo_once). Instead the demo is seeded once and copied aside (into the test databases' template,
+# demo_template.py, or else by the worker's first test that asks for it), and each test that asks
+# for it gets the database set back to that copy: one transaction that empties and refills only
+# the tables that differ from it, instead of the seed (~1,900 statements through the ORM) and a
+# flush (TRUNCATE of every table and post_migrate) per test.
 
 
 class DemoCopy:
@@ -213,21 +211,27 @@ class DemoCopy:
     def taken(self) -> bool:
         return self._snapshot.taken
 
+    def adopt_seeded(self) -> None:
+        """Takes the copy the template made, if it holds one seeded for today."""
+        adopt_seeded(self._snapshot)
+
     def load(self) -> None:
         """Makes every table of the database hold exactly the seeded demo: whatever it held
         once the copy is taken; the first time, seeded on the flushed database it must be."""
         if self._snapshot.taken:
             self._snapshot.restore()
         else:
-            call_command("seed_demo", stdout=io.StringIO())
-            self._snapshot.take()
+            seed_and_record(self._snapshot)
         # Content type ids are the copy's again, not those a flush since made.
         ContentType.objects.clear_cache()
 
 
 @pytest.fixture(scope="session")
-def demo_copy() -> DemoCopy:
-    return DemoCopy()
+def demo_copy(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> DemoCopy:
+    copy = DemoCopy()
+    with django_db_blocker.unblock():
+        copy.adopt_seeded()
+    return copy
 
 
 def sets_the_copy_back(item: pytest.Item | None, demo_copy: DemoCopy) -> bool:
@@ -287,7 +291,7 @@ def _django_db_helper(
 
 @pytest.fixture
 def demo(settings, transactional_db, demo_copy):
-    settings.SAMMEN_DEMO_PASSWORD = "demo"
+    settings.SAMMEN_DEMO_PASSWORD = DEMO_PASSWORD
     demo_copy.load()
     return {
         "sara": Case.objects.get(youth__username="sara"),

@@ -2,9 +2,14 @@
 test's demo is the seeded one again, row for row, in every table, and no test's rows are kept
 in the copy."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
+from django.utils import timezone
 
 from cases.models import Case
 from coordination.models import User
@@ -56,3 +61,29 @@ def test_the_flush_before_a_test_is_left_out_only_once_the_copy_is_taken(request
     assert demo_copy.taken
     assert sets_the_copy_back(request.node, demo_copy)
     assert not sets_the_copy_back(request.node, DemoCopy())
+
+
+seeded_template = pytest.mark.skipif(
+    "_demo_" not in settings.DATABASES["default"].get("TEST", {}).get("TEMPLATE", ""),
+    reason="SAMMEN_TEST_TEMPLATE not given",
+)
+
+
+@seeded_template
+def test_the_copy_the_template_holds_is_adopted_and_loads_the_demo():
+    copy = DemoCopy()
+    copy.adopt_seeded()
+    assert copy.taken
+    copy.load()
+    assert tables_unlike_the_copy() == []
+    assert User.objects.filter(username="sara").exists()
+    # The sequences come after the demo's rows, as after a seed: a test's new rows get new ids.
+    assert User.objects.create(username="ny").pk > User.objects.exclude(username="ny").count()
+
+
+@seeded_template
+def test_a_copy_seeded_for_another_day_is_seeded_again():
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        copy = DemoCopy()
+        copy.adopt_seeded()
+        assert not copy.taken
