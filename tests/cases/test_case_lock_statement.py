@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case
 from cases.services import case_lock
 from coordination.locks import for_update
+from coordination.statements import Prepared
+from tests.prepared import statement_text
 
 
 @pytest.mark.django_db
@@ -25,10 +27,15 @@ def test_the_lock_is_the_orms_statement_for_the_case(demo):
     )
     with CaptureQueriesContext(connection) as seen, transaction.atomic():
         locked = case_lock(case.pk)
-    (statement,) = [q["sql"] for q in seen.captured_queries if "cases_case" in q["sql"]]
+    # A compiled read sends EXECUTE: PostgreSQL's record of the connection says what it runs.
+    (statement,) = [
+        q["sql"] for q in seen.captured_queries if "cases_case" in statement_text(q["sql"])
+    ]
     assert "FOR NO KEY UPDATE OF" in expected[0]
+    orms = Prepared(expected[0])
+    assert statement_text(statement) == orms.prepare
     with connection.cursor() as cursor:
-        assert statement == cursor.mogrify(*expected).decode()
+        assert statement == cursor.mogrify(orms.execute, expected[1]).decode()
     assert (locked.pk, locked.youth.pk, locked.title) == (case.pk, demo["sara"].pk, case.title)
 
 

@@ -46,7 +46,8 @@ def statements():
 
 
 def block_reads(seen: list[str]) -> list[str]:
-    return [sql for sql in seen if f'"{Block._meta.db_table}"' in sql]
+    """The statements that read the blocks, a compiled read's EXECUTE by what it runs."""
+    return [sql for sql in map(statement_text, seen) if f'"{Block._meta.db_table}"' in sql]
 
 
 def reads_by_table(seen: list[str]) -> Counter[str]:
