@@ -735,13 +735,18 @@ def notification_channels(recipient: User) -> list[str]:
 
 
 # The claim of notifications_deliver: every row of the batch still undelivered and not held by
-# a live claim, in one statement; RETURNING says which rows this worker now holds.
+# a live claim, in one statement; RETURNING says which rows this worker now holds. It names the
+# model's columns rather than `*`: the statement is prepared once a connection, and a column
+# added by a migration meanwhile would change what `*` returns, which PostgreSQL refuses for a
+# prepared statement ("cached plan must not change result type").
+_NOTIFICATION_COLUMNS = [field.column for field in Notification._meta.concrete_fields]
+# The names are the model's own columns, quoted: no value of a request reaches this text.
 NOTIFICATION_CLAIM_SQL = """
 UPDATE coordination_notification
 SET claimed_until = %s, delivery_attempts = delivery_attempts + 1
 WHERE id = ANY(%s) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < %s)
-RETURNING *
-"""
+RETURNING {columns}
+""".format(columns=", ".join(map(connection.ops.quote_name, _NOTIFICATION_COLUMNS)))
 _NOTIFICATION_CLAIM = Prepared(NOTIFICATION_CLAIM_SQL)
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from consent import notifications as consent_notifications
@@ -117,6 +117,22 @@ def test_an_events_notifications_are_claimed_and_stamped_together(django_assert_
     assert mail.outbox == []
     # And a re-run of the task finds nothing to do
     assert notifications_deliver(notification_ids=[n.pk for n in in_app]) == 0
+
+
+@pytest.mark.django_db
+def test_the_claim_still_delivers_after_a_column_is_added_meanwhile():
+    # Given a worker's connection that has prepared the claim (coordination.statements.Prepared)
+    first = NotificationFactory(recipient=UserFactory(notify_by_email=False))
+    assert notifications_deliver(notification_ids=[first.pk]) == 1
+    # When a migration adds a column to the table while that connection lives
+    with connection.cursor() as cursor:
+        # (the rows' deferred foreign-key checks first: ALTER TABLE refuses to run before them)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE coordination_notification ADD COLUMN added_later integer")
+    # Then the next claim on it still delivers (`RETURNING *` would change the prepared
+    # statement's result, which PostgreSQL refuses)
+    second = NotificationFactory(recipient=UserFactory(notify_by_email=False))
+    assert notifications_deliver(notification_ids=[second.pk]) == 1
 
 
 @pytest.mark.django_db
