@@ -235,7 +235,7 @@ _TEAM_USERS_AMONG = CompiledRead(
     _team_users_among,
     case=Slot(-1, -2),
     users=Slot([-3], [-4]),
-    today=ENTRIES_VISIBLE_SLOTS["today"],
+    today=TODAY_SLOT,
 )
 
 ENTRY_TO_OPEN_SLOTS = {

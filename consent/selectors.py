@@ -30,8 +30,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant, Withholding
 from cases.selectors import (
-    ENTRIES_VISIBLE_SLOTS,
     ENTRY_TO_OPEN_SLOTS,
+    TODAY_SLOT,
     entries_visible,
     entry_content_type_id,
     entry_may_open,
@@ -1007,7 +1007,7 @@ _TEAM_RECEIVING = CompiledRead(
     case=Slot(-1, -2),
     entry=Slot(-3, -4),
     users=Slot([-5], [-6]),
-    today=ENTRIES_VISIBLE_SLOTS["today"],
+    today=TODAY_SLOT,
 )
 
 

@@ -108,7 +108,6 @@ def _numbered(sql: str) -> tuple[str, int]:
 class _Compiled:
     query: Any
     compiler: SQLCompiler
-    sql: str
     prepared: "Prepared"
     # Where the call's value goes: a slot's name and what turns it into the parameter; else
     # None and the constant.
@@ -226,7 +225,6 @@ class CompiledRead(Generic[M]):
         return _Compiled(
             query=queryset.query,
             compiler=compiler,
-            sql=sql,
             prepared=Prepared(sql),
             params=tuple(params),
             iterable_class=queryset._iterable_class,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import Case, Entry, Participant
 from cases.selectors import (
     ENTRIES_VISIBLE_SLOTS,
+    TODAY_SLOT,
     access_case,
     access_entry,
     entries_for_case,
@@ -475,7 +476,7 @@ _NEWS_WRITTEN = {
         **ENTRIES_VISIBLE_SLOTS,
     ),
 }
-_USER, _TODAY = ENTRIES_VISIBLE_SLOTS["user"], ENTRIES_VISIBLE_SLOTS["today"]
+_USER, _TODAY = ENTRIES_VISIBLE_SLOTS["user"], TODAY_SLOT
 _NEWS_SHARED = {
     False: CompiledRead(_news_shared, case_ids=_CASE_IDS, user=_USER, today=_TODAY),
     True: CompiledRead(_news_shared, case_ids=_CASE_IDS, since=_SINCE, user=_USER, today=_TODAY),
