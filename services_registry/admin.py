@@ -20,6 +20,7 @@ from . import models as m
 from .forms import CatalogueImportForm
 from .hsds.formats import ImportRejected
 from .hsds.importer import skipped_lines
+from .search_columns import search_columns_set
 from .selectors import review_cutoff, services_due_for_review
 from .services import catalogue_import_upload, service_mark_reviewed, service_search_refresh
 
@@ -183,11 +184,12 @@ class ServiceAdmin(CatalogueAdmin):
         )
         self.message_user(request, _("%(count)d marked as reviewed.") % {"count": count})
 
-    # Name, description and topics feed the finder's search columns: refresh after the service
-    # (a revert from history saves only that) and again after its inlines (topics).
+    # Name, description and topics feed the finder's search columns: the service is written with
+    # them, for the topics it has (a revert from history saves only the service), and refreshed
+    # after its inlines, which writes it again only if they changed its topics.
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        search_columns_set(obj, term_ids=obj.attributes.values_list("taxonomy_term_id", flat=True))
         super().save_model(request, obj, form, change)
-        service_search_refresh(service_ids=[obj.pk])
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

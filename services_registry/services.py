@@ -17,35 +17,16 @@ from coordination.services import audit_append
 from .hsds.formats import read_path, read_upload
 from .hsds.importer import ImportReport, catalogue_import
 from .models import Service, ServiceStaff
-
-# Name and topics weigh most, then the description; typo matching looks at names and topics.
-_REFRESH_SEARCH_SQL = """
-UPDATE services_registry_service AS s SET
-    search_vector =
-        setweight(to_tsvector('norwegian', s.name || ' ' || s.name_en || ' '
-                                           || s.alternate_name), 'A')
-        || setweight(to_tsvector('norwegian', s.description || ' ' || s.description_en || ' '
-                                              || s.eligibility_description), 'B')
-        || setweight(to_tsvector('norwegian', coalesce(t.words, '')), 'C'),
-    search_words = lower(s.name || ' ' || s.name_en || ' ' || coalesce(t.words, ''))
-FROM (
-    SELECT s2.id, string_agg(tt.name || ' ' || tt.name_en, ' ' ORDER BY tt.name) AS words
-    FROM services_registry_service AS s2
-    LEFT JOIN services_registry_attribute AS a ON a.service_id = s2.id
-    LEFT JOIN services_registry_taxonomyterm AS tt ON tt.id = a.taxonomy_term_id
-    WHERE %(all)s OR s2.id = ANY(%(ids)s::uuid[])
-    GROUP BY s2.id
-) AS t
-WHERE s.id = t.id
-"""
+from .search_columns import REFRESH_SQL
 
 
 def service_search_refresh(*, service_ids: Iterable[UUID | str] | None = None) -> None:
-    """Recomputes the finder's search columns for these services (all when None). Call it after
-    any change to a service's name, description or topics."""
+    """Recomputes the finder's search columns for these services (all when None) and writes the
+    rows where they changed. Call it after any change to a service's name, description or
+    topics."""
     ids = [str(service_id) for service_id in service_ids or []]
     with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_SEARCH_SQL, {"all": service_ids is None, "ids": ids})
+        cursor.execute(REFRESH_SQL, {"all": service_ids is None, "ids": ids})
 
 
 def catalogue_import_path(*, path: Path) -> ImportReport:

@@ -24,6 +24,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils.translation import ngettext
 
 from .. import models as m
+from ..search_columns import search_columns_set
 from .formats import Reading, RecordError, Row
 from .spec import (
     ATTRIBUTE,
@@ -374,6 +375,7 @@ def _load(rows: list[Row], report: ImportReport) -> None:
     by_entity: dict[Entity, list[Row]] = defaultdict(list)
     for row in rows:
         by_entity[row.entity].append(row)
+    topics = _topics_of_services(by_entity.get(ATTRIBUTE, []))
     for entity in ENTITIES:
         entity_rows = by_entity.get(entity, [])
         if not entity_rows:
@@ -391,9 +393,22 @@ def _load(rows: list[Row], report: ImportReport) -> None:
             else:
                 for name, value in values.items():
                     setattr(obj, name, value)
+            if isinstance(obj, m.Service):
+                # Written with the row rather than by the refresh after it (search_columns.py).
+                search_columns_set(obj, term_ids=topics[values["id"]])
             obj._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
             obj.save()
             report.saved[entity.name] += 1
+
+
+def _topics_of_services(attribute_rows: list[Row]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The taxonomy term of each attribute, by service: after its organization's load and prune
+    a service's attributes are exactly the input's."""
+    topics: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for row in attribute_rows:
+        values = values_from_record(ATTRIBUTE, row.record)
+        topics[values["service_id"]].append(values["taxonomy_term_id"])
+    return topics
 
 
 def _prune(owner: str, rows: list[Row], report: ImportReport) -> None:

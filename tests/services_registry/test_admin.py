@@ -17,6 +17,7 @@ from coordination.demo import CATALOGUE_EDITORS
 from services_registry.models import Service
 from services_registry.selectors import review_cutoff
 from tests.factories import ServiceFactory, UserFactory, login_with_second_factor
+from tests.search_columns import service_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,11 @@ def test_an_editor_edits_a_service_and_it_shows_in_history_and_export(client, ed
     # When the editor renames the service in the admin
     data = form_data(client.get(url))
     data["name"] = "Helsestasjon for ungdom (HFU)"
+    inserted, updated = service_writes()
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
+    # written once, its search columns with it
+    assert service_writes() == (inserted, updated + 1)
 
     # Then history says who changed what, and the finder and export see the new name.
     service.refresh_from_db()

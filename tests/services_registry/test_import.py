@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from services_registry.hsds.formats import ImportRejected
 from services_registry.models import Attribute, Organization, Schedule, Service, TaxonomyTerm
 from services_registry.services import catalogue_import_path
+from tests.search_columns import assert_search_columns_are_the_refreshs, service_writes
 
 from .conftest import find_service, write
 
@@ -28,11 +29,16 @@ def total_rows():
 
 def test_the_demo_catalogue_imports_cleanly(tmp_path, document):
     # Given the demo file; when imported; then every organization and service loads.
+    inserted, updated = service_writes()
     report = catalogue_import_path(path=write(tmp_path, document))
     assert report.errors == []
     assert Organization.objects.count() == len(document["organizations"])
     assert Service.objects.count() >= 30
     assert Service.objects.filter(search_vector__isnull=False).count() == Service.objects.count()
+    # Each service is written once, with its search columns (no dead second version of every
+    # row, which bloats the table and its GIN indexes), and they are what a refresh computes.
+    assert service_writes() == (inserted + Service.objects.count(), updated)
+    assert_search_columns_are_the_refreshs()
 
 
 def test_re_import_updates_and_never_duplicates_or_adds_history(tmp_path, document):
@@ -47,12 +53,21 @@ def test_re_import_updates_and_never_duplicates_or_adds_history(tmp_path, docume
     assert total_rows() == before
     assert Service.history.count() == history_before
 
-    # When a name changes in the file, the service is updated in place.
+    # When a name changes in the file, the service is updated in place, once, its search
+    # columns with it; a service whose topics alone change is updated once by the refresh.
     _organization, service = find_service(document, "Helsestasjon for ungdom")
     service["name"] = "Helsestasjon for ungdom (HFU)"
+    _organization, retopiced = find_service(document, "Fritidsklubben Huset")
+    its_terms = {attribute["taxonomy_term_id"] for attribute in retopiced["attributes"]}
+    new_term = next(t for t in document["taxonomy_terms"] if t["id"] not in its_terms)
+    retopiced["attributes"][0]["taxonomy_term_id"] = new_term["id"]
+    inserted, updated = service_writes()
     catalogue_import_path(path=write(tmp_path, document))
     assert total_rows() == before
     assert Service.objects.get(pk=service["id"]).name == "Helsestasjon for ungdom (HFU)"
+    assert service_writes() == (inserted, updated + 2)
+    assert new_term["name"].lower() in Service.objects.get(pk=retopiced["id"]).search_words
+    assert_search_columns_are_the_refreshs()
 
 
 def test_rows_left_out_of_a_re_import_are_removed_but_services_stay(tmp_path, document):
