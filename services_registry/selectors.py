@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
 from django.db.models import (
     DEFERRED,
     Count,
@@ -162,9 +162,13 @@ def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[tuple[QueryS
     )
     # Nothing matches the words as written: try them as typos of name and topic words.
     with connection.cursor() as cursor:
-        # The trigram operator reads its threshold from the session.
+        # The trigram operator reads its threshold from the session. The planner prices the
+        # operator as cheap and, on a table without dead rows, reads every row instead of the
+        # trigram index's few hundred candidates (5,000 services: 200 ms instead of 11); no
+        # sequential scan then, for the transaction `finder_page` runs this step in.
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false),"
+            " set_config('enable_seqscan', 'off', true)",
             [str(TYPO_SIMILARITY)],
         )
     yield (
@@ -226,10 +230,13 @@ def finder_page(
     services, last = next(steps)
     page = _page(services, topics, offset, size)
     if not page and not last and (number == 1 or not services.exists()):
-        services = _first_that_finds(steps)
-        page = _page(services, topics, offset, size)
-    # Past the last page there is no row to carry the total: count (rare).
-    total = page[0].total if page else services.count() if number > 1 else 0  # type: ignore[attr-defined]
+        # One transaction, whose settings the typo step's statements share (_search_steps).
+        with transaction.atomic(savepoint=False):
+            services = _first_that_finds(steps)
+            page = _page(services, topics, offset, size)
+            total = _total(page, services, number)
+    else:
+        total = _total(page, services, number)
     return FinderPage(
         results=[
             FinderResult(
@@ -243,6 +250,11 @@ def finder_page(
         number=number,
         size=size,
     )
+
+
+def _total(page: list[Service], services: QuerySet[Service], number: int) -> int:
+    # Past the last page there is no row to carry the total: count (rare).
+    return page[0].total if page else services.count() if number > 1 else 0  # type: ignore[attr-defined]
 
 
 def _json_rows(rows: QuerySet[Any], fields: list[str]) -> ArraySubquery:

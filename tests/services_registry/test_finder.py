@@ -5,6 +5,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from services_registry import selectors
@@ -186,3 +188,20 @@ def test_a_result_page_is_the_page_of_the_search_in_its_order_with_its_total(que
             page = selectors._page(services, False, offset, 4)
             assert [service.id for service in page] == expected[offset : offset + 4]
             assert {service.total for service in page} <= {len(expected)}
+
+
+def test_the_typo_step_reads_the_trigram_index_not_every_row():
+    """The planner prices the trigram operator as cheap and, on a table without dead rows, would
+    compute it for every service: the typo step turns sequential scans off for its transaction."""
+    ServiceFactory(name="Angst og uro", topics=[TaxonomyTermFactory(name="Angst")])
+    ServiceFactory(name="Sorg")
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.finder_page(
+            query=FinderQuery(q="angts"), now=MONDAY_AFTERNOON, number=1, size=20
+        )
+    assert [result.service.name for result in page.results] == ["Angst og uro"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "service_search_words_trgm" in plan
+    assert "Seq Scan on services_registry_service " not in plan
