@@ -205,3 +205,20 @@ def test_the_typo_step_reads_the_trigram_index_not_every_row():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "service_search_words_trgm" in plan
     assert "Seq Scan on services_registry_service " not in plan
+
+
+def test_open_now_asks_the_weekly_hours_index_alone():
+    """Each candidate's weekly hours are checked from the partial index's own columns (an
+    index-only scan) when the planner may not read the table: the index covers the rule."""
+    ScheduleFactory(service=ServiceFactory(name="Åpen"), byday="MO")
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.finder_page(
+            query=FinderQuery(open_now=True), now=MONDAY_AFTERNOON, number=1, size=20
+        )
+    assert [result.service.name for result in page.results] == ["Åpen"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using schedule_weekly_open" in plan
