@@ -1,7 +1,7 @@
-"""The overview's own statements (voice.overview: open comments, overdue plan steps, check-ins)
-run compiled once a process (coordination.statements.CompiledRead): for every person, any list
-of cases and any day they answer what the same builder's statement run by the ORM answers, and
-the page is the same bytes either way."""
+"""The overview's statements of voice (open comments, overdue plan steps, check-ins) and of
+consent (pending requests) run compiled once a process (coordination.statements.CompiledRead):
+for every person, any list of cases and any day they answer what the same builder's statement
+run by the ORM answers, and the page is the same bytes either way."""
 
 import re
 from datetime import timedelta
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+import consent.coordinator
 import voice.overview
 from cases.models import Case
 from tests.factories import CoordinatorFactory
@@ -20,7 +21,12 @@ from voice import links
 
 pytestmark = pytest.mark.django_db
 
-READS = ("_REMARKS_OPEN", "_STEPS_OVERDUE", "_CHECK_INS_OPEN")
+READS = [
+    (voice.overview, "_REMARKS_OPEN"),
+    (voice.overview, "_STEPS_OVERDUE"),
+    (voice.overview, "_CHECK_INS_OPEN"),
+    (consent.coordinator, "_PENDING_BY_CASE"),
+]
 # A page's CSRF token is new on every request.
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
@@ -55,14 +61,14 @@ def test_the_compiled_rows_are_the_orms_for_everyone_any_cases_and_days(busy):
     first, second, cases, _ = busy
     people = [first, second, *(case.youth for case in cases)]
     lists = [cases, cases[:1], cases[1:], cases[2:], list(Case.objects.order_by("pk"))]
-    counted = {name: 0 for name in READS}
+    counted = {name: 0 for _, name in READS}
     # Today, then when the first contacts are missed (three working days on).
     for day in (timezone.now(), timezone.now() + timedelta(days=6)):
         with time_machine.travel(day, tick=False):
             for user in people:
                 for case_list in lists:
-                    for name in READS:
-                        read = getattr(voice.overview, name)
+                    for module, name in READS:
+                        read = getattr(module, name)
                         values = values_for(read, user=user, cases=case_list)
                         answer = rows(read(**values))
                         assert answer == rows(read._build(**values)), (name, user, case_list)
@@ -83,10 +89,10 @@ def test_the_overview_is_the_same_bytes_as_with_the_orms_statements(busy, monkey
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
             clients.append(client)
         compiled = [page(client) for client in clients]
-        for name in READS:
-            read = getattr(voice.overview, name)
+        for module, name in READS:
+            read = getattr(module, name)
             monkeypatch.setattr(
-                voice.overview, name, lambda read=read, **values: list(read._build(**values))
+                module, name, lambda read=read, **values: list(read._build(**values))
             )
         by_orm = [page(client) for client in clients]
     assert compiled == by_orm
