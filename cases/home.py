@@ -1,10 +1,6 @@
-from django.db.models import Prefetch
-
 from coordination.home import HomeSection, Viewer
-from services_registry.models import Phone
 
-from .models import Participant
-from .selectors import viewer_cases
+from .selectors import viewer_cases, youth_team
 
 
 def home_sections(*, viewer: Viewer) -> list[HomeSection]:
@@ -14,17 +10,9 @@ def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     own = [case for case in cases if case.youth_id == user.pk]
     sections = []
     if own:
-        team = (
-            Participant.objects.active()
-            .filter(case__in=own)
-            .exclude(user=user)
-            .select_related("user", "service", "case")
-            # How to reach them: the phone numbers of the service they act for.
-            .prefetch_related(Prefetch("service__phones", Phone.objects.order_by("number")))
-            .order_by("case_id", "joined", "id")
-        )
+        team = youth_team(user=user, cases=own)
         sections.append(
-            HomeSection("cases/home_helpers.html", {"cases": own, "team": list(team)}, order=10)
+            HomeSection("cases/home_helpers.html", {"cases": own, "team": team}, order=10)
         )
     others = [case for case in cases if case.youth_id != user.pk]
     if others or not own:

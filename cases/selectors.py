@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from coordination.ages import adult_born_by, age_on
 from coordination.home import Viewer
 from coordination.models import User
 from coordination.statements import AnyOf, CompiledRead, Slot
-from services_registry.models import Service
+from services_registry.models import Phone, Service
 
 from .models import (
     OPEN_CASE_CODENAME,
@@ -83,8 +83,44 @@ def cases_for_user(*, user: User, today: date | None = None) -> QuerySet[Case]:
 
 def viewer_cases(*, viewer: Viewer) -> list[Case]:
     """cases_for_user for the person a page is for, read once a request however many of the
-    page's sections ask (coordination.home.Viewer)."""
-    return viewer.once("cases.cases_for_user", lambda: list(cases_for_user(user=viewer.user)))
+    page's sections ask (coordination.home.Viewer), its statement compiled once a process."""
+    return viewer.once(
+        "cases.cases_for_user",
+        lambda: _VIEWER_CASES(user=viewer.user.pk, today=timezone.localdate()),
+    )
+
+
+_VIEWER_CASES = CompiledRead(
+    lambda user, today: cases_for_user(user=User(pk=user), today=today),
+    user=Slot(-1, -2),
+    today=TODAY_SLOT,
+)
+
+
+def youth_team(*, user: User, cases: list[Case]) -> list[Participant]:
+    """Who is on the young person `user`'s own `cases` now besides them, with their person,
+    service and case, and how to reach them (their service's phone numbers, in order): the
+    young person's home page. The team's statement is compiled once a process."""
+    team = _YOUTH_TEAM(
+        user=user.pk, case_ids=[case.pk for case in cases], today=timezone.localdate()
+    )
+    prefetch_related_objects(team, Prefetch("service__phones", Phone.objects.order_by("number")))
+    return team
+
+
+def _youth_team(*, user: int, case_ids: list[int], today: date) -> QuerySet[Participant]:
+    return (
+        Participant.objects.active(today=today)
+        .filter(AnyOf(F("case_id"), case_ids))
+        .exclude(user=user)
+        .select_related("user", "service", "case")
+        .order_by("case_id", "joined", "id")
+    )
+
+
+_YOUTH_TEAM = CompiledRead(
+    _youth_team, user=Slot(-1, -2), case_ids=Slot((-3,), (-4,), param=list), today=TODAY_SLOT
+)
 
 
 def case_to_access(*, user: int, case: int, today: date) -> QuerySet[Case]:

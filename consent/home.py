@@ -3,9 +3,13 @@ from cases.services import can_close_case
 from coordination.home import HomeSection, Viewer
 from coordination.models import User
 
-from .models import ConsentRequest
 from .rule_shares import held_shares_visible
-from .selectors import consent_requests_visible, may_see_who_knows_what, who_decides
+from .selectors import (
+    cases_about,
+    consent_requests_pending,
+    may_see_who_knows_what,
+    who_decides,
+)
 
 
 def home_sections(*, viewer: Viewer) -> list[HomeSection]:
@@ -14,14 +18,12 @@ def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     user = viewer.user
     pending = [
         consent_request
-        for consent_request in consent_requests_visible(
-            user=user, status=ConsentRequest.Status.PENDING
-        )
+        for consent_request in consent_requests_pending(user=user)
         if consent_request.viewer_decides
         or (consent_request.youth_opinion_asked and consent_request.entry.case.youth_id == user.pk)
     ]
     sections = [HomeSection("consent/home_requests.html", {"requests": pending}, order=20)]
-    own_cases = list(Case.objects.filter(youth=user).select_related("youth").order_by("pk"))
+    own_cases = cases_about(user=user)
     if own_cases:
         deciding = [(case, who_decides(case=case)) for case in own_cases]
         sections.append(HomeSection("consent/home_who_decides.html", {"cases": deciding}, order=25))

@@ -5,7 +5,7 @@ may not see.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessEvent, Case, Entry, Participant, Withholding
 from cases.selectors import (
+    ENTRIES_VISIBLE_SLOTS,
     ENTRY_TO_OPEN_SLOTS,
     TODAY_SLOT,
     entries_visible,
@@ -96,8 +97,8 @@ def youth_decides_q(
     return decides
 
 
-def guardians_of(*, case: Case) -> QuerySet[User]:
-    guardian = Participant.objects.active().filter(
+def guardians_of(*, case: Case | int, today: date | None = None) -> QuerySet[User]:
+    guardian = Participant.objects.active(today=today).filter(
         case=case, user=OuterRef("pk"), role=Participant.Role.GUARDIAN
     )
     return User.objects.filter(Exists(guardian)).order_by("pk")
@@ -152,13 +153,33 @@ class WhoDecides:
 
 
 def who_decides(*, case: Case) -> WhoDecides:
-    """deciders_for over every category at once (one query)."""
+    """deciders_for over every category at once (one query, compiled once a process: the home
+    page asks it for each of the young person's cases)."""
     guardian_categories = categories_guardians_decide(case=case)
     return WhoDecides(
         youth_categories=set(Entry.Category.values) - guardian_categories,
         guardian_categories=guardian_categories,
-        guardians=list(guardians_of(case=case)) if guardian_categories else [],
+        guardians=_GUARDIANS(case=case.pk, today=timezone.localdate())
+        if guardian_categories
+        else [],
     )
+
+
+_GUARDIANS = CompiledRead(
+    guardians_of, case=Slot(-1, -2, param=Case._meta.pk.get_prep_value), today=TODAY_SLOT
+)
+
+
+def cases_about(*, user: User) -> list[Case]:
+    """The cases whose young person `user` is, oldest first, with them (the home page shows
+    who decides on each): compiled once a process, as the home page asks on every call."""
+    return _CASES_ABOUT(user=user.pk)
+
+
+_CASES_ABOUT = CompiledRead(
+    lambda user: Case.objects.filter(youth=user).select_related("youth").order_by("pk"),
+    user=Slot(-1, -2),
+)
 
 
 def may_see_who_knows_what(*, user: User, case: Case) -> bool:
@@ -783,20 +804,28 @@ def guardian_only(participants: list[Participant], viewer: User) -> bool:
 # -- consent requests, disclosures, rules ------------------------------------------------------
 
 
-def consent_requests_visible(*, user: User, status: str | None = None) -> QuerySet[ConsentRequest]:
+def consent_requests_visible(
+    *,
+    user: User,
+    status: str | None = None,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> QuerySet[ConsentRequest]:
     """Requests `user` asked, must decide, or that are about them (the youth), on cases they
     take part in now: someone who left no longer reads what they asked there. Each carries
     `entry_withheld_from_viewer`: the viewer is the youth and the entry is withheld from them, so
     pages and API show the placeholder instead of its title; and `viewer_decides_now` (read as
     ConsentRequest.viewer_decides), the one rule of who answers a request for the service, the
     pages and home alike: a decider stored when it was asked who still decides today, as
-    decides_for says (the policy may have moved to the youth, or the guardian left)."""
+    decides_for says (the policy may have moved to the youth, or the guardian left). At `now`
+    and on the local date `today` (the clock's by default; the home page's compiled statement
+    passes its own)."""
+    now = timezone.now() if now is None else now
     queryset = ConsentRequest.objects.filter(
         Q(requested_by=user) | Q(deciders=user) | Q(entry__case__youth=user),
-        takes_part(user=user, case=OuterRef("entry__case")),
+        takes_part(user=user, case=OuterRef("entry__case"), today=today),
     )
     if status is not None:
-        now = timezone.now()
         pending = Q(status=ConsentRequest.Status.PENDING)
         if status == ConsentRequest.Status.PENDING:
             queryset = queryset.filter(pending, expires_at__gt=now)
@@ -808,15 +837,15 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
             queryset = queryset.filter(status=status)
     # The OR over a join can repeat a row; select the ids once, then the rows.
     # The youth opens every entry on their case but what is withheld (entries_visible's rule).
-    openable = entries_visible(user=user).values("pk")
+    openable = entries_visible(user=user, now=now, today=today).values("pk")
     stored_decider = ConsentRequest.deciders.through.objects.filter(
         consentrequest=OuterRef("pk"), user=user
     )
-    guardian = Participant.objects.active().filter(
+    guardian = Participant.objects.active(today=today).filter(
         case=OuterRef("entry__case"), user=user, role=Participant.Role.GUARDIAN
     )
     youth_decides = youth_decides_q(
-        birth_date="entry__case__youth__birth_date", category_field="entry__category"
+        birth_date="entry__case__youth__birth_date", category_field="entry__category", today=today
     )
     is_youth = Q(entry__case__youth=user)
     decides_now = (is_youth & youth_decides) | (~is_youth & ~youth_decides & Exists(guardian))
@@ -834,6 +863,46 @@ def consent_requests_visible(*, user: User, status: str | None = None) -> QueryS
         .prefetch_related("recipients", "deciders")
         .order_by("-created", "-id")
     )
+
+
+def consent_requests_pending(*, user: User) -> list[ConsentRequest]:
+    """consent_requests_visible's pending requests (the home page's), compiled once a process:
+    building and compiling that statement was most of the page's consent section."""
+    now = timezone.now()
+    return _REQUESTS_PENDING(user=user.pk, now=now, today=timezone.localdate(now))
+
+
+def _requests_pending(*, user: int, now: datetime, today: date) -> QuerySet[ConsentRequest]:
+    # The home page shows neither the recipients nor the deciders: no prefetch of them.
+    return consent_requests_visible(
+        user=User(pk=user), status=ConsentRequest.Status.PENDING, now=now, today=today
+    ).prefetch_related(None)
+
+
+def _consent_ages_key() -> tuple[int, tuple[tuple[str, int], ...]]:
+    """What the statement's text depends on besides the database: entries_visible's content
+    type, and the ages of deciding (youth_decides_q groups the categories by them)."""
+    return entry_content_type_id(), tuple(sorted(settings.SAMMEN_CONSENT_AGES.items()))
+
+
+def _decides_born_by(category: str) -> Callable[[date], date]:
+    return lambda today: youth_decides_born_by(
+        category=category, today=today, ages=settings.SAMMEN_CONSENT_AGES
+    )
+
+
+_REQUESTS_PENDING = CompiledRead(
+    _requests_pending,
+    key=_consent_ages_key,
+    **{
+        **ENTRIES_VISIBLE_SLOTS,
+        # The day is also each category's birth-date cutoff of deciding (youth_decides_q).
+        "today": replace(
+            TODAY_SLOT,
+            also=(*TODAY_SLOT.also, *map(_decides_born_by, Entry.Category.values)),
+        ),
+    },
+)
 
 
 def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:

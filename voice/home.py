@@ -10,7 +10,7 @@ from .selectors import (
     latest_about_youth,
     may_choose_ungdomshjelper,
     news_for_youth,
-    ungdomshjelper_cases,
+    ungdomshjelper_case_count,
     ungdomshjelper_change_open,
     ungdomshjelper_offered,
     unread_messages,
@@ -65,7 +65,7 @@ def home_sections(*, viewer: Viewer) -> list[HomeSection]:
         "latest": latest,
         "news": news_for_youth(user=user, cases=own) if own else None,
         "own": own[0] if own else None,
-        "coordinating": ungdomshjelper_cases(user=user).count(),
+        "coordinating": ungdomshjelper_case_count(user=user),
     }
     return [HomeSection("voice/home_voice.html", context, order=15)]
 

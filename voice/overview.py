@@ -3,16 +3,24 @@ waits for each young person. Each app contributes its part through the AppConfig
 `coordinator_items` (coordination.home), so voice never imports meetings; this module holds
 voice's own part and puts the page together."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from cases.models import Case, Entry
-from cases.selectors import entries_visible
+from cases.selectors import (
+    ENTRIES_VISIBLE_SLOTS,
+    TODAY_SLOT,
+    entries_visible,
+    entry_content_type_id,
+)
 from coordination.home import CaseItem, case_item, coordinator_items
 from coordination.models import User
+from coordination.statements import AnyOf, CompiledRead, Slot
 
 from . import links
 from .models import CheckIn, Remark, Step
@@ -73,12 +81,10 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         for case in cases
         if unread.get(case.pk)
     ]
-    remarks = (
-        Remark.objects.filter(status=Remark.Status.OPEN, entry__author=user, entry__case__in=cases)
-        .values("entry__case_id")
-        .annotate(count=Count("id"), first=Min("entry_id"))
-        .order_by()
-    )
+    case_ids = [case.pk for case in cases]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    remarks = _REMARKS_OPEN(user=user.pk, case_ids=case_ids)
     items += [
         case_item(
             case_id=row["entry__case_id"],
@@ -89,23 +95,7 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         )
         for row in remarks
     ]
-    plans = entries_visible(
-        user=user,
-        queryset=Entry.objects.filter(
-            case__in=cases, kind=Entry.Kind.PLAN, author_id=F("case__youth_id")
-        ),
-    )
-    overdue = (
-        Step.objects.filter(
-            goal__plan__in=plans, done_at__isnull=True, due__lt=timezone.localdate()
-        )
-        .values("goal__plan__case_id")
-        .annotate(
-            mine=Count("id", filter=Q(owner=user)),
-            youth=Count("id", filter=Q(owner_id=F("goal__plan__case__youth_id"))),
-        )
-        .order_by()
-    )
+    overdue = _STEPS_OVERDUE(user=user.pk, case_ids=case_ids, now=now, today=today)
     items += [
         case_item(
             case_id=row["goal__plan__case_id"],
@@ -119,15 +109,54 @@ def voice_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         for key, youth in (("mine", False), ("youth", True))
         if row[key]
     ]
-    return items + check_in_items(user=user, cases=cases)
+    return items + check_in_items(user=user, cases=cases, today=today)
 
 
-def check_in_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
-    """The ungdomshjelper's check-ins not marked done: missed (their day has passed) and to do
-    (the first contact, or today's). One query."""
-    today = timezone.localdate()
-    rows = (
-        CheckIn.objects.filter(case__in=cases, ungdomshjelper=user, done_at__isnull=True)
+def _remarks_open(*, user: int, case_ids: list[int]) -> QuerySet[Remark, dict[str, Any]]:
+    """voice_items' open comments on what `user` wrote, per case of `case_ids`."""
+    return (
+        Remark.objects.filter(
+            AnyOf(F("entry__case_id"), case_ids), status=Remark.Status.OPEN, entry__author=user
+        )
+        .values("entry__case_id")
+        .annotate(count=Count("id"), first=Min("entry_id"))
+        .order_by()
+    )
+
+
+def _steps_overdue(
+    *, user: int, case_ids: list[int], now: datetime, today: date
+) -> QuerySet[Step, dict[str, Any]]:
+    """voice_items' steps past due on `today` in the young person's plans on `case_ids` that
+    `user` may open (entries_visible), per case: theirs and the young person's."""
+    viewer = User(pk=user)
+    plans = entries_visible(
+        user=viewer,
+        queryset=Entry.objects.filter(
+            AnyOf(F("case_id"), case_ids), kind=Entry.Kind.PLAN, author_id=F("case__youth_id")
+        ),
+        now=now,
+        today=today,
+    )
+    return (
+        Step.objects.filter(goal__plan__in=plans, done_at__isnull=True, due__lt=today)
+        .values("goal__plan__case_id")
+        .annotate(
+            mine=Count("id", filter=Q(owner=viewer)),
+            youth=Count("id", filter=Q(owner_id=F("goal__plan__case__youth_id"))),
+        )
+        .order_by()
+    )
+
+
+def _check_ins_open(
+    *, user: int, case_ids: list[int], today: date
+) -> QuerySet[CheckIn, dict[str, Any]]:
+    """check_in_items' statement: per case, `user`'s check-ins not done, missed and to do."""
+    return (
+        CheckIn.objects.filter(
+            AnyOf(F("case_id"), case_ids), ungdomshjelper=user, done_at__isnull=True
+        )
         .values("case_id")
         .annotate(
             missed=Count("id", filter=Q(due_on__lt=today)),
@@ -135,6 +164,30 @@ def check_in_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
         )
         .order_by()
     )
+
+
+# The overview's three statements of its own, compiled once a process (the page asks them on
+# every call; building them was most of voice's part of it). The day is both the team rule's
+# (TODAY_SLOT's age of majority) and what is overdue or due.
+_CASE_IDS = Slot((-3,), (-4,), param=list)
+_DAY = Slot(date(1901, 1, 1), date(1902, 2, 2))
+_REMARKS_OPEN = CompiledRead(_remarks_open, user=Slot(-1, -2), case_ids=_CASE_IDS)
+_STEPS_OVERDUE = CompiledRead(
+    _steps_overdue,
+    key=entry_content_type_id,
+    case_ids=_CASE_IDS,
+    **{
+        **ENTRIES_VISIBLE_SLOTS,
+        "today": replace(TODAY_SLOT, also=(*TODAY_SLOT.also, _DAY.param)),
+    },
+)
+_CHECK_INS_OPEN = CompiledRead(_check_ins_open, user=Slot(-1, -2), case_ids=_CASE_IDS, today=_DAY)
+
+
+def check_in_items(*, user: User, cases: list[Case], today: date) -> list[CaseItem]:
+    """The ungdomshjelper's check-ins not marked done: missed (their day, before `today`, has
+    passed) and to do (the first contact, or today's). One query."""
+    rows = _CHECK_INS_OPEN(user=user.pk, case_ids=[case.pk for case in cases], today=today)
     return [
         case_item(
             case_id=row["case_id"],

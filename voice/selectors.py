@@ -176,17 +176,27 @@ def ungdomshjelper_change_open(*, case: Case) -> UngdomshjelperChange | None:
 def ungdomshjelper_offered(*, case: Case) -> bool:
     """Offered from the first helper on the case while it has no ungdomshjelper (issue #19 item
     4: the young person hears of the right as soon as one service helps), and again while the
-    young person's request for another ungdomshjelper is open."""
-    on_team = Participant.objects.active().filter(case=OuterRef("pk"))
+    young person's request for another ungdomshjelper is open. One statement, compiled once a
+    process (the home page asks for each case of the young person)."""
+    return bool(_OFFERED(case=case.pk, today=timezone.localdate()))
+
+
+def _offered(*, case: int, today: date) -> QuerySet[Case, Any]:
+    """ungdomshjelper_offered's statement: the case's id if offered on `today`."""
+    on_team = Participant.objects.active(today=today).filter(case=OuterRef("pk"))
     change_open = UngdomshjelperChange.objects.filter(case=OuterRef("pk"), closed_at__isnull=True)
     helped = on_team.filter(role=Participant.Role.HELPER, service__isnull=False)
     chosen = on_team.filter(role=Participant.Role.UNGDOMSHJELPER)
-    # One query (the home page asks for each case of the young person).
     return (
-        Case.objects.filter(pk=case.pk)
+        Case.objects.filter(pk=case)
         .filter(Exists(change_open) | (Exists(helped) & ~Exists(chosen)))
-        .exists()
+        .values("pk")[:1]
     )
+
+
+_OFFERED = CompiledRead(
+    _offered, case=Slot(-1, -2, param=Case._meta.pk.get_prep_value), today=TODAY_SLOT
+)
 
 
 @dataclass(frozen=True)
@@ -227,9 +237,10 @@ def may_choose_ungdomshjelper(*, case: Case, user: User) -> bool:
     )
 
 
-def ungdomshjelper_cases(*, user: User) -> QuerySet[Case]:
-    """The cases where `user` is the ungdomshjelper now, by the young person's name."""
-    role = Participant.objects.active().filter(
+def ungdomshjelper_cases(*, user: User, today: date | None = None) -> QuerySet[Case]:
+    """The cases where `user` is the ungdomshjelper now (on `today` if given), by the young
+    person's name."""
+    role = Participant.objects.active(today=today).filter(
         case=OuterRef("pk"), user=user, role=Participant.Role.UNGDOMSHJELPER
     )
     return (
@@ -237,6 +248,21 @@ def ungdomshjelper_cases(*, user: User) -> QuerySet[Case]:
         .select_related("youth")
         .order_by("youth__display_name", "youth__username", "id")
     )
+
+
+def ungdomshjelper_case_count(*, user: User) -> int:
+    """How many ungdomshjelper_cases `user` has: the home page's link to the overview, on every
+    home page, so compiled once a process (the cases' ids, counted here)."""
+    return len(_COORDINATING(user=user.pk, today=timezone.localdate()))
+
+
+_COORDINATING = CompiledRead(
+    lambda user, today: (
+        ungdomshjelper_cases(user=User(pk=user), today=today).order_by().values("pk")
+    ),
+    user=Slot(-1, -2),
+    today=TODAY_SLOT,
+)
 
 
 def access_case_for_choice(*, user: User, case_id: int) -> Case:

@@ -14,10 +14,14 @@ from django.db.models import OuterRef
 from django.test import Client
 from django.utils import timezone
 
+import consent.coordinator
+import consent.selectors
 import meetings.coordinator
 import meetings.selectors
+import voice.overview
 import voice.rooms.selectors
 import voice.selectors
+from cases import selectors as case_selectors
 from cases.models import Case, Entry
 from cases.permissions import view_entry_grant
 from cases.selectors import cases_for_user, entries_visible, takes_part
@@ -324,7 +328,18 @@ def test_the_overviews_meeting_counts_are_the_orms_for_everyone_on_any_day(with_
 # A page's CSRF token is new on every request.
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 COMPILED = [
+    (case_selectors, "_VIEWER_CASES"),
+    (case_selectors, "_YOUTH_TEAM"),
+    (consent.coordinator, "_PENDING_BY_CASE"),
+    (consent.selectors, "_REQUESTS_PENDING"),
+    (consent.selectors, "_GUARDIANS"),
+    (consent.selectors, "_CASES_ABOUT"),
     (voice.selectors, "_UNREAD_MESSAGES"),
+    (voice.selectors, "_OFFERED"),
+    (voice.selectors, "_COORDINATING"),
+    (voice.overview, "_REMARKS_OPEN"),
+    (voice.overview, "_STEPS_OVERDUE"),
+    (voice.overview, "_CHECK_INS_OPEN"),
     (voice.selectors, "_LATEST_ABOUT_YOUTH"),
     (voice.rooms.selectors, "_ROOM_UNREAD_BY_CASE"),
     (meetings.selectors, "_UPCOMING_FIRST"),

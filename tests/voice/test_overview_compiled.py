@@ -1,0 +1,105 @@
+"""The overview's statements of voice (open comments, overdue plan steps, check-ins) and of
+consent (pending requests) run compiled once a process (coordination.statements.CompiledRead):
+for every person, any list of cases and any day they answer what the same builder's statement
+run by the ORM answers, and the page is the same bytes either way."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+import consent.coordinator
+import voice.overview
+from cases.models import Case
+from tests.factories import CoordinatorFactory
+from tests.voice.test_ungdomshjelper_overview import busy_case
+from voice import links
+
+pytestmark = pytest.mark.django_db
+
+READS = [
+    (voice.overview, "_REMARKS_OPEN"),
+    (voice.overview, "_STEPS_OVERDUE"),
+    (voice.overview, "_CHECK_INS_OPEN"),
+    (consent.coordinator, "_PENDING_BY_CASE"),
+]
+# A page's CSRF token is new on every request.
+CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+@pytest.fixture
+def busy():
+    """Two ungdomshjelpere, one with two busy cases (every kind of item), one with one."""
+    first, second = CoordinatorFactory(), CoordinatorFactory()
+    case, made = busy_case(first)
+    cases = [case, busy_case(first)[0], busy_case(second)[0]]
+    return first, second, cases, made
+
+
+def values_for(read, *, user, cases):
+    now = timezone.now()
+    values = {"user": user.pk, "case_ids": [case.pk for case in cases], "now": now}
+    values["today"] = timezone.localdate(now)
+    return {name: values[name] for name in read._slots}
+
+
+def page(client):
+    response = client.get("/ungdomshjelper/")
+    assert response.status_code == 200
+    return CSRF.sub(r"\1-", response.content.decode())
+
+
+def rows(answer):
+    return sorted(answer, key=lambda row: sorted(row.items()))
+
+
+def test_the_compiled_rows_are_the_orms_for_everyone_any_cases_and_days(busy):
+    first, second, cases, _ = busy
+    people = [first, second, *(case.youth for case in cases)]
+    lists = [cases, cases[:1], cases[1:], cases[2:], list(Case.objects.order_by("pk"))]
+    counted = {name: 0 for _, name in READS}
+    # Today, then when the first contacts are missed (three working days on).
+    for day in (timezone.now(), timezone.now() + timedelta(days=6)):
+        with time_machine.travel(day, tick=False):
+            for user in people:
+                for case_list in lists:
+                    for module, name in READS:
+                        read = getattr(module, name)
+                        values = values_for(read, user=user, cases=case_list)
+                        answer = rows(read(**values))
+                        assert answer == rows(read._build(**values)), (name, user, case_list)
+                        counted[name] += len(answer)
+    # The comparison compared rows of each statement.
+    assert all(counted.values()), counted
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_the_overview_is_the_same_bytes_as_with_the_orms_statements(busy, monkeypatch, language):
+    first, second, cases, made = busy
+    # Six days on, when the first contacts are missed (signed in then: the idle timeout).
+    with time_machine.travel(timezone.now() + timedelta(days=6), tick=False):
+        clients = []
+        for user in (first, second):
+            client = Client()
+            client.force_login(user)
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            clients.append(client)
+        compiled = [page(client) for client in clients]
+        for module, name in READS:
+            read = getattr(module, name)
+            monkeypatch.setattr(
+                module, name, lambda read=read, **values: list(read._build(**values))
+            )
+        by_orm = [page(client) for client in clients]
+    assert compiled == by_orm
+    # The pages show each statement's items.
+    for link in (
+        links.plan(cases[0].pk),
+        links.remarks(made["note"]),
+        links.check_ins(cases[0].pk),
+    ):
+        assert f'href="{link}"' in compiled[0], link
