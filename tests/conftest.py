@@ -301,7 +301,9 @@ def _demo_record() -> TableSnapshot | None:
     return snapshot if adopt_seeded(snapshot) else None
 
 
-def _seed_demo() -> None:
+def seed_demo() -> None:
+    """The demo in the current transaction: the test template's record restored when it holds
+    one seeded for today, else seeded (demo_once; the schemathesis module's own)."""
     from tests.cases.conftest import seed
     from tests.factories import PASSWORD
 
@@ -322,7 +324,7 @@ def _seed_demo() -> None:
 @pytest.fixture(scope="session")
 def demo_once(django_db_setup, django_db_blocker) -> Iterator[SeededOnce]:
     """The demo municipality of tests/cases/conftest.py (its `demo` fixture asks for this)."""
-    demo = SeededOnce(django_db_blocker, _seed_demo)
+    demo = SeededOnce(django_db_blocker, seed_demo)
     yield demo
     demo.leave()
 

@@ -23,7 +23,7 @@ from coordination.demo import birth_date_for_age
 from coordination.models import AuditEvent, Guardianship, Notification, User
 from coordination.services import notification_deliver, notifications_sweep
 from services_registry.models import Service
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 from tests.consent.helpers import as_user
 from tests.coordination.test_notification_reliability import (
     purge_stale_tasks,
@@ -454,7 +454,7 @@ def test_the_link_in_the_mail_file_and_the_sms_file_works(demo, settings, tmp_pa
 @pytest.mark.serial  # stops Redis
 @pytest.mark.django_db(transaction=True)
 def test_an_invitation_leaves_through_the_outbox_when_redis_is_back(request, settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     Notification.objects.all().delete()
     # Given Redis is stopped
     stop_redis()

@@ -7,7 +7,7 @@ import pytest
 from cases.models import Case, EntryUserObjectPermission
 from consent.models import Disclosure
 from consent.services import ShareBlocked, block_create, consent_request_approve, share
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 
 from .helpers import write_entry
 from .test_invariant import actual_rows, expected_rows
@@ -33,7 +33,7 @@ def no_row_for(user, entry) -> bool:
 
 
 def test_a_share_waiting_on_a_block_is_refused_and_grants_nothing(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara, teacher, bup = demo["sara"], demo["laerer"], demo["bup"]
     # Sara's school rule covers BUP: without the block the share would go through at once
     entry = write_entry(demo.sara_case, teacher, category="school")
@@ -48,7 +48,7 @@ def test_a_share_waiting_on_a_block_is_refused_and_grants_nothing(settings):
 
 
 def test_a_block_waiting_on_a_share_ends_what_the_share_made(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara, teacher, bup = demo["sara"], demo["laerer"], demo["bup"]
     entry = write_entry(demo.sara_case, teacher, category="school")
     race(
@@ -64,7 +64,7 @@ def test_a_block_waiting_on_a_share_ends_what_the_share_made(settings):
 
 
 def test_an_approval_waiting_on_a_block_is_refused_and_grants_nothing(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara, nurse, bup = demo["sara"], demo["helsesykepleier"], demo["bup"]
     entry = write_entry(demo.sara_case, nurse)
     request = share(entry=entry, recipients=[bup], actor=nurse).consent_request

@@ -17,7 +17,7 @@ from consent.models import Disclosure
 from consent.services import guardianship_end, share, sharing_rule_create
 from coordination.demo import MUNICIPAL_ADMINS
 from coordination.models import Guardianship
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 from tests.factories import UserFactory
 
 from .helpers import write_entry
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def sara_shares_health_with_mor(settings):
     """Sara (16) lets her mother see what is about her health; the nurse writes and shares."""
-    demo = seed(settings)
+    demo = seeded(settings)
     sara, mor = demo["sara"], demo["mor"]
     sharing_rule_create(case=demo.sara_case, actor=sara, category="health", recipient_user=mor)
     staff = UserFactory(is_staff=True)

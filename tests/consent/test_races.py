@@ -13,7 +13,7 @@ from cases.services import case_lock
 from consent.models import Disclosure
 from consent.services import share, sharing_rule_create, sharing_rule_end, withdraw
 from coordination.errors import StateConflict
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 
 from .helpers import write_entry
 from .test_invariant import actual_rows, expected_rows
@@ -58,7 +58,7 @@ def race(case_id, first, second):
 
 
 def test_a_share_waiting_on_a_rule_being_ended_asks_for_consent_instead(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     rule = sharing_rule_create(
         case=demo.sara_case, actor=demo["sara"], category="health", recipient_user=demo["bup"]
     )
@@ -76,7 +76,7 @@ def test_a_share_waiting_on_a_rule_being_ended_asks_for_consent_instead(settings
 
 
 def test_a_rule_end_waiting_on_a_share_under_it_withdraws_what_the_share_made(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     rule = sharing_rule_create(
         case=demo.sara_case, actor=demo["sara"], category="health", recipient_user=demo["bup"]
     )
@@ -94,7 +94,7 @@ def test_a_rule_end_waiting_on_a_share_under_it_withdraws_what_the_share_made(se
 
 
 def test_a_share_waiting_on_a_withdrawal_sees_the_fresh_state(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     entry = write_entry(demo.sara_case, demo["helsesykepleier"], category="school")
     disclosure = share(
         entry=entry, recipients=[demo["laerer"]], actor=demo["helsesykepleier"]
@@ -112,7 +112,7 @@ def test_a_share_waiting_on_a_withdrawal_sees_the_fresh_state(settings):
 
 
 def test_many_concurrent_shares_and_withdrawals_keep_the_invariant(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     nurse = demo["helsesykepleier"]
     entries = [
         write_entry(demo.sara_case, nurse, category="school", title=f"S{n}") for n in range(6)

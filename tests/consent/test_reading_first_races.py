@@ -18,7 +18,7 @@ from consent.services import (
     share,
 )
 from coordination.models import AuditEvent, Notification
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 
 from .helpers import write_entry
 from .test_races import in_thread
@@ -57,7 +57,7 @@ def run_together(*targets):
 
 @pytest.mark.parametrize("rounds", range(3))
 def test_the_open_and_the_timeout_at_once_release_once(settings, rounds):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara, teacher = demo["sara"], demo["laerer"]
     note = held_school_note(demo)
     run_together(
@@ -73,7 +73,7 @@ def test_the_open_and_the_timeout_at_once_release_once(settings, rounds):
 
 
 def test_a_withdrawal_holding_the_lock_first_means_nothing_goes_out(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara = demo["sara"]
     note = held_school_note(demo)
     held_id = HeldShare.objects.get(entry=note).pk

@@ -13,7 +13,7 @@ from coordination.celery import app
 from coordination.models import Notification
 from coordination.services import notifications_sweep
 from coordination.tasks import deliver
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 from tests.coordination.test_notification_reliability import (
     purge_stale_tasks,
     start_redis,
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.serial  # stops Redis
 def test_posting_and_sharing_work_with_redis_down(request, settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     nurse, sara = as_user(demo["helsesykepleier"]), as_user(demo["sara"])
     Notification.objects.all().delete()
     # Given Redis is stopped
@@ -74,7 +74,7 @@ def test_posting_and_sharing_work_with_redis_down(request, settings):
 
 def test_share_notifications_reach_the_worker_after_commit(celery_worker, settings):
     # Given a running worker and Redis
-    demo = seed(settings)
+    demo = seeded(settings)
     Notification.objects.all().delete()
     mail.outbox.clear()
     nurse = as_user(demo["helsesykepleier"])
@@ -104,7 +104,7 @@ def test_share_notifications_reach_the_worker_after_commit(celery_worker, settin
 
 def test_a_share_tells_the_youth_and_every_recipient_through_one_task(celery_worker, settings):
     # Given a running worker and Redis, and a note of the nurse's
-    demo = seed(settings)
+    demo = seeded(settings)
     nurse = as_user(demo["helsesykepleier"])
     entry = nurse.post(
         f"/api/v1/cases/{demo.sara_case.pk}/entries/",

@@ -9,7 +9,7 @@ from django.db import transaction
 from cases.services import entry_open
 from consent.services import consent_request_approve, entry_watch, share
 from coordination.models import Notification
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 
 from .helpers import write_entry
 from .test_races import in_thread
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_opens_at_once_alert_once(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
     note = write_entry(demo.sara_case, nurse, category="health")
     request = share(entry=note, recipients=[teacher], actor=nurse).consent_request

@@ -30,7 +30,7 @@ from coordination.exports.services import (
 )
 from coordination.models import AuditEvent, Export, Notification, User
 from coordination.notifications import kind_for
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 from tests.consent.helpers import as_user, write_entry
 from tests.consent.test_permission_matrix import PERSONAS, statuses
 from tests.factories import page_client
@@ -323,7 +323,7 @@ def test_the_profile_button_leads_to_the_status_page(demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_get_the_same_export(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     sara = demo["sara"]
     barrier = threading.Barrier(2)
     got: list[int] = []
@@ -347,7 +347,7 @@ def test_two_requests_at_once_get_the_same_export(settings):
 
 def test_the_worker_builds_it_after_commit_and_tells_her(settings, celery_worker):
     settings.MEDIA_ROOT = settings.MEDIA_ROOT  # the worker thread reads the same settings
-    demo = seed(settings)
+    demo = seeded(settings)
     response = as_user(demo["sara"]).post("/api/v1/me/export/")
     assert response.status_code == 202
     deadline = time.monotonic() + 60

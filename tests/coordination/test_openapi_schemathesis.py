@@ -10,16 +10,14 @@ the schema documents every operation served under /api/v1/.
 import json
 import re
 from collections.abc import Iterator
-from io import StringIO
 from itertools import pairwise
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.management import call_command
+from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from django.test import override_settings
 from django.urls import URLPattern, URLResolver
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -38,9 +36,8 @@ from meetings.models import ActionItem, AgendaItem, Meeting
 from referrals.models import Referral
 from referrals.services import referral_create
 from services_registry.apps import DEMO_INTAKE
-from tests.conftest import check_seeded_constraints
+from tests.conftest import check_seeded_constraints, seed_demo
 from tests.consent.helpers import write_entry
-from tests.factories import PASSWORD
 from voice.models import CheckIn, Goal, Remark, Step
 from voice.rooms.services import room_create, room_message_send
 
@@ -142,22 +139,16 @@ def map_path_parameters(context: Any, path_parameters: dict[str, Any] | None) ->
 
 @pytest.fixture(scope="module")
 def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, str]]:
-    """Seeds the demo municipality once for the module, inside a transaction rolled back at the
-    end, and gives each persona's API token."""
+    """Seeds the demo municipality once for the module (restored from the test template's record
+    where it holds one, as `demo_once` does), inside a transaction rolled back at the end, and
+    gives each persona's API token."""
     # Django's WSGI handler closes the connection around each request, which would end the
     # test's transaction; Django's test client disconnects these signals the same way.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(
-                SAMMEN_DEMO_PASSWORD=PASSWORD,
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            ),
-            transaction.atomic(),
-        ):
-            call_command("seed_demo", stdout=StringIO())
+        with django_db_blocker.unblock(), transaction.atomic():
+            seed_demo()
             # One export (pending) for /exports/{export_id}/: Sara's, everyone else's 404.
             export_request(user=User.objects.get(username="sara"))
             _open_a_room()
@@ -168,6 +159,8 @@ def demo_tokens(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[
             yield tokens
             transaction.set_rollback(True)
     finally:
+        # The restored record brought its own content types' ids.
+        ContentType.objects.clear_cache()
         DEMO_IDS.clear()
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from cases.models import Entry
 from coordination.errors import VersionConflict
-from tests.cases.conftest import seed
+from tests.cases.conftest import seeded
 from tests.consent.helpers import as_user
 from tests.consent.test_races import race
 from voice.models import EntryVersion, Remark
@@ -77,7 +77,7 @@ def test_the_page_accepts_only_on_the_text_it_showed(demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_accepts_on_the_same_text_race_and_one_is_refused(settings):
-    demo = seed(settings)
+    demo = seeded(settings)
     entry, (first, second) = two_corrections(demo)
 
     def accept_second():
