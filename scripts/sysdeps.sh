@@ -14,7 +14,7 @@ if [[ "$(command -v "$python")" == /usr/bin/* ]] && ! "$python" -c 'import ensur
     missing+=(python3-venv)
 fi
 if [[ "$mode" == test ]]; then
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v chromium-headless-shell >/dev/null 2>&1 || missing+=(chromium-headless-shell)
 fi
 
 if ((${#missing[@]} == 0)); then
