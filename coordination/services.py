@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django_otp.models import Device
@@ -44,7 +44,7 @@ from .notifications import (
     kind_for,
 )
 from .sms import send_sms
-from .statements import Prepared
+from .statements import AnyOf, CompiledRead, Prepared, Slot
 
 logger = logging.getLogger(__name__)
 
@@ -748,6 +748,17 @@ WHERE id = ANY(%s) AND delivered_at IS NULL AND (claimed_until IS NULL OR claime
 RETURNING {columns}
 """.format(columns=", ".join(map(connection.ops.quote_name, _NOTIFICATION_COLUMNS)))
 _NOTIFICATION_CLAIM = Prepared(NOTIFICATION_CLAIM_SQL)
+# The claimed rows' recipients (their channels and language), and the stamp of delivered rows:
+# the worker runs both for every event, so the one is compiled once a process and both are
+# prepared once a connection (coordination.statements) instead of built by the ORM each time.
+_RECIPIENTS = CompiledRead(
+    lambda *, users: User.objects.filter(AnyOf(F("pk"), users)).order_by(),
+    users=Slot([-1], [-2]),
+)
+_NOTIFICATIONS_DELIVERED = Prepared(
+    "UPDATE coordination_notification SET delivered_at = %s, claimed_until = NULL"
+    " WHERE id = ANY(%s)"
+)
 
 
 def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
@@ -769,7 +780,14 @@ def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
     claimed = list(
         Notification.objects.raw(_NOTIFICATION_CLAIM.statement(connection, claim), claim)
     )
-    prefetch_related_objects(claimed, "recipient")
+    if not claimed:
+        return 0
+    recipients = {
+        user.pk: user
+        for user in _RECIPIENTS(users=list({notification.recipient_id for notification in claimed}))
+    }
+    for notification in claimed:
+        notification.recipient = recipients[notification.recipient_id]
     to_send = {
         notification.pk: [
             channel
@@ -797,9 +815,9 @@ def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
 
 def _notifications_delivered(notification_ids: list[int]) -> None:
     if notification_ids:
-        Notification.objects.filter(pk__in=notification_ids).update(
-            delivered_at=timezone.now(), claimed_until=None
-        )
+        params: list[Any] = [timezone.now(), notification_ids]
+        with connection.cursor() as cursor:
+            cursor.execute(_NOTIFICATIONS_DELIVERED.statement(connection, params), params)
 
 
 def notification_deliver(*, notification_id: int) -> bool:

@@ -110,9 +110,11 @@ def test_after_a_crash_only_the_channels_not_yet_sent_are_sent(sms_file):
 def test_an_events_notifications_are_claimed_and_stamped_together(django_assert_num_queries):
     # Given a share's three notifications to people who read them in the app only
     in_app = [NotificationFactory(recipient=UserFactory(notify_by_email=False)) for _ in range(3)]
-    # When they are delivered: one claim, one read of the recipients, one stamp
-    with django_assert_num_queries(3):
+    # When they are delivered: one claim, one read of the recipients, one stamp, each a
+    # statement prepared once a connection (the worker runs them for every event)
+    with django_assert_num_queries(3) as delivery:
         assert notifications_deliver(notification_ids=[n.pk for n in in_app]) == 3
+    assert [q["sql"].split(" ", 1)[0] for q in delivery.captured_queries] == ["EXECUTE"] * 3
     assert not Notification.objects.filter(delivered_at__isnull=True).exists()
     assert mail.outbox == []
     # And a re-run of the task finds nothing to do
