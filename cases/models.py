@@ -239,7 +239,10 @@ class Entry(models.Model):
 class EntryUserObjectPermission(UserObjectPermissionBase):
     """Direct-FK guardian table: indexed joins, and rows go with the entry (no orphaned ids)."""
 
-    content_object = models.ForeignKey(Entry, on_delete=models.CASCADE)
+    # The entry not indexed alone: entry_uop_object_perm (entry, permission) serves every read by
+    # entry, and one index less is one write less for every grant. (The person's own index
+    # stays: without it the entry list's plan takes the wider unique index, 2.4x slower.)
+    content_object = models.ForeignKey(Entry, on_delete=models.CASCADE, db_index=False)
     # A disclosure that ends by itself (consent's end dates): from this moment the row grants
     # nothing (cases.selectors.entries_visible), before the sweep deletes it.
     expires_at = models.DateTimeField(null=True, blank=True)

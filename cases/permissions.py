@@ -9,12 +9,18 @@ from datetime import datetime
 
 from django.contrib.auth.models import Permission
 
+from coordination.statements import PreparedInsert
 from services_registry.models import Service
 
 from .models import CASE_ADMIN_CODENAME, Entry, EntryUserObjectPermission
 
 VIEW_ENTRY = "view_entry"
 CASE_ADMIN_PERMISSION = f"cases.{CASE_ADMIN_CODENAME}"
+
+
+# Pairs already granted are left alone (ON CONFLICT DO NOTHING on the unique user, permission,
+# entry); a share's rows, in one prepared statement (coordination.statements.PreparedInsert).
+_GRANT = PreparedInsert(EntryUserObjectPermission, ignore_conflicts=True)
 
 
 def view_entry_permission() -> Permission:
@@ -35,7 +41,7 @@ def view_entry_grant(
     if not pairs:
         return
     permission = view_entry_permission()
-    EntryUserObjectPermission.objects.bulk_create(
+    _GRANT(
         [
             EntryUserObjectPermission(
                 content_object_id=entry_id,
@@ -45,8 +51,7 @@ def view_entry_grant(
                 via_service=via_service,
             )
             for entry_id, user_id in sorted(pairs)
-        ],
-        ignore_conflicts=True,
+        ]
     )
 
 

@@ -44,7 +44,7 @@ from .notifications import (
     kind_for,
 )
 from .sms import send_sms
-from .statements import AnyOf, CompiledRead, Prepared, Slot
+from .statements import AnyOf, CompiledRead, Prepared, PreparedInsert, Slot
 
 logger = logging.getLogger(__name__)
 
@@ -640,6 +640,12 @@ class NotificationToCreate:
     target_url: str = ""
 
 
+# The outbox rows' and the audit event's INSERTs, each prepared once a connection
+# (coordination.statements.PreparedInsert).
+_NOTIFICATIONS = PreparedInsert(Notification)
+_AUDIT_EVENT = PreparedInsert(AuditEvent)
+
+
 def notifications_create(notices: Sequence[NotificationToCreate]) -> list[Notification]:
     """Writes outbox rows in the caller's transaction, in one INSERT; after commit one Celery
     task delivers them all (an event that tells several people at once, as a share tells the
@@ -650,7 +656,7 @@ def notifications_create(notices: Sequence[NotificationToCreate]) -> list[Notifi
     """
     for notice in notices:
         kind_check(notice.kind)
-    notifications = Notification.objects.bulk_create(
+    notifications = _NOTIFICATIONS(
         [
             Notification(
                 recipient=notice.recipient,
@@ -965,5 +971,5 @@ def audit_append(
     # Round-trip the data through JSON first so the hash covers exactly what the database stores.
     event.data = json.loads(json.dumps(event.data))
     event.hash = audit_hash(event, previous_hash)
-    event.save()
+    _AUDIT_EVENT([event])
     return event

@@ -23,6 +23,7 @@ from coordination.services import (
     notification_create,
     notifications_create,
 )
+from coordination.statements import PreparedInsert
 from services_registry.models import Service
 from services_registry.selectors import intake_staff
 
@@ -92,6 +93,10 @@ class ShareResult:
     held: list[HeldShare] = field(default_factory=list)
 
 
+# The disclosures' INSERT, prepared once a connection (coordination.statements.PreparedInsert).
+_DISCLOSURES = PreparedInsert(Disclosure)
+
+
 def _disclose(
     *,
     case: Case,
@@ -126,7 +131,7 @@ def _disclose(
         )
     now = timezone.now()
     rules = rules or {}
-    disclosures = Disclosure.objects.bulk_create(
+    disclosures = _DISCLOSURES(
         [
             Disclosure(
                 entry=entry,
