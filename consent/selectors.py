@@ -338,19 +338,39 @@ class DisclosureRow:
     room: Room | None
 
 
+# What who-knows-what reads of a person it names (User.name, UserSummarySerializer) and of a
+# service (its name, ServiceSummarySerializer): the other columns of their rows rode on each of
+# a 500-entry case's 1,500 disclosure rows, converted and thrown away.
+_NAMED: dict[type[Model], tuple[str, ...]] = {
+    User: ("id", "username", "first_name", "last_name", "display_name"),
+    Service: ("id", "name"),
+}
+
+
 class _Related:
-    """A related row's columns in a `values_list` (`path`__each concrete field, then those of
-    its own `related`), made into one model instance per distinct id, with its relations set:
-    `select_related` makes one per row, so 1,500 disclosures to six people built 1,500 users."""
+    """A related row's columns in a `values_list` (`path`__each of its `fields`, every concrete
+    field by default, then those of its own `related`), made into one model instance per
+    distinct id, with its relations set: `select_related` makes one per row, so 1,500
+    disclosures to six people built 1,500 users. The fields not fetched are deferred: reading one
+    would cost a query (tests/consent/test_who_knows_what_rows.py counts none)."""
 
     def __init__(
-        self, path: str, model: type[Model], related: dict[str, type[Model]] | None = None
+        self,
+        path: str,
+        model: type[Model],
+        related: dict[str, type[Model]] | None = None,
+        fields: tuple[str, ...] | None = None,
     ) -> None:
         self._model = model
-        self._fields = [field.attname for field in model._meta.concrete_fields]
+        self._fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if fields is None or field.attname in fields
+        ]
         self._pk = self._fields.index(model._meta.pk.attname)
         self._related = [
-            (name, _Related(f"{path}__{name}", each)) for name, each in (related or {}).items()
+            (name, _Related(f"{path}__{name}", each, fields=_NAMED[each]))
+            for name, each in (related or {}).items()
         ]
         self.columns = [f"{path}__{name}" for name in self._fields]
         for _name, each in self._related:
@@ -733,15 +753,30 @@ def _disclosure_related() -> tuple[_Related, ...]:
     """Query 3's related rows after _DISCLOSURE_FIELDS, in order: recipient, rule, request, room,
     service (a new set a call: each remembers the instances it made)."""
     return (
-        _Related("recipient", User),
+        _Related("recipient", User, fields=_NAMED[User]),
         _Related(
             "rule",
             SharingRule,
             {"created_by": User, "recipient_user": User, "recipient_service": Service},
+            # What basis_text and rule_summary read.
+            fields=(
+                "id",
+                "category",
+                "recipient_user_id",
+                "recipient_service_id",
+                "recipient_role",
+                "created_by_id",
+                "created",
+            ),
         ),
-        _Related("request", ConsentRequest, {"decided_by": User}),
-        _Related("room", Room),
-        _Related("service", Service),
+        _Related(
+            "request",
+            ConsentRequest,
+            {"decided_by": User},
+            fields=("id", "decided_by_id", "decided_at"),
+        ),
+        _Related("room", Room, fields=("id", "title")),
+        _Related("service", Service, fields=_NAMED[Service]),
     )
 
 
@@ -765,7 +800,7 @@ def _entry_related() -> tuple[_Related, _Related]:
     """The entries' related rows after _ENTRY_FIELDS, in order: author, active withholding (a
     new pair a call: each remembers the instances it made)."""
     return (
-        _Related("author", User),
+        _Related("author", User, fields=_NAMED[User]),
         _Related("active_withholding", Withholding, {"decided_by": User}),
     )
 
