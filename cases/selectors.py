@@ -163,13 +163,16 @@ def has_ungdomshjelper(*, case: Case) -> bool:
     )
 
 
-def participants_for_case(*, case: Case) -> ParticipantQuerySet:
+def participants_for_case(*, case: Case | int, today: date | None = None) -> ParticipantQuerySet:
     """The team now and before: people who left stay listed with `left` set; `on_team` is the
     rule of Participant.objects.active() (a guardian of a youth who turned 18 today is off the
-    team even before the daily job stamps `left`)."""
+    team even before the daily job stamps `left`; on `today` if given, as there)."""
+    # `case` in the EXISTS too: without it PostgreSQL hashed every active membership of every
+    # case to answer for this case's few rows.
+    active = Participant.objects.active(today=today).filter(case=case, pk=OuterRef("pk"))
     return (
         Participant.objects.filter(case=case)
-        .annotate(on_team=Exists(Participant.objects.active().filter(pk=OuterRef("pk"))))
+        .annotate(on_team=Exists(active))
         .select_related("user", "service", "invited_by")
         .order_by("left", "joined", "id")
     )

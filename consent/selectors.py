@@ -7,6 +7,7 @@ may not see.
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -357,19 +358,39 @@ class DisclosureRow:
     room: Room | None
 
 
+# What who-knows-what reads of a person it names (User.name, UserSummarySerializer) and of a
+# service (its name, ServiceSummarySerializer): the other columns of their rows rode on each of
+# a 500-entry case's 1,500 disclosure rows, converted and thrown away.
+_NAMED: dict[type[Model], tuple[str, ...]] = {
+    User: ("id", "username", "first_name", "last_name", "display_name"),
+    Service: ("id", "name"),
+}
+
+
 class _Related:
-    """A related row's columns in a `values_list` (`path`__each concrete field, then those of
-    its own `related`), made into one model instance per distinct id, with its relations set:
-    `select_related` makes one per row, so 1,500 disclosures to six people built 1,500 users."""
+    """A related row's columns in a `values_list` (`path`__each of its `fields`, every concrete
+    field by default, then those of its own `related`), made into one model instance per
+    distinct id, with its relations set: `select_related` makes one per row, so 1,500
+    disclosures to six people built 1,500 users. The fields not fetched are deferred: reading one
+    would cost a query (tests/consent/test_who_knows_what_rows.py counts none)."""
 
     def __init__(
-        self, path: str, model: type[Model], related: dict[str, type[Model]] | None = None
+        self,
+        path: str,
+        model: type[Model],
+        related: dict[str, type[Model]] | None = None,
+        fields: tuple[str, ...] | None = None,
     ) -> None:
         self._model = model
-        self._fields = [field.attname for field in model._meta.concrete_fields]
+        self._fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if fields is None or field.attname in fields
+        ]
         self._pk = self._fields.index(model._meta.pk.attname)
         self._related = [
-            (name, _Related(f"{path}__{name}", each)) for name, each in (related or {}).items()
+            (name, _Related(f"{path}__{name}", each, fields=_NAMED[each]))
+            for name, each in (related or {}).items()
         ]
         self.columns = [f"{path}__{name}" for name in self._fields]
         for _name, each in self._related:
@@ -565,10 +586,10 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     """
     # 1: the team now and before, each with whether they are on it by the rule of
     # Participant.objects.active(), and whether they are blocked (never told to themself).
-    blocked = Block.objects.filter(case=case, user=OuterRef("user"), ended_at__isnull=True)
-    if viewer is not None:
-        blocked = blocked.exclude(user=viewer)
-    participants = list(participants_for_case(case=case).annotate(blocked=Exists(blocked)))
+    if viewer is None:
+        participants = list(_team(case=case.pk))
+    else:
+        participants = _TEAM(case=case.pk, viewer=viewer.pk, today=timezone.localdate())
     ended_by_age = _ended_by_age(participants, case=case)
     # 2: the entries, each with whether the viewer may open it (the one rule of
     # cases.selectors.entries_visible, as a subquery) and its active withholding.
@@ -580,12 +601,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     related = _disclosure_related()
     disclosure_rows = _DISCLOSURES(case=case.pk)
     # 4: the last open per (entry, person).
-    opened = {
-        (row["entry_id"], row["user_id"]): row["last"]
-        for row in AccessEvent.objects.filter(entry__case=case)
-        .values("entry_id", "user_id")
-        .annotate(last=Max("at"))
-    }
+    opened = {(entry_id, user_id): last for entry_id, user_id, last in _LAST_OPENS(case=case.pk)}
 
     people: dict[int, PersonKnowledge] = {}
     for participant in participants:
@@ -707,6 +723,32 @@ def _ended_by_age(participants: list[Participant], *, case: Case) -> dict[int, d
     return ended
 
 
+def _team(
+    *, case: int, viewer: int | None = None, today: date | None = None
+) -> QuerySet[Participant]:
+    """Query 1 of who_knows_what: participants_for_case, each with whether they are blocked
+    (never told to the viewer about themself)."""
+    blocked = Block.objects.filter(case=case, user=OuterRef("user"), ended_at__isnull=True)
+    if viewer is not None:
+        blocked = blocked.exclude(user=viewer)
+    return participants_for_case(case=case, today=today).annotate(blocked=Exists(blocked))
+
+
+def _last_opens(*, case: int) -> QuerySet[Any, tuple[Any, ...]]:
+    """Query 4 of who_knows_what: (entry, person, when last opened) of every open on `case`."""
+    return (
+        AccessEvent.objects.filter(entry__case=case)
+        .values_list("entry_id", "user_id")
+        .annotate(last=Max("at"))
+    )
+
+
+# Queries 1 and 4 compiled once a process, as 2 and 3: the ORM built and compiled them anew on
+# every call, which at ~50 entries cost more than running them.
+_TEAM = CompiledRead(_team, case=Slot(-3, -4), viewer=Slot(-5, -6), today=TODAY_SLOT)
+_LAST_OPENS = CompiledRead(_last_opens, case=Slot(-3, -4))
+
+
 # The columns of query 3 before its related rows', in the order who_knows_what reads them.
 _DISCLOSURE_FIELDS = (
     # DisclosureRow's own fields, in its order
@@ -731,15 +773,30 @@ def _disclosure_related() -> tuple[_Related, ...]:
     """Query 3's related rows after _DISCLOSURE_FIELDS, in order: recipient, rule, request, room,
     service (a new set a call: each remembers the instances it made)."""
     return (
-        _Related("recipient", User),
+        _Related("recipient", User, fields=_NAMED[User]),
         _Related(
             "rule",
             SharingRule,
             {"created_by": User, "recipient_user": User, "recipient_service": Service},
+            # What basis_text and rule_summary read.
+            fields=(
+                "id",
+                "category",
+                "recipient_user_id",
+                "recipient_service_id",
+                "recipient_role",
+                "created_by_id",
+                "created",
+            ),
         ),
-        _Related("request", ConsentRequest, {"decided_by": User}),
-        _Related("room", Room),
-        _Related("service", Service),
+        _Related(
+            "request",
+            ConsentRequest,
+            {"decided_by": User},
+            fields=("id", "decided_by_id", "decided_at"),
+        ),
+        _Related("room", Room, fields=("id", "title")),
+        _Related("service", Service, fields=_NAMED[Service]),
     )
 
 
@@ -759,9 +816,24 @@ _DISCLOSURES = CompiledRead(_disclosures, case=Slot(-3, -4))
 _ENTRY_FIELDS = [field.attname for field in Entry._meta.concrete_fields if field.name != "body"]
 
 
-def _entries(*, case: Case, viewer: User | None) -> dict[int, Entry]:
-    """The case's entries by id, in order, each with its author, `active_withholding` (with who
-    decided it) and, for a viewer, `viewer_may_open`; each author made once (_Related)."""
+def _entry_related() -> tuple[_Related, _Related]:
+    """The entries' related rows after _ENTRY_FIELDS, in order: author, active withholding (a
+    new pair a call: each remembers the instances it made)."""
+    return (
+        _Related("author", User, fields=_NAMED[User]),
+        _Related("active_withholding", Withholding, {"decided_by": User}),
+    )
+
+
+def _entry_rows(
+    *, case: int, user: int | None = None, now: datetime | None = None, today: date | None = None
+) -> QuerySet[Entry, tuple[Any, ...]]:
+    """The case's entries in order, each with its author, `active_withholding` (with who decided
+    it) and, for a viewer `user`, whether they may open it (the one rule of
+    cases.selectors.entries_visible, as an EXISTS on the row) as the last column. Not `pk IN
+    (entries_visible of the case)`: PostgreSQL's generic plan for that, made for a case of
+    ~50 entries, compared each of a 500-entry case's entries with each permission row
+    (125,000 comparisons, most of the statement's time)."""
     entries = (
         Entry.objects.filter(case=case)
         .annotate(
@@ -772,25 +844,45 @@ def _entries(*, case: Case, viewer: User | None) -> dict[int, Entry]:
         .order_by("created", "id")
     )
     extra = []
-    if viewer is not None:
-        openable = entries_visible(user=viewer, queryset=Entry.objects.filter(case=case))
-        entries = entries.annotate(
-            viewer_may_open=ExpressionWrapper(
-                Q(pk__in=openable.values("pk")), output_field=BooleanField()
-            )
+    if user is not None:
+        openable = entries_visible(
+            user=User(pk=user),
+            queryset=Entry.objects.filter(pk=OuterRef("pk")),
+            now=now,
+            today=today,
         )
+        entries = entries.annotate(viewer_may_open=Exists(openable))
         extra.append("viewer_may_open")
-    author = _Related("author", User)
-    withholding = _Related("active_withholding", Withholding, {"decided_by": User})
-    own, db = len(_ENTRY_FIELDS), entries.db
+    columns = (column for related in _entry_related() for column in related.columns)
+    return entries.values_list(*_ENTRY_FIELDS, *columns, *extra)
+
+
+# A viewer's entries, compiled once a process: building and compiling this statement (its
+# FilteredRelation and entries_visible's subqueries) was most of a ~50-entry case's call.
+_ENTRY_ROWS = CompiledRead(
+    _entry_rows, key=entry_content_type_id, case=Slot(-5, -6), **ENTRIES_VISIBLE_SLOTS
+)
+
+
+def _entries(*, case: Case, viewer: User | None) -> dict[int, Entry]:
+    """The case's entries by id, in order (_entry_rows), each author made once (_Related)."""
+    rows: list[tuple[Any, ...]]
+    if viewer is None:
+        rows = list(_entry_rows(case=case.pk))
+    else:
+        rows = _ENTRY_ROWS(
+            case=case.pk, user=viewer.pk, now=timezone.now(), today=timezone.localdate()
+        )
+    author, withholding = _entry_related()
+    own, db = len(_ENTRY_FIELDS), DEFAULT_DB_ALIAS
     made = {}
-    for row in entries.values_list(*_ENTRY_FIELDS, *author.columns, *withholding.columns, *extra):
+    for row in rows:
         entry = Entry.from_db(db, _ENTRY_FIELDS, row[:own])
         entry.author = author.make(row, own, db)  # type: ignore[assignment]
         entry.active_withholding = withholding.make(  # type: ignore[attr-defined]
             row, own + len(author.columns), db
         )
-        if extra:
+        if viewer is not None:
             entry.viewer_may_open = row[-1]  # type: ignore[attr-defined]
         made[entry.pk] = entry
     return made

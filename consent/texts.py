@@ -30,6 +30,7 @@ class KnowledgeRows:
         self._dates: dict[tuple[str, object], str] = {}
         self._sentences: dict[tuple[str, ...], SafeString] = {}
         self._entries: dict[int, SafeString] = {}
+        self._escapes: dict[tuple[type, str], str] = {}
         # Once a page: localtime looked the zone up for each of ~30,000 dates, and an entry's
         # get_category_display hashed every category's lazy label for each of ~500 entries.
         self._zone = timezone.get_current_timezone()
@@ -81,6 +82,16 @@ class KnowledgeRows:
         if text is None:
             text = self._categories[entry.category] = entry.get_category_display()
         return text
+
+    def _escaped(self, text: str) -> str:
+        """conditional_escape of a row's basis text, justification, purpose or end, once per
+        distinct text a page: ~2,000 rows share a handful of them (a str and a SafeString of
+        the same characters escape differently, so the type is in the key)."""
+        key = (type(text), text)
+        escaped = self._escapes.get(key)
+        if escaped is None:
+            escaped = self._escapes[key] = conditional_escape(text)
+        return escaped
 
     def _sentence(self, message: str, **dates: str) -> SafeString:
         """`message` (translated) with `dates` put in."""
@@ -139,12 +150,12 @@ class KnowledgeRows:
                 " ",
                 self._sentence(self._until, date=self._date(knowledge.until, with_time=True)),
             )
-        parts += (" – ", conditional_escape(knowledge.basis_text))
+        parts += (" – ", self._escaped(knowledge.basis_text))
         legal_duty = knowledge.basis == "legal_duty"
         if legal_duty and knowledge.justification:
-            parts += (": «", conditional_escape(knowledge.justification), "»")
+            parts += (": «", self._escaped(knowledge.justification), "»")
         if knowledge.purpose:
-            parts += ("<br>", texts["why"], " «", conditional_escape(knowledge.purpose), "»")
+            parts += ("<br>", texts["why"], " «", self._escaped(knowledge.purpose), "»")
         opened = self._opened(knowledge, self._opened_at)
         parts += ("\n      <br>", texts["not_opened"] if opened is None else opened, "\n      ")
         disclosure = knowledge.shown_disclosure
@@ -188,13 +199,13 @@ class KnowledgeRows:
                 end=self._date(knowledge.until, with_time=False),
             ),
             " (",
-            conditional_escape(knowledge.basis_text),
+            self._escaped(knowledge.basis_text),
         ]
         if knowledge.purpose:
-            parts += ("; ", texts["why_lower"], " «", conditional_escape(knowledge.purpose), "»")
+            parts += ("; ", texts["why_lower"], " «", self._escaped(knowledge.purpose), "»")
         end_reason = knowledge.end_reason_label
         if end_reason:
-            parts += ("; ", texts["ended"], " ", conditional_escape(end_reason))
+            parts += ("; ", texts["ended"], " ", self._escaped(end_reason))
         parts.append(")")
         opened = self._opened(knowledge, self._last_opened)
         if opened is not None:
