@@ -16,7 +16,7 @@ from django.utils import timezone
 from coordination.ages import adult_born_by, age_on
 from coordination.home import Viewer
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Paged, Slot
 from services_registry.models import Service
 
 from .models import (
@@ -79,6 +79,19 @@ def cases_for_user(*, user: User, today: date | None = None) -> QuerySet[Case]:
         .select_related("youth", "closed_by")
         .order_by("-created", "-id")
     )
+
+
+def _cases_of(*, user: int, today: date) -> QuerySet[Case]:
+    return cases_for_user(user=User(pk=user), today=today)
+
+
+# The API's case list, a page at a time: cases_for_user's statement compiled once a process.
+_CASES_LISTED = CompiledRead(_cases_of, user=Slot(-1, -2), today=TODAY_SLOT)
+
+
+def cases_listed(*, user: User) -> Paged:
+    """cases_for_user as the API's paginator reads it."""
+    return _CASES_LISTED.paged(user=user.pk, today=timezone.localdate())
 
 
 def viewer_cases(*, viewer: Viewer) -> list[Case]:
@@ -365,6 +378,18 @@ def invitations_for_case(*, case: Case) -> InvitationQuerySet:
         .select_related("invitee", "invited_by", "service")
         .order_by("-created", "-id")
     )
+
+
+# The API's invitations of a case, a page at a time: invitations_for_case's statement compiled
+# once a process.
+_INVITATIONS_LISTED = CompiledRead(
+    lambda *, case: invitations_for_case(case=Case(pk=case)), case=Slot(-1, -2)
+)
+
+
+def invitations_listed(*, case: Case) -> Paged:
+    """invitations_for_case as the API's paginator reads it."""
+    return _INVITATIONS_LISTED.paged(case=case.pk)
 
 
 def access_invitation(*, user: User, invitation_id: int) -> Invitation:
