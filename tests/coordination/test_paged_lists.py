@@ -13,7 +13,11 @@ from cases.services import NewPerson, invitation_create
 from consent.selectors import access_case_blocks, blocks_active, blocks_listed, may_block
 from consent.services import block_create
 from coordination.parsing import MAX_ID
+from meetings.models import Meeting
+from meetings.selectors import meetings_for_case, meetings_listed
 from tests.consent.test_permission_matrix import PERSONAS
+from voice.rooms.selectors import rooms_for_case, rooms_listed
+from voice.rooms.services import room_create
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +38,7 @@ def same(paged, queryset) -> None:
 
 
 def test_each_list_answers_its_querysets_rows_and_count(demo):
+    assert Meeting.objects.filter(case=demo.sara_case).exists()
     sara, nurse = demo["sara"], demo["helsesykepleier"]
     bup_service = Participant.objects.get(case=demo.sara_case, user=demo["bup"]).service
     for name in ("Lise Moe", "Per Berg"):
@@ -43,6 +48,13 @@ def test_each_list_answers_its_querysets_rows_and_count(demo):
         )  # fmt: skip
     block_create(case_id=demo.sara_case.pk, actor=sara, user=demo["bup"])
     block_create(case_id=demo.sara_case.pk, actor=sara, user=demo["laerer"])
+    for title, members in [("Skolen", ["helsesykepleier"]), ("Helsa", ["helsesykepleier", "mor"])]:
+        room_create(
+            case_id=demo.sara_case.pk,
+            actor=sara,
+            title=title,
+            members=[demo[member] for member in members],
+        )
     cases = list(Case.objects.all())
     for persona in PERSONAS:
         user = demo[persona]
@@ -51,6 +63,8 @@ def test_each_list_answers_its_querysets_rows_and_count(demo):
             # Who sees a case's blocks is access_case_blocks' check; the list for each viewer
             # (a blocked one does not see their own block).
             same(blocks_listed(case=case, viewer=user), blocks_active(case=case, viewer=user))
+            same(meetings_listed(user=user, case=case), meetings_for_case(user=user, case=case))
+            same(rooms_listed(user=user, case=case), rooms_for_case(user=user, case=case))
     for case in cases:
         same(invitations_listed(case=case), invitations_for_case(case=case))
 
