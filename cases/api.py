@@ -242,7 +242,7 @@ class EntryListApi(APIView):
         return paginated(
             request,
             self,
-            selectors.entries_for_case(user=authenticated_user(request), case=case),
+            selectors.entries_listed(user=authenticated_user(request), case=case),
             EntrySummarySerializer,
         )
 

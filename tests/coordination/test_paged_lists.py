@@ -8,7 +8,14 @@ import pytest
 from django.http import Http404
 
 from cases.models import Case, Participant
-from cases.selectors import cases_for_user, cases_listed, invitations_for_case, invitations_listed
+from cases.selectors import (
+    cases_for_user,
+    cases_listed,
+    entries_for_case,
+    entries_listed,
+    invitations_for_case,
+    invitations_listed,
+)
 from cases.services import NewPerson, invitation_create
 from consent.selectors import access_case_blocks, blocks_active, blocks_listed, may_block
 from consent.services import block_create
@@ -65,6 +72,7 @@ def test_each_list_answers_its_querysets_rows_and_count(demo):
             same(blocks_listed(case=case, viewer=user), blocks_active(case=case, viewer=user))
             same(meetings_listed(user=user, case=case), meetings_for_case(user=user, case=case))
             same(rooms_listed(user=user, case=case), rooms_for_case(user=user, case=case))
+            same(entries_listed(user=user, case=case), entries_for_case(user=user, case=case))
     for case in cases:
         same(invitations_listed(case=case), invitations_for_case(case=case))
 
