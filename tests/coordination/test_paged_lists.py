@@ -25,6 +25,8 @@ from meetings.selectors import meetings_for_case, meetings_listed
 from tests.consent.test_permission_matrix import PERSONAS
 from voice.rooms.selectors import rooms_for_case, rooms_listed
 from voice.rooms.services import room_create
+from voice.selectors import messages_for_case, messages_listed
+from voice.services import message_send
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,8 @@ def test_each_list_answers_its_querysets_rows_and_count(demo):
             title=title,
             members=[demo[member] for member in members],
         )
+    message_send(case=demo.sara_case, author=sara, body="Hei", recipients=[nurse])
+    message_send(case=demo.sara_case, author=sara, body="Hallo", recipients=[nurse, demo["mor"]])
     cases = list(Case.objects.all())
     for persona in PERSONAS:
         user = demo[persona]
@@ -73,6 +77,7 @@ def test_each_list_answers_its_querysets_rows_and_count(demo):
             same(meetings_listed(user=user, case=case), meetings_for_case(user=user, case=case))
             same(rooms_listed(user=user, case=case), rooms_for_case(user=user, case=case))
             same(entries_listed(user=user, case=case), entries_for_case(user=user, case=case))
+            same(messages_listed(user=user, case=case), messages_for_case(user=user, case=case))
     for case in cases:
         same(invitations_listed(case=case), invitations_for_case(case=case))
 
