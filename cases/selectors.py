@@ -1,6 +1,7 @@
 """Reads for cases. Every `access_*` fetches and authorises in one step: what the caller may not
 see raises Http404, exactly like what does not exist."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -247,22 +248,31 @@ def entry_content_type_id() -> int:
     return ContentType.objects.get_for_model(Entry).pk
 
 
-# The API's entry list of a case, a page at a time: entries_for_case's statement compiled once a
-# process.
-_ENTRIES_LISTED = CompiledRead(
-    lambda *, user, case, now, today: entries_for_case(
-        user=User(pk=user), case=Case(pk=case), now=now, today=today
-    ),
-    key=entry_content_type_id,
-    case=Slot(-3, -4),
-    **ENTRIES_VISIBLE_SLOTS,
-)
+class CaseEntriesRead:
+    """An API list of a case's entries through entries_visible (`build(user=, case=, now=,
+    today=)`, e.g. entries_for_case), compiled once a process and read a page at a time."""
+
+    def __init__(self, build: Callable[..., QuerySet[Entry]]) -> None:
+        self._read = CompiledRead(
+            lambda *, user, case, now, today: build(
+                user=User(pk=user), case=Case(pk=case), now=now, today=today
+            ),
+            key=entry_content_type_id,
+            case=Slot(-3, -4),
+            **ENTRIES_VISIBLE_SLOTS,
+        )
+
+    def paged(self, *, user: User, case: Case) -> Paged:
+        now = timezone.now()
+        return self._read.paged(user=user.pk, case=case.pk, now=now, today=timezone.localdate(now))
+
+
+_ENTRIES_LISTED = CaseEntriesRead(entries_for_case)
 
 
 def entries_listed(*, user: User, case: Case) -> Paged:
     """entries_for_case as the API's paginator reads it."""
-    now = timezone.now()
-    return _ENTRIES_LISTED.paged(user=user.pk, case=case.pk, now=now, today=timezone.localdate(now))
+    return _ENTRIES_LISTED.paged(user=user, case=case)
 
 
 # entry_to_open's values, bound per call (the sentinels match no one).

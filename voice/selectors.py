@@ -12,6 +12,7 @@ from cases.models import Case, Entry, Participant
 from cases.selectors import (
     ENTRIES_VISIBLE_SLOTS,
     TODAY_SLOT,
+    CaseEntriesRead,
     access_case,
     access_entry,
     entries_for_case,
@@ -44,24 +45,13 @@ def messages_for_case(
     )
 
 
-# The API's conversation of a case, a page at a time: messages_for_case's statement compiled once
-# a process.
-_MESSAGES_LISTED = CompiledRead(
-    lambda *, user, case, now, today: messages_for_case(
-        user=User(pk=user), case=Case(pk=case), now=now, today=today
-    ),
-    key=entry_content_type_id,
-    case=Slot(-3, -4),
-    **ENTRIES_VISIBLE_SLOTS,
-)
+# The API's conversation of a case, a page at a time.
+_MESSAGES_LISTED = CaseEntriesRead(messages_for_case)
 
 
 def messages_listed(*, user: User, case: Case) -> Paged:
     """messages_for_case as the API's paginator reads it."""
-    now = timezone.now()
-    return _MESSAGES_LISTED.paged(
-        user=user.pk, case=case.pk, now=now, today=timezone.localdate(now)
-    )
+    return _MESSAGES_LISTED.paged(user=user, case=case)
 
 
 def message_recipients(*, case: Case) -> list[Participant]:
