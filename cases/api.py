@@ -64,7 +64,7 @@ class CaseListApi(APIView):
         return paginated(
             request,
             self,
-            selectors.cases_for_user(user=authenticated_user(request)),
+            selectors.cases_listed(user=authenticated_user(request)),
             CaseOutputSerializer,
         )
 
@@ -242,7 +242,7 @@ class EntryListApi(APIView):
         return paginated(
             request,
             self,
-            selectors.entries_for_case(user=authenticated_user(request), case=case),
+            selectors.entries_listed(user=authenticated_user(request), case=case),
             EntrySummarySerializer,
         )
 
@@ -426,7 +426,7 @@ class InvitationListApi(APIView):
     def get(self, request: Request, case_id: int) -> Response:
         case = selectors.access_case(user=authenticated_user(request), case_id=case_id)
         return paginated(
-            request, self, selectors.invitations_for_case(case=case), InvitationOutputSerializer
+            request, self, selectors.invitations_listed(case=case), InvitationOutputSerializer
         )
 
     @extend_schema(

@@ -1,6 +1,7 @@
 """Reads for cases. Every `access_*` fetches and authorises in one step: what the caller may not
 see raises Http404, exactly like what does not exist."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -16,7 +17,7 @@ from django.utils import timezone
 from coordination.ages import adult_born_by, age_on
 from coordination.home import Viewer
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Paged, Slot
 from services_registry.models import Phone, Service
 
 from .models import (
@@ -79,6 +80,19 @@ def cases_for_user(*, user: User, today: date | None = None) -> QuerySet[Case]:
         .select_related("youth", "closed_by")
         .order_by("-created", "-id")
     )
+
+
+def _cases_of(*, user: int, today: date) -> QuerySet[Case]:
+    return cases_for_user(user=User(pk=user), today=today)
+
+
+# The API's case list, a page at a time: cases_for_user's statement compiled once a process.
+_CASES_LISTED = CompiledRead(_cases_of, user=Slot(-1, -2), today=TODAY_SLOT)
+
+
+def cases_listed(*, user: User) -> Paged:
+    """cases_for_user as the API's paginator reads it."""
+    return _CASES_LISTED.paged(user=user.pk, today=timezone.localdate())
 
 
 def viewer_cases(*, viewer: Viewer) -> list[Case]:
@@ -233,10 +247,14 @@ def entry_may_open(*, user: User, entry_id: int) -> bool:
     return entries_visible(user=user, queryset=Entry.objects.filter(pk=entry_id)).exists()
 
 
-def entries_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
+def entries_for_case(
+    *, user: User, case: Case, now: datetime | None = None, today: date | None = None
+) -> QuerySet[Entry]:
     return entries_visible(
         user=user,
         queryset=Entry.objects.filter(case=case).select_related("author").defer("author__password"),
+        now=now,
+        today=today,
     ).order_by("-created", "-id")
 
 
@@ -267,6 +285,33 @@ ENTRIES_VISIBLE_SLOTS = {
 def entry_content_type_id() -> int:
     """A compiled statement through entries_visible names this id as a constant (its key)."""
     return ContentType.objects.get_for_model(Entry).pk
+
+
+class CaseEntriesRead:
+    """An API list of a case's entries through entries_visible (`build(user=, case=, now=,
+    today=)`, e.g. entries_for_case), compiled once a process and read a page at a time."""
+
+    def __init__(self, build: Callable[..., QuerySet[Entry]]) -> None:
+        self._read = CompiledRead(
+            lambda *, user, case, now, today: build(
+                user=User(pk=user), case=Case(pk=case), now=now, today=today
+            ),
+            key=entry_content_type_id,
+            case=Slot(-3, -4),
+            **ENTRIES_VISIBLE_SLOTS,
+        )
+
+    def paged(self, *, user: User, case: Case) -> Paged:
+        now = timezone.now()
+        return self._read.paged(user=user.pk, case=case.pk, now=now, today=timezone.localdate(now))
+
+
+_ENTRIES_LISTED = CaseEntriesRead(entries_for_case)
+
+
+def entries_listed(*, user: User, case: Case) -> Paged:
+    """entries_for_case as the API's paginator reads it."""
+    return _ENTRIES_LISTED.paged(user=user, case=case)
 
 
 # entry_to_open's values, bound per call (the sentinels match no one).
@@ -404,6 +449,18 @@ def invitations_for_case(*, case: Case) -> InvitationQuerySet:
         .select_related("invitee", "invited_by", "service")
         .order_by("-created", "-id")
     )
+
+
+# The API's invitations of a case, a page at a time: invitations_for_case's statement compiled
+# once a process.
+_INVITATIONS_LISTED = CompiledRead(
+    lambda *, case: invitations_for_case(case=Case(pk=case)), case=Slot(-1, -2)
+)
+
+
+def invitations_listed(*, case: Case) -> Paged:
+    """invitations_for_case as the API's paginator reads it."""
+    return _INVITATIONS_LISTED.paged(case=case.pk)
 
 
 def access_invitation(*, user: User, invitation_id: int) -> Invitation:

@@ -406,7 +406,7 @@ class BlockListApi(APIView):
         user = authenticated_user(request)
         case = selectors.access_case_blocks(user=user, case_id=case_id)
         return paginated(
-            request, self, selectors.blocks_active(case=case, viewer=user), BlockOutputSerializer
+            request, self, selectors.blocks_listed(case=case, viewer=user), BlockOutputSerializer
         )
 
     @extend_schema(

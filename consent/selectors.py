@@ -46,7 +46,7 @@ from cases.selectors import (
 )
 from coordination.ages import adult_since
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Paged, Slot
 from services_registry.models import Service
 
 from .models import (
@@ -242,15 +242,19 @@ def may_block(*, user: User, case: Case) -> bool:
     return user.pk == case.youth_id or bool(categories_decided_by(case=case, user=user))
 
 
+# The case of a blocks call with its young person, compiled once a process (as `get` reads it).
+_CASE_WITH_YOUTH = CompiledRead(
+    lambda *, case: Case.objects.select_related("youth").filter(pk=case).order_by(),
+    case=Slot(-1, -2, param=Case._meta.pk.get_prep_value),
+)
+
+
 def access_case_blocks(*, user: User, case_id: int) -> Case:
     """A case whose blocks `user` may see and change (may_block), else 404."""
-    try:
-        case = Case.objects.select_related("youth").get(pk=case_id)
-    except Case.DoesNotExist:
-        raise Http404 from None
-    if not may_block(user=user, case=case):
+    cases = _CASE_WITH_YOUTH(case=case_id)
+    if not cases or not may_block(user=user, case=cases[0]):
         raise Http404
-    return case
+    return cases[0]
 
 
 def blocks_active(*, case: Case, viewer: User) -> QuerySet[Block]:
@@ -262,6 +266,19 @@ def blocks_active(*, case: Case, viewer: User) -> QuerySet[Block]:
         .select_related("user", "created_by")
         .order_by("created", "id")
     )
+
+
+# The API's blocks of a case, a page at a time: blocks_active's statement compiled once a process.
+_BLOCKS_LISTED = CompiledRead(
+    lambda *, case, viewer: blocks_active(case=Case(pk=case), viewer=User(pk=viewer)),
+    case=Slot(-1, -2),
+    viewer=Slot(-3, -4),
+)
+
+
+def blocks_listed(*, case: Case, viewer: User) -> Paged:
+    """blocks_active as the API's paginator reads it."""
+    return _BLOCKS_LISTED.paged(case=case.pk, viewer=viewer.pk)
 
 
 def access_block(*, user: User, block_id: int) -> Block:

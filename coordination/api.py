@@ -1,5 +1,4 @@
 from django.contrib.auth import authenticate, logout
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,9 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import Notification
 from .rest import BAD_INPUT, THROTTLED, authenticated_user
-from .selectors import notifications_for
+from .selectors import notifications_for, notifications_listed
 from .serializers import (
     MeSerializer,
     MeUpdateSerializer,
@@ -35,6 +33,7 @@ from .services import (
     user_presentation_set,
     user_profile_update,
 )
+from .statements import Paged
 from .two_factor import requires_second_factor, verify_otp
 
 
@@ -193,9 +192,9 @@ class NotificationListApi(ListAPIView):
 
     serializer_class = NotificationSerializer
 
-    def get_queryset(self) -> QuerySet[Notification]:
+    def get_queryset(self) -> Paged:  # type: ignore[override]
         unread = self.request.query_params.get("unread") in {"1", "true", "yes"}
-        return notifications_for(user=authenticated_user(self.request), unread_only=unread)
+        return notifications_listed(user=authenticated_user(self.request), unread_only=unread)
 
 
 class NotificationReadApi(APIView):

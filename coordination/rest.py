@@ -28,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StateConflict, VersionConflict
 from .models import User
+from .statements import Paged
 from .throttling import throttled_message
 
 
@@ -111,14 +112,15 @@ def page_of(serializer_class: type[serializers.Serializer]) -> serializers.Seria
 def paginated(
     request: Request,
     view: APIView,
-    items: QuerySet[Any] | Sequence[Any],
+    items: QuerySet[Any] | Sequence[Any] | Paged,
     serializer_class: type[serializers.BaseSerializer],
     *,
     build: Callable[[list[Any]], Iterable[Any]] | None = None,
 ) -> Response:
-    """A StandardPagination page of `items` (a queryset or a list); declare it with
-    `page_of(serializer_class)`. `build`, when given, turns the objects of the page into what is
-    serialized (rows computed for just that page, or the page itself after marking it read)."""
+    """A StandardPagination page of `items` (a queryset, a list, or a compiled read's Paged);
+    declare it with `page_of(serializer_class)`. `build`, when given, turns the objects of the
+    page into what is serialized (rows computed for just that page, or the page itself after
+    marking it read)."""
     paginator = StandardPagination()
     page = list(paginator.paginate_queryset(items, request, view=view) or [])  # type: ignore[arg-type]
     rows = build(page) if build else page

@@ -1,3 +1,4 @@
+import functools
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .services import (
     audit_hash,
     identity_hash,
 )
+from .statements import CompiledRead, Paged, Slot
 
 # Beat schedules the heartbeat every minute; three missed beats mean the worker or beat is gone.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 180
@@ -62,6 +64,26 @@ def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.order_by("-created", "-id")
+
+
+# The API's inbox, a page at a time (coordination.api): notifications_for's two statements
+# compiled once a process, the person bound per call (building and compiling them was most of
+# the call's Python, benchmarks/README.md).
+def _notifications_of(*, user: int, unread_only: bool) -> QuerySet[Notification]:
+    return notifications_for(user=User(pk=user), unread_only=unread_only)
+
+
+_NOTIFICATIONS_LISTED = {
+    unread_only: CompiledRead(
+        functools.partial(_notifications_of, unread_only=unread_only), user=Slot(-1, -2)
+    )
+    for unread_only in (False, True)
+}
+
+
+def notifications_listed(*, user: User, unread_only: bool = False) -> Paged:
+    """notifications_for as the API's paginator reads it."""
+    return _NOTIFICATIONS_LISTED[unread_only].paged(user=user.pk)
 
 
 def unread_notification_count(*, user: User) -> int:

@@ -116,6 +116,8 @@ class _Compiled:
     # What a values() queryset yields (dicts, tuples) instead of model instances.
     iterable_class: type
     fields: tuple[str, ...] | None
+    # A page of the rows (LIMIT and OFFSET two parameters after the others), for Paged.
+    paged: "Prepared"
 
 
 T = TypeVar("T")
@@ -176,21 +178,40 @@ class CompiledRead(Generic[M]):
         self._key = key
         self._slots = slots
         self._compiled: dict[tuple[str, Hashable], _Compiled] = {}
+        self._counted: dict[
+            tuple[str, Hashable], tuple[Prepared, tuple[tuple[str | None, Any], ...]]
+        ] = {}
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
-        if values.keys() != self._slots.keys():
-            raise TypeError(f"values for {sorted(self._slots)}, got {sorted(values)}")
+        compiled, params = self._bound(using, values)
+        return self._rows(compiled, compiled.prepared, params, using)
+
+    def paged(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> "Paged":
+        """The rows for these values as coordination.rest's paginator reads a list: a page at
+        a time (`[start:stop]`, the statement with LIMIT and OFFSET) and `count()`; nothing is
+        read before then."""
+        return Paged(self, using, values)
+
+    def _bound(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, tuple[Any, ...]]:
+        self._check(values)
         key = (using, self._key())
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(using)
-        params = tuple(
-            value if name is None else value(values[name]) for name, value in compiled.params
-        )
+        return compiled, _bind(compiled.params, values)
+
+    def _check(self, values: dict[str, Any]) -> None:
+        if values.keys() != self._slots.keys():
+            raise TypeError(f"values for {sorted(self._slots)}, got {sorted(values)}")
+
+    @staticmethod
+    def _rows(
+        compiled: _Compiled, prepared: "Prepared", params: tuple[Any, ...], using: str
+    ) -> list[Any]:
         return rows_of(
             compiled.query,
             compiled.compiler,
-            compiled.prepared.statement(connections[using], params),
+            prepared.statement(connections[using], params),
             params,
             using=using,
             iterable_class=compiled.iterable_class,
@@ -198,8 +219,24 @@ class CompiledRead(Generic[M]):
         )
 
     def _compile(self, using: str) -> _Compiled:
-        first = self._template({name: slot.a for name, slot in self._slots.items()}, using)
-        second = self._template({name: slot.b for name, slot in self._slots.items()}, using)
+        queryset, compiler, sql, params = self._shape(self._build, using)
+        return _Compiled(
+            query=queryset.query,
+            compiler=compiler,
+            prepared=Prepared(sql),
+            params=params,
+            iterable_class=queryset._iterable_class,
+            fields=queryset._fields,  # type: ignore[attr-defined]
+            paged=Prepared(f"{sql} LIMIT %s OFFSET %s"),
+        )
+
+    def _shape(
+        self, build: Callable[..., models.QuerySet[M, Any]], using: str
+    ) -> tuple[models.QuerySet[M, Any], SQLCompiler, str, tuple[tuple[str | None, Any], ...]]:
+        """What `build` makes: its queryset, compiler and text, and where each parameter
+        comes from (a slot's name and function, or None and the constant)."""
+        first = self._template(build, {name: slot.a for name, slot in self._slots.items()}, using)
+        second = self._template(build, {name: slot.b for name, slot in self._slots.items()}, using)
         (queryset, compiler, sql, params_a), (_, _, sql_b, params_b) = first, second
         if sql != sql_b or len(params_a) != len(params_b):
             raise ValueError("the statement's text depends on the values")
@@ -223,22 +260,61 @@ class CompiledRead(Generic[M]):
         unused = self._slots.keys() - {name for name, _ in params}
         if unused:
             raise ValueError(f"slots the statement does not use: {sorted(unused)}")
-        return _Compiled(
-            query=queryset.query,
-            compiler=compiler,
-            prepared=Prepared(sql),
-            params=tuple(params),
-            iterable_class=queryset._iterable_class,
-            fields=queryset._fields,  # type: ignore[attr-defined]
-        )
+        return queryset, compiler, sql, tuple(params)
+
+    def _count(self, using: str, values: dict[str, Any]) -> int:
+        """How many rows: the statement's own rows counted (without its order), compiled once
+        as the rows' statement is."""
+        self._check(values)
+        key = (using, self._key())
+        counted = self._counted.get(key)
+        if counted is None:
+            _, _, sql, params = self._shape(lambda **v: self._build(**v).order_by(), using)
+            # The ORM's own text around it; every value stays a parameter.
+            count_sql = f"SELECT COUNT(*) FROM ({sql}) subquery"  # noqa: S608
+            counted = self._counted[key] = (Prepared(count_sql), params)
+        prepared, sources = counted
+        bound = _bind(sources, values)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(prepared.statement(connection, bound), bound)
+            return int(cursor.fetchone()[0])
 
     def _template(
-        self, values: dict[str, Any], using: str
+        self, build: Callable[..., models.QuerySet[M, Any]], values: dict[str, Any], using: str
     ) -> tuple[models.QuerySet[M, Any], SQLCompiler, str, tuple[Any, ...]]:
-        queryset = self._build(**values)
+        queryset = build(**values)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, tuple(params)
+
+
+def _bind(sources: tuple[tuple[str | None, Any], ...], values: dict[str, Any]) -> tuple[Any, ...]:
+    """A call's parameters: each a constant, or made of the value of its slot."""
+    return tuple(value if name is None else value(values[name]) for name, value in sources)
+
+
+class Paged:
+    """A CompiledRead's rows for one call's values, read as Django's Paginator reads a
+    queryset: a slice is one page (the compiled text with LIMIT and OFFSET), `count()` the
+    COUNT. coordination.rest.FirstPageFirstPaginator counts only when the first page is full."""
+
+    def __init__(self, read: CompiledRead[Any], using: str, values: dict[str, Any]) -> None:
+        self._read = read
+        self._using = using
+        self._values = values
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        start = page.start or 0
+        if page.step is not None or start < 0 or page.stop is None or page.stop < start:
+            raise TypeError("a page: [start:stop], from 0")
+        compiled, params = self._read._bound(self._using, self._values)
+        return self._read._rows(
+            compiled, compiled.paged, (*params, page.stop - start, start), self._using
+        )
+
+    def count(self) -> int:
+        return self._read._count(self._using, self._values)
 
 
 class Prepared:

@@ -16,7 +16,7 @@ from consent.policy import youth_decides_born_by
 from consent.selectors import deciders_for, youth_decides_q
 from coordination.ages import adult_born_by
 from coordination.models import User
-from coordination.statements import CompiledRead, Slot
+from coordination.statements import CompiledRead, Paged, Slot
 
 from .models import (
     ActionItem,
@@ -69,8 +69,8 @@ def access_meeting(*, user: User, meeting_id: int) -> Meeting:
         raise Http404 from None
 
 
-def meetings_for_case(*, user: User, case: Case) -> QuerySet[Meeting]:
-    return meetings_visible(user=user).filter(case=case)
+def meetings_for_case(*, user: User, case: Case, today: date | None = None) -> QuerySet[Meeting]:
+    return meetings_visible(user=user, today=today).filter(case=case)
 
 
 def meetings_attending(*, user: User, today: date | None = None) -> QuerySet[Meeting]:
@@ -127,6 +127,23 @@ _UPCOMING_FIRST = CompiledRead(
     now=MEETINGS_NOW,
     today=MEETINGS_TODAY,
 )
+
+
+# The API's meetings of a case, a page at a time: meetings_for_case's statement compiled once a
+# process.
+_MEETINGS_LISTED = CompiledRead(
+    lambda *, user, case, today: meetings_for_case(
+        user=User(pk=user), case=Case(pk=case), today=today
+    ),
+    user=MEETINGS_USER,
+    case=Slot(-3, -4),
+    today=MEETINGS_TODAY,
+)
+
+
+def meetings_listed(*, user: User, case: Case) -> Paged:
+    """meetings_for_case as the API's paginator reads it."""
+    return _MEETINGS_LISTED.paged(user=user.pk, case=case.pk, today=timezone.localdate())
 
 
 def can_organise(*, case: Case, user: User) -> bool:

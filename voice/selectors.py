@@ -12,6 +12,7 @@ from cases.models import Case, Entry, Participant
 from cases.selectors import (
     ENTRIES_VISIBLE_SLOTS,
     TODAY_SLOT,
+    CaseEntriesRead,
     access_case,
     access_entry,
     entries_for_case,
@@ -23,7 +24,7 @@ from cases.selectors import (
 from consent.models import Disclosure
 from consent.selectors import categories_decided_by
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Paged, Slot
 from services_registry.models import Service
 
 from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperChange, Visit
@@ -32,14 +33,25 @@ from .models import EntryVersion, Feedback, MessageRead, Remark, UngdomshjelperC
 COORDINATORS_GROUP = "Ungdomshjelpere i kommunen"
 
 
-def messages_for_case(*, user: User, case: Case) -> QuerySet[Entry]:
+def messages_for_case(
+    *, user: User, case: Case, now: datetime | None = None, today: date | None = None
+) -> QuerySet[Entry]:
     """The messages on `case` that `user` may read, oldest first (filtered in SQL by guardian).
     A room's messages are the room's (voice.rooms), not the conversation's."""
     return (
-        entries_for_case(user=user, case=case)
+        entries_for_case(user=user, case=case, now=now, today=today)
         .filter(kind=Entry.Kind.MESSAGE, room_message__isnull=True)
         .order_by("created", "id")
     )
+
+
+# The API's conversation of a case, a page at a time.
+_MESSAGES_LISTED = CaseEntriesRead(messages_for_case)
+
+
+def messages_listed(*, user: User, case: Case) -> Paged:
+    """messages_for_case as the API's paginator reads it."""
+    return _MESSAGES_LISTED.paged(user=user, case=case)
 
 
 def message_recipients(*, case: Case) -> list[Participant]:

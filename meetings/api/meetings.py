@@ -52,8 +52,8 @@ class CaseMeetingsApi(APIView):
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = access_case(user=authenticated_user(request), case_id=case_id)
-        queryset = selectors.meetings_for_case(user=authenticated_user(request), case=case)
-        return paginated(request, self, queryset, MeetingOutputSerializer)
+        meetings = selectors.meetings_listed(user=authenticated_user(request), case=case)
+        return paginated(request, self, meetings, MeetingOutputSerializer)
 
     @extend_schema(
         summary="Plan a meeting (the ungdomshjelper, or a helper when the case has none)",

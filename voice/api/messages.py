@@ -42,7 +42,7 @@ class MessageListApi(APIView):
             services.messages_read(case=case, user=user, messages=messages, via="api")
             return messages
 
-        messages = selectors.messages_for_case(user=user, case=case).select_related("author")
+        messages = selectors.messages_listed(user=user, case=case)
         return paginated(request, self, messages, MessageOutputSerializer, build=read)
 
     @extend_schema(

@@ -57,7 +57,7 @@ class RoomListApi(APIView):
         def rows(rooms: list[Room]) -> list[selectors.RoomRow]:
             return selectors.room_rows(user=user, rooms=rooms)
 
-        rooms = selectors.rooms_for_case(user=user, case=case)
+        rooms = selectors.rooms_listed(user=user, case=case)
         return paginated(request, self, rooms, RoomOutputSerializer, build=rows)
 
     @extend_schema(

@@ -5,10 +5,12 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import (
     ENTRIES_VISIBLE_SLOTS,
+    TODAY_SLOT,
     cases_for_user,
     entries_visible,
     entry_content_type_id,
@@ -16,7 +18,7 @@ from cases.selectors import (
 )
 from consent.models import Room, RoomMember
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead, Paged, Slot
 
 from ..models import RoomRead
 from ..selectors import unread_compiled
@@ -39,14 +41,36 @@ def rooms_visible(
     they are a member now, on a case they take part in (`case_ids`: of cases_for_user already
     read, or of some of those cases). `today`: the clock's by default."""
     on_cases = (
-        Q(case__in=cases_for_user(user=user)) if case_ids is None else AnyOf(F("case_id"), case_ids)
+        Q(case__in=cases_for_user(user=user, today=today))
+        if case_ids is None
+        else AnyOf(F("case_id"), case_ids)
     )
     return Room.objects.filter(Q(case__youth=user) | _member_now(user=user, today=today), on_cases)
 
 
-def rooms_for_case(*, user: User, case: Case) -> QuerySet[Room]:
+def rooms_for_case(*, user: User, case: Case, today: date | None = None) -> QuerySet[Room]:
     """The rooms of `case` that `user` is in, open ones first, newest first."""
-    return rooms_visible(user=user).filter(case=case).order_by("closed_at", "-created", "-id")
+    return (
+        rooms_visible(user=user, today=today)
+        .filter(case=case)
+        .order_by("closed_at", "-created", "-id")
+    )
+
+
+# The API's rooms of a case, a page at a time: rooms_for_case's statement compiled once a process.
+_ROOMS_LISTED = CompiledRead(
+    lambda *, user, case, today: rooms_for_case(
+        user=User(pk=user), case=Case(pk=case), today=today
+    ),
+    user=Slot(-1, -2),
+    case=Slot(-3, -4),
+    today=TODAY_SLOT,
+)
+
+
+def rooms_listed(*, user: User, case: Case) -> Paged:
+    """rooms_for_case as the API's paginator reads it."""
+    return _ROOMS_LISTED.paged(user=user.pk, case=case.pk, today=timezone.localdate())
 
 
 def access_room(*, user: User, room_id: int) -> Room:
