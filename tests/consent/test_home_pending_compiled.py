@@ -5,13 +5,11 @@ day, on the eve and the day of the young person's birthday of deciding themself 
 majority, and once a request has expired (the clock is bound per call, not at compile time);
 and the home page is the same bytes either way, in every language."""
 
-import re
 from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,12 +23,11 @@ from consent.services import share
 from coordination.ages import ADULT_AGE
 from coordination.models import User
 from tests.consent.helpers import write_entry
+from tests.pages import page, signed_in
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ("sara", "jonas", "helsesykepleier", "laerer", "ungdomshjelper", "far", "mor", "bup")
-# A page's CSRF token is new on every request.
-CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 
 @pytest.fixture
@@ -117,24 +114,14 @@ def test_the_pending_requests_are_the_orms_for_everyone_on_any_day(asked):
     assert any(decides for _, _, answer in answers for _, _, decides, *_ in answer)
 
 
-def page(client):
-    response = client.get("/")
-    assert response.status_code == 200
-    return CSRF.sub(r"\1-", response.content.decode())
-
-
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 def test_the_home_page_is_the_same_bytes_as_with_the_orms_statement(asked, monkeypatch, language):
     demo = asked
-    clients = {}
-    for name in PEOPLE:
-        clients[name] = Client()
-        clients[name].force_login(demo[name])
-        clients[name].cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    clients = {name: signed_in(demo[name], language) for name in PEOPLE}
     with time_machine.travel(timezone.now(), tick=False):
-        compiled = {name: page(client) for name, client in clients.items()}
+        compiled = {name: page(client, "/") for name, client in clients.items()}
         monkeypatch.setattr(consent.home, "consent_requests_pending", by_orm_pending)
-        orm = {name: page(client) for name, client in clients.items()}
+        orm = {name: page(client, "/") for name, client in clients.items()}
     assert compiled == orm
     # The pages compared list requests.
     link = reverse("consent:request", args=[ConsentRequest.objects.order_by("pk").last().pk])

@@ -4,14 +4,12 @@ every list of cases they answer exactly what the ORM's statement of the same fun
 on the day and on the youth's 18th birthday (the team rule's clock is a slot, not the compile
 time's)."""
 
-import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.db.models import OuterRef
-from django.test import Client
 from django.utils import timezone
 
 import consent.coordinator
@@ -42,6 +40,7 @@ from meetings.selectors import (
 from meetings.services.meetings import meeting_cancel
 from services_registry.services import service_staff_set
 from tests.factories import EntryFactory, MeetingFactory, ServiceFactory, UserFactory
+from tests.pages import by_its_builder, signed_in, without_csrf
 from voice.models import Visit
 from voice.rooms.selectors import _unread, room_unread_by_case, rooms_visible
 from voice.rooms.services import room_create, room_message_send
@@ -325,8 +324,6 @@ def test_the_overviews_meeting_counts_are_the_orms_for_everyone_on_any_day(with_
     assert sum(counted) > 10
 
 
-# A page's CSRF token is new on every request.
-CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 COMPILED = [
     (case_selectors, "_VIEWER_CASES"),
     (case_selectors, "_YOUTH_TEAM"),
@@ -349,14 +346,8 @@ COMPILED = [
 
 def pages(client):
     return {
-        path: CSRF.sub(r"\1-", client.get(path).content.decode())
-        for path in ("/", "/ungdomshjelper/")
+        path: without_csrf(client.get(path).content.decode()) for path in ("/", "/ungdomshjelper/")
     }
-
-
-def by_its_builder(read):
-    """A compiled read's stand-in: its builder's queryset, built and run by the ORM."""
-    return lambda **values: list(read._build(**values))
 
 
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
@@ -366,11 +357,7 @@ def test_the_pages_are_the_same_bytes_as_with_the_orms_statements(
     """The home page and the overview of every person, compiled and with each compiled read's
     statement built and run by the ORM on the call instead (as before they were compiled)."""
     demo = with_meetings
-    clients = {}
-    for name in PEOPLE:
-        clients[name] = Client()
-        clients[name].force_login(demo[name])
-        clients[name].cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    clients = {name: signed_in(demo[name], language) for name in PEOPLE}
     with time_machine.travel(timezone.now(), tick=False):
         compiled_pages = {name: pages(client) for name, client in clients.items()}
         for module, name in COMPILED:

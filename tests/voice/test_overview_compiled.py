@@ -3,19 +3,18 @@ consent (pending requests) run compiled once a process (coordination.statements.
 for every person, any list of cases and any day they answer what the same builder's statement
 run by the ORM answers, and the page is the same bytes either way."""
 
-import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 import consent.coordinator
 import voice.overview
 from cases.models import Case
 from tests.factories import CoordinatorFactory
+from tests.pages import by_its_builder, page, signed_in
 from tests.voice.test_ungdomshjelper_overview import busy_case
 from voice import links
 
@@ -27,8 +26,6 @@ READS = [
     (voice.overview, "_CHECK_INS_OPEN"),
     (consent.coordinator, "_PENDING_BY_CASE"),
 ]
-# A page's CSRF token is new on every request.
-CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 
 @pytest.fixture
@@ -45,12 +42,6 @@ def values_for(read, *, user, cases):
     values = {"user": user.pk, "case_ids": [case.pk for case in cases], "now": now}
     values["today"] = timezone.localdate(now)
     return {name: values[name] for name in read._slots}
-
-
-def page(client):
-    response = client.get("/ungdomshjelper/")
-    assert response.status_code == 200
-    return CSRF.sub(r"\1-", response.content.decode())
 
 
 def rows(answer):
@@ -82,19 +73,11 @@ def test_the_overview_is_the_same_bytes_as_with_the_orms_statements(busy, monkey
     first, second, cases, made = busy
     # Six days on, when the first contacts are missed (signed in then: the idle timeout).
     with time_machine.travel(timezone.now() + timedelta(days=6), tick=False):
-        clients = []
-        for user in (first, second):
-            client = Client()
-            client.force_login(user)
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            clients.append(client)
-        compiled = [page(client) for client in clients]
+        clients = [signed_in(user, language) for user in (first, second)]
+        compiled = [page(client, "/ungdomshjelper/") for client in clients]
         for module, name in READS:
-            read = getattr(module, name)
-            monkeypatch.setattr(
-                module, name, lambda read=read, **values: list(read._build(**values))
-            )
-        by_orm = [page(client) for client in clients]
+            monkeypatch.setattr(module, name, by_its_builder(getattr(module, name)))
+        by_orm = [page(client, "/ungdomshjelper/") for client in clients]
     assert compiled == by_orm
     # The pages show each statement's items.
     for link in (
