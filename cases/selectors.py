@@ -41,6 +41,8 @@ from .tokens import token_hash
 TODAY_SLOT = Slot(
     date(1901, 1, 1), date(1902, 2, 2), param=lambda today: adult_born_by(today=today)
 )
+# A list of case ids bound per call (one `= ANY(%s)` parameter, AnyOf).
+CASE_IDS_SLOT = Slot((-3,), (-4,), param=list)
 
 
 def takes_part(
@@ -86,13 +88,14 @@ def _cases_of(*, user: int, today: date) -> QuerySet[Case]:
     return cases_for_user(user=User(pk=user), today=today)
 
 
-# The API's case list, a page at a time: cases_for_user's statement compiled once a process.
-_CASES_LISTED = CompiledRead(_cases_of, user=Slot(-1, -2), today=TODAY_SLOT)
+# cases_for_user's statement compiled once a process: the API's case list reads it a page at a
+# time, the pages' sections all at once.
+_CASES_OF = CompiledRead(_cases_of, user=Slot(-1, -2), today=TODAY_SLOT)
 
 
 def cases_listed(*, user: User) -> Paged:
     """cases_for_user as the API's paginator reads it."""
-    return _CASES_LISTED.paged(user=user.pk, today=timezone.localdate())
+    return _CASES_OF.paged(user=user.pk, today=timezone.localdate())
 
 
 def viewer_cases(*, viewer: Viewer) -> list[Case]:
@@ -100,15 +103,8 @@ def viewer_cases(*, viewer: Viewer) -> list[Case]:
     page's sections ask (coordination.home.Viewer), its statement compiled once a process."""
     return viewer.once(
         "cases.cases_for_user",
-        lambda: _VIEWER_CASES(user=viewer.user.pk, today=timezone.localdate()),
+        lambda: _CASES_OF(user=viewer.user.pk, today=timezone.localdate()),
     )
-
-
-_VIEWER_CASES = CompiledRead(
-    lambda user, today: cases_for_user(user=User(pk=user), today=today),
-    user=Slot(-1, -2),
-    today=TODAY_SLOT,
-)
 
 
 def youth_team(*, user: User, cases: list[Case]) -> list[Participant]:
@@ -132,9 +128,7 @@ def _youth_team(*, user: int, case_ids: list[int], today: date) -> QuerySet[Part
     )
 
 
-_YOUTH_TEAM = CompiledRead(
-    _youth_team, user=Slot(-1, -2), case_ids=Slot((-3,), (-4,), param=list), today=TODAY_SLOT
-)
+_YOUTH_TEAM = CompiledRead(_youth_team, user=Slot(-1, -2), case_ids=CASE_IDS_SLOT, today=TODAY_SLOT)
 
 
 def case_to_access(*, user: int, case: int, today: date) -> QuerySet[Case]:

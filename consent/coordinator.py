@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from cases.models import Case
+from cases.selectors import CASE_IDS_SLOT
 from coordination.home import CaseItem, case_item
 from coordination.models import User
 from coordination.statements import AnyOf, CompiledRead, Slot
@@ -71,6 +72,6 @@ def _pending_by_case(*, case_ids: list[int], now: datetime) -> QuerySet[ConsentR
 # The overview asks it on every call: compiled once a process.
 _PENDING_BY_CASE = CompiledRead(
     _pending_by_case,
-    case_ids=Slot((-3,), (-4,), param=list),
+    case_ids=CASE_IDS_SLOT,
     now=Slot(datetime(1901, 1, 1, tzinfo=UTC), datetime(1902, 2, 2, tzinfo=UTC)),
 )

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from cases.models import Case, Participant
+from cases.selectors import CASE_IDS_SLOT
 from coordination.home import CaseItem, case_item
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead, Slot
+from coordination.statements import AnyOf, CompiledRead
 
 from .models import ActionItem, Attendance, Meeting, Minutes
 from .selectors import (
@@ -100,7 +101,7 @@ def _meeting_rows(
 # Compiled once a process (the overview asks it on every call).
 _MEETING_ROWS = CompiledRead(
     _meeting_rows,
-    case_ids=Slot((-3,), (-4,), param=list),
+    case_ids=CASE_IDS_SLOT,
     user=MEETINGS_USER,
     now=MEETINGS_NOW,
     today=MEETINGS_TODAY,

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 
 from cases.models import Case, Entry
 from cases.selectors import (
+    CASE_IDS_SLOT,
     ENTRIES_VISIBLE_SLOTS,
     TODAY_SLOT,
     entries_visible,
@@ -169,19 +170,20 @@ def _check_ins_open(
 # The overview's three statements of its own, compiled once a process (the page asks them on
 # every call; building them was most of voice's part of it). The day is both the team rule's
 # (TODAY_SLOT's age of majority) and what is overdue or due.
-_CASE_IDS = Slot((-3,), (-4,), param=list)
 _DAY = Slot(date(1901, 1, 1), date(1902, 2, 2))
-_REMARKS_OPEN = CompiledRead(_remarks_open, user=Slot(-1, -2), case_ids=_CASE_IDS)
+_REMARKS_OPEN = CompiledRead(_remarks_open, user=Slot(-1, -2), case_ids=CASE_IDS_SLOT)
 _STEPS_OVERDUE = CompiledRead(
     _steps_overdue,
     key=entry_content_type_id,
-    case_ids=_CASE_IDS,
+    case_ids=CASE_IDS_SLOT,
     **{
         **ENTRIES_VISIBLE_SLOTS,
         "today": replace(TODAY_SLOT, also=(*TODAY_SLOT.also, _DAY.param)),
     },
 )
-_CHECK_INS_OPEN = CompiledRead(_check_ins_open, user=Slot(-1, -2), case_ids=_CASE_IDS, today=_DAY)
+_CHECK_INS_OPEN = CompiledRead(
+    _check_ins_open, user=Slot(-1, -2), case_ids=CASE_IDS_SLOT, today=_DAY
+)
 
 
 def check_in_items(*, user: User, cases: list[Case], today: date) -> list[CaseItem]:

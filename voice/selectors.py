@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import (
+    CASE_IDS_SLOT,
     ENTRIES_VISIBLE_SLOTS,
     TODAY_SLOT,
     CaseEntriesRead,
@@ -127,7 +128,7 @@ _UNREAD_MESSAGES = CompiledRead(
         user=User(pk=user), case_ids=case_ids, now=now, today=today
     ),
     key=entry_content_type_id,
-    case_ids=Slot((-3,), (-4,), param=list),
+    case_ids=CASE_IDS_SLOT,
     **ENTRIES_VISIBLE_SLOTS,
 )
 
@@ -159,7 +160,7 @@ def _latest_about_youth(
 _LATEST_ABOUT_YOUTH = CompiledRead(
     _latest_about_youth,
     key=entry_content_type_id,
-    case_ids=Slot((-3,), (-4,), param=list),
+    case_ids=CASE_IDS_SLOT,
     **ENTRIES_VISIBLE_SLOTS,
 )
 
@@ -498,24 +499,25 @@ def _news_shared(
     return shared.values("entry__case_id").annotate(count=Count("id")).order_by()
 
 
-_CASE_IDS = Slot((-3,), (-4,), param=list)
 _SINCE = Slot(datetime(1903, 3, 3, tzinfo=UTC), datetime(1904, 4, 4, tzinfo=UTC))
 # Indexed by whether there was a previous visit (`since`): a statement with the filter, one
 # without.
 _NEWS_WRITTEN = {
     False: CompiledRead(
-        _news_written, key=entry_content_type_id, case_ids=_CASE_IDS, **ENTRIES_VISIBLE_SLOTS
+        _news_written, key=entry_content_type_id, case_ids=CASE_IDS_SLOT, **ENTRIES_VISIBLE_SLOTS
     ),
     True: CompiledRead(
         _news_written,
         key=entry_content_type_id,
-        case_ids=_CASE_IDS,
+        case_ids=CASE_IDS_SLOT,
         since=_SINCE,
         **ENTRIES_VISIBLE_SLOTS,
     ),
 }
 _USER, _TODAY = ENTRIES_VISIBLE_SLOTS["user"], TODAY_SLOT
 _NEWS_SHARED = {
-    False: CompiledRead(_news_shared, case_ids=_CASE_IDS, user=_USER, today=_TODAY),
-    True: CompiledRead(_news_shared, case_ids=_CASE_IDS, since=_SINCE, user=_USER, today=_TODAY),
+    False: CompiledRead(_news_shared, case_ids=CASE_IDS_SLOT, user=_USER, today=_TODAY),
+    True: CompiledRead(
+        _news_shared, case_ids=CASE_IDS_SLOT, since=_SINCE, user=_USER, today=_TODAY
+    ),
 }

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Withholding
-from cases.selectors import access_case, access_entry
+from cases.selectors import CASE_IDS_SLOT, access_case, access_entry
 from cases.services import case_lock, case_require_open
 from coordination.models import User
 from coordination.services import audit_append, notification_create
@@ -104,7 +104,7 @@ def _watches(*, entries: Collection[int], cases: Collection[int], opener: int) -
 _WATCHES = CompiledRead(
     _watches,
     entries=Slot((-1,), (-2,), param=list),
-    cases=Slot((-3,), (-4,), param=list),
+    cases=CASE_IDS_SLOT,
     opener=Slot(-5, -6),
 )
 

@@ -325,7 +325,7 @@ def test_the_overviews_meeting_counts_are_the_orms_for_everyone_on_any_day(with_
 
 
 COMPILED = [
-    (case_selectors, "_VIEWER_CASES"),
+    (case_selectors, "_CASES_OF"),
     (case_selectors, "_YOUTH_TEAM"),
     (consent.coordinator, "_PENDING_BY_CASE"),
     (consent.selectors, "_REQUESTS_PENDING"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.models import Case, Entry, Participant
 from cases.selectors import (
+    CASE_IDS_SLOT,
     ENTRIES_VISIBLE_SLOTS,
     TODAY_SLOT,
     cases_for_user,
@@ -194,6 +195,6 @@ def _room_unread_by_case(
 _ROOM_UNREAD_BY_CASE = CompiledRead(
     _room_unread_by_case,
     key=entry_content_type_id,
-    case_ids=Slot((-3,), (-4,), param=list),
+    case_ids=CASE_IDS_SLOT,
     **ENTRIES_VISIBLE_SLOTS,
 )
