@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, transaction
@@ -19,6 +20,7 @@ from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
 
+from coordination.celery import _keep_connections
 from coordination.celery import app as celery_app
 
 from .db_reset import TableSnapshot
@@ -40,6 +42,7 @@ def pytest_configure(config):
     Celery app reads CELERY_BROKER_URL from them when first used (checked below), and the
     environment carries the URL to the processes the tests start (a Celery worker, manage.py).
     """
+    _keep_this_process_connections_as_configured()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:
         if getattr(config.option, "numprocesses", None):
@@ -54,6 +57,16 @@ def pytest_configure(config):
     # The throttles' counters too: two workers' tests share 127.0.0.1 and user ids.
     settings.CACHES["default"]["LOCATION"] = url
     assert celery_app.conf.broker_url == url, "the Celery app read its broker URL too early"
+
+
+def _keep_this_process_connections_as_configured() -> None:
+    """The Celery workers the tests start in a thread of this process (start_worker's solo pool)
+    send worker_process_init as a pool process does, and coordination.celery's handler then set
+    CONN_MAX_AGE 60 in this process's settings for every later test: connections of the
+    worker's and the live server's threads outlived their threads, and dropping the test
+    database at the end waited PostgreSQL's 5 s for them and failed ("is being accessed by other
+    users"). A worker process of its own (test_worker_connection.py) still keeps its connection."""
+    worker_process_init.disconnect(_keep_connections)
 
 
 def _write_unicode_tables() -> None:
