@@ -76,7 +76,7 @@ def test_sara_runs_her_meeting_from_invitation_to_reminders(demo, as_user, axe, 
     sara.get_by_role("button", name="Legg til tema").click()
     expect(sara.locator(".agenda-list")).to_contain_text("bare du ser dette")
     assert serious_violations(axe, sara) == []
-    mother = as_user("mor")
+    mother = as_user("mor", None)
     assert mother.goto(meeting_url).status == 404
     nurse = as_user("helsesykepleier", meeting_url)
     expect(nurse.locator(".agenda-list")).to_have_count(0)
@@ -135,7 +135,7 @@ def test_sara_runs_her_meeting_from_invitation_to_reminders(demo, as_user, axe, 
         expect(reader.locator(".minutes")).to_contain_text("Sara er sliten")
         assert reader.goto(minutes_url + "print/").status == 200
     assert serious_violations(axe, teacher) == []
-    bup = as_user("bup")
+    bup = as_user("bup", None)
     assert bup.goto(minutes_url).status == 404
     assert bup.goto(minutes_url + "print/").status == 404
 

@@ -42,9 +42,9 @@ def test_sara_decides_sees_who_opened_and_withdraws(demo, as_user, axe):
     entry_url = f"/cases/{case.pk}/entries/{entry.pk}/"
 
     # The teacher cannot open it; neither can Sara's mother.
-    teacher = as_user("laerer")
+    teacher = as_user("laerer", None)
     assert teacher.goto(entry_url).status == 404
-    mother = as_user("mor")
+    mother = as_user("mor", None)
     assert mother.goto(entry_url).status == 404
 
     # Sara sees the request on her home page and says yes.

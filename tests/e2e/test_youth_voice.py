@@ -149,7 +149,7 @@ def test_sara_removes_the_school_rule(demo, as_user, axe):
     assert Entry.objects.filter(pk=entry.pk).exists()
 
     # Her mother cannot change the rules: 403 with the reason.
-    mother = as_user("mor")
+    mother = as_user("mor", None)
     response = mother.goto(f"/cases/{case.pk}/sharing-rules/")
     assert response.status == 403
     expect(mother.get_by_role("alert")).to_contain_text("gammel nok")
