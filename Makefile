@@ -36,8 +36,8 @@ run: sysdeps-run $(VENV)/.installed
 	@scripts/compile_messages.sh
 	@scripts/run.sh
 
-test: sysdeps-test $(VENV)/.installed
-	@scripts/compile_messages.sh
+# scripts/test.sh makes the virtualenv (this file's rule) itself, beside the services' start.
+test: sysdeps-test
 	@scripts/test.sh $(ARGS)
 
 bench: sysdeps-run $(VENV)/.installed

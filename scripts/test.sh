@@ -19,12 +19,24 @@ logs="$(mktemp -d)"
 # Background steps still running when a check fails are ended before the services are stopped.
 trap 'kill $(jobs -p) 2>/dev/null || true; wait || true; rm -rf "$logs"
     scripts/oidc_providers.sh stop; scripts/services.sh stop' EXIT
-# mypy (~20 s of one core without its cache) needs no service: it starts first and runs beside
-# everything up to pytest; its report is shown when it is waited for, before pytest.
+# The virtualenv (Makefile; on a fresh clone pip runs for ~30-80 s, one core, much of it waiting
+# on the package index and the disk) is made beside the steps that need none of its packages:
+# PostgreSQL's initdb and start, Redis, the catalogues' compile. (Asked first whether it is up to
+# date, so that a second run says nothing about it, as the Makefile's prerequisite did.)
+venv=
+if ! make --no-print-directory --question .venv/.installed; then
+    make --no-print-directory .venv/.installed &
+    venv=$!
+fi
+scripts/services.sh start
+scripts/compile_messages.sh
+[[ -z "$venv" ]] || wait "$venv"
+# mypy (~20 s of one core without its cache) needs no service: it starts as soon as the
+# virtualenv is there and runs beside everything up to pytest; its report is shown when it is
+# waited for, before pytest.
 .venv/bin/mypy coordination cases consent meetings services_registry voice referrals \
     tests/waiting.py >"$logs/mypy" 2>&1 &
 mypy=$!
-scripts/services.sh start
 
 # In the background, beside the checks below (each waits on PostgreSQL, the checks do not): the
 # two real local OpenID providers the sign-in tests drive (tests/oidc_provider/), and the migrated
