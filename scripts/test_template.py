@@ -98,7 +98,15 @@ def main() -> None:
         cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [PREFIX])
         existing = {row[0] for row in cursor.fetchall()}
         if migrated not in existing:
-            build(cursor, url, migrated, None, ["manage.py", "migrate", "--noinput", "-v", "0"])
+            # Without the system checks (~0.65 s of CPU, on the longest chain before pytest):
+            # test.sh's makemigrations --check runs the same ones beside it.
+            build(
+                cursor,
+                url,
+                migrated,
+                None,
+                ["manage.py", "migrate", "--noinput", "--skip-checks", "-v", "0"],
+            )
         if name not in existing or not seeded_lately(url._replace(path=f"/{name}")):
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             build(
