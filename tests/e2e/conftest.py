@@ -317,8 +317,9 @@ def as_user(request, browser, live_server):
         `path`: its home page, which greets them, or the page the test goes to first (home
         first cost ~0.3 s more), which is not the login page. With `path` None the page is
         left blank (no home page loaded only to be left), for a test whose first step there is
-        a `goto` to a page that needs signing in and whose 4xx status it asserts: signed out,
-        that goto would end on the login page's 200, so the status still proves the sign-in."""
+        a `goto` to a page that needs signing in and whose 4xx status or signed-in content it
+        asserts: signed out, that goto would end on the login page's 200, so the assertion
+        still proves the sign-in."""
         context = new_context(request, browser, live_server, viewport=viewport)
         contexts.append(context)
         sign_in(context, live_server, User.objects.get(username=username))

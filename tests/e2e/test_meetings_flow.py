@@ -129,7 +129,7 @@ def test_sara_runs_her_meeting_from_invitation_to_reminders(demo, as_user, axe, 
     sara.get_by_role("button", name="Ja, del det").click()
     expect(status(sara)).to_contain_text("Du sa ja")
 
-    teacher = as_user("laerer")
+    teacher = as_user("laerer", None)
     for reader in (nurse, teacher):
         assert reader.goto(minutes_url).status == 200
         expect(reader.locator(".minutes")).to_contain_text("Sara er sliten")
