@@ -14,6 +14,7 @@ sends a link; pages that do the same count in the same scope through `page_throt
 import functools
 import logging
 import math
+import os
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,7 +22,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
+from redis import Redis
 from redis.commands.core import Script
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
@@ -50,13 +53,17 @@ return {1, count + 1, redis.call('LINDEX', KEYS[1], -1)}
 
 
 @functools.lru_cache(maxsize=4)
-def _window_script(cache_client: Any) -> Script:
-    """The window script bound to one Redis client of the cache's connection pool, made once per
-    cache client (per thread: Django keeps a cache object per thread). Django's `get_client`
-    builds a new Redis client on every call, and building one (its table of ~170 response
-    callbacks) cost more CPU than the round trip itself. Keyed on the cache client, so settings
-    that change CACHES (a new cache object) get their own."""
-    return cache_client.get_client(write=True).register_script(_WINDOW)
+def _window_script(cache_client: Any, pid: int) -> Script:
+    """The window script bound to a Redis client that keeps one connection of the cache's pool,
+    made once per cache client (per thread: Django keeps a cache object per thread) and process.
+    Django's `get_client` builds a new Redis client on every call, and building one (its table
+    of ~170 response callbacks) cost more CPU than the round trip itself; a client that keeps
+    its connection also skips taking one from the pool and giving it back (a lock, a poll of the
+    socket, the pool's bookkeeping) on every call. Keyed on the cache client, so settings that
+    change CACHES (a new cache object) get their own, and on the process id, so a forked worker
+    never writes to its parent's socket."""
+    pool = cache_client.get_client(write=True).connection_pool
+    return Redis(connection_pool=pool, single_connection_client=True).register_script(_WINDOW)
 
 
 class _RateFromSettings(throttling.SimpleRateThrottle):
@@ -80,10 +87,15 @@ class _RateFromSettings(throttling.SimpleRateThrottle):
             return True
         self.now = self.timer()
         key = cache.make_key(f"{self.key}:window")
+        arguments = {"keys": [key], "args": [repr(self.now), self.duration, self.num_requests]}
         try:
-            allowed, count, oldest = _window_script(cache._cache)(  # type: ignore[attr-defined]
-                keys=[key], args=[repr(self.now), self.duration, self.num_requests]
-            )
+            window = _window_script(cache._cache, os.getpid())  # type: ignore[attr-defined]
+            try:
+                allowed, count, oldest = window(**arguments)
+            except RedisConnectionError:
+                # The kept connection was closed (Redis restarted, or dropped an idle client):
+                # once more, on a new one, so that no call goes uncounted.
+                allowed, count, oldest = window(**arguments)
         except RedisError:
             logger.warning("API throttling skipped: Redis does not answer")
             return True

@@ -194,6 +194,28 @@ def test_the_api_answers_when_redis_does_not(rates, settings):
     cache.close()
 
 
+def test_a_connection_redis_dropped_loses_no_count(rates):
+    # Given two calls a minute for each person, and one call counted
+    rates(user="2/min")
+    client = APIClient(REMOTE_ADDR="192.0.2.71")
+    client.force_authenticate(UserFactory())
+    assert client.get(FINDER).status_code == 200
+    # When Redis drops the connection that counted it (a restart, an idle timeout)
+    admin = redis.Redis.from_url(django_settings.CACHES["default"]["LOCATION"])
+    database = admin.connection_pool.connection_kwargs.get("db", 0)
+    counting = [
+        connection["id"]
+        for connection in admin.client_list(_type="normal")
+        if connection["cmd"] == "evalsha" and int(connection["db"]) == database
+    ]
+    assert counting
+    for connection in counting:
+        admin.client_kill_filter(_id=connection)
+    # Then the next call is counted as the second, and the third is refused
+    assert client.get(FINDER).status_code == 200
+    assert_throttled(client.get(FINDER), window=60)
+
+
 def test_the_real_rates_are_stricter_for_tokens_and_invitations():
     # What production runs unless the environment says otherwise (settings.py)
     result = subprocess.run(
