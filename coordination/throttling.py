@@ -87,15 +87,15 @@ class _RateFromSettings(throttling.SimpleRateThrottle):
             return True
         self.now = self.timer()
         key = cache.make_key(f"{self.key}:window")
-        arguments = {"keys": [key], "args": [repr(self.now), self.duration, self.num_requests]}
+        args: list[str | int] = [repr(self.now), self.duration, self.num_requests]
         try:
             window = _window_script(cache._cache, os.getpid())  # type: ignore[attr-defined]
             try:
-                allowed, count, oldest = window(**arguments)
+                allowed, count, oldest = window(keys=[key], args=args)
             except RedisConnectionError:
                 # The kept connection was closed (Redis restarted, or dropped an idle client):
                 # once more, on a new one, so that no call goes uncounted.
-                allowed, count, oldest = window(**arguments)
+                allowed, count, oldest = window(keys=[key], args=args)
         except RedisError:
             logger.warning("API throttling skipped: Redis does not answer")
             return True
