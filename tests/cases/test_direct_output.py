@@ -1,9 +1,9 @@
 """The list serializers that build their answer directly (speed: CaseOutputSerializer,
-InvitationOutputSerializer, consent's BlockOutputSerializer, voice's MessageOutputSerializer)
-answer byte for byte what DRF's walk over their declared fields, which the schema shows,
-answers: for varied rows (open, closed, reopened; every invitation status, with and without a
-service; blocks with and without a reason; messages), in every language and on both sides of
-summer time."""
+InvitationOutputSerializer, consent's BlockOutputSerializer, voice's MessageOutputSerializer and
+RoomOutputSerializer) answer byte for byte what DRF's walk over their declared fields, which the
+schema shows, answers: for varied rows (open, closed, reopened; every invitation status, with
+and without a service; blocks with and without a reason; messages; rooms open and closed), in
+every language and on both sides of summer time."""
 
 import datetime
 
@@ -14,9 +14,11 @@ from rest_framework.renderers import JSONRenderer
 
 from cases.models import Case, Entry, Invitation, Participant
 from cases.serializers import CaseOutputSerializer, InvitationOutputSerializer
-from consent.models import Block
+from consent.models import Block, Room
 from consent.serializers import BlockOutputSerializer
 from tests.factories import CaseFactory, EntryFactory, ServiceFactory, UserFactory
+from voice.rooms.selectors import RoomRow
+from voice.rooms.serializers import RoomOutputSerializer
 from voice.serializers import MessageOutputSerializer
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,11 @@ def test_messages_answer_what_their_declared_fields_give():
     messages = list(Entry.objects.select_related("author"))
     assert len(messages) == 3
     assert_same(MessageOutputSerializer, messages)
+
+
+def test_rooms_answer_what_their_declared_fields_give():
+    case = CaseFactory()
+    open_room = Room.objects.create(case=case, title="Skolen & «helsa»", created=SUMMER)
+    closed = Room.objects.create(case=case, title="Før", created=WINTER, closed_at=SUMMER)
+    rows = [RoomRow(open_room, [3, 1], 2), RoomRow(closed, [], 0)]
+    assert_same(RoomOutputSerializer, rows)
