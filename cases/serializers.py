@@ -68,11 +68,11 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "status": str(instance.status),
             "youth": user_summary(instance.youth),
             "created": DATETIME.to_representation(instance.created),
-            "closed_at": _or_none(DATETIME, instance.closed_at),
+            "closed_at": or_none(DATETIME, instance.closed_at),
             "closed_by": None if instance.closed_by is None else user_summary(instance.closed_by),
             "summary": str(instance.closing_summary),
-            "follow_up_on": _or_none(DATE, instance.follow_up_on),
-            "reopened_at": _or_none(DATETIME, instance.reopened_at),
+            "follow_up_on": or_none(DATE, instance.follow_up_on),
+            "reopened_at": or_none(DATETIME, instance.reopened_at),
         }
 
 
@@ -229,7 +229,7 @@ DATETIME = serializers.DateTimeField()
 DATE = serializers.DateField()
 
 
-def _or_none(field: serializers.Field, value: Any) -> Any:
+def or_none(field: serializers.Field, value: Any) -> Any:
     # A declared field is not asked about a None attribute: its answer is null.
     return None if value is None else field.to_representation(value)
 

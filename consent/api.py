@@ -164,10 +164,13 @@ class ConsentRequestListApi(APIView):
         wanted = request.query_params.get("status")
         if wanted is not None and wanted not in ConsentRequest.Status.values:
             raise serializers.ValidationError({"status": [_("Unknown status.")]})
-        queryset = selectors.consent_requests_visible(
-            user=authenticated_user(request), status=wanted
+        return paginated(
+            request,
+            self,
+            selectors.consent_requests_listed(user=authenticated_user(request), status=wanted),
+            ConsentRequestOutputSerializer,
+            build=selectors.consent_requests_detailed,
         )
-        return paginated(request, self, queryset, ConsentRequestOutputSerializer)
 
 
 class ConsentRequestDetailApi(APIView):

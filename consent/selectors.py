@@ -23,6 +23,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import formats, timezone
@@ -976,16 +977,32 @@ def consent_requests_visible(
 
 def consent_requests_pending(*, user: User) -> list[ConsentRequest]:
     """consent_requests_visible's pending requests (the home page's), compiled once a process:
-    building and compiling that statement was most of the page's consent section."""
+    building and compiling that statement was most of the page's consent section. The home
+    page shows neither the recipients nor the deciders: they are not read."""
     now = timezone.now()
     return _REQUESTS_PENDING(user=user.pk, now=now, today=timezone.localdate(now))
 
 
-def _requests_pending(*, user: int, now: datetime, today: date) -> QuerySet[ConsentRequest]:
-    # The home page shows neither the recipients nor the deciders: no prefetch of them.
-    return consent_requests_visible(
-        user=User(pk=user), status=ConsentRequest.Status.PENDING, now=now, today=today
-    ).prefetch_related(None)
+def consent_requests_listed(*, user: User, status: str | None = None) -> Paged:
+    """consent_requests_visible as the API's paginator reads it, its statement for each
+    `status` (one of ConsentRequest.Status, or None) compiled once a process; a page's
+    recipients and deciders are read by consent_requests_detailed."""
+    now = timezone.now()
+    return _REQUESTS_LISTED[status].paged(user=user.pk, now=now, today=timezone.localdate(now))
+
+
+def consent_requests_detailed(requests: list[ConsentRequest]) -> list[ConsentRequest]:
+    """A page of consent_requests_listed with its recipients and deciders, as
+    consent_requests_visible prefetches them (a statement each for the page)."""
+    prefetch_related_objects(requests, "recipients", "deciders")
+    return requests
+
+
+def _requests_of(status: str | None) -> Callable[..., QuerySet[ConsentRequest]]:
+    def build(*, user: int, now: datetime, today: date) -> QuerySet[ConsentRequest]:
+        return consent_requests_visible(user=User(pk=user), status=status, now=now, today=today)
+
+    return build
 
 
 def _consent_ages_key() -> tuple[int, tuple[tuple[str, int], ...]]:
@@ -1000,18 +1017,19 @@ def _decides_born_by(category: str) -> Callable[[date], date]:
     )
 
 
-_REQUESTS_PENDING = CompiledRead(
-    _requests_pending,
-    key=_consent_ages_key,
-    **{
-        **ENTRIES_VISIBLE_SLOTS,
-        # The day is also each category's birth-date cutoff of deciding (youth_decides_q).
-        "today": replace(
-            TODAY_SLOT,
-            also=(*TODAY_SLOT.also, *map(_decides_born_by, Entry.Category.values)),
-        ),
-    },
-)
+_REQUESTS_SLOTS = {
+    **ENTRIES_VISIBLE_SLOTS,
+    # The day is also each category's birth-date cutoff of deciding (youth_decides_q).
+    "today": replace(
+        TODAY_SLOT, also=(*TODAY_SLOT.also, *map(_decides_born_by, Entry.Category.values))
+    ),
+}
+# One statement for each status filter (its text differs: pending and expired compare with now).
+_REQUESTS_LISTED = {
+    status: CompiledRead(_requests_of(status), key=_consent_ages_key, **_REQUESTS_SLOTS)
+    for status in (None, *ConsentRequest.Status.values)
+}
+_REQUESTS_PENDING = _REQUESTS_LISTED[ConsentRequest.Status.PENDING]
 
 
 def access_consent_request(*, user: User, request_id: int) -> ConsentRequest:

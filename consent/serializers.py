@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import LEFT_SUMMARY_MAX_CHARS, AccessEvent, Entry, Participant
-from cases.serializers import DATETIME, ServiceSummarySerializer
+from cases.serializers import DATE, DATETIME, ServiceSummarySerializer
 from coordination.models import User
 from coordination.serializers import UserSummarySerializer, user_summary
 
@@ -149,6 +149,41 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
             "created", "expires_at", "service", "purpose",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, instance: ConsentRequest) -> dict[str, Any]:
+        """What the declared fields above give (they stay the schema), built directly: the
+        consent requests list walked DRF's fields, nested ones included, for every row
+        (benchmarks/README.md, issue 18 item 2). Same keys, order and values:
+        tests/consent/test_consent_requests_listed.py compares the two."""
+        hidden = instance.entry_hidden
+        return {
+            "id": instance.pk,
+            "entry": {
+                "id": None if hidden else instance.entry_id,
+                "title": None if hidden else instance.entry.title,
+                "category": str(instance.entry.category),
+            },
+            "recipients": [user_summary(user) for user in instance.recipients.all()],
+            "requested_by": user_summary(instance.requested_by),
+            "purpose": self.get_purpose(instance),
+            "status": str(instance.effective_status),
+            "deciders": self.get_deciders(instance),
+            "youth_opinion_asked": instance.youth_opinion_asked,
+            "youth_opinion": self.get_youth_opinion(instance),
+            "decided_by": (
+                None if instance.decided_by is None else user_summary(instance.decided_by)
+            ),
+            "decided_at": _at(instance.decided_at),
+            "until": None if instance.until is None else DATE.to_representation(instance.until),
+            "reason": str(instance.decline_reason),
+            "created": DATETIME.to_representation(instance.created),
+            "expires_at": DATETIME.to_representation(instance.expires_at),
+            "service": (
+                None
+                if instance.service is None
+                else {"id": str(instance.service.pk), "name": str(instance.service.name)}
+            ),
+        }
 
     @extend_schema_field(serializers.CharField())
     def get_purpose(self, request: ConsentRequest) -> str:

@@ -109,7 +109,7 @@ class ReferralListApi(APIView):
         return paginated(
             request,
             self,
-            selectors.referrals_visible(user=user, box=box, status=wanted),
+            selectors.referrals_listed(user=user, box=box, status=wanted),
             ReferralOutputSerializer,
             build=lambda page: selectors.referrals_detailed(user=user, referrals=page),
         )

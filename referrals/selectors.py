@@ -3,15 +3,25 @@ else gets 404 (`access_referral`), exactly like a referral that does not exist."
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Entry, Participant
-from cases.selectors import entries_visible, participant_active, takes_part
+from cases.selectors import (
+    CASE_IDS_SLOT,
+    ENTRIES_VISIBLE_SLOTS,
+    TODAY_SLOT,
+    entries_visible,
+    entry_content_type_id,
+    participant_active,
+    takes_part,
+)
 from coordination.models import User
+from coordination.statements import AnyOf, CompiledRead, Paged, Slot
 from services_registry.models import Service, ServiceStaff
 from services_registry.selectors import intake_staff
 
@@ -23,15 +33,15 @@ BOXES = ("sent", "received")
 RECEIVED = Q(sent_at__isnull=False)
 
 
-def _on_case_side(user: User) -> Q | Exists:
+def _on_case_side(user: User, today: date | None) -> Q | Exists:
     """The referrer while on the team, the young person, and the case's ungdomshjelper (who
     follows every referral up); not guardians, nor the rest of the team."""
-    ungdomshjelper = Participant.objects.active().filter(
+    ungdomshjelper = Participant.objects.active(today=today).filter(
         case=OuterRef("case"), user=user, role=Participant.Role.UNGDOMSHJELPER
     )
     return (
         Q(case__youth=user)
-        | (Q(created_by=user) & takes_part(user=user, case=OuterRef("case")))
+        | (Q(created_by=user) & takes_part(user=user, case=OuterRef("case"), today=today))
         | Exists(ungdomshjelper)
     )
 
@@ -41,12 +51,13 @@ def _as_intake(user: User) -> Q:
 
 
 def referrals_visible(
-    *, user: User, box: str | None = None, status: str | None = None
+    *, user: User, box: str | None = None, status: str | None = None, today: date | None = None
 ) -> QuerySet[Referral]:
     """The referrals `user` may see, newest first: `sent` those of their case side, `received`
-    those to services whose intake they are; both without `box`."""
-    rule = {"sent": _on_case_side(user), "received": _as_intake(user)}.get(
-        box or "", _on_case_side(user) | _as_intake(user)
+    those to services whose intake they are; both without `box`. On the local date `today`
+    (the clock's by default; a compiled statement passes its own)."""
+    rule = {"sent": _on_case_side(user, today), "received": _as_intake(user)}.get(
+        box or "", _on_case_side(user, today) | _as_intake(user)
     )
     queryset = Referral.objects.filter(rule)
     if status:
@@ -78,26 +89,82 @@ def service_staff_member(*, service: Service, user_id: int) -> User | None:
     return staff.user if staff else None
 
 
+def referrals_listed(*, user: User, box: str | None = None, status: str | None = None) -> Paged:
+    """referrals_visible as the API's paginator reads it, its statement for each box and status
+    (None or one of BOXES, of Referral.Status) compiled once a process."""
+    read = _REFERRALS_LISTED[box, status]
+    if box == "received":
+        return read.paged(user=user.pk)
+    return read.paged(user=user.pk, today=timezone.localdate())
+
+
+def _referrals_read(box: str | None, status: str | None) -> CompiledRead[Referral]:
+    def build(*, user: int, today: date | None = None) -> QuerySet[Referral]:
+        return referrals_visible(user=User(pk=user), box=box, status=status, today=today)
+
+    if box == "received":
+        # The intake's box does not depend on the day (who is on a team does).
+        return CompiledRead(build, user=Slot(-1, -2))
+    return CompiledRead(build, user=Slot(-1, -2), today=TODAY_SLOT)
+
+
+_REFERRALS_LISTED = {
+    (box, status): _referrals_read(box, status)
+    for box in (None, *BOXES)
+    for status in (None, *Referral.Status.values)
+}
+_PAYLOAD = CompiledRead(
+    lambda *, referrals: Referral.entries.through.objects.filter(
+        AnyOf(F("referral_id"), referrals)
+    ).values_list("referral_id", "entry_id"),
+    referrals=CASE_IDS_SLOT,
+)
+_PAYLOAD_OPEN = CompiledRead(
+    lambda *, entries, user, now, today: entries_visible(
+        user=User(pk=user),
+        queryset=Entry.objects.filter(AnyOf(F("pk"), entries)),
+        now=now,
+        today=today,
+    ),
+    key=entry_content_type_id,
+    entries=CASE_IDS_SLOT,
+    **ENTRIES_VISIBLE_SLOTS,
+)
+_SUGGESTED = CompiledRead(
+    lambda *, referrals: Referral.suggested_services.through.objects.filter(
+        AnyOf(F("referral_id"), referrals)
+    ).select_related("service"),
+    referrals=CASE_IDS_SLOT,
+)
+
+
 def referrals_detailed(*, user: User, referrals: Iterable[Referral]) -> list[Referral]:
-    """A page of referrals, each given in three queries for the whole page: `payload_open`,
+    """A page of referrals, each given in three queries for the whole page (compiled once a
+    process; none for an empty page, nor the second without payload): `payload_open`,
     the payload entries `user` may open (the one rule, cases.selectors.entries_visible; the
     rest stay hidden, titles too), `payload_total`, how many there are in all, and
     `suggested`, the services a no suggested instead."""
     referrals = list(referrals)
+    if not referrals:
+        return referrals
+    ids = [referral.pk for referral in referrals]
     payload: dict[int, list[int]] = {}
-    for referral_id, entry_id in Referral.entries.through.objects.filter(
-        referral__in=referrals
-    ).values_list("referral_id", "entry_id"):
+    for referral_id, entry_id in _PAYLOAD(referrals=ids):
         payload.setdefault(referral_id, []).append(entry_id)
-    wanted = {entry_id for ids in payload.values() for entry_id in ids}
-    openable = {
-        entry.pk: entry
-        for entry in entries_visible(user=user, queryset=Entry.objects.filter(pk__in=wanted))
-    }
+    wanted = sorted({entry_id for ids in payload.values() for entry_id in ids})
+    now = timezone.now()
+    openable = (
+        {
+            entry.pk: entry
+            for entry in _PAYLOAD_OPEN(
+                entries=wanted, user=user.pk, now=now, today=timezone.localdate(now)
+            )
+        }
+        if wanted
+        else {}
+    )
     suggested: dict[int, list[Service]] = {}
-    for link in Referral.suggested_services.through.objects.filter(
-        referral__in=referrals
-    ).select_related("service"):
+    for link in _SUGGESTED(referrals=ids):
         suggested.setdefault(link.referral_id, []).append(link.service)
     for referral in referrals:
         ids = sorted(payload.get(referral.pk, []))

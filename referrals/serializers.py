@@ -1,11 +1,14 @@
 """Referrals over the API (docs/architecture.md "Referrals", DESIGN §11)."""
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.serializers import ServiceSummarySerializer
-from coordination.serializers import UserSummarySerializer
+from cases.serializers import DATETIME, ServiceSummarySerializer, or_none
+from coordination.models import User
+from coordination.serializers import UserSummarySerializer, user_summary
 
 from .models import PURPOSE_MAX_CHARS, REASON_MAX_CHARS, Referral
 
@@ -91,6 +94,39 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: Referral) -> dict[str, Any]:
+        """What the declared fields above give (they stay the schema), built directly: the
+        referrals list walked DRF's fields, the nested ones anew for every row
+        (benchmarks/README.md, issue 18 item 2). For a referral from
+        referrals.selectors.referrals_detailed. Same keys, order and values:
+        tests/referrals/test_referrals_listed.py compares the two."""
+        youth, service = instance.case.youth, instance.service
+        return {
+            "id": instance.pk,
+            "case": instance.case_id,
+            "youth": {"id": youth.pk, "display_name": str(youth.name)},
+            "service": {"id": str(service.pk), "name": str(service.name)},
+            "purpose": str(instance.purpose),
+            "status": str(instance.status),
+            "entries": [
+                {"id": entry.pk, "title": str(entry.title), "category": str(entry.category)}
+                for entry in instance.payload_open  # type: ignore[attr-defined]
+            ],
+            "entries_total": instance.payload_total,  # type: ignore[attr-defined]
+            "legal_duty": str(instance.legal_duty),
+            "created_by": user_summary(instance.created_by),
+            "created": DATETIME.to_representation(instance.created),
+            "sent_at": or_none(DATETIME, instance.sent_at),
+            "due_at": or_none(DATETIME, instance.due_at),
+            "overdue": instance.overdue,
+            "answered_by": _user_or_none(instance.answered_by),
+            "answered_at": or_none(DATETIME, instance.answered_at),
+            "decline_reason": str(instance.decline_reason),
+            "suggested_services": self.get_suggested_services(instance),
+            "helper": _user_or_none(instance.helper),
+            "withdrawn_at": or_none(DATETIME, instance.withdrawn_at),
+        }
+
     @extend_schema_field(ReferralEntrySerializer(many=True))
     def get_entries(self, referral: Referral) -> list:
         return list(ReferralEntrySerializer(referral.payload_open, many=True).data)  # type: ignore[attr-defined]
@@ -102,3 +138,7 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(SuggestedServiceSerializer(many=True))
     def get_suggested_services(self, referral: Referral) -> list:
         return list(SuggestedServiceSerializer(referral.suggested, many=True).data)  # type: ignore[attr-defined]
+
+
+def _user_or_none(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else user_summary(user)

@@ -122,7 +122,14 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
 
 
 def _mark_read(*, case: Case, user: User) -> None:
-    MessageRead.objects.update_or_create(case=case, user=user, defaults={"read_at": timezone.now()})
+    # One INSERT ... ON CONFLICT DO UPDATE on the (case, user) constraint: update_or_create sent
+    # four statements a read (a savepoint, SELECT ... FOR UPDATE, the write, its release).
+    MessageRead.objects.bulk_create(
+        [MessageRead(case=case, user=user, read_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["case", "user"],
+        update_fields=["read_at"],
+    )
 
 
 @transaction.atomic

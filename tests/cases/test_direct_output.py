@@ -1,8 +1,9 @@
 """The list serializers that build their answer directly (speed: CaseOutputSerializer,
-InvitationOutputSerializer, consent's BlockOutputSerializer) answer byte for byte what DRF's
-walk over their declared fields, which the schema shows, answers: for varied rows (open,
-closed, reopened; every invitation status, with and without a service; blocks with and without a
-reason), in every language and on both sides of summer time."""
+InvitationOutputSerializer, consent's BlockOutputSerializer, voice's MessageOutputSerializer and
+RoomOutputSerializer) answer byte for byte what DRF's walk over their declared fields, which the
+schema shows, answers: for varied rows (open, closed, reopened; every invitation status, with
+and without a service; blocks with and without a reason; messages; rooms open and closed), in
+every language and on both sides of summer time."""
 
 import datetime
 
@@ -11,11 +12,14 @@ from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from cases.models import Case, Invitation, Participant
+from cases.models import Case, Entry, Invitation, Participant
 from cases.serializers import CaseOutputSerializer, InvitationOutputSerializer
-from consent.models import Block
+from consent.models import Block, Room
 from consent.serializers import BlockOutputSerializer
-from tests.factories import CaseFactory, ServiceFactory, UserFactory
+from tests.factories import CaseFactory, EntryFactory, ServiceFactory, UserFactory
+from voice.rooms.selectors import RoomRow
+from voice.rooms.serializers import RoomOutputSerializer
+from voice.serializers import MessageOutputSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +108,25 @@ def test_blocks_answer_what_their_declared_fields_give():
     Block.objects.filter(reason="").update(created=WINTER)
     blocks = list(Block.objects.select_related("user", "created_by"))
     assert_same(BlockOutputSerializer, blocks)
+
+
+def test_messages_answer_what_their_declared_fields_give():
+    case = CaseFactory()
+    for body, created in [
+        ("Hei \n", SUMMER),
+        ('<b>Tom & "Jerry\'s"</b>\n«hei» 😊', WINTER),
+        ("", SUMMER),
+    ]:
+        entry = EntryFactory(case=case, body=body)
+        Entry.objects.filter(pk=entry.pk).update(created=created)
+    messages = list(Entry.objects.select_related("author"))
+    assert len(messages) == 3
+    assert_same(MessageOutputSerializer, messages)
+
+
+def test_rooms_answer_what_their_declared_fields_give():
+    case = CaseFactory()
+    open_room = Room.objects.create(case=case, title="Skolen & «helsa»", created=SUMMER)
+    closed = Room.objects.create(case=case, title="Før", created=WINTER, closed_at=SUMMER)
+    rows = [RoomRow(open_room, [3, 1], 2), RoomRow(closed, [], 0)]
+    assert_same(RoomOutputSerializer, rows)

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -73,3 +75,14 @@ def everything_on_saras_case(demo) -> None:  # type: ignore[no-untyped-def]
         participant=Participant.objects.get(case=case, user=demo["bup"], left__isnull=True),
         actor=demo["bup"],
     )
+
+
+def answers(demo, calls) -> dict:  # type: ignore[no-untyped-def]
+    """Each API GET of `calls` ((persona, path) pairs) as that person: its status, its bytes and
+    how many statements it sent, for tests that compare two ways of answering."""
+    answered = {}
+    for persona, path in calls:
+        with CaptureQueriesContext(connection) as queries:
+            response = as_user(demo[persona]).get(path)
+        answered[persona, path] = (response.status_code, response.content, len(queries))
+    return answered

@@ -14,42 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 import consent.home
-from cases.models import Entry, Participant
-from cases.services import entry_withhold
+from cases.models import Entry
 from consent.models import ConsentRequest
 from consent.policy import self_decision_age
 from consent.selectors import consent_requests_pending, consent_requests_visible
-from consent.services import share
 from coordination.ages import ADULT_AGE
 from coordination.models import User
-from tests.consent.helpers import write_entry
 from tests.pages import page, signed_in
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ("sara", "jonas", "helsesykepleier", "laerer", "ungdomshjelper", "far", "mor", "bup")
-
-
-@pytest.fixture
-def asked(demo):
-    """Pending requests on both demo cases in categories of both ages of deciding, one entry
-    withheld from its young person, one request that expires tomorrow."""
-    for case in (demo.sara_case, demo.jonas_case):
-        author, recipient = [
-            participant.user
-            for participant in Participant.objects.active()
-            .filter(case=case, role=Participant.Role.HELPER)
-            .order_by("pk")[:2]
-        ]
-        for category in ("health", "child_welfare", "school"):
-            entry = write_entry(case, author, category=category, title=f"Om {category}")
-            share(entry=entry, recipients=[recipient], actor=author)
-        entry_withhold(entry_id=entry.pk, actor=author, reason="Vern")
-    pending = ConsentRequest.objects.filter(status=ConsentRequest.Status.PENDING)
-    pending.filter(pk=pending.order_by("pk").first().pk).update(
-        expires_at=timezone.now() + timedelta(days=1)
-    )
-    return demo
 
 
 def shown(requests):

@@ -92,17 +92,26 @@ def room_members(*, room: Room) -> QuerySet[RoomMember]:
 
 
 def room_member_ids(*, rooms: list[Room]) -> dict[int, list[int]]:
-    """Per room, the ids of who is in it now besides the young person. One query."""
-    rows = (
-        RoomMember.objects.filter(room__in=rooms, left_at__isnull=True)
-        .filter(takes_part(user=OuterRef("user"), case=OuterRef("room__case")))
+    """Per room, the ids of who is in it now besides the young person. One query (compiled once
+    a process; none for no rooms, as the ORM's empty IN)."""
+    members: dict[int, list[int]] = {room.pk: [] for room in rooms}
+    if not rooms:
+        return members
+    for room_id, user_id in _MEMBER_IDS(rooms=list(members), today=timezone.localdate()):
+        members[room_id].append(user_id)
+    return members
+
+
+def _member_ids(*, rooms: list[int], today: date) -> QuerySet[RoomMember, tuple[int, int]]:
+    return (
+        RoomMember.objects.filter(AnyOf(F("room_id"), rooms), left_at__isnull=True)
+        .filter(takes_part(user=OuterRef("user"), case=OuterRef("room__case"), today=today))
         .order_by("added_at", "id")
         .values_list("room_id", "user_id")
     )
-    members: dict[int, list[int]] = {room.pk: [] for room in rooms}
-    for room_id, user_id in rows:
-        members[room_id].append(user_id)
-    return members
+
+
+_MEMBER_IDS = CompiledRead(_member_ids, rooms=CASE_IDS_SLOT, today=TODAY_SLOT)
 
 
 def room_member_candidates(*, room: Room) -> list[Participant]:
@@ -155,8 +164,32 @@ def _unread_rows(
 
 
 def room_unread(*, user: User, rooms: list[Room]) -> dict[int, int]:
-    """Per room: what is unread for `user` (rooms with none are left out). One query."""
-    return _unread(user=user, rooms=rooms, per="room_message__room")
+    """Per room: what is unread for `user` (rooms with none are left out). One query (compiled
+    once a process; none for no rooms, as the ORM's empty IN)."""
+    if not rooms:
+        return {}
+    now = timezone.now()
+    rows = _ROOM_UNREAD(
+        rooms=[room.pk for room in rooms], user=user.pk, now=now, today=timezone.localdate(now)
+    )
+    return {row["room_message__room"]: row["unread"] for row in rows}
+
+
+def _room_unread(
+    *, rooms: list[int], user: int, now: datetime, today: date
+) -> QuerySet[Entry, dict[str, int]]:
+    return _unread_rows(
+        user=User(pk=user),
+        rooms=Room.objects.filter(AnyOf(F("pk"), rooms)),
+        per="room_message__room",
+        now=now,
+        today=today,
+    )
+
+
+_ROOM_UNREAD = CompiledRead(
+    _room_unread, key=entry_content_type_id, rooms=CASE_IDS_SLOT, **ENTRIES_VISIBLE_SLOTS
+)
 
 
 @dataclass

@@ -276,7 +276,13 @@ def room_close(*, room_id: int, actor: User) -> Room:
 
 
 def _mark_read(*, room: Room, user: User) -> None:
-    RoomRead.objects.update_or_create(room=room, user=user, defaults={"read_at": timezone.now()})
+    # One upsert, as voice.services._mark_read.
+    RoomRead.objects.bulk_create(
+        [RoomRead(room=room, user=user, read_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["room", "user"],
+        update_fields=["read_at"],
+    )
 
 
 @transaction.atomic
