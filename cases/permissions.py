@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import Permission
 
-from coordination.statements import PreparedInsert
+from coordination.statements import CompiledRead, PreparedInsert
 from services_registry.models import Service
 
 from .models import CASE_ADMIN_CODENAME, Entry, EntryUserObjectPermission
@@ -23,9 +23,19 @@ CASE_ADMIN_PERMISSION = f"cases.{CASE_ADMIN_CODENAME}"
 _GRANT = PreparedInsert(EntryUserObjectPermission, ignore_conflicts=True)
 
 
+# Every share and withdrawal reads it: its statement compiled once a process (a constant text,
+# coordination.statements.CompiledRead), the row itself read per call: a flushed test database
+# recreates permissions with new ids (a per-process cache of the id broke tests).
+_VIEW_ENTRY = CompiledRead(
+    lambda: Permission.objects.filter(content_type__app_label="cases", codename=VIEW_ENTRY)
+)
+
+
 def view_entry_permission() -> Permission:
-    # Looked up per call: a flushed test database recreates permissions with new ids.
-    return Permission.objects.get(content_type__app_label="cases", codename=VIEW_ENTRY)
+    permissions = _VIEW_ENTRY()
+    if not permissions:
+        raise Permission.DoesNotExist("Permission matching query does not exist.")
+    return permissions[0]
 
 
 def view_entry_grant(

@@ -694,7 +694,12 @@ def notification_enqueue(*, notification_ids: list[int]) -> bool:
     from .tasks import deliver  # the task module imports this one
 
     try:
-        deliver.apply_async((notification_ids,), retry=False)
+        # Every share publishes one such message after its commit. `declare=[]`: the default
+        # queue is reached through the broker's anonymous exchange (on Redis a list by the
+        # queue's name), which needs nothing declared; kombu's maybe_declare bound a copy of the
+        # queue to the channel on every publish before finding it declared. The worker
+        # declares its queues itself.
+        deliver.apply_async((notification_ids,), retry=False, declare=[])
     except Exception:  # kombu/redis raise several types; all mean "broker unavailable"
         logger.warning(
             "Broker unavailable; notifications %s wait for the sweep",

@@ -131,6 +131,13 @@ def _shallow_copy(obj: T) -> T:
     return clone
 
 
+# Each template compiler's converters (what turns a column's value into Python: a JSON field's
+# parsing, an annotation's output field): they follow from its select list alone, which never
+# changes, and PostgreSQL's backend adds none. Django asked every column's field for them on
+# every call, ~10 % of a share's Python (benchmarks/README.md).
+_converters: "weakref.WeakKeyDictionary[SQLCompiler, dict[int, Any]]" = weakref.WeakKeyDictionary()
+
+
 def rows_of(
     query: Any,
     compiler: SQLCompiler,
@@ -147,9 +154,15 @@ def rows_of(
     # The compiler already holds what turns rows into objects (select, select_related's tree,
     # converters); a shallow copy answers with this call's text, on this thread's connection
     # (the compiler's is the thread's that compiled it).
-    compiler = _shallow_copy(compiler)
+    template = compiler
+    compiler = _shallow_copy(template)
     compiler.connection = connections[using]
     compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
+    converters = _converters.get(template)
+    if converters is None:
+        select = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = _converters[template] = compiler.get_converters(select)
+    compiler.get_converters = lambda expressions: converters  # type: ignore[method-assign]
     query = _shallow_copy(query)
     query.get_compiler = lambda *args, **kwargs: compiler
     queryset: models.QuerySet[Any, Any] = models.QuerySet(

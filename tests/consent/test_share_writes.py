@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -234,6 +235,28 @@ def test_a_grant_already_held_is_left_as_it_is(demo):
         ).values_list("user_id", "expires_at")
     )
     assert rows == {teacher.pk: until, bup.pk: None, entry.author_id: None, demo["sara"].pk: None}
+
+
+def test_a_grant_writes_the_permission_the_database_has_now(demo):
+    """view_entry's row is read on every grant (its statement compiled once a process): a
+    database whose permissions were made anew (a flushed test database) is granted the new
+    one's id, not the id an earlier grant read."""
+    teacher, bup = demo["laerer"], demo["bup"]
+    entry = write_entry(demo.sara_case, demo["helsesykepleier"], title="Notat")
+    first = view_entry_permission()
+    view_entry_grant([(entry.pk, teacher.pk)])
+    Permission.objects.filter(pk=first.pk).delete()
+    again = Permission.objects.create(
+        codename=first.codename, name=first.name, content_type_id=first.content_type_id
+    )
+    view_entry_grant([(entry.pk, bup.pk)])
+    assert again.pk != first.pk
+    assert view_entry_permission() == again
+    assert list(
+        EntryUserObjectPermission.objects.filter(content_object=entry).values_list(
+            "user_id", "permission_id"
+        )
+    ) == [(bup.pk, again.pk)]
 
 
 def test_a_batch_is_one_prepared_statement_and_a_large_one_its_text(demo):

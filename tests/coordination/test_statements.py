@@ -7,10 +7,13 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 from django.db.models import Count, F
+from django.db.models.functions import TruncDate
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Entry
+from coordination.models import AuditEvent
+from coordination.services import audit_append
 from coordination.statements import AnyOf, CompiledRead, Slot
 from tests.consent.test_races import in_thread
 from tests.factories import CaseFactory, EntryFactory
@@ -171,3 +174,29 @@ def test_an_id_beyond_the_column_matches_nothing_as_the_text_did():
         assert by_author(author=huge) == []
         assert per_case(cases=[entry.case_id, huge]) == [entry]
     assert by_author(author=entry.author_id) == [entry]
+
+
+def test_each_call_converts_its_rows_as_the_orm_does():
+    """The converters (here the JSON column's parsing and a date annotation's) are found once
+    a statement and applied to every call's rows, model instances and values() rows alike."""
+    with transaction.atomic():
+        first = audit_append(actor=None, action="a", case_id=7_001, data={"n": [1, 2], "s": "x"})
+        second = audit_append(actor=None, action="b", case_id=7_002, data={"n": None})
+
+    def events(case):
+        return (
+            AuditEvent.objects.filter(case_id=case)
+            .annotate(day=TruncDate("created"))
+            .order_by("pk")
+        )
+
+    as_models = CompiledRead(events, case=Slot(999_999_991, 999_999_992))
+    as_values = CompiledRead(
+        lambda case: events(case).values("data", "day"), case=Slot(999_999_991, 999_999_992)
+    )
+    for event in (first, second, first):
+        expected = list(events(event.case_id))
+        rows = as_models(case=event.case_id)
+        assert [(e.pk, e.data, e.day) for e in rows] == [(e.pk, e.data, e.day) for e in expected]
+        assert rows[0].data == event.data
+        assert as_values(case=event.case_id) == list(events(event.case_id).values("data", "day"))
