@@ -26,8 +26,7 @@ def _same_as_drf(response, **render) -> None:  # type: ignore[no-untyped-def]
     assert json.loads(response.content) == json.loads(drf)
 
 
-@pytest.mark.parametrize("language", ["nb", "nn", "en"])
-def test_every_answer_has_the_bytes_of_drfs_renderer(demo, language):
+def test_every_answer_has_the_bytes_of_drfs_renderer(demo):
     # Given rows of every kind on Sara's case and titles, purposes and a room that JSON escapes
     everything_on_saras_case(demo)
     nurse, teacher = demo["helsesykepleier"], demo["laerer"]
@@ -35,8 +34,10 @@ def test_every_answer_has_the_bytes_of_drfs_renderer(demo, language):
     share(entry=entry, recipients=[teacher], actor=nurse, purpose=ESCAPED)
     cases = list(Case.objects.filter(pk__in=[demo.sara_case.pk, demo.jonas_case.pk]))
     answers = set()
-    # When every demo person asks for who-knows-what of each demo case
-    for user in demo.users.values():
+    # When every demo person asks for who-knows-what of each demo case, in nb, nn or en by turns
+    # (one call each, not three: the suite stays cheap)
+    for n, user in enumerate(demo.users.values()):
+        language = ("nb", "nn", "en")[n % 3]
         client = as_user(user)
         for case in cases:
             response = client.get(
@@ -48,7 +49,7 @@ def test_every_answer_has_the_bytes_of_drfs_renderer(demo, language):
             if response.status_code == 200:
                 assert b"\\u2028" in response.content or case != demo.sara_case
                 assert "\u2028".encode() not in response.content
-    assert answers == {200, 404}
+    assert answers == {200, 404} and len(demo.users) >= 6
 
 
 def test_an_indented_answer_is_drfs(demo):
