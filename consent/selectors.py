@@ -645,15 +645,27 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
     youth = people[case.youth_id].user
     texts: dict[tuple[str, int | None, int | None, int | None, bool], str] = {}
 
+    # What the viewer may know of each entry, the same for each of its ~5 rows.
+    seen: dict[int, tuple[bool, bool, Withholding | None]] = {}
+    for entry in entries.values():
+        visible: bool = getattr(entry, "viewer_may_open", True)
+        withheld = viewer_is_youth and not visible
+        # The young person is told why they cannot see it; nobody else needs to know.
+        seen[entry.id] = (
+            visible,
+            withheld,
+            entry.active_withholding if withheld else None,  # type: ignore[attr-defined]
+        )
+
     def knowledge(
         entry: Entry,
+        user_id: int,
         basis: str,
         since: datetime,
         until: datetime | None = None,
         disclosure: DisclosureRow | None = None,
     ) -> Knowledge:
-        visible: bool = getattr(entry, "viewer_may_open", True)
-        withheld = viewer_is_youth and not visible
+        visible, withheld, withholding = seen[entry.id]
         key = basis_key(basis=basis, disclosure=disclosure, visible=visible)
         text = texts.get(key)
         if text is None:
@@ -671,20 +683,22 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             basis_text=text,
             until=until,
             disclosure=disclosure,
+            last_opened=opened.get((entry.id, user_id)),
             visible=visible,
             withheld=withheld,
-            # The young person is told why they cannot see it; nobody else needs to know.
-            withholding=entry.active_withholding if withheld else None,  # type: ignore[attr-defined]
+            withholding=withholding,
         )
 
     for entry in entries.values():
-        person(youth).entries.append(knowledge(entry, basis="youth", since=entry.created))
+        person(youth).entries.append(knowledge(entry, youth.id, basis="youth", since=entry.created))
         if entry.author_id != case.youth_id:
             author = people.get(entry.author_id)
             if author is not None:
                 left = author.participant.left if author.participant else None
                 author.entries.append(
-                    knowledge(entry, basis="author", since=entry.created, until=left)
+                    knowledge(
+                        entry, entry.author_id, basis="author", since=entry.created, until=left
+                    )
                 )
     recipients, rules, requests, rooms, services = related
     starts = [len(_DISCLOSURE_FIELDS)]
@@ -713,15 +727,13 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
         recipient.entries.append(
             knowledge(
                 disclosed,
+                recipient_id,
                 basis=disclosure.basis,
                 since=granted_at,
                 until=withdrawn_at or ended_by_age.get(recipient_id) or until,
                 disclosure=disclosure,
             )
         )
-    for person_knowledge in people.values():
-        for row in person_knowledge.entries:
-            row.last_opened = opened.get((row.entry.pk, person_knowledge.user.pk))
     return list(people.values())
 
 

@@ -29,6 +29,9 @@ class KnowledgeRows:
         self._decided = decided_categories
         self._dates: dict[tuple[str, object], str] = {}
         self._sentences: dict[tuple[str, ...], SafeString] = {}
+        self._dated: dict[tuple[str, datetime], SafeString] = {}
+        self._labels: dict[int, str] = {}
+        self._names: dict[int, str] = {}
         self._entries: dict[int, SafeString] = {}
         self._escapes: dict[tuple[type, str], str] = {}
         # Once a page: localtime looked the zone up for each of ~30,000 dates, and an entry's
@@ -102,10 +105,32 @@ class KnowledgeRows:
             text = self._sentences[key] = mark_safe(message % values)  # noqa: S308
         return text
 
+    def _on(self, message: str, moment: datetime, with_time: bool) -> SafeString:
+        """`message` with the day (or minute) of `moment`, once per distinct moment a page: an
+        entry's rows share its creation, and a share's recipients its time."""
+        key = (message, moment)
+        text = self._dated.get(key)
+        if text is None:
+            text = self._dated[key] = self._sentence(message, date=self._date(moment, with_time))
+        return text
+
+    def _label(self, knowledge: Knowledge) -> str:
+        """The entry's label escaped, the same for every row of the entry."""
+        text = self._labels.get(knowledge.entry.id)
+        if text is None:
+            text = self._labels[knowledge.entry.id] = conditional_escape(knowledge.label)
+        return text
+
+    def _name(self, person: User) -> str:
+        text = self._names.get(person.id)
+        if text is None:
+            text = self._names[person.id] = conditional_escape(person.name)
+        return text
+
     def _entry(self, knowledge: Knowledge) -> SafeString:
         """The entry as the viewer may know it: its title, or the hidden form (entry_label), and
         to the young person why it is withheld. The same for every row of the entry."""
-        text = self._entries.get(knowledge.entry.pk)
+        text = self._entries.get(knowledge.entry.id)
         if text is not None:
             return text
         text = format_html("<strong>{}</strong>", knowledge.label)
@@ -127,14 +152,14 @@ class KnowledgeRows:
             text += format_html(" «{}»", withholding.reason)
         elif knowledge.visible or knowledge.withheld:
             text += format_html(" ({})", self._category(knowledge.entry))
-        self._entries[knowledge.entry.pk] = text
+        self._entries[knowledge.entry.id] = text
         return text
 
     def _opened(self, knowledge: Knowledge, message: str) -> SafeString | None:
         opened = knowledge.last_opened
         if opened is None:
             return None
-        return self._sentence(message, date=self._date(opened, with_time=True))
+        return self._on(message, opened, with_time=True)
 
     def current(self, knowledge: Knowledge, person: User) -> str:
         """A row of "Can see now"."""
@@ -143,13 +168,10 @@ class KnowledgeRows:
             "\n    <li>\n      ",
             self._entry(knowledge),
             "\n\n      <br>",
-            self._sentence(self._since, date=self._date(knowledge.since, with_time=False)),
+            self._on(self._since, knowledge.since, with_time=False),
         ]
         if knowledge.until:
-            parts += (
-                " ",
-                self._sentence(self._until, date=self._date(knowledge.until, with_time=True)),
-            )
+            parts += (" ", self._on(self._until, knowledge.until, with_time=True))
         parts += (" – ", self._escaped(knowledge.basis_text))
         legal_duty = knowledge.basis == "legal_duty"
         if legal_duty and knowledge.justification:
@@ -165,8 +187,8 @@ class KnowledgeRows:
                 parts += ('\n        <p class="note">', texts["legal_duty"], "</p>\n        ")
             elif knowledge.entry.category in self._decided:
                 hidden = self._with_name % {
-                    "title": conditional_escape(knowledge.label),
-                    "name": conditional_escape(person.name),
+                    "title": self._label(knowledge),
+                    "name": self._name(person),
                 }
                 parts += (
                     '\n        <form method="post" action="',

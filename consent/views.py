@@ -189,8 +189,12 @@ def who_knows_what_page(request: HttpRequest, case_id: int) -> HttpResponse:
     for person in who_knows_what(case=case, viewer=user):
         if person.user.pk == case.youth_id:
             continue  # the youth sees everything about themself; the page is about the others
-        current = [rows.current(k, person.user) for k in person.entries if k.in_force]
-        ended = [rows.ended(k) for k in person.entries if not k.in_force]
+        current, ended = [], []
+        for k in person.entries:
+            if k.in_force:
+                current.append(rows.current(k, person.user))
+            else:
+                ended.append(rows.ended(k))
         people.append(
             {
                 "person": person,

@@ -12,9 +12,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from consent.selectors import categories_decided_by, who_knows_what
+from consent.services import consent_request_approve, share
 from tests.factories import login_with_second_factor
 
-from .helpers import HOSTILE, everything_on_saras_case
+from .helpers import HOSTILE, everything_on_saras_case, write_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,16 @@ def _reference(case, viewer, csrf_token: str) -> list[str]:  # type: ignore[no-u
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_page_is_what_the_template_rendered(demo, language):
     everything_on_saras_case(demo)
+    # One entry Sara decides about, shared with two people: a form to stop sharing on each of
+    # their rows, the same title and different names (the page builds each once).
+    both = write_entry(demo.sara_case, demo["helsesykepleier"], category="school", title="To")
+    asked = share(
+        entry=both,
+        recipients=[demo["laerer"], demo["ungdomshjelper"]],
+        actor=demo["helsesykepleier"],
+    ).consent_request
+    assert asked is not None
+    consent_request_approve(consent_request=asked, actor=demo["sara"])
     viewers = [
         (demo.sara_case, demo["sara"]),
         (demo.sara_case, demo["ungdomshjelper"]),
@@ -72,6 +83,8 @@ def test_the_page_is_what_the_template_rendered(demo, language):
     # rows, opens, and what people wrote, escaped
     sara = compared["sara"]
     assert 'class="inline-form"' in sara and '<p class="note">' in sara
+    stops = re.findall(r'<span class="visually-hidden"> «To» \S+ (.*?)</span>', sara)
+    assert sorted(stops) == sorted([demo["laerer"].name, demo["ungdomshjelper"].name])
     with translation.override(language):
         assert gettext("ended:") in sara and gettext("Not opened yet") in sara
     assert "&lt;b&gt;Tom &amp; &quot;Jerry&#x27;s&quot;&lt;/b&gt;" in sara

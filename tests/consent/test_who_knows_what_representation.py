@@ -1,17 +1,24 @@
 """The who-knows-what rows are built by hand (consent.serializers, issue 18): each row and each
 row's entry has exactly the declared fields, in their order, for every kind of row."""
 
+import json
+
 import pytest
 from django.test import Client
 from django.utils import formats, timezone, translation
+from rest_framework import serializers
 
 from cases.services import entry_withhold
 from consent.selectors import who_knows_what
-from consent.serializers import KnowledgeEntrySerializer, KnowledgeSerializer
+from consent.serializers import (
+    KnowledgeEntrySerializer,
+    KnowledgeSerializer,
+    PersonKnowledgeSerializer,
+)
 from consent.services import consent_request_approve, share, sharing_rule_create
 from tests.factories import login_with_second_factor
 
-from .helpers import write_entry
+from .helpers import everything_on_saras_case, write_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +79,40 @@ def test_the_page_tells_the_youth_why_an_entry_is_withheld_with_the_reason_escap
     )
     assert expected in page
     assert "Hemmelig" not in page and "<b>Vern</b>" not in page
+
+
+def test_the_hand_built_answer_is_drfs_field_by_field(demo):
+    # Given rows of every kind (withdrawn, expired, withheld, hidden titles, opened, a block,
+    # someone who left) seen by Sara, the ungdomshjelper and a guardian
+    everything_on_saras_case(demo)
+    _withheld_from_sara_after_she_consented(demo, reason="Vern")
+    viewers = [
+        (demo.sara_case, demo["sara"]),
+        (demo.sara_case, demo["ungdomshjelper"]),
+        (demo.jonas_case, demo["far"]),
+    ]
+    # (each viewer in nb, nn or en by turns: one world built, not three)
+    for (case, viewer), language in zip(viewers, ("nb", "nn", "en"), strict=True):
+        with translation.override(language):
+            people = who_knows_what(case=case, viewer=viewer)
+            # When the answer is built by hand, and by DRF's generic Serializer walking the
+            # declared fields (the nested serializers' own to_representation still by hand)
+            answer = PersonKnowledgeSerializer(people, many=True).data
+            drf = [_declared_fields(PersonKnowledgeSerializer(), person) for person in people]
+        # Then they are the same, key order included
+        assert json.dumps(answer) == json.dumps(drf), viewer.username
+        assert any(person["entries"] for person in answer)
+
+
+def _declared_fields(serializer, instance):  # type: ignore[no-untyped-def]
+    """DRF's Serializer.to_representation (field by field), here and in each nested serializer
+    that builds its dict by hand."""
+    if isinstance(serializer, serializers.ListSerializer):
+        return [_declared_fields(serializer.child, each) for each in instance]
+    if not isinstance(serializer, (PersonKnowledgeSerializer, KnowledgeSerializer)):
+        return serializer.to_representation(instance)
+    data = {}
+    for name, field in serializer.fields.items():
+        value = field.get_attribute(instance)
+        data[name] = None if value is None else _declared_fields(field, value)
+    return data
