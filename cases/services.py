@@ -32,7 +32,7 @@ from coordination.services import (
     notification_create,
     phone_normalize,
 )
-from coordination.statements import CompiledRead, Slot
+from coordination.statements import CompiledRead, PreparedInsert, Slot
 from services_registry.models import Service
 
 from . import links
@@ -457,6 +457,11 @@ def entry_create_from_workflow(
     return entry
 
 
+# Every open writes its row: the INSERT prepared once a connection instead of compiled by
+# bulk_create on each open (coordination.statements.PreparedInsert; the same columns and values).
+_ACCESS_EVENTS = PreparedInsert(AccessEvent)
+
+
 # No savepoint when nested (the conversation's read runs in its own transaction): the events
 # and the alerts they cause commit or fail together with the caller's work.
 @transaction.atomic(savepoint=False)
@@ -466,7 +471,7 @@ def access_events_record(
     """Records that `user` opened `entries` (the one place an AccessEvent is written), then
     asks each app that defines `entries_opened(user=, entries=)` on its AppConfig to react
     (consent tells a young person who watches them). Callers have checked access."""
-    AccessEvent.objects.bulk_create(
+    _ACCESS_EVENTS(
         [AccessEvent(entry=entry, user=user, via=via, attachment=attachment) for entry in entries]
     )
     for config in apps.get_app_configs():

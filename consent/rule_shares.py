@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Entry
 from cases.selectors import EntryNote, access_case
 from coordination.models import User
+from coordination.statements import CompiledRead, Slot
 
 from .models import Disclosure, HeldShare, ReadingFirst
 
@@ -64,6 +65,29 @@ def _names(people: list[User]) -> str:
     return str(get_text_list([p.name for p in people], _("and")))
 
 
+def _shared_automatically(*, entry: int) -> QuerySet[Disclosure]:
+    """entry_sharing_notes' shares made by a rule that shares by itself, the oldest first."""
+    return (
+        Disclosure.objects.filter(entry_id=entry, automatic=True)
+        .select_related("recipient")
+        .order_by("granted_at", "id")
+    )
+
+
+def _waiting_for_youth(*, entry: int) -> QuerySet[HeldShare]:
+    """entry_sharing_notes' shares that wait for the young person to read the entry first."""
+    return (
+        HeldShare.objects.filter(entry_id=entry, ended_at__isnull=True)
+        .select_related("recipient")
+        .order_by("created", "id")
+    )
+
+
+# The author's every open of their entry reads both (the entry API): compiled once a process.
+_SHARED_AUTOMATICALLY = CompiledRead(_shared_automatically, entry=Slot(-1, -2))
+_WAITING_FOR_YOUTH = CompiledRead(_waiting_for_youth, entry=Slot(-1, -2))
+
+
 def entry_sharing_notes(*, user: User, entry: Entry) -> list[EntryNote]:
     """For the author of `entry`: with whom it was shared automatically, and who waits for the
     young person to read it first (entry page and entry API; cases.selectors.entry_notes).
@@ -73,12 +97,7 @@ def entry_sharing_notes(*, user: User, entry: Entry) -> list[EntryNote]:
     if user.pk != entry.author_id:
         return []
     notes = []
-    shared = [
-        d.recipient
-        for d in Disclosure.objects.filter(entry=entry, automatic=True)
-        .select_related("recipient")
-        .order_by("granted_at", "id")
-    ]
+    shared = [d.recipient for d in _SHARED_AUTOMATICALLY(entry=entry.pk)]
     if shared:
         notes.append(
             EntryNote(
@@ -87,11 +106,7 @@ def entry_sharing_notes(*, user: User, entry: Entry) -> list[EntryNote]:
                 people=shared,
             )
         )
-    waiting = list(
-        HeldShare.objects.filter(entry=entry, ended_at__isnull=True)
-        .select_related("recipient")
-        .order_by("created", "id")
-    )
+    waiting = _WAITING_FOR_YOUTH(entry=entry.pk)
     if waiting:
         until = min(h.release_at for h in waiting)
         notes.append(

@@ -87,7 +87,8 @@ def notifications_listed(*, user: User, unread_only: bool = False) -> Paged:
 
 
 def unread_notification_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The badge on every page: the unread inbox's compiled COUNT (no statement built a call)."""
+    return _NOTIFICATIONS_LISTED[True].paged(user=user.pk).count()
 
 
 AUDIT_VERIFY_CHUNK = 2_000
@@ -178,14 +179,22 @@ def guardianships_as_guardian(*, guardian: User) -> QuerySet[Guardianship]:
     return guardianships_now().filter(guardian=guardian).select_related("youth")
 
 
+def _guardianships_of(*, user: int) -> QuerySet[Guardianship]:
+    return (
+        guardianships_now()
+        .filter(Q(youth_id=user) | Q(guardian_id=user))
+        .select_related("guardian", "youth")
+    )
+
+
+# Every home page asks (coordination.home.guardianship_sections): compiled once a process.
+_GUARDIANSHIPS_OF = CompiledRead(_guardianships_of, user=Slot(-1, -2))
+
+
 def guardianships_of_person(*, user: User) -> tuple[list[Guardianship], list[Guardianship]]:
     """guardianships_of_youth and guardianships_as_guardian of `user` in one query (the home
     page shows both): (as the young person, as the guardian)."""
-    rows = list(
-        guardianships_now()
-        .filter(Q(youth=user) | Q(guardian=user))
-        .select_related("guardian", "youth")
-    )
+    rows = _GUARDIANSHIPS_OF(user=user.pk)
     return (
         [row for row in rows if row.youth_id == user.pk],
         [row for row in rows if row.guardian_id == user.pk],

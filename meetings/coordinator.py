@@ -1,5 +1,6 @@
 """Meetings' part of the ungdomshjelper's overview (coordination.home.coordinator_items)."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -9,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from cases.models import Case, Participant
-from cases.selectors import CASE_IDS_SLOT
+from cases.selectors import CASE_IDS_SLOT, TODAY_SLOT
 from coordination.home import CaseItem, case_item
 from coordination.models import User
-from coordination.statements import AnyOf, CompiledRead
+from coordination.statements import AnyOf, CompiledRead, Slot
 
 from .models import ActionItem, Attendance, Meeting, Minutes
 from .selectors import (
@@ -108,6 +109,36 @@ _MEETING_ROWS = CompiledRead(
 )
 
 
+def _tasks_overdue(
+    *, user: int, case_ids: list[int], today: date
+) -> QuerySet[ActionItem, dict[str, Any]]:
+    """meeting_items' second statement: per case of `case_ids`, `user`'s open tasks from
+    meetings (action_items_visible on `today`) whose day is before `today`."""
+    viewer = User(pk=user)
+    return (
+        action_items_visible(user=viewer, today=today)
+        .filter(
+            AnyOf(F("meeting__case_id"), case_ids),
+            owner=viewer,
+            status=ActionItem.Status.OPEN,
+            due__lt=today,
+        )
+        .values("meeting__case_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+# Compiled once a process, as _MEETING_ROWS. The day is both the team rule's (TODAY_SLOT's age
+# of majority) and, as itself, the day tasks are overdue after.
+_TASKS_OVERDUE = CompiledRead(
+    _tasks_overdue,
+    user=Slot(-1, -2),
+    case_ids=CASE_IDS_SLOT,
+    today=replace(TODAY_SLOT, also=(*TODAY_SLOT.also, lambda today: today)),
+)
+
+
 def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
     """Upcoming meetings, meetings where the young person still chooses who comes, minutes
     waiting for the young person's review or for a correction, and the ungdomshjelper's overdue
@@ -174,17 +205,13 @@ def meeting_items(*, user: User, cases: list[Case]) -> list[CaseItem]:
                     )
                 )
 
+    # No cases, no statement (as the `__in` of no cases sent none before it was compiled).
     overdue = (
-        action_items_visible(user=user)
-        .filter(
-            owner=user,
-            status=ActionItem.Status.OPEN,
-            due__lt=timezone.localdate(),
-            meeting__case__in=cases,
+        _TASKS_OVERDUE(
+            user=user.pk, case_ids=[case.pk for case in cases], today=timezone.localdate(now)
         )
-        .values("meeting__case_id")
-        .annotate(count=Count("id"))
-        .order_by()
+        if cases
+        else []
     )
     tasks = reverse("meetings:tasks")
     items += [

@@ -262,15 +262,16 @@ def access_minutes(*, user: User, meeting_id: int) -> Minutes:
     return minutes
 
 
-def action_items_visible(*, user: User) -> QuerySet[ActionItem]:
+def action_items_visible(*, user: User, today: date | None = None) -> QuerySet[ActionItem]:
     """The young person sees every item about them, the organiser the items of their meetings,
     an owner their own once the young person has approved the minutes; each only while on the
-    case."""
+    case (on the local date `today`: the clock's by default; a compiled statement passes its
+    own)."""
     approved = Q(meeting__minutes__status__in=[Minutes.Status.APPROVED, Minutes.Status.DISTRIBUTED])
     return (
         ActionItem.objects.filter(
             Q(meeting__case__youth=user) | Q(meeting__organiser=user) | (Q(owner=user) & approved),
-            takes_part(user=user, case=OuterRef("meeting__case")),
+            takes_part(user=user, case=OuterRef("meeting__case"), today=today),
         )
         .select_related("owner", "meeting__case")
         .order_by("due", "id")

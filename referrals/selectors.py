@@ -4,6 +4,7 @@ else gets 404 (`access_referral`), exactly like a referral that does not exist."
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -324,7 +325,15 @@ def may_refer(*, user: User, case: Case) -> bool:
     )
 
 
-def is_intake_anywhere(*, user: User) -> bool:
+def _intake_anywhere(*, user: int) -> QuerySet[ServiceStaff, Any]:
     return ServiceStaff.objects.filter(
-        user=user, receives_referrals=True, user__is_active=True
-    ).exists()
+        user_id=user, receives_referrals=True, user__is_active=True
+    ).values("pk")[:1]
+
+
+# Every home page asks (referrals.home): compiled once a process.
+_INTAKE_ANYWHERE = CompiledRead(_intake_anywhere, user=Slot(-1, -2))
+
+
+def is_intake_anywhere(*, user: User) -> bool:
+    return bool(_INTAKE_ANYWHERE(user=user.pk))

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -19,6 +20,7 @@ from cases.selectors import access_case
 from cases.services import case_lock, case_require_open
 from coordination.models import User
 from coordination.services import audit_append, notification_create
+from coordination.statements import CompiledRead, Slot
 
 from . import links, notifications
 from .models import CheckIn, CheckInRhythm
@@ -58,8 +60,18 @@ def access_check_ins(*, user: User, case_id: int) -> Case:
     return case
 
 
+def _rhythm(*, case: int) -> QuerySet[CheckInRhythm]:
+    return CheckInRhythm.objects.filter(case_id=case).order_by("pk")[:1]
+
+
+# The young person's home page asks on every call (the check-in sentence): compiled once a
+# process; at most one row (one rhythm a case).
+_RHYTHM = CompiledRead(_rhythm, case=Slot(-1, -2))
+
+
 def rhythm_of(*, case: Case) -> CheckInRhythm | None:
-    return CheckInRhythm.objects.filter(case=case).first()
+    rows = _RHYTHM(case=case.pk)
+    return rows[0] if rows else None
 
 
 def rhythm_sentence(*, rhythm: CheckInRhythm, name: str) -> str:

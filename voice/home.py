@@ -28,15 +28,16 @@ def home_sections(*, viewer: Viewer) -> list[HomeSection]:
     unread_in_rooms = room_unread_by_case(user=user, cases=cases)
     # Only the young person and guardians may choose; one query tells which of the other cases
     # the user is a guardian on, so a helper with many cases costs no query per case (and the
-    # young person with only their own cases none: an empty `__in` sends no query).
-    guardian_on = set(
-        Participant.objects.active()
-        .filter(
-            case__in=[case for case in cases if case.youth_id != user.pk],
-            user=user,
-            role=Participant.Role.GUARDIAN,
+    # young person with only their own cases none, nor the building of one).
+    others = [case for case in cases if case.youth_id != user.pk]
+    guardian_on = (
+        set(
+            Participant.objects.active()
+            .filter(case__in=others, user=user, role=Participant.Role.GUARDIAN)
+            .values_list("case_id", flat=True)
         )
-        .values_list("case_id", flat=True)
+        if others
+        else set()
     )
     rows = []
     for case in cases:

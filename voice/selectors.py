@@ -263,6 +263,20 @@ def ungdomshjelper_cases(*, user: User, today: date | None = None) -> QuerySet[C
     )
 
 
+# The overview (voice.views), a page at a time through Django's Paginator: its COUNT and page
+# compiled once a process.
+_UNGDOMSHJELPER_CASES = CompiledRead(
+    lambda *, user, today: ungdomshjelper_cases(user=User(pk=user), today=today),
+    user=Slot(-1, -2),
+    today=TODAY_SLOT,
+)
+
+
+def ungdomshjelper_cases_paged(*, user: User) -> Paged:
+    """ungdomshjelper_cases as a Paginator reads it: `count()`, then one page."""
+    return _UNGDOMSHJELPER_CASES.paged(user=user.pk, today=timezone.localdate())
+
+
 def ungdomshjelper_case_count(*, user: User) -> int:
     """How many ungdomshjelper_cases `user` has: the home page's link to the overview, on every
     home page, so compiled once a process (the cases' ids, counted here)."""
@@ -429,14 +443,23 @@ class News:
     shared: int  # disclosures of their entries to others
 
 
+def _visit(*, user: int) -> QuerySet[Visit]:
+    return Visit.objects.filter(user_id=user).order_by("pk")[:1]
+
+
+# The young person's previous visit, which every home page of theirs reads: compiled once a
+# process; at most one row (one a person).
+_VISIT = CompiledRead(_visit, user=Slot(-1, -2))
+
+
 def news_for_youth(*, user: User, cases: list[Case]) -> News:
     """For a young person: what happened on their cases since their previous visit (3 queries).
     `cases` (their own, already read) narrows the statements to those ids; the statements
     themselves keep to the cases where `user` is the young person and takes part now, so a case
     passed by mistake counts nothing. The two counts run compiled once a process (the home page
     asks them on every call); counted per case and added up, as a compiled read answers rows."""
-    visit = Visit.objects.filter(user=user).first()
-    since = visit.previous if visit else None
+    visits = _VISIT(user=user.pk)
+    since = visits[0].previous if visits else None
     if not cases:
         return News(since=since, written=0, shared=0)
     now = timezone.now()

@@ -3,6 +3,7 @@ message on the page it came from (consent.views._attempt) and changes nothing.""
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -75,7 +76,7 @@ from .selectors import (
     remarks_by_author,
     remarks_for_entry,
     ungdomshjelper_candidates,
-    ungdomshjelper_cases,
+    ungdomshjelper_cases_paged,
     ungdomshjelper_change_open,
     ungdomshjelper_of,
     ungdomshjelper_offered,
@@ -310,9 +311,9 @@ def ungdomshjelper_overview(request: HttpRequest) -> HttpResponse:
     what waits for the young person. Someone without the role sees an empty page that says so
     (it concerns only themself, so there is nothing to hide behind a 404)."""
     user = authenticated_user(request)
-    page = Paginator(ungdomshjelper_cases(user=user), OVERVIEW_PER_PAGE).get_page(
-        parse_page(request.GET.get("page"))
-    )
+    # A compiled read's Paged: Django's Paginator asks it only for count() and a slice.
+    cases: Any = ungdomshjelper_cases_paged(user=user)
+    page = Paginator(cases, OVERVIEW_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     return render(
         request,
         "voice/overview.html",

@@ -3,7 +3,8 @@ clock bound per call (coordination.statements): for every persona and every entr
 permission matrix's world, at several moments, it answers exactly what entries_visible's
 queryset answers (the entry or nothing, its fields and the author and young person fetched
 with it). The moments move the clock after the statement was compiled: a disclosure that
-ends, and Sara turning 18, after which her mother takes part no more."""
+ends, and Sara turning 18, after which her mother takes part no more. The open's own row,
+written by a prepared INSERT (access_events_record), is the row bulk_create writes."""
 
 from datetime import datetime, time, timedelta
 
@@ -14,8 +15,9 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.models import Entry, EntryUserObjectPermission
+from cases.models import AccessEvent, Attachment, Entry, EntryUserObjectPermission
 from cases.selectors import access_entry, entries_for_case, entries_visible
+from cases.services import access_events_record
 from coordination.ages import adult_since
 from tests.consent.helpers import write_entry
 from tests.consent.test_permission_matrix import PERSONAS, build
@@ -105,3 +107,32 @@ def test_an_entry_id_beyond_the_column_is_not_found(demo):
     for huge in (2**63, 10**20):
         with pytest.raises(Http404):
             access_entry(user=nurse, entry_id=huge)
+
+
+def test_an_open_writes_the_row_that_bulk_create_writes(demo):
+    nurse = demo["helsesykepleier"]
+    entries = [write_entry(demo.sara_case, nurse, title=title) for title in ("En", "To")]
+    attachment = Attachment.objects.create(
+        entry=entries[0],
+        original_name="a.txt",
+        content_type="text/plain",
+        size=1,
+        uploaded_by=nurse,
+    )
+    with time_machine.travel(timezone.now(), tick=False):
+        # When the opens are recorded, and the same rows are written by Django's bulk_create
+        mark = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for via, file in [(AccessEvent.Via.API, None), (AccessEvent.Via.ATTACHMENT, attachment)]:
+            access_events_record(user=nurse, entries=entries, via=via, attachment=file)
+            AccessEvent.objects.bulk_create(
+                [AccessEvent(entry=e, user=nurse, via=via, attachment=file) for e in entries]
+            )
+    # Then every column but the id is the same, row for row
+    rows = [
+        {key: value for key, value in row.items() if key != "id"}
+        for row in AccessEvent.objects.filter(pk__gt=mark).order_by("pk").values()
+    ]
+    assert len(rows) == 8
+    recorded = rows[0:2] + rows[4:6]
+    assert recorded == rows[2:4] + rows[6:8]
+    assert {row["via"] for row in recorded} == {"api", "attachment"}

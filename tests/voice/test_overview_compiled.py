@@ -1,7 +1,8 @@
-"""The overview's statements of voice (open comments, overdue plan steps, check-ins) and of
-consent (pending requests) run compiled once a process (coordination.statements.CompiledRead):
-for every person, any list of cases and any day they answer what the same builder's statement
-run by the ORM answers, and the page is the same bytes either way."""
+"""The overview's statements of voice (open comments, overdue plan steps, check-ins), of
+consent (pending requests) and of meetings (overdue tasks) run compiled once a process
+(coordination.statements.CompiledRead): for every person, any list of cases and any day they
+answer what the same builder's statement run by the ORM answers, and the page is the same bytes
+either way."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 import consent.coordinator
+import meetings.coordinator
 import voice.overview
 from cases.models import Case
 from tests.factories import CoordinatorFactory
@@ -25,6 +27,7 @@ READS = [
     (voice.overview, "_STEPS_OVERDUE"),
     (voice.overview, "_CHECK_INS_OPEN"),
     (consent.coordinator, "_PENDING_BY_CASE"),
+    (meetings.coordinator, "_TASKS_OVERDUE"),
 ]
 
 
