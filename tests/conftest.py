@@ -189,24 +189,33 @@ def _cheap_flush() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Real hashing costs ~0.3 s a user; nothing here tests the hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings(django_test_environment, tmp_path_factory) -> Iterator[Path]:
+    """The settings every test has, set once a process: set per test (pytest-django's `settings`,
+    and a `tmp_path` for the SMS file) they cost ~1.4 ms of CPU a test, 5 s a suite run. A test
+    changes them with `settings` as before, which puts them back after it.
+
+    - Real password hashing costs ~0.3 s a user; nothing here tests the hasher.
+    - Throttling stays on, counted in the real Redis, with rates no test reaches by accident: the
+      whole suite calls from 127.0.0.1 as a few personas. tests/coordination/test_throttling.py
+      sets the real rates back where it tests them.
+    - In DEBUG an SMS is a line in a file; a test's never lands in the shared .data/. The file is
+      this process' and holds every test's: a test that reads it asks for `sms_file`."""
+    sms = tmp_path_factory.getbasetemp() / "sms.jsonl"
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        SAMMEN_THROTTLE_RATES=dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "100000/min"),
+        SAMMEN_SMS_FILE_PATH=str(sms),
+    ):
+        yield sms
 
 
-@pytest.fixture(autouse=True)
-def _roomy_throttle_rates(settings):
-    """Throttling stays on, counted in the real Redis, with rates no test reaches by accident:
-    the whole suite calls from 127.0.0.1 as a few personas. tests/coordination/test_throttling.py
-    sets the real rates back where it tests them."""
-    settings.SAMMEN_THROTTLE_RATES = dict.fromkeys(settings.SAMMEN_THROTTLE_RATES, "100000/min")
-
-
-@pytest.fixture(autouse=True)
-def _sms_to_tmp_path(settings, tmp_path):
-    # In DEBUG an SMS is a line in a file; a test's never lands in the shared .data/.
+@pytest.fixture
+def sms_file(settings, tmp_path) -> Path:
+    """The file SMS are written to, the test's own."""
+    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
     settings.SAMMEN_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    return tmp_path / "sms.jsonl"
 
 
 @pytest.fixture
@@ -320,7 +329,7 @@ def seed_demo() -> None:
     from tests.cases.conftest import seed
     from tests.factories import PASSWORD
 
-    # The settings every test has (the autouse fixtures above): the demo's passwords are hashed
+    # The settings every test has (`_test_settings` above): the demo's passwords are hashed
     # as the tests check them, and an SMS the seed sends lands in no test's file.
     with override_settings(
         SAMMEN_DEMO_PASSWORD=PASSWORD,

@@ -426,10 +426,9 @@ def test_the_invited_accounts_own_page(demo):
 # --- e-mail and SMS through the outbox ----------------------------------------------------------
 
 
-def test_the_link_in_the_mail_file_and_the_sms_file_works(demo, settings, tmp_path):
+def test_the_link_in_the_mail_file_and_the_sms_file_works(demo, settings, tmp_path, sms_file):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
-    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
     case, invitation = _ali_case(demo)
     # When the outbox delivers the invitation (what the Celery task does)
     assert notification_deliver(notification_id=invitation.notification_id)
@@ -440,9 +439,7 @@ def test_the_link_in_the_mail_file_and_the_sms_file_works(demo, settings, tmp_pa
     assert message["To"] == "ali@example.org" and case.title not in body
     token = LINK.search(body).group(1)
     # and so has the SMS file
-    (sms,) = [
-        json.loads(line) for line in Path(settings.SAMMEN_SMS_FILE_PATH).read_text().splitlines()
-    ]
+    (sms,) = [json.loads(line) for line in sms_file.read_text().splitlines()]
     assert sms["to"] == "+4741234567" and LINK.search(sms["text"]).group(1) == token
     assert case.title not in sms["text"]
     # and the link from the file lets Ali in

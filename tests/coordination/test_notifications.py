@@ -21,13 +21,6 @@ from tests.factories import NotificationFactory, UserFactory
 from tests.waiting import wait_until
 
 
-@pytest.fixture
-def sms_file(settings, tmp_path):
-    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
-    settings.SAMMEN_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    return tmp_path / "sms.jsonl"
-
-
 @pytest.mark.django_db
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):

@@ -31,13 +31,6 @@ def page_client(user: User) -> Client:
     return client
 
 
-@pytest.fixture
-def sms_file(settings, tmp_path):
-    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
-    settings.SAMMEN_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    return tmp_path / "sms.jsonl"
-
-
 def test_me_shows_my_profile():
     person = UserFactory(display_name="Ali Hassan", phone="+4791234567", notify_by_sms=True)
     body = as_user(person).get("/api/v1/me/").json()

@@ -29,8 +29,7 @@ def _sms_on(user) -> None:
     user.save(update_fields=["phone", "notify_by_sms"])
 
 
-def _sent_sms(settings) -> list[dict]:
-    path = Path(settings.SAMMEN_SMS_FILE_PATH)
+def _sent_sms(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
@@ -38,9 +37,8 @@ def _held(team) -> Meeting:
     return hold(decided_meeting(team, title="Skolemøte om fravær"), team.coordinator)
 
 
-def test_marking_held_asks_the_youth_in_the_app_and_by_sms_with_only_the_link(team, settings):
+def test_marking_held_asks_the_youth_in_the_app_and_by_sms_with_only_the_link(team, sms_file):
     # Given Sara has SMS on
-    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
     _sms_on(team.youth)
     # When the organiser marks the meeting held
     meeting = _held(team)
@@ -50,18 +48,17 @@ def test_marking_held_asks_the_youth_in_the_app_and_by_sms_with_only_the_link(te
     assert invitation.target_url == f"/meetings/{meeting.pk}/evaluation/"
     # and the SMS carries the link and no content
     assert notification_deliver(notification_id=invitation.pk)
-    (sms,) = _sent_sms(settings)
+    (sms,) = _sent_sms(sms_file)
     assert sms["to"] == "+4791234567"
     assert sms["text"].endswith(f"/meetings/{meeting.pk}/evaluation/")
     assert meeting.title not in sms["text"] and team.case.title not in sms["text"]
 
 
-def test_without_sms_the_invitation_is_in_the_app_only(team, settings):
-    settings.SAMMEN_SMS_BACKEND = "coordination.sms.FileSmsBackend"
+def test_without_sms_the_invitation_is_in_the_app_only(team, sms_file):
     _held(team)
     (invitation,) = Notification.objects.filter(kind=INVITED)
     notification_deliver(notification_id=invitation.pk)
-    assert _sent_sms(settings) == []
+    assert _sent_sms(sms_file) == []
 
 
 def test_one_reminder_two_days_after_and_never_again(team):
