@@ -439,13 +439,18 @@ def topic_choices() -> list[TaxonomyTerm]:
     return _TOPICS_IN_USE()
 
 
-def services_for_picker(*, query: str, limit: int = 20) -> QuerySet[Service]:
+def services_for_picker(*, query: str, limit: int = 20) -> list[Service]:
     """Services a helper can choose as the one they act for (cases' participant form), or
     suggest to a young person: active services matching the words, best first."""
-    services = service_search(query=FinderQuery(q=query), now=timezone.now())
-    return services.select_related("organization").only(
-        "name", "name_en", "organization__name", "organization__name_en"
-    )[:limit]
+    # One transaction, whose settings the typo step's statements share (_search_steps): in a
+    # request's autocommit its transaction-local setting ended with its own statement.
+    with transaction.atomic(savepoint=False):
+        services = service_search(query=FinderQuery(q=query), now=timezone.now())
+        return list(
+            services.select_related("organization").only(
+                "name", "name_en", "organization__name", "organization__name_en"
+            )[:limit]
+        )
 
 
 def review_cutoff(today: date) -> date:

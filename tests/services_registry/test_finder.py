@@ -207,6 +207,26 @@ def test_the_typo_step_reads_the_trigram_index_not_every_row():
     assert "Seq Scan on services_registry_service " not in plan
 
 
+def test_the_pickers_typo_step_runs_in_the_transaction_of_its_setting():
+    """The typo step's setting is transaction-local (`_search_steps`): a request calls the picker
+    in autocommit, where the setting would end with its own statement, so the picker opens a
+    transaction around the step's statements (here seen inside the test's own)."""
+    ServiceFactory(name="Angst og uro", topics=[TaxonomyTermFactory(name="Angst")])
+    ServiceFactory(name="Sorg")
+    depth = len(connection.atomic_blocks)
+    depths = {}
+
+    def record_depth(execute, sql, params, many, context):
+        if "set_config" in sql or "%%>" in sql:
+            depths["setting" if "set_config" in sql else "typo"] = len(connection.atomic_blocks)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record_depth):
+        found = [service.name for service in selectors.services_for_picker(query="angts")]
+    assert found == ["Angst og uro"]
+    assert depths == {"setting": depth + 1, "typo": depth + 1}
+
+
 def test_open_now_asks_the_weekly_hours_index_alone():
     """Each candidate's weekly hours are checked from the partial index's own columns (an
     index-only scan) when the planner may not read the table: the index covers the rule."""
