@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.forms.widgets import Input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,36 @@ class FastSelect(forms.Select):
         )
 
 
+class FastInput(Input):
+    """Django's `Input`, written by Python instead of its templates, byte for byte (held to it by
+    tests/services_registry/test_forms.py): its template includes the attributes' template and
+    loops over them, ~0.6 ms of CPU for the finder's six inputs against ~0.2 written here."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            format_html(' value="{}"', widget["value"]) if widget["value"] is not None else "",
+            _attributes(widget["attrs"]),
+        )
+
+
+class FastTextInput(FastInput, forms.TextInput):
+    pass
+
+
+class FastNumberInput(FastInput, forms.NumberInput):
+    pass
+
+
+class FastCheckboxInput(FastInput, forms.CheckboxInput):
+    pass
+
+
 def _attributes(attrs: dict[str, Any]) -> SafeString:
     """As django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, none for False."""
     return format_html_join(
@@ -67,7 +98,7 @@ class FinderForm(forms.Form):
         required=False,
         max_length=MAX_QUERY_LENGTH,
         help_text=_("For example: anxiety, school, money, home"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=FastTextInput(attrs={"type": "search", "autocomplete": "off"}),
         error_messages={
             "max_length": _("Please use at most %(limit_value)d characters."),
         },
@@ -75,6 +106,7 @@ class FinderForm(forms.Form):
     age = forms.IntegerField(
         label=_("Your age"),
         required=False,
+        widget=FastNumberInput,
         min_value=0,
         max_value=MAX_AGE,
         error_messages={
@@ -84,10 +116,14 @@ class FinderForm(forms.Form):
         },
     )
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=FastSelect)
-    drop_in = forms.BooleanField(label=_("I can just drop in"), required=False)
-    free = forms.BooleanField(label=_("Free"), required=False)
-    anonymous = forms.BooleanField(label=_("I can stay anonymous"), required=False)
-    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    drop_in = forms.BooleanField(
+        label=_("I can just drop in"), required=False, widget=FastCheckboxInput
+    )
+    free = forms.BooleanField(label=_("Free"), required=False, widget=FastCheckboxInput)
+    anonymous = forms.BooleanField(
+        label=_("I can stay anonymous"), required=False, widget=FastCheckboxInput
+    )
+    open_now = forms.BooleanField(label=_("Open now"), required=False, widget=FastCheckboxInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -23,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 # Columns the search service derives from other rows; history would only repeat them.
-SEARCH_COLUMNS = ["search_vector", "search_words"]
+SEARCH_COLUMNS = ["search_vector", "search_words", "search_word_list"]
 
 
 class Translatable(models.Model):
@@ -146,8 +147,11 @@ class Service(Translatable):
     open_on_public_holidays = models.BooleanField(_("open on public holidays"), default=False)
 
     search_vector = SearchVectorField(null=True, editable=False)
-    # Name and topic words for typo-tolerant (trigram) matching.
+    # Name and topic words, the source of search_word_list.
     search_words = models.TextField(default="", editable=False)
+    # The distinct words of search_words: the services holding the words a typo matched
+    # (SearchWord) are read through its index.
+    search_word_list = ArrayField(models.TextField(), default=list, editable=False)
 
     history = HistoricalRecords(excluded_fields=SEARCH_COLUMNS)
 
@@ -157,11 +161,7 @@ class Service(Translatable):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="service_search_vector_gin"),
-            GinIndex(
-                fields=["search_words"],
-                name="service_search_words_trgm",
-                opclasses=["gin_trgm_ops"],
-            ),
+            GinIndex(fields=["search_word_list"], name="service_search_word_list"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -174,6 +174,23 @@ class Service(Translatable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchWord(models.Model):
+    """A word of some service's `search_word_list`, where the finder looks up what a mistyped
+    query word may be a typo of (selectors._typos_of_words). A trigger on the services table adds a
+    service's words as it is written (migration 0005); a word no service holds any more stays,
+    harmless: the search goes on to the services holding the words it matched."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["word"], name="searchword_word_trgm", opclasses=["gin_trgm_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ServiceDueForReview(Service):

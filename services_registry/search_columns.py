@@ -1,9 +1,11 @@
-"""The finder's search columns of a service (`search_vector`, `search_words`), derived from its
-texts and its topics' names. One definition, written two ways: from the rows already stored
-(`REFRESH_SQL`, services.service_search_refresh) and from the values a save is about to write
-(`search_columns_set`), so that a new or changed service is written once, search columns
-included: a catalogue whose every row was inserted and then updated keeps a dead version of each
-(5,000 services: 8.3 MB of heap for 5.9 MB written once)."""
+"""The finder's search columns of a service (`search_vector`, `search_words`, `search_word_list`),
+derived from its texts and its topics' names. One definition, written two ways: from the rows
+already stored (`REFRESH_SQL`, services.service_search_refresh) and from the values a save is
+about to write (`search_columns_set`), so that a new or changed service is written once, search
+columns included: a catalogue whose every row was inserted and then updated keeps a dead version
+of each (5,000 services: 8.3 MB of heap for 5.9 MB written once). A trigger adds the words of
+`search_word_list` to the table of the catalogue's words (models.SearchWord, migration 0005) in
+the same write, whichever way the row is written."""
 
 from collections.abc import Iterable
 from uuid import UUID
@@ -21,6 +23,12 @@ _VECTOR = (
     " || setweight(to_tsvector('norwegian', coalesce({words}, '')), 'C')"
 )
 _WORDS = "lower({name} || ' ' || {name_en} || ' ' || coalesce({words}, ''))"
+# The distinct words of a search_words text, split where pg_trgm splits words (at anything not
+# a letter or a digit), in order.
+_WORD_LIST = (
+    "ARRAY(SELECT DISTINCT w FROM regexp_split_to_table({words}, '[^[:alnum:]]+') AS w"
+    " WHERE w <> '' ORDER BY w)"
+)
 _VECTOR_SOURCES = (
     "name",
     "name_en",
@@ -41,10 +49,12 @@ def _of_row(alias: str) -> dict[str, str]:
     return {name: f"{alias}.{name}" for name in _VECTOR_SOURCES} | {"words": _TOPIC_WORDS}
 
 
-# Writes only the rows whose columns change, so a refresh after a save that already wrote them
-# adds no second version of the row.
+# Writes only the rows whose columns change (the word list follows search_words), so a refresh
+# after a save that already wrote them adds no second version of the row.
 REFRESH_SQL = f"""
-UPDATE services_registry_service AS s SET search_vector = t.vector, search_words = t.words
+UPDATE services_registry_service AS s
+SET search_vector = t.vector, search_words = t.words,
+    search_word_list = {_WORD_LIST.format(words="t.words")}
 FROM (
     SELECT s2.id, {_VECTOR.format(**_of_row("s2"))} AS vector,
            {_WORDS.format(**_of_row("s2"))} AS words
@@ -75,6 +85,8 @@ def search_columns_set(service: Service, *, term_ids: Iterable[UUID | str]) -> N
     service.search_vector = RawSQL(  # noqa: S611
         _VECTOR.format(**_PLACEHOLDERS), params(_VECTOR_SOURCES)
     )
-    service.search_words = RawSQL(  # noqa: S611
-        _WORDS.format(**_PLACEHOLDERS), params(_WORDS_SOURCES)
+    words = _WORDS.format(**_PLACEHOLDERS)
+    service.search_words = RawSQL(words, params(_WORDS_SOURCES))  # noqa: S611
+    service.search_word_list = RawSQL(  # noqa: S611
+        _WORD_LIST.format(words=words), params(_WORDS_SOURCES)
     )

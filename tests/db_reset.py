@@ -53,7 +53,10 @@ class TableSnapshot:
             # Generated columns are computed again on INSERT and cannot be written.
             cursor.execute(
                 "SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum),"
-                " EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)"
+                " EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal"
+                # A trigger on DELETE (8: TRIGGER_TYPE_DELETE); one on INSERT or UPDATE only
+                # (the services' words, services_registry 0005) lets DELETE restore the table.
+                " AND t.tgtype & 8 <> 0)"
                 " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
                 " WHERE c.relname = ANY(%s) AND pg_table_is_visible(c.oid)"
                 " AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''"

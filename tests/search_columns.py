@@ -18,15 +18,17 @@ def service_writes() -> tuple[int, int]:
     return inserted, updated
 
 
-def _search_columns() -> dict[str, tuple[str, str]]:
+def _search_columns() -> dict[str, tuple[str, str, list[str]]]:
     return {
-        str(pk): (str(vector), words)
-        for pk, vector, words in Service.objects.values_list("pk", "search_vector", "search_words")
+        str(pk): (str(vector), words, word_list)
+        for pk, vector, words, word_list in Service.objects.values_list(
+            "pk", "search_vector", "search_words", "search_word_list"
+        )
     }
 
 
 def assert_search_columns_are_the_refreshs() -> None:
     written = _search_columns()
-    Service.objects.update(search_vector=None, search_words="")
+    Service.objects.update(search_vector=None, search_words="", search_word_list=[])
     service_search_refresh()
     assert _search_columns() == written

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from services_registry import selectors
+from services_registry.models import SearchWord
+from services_registry.search_columns import search_columns_set
 from services_registry.selectors import FinderQuery, service_search
 from services_registry.services import catalogue_import_path
 from tests.factories import ScheduleFactory, ServiceFactory, TaxonomyTermFactory
@@ -190,11 +192,48 @@ def test_a_result_page_is_the_page_of_the_search_in_its_order_with_its_total(que
             assert {service.total for service in page} <= {len(expected)}
 
 
-def test_the_typo_step_reads_the_trigram_index_not_every_row():
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("angt", ["Angst og uro"]),  # a letter dropped
+        ("angsst", ["Angst og uro"]),  # a letter doubled
+        ("angts", ["Angst og uro"]),  # two letters swapped
+        # In the name or a topic alike.
+        ("deprejson", ["Depresjon", "Sorg"]),
+        # Each word for itself, the best match first: "depresjn" is nearer its word.
+        ("angts depresjn", ["Depresjon", "Sorg", "Angst og uro"]),
+        # Words shorter than TYPO_MIN_LENGTH are abbreviations, not typos.
+        ("angts ab", ["Angst og uro"]),
+        ("ab cd", []),
+    ],
+)
+def test_a_typo_of_one_word_finds_the_service_holding_the_word(query, found):
+    ServiceFactory(name="Angst og uro")
+    ServiceFactory(name="Sorg", topics=[TaxonomyTermFactory(name="Depresjon")])
+    ServiceFactory(name="Depresjon")
+    ServiceFactory(name="Familie")
+    assert names(FinderQuery(q=query)) == found
+
+
+def test_a_match_across_two_words_is_no_typo():
+    """Over the whole text "angts" is as alike "rights and" (0.5: "ts", " an") as the word
+    "angst" is: per word, neither "rights" (0.17) nor "and" (0.33) is a typo of it."""
+    ServiceFactory(name="Angst og uro")
+    ServiceFactory(name="Ung rettshjelp", name_en="Rights and the law")
+    assert names(FinderQuery(q="angts")) == ["Angst og uro"]
+
+
+def test_the_typo_step_reads_the_trigram_and_word_indexes_not_every_row():
     """The planner prices the trigram operator as cheap and, on a table without dead rows, would
-    compute it for every service: the typo step turns sequential scans off for its transaction."""
+    compute it for every word: the typo step turns sequential scans off for its transaction,
+    and the services holding the matched words are read through their words' index."""
     ServiceFactory(name="Angst og uro", topics=[TaxonomyTermFactory(name="Angst")])
     ServiceFactory(name="Sorg")
+    # A catalogue's worth of words (5,000 services: 5,212), analyzed.
+    SearchWord.objects.bulk_create(SearchWord(word=f"ord{n}") for n in range(6000))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", ["searchword_word_trgm"])
+        cursor.execute("ANALYZE services_registry_searchword")
     with CaptureQueriesContext(connection) as captured:
         page = selectors.finder_page(
             query=FinderQuery(q="angts"), now=MONDAY_AFTERNOON, number=1, size=20
@@ -203,8 +242,42 @@ def test_the_typo_step_reads_the_trigram_index_not_every_row():
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "service_search_words_trgm" in plan
-    assert "Seq Scan on services_registry_service " not in plan
+    assert "Index Scan on searchword_word_trgm" in plan
+    assert "Index Scan on service_search_word_list" in plan
+    assert "Seq Scan" not in plan
+
+
+def test_the_catalogues_words_are_written_with_the_services():
+    """By the refresh (the factory's) and by a save with its search columns set (the importer's
+    and the admin's); a word the service no longer has stays, unused."""
+    service = ServiceFactory(name="Angst og uro")
+    assert set(SearchWord.objects.values_list("word", flat=True)) == {"angst", "og", "uro"}
+    service.name = "Sorg, uro"
+    search_columns_set(service, term_ids=[])
+    service.save()
+    service.refresh_from_db()
+    assert service.search_word_list == ["sorg", "uro"]
+    assert set(SearchWord.objects.values_list("word", flat=True)) == {"angst", "og", "sorg", "uro"}
+
+
+def test_the_pickers_typo_step_runs_in_the_transaction_of_its_setting():
+    """The typo step's setting is transaction-local (`_search_steps`): a request calls the picker
+    in autocommit, where the setting would end with its own statement, so the picker opens a
+    transaction around the step's statements (here seen inside the test's own)."""
+    ServiceFactory(name="Angst og uro", topics=[TaxonomyTermFactory(name="Angst")])
+    ServiceFactory(name="Sorg")
+    depth = len(connection.atomic_blocks)
+    depths = {}
+
+    def record_depth(execute, sql, params, many, context):
+        if "set_config" in sql or "%%>" in sql:
+            depths["setting" if "set_config" in sql else "typo"] = len(connection.atomic_blocks)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record_depth):
+        found = [service.name for service in selectors.services_for_picker(query="angts")]
+    assert found == ["Angst og uro"]
+    assert depths == {"setting": depth + 1, "typo": depth + 1}
 
 
 def test_open_now_asks_the_weekly_hours_index_alone():
