@@ -418,6 +418,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "services_registry.Taxonomy": _CATALOGUE,
     "services_registry.TaxonomyTerm": _CATALOGUE,
     "services_registry.Attribute": _CATALOGUE,
+    "services_registry.SearchWord": "the words of the catalogue's service names and topics (the "
+    "finder's typo search)",
 }
 
 
