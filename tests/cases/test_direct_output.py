@@ -1,9 +1,10 @@
 """The list serializers that build their answer directly (speed: CaseOutputSerializer,
 InvitationOutputSerializer, consent's BlockOutputSerializer, voice's MessageOutputSerializer and
-RoomOutputSerializer) answer byte for byte what DRF's walk over their declared fields, which the
-schema shows, answers: for varied rows (open, closed, reopened; every invitation status, with
-and without a service; blocks with and without a reason; messages; rooms open and closed), in
-every language and on both sides of summer time."""
+RoomOutputSerializer, meetings' MeetingOutputSerializer) answer byte for byte what DRF's walk
+over their declared fields, which the schema shows, answers: for varied rows (open, closed,
+reopened; every invitation status, with and without a service; blocks with and without a reason;
+messages; rooms open and closed; meetings of every kind, planned, held and cancelled, with a
+video link or a representative), in every language and on both sides of summer time."""
 
 import datetime
 
@@ -16,7 +17,15 @@ from cases.models import Case, Entry, Invitation, Participant
 from cases.serializers import CaseOutputSerializer, InvitationOutputSerializer
 from consent.models import Block, Room
 from consent.serializers import BlockOutputSerializer
-from tests.factories import CaseFactory, EntryFactory, ServiceFactory, UserFactory
+from meetings.models import Meeting
+from meetings.serializers import MeetingOutputSerializer
+from tests.factories import (
+    CaseFactory,
+    EntryFactory,
+    MeetingFactory,
+    ServiceFactory,
+    UserFactory,
+)
 from voice.rooms.selectors import RoomRow
 from voice.rooms.serializers import RoomOutputSerializer
 from voice.serializers import MessageOutputSerializer
@@ -130,3 +139,31 @@ def test_rooms_answer_what_their_declared_fields_give():
     closed = Room.objects.create(case=case, title="Før", created=WINTER, closed_at=SUMMER)
     rows = [RoomRow(open_room, [3, 1], 2), RoomRow(closed, [], 0)]
     assert_same(RoomOutputSerializer, rows)
+
+
+def test_meetings_answer_what_their_declared_fields_give():
+    planned = MeetingFactory(title="Oppstart «skole» & helse", kind=Meeting.Kind.START)
+    case = planned.case
+    MeetingFactory(
+        case=case,
+        organiser=planned.organiser,
+        kind=Meeting.Kind.ANSVARSGRUPPE,
+        place="",
+        video_link="https://møte.example.org/rom?a=1&b=2",
+        duration_minutes=600,
+    )
+    MeetingFactory(case=case, organiser=planned.organiser, kind=Meeting.Kind.FOLLOW_UP)
+    later = list(Meeting.objects.exclude(pk=planned.pk).order_by("pk"))
+    Meeting.objects.filter(pk=later[0].pk).update(
+        youth_presence=Meeting.YouthPresence.REPRESENTED,
+        representative=UserFactory(first_name="Åse", last_name="Ødegård"),
+        attendance_decided_at=SUMMER,
+        agenda_published_at=WINTER,
+        held_at=SUMMER,
+        starts_at=WINTER,
+        created=SUMMER,
+    )
+    Meeting.objects.filter(pk=later[1].pk).update(cancelled_at=WINTER, starts_at=SUMMER)
+    meetings = list(Meeting.objects.select_related("organiser", "representative"))
+    assert len(meetings) == 3
+    assert_same(MeetingOutputSerializer, meetings)
