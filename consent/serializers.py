@@ -102,6 +102,13 @@ class DisclosureOutputSerializer(serializers.ModelSerializer):
         }
 
 
+def _recipients(request: ConsentRequest) -> list[Any]:
+    """A listed page's recipients as consent.selectors.consent_requests_detailed read them;
+    a request read otherwise (one request, one just written) has them prefetched."""
+    listed = request.__dict__.get("listed_recipients")
+    return list(request.recipients.all()) if listed is None else listed
+
+
 def _at(value: datetime | None) -> str | None:
     return None if value is None else DATETIME.to_representation(value)
 
@@ -163,7 +170,7 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
                 "title": None if hidden else instance.entry.title,
                 "category": str(instance.entry.category),
             },
-            "recipients": [user_summary(user) for user in instance.recipients.all()],
+            "recipients": [user_summary(user) for user in _recipients(instance)],
             "requested_by": user_summary(instance.requested_by),
             "purpose": self.get_purpose(instance),
             "status": str(instance.effective_status),
@@ -191,7 +198,8 @@ class ConsentRequestOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_deciders(self, request: ConsentRequest) -> list[int]:
-        return [decider.pk for decider in request.deciders.all()]
+        listed = request.__dict__.get("listed_deciders")
+        return [decider.pk for decider in request.deciders.all()] if listed is None else listed
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_youth_opinion(self, request: ConsentRequest) -> str | None:

@@ -5,6 +5,7 @@ today and once a request has expired (the clock is bound per call): the same byt
 statements as consent_requests_visible's queryset answered through DRF's declared fields; and
 the direct answer is the declared fields' for varied requests in every language."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -62,6 +63,11 @@ def varied(asked):
     ConsentRequest.objects.filter(pk=requests[4].pk).update(
         youth_opinion_asked=True, youth_opinion="Jeg vil helst ikke.", youth_opinion_at=now
     )
+    # Several recipients and deciders, added against the order of their ids: listed by id.
+    people = sorted((demo[persona] for persona in ASKED), key=lambda user: -user.pk)
+    for person in people:
+        requests[0].recipients.add(person)
+        requests[0].deciders.add(person)
     return demo
 
 
@@ -76,6 +82,8 @@ def test_the_list_is_the_orms_for_everyone_on_any_day(varied, monkeypatch):
         with time_machine.travel(day, tick=False):
             compiled[day] = answers(varied, CALLS)
     monkeypatch.setattr(consent.api.selectors, "consent_requests_listed", orm_listed)
+    # The queryset's own prefetch reads the recipients and deciders there.
+    monkeypatch.setattr(consent.api.selectors, "consent_requests_detailed", lambda page: page)
     monkeypatch.setattr(
         ConsentRequestOutputSerializer,
         "to_representation",
@@ -88,6 +96,13 @@ def test_the_list_is_the_orms_for_everyone_on_any_day(varied, monkeypatch):
     # The answers compared requests, and the day changed what a status filter lists.
     bodies = [body for answer in compiled.values() for _, body, _ in answer.values()]
     assert sum(body.count(b'"entry":') for body in bodies) > 30
+    several = [
+        ids
+        for answer in compiled.values()
+        for _, body, _ in answer.values()
+        for ids in re.findall(rb'"deciders":\[(\d+,\d+,[\d,]+)\]', body)
+    ]
+    assert several
     assert compiled[days[0]] != compiled[days[1]]
 
 
