@@ -62,7 +62,11 @@ class SuggestedServiceSerializer(serializers.Serializer):
     finder_url = serializers.SerializerMethodField()
 
     def get_finder_url(self, service: object) -> str:
-        return reverse("services_registry:service-detail", kwargs={"service_id": service.pk})  # type: ignore[attr-defined]
+        return _finder(service)
+
+
+def _finder(service: Any) -> str:
+    return reverse("services_registry:service-detail", kwargs={"service_id": service.pk})
 
 
 class YouthSerializer(serializers.Serializer):
@@ -122,7 +126,10 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "answered_by": _user_or_none(instance.answered_by),
             "answered_at": or_none(DATETIME, instance.answered_at),
             "decline_reason": str(instance.decline_reason),
-            "suggested_services": self.get_suggested_services(instance),
+            "suggested_services": [
+                {"id": str(service.pk), "name": str(service.name), "finder_url": _finder(service)}
+                for service in instance.suggested  # type: ignore[attr-defined]
+            ],
             "helper": _user_or_none(instance.helper),
             "withdrawn_at": or_none(DATETIME, instance.withdrawn_at),
         }
