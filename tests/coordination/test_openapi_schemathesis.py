@@ -182,6 +182,10 @@ def call_as(case: Any, caller: str, tokens: dict[str, str]) -> Any:
     return response
 
 
+# Each caller draws examples of its own: Hypothesis' pytest plugin adds the test's node id to the
+# derandomized seed, so an operation's 13 callers send 13 different sets (drawing once for all
+# would send one). What they share is already shared: schemathesis builds an operation's
+# strategies once a process, on the operation, and its explicit examples once at collection.
 @pytest.mark.parametrize("caller", CALLERS)
 @SCHEMA.parametrize()
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
