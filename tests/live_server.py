@@ -2,7 +2,9 @@
 from one request to the next (KeptConnectionsServer)."""
 
 import queue
+import socket
 import threading
+from typing import Any
 
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -20,7 +22,7 @@ class KeptConnectionsServer(ThreadedWSGIServer):
     takes an idle connection, or opens one when all are in use; a connection that failed is
     closed by Django after its request (errors_occurred) and opened again by the next."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._idle: queue.SimpleQueue[BaseDatabaseWrapper] = queue.SimpleQueue()
         self._kept: list[BaseDatabaseWrapper] = []
@@ -38,7 +40,9 @@ class KeptConnectionsServer(ThreadedWSGIServer):
                 self._kept.append(kept)
             return kept
 
-    def process_request_thread(self, request, client_address):  # type: ignore[no-untyped-def]
+    def process_request_thread(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+    ) -> None:
         kept = self._take()
         connections[DEFAULT_DB_ALIAS] = kept
         try:
@@ -61,8 +65,9 @@ class KeptConnectionsLiveServerThread(LiveServerThread):
 
     def terminate(self) -> None:
         super().terminate()
-        if hasattr(self, "httpd"):
-            self.httpd.close_kept()
+        httpd = getattr(self, "httpd", None)
+        if isinstance(httpd, KeptConnectionsServer):
+            httpd.close_kept()
 
 
 def kept_connections_live_server(addr: str) -> LiveServer:
