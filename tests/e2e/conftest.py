@@ -19,11 +19,13 @@ from django.db import connection
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import validate_django_db
+from pytest_django.live_server_helper import LiveServer
 
 from cases.models import Case
 from coordination.models import User
 from tests.db_reset import TableSnapshot
 from tests.demo_template import DEMO_COPY_SCHEMA, DEMO_PASSWORD, adopt_seeded, seed_and_record
+from tests.live_server import kept_connections_live_server
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -66,6 +68,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=args)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[LiveServer]:
+    """pytest-django's live server, serving on kept database connections (tests/live_server.py).
+    After the test databases are set up, so that it stops, closing its connections, before they
+    are dropped (a connection left open made DROP DATABASE wait 5 s and fail)."""
+    server = kept_connections_live_server(
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    yield server
+    server.stop()
 
 
 class AxeCore:
