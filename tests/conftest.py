@@ -289,6 +289,12 @@ class SeededOnce:
                 self.leave()
                 raise
 
+    def or_seed_here(self) -> None:
+        """For a test that cannot have it once (a transactional test): seeds in the test's own
+        transaction."""
+        if self._atomic is None:
+            self._seed()
+
     def leave(self) -> None:
         if self._atomic is None:
             return
@@ -305,6 +311,16 @@ class SeededOnce:
         # The content types' ids are those before the seed again (the demo restored from the
         # template's record brings its own).
         ContentType.objects.clear_cache()
+
+
+def seeded_once(
+    blocker: DjangoDbBlocker, seed: Callable[[], object], base: SeededOnce | None = None
+) -> Iterator[SeededOnce]:
+    """A session fixture's SeededOnce, seeded when a test first asks for it and left at the end
+    of the run if no test left it before."""
+    layer = SeededOnce(blocker, seed, base=base)
+    yield layer
+    layer.leave()
 
 
 def check_seeded_constraints() -> None:
@@ -351,9 +367,17 @@ def demo_once(django_db_setup, django_db_blocker) -> Iterator[SeededOnce]:
     demo.leave()
 
 
-# The session fixtures that yield a SeededOnce, each layer after its base: the demo, and the
-# hostile-input crawl's objects on top of it (tests/coordination/test_hostile_input.py).
-SEEDED_ONCE = ("demo_once", "hostile_demo_once")
+# The session fixtures that yield a SeededOnce, each layer after its base: the demo, the
+# hostile-input crawl's objects on top of it (tests/coordination/test_hostile_input.py), and the
+# home page's messages and meetings on top of it (tests/voice/test_home_compiled.py); the demo
+# catalogue alone (tests/services_registry/conftest.py).
+SEEDED_ONCE = (
+    "demo_once",
+    "hostile_demo_once",
+    "home_messages_once",
+    "home_meetings_once",
+    "catalogue_once",
+)
 
 
 def _wants_seeded_once(item: pytest.Item, name: str) -> bool:

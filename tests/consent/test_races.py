@@ -14,6 +14,7 @@ from consent.models import Disclosure
 from consent.services import share, sharing_rule_create, sharing_rule_end, withdraw
 from coordination.errors import StateConflict
 from tests.cases.conftest import seeded
+from tests.waiting import someone_waits_for_my_locks, wait_until
 
 from .helpers import write_entry
 from .test_invariant import actual_rows, expected_rows
@@ -36,16 +37,16 @@ def in_thread(target, errors):
 
 
 def race(case_id, first, second):
-    """Runs `first` in a transaction that takes the case lock and holds it for half a second,
-    and starts `second` meanwhile, so `second` has to wait for `first` to commit. Returns what
-    `second` returned."""
+    """Runs `first` in a transaction that takes the case lock and holds it until `second`, started
+    meanwhile, waits for it, so `second` has to wait for `first` to commit. Returns what `second`
+    returned."""
     locked, errors, results = threading.Event(), [], []
 
     def hold_then_act():
         with transaction.atomic():
             case_lock(case_id)
             locked.set()
-            threading.Event().wait(0.5)
+            assert wait_until(someone_waits_for_my_locks, timeout=10), "second never waited"
             first()
 
     holder = in_thread(hold_then_act, errors)

@@ -19,6 +19,7 @@ from consent.services import (
 )
 from coordination.models import AuditEvent, Notification
 from tests.cases.conftest import seeded
+from tests.waiting import someone_waits_for_my_locks, wait_until
 
 from .helpers import write_entry
 from .test_races import in_thread
@@ -83,7 +84,7 @@ def test_a_withdrawal_holding_the_lock_first_means_nothing_goes_out(settings):
         with transaction.atomic():
             held_share_withdraw(held_share_id=held_id, actor=sara)
             withdrawn.set()
-            threading.Event().wait(0.5)
+            assert wait_until(someone_waits_for_my_locks, timeout=10), "nothing waited"
 
     def open_then_timeout():
         assert withdrawn.wait(5)

@@ -10,6 +10,7 @@ from cases.services import entry_open
 from consent.services import consent_request_approve, entry_watch, share
 from coordination.models import Notification
 from tests.cases.conftest import seeded
+from tests.waiting import someone_waits_for_my_locks, wait_until
 
 from .helpers import write_entry
 from .test_races import in_thread
@@ -27,11 +28,11 @@ def test_two_opens_at_once_alert_once(settings):
     opened, errors = threading.Event(), []
 
     def first():
-        # Opens, then keeps its transaction (and its claim) open while the second open runs.
+        # Opens, then keeps its transaction (and its claim) open until the second open waits.
         with transaction.atomic():
             entry_open(user=teacher, entry_id=note.pk, via="page")
             opened.set()
-            threading.Event().wait(0.5)
+            assert wait_until(someone_waits_for_my_locks, timeout=10), "no open waited"
 
     def second():
         assert opened.wait(5)

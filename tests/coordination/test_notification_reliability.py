@@ -20,6 +20,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from consent import notifications as consent_notifications
 from coordination.celery import app
@@ -147,9 +149,13 @@ def test_worker_killed_during_delivery_loses_nothing_and_repeats_at_most_the_sen
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         assert delivered.count() < total, "the worker finished before it could be killed"
-        # and a new worker starts, with the beat sweep re-enqueueing what is left
+        claims_end = Notification.objects.filter(pk__in=ids, delivered_at=None).aggregate(
+            end=Max("claimed_until")
+        )["end"]
+        # and a new worker starts, with the beat sweep re-enqueueing what is left once the dead
+        # worker's claim has run out (NOTIFICATION_CLAIM_SECONDS=2 after it was taken)
         worker = worker_process(tmp_path)
-        time.sleep(2.5)  # the dead worker's claim expires (NOTIFICATION_CLAIM_SECONDS=2)
+        assert wait_until(lambda: claims_end is None or timezone.now() > claims_end, timeout=10)
         assert wait_until(
             lambda: (
                 notifications_sweep(grace=timedelta(0), batch_size=total) >= 0

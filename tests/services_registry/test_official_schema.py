@@ -14,7 +14,6 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from services_registry.apps import DEMO_CATALOGUE
 from services_registry.hsds.spec import ENTITIES
 from services_registry.models import Organization, Service, Taxonomy, TaxonomyTerm
 
@@ -67,11 +66,6 @@ def test_the_official_schemas_are_there_and_bite():
     assert list(validator("service.json").iter_errors({"id": "x", "status": "active"}))
     page = {"total_items": "many", "contents": []}
     assert list(response_validator("/services").iter_errors(page))
-
-
-@pytest.fixture
-def catalogue():
-    call_command("import_hsds", str(DEMO_CATALOGUE), stdout=io.StringIO())
 
 
 def test_every_table_of_the_exported_data_package_is_valid(tmp_path, catalogue):

@@ -4,6 +4,7 @@ every list of cases they answer exactly what the ORM's statement of the same fun
 on the day and on the youth's 18th birthday (the team rule's clock is a slot, not the compile
 time's)."""
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -42,6 +43,8 @@ from meetings.selectors import (
 )
 from meetings.services.meetings import meeting_cancel
 from services_registry.services import service_staff_set
+from tests.cases.conftest import demo_read
+from tests.conftest import SeededOnce, seeded_once
 from tests.factories import EntryFactory, MeetingFactory, ServiceFactory, UserFactory
 from tests.pages import by_its_builder, signed_in, without_csrf
 from voice.models import Visit
@@ -76,8 +79,8 @@ def compiled(user, cases):
     return unread_messages(user=user, cases=cases), room_unread_by_case(user=user, cases=cases)
 
 
-@pytest.fixture
-def messages(demo):
+def _seed_messages() -> None:
+    demo = demo_read()
     sara, nurse, teacher = demo["sara"], demo["helsesykepleier"], demo["laerer"]
     room = room_create(
         case_id=demo.sara_case.pk, actor=sara, title="Skolen", members=[nurse, teacher]
@@ -95,6 +98,18 @@ def messages(demo):
     service = ServiceFactory()
     service_staff_set(service=service, user=intake, receives_referrals=True)
     view_entry_grant([(first.pk, intake.pk)], via_service=service)
+
+
+@pytest.fixture(scope="session")
+def home_messages_once(demo_once, django_db_blocker) -> Iterator[SeededOnce]:
+    """The messages on the demo, built once for this module's consecutive tests (every test
+    reads them, none keeps a change: each runs in a savepoint rolled back after it)."""
+    yield from seeded_once(django_db_blocker, _seed_messages, base=demo_once)
+
+
+@pytest.fixture
+def messages(home_messages_once, demo):
+    home_messages_once.or_seed_here()
     return demo
 
 
@@ -214,11 +229,10 @@ def test_the_news_counts_are_the_orms_for_everyone_any_cases_and_visits(messages
     assert sum(written + shared for written, shared in counted) > 10
 
 
-@pytest.fixture
-def with_meetings(messages):
+def _seed_meetings() -> None:
     """Upcoming meetings on both demo cases, the team invited: more than the home page shows,
     one cancelled, one past its grace."""
-    demo = messages
+    demo = demo_read()
     soon = timezone.now() + timedelta(days=1)
     for case in (demo.sara_case, demo.jonas_case):
         organiser = next(
@@ -244,7 +258,18 @@ def with_meetings(messages):
         MeetingFactory(case=case, organiser=organiser, starts_at=soon - timedelta(hours=3, days=1))
         cancelled = MeetingFactory(case=case, organiser=organiser, starts_at=soon)
         meeting_cancel(meeting=cancelled, actor=organiser)
-    return demo
+
+
+@pytest.fixture(scope="session")
+def home_meetings_once(home_messages_once, django_db_blocker) -> Iterator[SeededOnce]:
+    """The meetings on top of the messages, built once like them."""
+    yield from seeded_once(django_db_blocker, _seed_meetings, base=home_messages_once)
+
+
+@pytest.fixture
+def with_meetings(home_meetings_once, messages):
+    home_meetings_once.or_seed_here()
+    return messages
 
 
 def test_the_upcoming_meetings_are_the_orms_for_everyone_on_any_day(with_meetings):
