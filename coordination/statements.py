@@ -205,6 +205,12 @@ class CompiledRead(Generic[M]):
         read before then."""
         return Paged(self, using, values)
 
+    def text(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> tuple[str, tuple[Any, ...]]:
+        """The compiled text (Django's placeholders) and this call's parameters, for a caller
+        that runs it inside a statement of its own (the finder's result page)."""
+        compiled, params = self._bound(using, values)
+        return compiled.prepared.sql, params
+
     def _bound(self, using: str, values: dict[str, Any]) -> tuple[_Compiled, tuple[Any, ...]]:
         self._check(values)
         key = (using, self._key())

@@ -185,8 +185,16 @@ class SearchWord(models.Model):
     word = models.TextField(primary_key=True)
 
     class Meta:
+        # Without the pending list (fastupdate): new words are rare, and until a VACUUM cleans
+        # the list the planner priced the index high and read every word through the primary
+        # key (24.5 ms against 0.08 for "angts" over 5,212 words; migration 0006).
         indexes = [
-            GinIndex(fields=["word"], name="searchword_word_trgm", opclasses=["gin_trgm_ops"])
+            GinIndex(
+                fields=["word"],
+                name="searchword_word_trgm",
+                opclasses=["gin_trgm_ops"],
+                fastupdate=False,
+            )
         ]
 
     def __str__(self) -> str:

@@ -108,7 +108,16 @@ def upcoming_exceptions(schedules: Sequence[Schedule], today: date) -> list[Sche
 
 def open_now_q(now: datetime) -> Q:
     local = timezone.localtime(now)
-    day, moment = local.date(), local.time()
+    return open_at_q(local.date(), local.time(), holiday=is_public_holiday(local.date()))
+
+
+def is_public_holiday(day: date) -> bool:
+    return bool(_holidays(day.year, "no").get(day))
+
+
+def open_at_q(day: date, moment: time, *, holiday: bool) -> Q:
+    """`open_now_q` for a local day and time, told whether the day is a public holiday: the
+    finder compiles it once for each (selectors), binding the day and time per call."""
     exception_today = Schedule.objects.filter(
         Q(valid_to__gte=day) | Q(valid_to__isnull=True, valid_from=day),
         service=OuterRef("pk"),
@@ -125,7 +134,7 @@ def open_now_q(now: datetime) -> Q:
         closes_at__gt=moment,
     )
     regular = Q(Exists(weekly))
-    if _holidays(day.year, "no").get(day):
+    if holiday:
         regular &= Q(open_on_public_holidays=True)
     open_exception = exception_today.filter(opens_at__lte=moment, closes_at__gt=moment)
     return Q(Exists(open_exception)) | (~Q(Exists(exception_today)) & regular)

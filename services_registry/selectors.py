@@ -4,9 +4,9 @@ may see; only active services are shown outside the admin."""
 import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache, reduce
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from functools import cache, lru_cache, reduce
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -33,7 +33,7 @@ from django.utils import timezone
 from django_cte import CTE, with_cte
 
 from coordination.months import add_months
-from coordination.statements import AnyOf, CompiledRead, rows_of
+from coordination.statements import AnyOf, CompiledRead, Slot, rows_of
 
 from .models import (
     SEARCH_COLUMNS,
@@ -44,7 +44,7 @@ from .models import (
     ServiceStaff,
     TaxonomyTerm,
 )
-from .opening import open_now_q
+from .opening import WEEKDAYS, is_public_holiday, open_at_q
 
 # Longer queries are refused by the forms; this only bounds what reaches PostgreSQL.
 MAX_QUERY_LENGTH = 200
@@ -125,49 +125,112 @@ def service_search(*, query: FinderQuery, now: datetime) -> QuerySet[Service]:
     nothing has them all, any of them; when nothing has any, as typos of name and topic words
     (trigram similarity). Each step runs only when the one before found nothing, which keeps the
     common case on the full-text index."""
-    return _first_that_finds(_search_steps(query=query, now=now))
-
-
-def _first_that_finds(steps: Iterator[tuple[QuerySet[Service], bool]]) -> QuerySet[Service]:
-    """The first of the steps that finds anything (asked with `exists()`), else the last."""
-    for services, last in steps:
-        if last or services.exists():
+    for step in _search_steps(query=query, now=now):
+        services = step.services()
+        if step.last or services.exists():
             break
     return services
 
 
-def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[tuple[QuerySet[Service], bool]]:
-    """`service_search`'s steps in order, each with whether it is the last: the caller asks
-    whether a step found anything (by `exists()`, or by the rows of the page it wanted anyway)
-    before it takes the next one."""
+# The filters a search step adds as `flag = true`.
+FLAGS = ("drop_in", "free", "anonymous")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a search step's statement text depends on; every other value of the search (the
+    words, the age, the topic, the day and time) is one of its parameters. `step`: "filters"
+    (no words), "every" word, "any" word or "typo"; `words`: how many words the last two look
+    up one by one."""
+
+    step: str
+    words: int
+    age: bool
+    topic: bool
+    flags: tuple[str, ...]
+    open_now: bool
+    holiday: bool
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One of `service_search`'s steps: its shape, the values bound into it (named as
+    `_step_services` reads them), and whether it is the last."""
+
+    shape: _Shape
+    values: dict[str, Any]
+    last: bool
+
+    def services(self) -> QuerySet[Service]:
+        return _step_services(self.shape, **self.values)
+
+
+def _step_services(shape: _Shape, **values: Any) -> QuerySet[Service]:
+    """A search step's services, best first, as the ORM builds them: the one definition of the
+    search, from which `_compiled_search` compiles each shape's statement."""
     services = Service.objects.filter(status=Service.Status.ACTIVE)
-    if query.age is not None:
+    if shape.age:
         services = services.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age),
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=values["age"]),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=values["age"]),
         )
-    if query.topic:
+    if shape.topic:
         services = services.filter(
             Exists(
-                Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__code=query.topic)
+                Attribute.objects.filter(
+                    service=OuterRef("pk"), taxonomy_term__code=values["topic"]
+                )
             )
         )
-    for flag in ("drop_in", "free", "anonymous"):
-        if getattr(query, flag):
-            services = services.filter(**{flag: True})
+    for flag in shape.flags:
+        services = services.filter(**{flag: True})
+    if shape.open_now:
+        services = services.filter(
+            open_at_q(values["day"], values["moment"], holiday=shape.holiday)
+        )
+    if shape.step == "filters":
+        return services.order_by("name", "id")
+    if shape.step == "every":
+        every_word = SearchQuery(values["words"], config="norwegian", search_type="websearch")
+        return _ranked(services.filter(search_vector=every_word), every_word)
+    words = [values[f"word_{n}"] for n in range(shape.words)]
+    if shape.step == "any":
+        any_word = reduce(operator.or_, (SearchQuery(word, config="norwegian") for word in words))
+        return _ranked(services.filter(search_vector=any_word), any_word)
+    return _typos_of_words(services, words)
+
+
+def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[_Step]:
+    """`service_search`'s steps in order: the caller asks whether a step found anything (by
+    `exists()`, or by the rows of the page it wanted anyway) before it takes the next one."""
+    values: dict[str, Any] = {}
+    if query.age is not None:
+        values["age"] = query.age
+    if query.topic:
+        values["topic"] = query.topic
+    holiday = False
     if query.open_now:
-        services = services.filter(open_now_q(now))
+        local = timezone.localtime(now)
+        values.update(day=local.date(), moment=local.time())
+        holiday = is_public_holiday(local.date())
+    shape = _Shape(
+        step="filters",
+        words=0,
+        age=query.age is not None,
+        topic=bool(query.topic),
+        flags=tuple(flag for flag in FLAGS if getattr(query, flag)),
+        open_now=query.open_now,
+        holiday=holiday,
+    )
     words = " ".join(query.q.split())[:MAX_QUERY_LENGTH].lower()
     if not words:
-        yield services.order_by("name", "id"), True
+        yield _Step(shape, values, True)
         return
-    every_word = SearchQuery(words, config="norwegian", search_type="websearch")
-    yield _ranked(services.filter(search_vector=every_word), every_word), False
-    any_word = reduce(
-        operator.or_, (SearchQuery(word, config="norwegian") for word in words.split()[:20])
-    )
-    yield (
-        _ranked(services.filter(search_vector=any_word), any_word),
+    yield _Step(replace(shape, step="every"), {**values, "words": words}, False)
+    any_words = words.split()[:20]
+    yield _Step(
+        replace(shape, step="any", words=len(any_words)),
+        {**values, **_numbered(any_words)},
         len(words) < TYPO_MIN_LENGTH,
     )
     # Nothing matches the words as written: try them as typos of name and topic words.
@@ -181,16 +244,21 @@ def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[tuple[QueryS
             " set_config('enable_seqscan', 'off', true)",
             [str(TYPO_SIMILARITY)],
         )
-    yield _typos_of_words(services, words), True
+    # Shorter query words are abbreviations, not typos.
+    typos = [word for word in re.split(r"[\W_]+", words) if len(word) >= TYPO_MIN_LENGTH][:20]
+    yield _Step(replace(shape, step="typo", words=len(typos)), {**values, **_numbered(typos)}, True)
 
 
-def _typos_of_words(services: QuerySet[Service], words: str) -> QuerySet[Service]:
+def _numbered(words: list[str]) -> dict[str, str]:
+    return {f"word_{n}": word for n, word in enumerate(words)}
+
+
+def _typos_of_words(services: QuerySet[Service], typos: list[str]) -> QuerySet[Service]:
     """The services holding a word that one of the query's words (of TYPO_MIN_LENGTH letters or
     more) may be a typo of, best first: the catalogue's words (SearchWord) alike enough to a
     query word (`%>`, pg_trgm's word_similarity_threshold), ranked by the best of them. Word by
     word: over a service's whole text a match could run across two neighbouring words ("angts"
     in "...rights and the law"), which is no typo of either."""
-    typos = [word for word in re.split(r"[\W_]+", words) if len(word) >= TYPO_MIN_LENGTH][:20]
     if not typos:
         # Nothing to look up: no service (as a statement, which the page's template needs).
         return services.filter(search_word_list__overlap=[])
@@ -262,23 +330,26 @@ def finder_page(
     window count, so the search runs once however many services match, and each row brings its
     opening hours (and its topics, when asked for) as an array PostgreSQL builds for the page's
     rows only, so that neither the queries nor the Python work per row grow with the page.
-    The search's first step is asked for its page straight away, not first whether it finds
-    anything: rows answer that too, which saves the common search a statement. Only when it
-    found nothing are the later steps asked first, as `service_search` does (building and
-    compiling a page costs more than asking)."""
+    On the first page each step is asked for its page straight away, not first whether it finds
+    anything: its rows answer that too, which saves a statement. Past the first page an empty
+    page cannot tell, so each later step is asked first, as `service_search` does."""
     number = max(1, number)
     offset = (number - 1) * size
     steps = _search_steps(query=query, now=now)
-    services, last = next(steps)
-    page = _page(services, topics, offset, size)
-    if not page and not last and (number == 1 or not services.exists()):
+    step = next(steps)
+    page = _page(step, topics, offset, size)
+    if not page and not step.last and (number == 1 or not step.services().exists()):
         # One transaction, whose settings the typo step's statements share (_search_steps).
         with transaction.atomic(savepoint=False):
-            services = _first_that_finds(steps)
-            page = _page(services, topics, offset, size)
-            total = _total(page, services, number)
+            for step in steps:
+                if number > 1 and not step.last and not step.services().exists():
+                    continue
+                page = _page(step, topics, offset, size)
+                if page or step.last or number > 1:
+                    break
+            total = _total(page, step, number)
     else:
-        total = _total(page, services, number)
+        total = _total(page, step, number)
     return FinderPage(
         results=[
             FinderResult(
@@ -294,9 +365,9 @@ def finder_page(
     )
 
 
-def _total(page: list[Service], services: QuerySet[Service], number: int) -> int:
+def _total(page: list[Service], step: _Step, number: int) -> int:
     # Past the last page there is no row to carry the total: count (rare).
-    return page[0].total if page else services.count() if number > 1 else 0  # type: ignore[attr-defined]
+    return page[0].total if page else step.services().count() if number > 1 else 0  # type: ignore[attr-defined]
 
 
 def _json_rows(rows: QuerySet[Any], fields: list[str]) -> ArraySubquery:
@@ -343,10 +414,14 @@ def _rank_keys(services: QuerySet[Service]) -> tuple[str, ...]:
     return tuple(key for key in ("rank", "similarity") if key in services.query.annotations)
 
 
-def _narrow_page(services: QuerySet[Service], offset: int, size: int) -> QuerySet[Service, Any]:
-    """The page of the step's services as narrow rows: the id, the total and the rank."""
+def _narrow(services: QuerySet[Service]) -> QuerySet[Service, Any]:
+    """The step's services as narrow rows: the id, the total and the rank."""
     counted = services.annotate(total=Window(Count("pk")))
-    return counted.values("id", "total", *_rank_keys(services))[offset : offset + size]
+    return counted.values("id", "total", *_rank_keys(services))
+
+
+def _narrow_page(services: QuerySet[Service], offset: int, size: int) -> QuerySet[Service, Any]:
+    return _narrow(services)[offset : offset + size]
 
 
 def _page_rows(
@@ -406,19 +481,74 @@ def _page_template(order_by: tuple[str, ...], keys: tuple[str, ...], topics: boo
     return _PageTemplate(rows.query, compiler, sql[len(head) :], tuple(params[len(page_params) :]))
 
 
+@dataclass(frozen=True)
+class _CompiledSearch:
+    """A search step's narrow rows (`_narrow`, without a page) for one shape, compiled once, and
+    the order and rank annotations its result page is written for."""
+
+    read: CompiledRead[Service]
+    order_by: tuple[Any, ...]
+    keys: tuple[str, ...]
+
+
+# Per-call values as sentinels that differ from each other and from every constant of the
+# statement (coordination.statements.Slot): each slot's two, and the n-th word's.
+_SLOTS = {
+    # Within the age columns' range: Django leaves out a comparison with a value beyond it.
+    "age": Slot(32_001, 32_002),
+    "topic": Slot("-sammen-topic-a-", "-sammen-topic-b-"),
+    # The weekday is the day's, in `open_at_q`'s LIKE pattern (0001-01-01 is a Monday).
+    "day": Slot(date(1, 1, 1), date(1, 1, 2), also=(lambda day: f"%{WEEKDAYS[day.weekday()]}%",)),
+    "moment": Slot(time(0, 0, 0, 1), time(0, 0, 0, 2)),
+    "words": Slot("-sammen-words-a-", "-sammen-words-b-"),
+}
+
+
+# Bounded: the shapes in use are few, but every count of words up to 20 with every choice of
+# filters makes thousands, which a visitor could ask for one by one.
+@lru_cache(maxsize=256)
+def _compiled_search(shape: _Shape) -> _CompiledSearch:
+    """Building a step's search with the ORM and compiling it on every call was the largest
+    Python item of a result page (~2.7 + 1.7 ms of CPU at a load of 25, benchmarks/README.md);
+    its text depends only on the shape (`_Shape`)."""
+    slots = {name: slot for name, slot in _SLOTS.items() if name in _slot_names(shape)}
+    for n in range(shape.words):
+        slots[f"word_{n}"] = Slot(f"-sammen-word-{n}-a-", f"-sammen-word-{n}-b-")
+    services = _step_services(shape, **{name: slot.a for name, slot in slots.items()})
+    return _CompiledSearch(
+        read=CompiledRead(
+            lambda **values: _narrow(_step_services(shape, **values)), key=lambda: None, **slots
+        ),
+        order_by=tuple(services.query.order_by),
+        keys=_rank_keys(services),
+    )
+
+
+def _slot_names(shape: _Shape) -> set[str]:
+    names = {"age"} if shape.age else set()
+    names |= {"topic"} if shape.topic else set()
+    names |= {"day", "moment"} if shape.open_now else set()
+    return names | ({"words"} if shape.step == "every" else set())
+
+
 def _page_statement(
-    services: QuerySet[Service], topics: bool, offset: int, size: int
+    step: _Step, topics: bool, offset: int, size: int
 ) -> tuple[_PageTemplate, str, tuple[Any, ...]]:
-    """`_page_rows`'s statement and parameters, of which only the page's own part (the search)
-    is built and compiled on each call: building and compiling the rest anew cost as much again
-    (~1.3 ms of ~2.5 a page)."""
-    template = _page_template(tuple(services.query.order_by), _rank_keys(services), topics)
-    page_sql, page_params = _narrow_page(services, offset, size).query.sql_with_params()
-    return template, f"{_PAGE_HEAD}{page_sql}) {template.rest}", (*page_params, *template.params)
+    """`_page_rows`'s statement and parameters, compiled once a process for each shape of search
+    and choice of arrays: the page's own part (the search) as `_compiled_search`, the rest as
+    `_page_template`; the page's LIMIT and OFFSET are parameters too."""
+    search = _compiled_search(step.shape)
+    template = _page_template(search.order_by, search.keys, topics)
+    page_sql, page_params = search.read.text(**step.values)
+    return (
+        template,
+        f"{_PAGE_HEAD}{page_sql} LIMIT %s OFFSET %s) {template.rest}",
+        (*page_params, size, offset, *template.params),
+    )
 
 
-def _page(services: QuerySet[Service], topics: bool, offset: int, size: int) -> list[Service]:
-    template, sql, params = _page_statement(services, topics, offset, size)
+def _page(step: _Step, topics: bool, offset: int, size: int) -> list[Service]:
+    template, sql, params = _page_statement(step, topics, offset, size)
     return rows_of(template.query, template.compiler, sql, params, using=DEFAULT_DB_ALIAS)
 
 
