@@ -1,12 +1,14 @@
 """The session store (coordination.sessions): its compiled read loads what Django's database
-store loads, for a live, an expired, an unknown and a malformed key, and the page a session signs
-in to is the same."""
+store loads, for a live, an expired, an unknown and a malformed key; its prepared write stores
+what Django's store stores, and refuses a deleted session as it does; and the page a session
+signs in to is the same."""
 
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -41,6 +43,35 @@ def test_it_loads_what_djangos_store_loads():
     assert (data["who"], key) == ("Sara", live.session_key)
     with time_machine.travel(timezone.now() + timedelta(seconds=120), tick=False):
         assert loaded(SessionStore, stale.session_key) == ({}, None)
+
+
+def stored(key):
+    row = Session.objects.get(session_key=key)
+    return row.get_decoded(), row.expire_date
+
+
+def test_it_stores_what_djangos_store_stores():
+    rows = []
+    later = timezone.now() + timedelta(seconds=90)
+    for store_class in (db.SessionStore, SessionStore):
+        store = store_class()
+        store["who"] = "Sara"
+        store.create()
+        with time_machine.travel(later, tick=False):
+            again = store_class(store.session_key)
+            again["who"] = "Jonas «x»"
+            again["n"] = [1, 2]
+            again.set_expiry(300)
+            again.save()
+            rows.append(stored(store.session_key))
+        Session.objects.filter(session_key=store.session_key).delete()
+        gone = store_class(store.session_key)
+        gone._session_cache = {"who": "Sara"}
+        with pytest.raises(UpdateError):
+            gone.save()
+        assert not Session.objects.filter(session_key=store.session_key).exists()
+    assert rows[0] == rows[1]
+    assert rows[1][0]["who"] == "Jonas «x»"
 
 
 def test_a_signed_in_page_reads_its_session_and_an_expired_one_signs_out():
