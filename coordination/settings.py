@@ -183,6 +183,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Shared devices (school PCs, a parent's phone): sessions end after 30 idle minutes and with the
 # browser; every request slides the window (the session row's expiry is written on each request,
 # and the database backend refuses a session past it).
+# Django's database sessions, their per-request read compiled once a process.
+SESSION_ENGINE = "coordination.sessions"
 SESSION_COOKIE_AGE = _positive_int("SAMMEN_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True

@@ -18,6 +18,7 @@ import consent.selectors
 import coordination.selectors
 import meetings.coordinator
 import meetings.selectors
+import referrals.coordinator
 import referrals.selectors
 import voice.checkins
 import voice.overview
@@ -374,6 +375,7 @@ COMPILED = [
     (meetings.selectors, "_UPCOMING_FIRST"),
     (meetings.coordinator, "_MEETING_ROWS"),
     (meetings.coordinator, "_TASKS_OVERDUE"),
+    (referrals.coordinator, "_OPEN_BY_CASE"),
 ]
 
 

@@ -1,21 +1,25 @@
 """The overview's statements of voice (open comments, overdue plan steps, check-ins), of
-consent (pending requests) and of meetings (overdue tasks) run compiled once a process
-(coordination.statements.CompiledRead): for every person, any list of cases and any day they
-answer what the same builder's statement run by the ORM answers, and the page is the same bytes
-either way."""
+consent (pending requests), of meetings (overdue tasks) and of referrals (open ones) run
+compiled once a process (coordination.statements.CompiledRead): for every person, any list of
+cases and any day they answer what the same builder's statement run by the ORM answers, and the
+page is the same bytes either way."""
 
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 import consent.coordinator
 import meetings.coordinator
+import referrals.coordinator
 import voice.overview
 from cases.models import Case
-from tests.factories import CoordinatorFactory
+from referrals.services import referral_create
+from services_registry.services import service_staff_set
+from tests.factories import CoordinatorFactory, ServiceFactory, UserFactory
 from tests.pages import by_its_builder, page, signed_in
 from tests.voice.test_ungdomshjelper_overview import busy_case
 from voice import links
@@ -28,6 +32,7 @@ READS = [
     (voice.overview, "_CHECK_INS_OPEN"),
     (consent.coordinator, "_PENDING_BY_CASE"),
     (meetings.coordinator, "_TASKS_OVERDUE"),
+    (referrals.coordinator, "_OPEN_BY_CASE"),
 ]
 
 
@@ -37,6 +42,17 @@ def busy():
     first, second = CoordinatorFactory(), CoordinatorFactory()
     case, made = busy_case(first)
     cases = [case, busy_case(first)[0], busy_case(second)[0]]
+    # Referrals sent with nothing attached: waiting today, late when the test's days move on.
+    service = ServiceFactory(wait_time="2 dager")
+    service_staff_set(service=service, user=UserFactory(), receives_referrals=True)
+    for referred in cases[1:]:
+        referral_create(
+            case_id=referred.pk,
+            actor=referred.participants.filter(role="helper").earliest("pk").user,
+            service_id=service.pk,
+            purpose="Samtaler",
+            entry_ids=[],
+        )
     return first, second, cases, made
 
 
@@ -87,5 +103,10 @@ def test_the_overview_is_the_same_bytes_as_with_the_orms_statements(busy, monkey
         links.plan(cases[0].pk),
         links.remarks(made["note"]),
         links.check_ins(cases[0].pk),
+        referrals.links.case_referrals(cases[1].pk),
     ):
         assert f'href="{link}"' in compiled[0], link
+    # In the page's language (the person's own, when they chose one).
+    with translation.override(compiled[0].split('<html lang="', 1)[1].split('"', 1)[0]):
+        late = escape(referrals.coordinator.OVERDUE % {"count": 1})
+    assert late in compiled[0]
