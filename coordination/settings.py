@@ -68,7 +68,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # PostgreSQL's JIT compiles queries whose estimated cost is high (the finder's filters) and costs
 # ~70 ms each time; our queries are short, so it only ever adds latency.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A prepared statement (coordination.statements.Prepared: every compiled read and the hot
+# writes) is planned once a connection, without the values: PostgreSQL's default planned some
+# anew on every call, for ever, whenever a plan for the values looked cheaper (the share view's
+# team check: its planning cost ten times its run, on every share).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    "-c jit=off -c plan_cache_mode=force_generic_plan"
+)
 # Tests only: the migrated database each test database is copied from (scripts/test.sh makes
 # it), instead of running every migration for each of them.
 if template := env("SAMMEN_TEST_TEMPLATE", default=""):
