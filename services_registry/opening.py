@@ -107,8 +107,15 @@ def upcoming_exceptions(schedules: Sequence[Schedule], today: date) -> list[Sche
 
 
 def open_now_q(now: datetime) -> Q:
+    day, moment, holiday = local_moment(now)
+    return open_at_q(day, moment, holiday=holiday)
+
+
+def local_moment(now: datetime) -> tuple[date, time, bool]:
+    """`now` as `open_at_q` takes it: the local day, the local time, whether the day is a
+    public holiday."""
     local = timezone.localtime(now)
-    return open_at_q(local.date(), local.time(), holiday=is_public_holiday(local.date()))
+    return local.date(), local.time(), is_public_holiday(local.date())
 
 
 def is_public_holiday(day: date) -> bool:

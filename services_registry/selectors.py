@@ -44,7 +44,7 @@ from .models import (
     ServiceStaff,
     TaxonomyTerm,
 )
-from .opening import WEEKDAYS, is_public_holiday, open_at_q
+from .opening import WEEKDAYS, local_moment, open_at_q
 
 # Longer queries are refused by the forms; this only bounds what reaches PostgreSQL.
 MAX_QUERY_LENGTH = 200
@@ -210,9 +210,7 @@ def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[_Step]:
         values["topic"] = query.topic
     holiday = False
     if query.open_now:
-        local = timezone.localtime(now)
-        values.update(day=local.date(), moment=local.time())
-        holiday = is_public_holiday(local.date())
+        values["day"], values["moment"], holiday = local_moment(now)
     shape = _Shape(
         step="filters",
         words=0,
