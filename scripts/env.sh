@@ -2,7 +2,7 @@
 # Sourced, not executed.
 # Python writes the bytecode of what it compiles, so the many processes of a run (pytest's workers,
 # the serial run, the Celery workers and manage.py commands the tests start, make run's server,
-# worker and beat) compile the project and the libraries they import once: pip installs them
+# worker and beat) compile the project and the libraries they import once: uv installs them
 # uncompiled (Makefile). An environment that sets PYTHONDONTWRITEBYTECODE made each process compile
 # them again (~0.5 s of CPU a Django start for the project alone; pytest's rewritten test modules
 # likewise). __pycache__ is ignored by git.

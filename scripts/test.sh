@@ -19,8 +19,8 @@ logs="$(mktemp -d)"
 # Background steps still running when a check fails are ended before the services are stopped.
 trap 'kill $(jobs -p) 2>/dev/null || true; wait || true; rm -rf "$logs"
     scripts/oidc_providers.sh stop; scripts/services.sh stop' EXIT
-# The virtualenv (Makefile; on a fresh clone pip runs for ~30-80 s, one core, much of it waiting
-# on the package index and the disk) is made beside the steps that need none of its packages:
+# The virtualenv (Makefile; on a fresh clone uv runs for ~20-60 s, much of it waiting on the
+# package index and the disk) is made beside the steps that need none of its packages:
 # PostgreSQL's initdb and start, Redis, the catalogues' compile. (Asked first whether it is up to
 # date, so that a second run says nothing about it, as the Makefile's prerequisite did.)
 venv=
