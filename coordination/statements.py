@@ -32,6 +32,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.constants import OnConflict
 from django.db.models.lookups import Lookup
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -392,9 +393,21 @@ class PreparedInsert(Generic[M]):
     NOTHING) without the id, as bulk_create on PostgreSQL. No signals, as bulk_create. For
     models whose id the database makes."""
 
-    def __init__(self, model: type[M], *, ignore_conflicts: bool = False) -> None:
+    def __init__(
+        self,
+        model: type[M],
+        *,
+        ignore_conflicts: bool = False,
+        unique_fields: Sequence[str] = (),
+        update_fields: Sequence[str] = (),
+    ) -> None:
+        """`unique_fields` and `update_fields` as bulk_create's `update_conflicts`: a row
+        whose unique fields are taken updates those fields of the row there (an upsert)."""
+        if bool(unique_fields) != bool(update_fields) or (ignore_conflicts and update_fields):
+            raise ValueError("unique_fields and update_fields together, or ignore_conflicts")
         self.model = model
         self.ignore_conflicts = ignore_conflicts
+        self._on_conflict = (unique_fields, update_fields)
         self._statements: dict[tuple[Any, ...], Prepared | str] = {}
 
     @cached_property
@@ -422,6 +435,15 @@ class PreparedInsert(Generic[M]):
                 if self.ignore_conflicts
                 else ["RETURNING", f"{table}.{quote(opts.pk.column)}"]
             )
+            unique, update = (
+                [opts.get_field(name).column for name in names] for names in self._on_conflict
+            )
+            if update:
+                # Django's own text for bulk_create(update_conflicts=True).
+                upsert = connection.ops.on_conflict_suffix_sql(
+                    self._fields, OnConflict.UPDATE, update, unique
+                )
+                tail = [upsert, *tail]
             sql = " ".join(
                 [
                     "INSERT INTO",
