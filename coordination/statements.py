@@ -435,9 +435,8 @@ class PreparedInsert(Generic[M]):
                 if self.ignore_conflicts
                 else ["RETURNING", f"{table}.{quote(opts.pk.column)}"]
             )
-            unique, update = (
-                [opts.get_field(name).column for name in names] for names in self._on_conflict
-            )
+            column = {field.name: field.column for field in self._fields}
+            unique, update = ([column[name] for name in names] for names in self._on_conflict)
             if update:
                 # Django's own text for bulk_create(update_conflicts=True).
                 upsert = connection.ops.on_conflict_suffix_sql(
