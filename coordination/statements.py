@@ -32,6 +32,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.constants import OnConflict
 from django.db.models.lookups import Lookup
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -392,9 +393,21 @@ class PreparedInsert(Generic[M]):
     NOTHING) without the id, as bulk_create on PostgreSQL. No signals, as bulk_create. For
     models whose id the database makes."""
 
-    def __init__(self, model: type[M], *, ignore_conflicts: bool = False) -> None:
+    def __init__(
+        self,
+        model: type[M],
+        *,
+        ignore_conflicts: bool = False,
+        unique_fields: Sequence[str] = (),
+        update_fields: Sequence[str] = (),
+    ) -> None:
+        """`unique_fields` and `update_fields` as bulk_create's `update_conflicts`: a row
+        whose unique fields are taken updates those fields of the row there (an upsert)."""
+        if bool(unique_fields) != bool(update_fields) or (ignore_conflicts and update_fields):
+            raise ValueError("unique_fields and update_fields together, or ignore_conflicts")
         self.model = model
         self.ignore_conflicts = ignore_conflicts
+        self._on_conflict = (unique_fields, update_fields)
         self._statements: dict[tuple[Any, ...], Prepared | str] = {}
 
     @cached_property
@@ -422,6 +435,14 @@ class PreparedInsert(Generic[M]):
                 if self.ignore_conflicts
                 else ["RETURNING", f"{table}.{quote(opts.pk.column)}"]
             )
+            column = {field.name: field.column for field in self._fields}
+            unique, update = ([column[name] for name in names] for names in self._on_conflict)
+            if update:
+                # Django's own text for bulk_create(update_conflicts=True).
+                upsert = connection.ops.on_conflict_suffix_sql(
+                    self._fields, OnConflict.UPDATE, update, unique
+                )
+                tail = [upsert, *tail]
             sql = " ".join(
                 [
                     "INSERT INTO",
@@ -456,14 +477,46 @@ class PreparedInsert(Generic[M]):
                 row.append("%s" if placeholder is None else placeholder(value, None, connection))
                 params.append(value)
             placeholders.append(tuple(row))
-        statement = self._statement(connection, len(objs), tuple(placeholders))
-        sql = statement if isinstance(statement, str) else statement.statement(connection, params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = None if self.ignore_conflicts else [row[0] for row in cursor.fetchall()]
+        ids = self._execute(connection, tuple(placeholders), params)
         for at, obj in enumerate(objs):
             if ids is not None:
                 obj.pk = ids[at]
             obj._state.adding = False
             obj._state.db = using
         return list(objs)
+
+    @cached_property
+    def _plain(self) -> tuple[str, ...]:
+        """The attnames `values` takes, in the statement's order."""
+        if any(hasattr(field, "get_placeholder") for field in self._fields):
+            raise ValueError(f"{self.model._meta.label}: a column with a placeholder of its own")
+        return tuple(field.attname for field in self._fields)
+
+    def values(
+        self, rows: Sequence[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS
+    ) -> list[int] | None:
+        """The same INSERT for rows given as their columns' values by attname (every column but
+        the id), as the database takes them: ids for foreign keys, text, aware datetimes. No
+        model instance and no field's pre_save/get_db_prep_save per value, which for a write
+        of many plain rows (a conversation's page of opens) cost more Python than the rows
+        (benchmarks/README.md). The ids written, in order (None with `ignore_conflicts`)."""
+        if not rows:
+            return []
+        names = self._plain
+        wanted = set(names)
+        params: list[Any] = []
+        for row in rows:
+            if row.keys() != wanted:
+                raise ValueError(f"a row of the columns {names}, got {sorted(row)}")
+            params.extend([row[name] for name in names])
+        placeholders = (("%s",) * len(names),) * len(rows)
+        return self._execute(connections[using], placeholders, params)
+
+    def _execute(
+        self, connection: Any, placeholders: tuple[tuple[str, ...], ...], params: list[Any]
+    ) -> list[int] | None:
+        statement = self._statement(connection, len(placeholders), placeholders)
+        sql = statement if isinstance(statement, str) else statement.statement(connection, params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return None if self.ignore_conflicts else [row[0] for row in cursor.fetchall()]

@@ -29,6 +29,7 @@ from coordination.errors import StateConflict, require_version
 from coordination.locks import for_update
 from coordination.models import User
 from coordination.services import audit_append, notification_create
+from coordination.statements import PreparedInsert
 from services_registry.models import Service
 
 from . import links, notifications
@@ -121,15 +122,15 @@ def message_send(*, case: Case, author: User, body: str, recipients: Sequence[Us
     return entry
 
 
+# One INSERT ... ON CONFLICT DO UPDATE on the (case, user) constraint: update_or_create sent
+# four statements a read (a savepoint, SELECT ... FOR UPDATE, the write, its release);
+# prepared once a connection, as bulk_create(update_conflicts=True) writes it, since every read
+# of the conversation stamps it.
+_READ_STAMP = PreparedInsert(MessageRead, unique_fields=["case", "user"], update_fields=["read_at"])
+
+
 def _mark_read(*, case: Case, user: User) -> None:
-    # One INSERT ... ON CONFLICT DO UPDATE on the (case, user) constraint: update_or_create sent
-    # four statements a read (a savepoint, SELECT ... FOR UPDATE, the write, its release).
-    MessageRead.objects.bulk_create(
-        [MessageRead(case=case, user=user, read_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["case", "user"],
-        update_fields=["read_at"],
-    )
+    _READ_STAMP.values([{"case_id": case.pk, "user_id": user.pk, "read_at": timezone.now()}])
 
 
 @transaction.atomic

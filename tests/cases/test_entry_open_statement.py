@@ -4,7 +4,8 @@ permission matrix's world, at several moments, it answers exactly what entries_v
 queryset answers (the entry or nothing, its fields and the author and young person fetched
 with it). The moments move the clock after the statement was compiled: a disclosure that
 ends, and Sara turning 18, after which her mother takes part no more. The open's own row,
-written by a prepared INSERT (access_events_record), is the row bulk_create writes."""
+written by a prepared INSERT from its columns' values (access_events_record), is the row
+bulk_create writes."""
 
 from datetime import datetime, time, timedelta
 
@@ -19,6 +20,7 @@ from cases.models import AccessEvent, Attachment, Entry, EntryUserObjectPermissi
 from cases.selectors import access_entry, entries_for_case, entries_visible
 from cases.services import access_events_record
 from coordination.ages import adult_since
+from coordination.statements import PreparedInsert
 from tests.consent.helpers import write_entry
 from tests.consent.test_permission_matrix import PERSONAS, build
 from tests.prepared import statement_text
@@ -136,3 +138,6 @@ def test_an_open_writes_the_row_that_bulk_create_writes(demo):
     recorded = rows[0:2] + rows[4:6]
     assert recorded == rows[2:4] + rows[6:8]
     assert {row["via"] for row in recorded} == {"api", "attachment"}
+    # A row written as columns must name every one of them
+    with pytest.raises(ValueError, match="a row of the columns"):
+        PreparedInsert(AccessEvent).values([{"entry_id": entries[0].pk, "user_id": nurse.pk}])

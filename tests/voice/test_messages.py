@@ -1,8 +1,14 @@
 """Messages: a conversation per case; the young person's message to a helper goes through the
 share path (own choice), so who-knows-what shows it; unread counts; content-free notices."""
 
+import re
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from cases.models import AccessEvent, Entry
 from consent.models import Disclosure
@@ -10,7 +16,9 @@ from consent.selectors import who_knows_what
 from coordination.models import Notification
 from coordination.services import notification_text
 from tests.consent.helpers import as_user
-from voice.services import message_send
+from tests.prepared import statement_text
+from voice.models import MessageRead
+from voice.services import message_send, messages_read
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +175,46 @@ def test_conversation_queries_do_not_grow(demo, django_assert_max_num_queries):
             as_user(demo["laerer"]).get(f"/api/v1/cases/{demo.jonas_case.pk}/messages/").status_code
             == 200
         )
+
+
+def test_the_read_stamp_is_the_upsert_bulk_create_sends(demo):
+    """Reading the conversation stamps read_at with one prepared statement: the text
+    bulk_create(update_conflicts=True) sends, a first stamp inserted and a later one written
+    over it in the same row."""
+    case, teacher, nurse = demo.jonas_case, demo["laerer"], demo["helsesykepleier"]
+    start = timezone.now()
+    sent: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    ids = []
+    for at in (start, start + timedelta(minutes=5)):
+        with time_machine.travel(at, tick=False), connection.execute_wrapper(record):
+            # When the teacher reads (the prepared upsert) and the nurse is stamped by Django
+            messages_read(case=case, user=teacher, messages=[], via="api")
+            MessageRead.objects.bulk_create(
+                [MessageRead(case=case, user=nurse, read_at=at)],
+                update_conflicts=True,
+                unique_fields=["case", "user"],
+                update_fields=["read_at"],
+            )
+        rows = MessageRead.objects.filter(case=case, user__in=[teacher, nurse]).order_by("user")
+        stamps = {row.user_id: (row.pk, row.read_at) for row in rows}
+        # Then both have one row at that instant
+        assert {user: read_at for user, (_, read_at) in stamps.items()} == {
+            teacher.pk: at,
+            nurse.pk: at,
+        }
+        ids.append(stamps)
+    # the later stamp wrote over the first, in the same row
+    assert {user: pk for user, (pk, _) in ids[0].items()} == {
+        user: pk for user, (pk, _) in ids[1].items()
+    }
+    # and the statement is Django's own, prepared
+    stamp = 'INSERT INTO "voice_messageread"'
+    (ours,) = {text for text in map(statement_text, sent) if text.startswith(stamp) and "$" in text}
+    (django,) = {sql for sql in sent if sql.startswith(stamp)}
+    numbered = iter(range(1, 4))
+    assert ours == re.sub("%s", lambda _: f"${next(numbered)}", django)

@@ -24,6 +24,7 @@ from coordination.locks import for_update
 from coordination.models import User
 from coordination.notifications import NotificationKind
 from coordination.services import audit_append, notification_create
+from coordination.statements import PreparedInsert
 
 from .. import links, notifications
 from ..models import RoomRead
@@ -275,14 +276,12 @@ def room_close(*, room_id: int, actor: User) -> Room:
     return room
 
 
+# One upsert, prepared once a connection, as voice.services._mark_read.
+_READ_STAMP = PreparedInsert(RoomRead, unique_fields=["room", "user"], update_fields=["read_at"])
+
+
 def _mark_read(*, room: Room, user: User) -> None:
-    # One upsert, as voice.services._mark_read.
-    RoomRead.objects.bulk_create(
-        [RoomRead(room=room, user=user, read_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["room", "user"],
-        update_fields=["read_at"],
-    )
+    _READ_STAMP.values([{"room_id": room.pk, "user_id": user.pk, "read_at": timezone.now()}])
 
 
 @transaction.atomic
