@@ -9,10 +9,14 @@ from .conftest import serious_violations
 CLEAN = """<!doctype html><html lang="en"><head><title>Clean</title></head>
 <body><main><h1>Clean</h1><p>Nothing wrong here.</p></main></body></html>"""
 # Serious and critical findings (an image without a text alternative, a button and a link without
-# a name, a field without a label) beside a moderate one (a heading level skipped).
+# a name, a field without a label, faint text, a list holding a non-item, a misspelt role) beside
+# findings of rules that can only be minor or moderate, which the check does not run (a heading
+# level skipped, an empty heading, a second main landmark, text outside every landmark).
 BROKEN = """<!doctype html><html lang="en"><head><title>Broken</title></head>
 <body><main><h1>Broken</h1><img src="x.png"><button></button><a href="#x"></a>
-<input type="text"><h5>Skipped levels</h5></main></body></html>"""
+<input type="text"><h5>Skipped levels</h5><h2></h2><p style="color: #bbb">Faint</p>
+<ul><div>Not an item</div></ul><div role="buton">Misspelt</div></main>
+<main><p>A second main</p></main><p>Outside every landmark</p></body></html>"""
 
 
 def axe_playwright_python_serious(page) -> list[str]:
@@ -31,10 +35,13 @@ def test_a_broken_page_gives_the_same_findings_as_the_library(page, axe):
 
     assert found == axe_playwright_python_serious(page)
     assert [finding.split(":")[0] for finding in found] == [
+        "aria-roles",
         "button-name",
+        "color-contrast",
         "image-alt",
         "label",
         "link-name",
+        "list",
     ]
 
 
@@ -42,6 +49,6 @@ def test_every_new_document_of_a_context_is_checked(page, axe):
     page.set_content(CLEAN)
     assert serious_violations(axe, page) == axe_playwright_python_serious(page) == []
     page.set_content(BROKEN)
-    assert len(serious_violations(axe, page)) == 4
+    assert len(serious_violations(axe, page)) == 7
     page.set_content(CLEAN)
     assert serious_violations(axe, page) == []
