@@ -51,6 +51,9 @@ def test_home_queries_do_not_grow_with_helpers():
     ParticipantFactory.create_batch(2, case=case)
     client = Client()
     client.force_login(case.youth)
+    # The first page in a process also reads the content types Django then keeps: it is not
+    # counted, or the test would fail whenever it is the process's first home page.
+    client.get("/")
     with CaptureQueriesContext(connection) as few:
         client.get("/")
     for n in range(6):
@@ -66,6 +69,7 @@ def test_a_helpers_home_queries_do_not_grow_with_cases():
     helper = ParticipantFactory().user
     client = Client()
     client.force_login(helper)
+    client.get("/")  # not counted: the process's first page reads the content types (above)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/").status_code == 200
     for _ in range(10):
