@@ -366,6 +366,17 @@ class Schedule(Translatable):
                 condition=models.Q(freq="WEEKLY"),
                 name="schedule_weekly_open",
             ),
+            # "Open now" asks once a statement whether anything is open at all (opening.
+            # open_at_q): the exceptions (rare) and the weekly rows by their hours.
+            models.Index(
+                fields=["service"], condition=models.Q(freq=""), name="schedule_exception"
+            ),
+            models.Index(
+                fields=["opens_at", "closes_at"],
+                include=["byday", "valid_from", "valid_to"],
+                condition=models.Q(freq="WEEKLY"),
+                name="schedule_weekly_hours",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -326,10 +326,12 @@ def test_open_now_asks_the_weekly_hours_index_alone():
     with connection.cursor() as cursor:
         # Only the index under test may answer the lookup by service (dropped in the test's
         # transaction): with the table's other indexes on service_id the planner's choice
-        # depends on the statistics earlier tests left (seen in a fresh clone).
+        # depends on the statistics earlier tests left (seen in a fresh clone); nor the index
+        # of the weekly hours by time, which asks whether anything is open at all.
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = 'services_registry_schedule'"
-            " AND indexname <> 'schedule_weekly_open' AND indexdef LIKE '%(service_id%'"
+            " AND indexname <> 'schedule_weekly_open' AND (indexdef LIKE '%(service_id%'"
+            " OR indexname = 'schedule_weekly_hours')"
         )
         for (name,) in cursor.fetchall():
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
@@ -338,3 +340,39 @@ def test_open_now_asks_the_weekly_hours_index_alone():
         cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using schedule_weekly_open" in plan
+
+
+def test_open_now_reads_no_service_when_nothing_is_open_at_the_moment():
+    """Whether anything at all is open (an exception's or a weekly row's hours) is asked once a
+    statement, from the partial indexes of the exceptions and of the weekly hours: at night no
+    candidate is tested, and no service row is read."""
+    ScheduleFactory(service=ServiceFactory(name="Åpen"), byday="MO")
+    ScheduleFactory(
+        service=ServiceFactory(name="Unntak"),
+        freq="",
+        byday="",
+        valid_from=MONDAY_AFTERNOON.date(),
+        opens_at=datetime.time(10),
+        closes_at=datetime.time(12),
+    )
+    at_night = MONDAY_AFTERNOON.replace(hour=3)
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.finder_page(
+            query=FinderQuery(q="åpen", open_now=True), now=at_night, number=1, size=20
+        )
+    assert page.results == []
+    with connection.cursor() as cursor:
+        # As on a catalogue of thousands: the indexes, not a scan of every schedule row.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + captured.captured_queries[0]["sql"])
+        plan = cursor.fetchone()[0][0]["Plan"]
+    nodes, reads = [plan], []
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.get("Plans", []))
+        reads.append((node.get("Relation Name"), node.get("Index Name"), node["Actual Loops"]))
+    assert {index for table, index, loops in reads if table and loops} == {
+        "schedule_exception",
+        "schedule_weekly_hours",
+    }
+    assert any(table == "services_registry_service" for table, _, _ in reads)
