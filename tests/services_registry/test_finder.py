@@ -151,6 +151,9 @@ def test_a_result_page_statement_is_the_one_the_orm_writes_anew():
         (FinderQuery(q="angst", age=15), MONDAY_AFTERNOON),
         (FinderQuery(q="angst", age=15, open_now=True), MONDAY_AFTERNOON),
         (FinderQuery(q="angst", age=15, open_now=True), CHRISTMAS_DAY),
+        # Two words: the any-word step too (one plain word skips it).
+        (FinderQuery(q="angst uro", age=15, open_now=True), MONDAY_AFTERNOON),
+        (FinderQuery(q="angst uro", age=15, open_now=True), CHRISTMAS_DAY),
         (FinderQuery(q="angsst"), MONDAY_AFTERNOON),
         (FinderQuery(q="rus og alkohol"), MONDAY_AFTERNOON),
         (FinderQuery(q="helse ungdom gratis", topic="skole"), MONDAY_AFTERNOON),
@@ -175,7 +178,7 @@ def test_a_result_page_statement_is_the_one_the_orm_writes_anew():
                 )
                 assert cursor.mogrify(sql, params) == cursor.mogrify(*anew.query.sql_with_params())
                 checked += 1
-    assert checked == 28
+    assert checked == 30
 
 
 @pytest.mark.parametrize(
@@ -376,3 +379,31 @@ def test_open_now_reads_no_service_when_nothing_is_open_at_the_moment():
         "schedule_weekly_hours",
     }
     assert any(table == "services_registry_service" for table, _, _ in reads)
+
+
+def test_a_query_of_one_plain_word_skips_the_any_word_step():
+    """One word of `ONE_LEXEME`'s letters and digits is the same query to the every-word step's
+    parser as to the any-word step's, so the finder goes from the one straight to the typos;
+    any other query keeps the any-word step."""
+    letters = "0123456789abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+    words = [*letters, *(f"a{c}b" for c in letters), *(f"1{c}2" for c in letters), "angst"]
+    assert all(selectors.ONE_LEXEME.fullmatch(word) for word in words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w FROM unnest(%s::text[]) AS w WHERE websearch_to_tsquery('norwegian', w)::text"
+            " <> plainto_tsquery('norwegian', w)::text",
+            [words],
+        )
+        assert cursor.fetchall() == []
+
+    def steps(q):
+        taken = []
+        for step in selectors._search_steps(query=FinderQuery(q=q), now=MONDAY_AFTERNOON):
+            taken.append(step.shape.step)
+            if step.last:
+                return taken
+
+    assert steps("Angst") == ["every", "typo"]
+    assert steps("bup") == ["every"]
+    for query in ("angst rus", "e-post", "ab_cd", "-angst", "angst!", "x²yz"):
+        assert steps(query) == ["every", "any", "typo"]
