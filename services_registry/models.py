@@ -162,6 +162,15 @@ class Service(Translatable):
         indexes = [
             GinIndex(fields=["search_vector"], name="service_search_vector_gin"),
             GinIndex(fields=["search_word_list"], name="service_search_word_list"),
+            # The finder without words (by name, then id, and counted): the active services
+            # in that order with the columns its filters test, read from the index alone
+            # instead of every wide row (5,000 services: 46 buffers instead of 735).
+            models.Index(
+                fields=["name", "id"],
+                include=["minimum_age", "maximum_age", "drop_in", "free", "anonymous"],
+                condition=models.Q(status="active"),
+                name="service_active_by_name",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -365,6 +374,17 @@ class Schedule(Translatable):
                 include=["byday", "opens_at", "closes_at", "valid_from", "valid_to"],
                 condition=models.Q(freq="WEEKLY"),
                 name="schedule_weekly_open",
+            ),
+            # "Open now" asks once a statement whether anything is open at all (opening.
+            # open_at_q): the exceptions (rare) and the weekly rows by their hours.
+            models.Index(
+                fields=["service"], condition=models.Q(freq=""), name="schedule_exception"
+            ),
+            models.Index(
+                fields=["opens_at", "closes_at"],
+                include=["byday", "valid_from", "valid_to"],
+                condition=models.Q(freq="WEEKLY"),
+                name="schedule_weekly_hours",
             ),
         ]
         constraints = [

@@ -52,6 +52,10 @@ MAX_QUERY_LENGTH = 200
 TYPO_SIMILARITY = 0.4
 # Shorter queries and query words ("bup", "nav") are abbreviations, not typos: full text only.
 TYPO_MIN_LENGTH = 4
+# A query of one word of these letters and digits is one lexeme, the same query to the
+# every-word step's websearch_to_tsquery and to the any-word step's plainto_tsquery (other
+# words can differ: "e-post" is a phrase to the one, two words to the other).
+ONE_LEXEME = re.compile(r"[0-9a-zà-öø-ÿ]+")
 # Name (A) > description (B) > topics (C); D is unused.
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
 REVIEW_MONTHS = 6
@@ -224,13 +228,17 @@ def _search_steps(*, query: FinderQuery, now: datetime) -> Iterator[_Step]:
     if not words:
         yield _Step(shape, values, True)
         return
-    yield _Step(replace(shape, step="every"), {**values, "words": words}, False)
     any_words = words.split()[:20]
-    yield _Step(
-        replace(shape, step="any", words=len(any_words)),
-        {**values, **_numbered(any_words)},
-        len(words) < TYPO_MIN_LENGTH,
-    )
+    # The any-word step would ask again what the every-word step found nothing for.
+    one_lexeme = ONE_LEXEME.fullmatch(words) is not None
+    short = len(words) < TYPO_MIN_LENGTH
+    yield _Step(replace(shape, step="every"), {**values, "words": words}, one_lexeme and short)
+    if not one_lexeme:
+        yield _Step(
+            replace(shape, step="any", words=len(any_words)),
+            {**values, **_numbered(any_words)},
+            short,
+        )
     # Nothing matches the words as written: try them as typos of name and topic words.
     with connection.cursor() as cursor:
         # The trigram operator reads its threshold from the session. The planner prices the

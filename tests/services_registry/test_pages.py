@@ -50,8 +50,11 @@ def test_the_finder_is_public_and_linked_from_every_page(client):
         ({"q": "angst", "age": 15}, 2),
         # topics for the form, the page
         ({"age": 15}, 2),
-        # topics, every word's (empty) page, any word?, the typo threshold, the page
-        ({"q": "angsst"}, 5),
+        # topics, every word's (empty) page, the typo threshold, the page (one word: its any
+        # word's page would be every word's)
+        ({"q": "angsst"}, 4),
+        # topics, every word's and any word's (empty) pages, the typo threshold, the page
+        ({"q": "angsst ungdm"}, 5),
     ],
 )
 def test_a_result_page_costs_the_same_queries_for_3_or_30_results(
