@@ -206,6 +206,8 @@ class FrameNode(Node):
             use_tz=context.use_tz,
         )
         known.template = context.template
+        # Where a debug page finds the template of an error in the frame.
+        known.render_context.template = context.render_context.template
         # What `{% url %}` reads of the request besides the context (its key holds it too).
         known.request = SimpleNamespace(current_app=key.current_app)  # type: ignore[attr-defined]
         parts: list[Any] = []

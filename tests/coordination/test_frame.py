@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
-from django.template import TemplateSyntaxError, engines
+from django.template import Context, Engine, TemplateSyntaxError
 from django.test import Client, RequestFactory
 
 from coordination.templatetags import frame
@@ -109,13 +109,16 @@ def test_each_request_has_its_own_token_name_and_path(demo):
     assert answer.status_code == 302
 
 
-def test_a_frame_reading_something_else_per_request_is_refused():
-    engine = engines["django"]
-    request = RequestFactory().get("/")
-    request.user = AnonymousUser()
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_frame_reading_something_else_per_request_is_refused(debug):
+    """Also where template errors show their place (debug), as in development."""
+    engine = Engine(debug=debug, libraries={"frame": "coordination.templatetags.frame"})
+    context = Context(
+        {"request": RequestFactory().get("/"), "user": AnonymousUser(), "csrf_token": "x"}
+    )
     template = engine.from_string("{% load frame %}{% frame %}{{ request.method }}{% endframe %}")
     with pytest.raises(ImproperlyConfigured, match=r"request\.method"):
-        template.render({"csrf_token": "x"}, request)
+        template.render(context)
     with pytest.raises(TemplateSyntaxError):
         engine.from_string(
             "{% load frame %}{% frame %}{% if 1 %}{% block b %}{% endblock %}{% endif %}"
