@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 PEOPLE = ("sara", "jonas", "helsesykepleier", "laerer", "ungdomshjelper", "far", "mor", "bup")
 # The pages that mark a navigation item current, and some that mark none; in each language a
-# person is shown another of them, and everyone the same one (a frame kept from someone else).
+# person is shown another of them, and in the first everyone the same one (a frame kept from
+# someone else).
 PAGES = (
     "/",
     "/cases/",
@@ -75,7 +76,8 @@ def test_every_page_is_the_plain_render(demo, renders):
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         for index, client in enumerate(clients):
             get(client, PAGES[(index + 3 * turn) % len(PAGES)])
-            get(client, SHARED_PAGE)
+            if turn == 0:
+                get(client, SHARED_PAGE)
         for path in VISITOR_PAGES:
             get(visitor, path)
 
@@ -83,7 +85,7 @@ def test_every_page_is_the_plain_render(demo, renders):
     assert all(used for *_, used in renders)
     pages = "".join(kept for kept, _, _ in renders)
     assert "&lt;b&gt;&quot;Ola&quot;&lt;/b&gt; &amp; &#x27;co&#x27;" in pages
-    assert pages.count('href="/accounts/two-factor/"') == 2 * len(settings.LANGUAGES)
+    assert pages.count('href="/accounts/two-factor/"') == len(settings.LANGUAGES) + 1
     assert 'class="badge"' in pages
     assert pages.count('aria-current="page"') > 20
 
