@@ -1305,7 +1305,8 @@ def rules_covering(
 def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[ConsentRequest]]:
     """For the author's view of one entry: who got it (active and ended) and what was asked.
 
-    Callers pass an entry whose author (or youth) is the viewer; two queries.
+    Callers pass an entry whose author (or youth) is the viewer; three queries. A request's
+    recipients in the order of their ids, as consent_requests_visible lists them.
     """
     disclosures = list(
         Disclosure.objects.filter(entry=entry)
@@ -1315,7 +1316,7 @@ def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[
     requests = list(
         ConsentRequest.objects.filter(entry=entry)
         .select_related("decided_by")
-        .prefetch_related("recipients")
+        .prefetch_related(Prefetch("recipients", User.objects.order_by("pk")))
         .order_by("-created", "-id")
     )
     return disclosures, requests
