@@ -522,12 +522,15 @@ class Knowledge:
     visible: bool = True
     withheld: bool = False
     withholding: Withholding | None = None
+    # "Now" for in_force and end_reason: who_knows_what's moment, the same for every row of one
+    # read (a 500-entry case's ~2,000 rows read the clock once, not once each).
+    now: datetime = field(default_factory=timezone.now)
 
     @property
     def in_force(self) -> bool:
         """The person can see it now: no end, or an end still ahead (consent that ends by
         itself shows its planned end in `until`)."""
-        return self.until is None or self.until > timezone.now()
+        return self.until is None or self.until > self.now
 
     @property
     def justification(self) -> str:
@@ -549,7 +552,7 @@ class Knowledge:
         disclosure = self.shown_disclosure
         if disclosure is None:
             return None
-        if not disclosure.end_reason and self.until is not None and self.until <= timezone.now():
+        if not disclosure.end_reason and self.until is not None and self.until <= self.now:
             return str(Disclosure.EndReason.EXPIRED)
         return disclosure.end_reason
 
@@ -642,6 +645,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
 
     viewer_is_youth = viewer is not None and viewer.pk == case.youth_id
     viewer_id = viewer.pk if viewer is not None else None
+    now = timezone.now()
     # From the team query: case.youth may not be loaded.
     youth = people[case.youth_id].user
     texts: dict[tuple[str, int | None, int | None, int | None, bool], str] = {}
@@ -688,6 +692,7 @@ def who_knows_what(*, case: Case, viewer: User | None = None) -> list[PersonKnow
             visible=visible,
             withheld=withheld,
             withholding=withholding,
+            now=now,
         )
 
     for entry in entries.values():
@@ -1305,7 +1310,8 @@ def rules_covering(
 def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[ConsentRequest]]:
     """For the author's view of one entry: who got it (active and ended) and what was asked.
 
-    Callers pass an entry whose author (or youth) is the viewer; two queries.
+    Callers pass an entry whose author (or youth) is the viewer; three queries. A request's
+    recipients in the order of their ids, as consent_requests_visible lists them.
     """
     disclosures = list(
         Disclosure.objects.filter(entry=entry)
@@ -1315,7 +1321,7 @@ def sharing_overview_for_entry(*, entry: Entry) -> tuple[list[Disclosure], list[
     requests = list(
         ConsentRequest.objects.filter(entry=entry)
         .select_related("decided_by")
-        .prefetch_related("recipients")
+        .prefetch_related(Prefetch("recipients", User.objects.order_by("pk")))
         .order_by("-created", "-id")
     )
     return disclosures, requests

@@ -8,6 +8,7 @@ from cases.models import Entry
 from cases.services import entry_create
 from consent.models import ConsentRequest, Disclosure
 from consent.services import share
+from coordination.models import User
 from tests.factories import UserFactory, login_with_second_factor
 
 
@@ -59,6 +60,21 @@ def test_author_and_youth_open_it_and_the_open_is_recorded(demo, health_note):
     page = client_for(demo["helsesykepleier"]).get(entry_url(health_note)).content.decode()
     assert "Del med" in page
     assert health_note.access_events.count() == 2
+
+
+def test_the_authors_page_lists_a_requests_recipients_by_id(demo, health_note):
+    """As consent requests' lists do. Added against the order of their ids, and the first moved
+    to the end of the person table (an update writes a new row version), so neither table's
+    own order is the ids'."""
+    people = sorted(
+        (demo[name] for name in ["laerer", "nav", "mor", "far"]), key=lambda user: -user.pk
+    )
+    request = ConsentRequest.objects.create(entry=health_note, requested_by=demo["helsesykepleier"])
+    request.recipients.add(*people)
+    User.objects.filter(pk=people[-1].pk).update(display_name=people[-1].display_name)
+    page = client_for(demo["helsesykepleier"]).get(entry_url(health_note)).content.decode()
+    listed = page.split(f'href="/consent/requests/{request.pk}/">')[1].split("</a>")[0]
+    assert listed == ", ".join(person.name for person in reversed(people))
 
 
 def test_only_the_author_gets_the_share_form(demo, health_note):

@@ -1,12 +1,17 @@
 """consent.selectors.who_knows_what and its API: content, visibility and a constant query count."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import AccessEvent, Entry
 from cases.services import entry_withhold
+from consent.models import Disclosure
 from consent.selectors import who_knows_what
 from consent.services import consent_request_approve, share, sharing_rule_create
 
@@ -76,6 +81,24 @@ def test_rows_show_basis_since_until_and_opened(demo):
     assert len(people["sara"]["entries"]) == 5  # three seeded entries + the two new ones
     assert people["mor"]["entries"] == []
     assert people["laerer"]["person"]["role"] == "helper"
+
+
+def test_every_row_of_one_read_is_told_at_the_moment_of_the_read(demo):
+    """in_force and end_reason against who_knows_what's moment, the same for all its rows: read
+    a second before a share's end, the share is still in force for that read after it."""
+    build_entries(demo, 1)
+    disclosure = Disclosure.objects.get(recipient=demo["laerer"])
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        Disclosure.objects.filter(pk=disclosure.pk).update(
+            until=timezone.now() + timedelta(seconds=1)
+        )
+        before = who_knows_what(case=demo.sara_case, viewer=demo["sara"])
+        clock.shift(timedelta(seconds=2))
+        after = who_knows_what(case=demo.sara_case, viewer=demo["sara"])
+        for people, in_force, end_reason in ((before, True, ""), (after, False, "expired")):
+            teacher = next(person for person in people if person.user == demo["laerer"])
+            (row,) = [row for row in teacher.entries if row.disclosure is not None]
+            assert (row.in_force, row.end_reason) == (in_force, end_reason)
 
 
 @pytest.mark.parametrize(
