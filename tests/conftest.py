@@ -370,13 +370,15 @@ def demo_once(django_db_setup, django_db_blocker) -> Iterator[SeededOnce]:
 # The session fixtures that yield a SeededOnce, each layer after its base: the demo, the
 # hostile-input crawl's objects on top of it (tests/coordination/test_hostile_input.py), and the
 # home page's messages and meetings on top of it (tests/voice/test_home_compiled.py); the demo
-# catalogue alone (tests/services_registry/conftest.py).
+# catalogue alone (tests/services_registry/conftest.py); the overview's busy cases alone
+# (tests/voice/test_overview_compiled.py).
 SEEDED_ONCE = (
     "demo_once",
     "hostile_demo_once",
     "home_messages_once",
     "home_meetings_once",
     "catalogue_once",
+    "overview_busy_once",
 )
 
 

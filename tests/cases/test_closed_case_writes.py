@@ -340,11 +340,10 @@ def call(client, method, path, body):
     return getattr(client, method)(path, body, format="json")
 
 
-def answer(request) -> tuple[int, dict | None, list[str]]:
-    """What `request()` answered (the detail of a 409) and which tables it changed; rolled
-    back, so the next request starts from the same closed case."""
+def answer(request, before: dict[str, str]) -> tuple[int, dict | None, list[str]]:
+    """What `request()` answered (the detail of a 409) and which tables it changed from
+    `before`; rolled back, so the next request starts from the same closed case."""
     with transaction.atomic():
-        before = fingerprint()
         response = request()
         changed = [label for label, rows in fingerprint().items() if before[label] != rows]
         transaction.set_rollback(True)
@@ -355,7 +354,9 @@ def answer(request) -> tuple[int, dict | None, list[str]]:
 def answers(demo, ids, table, *, bodies) -> dict:
     """(method, path, body number, outsider?) -> answer: each write driven with each body
     `bodies` makes of its valid one, by the persona allowed to on an open case and by NAV (off
-    the case)."""
+    the case). Each starts from the same rows, taken once: every request is rolled back (one
+    that was not would differ from them, and so would every request after it)."""
+    before = fingerprint()
     got = {}
     for (method, path), (persona, path_ids, body) in sorted(table.items()):
         url = path.format(**(ids | path_ids))
@@ -363,7 +364,7 @@ def answers(demo, ids, table, *, bodies) -> dict:
             for who in (persona, "nav"):
                 client = as_user(demo[who])
                 got[(method, path, number, who == "nav")] = answer(
-                    partial(call, client, method, url, sent)
+                    partial(call, client, method, url, sent), before
                 )
     return got
 

@@ -5,10 +5,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import translation
 
@@ -18,6 +20,7 @@ from coordination.models import User
 from coordination.services import notification_create, notification_deliver
 from tests.consent.helpers import as_user
 from tests.factories import CaseFactory, ParticipantFactory, UserFactory
+from tests.settings_module import settings_for
 from voice.glossary import TERMS, terms_matching
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,29 +157,21 @@ def test_bokmal_stays_the_default_when_nothing_is_set(client):
     assert User.objects.create_user(username="new-in-nb").preferred_language == "nb"
 
 
-def settings_with_default_language(value: str) -> subprocess.CompletedProcess:
-    """Loads the settings in a fresh process with SAMMEN_DEFAULT_LANGUAGE set to `value`."""
-    return subprocess.run(
-        [sys.executable, "-c", "import coordination.settings as s; print(s.LANGUAGE_CODE)"],
-        cwd=ROOT,
-        env=dict(os.environ, SAMMEN_DEFAULT_LANGUAGE=value),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def settings_with_default_language(value: str) -> ModuleType:
+    """The settings as a start reads them with SAMMEN_DEFAULT_LANGUAGE set to `value`."""
+    return settings_for(dict(os.environ, SAMMEN_DEFAULT_LANGUAGE=value))
 
 
 @pytest.mark.parametrize("value", ["nynorsk", "NN", "de", " "])
 def test_the_default_language_setting_refuses_what_sammen_does_not_offer(value):
-    result = settings_with_default_language(value)
-    assert result.returncode != 0
-    assert "SAMMEN_DEFAULT_LANGUAGE must be one of nb, nn, en" in result.stderr
+    with pytest.raises(
+        ImproperlyConfigured, match="SAMMEN_DEFAULT_LANGUAGE must be one of nb, nn, en"
+    ):
+        settings_with_default_language(value)
 
 
 def test_the_default_language_setting_takes_nynorsk():
-    result = settings_with_default_language("nn")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "nn"
+    assert settings_with_default_language("nn").LANGUAGE_CODE == "nn"
 
 
 # -- the catalogue ---------------------------------------------------------------------------

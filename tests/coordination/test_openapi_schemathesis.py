@@ -7,10 +7,13 @@ responses carry real data, not only 404s. Each example is rolled back. A second 
 the schema documents every operation served under /api/v1/.
 """
 
+import importlib
 import json
+import pkgutil
 import re
 from collections.abc import Iterator
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +44,24 @@ from tests.consent.helpers import write_entry
 from voice.models import CheckIn, Goal, Remark, Step
 from voice.rooms.services import room_create, room_message_send
 
+
+def _import_every_project_module() -> None:
+    """Hypothesis mixes into its draws the literals of the project's modules imported when a
+    test draws, looked for anew whenever more modules are imported. Which those were depended on
+    what the process had done before (the test modules it collected, what earlier tests imported
+    on first use), so the same test drew other examples in another run or on another xdist
+    worker. With every module of the project's packages imported at collection, before the first
+    draw, the literals, and so the examples, are the same in every run of the same code (a
+    literal added to or taken from the project changes them)."""
+    root = Path(__file__).resolve().parents[2]
+    for package in sorted(path.parent.name for path in root.glob("*/__init__.py")):
+        if package != "tests":
+            for module in pkgutil.walk_packages([str(root / package)], f"{package}."):
+                importlib.import_module(module.name)
+
+
+_import_every_project_module()
+
 # Loaded at import, without the database: the schema view only introspects the URLconf. As JSON:
 # the same document, read in a fraction of the time PyYAML takes (every xdist worker loads it).
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -48,7 +69,8 @@ SCHEMA.config.generation.update(
     # 134 operations x 13 callers: 4 examples each (~7,100 requests), 160-200 s of CPU, about half
     # drawing the examples and half the requests (benchmarks/README.md, 2026-12-01).
     max_examples=4,
-    # The same examples every run: a failure is reproducible and the cost is stable.
+    # The same examples every run (with _import_every_project_module): a failure is reproducible
+    # and the cost is stable.
     deterministic=True,
     # The persona's token is the only credential sent; invented ones would all be 401.
     with_security_parameters=False,

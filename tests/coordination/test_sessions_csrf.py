@@ -5,8 +5,6 @@ needs the CSRF token. The routes come from the URL resolver, so a new one is che
 import datetime
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 import time_machine
@@ -18,8 +16,8 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.test import APIClient
 
 from coordination.services import api_token_for
-from tests.coordination.test_settings import ROOT
 from tests.factories import PASSWORD, UserFactory, login_with_second_factor
+from tests.settings_module import settings_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,21 +51,8 @@ def test_an_idle_session_is_refused_after_the_timeout_and_not_before(client, use
 
 
 def test_the_idle_timeout_comes_from_the_environment():
-    program = (
-        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
-        "'coordination.settings'); django.setup(); from django.conf import settings; "
-        "print(settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", program],
-        cwd=ROOT,
-        env={**os.environ, "SAMMEN_SESSION_IDLE_MINUTES": "12"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout.split() == ["720", "True"]
+    started = settings_for({**os.environ, "SAMMEN_SESSION_IDLE_MINUTES": "12"})
+    assert (started.SESSION_COOKIE_AGE, started.SESSION_SAVE_EVERY_REQUEST) == (720, True)
 
 
 # --- CSRF ---------------------------------------------------------------------------------

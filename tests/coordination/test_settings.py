@@ -1,6 +1,11 @@
-"""Configuration: production refuses development defaults and passes Django's deploy check."""
+"""Configuration: production refuses development defaults and passes Django's deploy check.
 
-import json
+What the settings make of the environment is read in this process (tests/settings_module.py);
+a process is started only where the start itself is the subject: that a refusal stops
+`manage.py`, Django's checks, and the commands.
+"""
+
+import io
 import os
 import secrets
 import subprocess
@@ -8,23 +13,30 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from tests.settings_module import environment_of_a_start, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args: str, unset: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
-    # The browser tests allow async-unsafe ORM calls in their own process; a deployment never does.
-    drop = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *unset}
-    environment = {k: v for k, v in os.environ.items() if k not in drop}
-    environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=environment,
+        env=environment_of_a_start(unset, **env),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def refusal(unset: tuple[str, ...] = (), **env: str) -> str:
+    """The message the settings stop a start with, in the environment run_manage would give."""
+    with pytest.raises(ImproperlyConfigured) as refused:
+        settings_for(environment_of_a_start(unset, **env))
+    return str(refused.value)
 
 
 # What production must be told; scripts/env.sh sets the first two for development.
@@ -37,6 +49,7 @@ PRODUCTION = {
 
 
 def test_production_refuses_the_development_secret_key():
+    # The start itself, once: a refusal of the settings stops manage.py with its message
     result = run_manage("check", DEBUG="false", **PRODUCTION)
     assert result.returncode != 0
     assert "SECRET_KEY is the development key" in result.stderr
@@ -50,11 +63,8 @@ def test_production_refuses_to_fall_back_on_a_development_default(missing):
         env = dict(given, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false")
         if value is not None:
             env[missing] = value
-        # When the portal starts
-        result = run_manage("check", unset=(missing,), **env)
-        # Then it refuses, naming what is missing
-        assert result.returncode != 0
-        assert f"{missing} is not set while DEBUG is off" in result.stderr
+        # When the portal starts, then it refuses, naming what is missing
+        assert f"{missing} is not set while DEBUG is off" in refusal(unset=(missing,), **env)
 
 
 def test_production_refuses_the_development_identity_key():
@@ -63,9 +73,7 @@ def test_production_refuses_the_development_identity_key():
     env = dict(PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="false")
     env["SAMMEN_IDENTITY_HMAC_KEY"] = "sammen-development-identity-key-never-use-in-production"
     # When the portal starts, then it refuses
-    result = run_manage("check", **env)
-    assert result.returncode != 0
-    assert "SAMMEN_IDENTITY_HMAC_KEY is the development key" in result.stderr
+    assert "SAMMEN_IDENTITY_HMAC_KEY is the development key" in refusal(**env)
 
 
 def test_development_falls_back_on_the_local_services():
@@ -88,16 +96,24 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
-def test_seed_demo_refuses_without_password_when_debug_is_off():
-    result = run_manage(
-        "seed_demo",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        SAMMEN_DEMO_PASSWORD="",
-        **PRODUCTION,
-    )
-    assert result.returncode != 0
-    assert "SAMMEN_DEMO_PASSWORD" in result.stderr
+def test_seed_demo_refuses_without_password_when_debug_is_off(settings):
+    # Given production without a demo password (none set, or set empty)
+    for given in ({}, {"SAMMEN_DEMO_PASSWORD": ""}):
+        started = settings_for(
+            environment_of_a_start(
+                ("SAMMEN_DEMO_PASSWORD",),
+                DEBUG="false",
+                SECRET_KEY=secrets.token_urlsafe(50),
+                **PRODUCTION,
+                **given,
+            )
+        )
+        assert started.SAMMEN_DEMO_PASSWORD == ""
+    # When the demo is asked for, then it refuses before it touches the database (this test may
+    # not: pytest-django would fail it)
+    settings.SAMMEN_DEMO_PASSWORD = started.SAMMEN_DEMO_PASSWORD
+    with pytest.raises(CommandError, match="Set SAMMEN_DEMO_PASSWORD"):
+        call_command("seed_demo", stdout=io.StringIO())
 
 
 OIDC_ENV = {
@@ -115,16 +131,10 @@ OIDC_ENV = {
     "SAMMEN_OIDC_KOMMUNE_CLAIM": "oid",
     "SAMMEN_OIDC_KOMMUNE_ROLES": "helper,staff",
 }
-PRINT_PROVIDERS = (
-    "import json; from django.conf import settings; "
-    "print(json.dumps(settings.SAMMEN_OIDC_PROVIDERS))"
-)
 
 
 def test_openid_providers_come_from_the_environment():
-    result = run_manage("shell", "-c", PRINT_PROVIDERS, DEBUG="true", **OIDC_ENV)
-    assert result.returncode == 0, result.stderr
-    providers = json.loads(result.stdout.strip().splitlines()[-1])
+    providers = settings_for(environment_of_a_start(DEBUG="true", **OIDC_ENV)).SAMMEN_OIDC_PROVIDERS
     assert list(providers) == ["idporten", "kommune"]
     assert providers["idporten"]["acr_values"] == ["idporten-loa-substantial", "idporten-loa-high"]
     assert providers["idporten"]["acr_by_role"] == {"guardian": ["idporten-loa-high"]}
@@ -146,6 +156,4 @@ def test_openid_providers_come_from_the_environment():
     ],
 )
 def test_a_wrong_provider_setting_stops_the_start(name, value, message):
-    result = run_manage("check", DEBUG="true", **{**OIDC_ENV, name: value})
-    assert result.returncode != 0
-    assert message in result.stderr
+    assert message in refusal(DEBUG="true", **{**OIDC_ENV, name: value})

@@ -24,8 +24,9 @@ from coordination.two_factor import (
     requires_second_factor,
     verify_otp,
 )
-from tests.coordination.test_settings import PRODUCTION, run_manage
+from tests.coordination.test_settings import PRODUCTION
 from tests.factories import PASSWORD, UserFactory, login_with_second_factor, totp_code
+from tests.settings_module import environment_of_a_start, settings_for
 
 pytestmark = pytest.mark.django_db
 
@@ -106,17 +107,16 @@ def test_a_youth_and_other_people_do_not_need_it(settings):
 @pytest.mark.parametrize(("debug", "expected"), [("false", "True"), ("true", "False")])
 def test_helpers_need_it_by_default_outside_development_only(debug, expected):
     # Given no SAMMEN_REQUIRE_2FA_FOR_HELPERS in the environment, when the portal starts
-    result = run_manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; print(settings.SAMMEN_REQUIRE_2FA_FOR_HELPERS)",
-        unset=("SAMMEN_REQUIRE_2FA_FOR_HELPERS",),
-        DEBUG=debug,
-        SECRET_KEY=secrets.token_urlsafe(50),
-        **PRODUCTION,
+    started = settings_for(
+        environment_of_a_start(
+            ("SAMMEN_REQUIRE_2FA_FOR_HELPERS",),
+            DEBUG=debug,
+            SECRET_KEY=secrets.token_urlsafe(50),
+            **PRODUCTION,
+        )
     )
     # Then helpers need a second factor in production and not in the demo
-    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+    assert str(started.SAMMEN_REQUIRE_2FA_FOR_HELPERS) == expected
 
 
 def test_demo_helpers_keep_password_only_login_in_development(client, settings):

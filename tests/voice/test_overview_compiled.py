@@ -4,6 +4,7 @@ compiled once a process (coordination.statements.CompiledRead): for every person
 cases and any day they answer what the same builder's statement run by the ORM answers, and the
 page is the same bytes either way."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,8 +18,10 @@ import meetings.coordinator
 import referrals.coordinator
 import voice.overview
 from cases.models import Case
+from coordination.models import User
 from referrals.services import referral_create
 from services_registry.services import service_staff_set
+from tests.conftest import SeededOnce, seeded_once
 from tests.factories import CoordinatorFactory, ServiceFactory, UserFactory
 from tests.pages import by_its_builder, page, signed_in
 from tests.voice.test_ungdomshjelper_overview import busy_case
@@ -36,8 +39,7 @@ READS = [
 ]
 
 
-@pytest.fixture
-def busy():
+def _busy() -> tuple[User, User, list[Case], dict]:
     """Two ungdomshjelpere, one with two busy cases (every kind of item), one with one."""
     first, second = CoordinatorFactory(), CoordinatorFactory()
     case, made = busy_case(first)
@@ -54,6 +56,18 @@ def busy():
             entry_ids=[],
         )
     return first, second, cases, made
+
+
+@pytest.fixture(scope="session")
+def overview_busy_once(django_db_setup, django_db_blocker) -> Iterator[SeededOnce]:
+    """The busy cases built once for this module's consecutive tests (each reads them and keeps
+    no change: each runs in a savepoint rolled back after it)."""
+    yield from seeded_once(django_db_blocker, _busy)
+
+
+@pytest.fixture
+def busy(overview_busy_once, db):
+    return overview_busy_once.value if overview_busy_once.seeded else _busy()
 
 
 def values_for(read, *, user, cases):
