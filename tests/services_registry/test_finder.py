@@ -351,8 +351,10 @@ def test_open_now_asks_the_weekly_hours_index_alone():
 
 def test_open_now_reads_no_service_when_nothing_is_open_at_the_moment():
     """Whether anything at all is open (an exception's or a weekly row's hours) is asked once a
-    statement, from the partial indexes of the exceptions and of the weekly hours: at night no
-    candidate is tested, and no service row is read."""
+    statement: at night no candidate is tested, and no service row is read, only schedule rows.
+    Which of the schedule's indexes answers is the planner's choice and depends on the table's
+    size and statistics (at 5,000 services the partial indexes of migration 0007, see
+    benchmarks/README.md; on these few rows it may take another), so it is not pinned here."""
     ScheduleFactory(service=ServiceFactory(name="Åpen"), byday="MO")
     ScheduleFactory(
         service=ServiceFactory(name="Unntak"),
@@ -378,10 +380,7 @@ def test_open_now_reads_no_service_when_nothing_is_open_at_the_moment():
         node = nodes.pop()
         nodes.extend(node.get("Plans", []))
         reads.append((node.get("Relation Name"), node.get("Index Name"), node["Actual Loops"]))
-    assert {index for table, index, loops in reads if table and loops} == {
-        "schedule_exception",
-        "schedule_weekly_hours",
-    }
+    assert {table for table, _, loops in reads if table and loops} == {"services_registry_schedule"}
     assert any(table == "services_registry_service" for table, _, _ in reads)
 
 
